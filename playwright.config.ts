@@ -1,0 +1,36 @@
+// End-to-end tests against the built app on a fresh embedded database of
+// their own (port 3100, data under .data/e2e), in Debian's chromium.
+import { defineConfig, devices } from "@playwright/test";
+
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+
+export default defineConfig({
+  testDir: "./e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    trace: "retain-on-failure",
+    ...devices["Desktop Chrome"],
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+    },
+  },
+  webServer: {
+    command: "npx --no-install tsx scripts/holdfast.ts start",
+    url: `http://localhost:${PORT}`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    env: {
+      PORT: String(PORT),
+      HOLDFAST_DATA_DIR: ".data/e2e",
+      HOLDFAST_FRESH_DATA: "1",
+      HOLDFAST_EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? "54339",
+    },
+  },
+});

@@ -1,0 +1,240 @@
+/**
+ * decide(): the escrow lifecycle as one pure function (XState's `transition()`): given an escrow, a
+ * command, who sent it and the time, return the next state and the effects to perform — or a typed
+ * rejection. It performs nothing; the service layer writes the decision in one database transaction.
+ *
+ * Check order (PROTOCOL "Conventions"): a row for (status, command)? else invalid_transition →
+ * the caller is one of the row's actors? else forbidden → the row's guards, in order.
+ */
+import { checkDelivery } from "./delivery";
+import { deadlineAfter, moneyEffect, type MoneyEffect } from "./effects";
+import { reject, type Rejection } from "./errors";
+import { firstFailingGuard, trimmedText, type GuardContext } from "./guards";
+import { systemMessageFor } from "./messages";
+import { isTerminal, type Actor, type EscrowCommand, type Party } from "./states";
+import { findTransition, isTimerCommand, transitionsFrom, type GuardName, type TransitionRule } from "./transitions";
+import {
+  DEFAULT_TIME_WINDOWS,
+  type CommandInput,
+  type DecideResult,
+  type Decision,
+  type EscrowPatch,
+  type EscrowSnapshot,
+  type TimeWindows,
+} from "./types";
+
+export { DEFAULT_TIME_WINDOWS } from "./types";
+export type {
+  AccountRole,
+  CommandInput,
+  DecideResult,
+  Decision,
+  EscrowPatch,
+  EscrowSnapshot,
+  LedgerMovement,
+  OpenSettlement,
+  SettlementEffect,
+  TimeWindows,
+} from "./types";
+export { DEFAULT_DELIVERY_IN_HOURS, initialOfferDeadline } from "./effects";
+
+export function decide(
+  escrow: EscrowSnapshot,
+  input: CommandInput,
+  actor: Actor,
+  now: Date,
+  windows: TimeWindows,
+  currency: string,
+): DecideResult {
+  const rule = findTransition(escrow.status, input.command);
+  if (rule === undefined) return withoutRow(escrow, input.command, actor, now);
+  if (!rule.actors.includes(actor)) return rejected(forbidden(rule));
+
+  const ctx: GuardContext = { escrow, input, actor, now, windows };
+  const failure = firstFailingGuard(rule.guards, ctx);
+  if (failure !== null) return rejected(failure);
+  return applyRule(rule, ctx, currency);
+}
+
+function rejected(rejection: Rejection): DecideResult {
+  return { ok: false, rejection };
+}
+
+/** No row: the two `complete` special cases of PROTOCOL, otherwise invalid_transition. */
+function withoutRow(escrow: EscrowSnapshot, command: EscrowCommand, actor: Actor, now: Date): DecideResult {
+  if (command === "complete" && actor === "agent") {
+    if (escrow.status === "pending") {
+      return rejected(
+        reject("escrow_not_funded", "This escrow is not funded yet. Wait for the escrow.funded event before delivering."),
+      );
+    }
+    // complete is idempotent (SPEC §3.2): a retry after a lost response must see success, not 409.
+    if (escrow.status === "delivered") return idempotentComplete(escrow);
+  }
+  return rejected(invalidTransition(escrow, command, actor, now));
+}
+
+function invalidTransition(escrow: EscrowSnapshot, command: EscrowCommand, actor: Actor, now: Date): Rejection {
+  const head = `This escrow is ${escrow.status}, so ${command} is not possible.`;
+  if (isTerminal(escrow.status)) return reject("invalid_transition", `${head} The escrow is finished; no command applies to it any more.`);
+  const allowed = allowedActions(escrow, actor, now);
+  const hint =
+    allowed.length > 0
+      ? `What you can do now: ${allowed.join(", ")}.`
+      : "There is nothing for you to do right now; wait for the next event on this escrow.";
+  return reject("invalid_transition", `${head} ${hint}`);
+}
+
+function forbidden(rule: TransitionRule): Rejection {
+  if (rule.actors.length === 1 && rule.actors[0] === "timer") {
+    return reject("forbidden", `${rule.command} happens automatically when its deadline passes; nobody can request it.`);
+  }
+  return reject("forbidden", `Only the ${rule.actors.join(" or ")} can ${rule.command} an escrow that is ${rule.from}.`);
+}
+
+function idempotentComplete(escrow: EscrowSnapshot): Decision {
+  return {
+    ok: true,
+    from: escrow.status,
+    to: escrow.status,
+    statusChanged: false,
+    noop: true,
+    patch: { deadline: escrow.deadline, deadlineAction: escrow.deadlineAction },
+    ledger: [],
+    agentEvent: { type: "escrow.delivered", data: { idempotent: true } },
+    systemMessage: null,
+    auditReason: null,
+  };
+}
+
+function applyRule(rule: TransitionRule, ctx: GuardContext, currency: string): Decision {
+  const { escrow, input, actor, now } = ctx;
+  const money = moneyEffect(rule, escrow, input);
+  const patch = patchFor(rule, ctx, money);
+  const decision: Decision = {
+    ok: true,
+    from: rule.from,
+    to: rule.to,
+    statusChanged: rule.from !== rule.to,
+    noop: false,
+    patch,
+    ledger: money.ledger,
+    agentEvent: { type: rule.event, data: eventData(rule, ctx, money, patch) },
+    systemMessage: systemMessageFor(rule, ctx, money, currency),
+    auditReason: trimmedText(input) ?? timerAuditReason(input, escrow, now),
+  };
+  if (input.command === "propose_settlement") {
+    decision.settlement = { action: "propose", proposedBy: asParty(actor), refundAmountMinor: input.refundAmountMinor };
+  } else if (input.command === "accept_settlement") {
+    decision.settlement = { action: "accept", settlementId: input.settlementId };
+  }
+  return decision;
+}
+
+function patchFor(rule: TransitionRule, ctx: GuardContext, money: MoneyEffect): EscrowPatch {
+  const { escrow, input, now, windows } = ctx;
+  const patch: EscrowPatch = { ...deadlineAfter(rule, escrow, input, now, windows) };
+  if (money.settled) {
+    patch.outcome = money.settled.outcome;
+    patch.refundAmountMinor = money.settled.refundAmountMinor;
+    patch.feeAmountMinor = money.settled.feeAmountMinor;
+  }
+  if (input.command === "dispute") patch.disputeReason = trimmedText(input) ?? "";
+  if (input.command === "extend_review") patch.reviewExtended = true;
+  return patch;
+}
+
+/** Event `data` in PROTOCOL's snake_case; the service adds `escrow` (and the stored `settlement`). */
+function eventData(rule: TransitionRule, ctx: GuardContext, money: MoneyEffect, patch: EscrowPatch): Record<string, unknown> {
+  const { input, actor } = ctx;
+  const data: Record<string, unknown> = {};
+  if (rule.via !== undefined) data.via = rule.via;
+  const text = trimmedText(input);
+  switch (input.command) {
+    case "accept":
+      data.due_at = patch.dueAt?.toISOString() ?? null;
+      break;
+    case "cancel":
+      if (text !== null) data.reason = text;
+      break;
+    case "complete":
+      data.artifact_ids = qualifyingArtifactIds(input);
+      break;
+    case "dispute":
+      data.reason = text;
+      break;
+    case "defend":
+      data.explanation = text;
+      break;
+    case "extend_review":
+      data.deadline = patch.deadline?.toISOString() ?? null;
+      break;
+    case "propose_settlement":
+      data.settlement = { proposed_by: actor, refund_amount: input.refundAmountMinor, status: "open" };
+      break;
+    case "accept_settlement":
+      data.settlement_id = input.settlementId;
+      break;
+    default:
+      break;
+  }
+  if (money.settled && rule.to === "resolved") {
+    data.outcome = money.settled.outcome;
+    data.refund_amount = money.settled.refundAmountMinor;
+    data.note = input.command === "decide" ? text : null;
+  }
+  return data;
+}
+
+function qualifyingArtifactIds(input: Extract<CommandInput, { command: "complete" }>): string[] {
+  const check = checkDelivery(input.artifactsSinceStatusChange, input.contract);
+  return check.ok ? check.qualifying : [];
+}
+
+function timerAuditReason(input: CommandInput, escrow: EscrowSnapshot, now: Date): string | null {
+  if (!isTimerCommand(input.command)) return null;
+  const deadline = escrow.deadline?.toISOString() ?? "unknown";
+  return `${input.command}: deadline ${deadline} passed (checked at ${now.toISOString()})`;
+}
+
+function asParty(actor: Actor): Party {
+  if (actor === "customer" || actor === "agent") return actor;
+  throw new Error(`${actor} is not a party to the deal`);
+}
+
+// ── allowed actions ──────────────────────────────────────────────────────────────────────────────
+
+/** Guards that depend on the escrow and the clock; the others check only the caller's input. */
+const STATE_GUARDS: readonly GuardName[] = ["deadline_reached", "overdue", "review_not_extended", "settlement_by_other_party"];
+
+/**
+ * The commands `actor` may send now: the table's rows for this state and actor whose state-dependent
+ * guards hold. Commands that need input (a reason, an amount, artifacts) are listed — valid input
+ * makes them succeed (complete can still be refused for a missing artifact, never as invalid). An
+ * actor that only sends listed commands never gets invalid_transition or forbidden.
+ */
+export function allowedActions(escrow: EscrowSnapshot, actor: Actor, now: Date): EscrowCommand[] {
+  return transitionsFrom(escrow.status)
+    .filter((rule) => rule.actors.includes(actor))
+    .filter((rule) => stateGuardsHold(rule, escrow, actor, now))
+    .map((rule) => rule.command);
+}
+
+function stateGuardsHold(rule: TransitionRule, escrow: EscrowSnapshot, actor: Actor, now: Date): boolean {
+  const guards = rule.guards.filter((guard) => STATE_GUARDS.includes(guard));
+  if (guards.length === 0) return true;
+  const input = probeInput(rule.command, escrow);
+  if (input === null) return false;
+  const ctx: GuardContext = { escrow, input, actor, now, windows: DEFAULT_TIME_WINDOWS };
+  return firstFailingGuard(guards, ctx) === null;
+}
+
+/** The input a state guard reads, for the commands whose state guards read input at all. */
+function probeInput(command: EscrowCommand, escrow: EscrowSnapshot): CommandInput | null {
+  if (isTimerCommand(command)) return { command };
+  if (command === "accept_settlement") {
+    return escrow.openSettlement ? { command, settlementId: escrow.openSettlement.id } : null;
+  }
+  if (command === "cancel_overdue" || command === "extend_review") return { command };
+  return null;
+}

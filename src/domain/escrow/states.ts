@@ -1,0 +1,87 @@
+/** The vocabulary of the escrow lifecycle (SPEC §3.1). The transitions themselves are in transitions.ts. */
+
+export const ESCROW_STATUSES = [
+  "pending",
+  "active",
+  "delivered",
+  "disputed",
+  "negotiating",
+  "admin_review",
+  "completed",
+  "refunded",
+  "resolved",
+  "cancelled",
+] as const;
+export type EscrowStatus = (typeof ESCROW_STATUSES)[number];
+
+/** No command leaves these states. */
+export const TERMINAL_STATUSES = ["completed", "refunded", "resolved", "cancelled"] as const satisfies readonly EscrowStatus[];
+
+/**
+ * The states in which the escrow's ledger account holds exactly the escrow amount: money arrives on
+ * `accept` and leaves only on the transition into a terminal state.
+ */
+export const FUNDED_STATUSES = [
+  "active",
+  "delivered",
+  "disputed",
+  "negotiating",
+  "admin_review",
+] as const satisfies readonly EscrowStatus[];
+
+export function isTerminal(status: EscrowStatus): boolean {
+  return (TERMINAL_STATUSES as readonly EscrowStatus[]).includes(status);
+}
+
+export function isFunded(status: EscrowStatus): boolean {
+  return (FUNDED_STATUSES as readonly EscrowStatus[]).includes(status);
+}
+
+export function isEscrowStatus(x: unknown): x is EscrowStatus {
+  return typeof x === "string" && (ESCROW_STATUSES as readonly string[]).includes(x);
+}
+
+export const ACTORS = ["customer", "agent", "timer", "moderator"] as const;
+export type Actor = (typeof ACTORS)[number];
+
+/** The two parties to a deal; they propose and accept settlements. */
+export type Party = "customer" | "agent";
+
+export const ESCROW_COMMANDS = [
+  "accept",
+  "decline",
+  "cancel",
+  "offer_expired",
+  "complete",
+  "cancel_overdue",
+  "delivery_timeout",
+  "approve",
+  "dispute",
+  "auto_release",
+  "extend_review",
+  "defend",
+  "agree_refund",
+  "response_timeout",
+  "propose_settlement",
+  "accept_settlement",
+  "escalate",
+  "negotiation_timeout",
+  "decide",
+] as const;
+export type EscrowCommand = (typeof ESCROW_COMMANDS)[number];
+
+/** What the timer does when a state's deadline passes; each is also the timer's command name. */
+export const DEADLINE_ACTIONS = [
+  "offer_expired",
+  "delivery_timeout",
+  "auto_release",
+  "response_timeout",
+  "negotiation_timeout",
+] as const;
+export type DeadlineAction = (typeof DEADLINE_ACTIONS)[number];
+
+export function isDeadlineAction(x: unknown): x is DeadlineAction {
+  return typeof x === "string" && (DEADLINE_ACTIONS as readonly string[]).includes(x);
+}
+
+export type EscrowOutcome = "released" | "refunded" | "split";

@@ -1,0 +1,123 @@
+/**
+ * THE escrow lifecycle, as data (SPEC §3.1). Read it top to bottom like Sharetribe's process.edn:
+ * one row per (from, command). `decide()` interprets these rows; docs/ARCHITECTURE.md is generated
+ * from them by describe.ts, so the code, the docs and the tests cannot disagree.
+ *
+ * A command with no row for the current state is `invalid_transition`; a row whose `actors` do not
+ * include the caller is `forbidden`; then the row's guards run in order and the first failure answers.
+ */
+import type { Actor, DeadlineAction, EscrowCommand, EscrowStatus } from "./states";
+
+/**
+ * Preconditions, each implemented once in guards.ts. The rejection code each one returns:
+ * - deadline_reached: the escrow's deadlineAction is this timer command and now ≥ deadline
+ *   (else deadline_not_reached; a different or missing deadline action is invalid_transition — a stale timer)
+ * - delivery_precondition: an artifact was sent since the last status change and meets the service's
+ *   contract (no_artifact_since_last_status_change / artifact_contract_unmet, SPEC §3.2)
+ * - overdue: now ≥ dueAt (not_overdue)
+ * - reason_required / explanation_required / note_required: the trimmed text is not empty
+ * - review_not_extended: the review window was not extended before (review_already_extended)
+ * - refund_in_range: 0 < refundAmountMinor < amount, an integer (amount_out_of_range)
+ * - settlement_by_other_party: the given id is the open proposal and the caller did not make it
+ *   (settlement_not_found)
+ * - decision_amounts: a split decision has 0 < refundAmountMinor < amount (amount_out_of_range)
+ */
+export const GUARD_NAMES = [
+  "deadline_reached",
+  "delivery_precondition",
+  "overdue",
+  "reason_required",
+  "explanation_required",
+  "note_required",
+  "review_not_extended",
+  "refund_in_range",
+  "settlement_by_other_party",
+  "decision_amounts",
+] as const;
+export type GuardName = (typeof GUARD_NAMES)[number];
+
+/**
+ * Money movement of a transition. `by_outcome` (only `decide`): release, refund or split, as the
+ * moderator chose.
+ */
+export type LedgerEffect = "fund" | "release" | "refund" | "split" | "by_outcome";
+
+export interface TransitionRule {
+  from: EscrowStatus;
+  command: EscrowCommand;
+  actors: readonly Actor[];
+  to: EscrowStatus;
+  /** The deadline of the state entered; null = none; "keep" = the running deadline stays (self-transitions). */
+  deadline: DeadlineAction | null | "keep";
+  ledger: LedgerEffect | null;
+  /** The agent event type written (PROTOCOL.md "Event types"). */
+  event: string;
+  /** `data.via` of the event, where one event type has several causes (e.g. escrow.completed). */
+  via?: string;
+  guards: readonly GuardName[];
+  /** One line for the docs. */
+  note: string;
+}
+
+const PARTIES = ["customer", "agent"] as const satisfies readonly Actor[];
+
+// One row per line on purpose: the table is meant to be scanned like a spreadsheet.
+// prettier-ignore
+export const TRANSITIONS: readonly TransitionRule[] = [
+  // ── pending: the agent offered; the customer has not accepted. Deadline: offer_expired (offerTtlS).
+  { from: "pending", command: "accept", actors: ["customer"], to: "active", deadline: "delivery_timeout", ledger: "fund", event: "escrow.funded", guards: [], note: "Customer pays: the amount moves from the customer's wallet into the escrow account; due time starts." },
+  { from: "pending", command: "decline", actors: ["customer"], to: "cancelled", deadline: null, ledger: null, event: "escrow.declined", guards: [], note: "Customer declines the offer." },
+  { from: "pending", command: "cancel", actors: ["agent"], to: "cancelled", deadline: null, ledger: null, event: "escrow.cancelled", guards: [], note: "Agent withdraws the offer." },
+  { from: "pending", command: "offer_expired", actors: ["timer"], to: "cancelled", deadline: null, ledger: null, event: "escrow.expired", guards: ["deadline_reached"], note: "Nobody accepted within the offer TTL." },
+
+  // ── active: funded, the agent is working. Deadline: delivery_timeout (due time + deliveryGraceS).
+  { from: "active", command: "complete", actors: ["agent"], to: "delivered", deadline: "auto_release", ledger: null, event: "escrow.delivered", guards: ["delivery_precondition"], note: "Agent delivers; the engine checks its own record of artifacts sent (SPEC §3.2). Idempotent on delivered." },
+  { from: "active", command: "cancel", actors: ["agent"], to: "refunded", deadline: null, ledger: "refund", event: "escrow.refunded", via: "cancel", guards: [], note: "Agent gives up; full refund." },
+  { from: "active", command: "cancel_overdue", actors: ["customer"], to: "refunded", deadline: null, ledger: "refund", event: "escrow.refunded", via: "cancel_overdue", guards: ["overdue"], note: "Customer cancels after the due time passed; full refund." },
+  { from: "active", command: "delivery_timeout", actors: ["timer"], to: "refunded", deadline: null, ledger: "refund", event: "escrow.refunded", via: "delivery_timeout", guards: ["deadline_reached"], note: "Nothing delivered by due time + grace; automatic full refund." },
+
+  // ── delivered: the customer reviews. Deadline: auto_release (reviewWindowS; extendable once).
+  { from: "delivered", command: "approve", actors: ["customer"], to: "completed", deadline: null, ledger: "release", event: "escrow.completed", via: "approve", guards: [], note: "Customer accepts the delivery; amount minus fee to the seller." },
+  { from: "delivered", command: "dispute", actors: ["customer"], to: "disputed", deadline: "response_timeout", ledger: null, event: "escrow.disputed", guards: ["reason_required"], note: "Customer reports a problem; only the agent may act next." },
+  { from: "delivered", command: "auto_release", actors: ["timer"], to: "completed", deadline: null, ledger: "release", event: "escrow.completed", via: "auto_release", guards: ["deadline_reached"], note: "Review window ended without a dispute; release." },
+  { from: "delivered", command: "extend_review", actors: ["customer"], to: "delivered", deadline: "keep", ledger: null, event: "escrow.review_extended", guards: ["review_not_extended"], note: "Customer extends the review window once, by reviewExtensionS." },
+
+  // ── disputed: only the agent may act. Deadline: response_timeout (responseWindowS).
+  { from: "disputed", command: "defend", actors: ["agent"], to: "negotiating", deadline: "negotiation_timeout", ledger: null, event: "escrow.negotiating", guards: ["explanation_required"], note: "Agent defends with a written explanation; both sides negotiate." },
+  { from: "disputed", command: "agree_refund", actors: ["agent"], to: "refunded", deadline: null, ledger: "refund", event: "escrow.refunded", via: "agree_refund", guards: [], note: "Agent concedes; full refund." },
+  { from: "disputed", command: "response_timeout", actors: ["timer"], to: "admin_review", deadline: null, ledger: null, event: "escrow.admin_review", via: "response_timeout", guards: ["deadline_reached"], note: "Agent stayed silent; a moderator decides." },
+
+  // ── negotiating: both sides talk. Deadline: negotiation_timeout (negotiationWindowS).
+  { from: "negotiating", command: "approve", actors: ["customer"], to: "completed", deadline: null, ledger: "release", event: "escrow.completed", via: "withdrawn", guards: [], note: "Customer withdraws the dispute; release." },
+  { from: "negotiating", command: "agree_refund", actors: ["agent"], to: "refunded", deadline: null, ledger: "refund", event: "escrow.refunded", via: "agree_refund", guards: [], note: "Agent concedes; full refund." },
+  { from: "negotiating", command: "propose_settlement", actors: PARTIES, to: "negotiating", deadline: "keep", ledger: null, event: "escrow.settlement_proposed", guards: ["refund_in_range"], note: "Either side proposes a partial refund; it supersedes any open proposal." },
+  { from: "negotiating", command: "accept_settlement", actors: PARTIES, to: "resolved", deadline: null, ledger: "split", event: "escrow.resolved", via: "settlement", guards: ["settlement_by_other_party"], note: "The other side accepts the open proposal; refund part back, rest released (fee on the released part)." },
+  { from: "negotiating", command: "escalate", actors: PARTIES, to: "admin_review", deadline: null, ledger: null, event: "escrow.admin_review", via: "escalate", guards: [], note: "Either side asks a moderator to decide." },
+  { from: "negotiating", command: "negotiation_timeout", actors: ["timer"], to: "admin_review", deadline: null, ledger: null, event: "escrow.admin_review", via: "negotiation_timeout", guards: ["deadline_reached"], note: "No agreement in time; a moderator decides." },
+
+  // ── admin_review: a moderator decides. No deadline (the queue shows age and SLA).
+  { from: "admin_review", command: "decide", actors: ["moderator"], to: "resolved", deadline: null, ledger: "by_outcome", event: "escrow.resolved", via: "moderator", guards: ["note_required", "decision_amounts"], note: "Moderator decides release, refund or split, with a note." },
+
+  // ── completed, refunded, resolved, cancelled: terminal, no rows.
+];
+
+/** The row for (from, command), if the lifecycle has one. */
+export function findTransition(from: EscrowStatus, command: EscrowCommand): TransitionRule | undefined {
+  return TRANSITIONS.find((rule) => rule.from === from && rule.command === command);
+}
+
+/** The rows leaving `from`, in table order. */
+export function transitionsFrom(from: EscrowStatus): TransitionRule[] {
+  return TRANSITIONS.filter((rule) => rule.from === from);
+}
+
+/** Timer commands are exactly the deadline actions; only the `timer` actor runs them. */
+export function isTimerCommand(command: EscrowCommand): command is DeadlineAction {
+  return (
+    command === "offer_expired" ||
+    command === "delivery_timeout" ||
+    command === "auto_release" ||
+    command === "response_timeout" ||
+    command === "negotiation_timeout"
+  );
+}

@@ -1,0 +1,14 @@
+/** Ledger transfers: each is one balanced movement from one account to another (SPEC §3.3). */
+
+export const TRANSFER_KINDS = ["fund", "release", "fee", "refund", "topup", "payout"] as const;
+export type TransferKind = (typeof TRANSFER_KINDS)[number];
+
+/**
+ * The idempotency key of a money movement. An escrow funds, releases, charges a fee and refunds at
+ * most once each, so (escrow, kind) names the operation; the database's unique index on it means a
+ * replayed or racing command can never move the same money twice. For wallet top-ups and payouts
+ * the first argument is the top-up or payout id.
+ */
+export function operationKey(escrowId: string, kind: TransferKind): string {
+  return `${escrowId}:${kind}`;
+}

@@ -1,0 +1,131 @@
+// Writing messages. Roles decide trust: only platform-written roles (system,
+// owner, moderator) are trusted, whatever the text says. Customer text reaches
+// the agent only as an untrusted `message.received` event.
+import type { Tx } from "../db/transaction";
+import type { MessageRole } from "../db/generated/client";
+import { newId } from "../ids";
+import { invalid, notFound } from "../errors";
+import { appendAgentEvent } from "../events/agent-events";
+
+const TRUSTED_ROLES: ReadonlySet<MessageRole> = new Set(["system", "owner", "moderator"]);
+export const MAX_MESSAGE_TEXT_CHARS = 20_000;
+
+export interface NewMessage {
+  conversationId: string;
+  escrowId?: string | null;
+  role: MessageRole;
+  text: string;
+  createdAt: Date;
+}
+
+/** Inserts a message and moves the conversation's last-message time. */
+export async function insertMessage(tx: Tx, message: NewMessage): Promise<string> {
+  const id = newId("msg");
+  await tx.message.create({
+    data: {
+      id,
+      conversationId: message.conversationId,
+      escrowId: message.escrowId ?? null,
+      role: message.role,
+      trusted: TRUSTED_ROLES.has(message.role),
+      text: message.text,
+      createdAt: message.createdAt,
+    },
+  });
+  await tx.conversation.update({
+    where: { id: message.conversationId },
+    data: { lastMessageAt: message.createdAt },
+  });
+  return id;
+}
+
+export interface AgentMessageInput {
+  agentId: string;
+  conversationId: string;
+  text: string;
+  artifactIds: string[];
+  escrowId?: string | null;
+  now: Date;
+}
+
+/**
+ * An agent's message, optionally carrying artifacts it uploaded and tying them
+ * to one of the conversation's escrows (which is what counts as delivery).
+ */
+export async function postAgentMessage(tx: Tx, input: AgentMessageInput): Promise<string> {
+  const conversation = await tx.conversation.findFirst({ where: { id: input.conversationId, agentId: input.agentId } });
+  if (!conversation) throw notFound("conversation");
+  if (input.text.length > MAX_MESSAGE_TEXT_CHARS) invalidText();
+  if (!input.text.trim() && input.artifactIds.length === 0) {
+    throw invalid("text", "a message needs text or at least one artifact");
+  }
+  if (input.escrowId) {
+    const escrow = await tx.escrow.findFirst({
+      where: { id: input.escrowId, conversationId: input.conversationId, agentId: input.agentId },
+    });
+    if (!escrow) throw notFound("escrow in this conversation");
+  }
+  const uniqueIds = [...new Set(input.artifactIds)];
+  const artifacts = await tx.artifact.findMany({ where: { id: { in: uniqueIds }, agentId: input.agentId } });
+  if (artifacts.length !== uniqueIds.length) throw notFound("artifact");
+  if (artifacts.some((a) => a.messageId !== null)) {
+    throw invalid("artifact_ids", "an artifact can be sent once; upload it again to send it in another message");
+  }
+  const messageId = await insertMessage(tx, {
+    conversationId: input.conversationId,
+    escrowId: input.escrowId ?? null,
+    role: "agent",
+    text: input.text,
+    createdAt: input.now,
+  });
+  if (uniqueIds.length) {
+    await tx.artifact.updateMany({ where: { id: { in: uniqueIds }, messageId: null }, data: { messageId } });
+  }
+  return messageId;
+}
+
+function invalidText(): never {
+  throw invalid("text", `at most ${MAX_MESSAGE_TEXT_CHARS} characters`);
+}
+
+export interface CustomerMessageInput {
+  customerId: string;
+  conversationId: string;
+  text: string;
+  now: Date;
+}
+
+/** A customer's message: stored as customer text and fed to the agent as untrusted. */
+export async function postCustomerMessage(tx: Tx, input: CustomerMessageInput): Promise<string> {
+  const conversation = await tx.conversation.findFirst({
+    where: { id: input.conversationId, customerId: input.customerId },
+  });
+  if (!conversation) throw notFound("conversation");
+  if (!input.text.trim()) throw invalid("text", "a message cannot be empty");
+  if (input.text.length > MAX_MESSAGE_TEXT_CHARS) invalidText();
+  const messageId = await insertMessage(tx, {
+    conversationId: conversation.id,
+    role: "customer",
+    text: input.text,
+    createdAt: input.now,
+  });
+  await appendAgentEvent(tx, {
+    agentId: conversation.agentId,
+    type: "message.received",
+    conversationId: conversation.id,
+    data: {
+      message: {
+        id: messageId,
+        conversation_id: conversation.id,
+        escrow_id: null,
+        role: "customer",
+        trusted: false,
+        text: input.text,
+        artifacts: [],
+        created_at: input.now.toISOString(),
+      },
+    },
+    createdAt: input.now,
+  });
+  return messageId;
+}

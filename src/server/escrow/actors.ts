@@ -1,0 +1,45 @@
+// Who is acting. The engine checks that the escrow is theirs before anything
+// else, and answers not_found otherwise: another party's escrow must be
+// indistinguishable from one that does not exist.
+import type { Actor } from "~/domain/escrow/states";
+import type { Prisma } from "../db/generated/client";
+
+export type ActorRef =
+  | { kind: "customer"; userId: string }
+  | { kind: "agent"; agentId: string }
+  | { kind: "moderator"; userId: string }
+  | { kind: "timer" };
+
+export function actorKind(actor: ActorRef): Actor {
+  return actor.kind;
+}
+
+export function actorId(actor: ActorRef): string | null {
+  switch (actor.kind) {
+    case "customer":
+    case "moderator":
+      return actor.userId;
+    case "agent":
+      return actor.agentId;
+    case "timer":
+      return null;
+  }
+}
+
+/** The escrows this actor may see, as a Prisma filter. */
+export function escrowScope(actor: ActorRef): Prisma.EscrowWhereInput {
+  switch (actor.kind) {
+    case "customer":
+      return { customerId: actor.userId };
+    case "agent":
+      return { agentId: actor.agentId };
+    case "moderator":
+    case "timer":
+      return {};
+  }
+}
+
+/** Escrows are addressed by id or by their 6-letter reference code. */
+export function escrowRefFilter(ref: string): Prisma.EscrowWhereInput {
+  return /^[A-Za-z]{6}$/.test(ref) ? { referenceCode: ref.toUpperCase() } : { id: ref };
+}

@@ -1,0 +1,122 @@
+// An agent offers a service: a new escrow in `pending`, with the offer's
+// expiry as its deadline. Nothing moves until the customer accepts.
+import { initialOfferDeadline } from "~/domain/escrow/effects";
+import { feeMinor, formatMoney, isValidAmountMinor } from "~/domain/money";
+import type { EngineContext } from "../context";
+import { inTransaction, type Tx } from "../db/transaction";
+import { invalid, notFound } from "../errors";
+import { newId, newReferenceCode } from "../ids";
+import { insertMessage } from "../conversations/messages";
+import type { EscrowRow } from "./escrow-view";
+
+export interface OfferInput {
+  conversationId: string;
+  title: string;
+  description?: string;
+  amountMinor: number;
+  currency: string;
+  serviceId?: string | null;
+  deliveryInHours?: number | null;
+}
+
+export const MAX_TITLE_CHARS = 200;
+export const MAX_DESCRIPTION_CHARS = 5_000;
+export const MAX_DELIVERY_HOURS = 24 * 365;
+
+export function createOffer(ctx: EngineContext, agentId: string, input: OfferInput): Promise<EscrowRow> {
+  return inTransaction(ctx.db, (tx) => insertOffer(tx, ctx, agentId, input));
+}
+
+function validateOffer(input: OfferInput): void {
+  if (!isValidAmountMinor(input.amountMinor)) throw invalid("amount", "a positive integer in minor units, at most 2^53 − 1");
+  if (!/^[A-Z]{3}$/.test(input.currency)) throw invalid("currency", "an ISO 4217 code such as USD");
+  const title = input.title.trim();
+  if (!title || title.length > MAX_TITLE_CHARS) throw invalid("title", `1 to ${MAX_TITLE_CHARS} characters`);
+  if ((input.description ?? "").length > MAX_DESCRIPTION_CHARS) {
+    throw invalid("description", `at most ${MAX_DESCRIPTION_CHARS} characters`);
+  }
+  const hours = input.deliveryInHours;
+  if (hours !== undefined && hours !== null && (!Number.isInteger(hours) || hours < 1 || hours > MAX_DELIVERY_HOURS)) {
+    throw invalid("delivery_in_hours", `a whole number of hours from 1 to ${MAX_DELIVERY_HOURS}`);
+  }
+}
+
+async function unusedReferenceCode(tx: Tx): Promise<string> {
+  // 26^6 codes: a clash is rare, and the unique index catches any race.
+  for (;;) {
+    const code = newReferenceCode();
+    if (!(await tx.escrow.findUnique({ where: { referenceCode: code }, select: { id: true } }))) return code;
+  }
+}
+
+export async function insertOffer(tx: Tx, ctx: EngineContext, agentId: string, input: OfferInput): Promise<EscrowRow> {
+  const conversation = await tx.conversation.findFirst({ where: { id: input.conversationId, agentId } });
+  if (!conversation) throw notFound("conversation");
+  const service = input.serviceId
+    ? await tx.service.findFirst({ where: { id: input.serviceId, agentId, active: true } })
+    : null;
+  if (input.serviceId && !service) throw notFound("service");
+  validateOffer(input);
+
+  const now = ctx.now();
+  const feeBps = ctx.config.feeBps;
+  const escrow = await tx.escrow.create({
+    data: {
+      id: newId("esc"),
+      referenceCode: await unusedReferenceCode(tx),
+      conversationId: conversation.id,
+      agentId,
+      customerId: conversation.customerId,
+      serviceId: service?.id ?? null,
+      title: input.title.trim(),
+      description: input.description ?? "",
+      amountMinor: BigInt(input.amountMinor),
+      currency: input.currency,
+      feeBps,
+      feeAmountMinor: BigInt(feeMinor(input.amountMinor, feeBps)),
+      status: "pending",
+      version: 1,
+      deadline: initialOfferDeadline(now, ctx.config.windows),
+      deadlineAction: "offer_expired",
+      deliveryInHours: input.deliveryInHours ?? service?.deliveryInHours ?? null,
+      statusChangedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    },
+  });
+  await tx.escrowEvent.create({
+    data: {
+      escrowId: escrow.id,
+      fromStatus: null,
+      toStatus: "pending",
+      command: "offer",
+      actorKind: "agent",
+      actorId: agentId,
+      version: escrow.version,
+      createdAt: now,
+    },
+  });
+  await insertMessage(tx, {
+    conversationId: conversation.id,
+    escrowId: escrow.id,
+    role: "system",
+    text: `Offer: ${escrow.title} for ${formatMoney(input.amountMinor, input.currency)}. Accept and pay to hold the money in escrow until delivery. (ref ${escrow.referenceCode})`,
+    createdAt: now,
+  });
+  await tx.outboxMessage.create({
+    data: {
+      topic: "escrow.changed",
+      payload: {
+        escrow_id: escrow.id,
+        version: escrow.version,
+        status: escrow.status,
+        event: "escrow.offered",
+        deadline: escrow.deadline?.toISOString() ?? null,
+        deadline_action: escrow.deadlineAction,
+      },
+      availableAt: now,
+      createdAt: now,
+    },
+  });
+  return escrow;
+}

@@ -1,0 +1,81 @@
+// Mapping between escrow rows, the domain's snapshot, and the protocol's
+// Escrow object (PROTOCOL.md "Objects").
+import { allowedActions, type EscrowSnapshot, type OpenSettlement } from "~/domain/escrow/decide";
+import type { Actor, DeadlineAction, EscrowStatus } from "~/domain/escrow/states";
+import type { Escrow as EscrowRow, Settlement as SettlementRow } from "../db/generated/client";
+
+export type { EscrowRow, SettlementRow };
+
+/** Minor units from a BIGINT column; amounts are capped at 2^53 − 1 by constraint. */
+export function minor(value: bigint): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`amount ${value} exceeds the safe integer range`);
+  return n;
+}
+
+export function openSettlementOf(settlements: SettlementRow[]): OpenSettlement | null {
+  const open = settlements.find((s) => s.status === "open");
+  return open ? { id: open.id, proposedBy: open.proposedBy, refundAmountMinor: minor(open.refundAmountMinor) } : null;
+}
+
+export function toSnapshot(row: EscrowRow, openSettlement: OpenSettlement | null): EscrowSnapshot {
+  return {
+    status: row.status as EscrowStatus,
+    amountMinor: minor(row.amountMinor),
+    feeBps: row.feeBps,
+    deadline: row.deadline,
+    deadlineAction: (row.deadlineAction ?? null) as DeadlineAction | null,
+    dueAt: row.dueAt,
+    deliveryInHours: row.deliveryInHours,
+    reviewExtended: row.reviewExtended,
+    openSettlement,
+  };
+}
+
+export interface EscrowJson {
+  id: string;
+  reference_code: string;
+  conversation_id: string;
+  service_id: string | null;
+  title: string;
+  description: string;
+  amount: number;
+  currency: string;
+  fee_amount: number;
+  status: EscrowStatus;
+  deadline: string | null;
+  deadline_action: DeadlineAction | null;
+  due_at: string | null;
+  dispute_reason: string | null;
+  outcome: "released" | "refunded" | "split" | null;
+  refund_amount: number;
+  allowed_actions: string[];
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toEscrowJson(row: EscrowRow, openSettlement: OpenSettlement | null, viewer: Actor, now: Date): EscrowJson {
+  return {
+    id: row.id,
+    reference_code: row.referenceCode,
+    conversation_id: row.conversationId,
+    service_id: row.serviceId,
+    title: row.title,
+    description: row.description,
+    amount: minor(row.amountMinor),
+    currency: row.currency,
+    fee_amount: minor(row.feeAmountMinor),
+    status: row.status as EscrowStatus,
+    deadline: row.deadline?.toISOString() ?? null,
+    deadline_action: (row.deadlineAction ?? null) as DeadlineAction | null,
+    due_at: row.dueAt?.toISOString() ?? null,
+    dispute_reason: row.disputeReason,
+    outcome: row.outcome ?? null,
+    refund_amount: minor(row.refundAmountMinor),
+    allowed_actions: allowedActions(toSnapshot(row, openSettlement), viewer, now),
+    version: row.version,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,242 @@
+// The one way an escrow changes state. Load (row-locked) → decide (pure) →
+// one transaction writes everything the decision implies: the compare-and-set
+// on status and version, the ledger transfers, the audit event, the agent
+// event, the conversation's system line and the outbox row. Either all of it
+// commits or none of it does.
+import type { CommandInput, Decision } from "~/domain/escrow/decide";
+import { decide } from "~/domain/escrow/decide";
+import { parseArtifactContract, type DeliveredArtifact } from "~/domain/escrow/delivery";
+import { DomainError } from "~/domain/escrow/errors";
+import type { AccountRole } from "~/domain/escrow/types";
+import { escrowAccountKey, platformFeeKey, walletKey } from "~/domain/ledger/accounts";
+import { operationKey } from "~/domain/ledger/transfers";
+import type { EngineContext } from "../context";
+import type { Prisma } from "../db/generated/client";
+import { inTransaction, type Tx } from "../db/transaction";
+import { notFound } from "../errors";
+import { appendAgentEvent } from "../events/agent-events";
+import { newId } from "../ids";
+import { insertMessage } from "../conversations/messages";
+import { postTransfer, type AccountSpec } from "../ledger/ledger";
+import { actorId, escrowRefFilter, escrowScope, type ActorRef } from "./actors";
+import { openSettlementOf, toEscrowJson, toSnapshot, type EscrowRow, type SettlementRow } from "./escrow-view";
+
+/** What callers supply; facts the engine reads itself (artifacts, contract) are filled in here. */
+export type CommandRequest =
+  | Exclude<CommandInput, { command: "complete" }>
+  | { command: "complete" };
+
+export interface CommandResult {
+  escrow: EscrowRow;
+  settlements: SettlementRow[];
+  /** True when nothing was written (complete on an already delivered escrow). */
+  noop: boolean;
+}
+
+export function runEscrowCommand(
+  ctx: EngineContext,
+  escrowRef: string,
+  actor: ActorRef,
+  request: CommandRequest,
+): Promise<CommandResult> {
+  return inTransaction(ctx.db, (tx) => executeEscrowCommand(tx, ctx, escrowRef, actor, request));
+}
+
+/** Finds the caller's escrow and locks its row for the rest of the transaction. */
+export async function lockEscrow(tx: Tx, escrowRef: string, actor: ActorRef): Promise<EscrowRow> {
+  const found = await tx.escrow.findFirst({
+    where: { AND: [escrowRefFilter(escrowRef), escrowScope(actor)] },
+    select: { id: true },
+  });
+  if (!found) throw notFound("escrow");
+  await tx.$queryRaw`SELECT id FROM escrows WHERE id = ${found.id} FOR UPDATE`;
+  const row = await tx.escrow.findUnique({ where: { id: found.id } });
+  if (!row) throw notFound("escrow");
+  return row;
+}
+
+export async function executeEscrowCommand(
+  tx: Tx,
+  ctx: EngineContext,
+  escrowRef: string,
+  actor: ActorRef,
+  request: CommandRequest,
+): Promise<CommandResult> {
+  const now = ctx.now();
+  const row = await lockEscrow(tx, escrowRef, actor);
+  const settlements = await tx.settlement.findMany({ where: { escrowId: row.id }, orderBy: { createdAt: "asc" } });
+  const input = await completeInput(tx, row, request);
+  const result = decide(toSnapshot(row, openSettlementOf(settlements)), input, actor.kind, now, ctx.config.windows, row.currency);
+  if (!result.ok) throw new DomainError(result.rejection);
+  if (result.noop) return { escrow: row, settlements, noop: true };
+  return applyDecision(tx, row, actor, input, result, now);
+}
+
+/** `complete` is decided on the platform's record: artifacts the agent sent on this escrow since its last status change. */
+async function completeInput(tx: Tx, row: EscrowRow, request: CommandRequest): Promise<CommandInput> {
+  if (request.command !== "complete") return request;
+  const artifacts = await tx.artifact.findMany({
+    where: { message: { escrowId: row.id, role: "agent", createdAt: { gt: row.statusChangedAt } } },
+    orderBy: { createdAt: "asc" },
+  });
+  const service = row.serviceId ? await tx.service.findUnique({ where: { id: row.serviceId } }) : null;
+  const delivered: DeliveredArtifact[] = artifacts.map((a) => ({
+    id: a.id,
+    kind: a.kind,
+    mimeType: a.mimeType,
+    ...(a.data !== null ? { data: a.data } : {}),
+  }));
+  return {
+    command: "complete",
+    artifactsSinceStatusChange: delivered,
+    contract: parseArtifactContract(service?.artifactContract ?? null),
+  };
+}
+
+async function applyDecision(
+  tx: Tx,
+  row: EscrowRow,
+  actor: ActorRef,
+  input: CommandInput,
+  decision: Decision,
+  now: Date,
+): Promise<CommandResult> {
+  const { patch } = decision;
+  const data: Prisma.EscrowUpdateManyMutationInput = {
+    status: decision.to,
+    version: { increment: 1 },
+    deadline: patch.deadline,
+    deadlineAction: patch.deadlineAction,
+    updatedAt: now,
+    ...(decision.statusChanged ? { statusChangedAt: now } : {}),
+    ...(patch.dueAt !== undefined ? { dueAt: patch.dueAt } : {}),
+    ...(patch.disputeReason !== undefined ? { disputeReason: patch.disputeReason } : {}),
+    ...(patch.outcome !== undefined ? { outcome: patch.outcome } : {}),
+    ...(patch.refundAmountMinor !== undefined ? { refundAmountMinor: BigInt(patch.refundAmountMinor) } : {}),
+    ...(patch.feeAmountMinor !== undefined ? { feeAmountMinor: BigInt(patch.feeAmountMinor) } : {}),
+    ...(patch.reviewExtended !== undefined ? { reviewExtended: patch.reviewExtended } : {}),
+  };
+  // Compare-and-set: the row lock makes a miss impossible in practice; the
+  // version check keeps this correct even if the lock were ever dropped.
+  const cas = await tx.escrow.updateMany({ where: { id: row.id, version: row.version, status: row.status }, data });
+  if (cas.count !== 1) {
+    throw new DomainError({ code: "conflict", message: "The escrow changed while this command ran. Read it again and retry." });
+  }
+
+  await postLedgerMovements(tx, row, decision);
+  const settlementJson = await applySettlementEffect(tx, row, decision, now);
+
+  const escrow = await tx.escrow.findUniqueOrThrow({ where: { id: row.id } });
+  const settlements = await tx.settlement.findMany({ where: { escrowId: row.id }, orderBy: { createdAt: "asc" } });
+
+  await tx.escrowEvent.create({
+    data: {
+      escrowId: row.id,
+      fromStatus: decision.from,
+      toStatus: decision.to,
+      command: input.command,
+      actorKind: actor.kind,
+      actorId: actorId(actor),
+      reason: decision.auditReason,
+      version: escrow.version,
+      createdAt: now,
+    },
+  });
+  await appendAgentEvent(tx, {
+    agentId: row.agentId,
+    type: decision.agentEvent.type,
+    escrowId: row.id,
+    conversationId: row.conversationId,
+    data: {
+      ...decision.agentEvent.data,
+      ...(settlementJson ? { settlement: settlementJson } : {}),
+      escrow: toEscrowJson(escrow, openSettlementOf(settlements), "agent", now),
+    },
+    createdAt: now,
+  });
+  if (decision.systemMessage) {
+    await insertMessage(tx, {
+      conversationId: row.conversationId,
+      escrowId: row.id,
+      role: "system",
+      text: `${decision.systemMessage} (ref ${row.referenceCode})`,
+      createdAt: now,
+    });
+  }
+  await tx.outboxMessage.create({
+    data: {
+      topic: "escrow.changed",
+      payload: {
+        escrow_id: row.id,
+        version: escrow.version,
+        status: escrow.status,
+        event: decision.agentEvent.type,
+        deadline: escrow.deadline?.toISOString() ?? null,
+        deadline_action: escrow.deadlineAction ?? null,
+      },
+      availableAt: now,
+      createdAt: now,
+    },
+  });
+  return { escrow, settlements, noop: false };
+}
+
+async function postLedgerMovements(tx: Tx, row: EscrowRow, decision: Decision): Promise<void> {
+  if (decision.ledger.length === 0) return;
+  const agent = await tx.agent.findUniqueOrThrow({ where: { id: row.agentId }, select: { ownerId: true } });
+  const accounts: Record<AccountRole, AccountSpec> = {
+    buyer_wallet: { key: walletKey(row.customerId, row.currency), kind: "wallet", currency: row.currency, userId: row.customerId },
+    seller_wallet: { key: walletKey(agent.ownerId, row.currency), kind: "wallet", currency: row.currency, userId: agent.ownerId },
+    escrow: { key: escrowAccountKey(row.id), kind: "escrow", currency: row.currency, escrowId: row.id },
+    platform_fee: { key: platformFeeKey(row.currency), kind: "platform_fee", currency: row.currency },
+  };
+  for (const movement of decision.ledger) {
+    const result = await postTransfer(tx, {
+      operationKey: operationKey(row.id, movement.kind),
+      kind: movement.kind,
+      from: accounts[movement.from],
+      to: accounts[movement.to],
+      amountMinor: movement.amountMinor,
+      currency: row.currency,
+      escrowId: row.id,
+    });
+    // The escrow's state machine allows each movement once; a duplicate here
+    // means the state and the ledger disagree, which must never pass silently.
+    if (result.status === "duplicate") {
+      throw new Error(`ledger operation ${operationKey(row.id, movement.kind)} was already posted`);
+    }
+  }
+}
+
+async function applySettlementEffect(tx: Tx, row: EscrowRow, decision: Decision, now: Date) {
+  const effect = decision.settlement;
+  if (!effect) return null;
+  if (effect.action === "accept") {
+    await tx.settlement.update({ where: { id: effect.settlementId }, data: { status: "accepted", updatedAt: now } });
+    return null;
+  }
+  await tx.settlement.updateMany({ where: { escrowId: row.id, status: "open" }, data: { status: "superseded", updatedAt: now } });
+  const created = await tx.settlement.create({
+    data: {
+      id: newId("stl"),
+      escrowId: row.id,
+      proposedBy: effect.proposedBy,
+      refundAmountMinor: BigInt(effect.refundAmountMinor),
+      status: "open",
+      createdAt: now,
+      updatedAt: now,
+    },
+  });
+  return toSettlementJson(created);
+}
+
+export function toSettlementJson(s: SettlementRow) {
+  return {
+    id: s.id,
+    escrow_id: s.escrowId,
+    proposed_by: s.proposedBy,
+    refund_amount: Number(s.refundAmountMinor),
+    status: s.status,
+    created_at: s.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,99 @@
+// Idempotency keys (PROTOCOL.md Conventions). The key row, the work and the
+// stored response commit in ONE transaction:
+// - a concurrent duplicate blocks on the key's unique index until the first
+//   commits, then finds the stored response and replays it: one effect,
+//   identical responses;
+// - if the first attempt rolls back, the key was never stored and the
+//   duplicate runs the work itself.
+// Deterministic refusals (4xx) are stored and replayed too, via a savepoint
+// that undoes the work but keeps the key.
+import { createHash } from "node:crypto";
+import type { Db } from "./db/client";
+import type { Prisma } from "./db/generated/client";
+import { inTransaction, type Tx } from "./db/transaction";
+import { ServiceError } from "./errors";
+import { newId } from "./ids";
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface IdempotentResult extends StoredResponse {
+  replayed: boolean;
+}
+
+export interface IdempotencyRequest {
+  /** Whose key it is, e.g. `agent:<id>`; keys of different callers never meet. */
+  scope: string;
+  key: string;
+  /** Method, path and body: the same key with a different request is refused. */
+  fingerprint: unknown;
+}
+
+export const IDEMPOTENCY_KEY_RETENTION_HOURS = 24;
+
+export function requestHash(fingerprint: unknown): string {
+  return createHash("sha256").update(stableJson(fingerprint)).digest("hex");
+}
+
+/** JSON with sorted keys, so semantically equal bodies hash the same. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/**
+ * Runs `work` at most once per (scope, key). `refusal` turns an error thrown
+ * by `work` into a response worth storing (a 4xx), or returns null to let the
+ * error propagate and the key stay unused (5xx, retryable conflicts).
+ */
+export async function withIdempotency(
+  db: Db,
+  request: IdempotencyRequest,
+  work: (tx: Tx) => Promise<StoredResponse>,
+  refusal: (error: unknown) => StoredResponse | null,
+): Promise<IdempotentResult> {
+  const hash = requestHash(request.fingerprint);
+  return inTransaction(db, async (tx) => {
+    const claimed = await tx.$executeRaw`
+      INSERT INTO idempotency_keys (id, scope, key, request_hash, response_status, response_body, created_at)
+      VALUES (${newId("idk")}, ${request.scope}, ${request.key}, ${hash}, 0, 'null'::jsonb, now())
+      ON CONFLICT (scope, key) DO NOTHING`;
+    if (claimed === 0) return replay(tx, request, hash);
+
+    await tx.$executeRawUnsafe("SAVEPOINT idempotent_work");
+    let response: StoredResponse;
+    try {
+      response = await work(tx);
+    } catch (error) {
+      const refused = refusal(error);
+      if (!refused) throw error;
+      await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT idempotent_work");
+      response = refused;
+    }
+    await tx.idempotencyKey.update({
+      where: { scope_key: { scope: request.scope, key: request.key } },
+      data: { responseStatus: response.status, responseBody: (response.body ?? {}) as Prisma.InputJsonValue },
+    });
+    return { ...response, replayed: false };
+  });
+}
+
+async function replay(tx: Tx, request: IdempotencyRequest, hash: string): Promise<IdempotentResult> {
+  const stored = await tx.idempotencyKey.findUnique({ where: { scope_key: { scope: request.scope, key: request.key } } });
+  if (!stored) throw new Error("idempotency key vanished between insert conflict and read");
+  if (stored.requestHash !== hash) {
+    throw new ServiceError(
+      "idempotency_key_reused",
+      "This Idempotency-Key was already used with a different request. Use a new key for a new request.",
+    );
+  }
+  return { status: stored.responseStatus, body: stored.responseBody, replayed: true };
+}

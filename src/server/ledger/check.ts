@@ -1,0 +1,51 @@
+// The ledger check on a live database: the domain's invariants over every
+// account and escrow, plus one only the database can answer — each account's
+// stored balance equals the sum of the transfers into and out of it.
+import { checkLedgerInvariants, type LedgerViolation } from "~/domain/ledger/invariants";
+import type { EscrowStatus } from "~/domain/escrow/states";
+import type { Db } from "../db/client";
+
+export interface DatabaseLedgerViolation {
+  invariant: LedgerViolation["invariant"] | "balance_differs_from_transfers";
+  message: string;
+}
+
+export async function checkDatabaseLedger(db: Db): Promise<DatabaseLedgerViolation[]> {
+  // One snapshot for all three reads, so a concurrent transfer cannot make a
+  // consistent ledger look broken.
+  return db.$transaction(
+    async (tx) => {
+      const accounts = await tx.ledgerAccount.findMany({
+        select: { key: true, kind: true, currency: true, balanceMinor: true, escrowId: true },
+      });
+      const escrows = await tx.escrow.findMany({
+        select: { id: true, status: true, amountMinor: true, currency: true },
+      });
+      const drift = await tx.$queryRaw<{ key: string; balance_minor: bigint; from_transfers: bigint }[]>`
+        SELECT a.key, a.balance_minor,
+               COALESCE((SELECT SUM(amount_minor) FROM ledger_transfers t WHERE t.to_account_id = a.id), 0)
+             - COALESCE((SELECT SUM(amount_minor) FROM ledger_transfers t WHERE t.from_account_id = a.id), 0)
+               AS from_transfers
+          FROM ledger_accounts a`;
+      const violations: DatabaseLedgerViolation[] = checkLedgerInvariants(
+        accounts.map((a) => ({ ...a, balanceMinor: a.balanceMinor })),
+        escrows.map((e) => ({
+          id: e.id,
+          status: e.status as EscrowStatus,
+          amountMinor: Number(e.amountMinor),
+          currency: e.currency,
+        })),
+      );
+      for (const row of drift) {
+        if (BigInt(row.balance_minor) !== BigInt(row.from_transfers)) {
+          violations.push({
+            invariant: "balance_differs_from_transfers",
+            message: `Account ${row.key} holds ${row.balance_minor} but its transfers add up to ${row.from_transfers}.`,
+          });
+        }
+      }
+      return violations;
+    },
+    { isolationLevel: "RepeatableRead" },
+  );
+}
