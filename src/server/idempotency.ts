@@ -9,7 +9,6 @@
 // that undoes the work but keeps the key.
 import { createHash } from "node:crypto";
 import type { Db } from "./db/client";
-import type { Prisma } from "./db/generated/client";
 import { inTransaction, type Tx } from "./db/transaction";
 import { ServiceError } from "./errors";
 import { newId } from "./ids";
@@ -64,7 +63,7 @@ export async function withIdempotency(
   return inTransaction(db, async (tx) => {
     const claimed = await tx.$executeRaw`
       INSERT INTO idempotency_keys (id, scope, key, request_hash, response_status, response_body, created_at)
-      VALUES (${newId("idk")}, ${request.scope}, ${request.key}, ${hash}, 0, 'null'::jsonb, now())
+      VALUES (${newId("idk")}, ${request.scope}, ${request.key}, ${hash}, 0, '', now())
       ON CONFLICT (scope, key) DO NOTHING`;
     if (claimed === 0) return replay(tx, request, hash);
 
@@ -78,11 +77,13 @@ export async function withIdempotency(
       await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT idempotent_work");
       response = refused;
     }
+    // Serialize once: the first answer and every replay come from the same text.
+    const bodyText = JSON.stringify(response.body ?? null);
     await tx.idempotencyKey.update({
       where: { scope_key: { scope: request.scope, key: request.key } },
-      data: { responseStatus: response.status, responseBody: (response.body ?? {}) as Prisma.InputJsonValue },
+      data: { responseStatus: response.status, responseBody: bodyText },
     });
-    return { ...response, replayed: false };
+    return { status: response.status, body: JSON.parse(bodyText) as unknown, replayed: false };
   });
 }
 
@@ -95,5 +96,5 @@ async function replay(tx: Tx, request: IdempotencyRequest, hash: string): Promis
       "This Idempotency-Key was already used with a different request. Use a new key for a new request.",
     );
   }
-  return { status: stored.responseStatus, body: stored.responseBody, replayed: true };
+  return { status: stored.responseStatus, body: JSON.parse(stored.responseBody) as unknown, replayed: true };
 }

@@ -234,7 +234,7 @@ CREATE TABLE "idempotency_keys" (
     "key" TEXT NOT NULL,
     "request_hash" CHAR(64) NOT NULL,
     "response_status" INTEGER NOT NULL,
-    "response_body" JSONB NOT NULL,
+    "response_body" TEXT NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "idempotency_keys_pkey" PRIMARY KEY ("id")
