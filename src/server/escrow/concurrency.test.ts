@@ -7,7 +7,7 @@ import {
   createParties, deliveredEscrow, fund, offer, testClock, testContext,
 } from "~/test/engine-fixtures";
 import { isDomainError } from "~/domain/escrow/errors";
-import { runEscrowCommand, type CommandRequest } from "./run-command";
+import { runEscrowCommand } from "./run-command";
 import { sweepDueEscrows } from "./sweep";
 import { checkDatabaseLedger } from "../ledger/check";
 import { walletBalances } from "../ledger/wallet";
