@@ -25,6 +25,8 @@ export default defineConfig({
     url: `http://localhost:${PORT}`,
     timeout: 240_000,
     reuseExistingServer: false,
+    // SIGTERM lets the launcher stop its embedded PostgreSQL cleanly.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
     stdout: "pipe",
     env: {
       PORT: String(PORT),

@@ -9,6 +9,12 @@ const violations = await withDatabaseUrl(async (url) => {
   const db = createDb(url, { maxConnections: 2 });
   try {
     return await checkDatabaseLedger(db);
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2021") {
+      console.error("ledger:check: this database has no Holdfast tables. Run `npm run db:migrate` first.");
+      process.exit(2);
+    }
+    throw error;
   } finally {
     await db.$disconnect();
   }

@@ -1,6 +1,7 @@
 // Where the database is: DATABASE_URL when set, otherwise the embedded
 // PostgreSQL whose data lives under .data/ (started here if it is not running).
 import path from "node:path";
+import { applyMigrations } from "./migrate";
 import { embeddedUrl, runningEmbeddedPort, startEmbeddedPostgres, type RunningPostgres } from "./embedded";
 
 /** HOLDFAST_DATA_DIR lets tests run a stack of their own beside the demo one. */
@@ -24,7 +25,10 @@ export async function resolveDatabase(onLog?: (line: string) => void): Promise<R
   if (runningPort !== null) return { url: embeddedUrl(runningPort, EMBEDDED_DATABASE), started: null };
   const server = await startEmbeddedPostgres({ dataDir: EMBEDDED_DATA_DIR, port: embeddedPort(), onLog });
   await ensureDatabaseExists(server.adminUrl, EMBEDDED_DATABASE);
-  return { url: server.urlFor(EMBEDDED_DATABASE), started: server };
+  // The embedded default is always kept migrated: every command may rely on it.
+  const url = server.urlFor(EMBEDDED_DATABASE);
+  await applyMigrations(url);
+  return { url, started: server };
 }
 
 export async function ensureDatabaseExists(adminUrl: string, database: string): Promise<void> {
