@@ -53,10 +53,7 @@ export function feeMinor(amountMinor: number, feeBps: number): number {
 }
 
 /** Release of the whole amount: the seller gets the amount minus the fee. */
-export function releaseSplit(
-  amountMinor: number,
-  feeBps: number,
-): { sellerNetMinor: number; feeMinor: number } {
+export function releaseSplit(amountMinor: number, feeBps: number): { sellerNetMinor: number; feeMinor: number } {
   const fee = feeMinor(amountMinor, feeBps);
   return { sellerNetMinor: amountMinor - fee, feeMinor: fee };
 }

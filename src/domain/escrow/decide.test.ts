@@ -1,6 +1,16 @@
 /** Targeted tests: every guard's rejection code, deadlines, money fields, event data and messages. */
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DELIVERY_IN_HOURS, DEFAULT_TIME_WINDOWS, allowedActions, decide, initialOfferDeadline, type CommandInput, type DecideResult, type Decision, type EscrowSnapshot } from "./decide";
+import {
+  DEFAULT_DELIVERY_IN_HOURS,
+  DEFAULT_TIME_WINDOWS,
+  allowedActions,
+  decide,
+  initialOfferDeadline,
+  type CommandInput,
+  type DecideResult,
+  type Decision,
+  type EscrowSnapshot,
+} from "./decide";
 import type { RejectionCode } from "./errors";
 import { ACTORS, ESCROW_STATUSES, type Actor } from "./states";
 import { LONG_AFTER, PNG, SETTLEMENT_ID, T0, snapshotIn, validInput } from "./test-support";
@@ -39,7 +49,11 @@ describe("complete", () => {
   });
 
   it("with artifacts that miss the contract is artifact_contract_unmet", () => {
-    const input: CommandInput = { command: "complete", artifactsSinceStatusChange: [PNG], contract: { mime_types: ["image/svg+xml"] } };
+    const input: CommandInput = {
+      command: "complete",
+      artifactsSinceStatusChange: [PNG],
+      contract: { mime_types: ["image/svg+xml"] },
+    };
     expect(code(run(active, input, "agent"))).toBe("artifact_contract_unmet");
   });
 
@@ -47,15 +61,26 @@ describe("complete", () => {
     const now = at(H);
     const decision = ok(run(active, validInput("complete", active), "agent", now));
     expect(decision.to).toBe("delivered");
-    expect(decision.patch).toEqual({ deadline: new Date(now.getTime() + W.reviewWindowS * 1000), deadlineAction: "auto_release" });
+    expect(decision.patch).toEqual({
+      deadline: new Date(now.getTime() + W.reviewWindowS * 1000),
+      deadlineAction: "auto_release",
+    });
     expect(decision.agentEvent).toEqual({ type: "escrow.delivered", data: { artifact_ids: ["art_png"] } });
     expect(decision.ledger).toEqual([]);
   });
 
   it("is idempotent on delivered: success, nothing to write", () => {
     const delivered = snapshotIn("delivered");
-    const decision = ok(run(delivered, { command: "complete", artifactsSinceStatusChange: [], contract: null }, "agent"));
-    expect(decision).toMatchObject({ noop: true, statusChanged: false, from: "delivered", to: "delivered", ledger: [] });
+    const decision = ok(
+      run(delivered, { command: "complete", artifactsSinceStatusChange: [], contract: null }, "agent"),
+    );
+    expect(decision).toMatchObject({
+      noop: true,
+      statusChanged: false,
+      from: "delivered",
+      to: "delivered",
+      ledger: [],
+    });
     expect(decision.patch).toEqual({ deadline: delivered.deadline, deadlineAction: "auto_release" });
   });
 
@@ -70,7 +95,11 @@ describe("accept", () => {
     const decision = ok(run(snapshotIn("pending"), { command: "accept" }, "customer", now));
     const dueAt = new Date(now.getTime() + 12 * H);
     expect(decision.ledger).toEqual([{ kind: "fund", from: "buyer_wallet", to: "escrow", amountMinor: 2500 }]);
-    expect(decision.patch).toEqual({ dueAt, deadline: new Date(dueAt.getTime() + W.deliveryGraceS * 1000), deadlineAction: "delivery_timeout" });
+    expect(decision.patch).toEqual({
+      dueAt,
+      deadline: new Date(dueAt.getTime() + W.deliveryGraceS * 1000),
+      deadlineAction: "delivery_timeout",
+    });
     expect(decision.agentEvent).toEqual({ type: "escrow.funded", data: { due_at: dueAt.toISOString() } });
     expect(decision.systemMessage).toBe("Payment of $25.00 is held in escrow. Delivery is due within 12 hours.");
   });
@@ -91,14 +120,18 @@ describe("timer commands", () => {
   it("before the deadline are deadline_not_reached; at the deadline they run", () => {
     const delivered = snapshotIn("delivered");
     const deadline = delivered.deadline!;
-    expect(code(run(delivered, { command: "auto_release" }, "timer", new Date(deadline.getTime() - 1)))).toBe("deadline_not_reached");
+    expect(code(run(delivered, { command: "auto_release" }, "timer", new Date(deadline.getTime() - 1)))).toBe(
+      "deadline_not_reached",
+    );
     expect(code(run(delivered, { command: "auto_release" }, "timer", deadline))).toBe("ok");
   });
 
   it("scheduled for another deadline are stale: invalid_transition", () => {
     const stale = snapshotIn("negotiating", { deadlineAction: "response_timeout" });
     expect(code(run(stale, { command: "negotiation_timeout" }, "timer"))).toBe("invalid_transition");
-    expect(code(run(snapshotIn("admin_review"), { command: "negotiation_timeout" }, "timer"))).toBe("invalid_transition");
+    expect(code(run(snapshotIn("admin_review"), { command: "negotiation_timeout" }, "timer"))).toBe(
+      "invalid_transition",
+    );
   });
 
   it("an old auto_release timer after an extension does nothing", () => {
@@ -124,12 +157,16 @@ describe("timer commands", () => {
 describe("cancel_overdue", () => {
   const active = snapshotIn("active");
   it("is not_overdue before the due time and refunds from the due time on", () => {
-    expect(code(run(active, { command: "cancel_overdue" }, "customer", new Date(active.dueAt!.getTime() - 1)))).toBe("not_overdue");
+    expect(code(run(active, { command: "cancel_overdue" }, "customer", new Date(active.dueAt!.getTime() - 1)))).toBe(
+      "not_overdue",
+    );
     const decision = ok(run(active, { command: "cancel_overdue" }, "customer", active.dueAt!));
     expect(decision.to).toBe("refunded");
   });
   it("is not_overdue without a due time", () => {
-    expect(code(run(snapshotIn("active", { dueAt: null }), { command: "cancel_overdue" }, "customer"))).toBe("not_overdue");
+    expect(code(run(snapshotIn("active", { dueAt: null }), { command: "cancel_overdue" }, "customer"))).toBe(
+      "not_overdue",
+    );
   });
 });
 
@@ -138,13 +175,19 @@ describe("texts that are required", () => {
     const delivered = snapshotIn("delivered");
     expect(code(run(delivered, { command: "dispute", reason: "   " }, "customer"))).toBe("reason_required");
     const decision = ok(run(delivered, { command: "dispute", reason: "  blurry  " }, "customer", at(H)));
-    expect(decision.patch).toMatchObject({ disputeReason: "blurry", deadlineAction: "response_timeout", deadline: at(H + 48 * H) });
+    expect(decision.patch).toMatchObject({
+      disputeReason: "blurry",
+      deadlineAction: "response_timeout",
+      deadline: at(H + 48 * H),
+    });
     expect(decision.agentEvent).toEqual({ type: "escrow.disputed", data: { reason: "blurry" } });
     expect(decision.auditReason).toBe("blurry");
   });
 
   it("defend needs an explanation", () => {
-    expect(code(run(snapshotIn("disputed"), { command: "defend", explanation: "" }, "agent"))).toBe("explanation_required");
+    expect(code(run(snapshotIn("disputed"), { command: "defend", explanation: "" }, "agent"))).toBe(
+      "explanation_required",
+    );
     const decision = ok(run(snapshotIn("disputed"), { command: "defend", explanation: " done " }, "agent", at(H)));
     expect(decision.patch).toEqual({ deadline: at(H + 48 * H), deadlineAction: "negotiation_timeout" });
   });
@@ -156,7 +199,10 @@ describe("texts that are required", () => {
 
   it("cancel's reason is optional and passed on when given", () => {
     expect(ok(run(snapshotIn("pending"), { command: "cancel" }, "agent")).agentEvent.data).toEqual({});
-    expect(ok(run(snapshotIn("active"), { command: "cancel", reason: " sick " }, "agent")).agentEvent.data).toEqual({ via: "cancel", reason: "sick" });
+    expect(ok(run(snapshotIn("active"), { command: "cancel", reason: " sick " }, "agent")).agentEvent.data).toEqual({
+      via: "cancel",
+      reason: "sick",
+    });
   });
 });
 
@@ -170,29 +216,50 @@ describe("extend_review", () => {
       deadlineAction: "auto_release",
       reviewExtended: true,
     });
-    expect(code(run({ ...delivered, reviewExtended: true }, { command: "extend_review" }, "customer"))).toBe("review_already_extended");
+    expect(code(run({ ...delivered, reviewExtended: true }, { command: "extend_review" }, "customer"))).toBe(
+      "review_already_extended",
+    );
   });
 });
 
 describe("settlements", () => {
   const negotiating = snapshotIn("negotiating");
 
-  it.each([0, -1, 2500, 2501, 1.5, Number.NaN, Number.POSITIVE_INFINITY])("a proposal of %s is amount_out_of_range", (refund) => {
-    expect(code(run(negotiating, { command: "propose_settlement", refundAmountMinor: refund }, "agent"))).toBe("amount_out_of_range");
-  });
+  it.each([0, -1, 2500, 2501, 1.5, Number.NaN, Number.POSITIVE_INFINITY])(
+    "a proposal of %s is amount_out_of_range",
+    (refund) => {
+      expect(code(run(negotiating, { command: "propose_settlement", refundAmountMinor: refund }, "agent"))).toBe(
+        "amount_out_of_range",
+      );
+    },
+  );
 
   it("a proposal keeps the negotiation deadline and records who proposed", () => {
     const decision = ok(run(negotiating, { command: "propose_settlement", refundAmountMinor: 1 }, "agent", at(H)));
     expect(decision.patch).toEqual({ deadline: negotiating.deadline, deadlineAction: "negotiation_timeout" });
     expect(decision.settlement).toEqual({ action: "propose", proposedBy: "agent", refundAmountMinor: 1 });
-    expect(decision.agentEvent.data).toEqual({ settlement: { proposed_by: "agent", refund_amount: 1, status: "open" } });
+    expect(decision.agentEvent.data).toEqual({
+      settlement: { proposed_by: "agent", refund_amount: 1, status: "open" },
+    });
   });
 
   it("only the other party can accept, and only the open proposal", () => {
     // the fixture's open proposal is the customer's
-    expect(code(run(negotiating, { command: "accept_settlement", settlementId: SETTLEMENT_ID }, "customer"))).toBe("settlement_not_found");
-    expect(code(run(negotiating, { command: "accept_settlement", settlementId: "stl_old" }, "agent"))).toBe("settlement_not_found");
-    expect(code(run(snapshotIn("negotiating", { openSettlement: null }), { command: "accept_settlement", settlementId: SETTLEMENT_ID }, "agent"))).toBe("settlement_not_found");
+    expect(code(run(negotiating, { command: "accept_settlement", settlementId: SETTLEMENT_ID }, "customer"))).toBe(
+      "settlement_not_found",
+    );
+    expect(code(run(negotiating, { command: "accept_settlement", settlementId: "stl_old" }, "agent"))).toBe(
+      "settlement_not_found",
+    );
+    expect(
+      code(
+        run(
+          snapshotIn("negotiating", { openSettlement: null }),
+          { command: "accept_settlement", settlementId: SETTLEMENT_ID },
+          "agent",
+        ),
+      ),
+    ).toBe("settlement_not_found");
   });
 
   it("accepting splits: refund back in full, fee on the released part only", () => {
@@ -202,7 +269,13 @@ describe("settlements", () => {
       { kind: "release", from: "escrow", to: "seller_wallet", amountMinor: 1350 },
       { kind: "fee", from: "escrow", to: "platform_fee", amountMinor: 150 },
     ]);
-    expect(decision.patch).toEqual({ deadline: null, deadlineAction: null, outcome: "split", refundAmountMinor: 1000, feeAmountMinor: 150 });
+    expect(decision.patch).toEqual({
+      deadline: null,
+      deadlineAction: null,
+      outcome: "split",
+      refundAmountMinor: 1000,
+      feeAmountMinor: 150,
+    });
     expect(decision.settlement).toEqual({ action: "accept", settlementId: SETTLEMENT_ID });
     expect(decision.agentEvent).toEqual({
       type: "escrow.resolved",
@@ -226,7 +299,12 @@ describe("moderator decisions", () => {
       { kind: "fee", from: "escrow", to: "platform_fee", amountMinor: 250 },
     ]);
     expect(decision.patch).toMatchObject({ outcome: "released", refundAmountMinor: 0, feeAmountMinor: 250 });
-    expect(decision.agentEvent.data).toEqual({ via: "moderator", outcome: "released", refund_amount: 0, note: "Delivered as asked." });
+    expect(decision.agentEvent.data).toEqual({
+      via: "moderator",
+      outcome: "released",
+      refund_amount: 0,
+      note: "Delivered as asked.",
+    });
     expect(decision.systemMessage).toMatch(/Note from the moderator: Delivered as asked\.$/);
   });
 
@@ -238,9 +316,15 @@ describe("moderator decisions", () => {
 
   it("split needs 0 < refund < amount", () => {
     for (const refund of [undefined, 0, 2500, 99.5]) {
-      expect(code(decideAs({ outcome: "split", note: "x", ...(refund === undefined ? {} : { refundAmountMinor: refund }) }))).toBe("amount_out_of_range");
+      expect(
+        code(decideAs({ outcome: "split", note: "x", ...(refund === undefined ? {} : { refundAmountMinor: refund }) })),
+      ).toBe("amount_out_of_range");
     }
-    expect(ok(decideAs({ outcome: "split", refundAmountMinor: 2499, note: "x" })).patch).toMatchObject({ outcome: "split", refundAmountMinor: 2499, feeAmountMinor: 0 });
+    expect(ok(decideAs({ outcome: "split", refundAmountMinor: 2499, note: "x" })).patch).toMatchObject({
+      outcome: "split",
+      refundAmountMinor: 2499,
+      feeAmountMinor: 0,
+    });
   });
 
   it("checks the note before the amount", () => {
@@ -261,9 +345,16 @@ describe("money effects", () => {
   });
 
   it("says how the payment was completed", () => {
-    expect(ok(run(snapshotIn("delivered"), { command: "approve" }, "customer")).agentEvent).toEqual({ type: "escrow.completed", data: { via: "approve" } });
-    expect(ok(run(snapshotIn("delivered"), { command: "auto_release" }, "timer")).agentEvent.data).toEqual({ via: "auto_release" });
-    expect(ok(run(snapshotIn("negotiating"), { command: "approve" }, "customer")).agentEvent.data).toEqual({ via: "withdrawn" });
+    expect(ok(run(snapshotIn("delivered"), { command: "approve" }, "customer")).agentEvent).toEqual({
+      type: "escrow.completed",
+      data: { via: "approve" },
+    });
+    expect(ok(run(snapshotIn("delivered"), { command: "auto_release" }, "timer")).agentEvent.data).toEqual({
+      via: "auto_release",
+    });
+    expect(ok(run(snapshotIn("negotiating"), { command: "approve" }, "customer")).agentEvent.data).toEqual({
+      via: "withdrawn",
+    });
   });
 });
 
@@ -280,12 +371,17 @@ describe("system messages are platform text", () => {
 describe("rejections", () => {
   it("forbidden names who may act", () => {
     const result = run(snapshotIn("delivered"), { command: "approve" }, "agent");
-    expect(result).toEqual({ ok: false, rejection: { code: "forbidden", message: "Only the customer can approve an escrow that is delivered." } });
+    expect(result).toEqual({
+      ok: false,
+      rejection: { code: "forbidden", message: "Only the customer can approve an escrow that is delivered." },
+    });
   });
 
   it("invalid_transition tells the caller what it can do instead", () => {
     const result = run(snapshotIn("disputed"), { command: "cancel" }, "agent");
-    expect(result.ok ? "" : result.rejection.message).toBe("This escrow is disputed, so cancel is not possible. What you can do now: defend, agree_refund.");
+    expect(result.ok ? "" : result.rejection.message).toBe(
+      "This escrow is disputed, so cancel is not possible. What you can do now: defend, agree_refund.",
+    );
     const finished = run(snapshotIn("refunded"), { command: "approve" }, "customer");
     expect(finished.ok ? "" : finished.rejection.message).toMatch(/finished/);
   });
@@ -301,12 +397,30 @@ describe("allowedActions", () => {
     ["active customer before due", snapshotIn("active"), "customer", T0, []],
     ["active customer after due", snapshotIn("active"), "customer", LONG_AFTER, ["cancel_overdue"]],
     ["delivered customer", snapshotIn("delivered"), "customer", T0, ["approve", "dispute", "extend_review"]],
-    ["delivered customer, extended", snapshotIn("delivered", { reviewExtended: true }), "customer", T0, ["approve", "dispute"]],
+    [
+      "delivered customer, extended",
+      snapshotIn("delivered", { reviewExtended: true }),
+      "customer",
+      T0,
+      ["approve", "dispute"],
+    ],
     ["delivered agent", snapshotIn("delivered"), "agent", T0, []],
     ["disputed agent", snapshotIn("disputed"), "agent", T0, ["defend", "agree_refund"]],
     ["disputed customer", snapshotIn("disputed"), "customer", T0, []],
-    ["negotiating agent, customer's offer open", snapshotIn("negotiating"), "agent", T0, ["agree_refund", "propose_settlement", "accept_settlement", "escalate"]],
-    ["negotiating customer, own offer open", snapshotIn("negotiating"), "customer", T0, ["approve", "propose_settlement", "escalate"]],
+    [
+      "negotiating agent, customer's offer open",
+      snapshotIn("negotiating"),
+      "agent",
+      T0,
+      ["agree_refund", "propose_settlement", "accept_settlement", "escalate"],
+    ],
+    [
+      "negotiating customer, own offer open",
+      snapshotIn("negotiating"),
+      "customer",
+      T0,
+      ["approve", "propose_settlement", "escalate"],
+    ],
     ["admin_review moderator", snapshotIn("admin_review"), "moderator", T0, ["decide"]],
     ["admin_review agent", snapshotIn("admin_review"), "agent", T0, []],
   ];
@@ -327,7 +441,9 @@ describe("allowedActions", () => {
           for (const settlementBy of ["customer", "agent"] as const) {
             const escrow = snapshotIn(status, {}, settlementBy);
             for (const command of allowedActions(escrow, actor, now)) {
-              expect(code(run(escrow, validInput(command, escrow), actor, now)), `${status} ${actor} ${command}`).toBe("ok");
+              expect(code(run(escrow, validInput(command, escrow), actor, now)), `${status} ${actor} ${command}`).toBe(
+                "ok",
+              );
             }
           }
         }

@@ -65,7 +65,10 @@ function withoutRow(escrow: EscrowSnapshot, command: EscrowCommand, actor: Actor
   if (command === "complete" && actor === "agent") {
     if (escrow.status === "pending") {
       return rejected(
-        reject("escrow_not_funded", "This escrow is not funded yet. Wait for the escrow.funded event before delivering."),
+        reject(
+          "escrow_not_funded",
+          "This escrow is not funded yet. Wait for the escrow.funded event before delivering.",
+        ),
       );
     }
     // complete is idempotent (SPEC §3.2): a retry after a lost response must see success, not 409.
@@ -76,7 +79,9 @@ function withoutRow(escrow: EscrowSnapshot, command: EscrowCommand, actor: Actor
 
 function invalidTransition(escrow: EscrowSnapshot, command: EscrowCommand, actor: Actor, now: Date): Rejection {
   const head = `This escrow is ${escrow.status}, so ${command} is not possible.`;
-  if (isTerminal(escrow.status)) return reject("invalid_transition", `${head} The escrow is finished; no command applies to it any more.`);
+  if (isTerminal(escrow.status)) {
+    return reject("invalid_transition", `${head} The escrow is finished; no command applies to it any more.`);
+  }
   const allowed = allowedActions(escrow, actor, now);
   const hint =
     allowed.length > 0
@@ -87,9 +92,15 @@ function invalidTransition(escrow: EscrowSnapshot, command: EscrowCommand, actor
 
 function forbidden(rule: TransitionRule): Rejection {
   if (rule.actors.length === 1 && rule.actors[0] === "timer") {
-    return reject("forbidden", `${rule.command} happens automatically when its deadline passes; nobody can request it.`);
+    return reject(
+      "forbidden",
+      `${rule.command} happens automatically when its deadline passes; nobody can request it.`,
+    );
   }
-  return reject("forbidden", `Only the ${rule.actors.join(" or ")} can ${rule.command} an escrow that is ${rule.from}.`);
+  return reject(
+    "forbidden",
+    `Only the ${rule.actors.join(" or ")} can ${rule.command} an escrow that is ${rule.from}.`,
+  );
 }
 
 function idempotentComplete(escrow: EscrowSnapshot): Decision {
@@ -145,7 +156,12 @@ function patchFor(rule: TransitionRule, ctx: GuardContext, money: MoneyEffect): 
 }
 
 /** Event `data` in PROTOCOL's snake_case; the service adds `escrow` (and the stored `settlement`). */
-function eventData(rule: TransitionRule, ctx: GuardContext, money: MoneyEffect, patch: EscrowPatch): Record<string, unknown> {
+function eventData(
+  rule: TransitionRule,
+  ctx: GuardContext,
+  money: MoneyEffect,
+  patch: EscrowPatch,
+): Record<string, unknown> {
   const { input, actor } = ctx;
   const data: Record<string, unknown> = {};
   if (rule.via !== undefined) data.via = rule.via;
@@ -205,7 +221,12 @@ function asParty(actor: Actor): Party {
 // ── allowed actions ──────────────────────────────────────────────────────────────────────────────
 
 /** Guards that depend on the escrow and the clock; the others check only the caller's input. */
-const STATE_GUARDS: readonly GuardName[] = ["deadline_reached", "overdue", "review_not_extended", "settlement_by_other_party"];
+const STATE_GUARDS: readonly GuardName[] = [
+  "deadline_reached",
+  "overdue",
+  "review_not_extended",
+  "settlement_by_other_party",
+];
 
 /**
  * The commands `actor` may send now: the table's rows for this state and actor whose state-dependent

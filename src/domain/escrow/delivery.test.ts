@@ -1,9 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { InvalidArtifactContractError, checkDelivery, parseArtifactContract, type ArtifactContract, type DeliveredArtifact } from "./delivery";
+import {
+  InvalidArtifactContractError,
+  checkDelivery,
+  parseArtifactContract,
+  type ArtifactContract,
+  type DeliveredArtifact,
+} from "./delivery";
 
 const png: DeliveredArtifact = { id: "a_png", kind: "image", mimeType: "image/png" };
 const mp3: DeliveredArtifact = { id: "a_mp3", kind: "audio", mimeType: "audio/mpeg" };
-const report = (data: unknown): DeliveredArtifact => ({ id: "a_json", kind: "data", mimeType: "application/json", data });
+const report = (data: unknown): DeliveredArtifact => ({
+  id: "a_json",
+  kind: "data",
+  mimeType: "application/json",
+  data,
+});
 
 const reportSchema = {
   type: "object",
@@ -49,7 +60,9 @@ describe("checkDelivery", () => {
 
   it("matches MIME families and ignores parameters and case", () => {
     expect(checkDelivery([png], { mime_types: ["image/*"] }).ok).toBe(true);
-    expect(checkDelivery([{ ...png, mimeType: "IMAGE/PNG; charset=binary" }], { mime_types: ["image/png"] }).ok).toBe(true);
+    expect(checkDelivery([{ ...png, mimeType: "IMAGE/PNG; charset=binary" }], { mime_types: ["image/png"] }).ok).toBe(
+      true,
+    );
     expect(checkDelivery([mp3], { mime_types: ["image/*"] }).ok).toBe(false);
   });
 
@@ -59,7 +72,9 @@ describe("checkDelivery", () => {
     const rejection = failure(checkDelivery([report({ title: "Q3", pages: 0 })], contract));
     expect(rejection.code).toBe("artifact_contract_unmet");
     expect(rejection.message).toMatch(/data\/pages must be >= 1/);
-    expect(failure(checkDelivery([report({ title: "Q3" })], contract)).message).toMatch(/must have required property 'pages'/);
+    expect(failure(checkDelivery([report({ title: "Q3" })], contract)).message).toMatch(
+      /must have required property 'pages'/,
+    );
     expect(failure(checkDelivery([report(undefined)], contract)).message).toMatch(/carries no JSON data/);
   });
 
@@ -69,12 +84,17 @@ describe("checkDelivery", () => {
 
   it("passes when one of several artifacts qualifies, and lists only the qualifying ones", () => {
     const contract: ArtifactContract = { kinds: ["data"], json_schema: reportSchema };
-    const result = checkDelivery([png, report({ title: 1 }), { ...report({ title: "ok", pages: 2 }), id: "a_good" }], contract);
+    const result = checkDelivery(
+      [png, report({ title: 1 }), { ...report({ title: "ok", pages: 2 }), id: "a_good" }],
+      contract,
+    );
     expect(result).toEqual({ ok: true, qualifying: ["a_good"] });
   });
 
   it("tolerates unknown formats and keywords in owners' schemas", () => {
-    const contract: ArtifactContract = { json_schema: { type: "object", properties: { email: { type: "string", format: "email" } }, "x-ui": 1 } };
+    const contract: ArtifactContract = {
+      json_schema: { type: "object", properties: { email: { type: "string", format: "email" } }, "x-ui": 1 },
+    };
     expect(checkDelivery([report({ email: "not-checked" })], contract).ok).toBe(true);
   });
 

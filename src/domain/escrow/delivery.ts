@@ -30,7 +30,10 @@ export interface ArtifactContract {
 
 export type DeliveryCheck = { ok: true; qualifying: string[] } | { ok: false; rejection: Rejection };
 
-export function checkDelivery(artifacts: readonly DeliveredArtifact[], contract: ArtifactContract | null): DeliveryCheck {
+export function checkDelivery(
+  artifacts: readonly DeliveredArtifact[],
+  contract: ArtifactContract | null,
+): DeliveryCheck {
   if (artifacts.length === 0) return { ok: false, rejection: noArtifactRejection() };
   if (contract === null) return { ok: true, qualifying: artifacts.map((a) => a.id) };
 
@@ -183,7 +186,8 @@ function artifactContractProblems(x: Record<string, unknown>): string[] {
     if (!isStringArray(x.kinds)) problems.push("kinds must be an array of strings");
     else {
       const unknown = x.kinds.filter((k) => !(ARTIFACT_KINDS as readonly string[]).includes(k));
-      if (unknown.length > 0) problems.push(`kinds must be among ${ARTIFACT_KINDS.join(", ")}; got ${unknown.join(", ")}`);
+      if (unknown.length > 0)
+        problems.push(`kinds must be among ${ARTIFACT_KINDS.join(", ")}; got ${unknown.join(", ")}`);
     }
   }
   if (x.mime_types !== undefined) {

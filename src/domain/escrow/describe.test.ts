@@ -20,9 +20,13 @@ describe("describeLifecycleMarkdown", () => {
   });
 
   it("shows guards, deadlines, money and causes", () => {
-    expect(markdown).toContain("| `pending` | `accept` | customer | `active` | `delivery_timeout` | fund | `escrow.funded` |");
+    expect(markdown).toContain(
+      "| `pending` | `accept` | customer | `active` | `delivery_timeout` | fund | `escrow.funded` |",
+    );
     expect(markdown).toContain("`cancel_overdue` [overdue]");
-    expect(markdown).toContain("| `delivered` | `extend_review` [review_not_extended] | customer | `delivered` | kept, pushed later |");
+    expect(markdown).toContain(
+      "| `delivered` | `extend_review` [review_not_extended] | customer | `delivered` | kept, pushed later |",
+    );
     expect(markdown).toContain("release / refund / split");
     expect(markdown).toContain("`escrow.completed` (via withdrawn)");
   });

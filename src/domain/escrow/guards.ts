@@ -40,7 +40,7 @@ export function isPartialRefund(refundAmountMinor: unknown, amountMinor: number)
     typeof refundAmountMinor === "number" &&
     Number.isSafeInteger(refundAmountMinor) &&
     refundAmountMinor > 0 &&
-    refundAmountMinor <= amountMinor
+    refundAmountMinor < amountMinor
   );
 }
 

@@ -11,7 +11,15 @@ import { escrowAccountKey, externalFundingKey, platformFeeKey, walletKey } from 
 import { checkLedgerInvariants } from "../ledger/invariants";
 import { InMemoryLedger, type Transfer } from "../ledger/model";
 import { operationKey } from "../ledger/transfers";
-import { allowedActions, decide, type AccountRole, type CommandInput, type Decision, type EscrowSnapshot, type TimeWindows } from "./decide";
+import {
+  allowedActions,
+  decide,
+  type AccountRole,
+  type CommandInput,
+  type Decision,
+  type EscrowSnapshot,
+  type TimeWindows,
+} from "./decide";
 import type { ArtifactContract, DeliveredArtifact } from "./delivery";
 import { DomainError } from "./errors";
 import { ACTORS, ESCROW_COMMANDS, ESCROW_STATUSES, isTerminal, type Actor, type EscrowCommand } from "./states";
@@ -95,12 +103,21 @@ function applyDecision(world: World, escrow: SimEscrow, decision: Decision): voi
   expect(world.ledger.transferAll(transfers).every((o) => o === "applied")).toBe(true);
 
   const { patch } = decision;
-  const next: EscrowSnapshot = { ...escrow.snapshot, status: decision.to, deadline: patch.deadline, deadlineAction: patch.deadlineAction };
+  const next: EscrowSnapshot = {
+    ...escrow.snapshot,
+    status: decision.to,
+    deadline: patch.deadline,
+    deadlineAction: patch.deadlineAction,
+  };
   if (patch.dueAt !== undefined) next.dueAt = patch.dueAt;
   if (patch.reviewExtended !== undefined) next.reviewExtended = patch.reviewExtended;
   if (decision.settlement?.action === "propose") {
     world.settlementCounter += 1;
-    next.openSettlement = { id: `stl_${world.settlementCounter}`, proposedBy: decision.settlement.proposedBy, refundAmountMinor: decision.settlement.refundAmountMinor };
+    next.openSettlement = {
+      id: `stl_${world.settlementCounter}`,
+      proposedBy: decision.settlement.proposedBy,
+      refundAmountMinor: decision.settlement.refundAmountMinor,
+    };
   }
   if (decision.settlement?.action === "accept" || decision.to !== "negotiating") next.openSettlement = null;
   escrow.snapshot = next;
@@ -160,7 +177,10 @@ const ARTIFACTS: Record<Step["artifacts"], DeliveredArtifact[]> = {
 const CONTRACTS: Record<Step["contract"], ArtifactContract | null> = {
   none: null,
   image: { kinds: ["image"], mime_types: ["image/*"] },
-  report: { kinds: ["data"], json_schema: { type: "object", required: ["pages"], properties: { pages: { type: "integer" } } } },
+  report: {
+    kinds: ["data"],
+    json_schema: { type: "object", required: ["pages"], properties: { pages: { type: "integer" } } },
+  },
 };
 
 function refundFor(choice: Step["refund"], amountMinor: number): number {
@@ -182,7 +202,14 @@ function refundFor(choice: Step["refund"], amountMinor: number): number {
 
 /** The payload a careful caller sends; the step keeps only its choice of decision outcome. */
 function cleanPayload(step: Step): Step {
-  return { ...step, text: "It does not work.", refund: "valid", settlement: "open", artifacts: "png", contract: "image" };
+  return {
+    ...step,
+    text: "It does not work.",
+    refund: "valid",
+    settlement: "open",
+    artifacts: "png",
+    contract: "image",
+  };
 }
 
 function inputFor(step: Step, command: EscrowCommand, escrow: EscrowSnapshot): CommandInput {
@@ -222,17 +249,32 @@ function chooseCommand(step: Step, escrow: EscrowSnapshot, now: Date): { command
 
 // ── checks ───────────────────────────────────────────────────────────────────────────────────────
 
-const STATE_REJECTIONS = ["invalid_transition", "forbidden", "deadline_not_reached", "not_overdue", "review_already_extended", "settlement_not_found"];
+const STATE_REJECTIONS = [
+  "invalid_transition",
+  "forbidden",
+  "deadline_not_reached",
+  "not_overdue",
+  "review_already_extended",
+  "settlement_not_found",
+];
 
 function expectWorldConsistent(world: World): void {
   const accounts = world.ledger.snapshot();
-  const facts = world.escrows.map((e) => ({ id: e.id, status: e.snapshot.status, amountMinor: e.snapshot.amountMinor, currency: CURRENCY }));
+  const facts = world.escrows.map((e) => ({
+    id: e.id,
+    status: e.snapshot.status,
+    amountMinor: e.snapshot.amountMinor,
+    currency: CURRENCY,
+  }));
   expect(checkLedgerInvariants(accounts, facts)).toEqual([]);
   // Conservation: what the buyer topped up is exactly what the platform's accounts hold in total.
-  const inside = accounts.filter((a) => a.kind !== "external_funding").reduce((sum, a) => sum + BigInt(a.balanceMinor), 0n);
+  const inside = accounts
+    .filter((a) => a.kind !== "external_funding")
+    .reduce((sum, a) => sum + BigInt(a.balanceMinor), 0n);
   expect(inside).toBe(world.toppedUpMinor);
   for (const { snapshot } of world.escrows) {
-    if (isTerminal(snapshot.status)) expect([snapshot.deadline, snapshot.deadlineAction, snapshot.openSettlement]).toEqual([null, null, null]);
+    if (isTerminal(snapshot.status))
+      expect([snapshot.deadline, snapshot.deadlineAction, snapshot.openSettlement]).toEqual([null, null, null]);
   }
 }
 
@@ -241,7 +283,10 @@ function expectAllowedActionsAccepted(world: World, escrow: EscrowSnapshot): voi
   for (const actor of ACTORS) {
     for (const command of allowedActions(escrow, actor, world.now)) {
       const result = decide(escrow, validInput(command, escrow), actor, world.now, world.windows, CURRENCY);
-      if (!result.ok) expect(STATE_REJECTIONS, `${escrow.status} ${actor} ${command}: ${result.rejection.message}`).not.toContain(result.rejection.code);
+      if (!result.ok)
+        expect(STATE_REJECTIONS, `${escrow.status} ${actor} ${command}: ${result.rejection.message}`).not.toContain(
+          result.rejection.code,
+        );
     }
   }
 }
@@ -260,7 +305,14 @@ function runStep(world: World, step: Step): void {
   const before = structuredClone(escrow.snapshot);
   const { command, actor } = chooseCommand(step, escrow.snapshot, world.now);
   const payload = step.mode === "allowed" && !step.corrupt ? cleanPayload(step) : step;
-  const result = decide(escrow.snapshot, inputFor(payload, command, escrow.snapshot), actor, world.now, world.windows, CURRENCY);
+  const result = decide(
+    escrow.snapshot,
+    inputFor(payload, command, escrow.snapshot),
+    actor,
+    world.now,
+    world.windows,
+    CURRENCY,
+  );
   expect(escrow.snapshot, "decide must not mutate the snapshot").toEqual(before);
 
   if (!result.ok) {
@@ -307,7 +359,10 @@ describe("the lifecycle with a ledger (property)", () => {
       fc.property(
         fc.array(escrowSpecArb, { minLength: 1, maxLength: 3 }),
         // Mostly enough for every escrow; sometimes not, so funding can fail and roll back.
-        fc.oneof({ arbitrary: fc.constant(1.5), weight: 4 }, { arbitrary: fc.double({ min: 0, max: 1.5, noNaN: true }), weight: 1 }),
+        fc.oneof(
+          { arbitrary: fc.constant(1.5), weight: 4 },
+          { arbitrary: fc.double({ min: 0, max: 1.5, noNaN: true }), weight: 1 },
+        ),
         windowsArb,
         fc.array(stepArb, { minLength: 1, maxLength: 60, size: "max" }),
         (specs, fundingRatio, windows, steps) => {

@@ -35,7 +35,8 @@ function settledSentence(money: MoneyEffect, currency: string): string {
     parts.push(`${formatMoney(settled.refundAmountMinor, currency)} was refunded to the customer`);
   }
   if (settled.sellerNetMinor > 0 || settled.feeAmountMinor > 0) {
-    const fee = settled.feeAmountMinor > 0 ? ` after a ${formatMoney(settled.feeAmountMinor, currency)} platform fee` : "";
+    const fee =
+      settled.feeAmountMinor > 0 ? ` after a ${formatMoney(settled.feeAmountMinor, currency)} platform fee` : "";
     parts.push(`${formatMoney(settled.sellerNetMinor, currency)} was released to the seller${fee}`);
   }
   return `${parts.join(" and ")}.`;

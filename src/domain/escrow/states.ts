@@ -15,7 +15,12 @@ export const ESCROW_STATUSES = [
 export type EscrowStatus = (typeof ESCROW_STATUSES)[number];
 
 /** No command leaves these states. */
-export const TERMINAL_STATUSES = ["completed", "refunded", "resolved", "cancelled"] as const satisfies readonly EscrowStatus[];
+export const TERMINAL_STATUSES = [
+  "completed",
+  "refunded",
+  "resolved",
+  "cancelled",
+] as const satisfies readonly EscrowStatus[];
 
 /**
  * The states in which the escrow's ledger account holds exactly the escrow amount: money arrives on

@@ -62,9 +62,14 @@ export function validInput(command: EscrowCommand, escrow: EscrowSnapshot): Comm
     case "accept_settlement":
       return { command, settlementId: escrow.openSettlement?.id ?? SETTLEMENT_ID };
     case "decide":
-      return { command, outcome: "split", refundAmountMinor: Math.max(1, Math.floor(escrow.amountMinor / 2)), note: "Half the work was done." };
+      return {
+        command,
+        outcome: "split",
+        refundAmountMinor: Math.max(1, Math.floor(escrow.amountMinor / 2)),
+        note: "Half the work was done.",
+      };
     default:
-      return { command } as CommandInput;
+      return { command };
   }
 }
 

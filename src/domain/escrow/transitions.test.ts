@@ -6,7 +6,15 @@ import { describe, expect, it } from "vitest";
 import { feeMinor } from "../money";
 import { decide } from "./decide";
 import { REJECTIONS } from "./errors";
-import { ACTORS, ESCROW_COMMANDS, ESCROW_STATUSES, isFunded, type Actor, type EscrowCommand, type EscrowStatus } from "./states";
+import {
+  ACTORS,
+  ESCROW_COMMANDS,
+  ESCROW_STATUSES,
+  isFunded,
+  type Actor,
+  type EscrowCommand,
+  type EscrowStatus,
+} from "./states";
 import { LONG_AFTER, otherParty, snapshotIn, validInput } from "./test-support";
 import { TRANSITIONS, findTransition, type TransitionRule } from "./transitions";
 import { DEFAULT_TIME_WINDOWS, type Decision, type EscrowSnapshot } from "./types";
@@ -56,7 +64,9 @@ const SPEC_LEDGER: Record<string, TransitionRule["ledger"]> = {
 
 describe("the transition table", () => {
   it("is exactly SPEC §3.1", () => {
-    const edges = TRANSITIONS.map((r) => `${r.from} ${r.command} ${[...r.actors].sort().reverse().join(",")} → ${r.to}`);
+    const edges = TRANSITIONS.map(
+      (r) => `${r.from} ${r.command} ${[...r.actors].sort().reverse().join(",")} → ${r.to}`,
+    );
     const normalised = SPEC_EDGES.map((e) => {
       const [from, command, actors, , to] = e.split(" ");
       return `${from} ${command} ${(actors ?? "").split(",").sort().reverse().join(",")} → ${to}`;
@@ -66,7 +76,11 @@ describe("the transition table", () => {
 
   it("moves money exactly where SPEC §3.3 says", () => {
     for (const rule of TRANSITIONS) {
-      expect([rule.from, rule.command, rule.ledger]).toEqual([rule.from, rule.command, SPEC_LEDGER[`${rule.from} ${rule.command}`] ?? null]);
+      expect([rule.from, rule.command, rule.ledger]).toEqual([
+        rule.from,
+        rule.command,
+        SPEC_LEDGER[`${rule.from} ${rule.command}`] ?? null,
+      ]);
     }
   });
 
@@ -132,8 +146,14 @@ function expectMatchesRow(rule: TransitionRule, escrow: EscrowSnapshot, decision
     expect(decision.patch.outcome).toBe("released");
   }
   if (rule.ledger === "refund") {
-    expect(decision.ledger).toEqual([{ kind: "refund", from: "escrow", to: "buyer_wallet", amountMinor: escrow.amountMinor }]);
-    expect(decision.patch).toMatchObject({ outcome: "refunded", refundAmountMinor: escrow.amountMinor, feeAmountMinor: 0 });
+    expect(decision.ledger).toEqual([
+      { kind: "refund", from: "escrow", to: "buyer_wallet", amountMinor: escrow.amountMinor },
+    ]);
+    expect(decision.patch).toMatchObject({
+      outcome: "refunded",
+      refundAmountMinor: escrow.amountMinor,
+      feeAmountMinor: 0,
+    });
   }
 
   if (rule.deadline === null) expect(decision.patch).toMatchObject({ deadline: null, deadlineAction: null });

@@ -96,8 +96,7 @@ export interface EscrowPatch {
 }
 
 export type SettlementEffect =
-  | { action: "propose"; proposedBy: Party; refundAmountMinor: number }
-  | { action: "accept"; settlementId: string };
+  { action: "propose"; proposedBy: Party; refundAmountMinor: number } | { action: "accept"; settlementId: string };
 
 export interface Decision {
   ok: true;

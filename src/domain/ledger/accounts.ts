@@ -3,7 +3,13 @@
  * can find-or-create an account by key inside the transaction that first moves money through it.
  */
 
-export const LEDGER_ACCOUNT_KINDS = ["wallet", "escrow", "platform_fee", "external_funding", "external_payout"] as const;
+export const LEDGER_ACCOUNT_KINDS = [
+  "wallet",
+  "escrow",
+  "platform_fee",
+  "external_funding",
+  "external_payout",
+] as const;
 export type LedgerAccountKind = (typeof LEDGER_ACCOUNT_KINDS)[number];
 
 /**

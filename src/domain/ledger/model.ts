@@ -54,7 +54,13 @@ export class InMemoryLedger {
    * index); reusing a key for a different movement is a bug and throws. Insufficient funds throws
    * DomainError insufficient_funds and changes nothing.
    */
-  transfer(fromKey: string, toKey: string, amountMinor: number, kind: TransferKind, operationKey: string): TransferOutcome {
+  transfer(
+    fromKey: string,
+    toKey: string,
+    amountMinor: number,
+    kind: TransferKind,
+    operationKey: string,
+  ): TransferOutcome {
     return this.transferAll([{ fromKey, toKey, amountMinor, kind, operationKey }])[0] ?? "duplicate";
   }
 
@@ -63,7 +69,8 @@ export class InMemoryLedger {
     const pending = new Map<string, bigint>();
     const seenInBatch = new Set<string>();
     const outcomes = batch.map((transfer): TransferOutcome => {
-      if (seenInBatch.has(transfer.operationKey)) throw new Error(`operation key ${transfer.operationKey} twice in one batch`);
+      if (seenInBatch.has(transfer.operationKey))
+        throw new Error(`operation key ${transfer.operationKey} twice in one batch`);
       seenInBatch.add(transfer.operationKey);
       if (this.isDuplicate(transfer)) return "duplicate";
       this.stage(transfer, pending);
@@ -103,7 +110,8 @@ export class InMemoryLedger {
   /** Validates one movement against the balances staged so far and stages its effect. */
   private stage(transfer: Transfer, pending: Map<string, bigint>): void {
     const { fromKey, toKey, amountMinor } = transfer;
-    if (!isValidAmountMinor(amountMinor)) throw new Error(`transfer amount must be a positive safe integer, got ${amountMinor}`);
+    if (!isValidAmountMinor(amountMinor))
+      throw new Error(`transfer amount must be a positive safe integer, got ${amountMinor}`);
     if (fromKey === toKey) throw new Error(`transfer from ${fromKey} to itself`);
     const from = this.account(fromKey);
     const to = this.account(toKey);
