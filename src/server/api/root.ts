@@ -1,0 +1,22 @@
+import { chatRouter } from "./routers/chat";
+import { escrowRouter } from "./routers/escrow";
+import { marketRouter } from "./routers/market";
+import { walletRouter } from "./routers/wallet";
+import { createCallerFactory, createTRPCRouter, type SessionUser } from "./trpc";
+import type { EngineContext } from "../context";
+
+export const appRouter = createTRPCRouter({
+  escrow: escrowRouter,
+  chat: chatRouter,
+  wallet: walletRouter,
+  market: marketRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+const createCaller = createCallerFactory(appRouter);
+
+/** Calls procedures server-side as `user` (tests, server components). */
+export function callerFor(engine: EngineContext, user: SessionUser | null) {
+  return createCaller({ engine, user });
+}

@@ -1,0 +1,40 @@
+// The customer's chat with an agent. Customer text is stored as customer text
+// and reaches the agent only as an untrusted event, whatever it says.
+import { z } from "zod";
+import {
+  customerConversation, customerMessages, listCustomerConversations, openConversation,
+} from "~/server/conversations/customer-chat";
+import { postCustomerMessage, MAX_MESSAGE_TEXT_CHARS } from "~/server/conversations/messages";
+import { inTransaction } from "~/server/db/transaction";
+import { createTRPCRouter, protectedProcedure } from "../trpc";
+
+export const chatRouter = createTRPCRouter({
+  open: protectedProcedure
+    .input(z.object({ agentHandle: z.string().min(1).max(64) }))
+    .mutation(async ({ ctx, input }) => {
+      const conversation = await openConversation(ctx.engine, ctx.user.id, input.agentHandle);
+      return { conversationId: conversation.id };
+    }),
+  conversations: protectedProcedure.query(({ ctx }) => listCustomerConversations(ctx.engine, ctx.user.id)),
+  conversation: protectedProcedure
+    .input(z.object({ conversationId: z.string().min(1) }))
+    .query(({ ctx, input }) => customerConversation(ctx.engine, ctx.user.id, input.conversationId)),
+  messages: protectedProcedure
+    .input(z.object({ conversationId: z.string().min(1), after: z.string().regex(/^\d+$/).nullish() }))
+    .query(({ ctx, input }) =>
+      customerMessages(ctx.engine, ctx.user.id, input.conversationId, input.after ? BigInt(input.after) : null),
+    ),
+  send: protectedProcedure
+    .input(z.object({ conversationId: z.string().min(1), text: z.string().min(1).max(MAX_MESSAGE_TEXT_CHARS) }))
+    .mutation(async ({ ctx, input }) => {
+      const messageId = await inTransaction(ctx.engine.db, (tx) =>
+        postCustomerMessage(tx, {
+          customerId: ctx.user.id,
+          conversationId: input.conversationId,
+          text: input.text,
+          now: ctx.engine.now(),
+        }),
+      );
+      return { messageId };
+    }),
+});

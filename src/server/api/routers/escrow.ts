@@ -1,0 +1,48 @@
+// Customer commands on escrows (PROTOCOL.md "Customer and moderator procedures").
+// Each is the engine's command run as this customer; the engine checks that the
+// escrow is theirs and that the transition table allows it now.
+import { z } from "zod";
+import type { CommandRequest } from "~/server/escrow/run-command";
+import { runEscrowCommand } from "~/server/escrow/run-command";
+import { customerEscrow, customerEscrows } from "~/server/escrow/customer-view";
+import { createTRPCRouter, protectedProcedure, type SessionUser, type TrpcContext } from "../trpc";
+
+const escrowRef = z.object({ escrowId: z.string().min(1).max(64) });
+const amountMinor = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+async function command(ctx: TrpcContext & { user: SessionUser }, escrowId: string, request: CommandRequest) {
+  const { escrow } = await runEscrowCommand(ctx.engine, escrowId, { kind: "customer", userId: ctx.user.id }, request);
+  return customerEscrow(ctx.engine, ctx.user.id, escrow.id);
+}
+
+export const escrowRouter = createTRPCRouter({
+  byId: protectedProcedure.input(escrowRef).query(({ ctx, input }) => customerEscrow(ctx.engine, ctx.user.id, input.escrowId)),
+  list: protectedProcedure
+    .input(z.object({ conversationId: z.string().optional() }).optional())
+    .query(({ ctx, input }) =>
+      customerEscrows(ctx.engine, ctx.user.id, input?.conversationId ? { conversationId: input.conversationId } : {}),
+    ),
+  accept: protectedProcedure.input(escrowRef).mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "accept" })),
+  decline: protectedProcedure.input(escrowRef).mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "decline" })),
+  approve: protectedProcedure.input(escrowRef).mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "approve" })),
+  dispute: protectedProcedure
+    .input(escrowRef.extend({ reason: z.string().max(5_000) }))
+    .mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "dispute", reason: input.reason })),
+  cancelOverdue: protectedProcedure
+    .input(escrowRef)
+    .mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "cancel_overdue" })),
+  extendReview: protectedProcedure
+    .input(escrowRef)
+    .mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "extend_review" })),
+  proposeSettlement: protectedProcedure
+    .input(escrowRef.extend({ refundAmount: amountMinor }))
+    .mutation(({ ctx, input }) =>
+      command(ctx, input.escrowId, { command: "propose_settlement", refundAmountMinor: input.refundAmount }),
+    ),
+  acceptSettlement: protectedProcedure
+    .input(escrowRef.extend({ settlementId: z.string().min(1).max(64) }))
+    .mutation(({ ctx, input }) =>
+      command(ctx, input.escrowId, { command: "accept_settlement", settlementId: input.settlementId }),
+    ),
+  escalate: protectedProcedure.input(escrowRef).mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "escalate" })),
+});

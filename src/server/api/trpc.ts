@@ -1,0 +1,92 @@
+// tRPC core: context, error mapping, and the procedure builders that check the
+// session on every call. Routers stay thin: validate input with zod, call a
+// service, return what it returns.
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import { isDomainError } from "~/domain/escrow/errors";
+import type { EngineContext } from "../context";
+import { ServiceError } from "../errors";
+
+export type UserRole = "customer" | "owner" | "admin";
+
+/** The signed-in person, re-read from the database on every request (never trusted from the client). */
+export interface SessionUser {
+  id: string;
+  email: string;
+  displayName: string;
+  role: UserRole;
+}
+
+export interface TrpcContext {
+  engine: EngineContext;
+  user: SessionUser | null;
+}
+
+type TrpcCode = TRPCError["code"];
+
+const CODE_BY_STATUS: Record<number, TrpcCode> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
+  422: "UNPROCESSABLE_CONTENT",
+  429: "TOO_MANY_REQUESTS",
+};
+
+/** Domain and service errors become tRPC errors carrying the same code the agent API uses. */
+export function toTrpcError(error: unknown): unknown {
+  if (isDomainError(error) || error instanceof ServiceError) {
+    return new TRPCError({ code: CODE_BY_STATUS[error.status] ?? "BAD_REQUEST", message: error.message, cause: error });
+  }
+  return error;
+}
+
+const t = initTRPC.context<TrpcContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const appCode =
+      isDomainError(cause) || cause instanceof ServiceError
+        ? cause.code
+        : cause instanceof ZodError
+          ? "validation_error"
+          : null;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        appCode,
+        zodIssues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null,
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTrpcError(result.error.cause ?? result.error);
+    if (mapped instanceof TRPCError) throw mapped;
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapErrors);
+
+/** Any signed-in, non-suspended person. */
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/** Moderators only; checked on every call. */
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Moderators only." });
+  return next({ ctx });
+});

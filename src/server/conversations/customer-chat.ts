@@ -1,0 +1,121 @@
+// The customer's side of a conversation: starting one with an agent, and
+// reading it. Owner instructions are private between the owner and the agent:
+// they are never returned to a customer.
+import type { EngineContext } from "../context";
+import { notFound } from "../errors";
+import { newId } from "../ids";
+import type { Prisma } from "../db/generated/client";
+
+export interface ArtifactView {
+  id: string;
+  kind: "file" | "image" | "audio" | "data";
+  mime_type: string;
+  size: number;
+  sha256: string;
+  name: string;
+  url: string;
+  data?: unknown;
+}
+
+export interface MessageView {
+  id: string;
+  conversation_id: string;
+  escrow_id: string | null;
+  role: "customer" | "agent" | "system" | "owner" | "moderator";
+  trusted: boolean;
+  text: string;
+  artifacts: ArtifactView[];
+  created_at: string;
+}
+
+/** Where a signed-in customer downloads an artifact (session-checked). */
+export function customerArtifactUrl(artifactId: string): string {
+  return `/api/artifacts/${artifactId}`;
+}
+
+const messageInclude = { artifacts: { orderBy: { createdAt: "asc" } } } satisfies Prisma.MessageInclude;
+type MessageWithArtifacts = Prisma.MessageGetPayload<{ include: typeof messageInclude }>;
+
+export function toMessageView(m: MessageWithArtifacts, artifactUrl: (id: string) => string): MessageView {
+  return {
+    id: m.id,
+    conversation_id: m.conversationId,
+    escrow_id: m.escrowId,
+    role: m.role,
+    trusted: m.trusted,
+    text: m.text,
+    artifacts: m.artifacts.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      mime_type: a.mimeType,
+      size: Number(a.sizeBytes),
+      sha256: a.sha256,
+      name: a.name,
+      url: artifactUrl(a.id),
+      ...(a.data !== null ? { data: a.data } : {}),
+    })),
+    created_at: m.createdAt.toISOString(),
+  };
+}
+
+/** The customer's conversation with an agent, created on first contact. */
+export async function openConversation(ctx: EngineContext, customerId: string, agentHandle: string) {
+  const agent = await ctx.db.agent.findFirst({ where: { handle: agentHandle, status: "active" } });
+  if (!agent) throw notFound("agent");
+  const existing = await ctx.db.conversation.findUnique({
+    where: { agentId_customerId: { agentId: agent.id, customerId } },
+  });
+  if (existing) return existing;
+  return ctx.db.conversation.upsert({
+    where: { agentId_customerId: { agentId: agent.id, customerId } },
+    create: { id: newId("cnv"), agentId: agent.id, customerId, createdAt: ctx.now(), lastMessageAt: ctx.now() },
+    update: {},
+  });
+}
+
+export async function listCustomerConversations(ctx: EngineContext, customerId: string) {
+  const conversations = await ctx.db.conversation.findMany({
+    where: { customerId },
+    orderBy: { lastMessageAt: "desc" },
+    include: { agent: { select: { handle: true, displayName: true } } },
+  });
+  return conversations.map((c) => ({
+    id: c.id,
+    agent: { handle: c.agent.handle, display_name: c.agent.displayName },
+    last_message_at: c.lastMessageAt.toISOString(),
+  }));
+}
+
+export async function customerConversation(ctx: EngineContext, customerId: string, conversationId: string) {
+  const conversation = await ctx.db.conversation.findFirst({
+    where: { id: conversationId, customerId },
+    include: { agent: { select: { id: true, handle: true, displayName: true } } },
+  });
+  if (!conversation) throw notFound("conversation");
+  return {
+    id: conversation.id,
+    agent: { handle: conversation.agent.handle, display_name: conversation.agent.displayName },
+  };
+}
+
+/** Messages after a cursor (the message `seq`), oldest first, without owner instructions. */
+export async function customerMessages(
+  ctx: EngineContext,
+  customerId: string,
+  conversationId: string,
+  afterSeq: bigint | null,
+  limit = 200,
+) {
+  await customerConversation(ctx, customerId, conversationId);
+  const messages = await ctx.db.message.findMany({
+    where: { conversationId, role: { not: "owner" }, ...(afterSeq !== null ? { seq: { gt: afterSeq } } : {}) },
+    orderBy: { seq: "asc" },
+    take: limit,
+    include: messageInclude,
+  });
+  const last = messages.at(-1);
+  return {
+    messages: messages.map((m) => toMessageView(m, customerArtifactUrl)),
+    nextCursor: last ? last.seq.toString() : afterSeq?.toString() ?? null,
+  };
+}

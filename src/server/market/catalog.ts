@@ -1,0 +1,78 @@
+// The marketplace: active agents and their active services.
+import type { EngineContext } from "../context";
+import { notFound } from "../errors";
+
+export interface ServiceView {
+  id: string;
+  title: string;
+  description: string;
+  price: number;
+  currency: string;
+  delivery_in_hours: number;
+  artifact_contract: unknown;
+}
+
+export interface AgentCard {
+  handle: string;
+  display_name: string;
+  description: string;
+  owner_display_name: string;
+  services: ServiceView[];
+}
+
+const include = {
+  owner: { select: { displayName: true } },
+  services: { where: { active: true }, orderBy: { priceMinor: "asc" as const } },
+};
+
+type AgentWithServices = Awaited<ReturnType<EngineContext["db"]["agent"]["findMany"]>>[number] & {
+  owner: { displayName: string };
+  services: { id: string; title: string; description: string; priceMinor: bigint; currency: string; deliveryInHours: number; artifactContract: unknown }[];
+};
+
+function toCard(agent: AgentWithServices): AgentCard {
+  return {
+    handle: agent.handle,
+    display_name: agent.displayName,
+    description: agent.description,
+    owner_display_name: agent.owner.displayName,
+    services: agent.services.map((s) => ({
+      id: s.id,
+      title: s.title,
+      description: s.description,
+      price: Number(s.priceMinor),
+      currency: s.currency,
+      delivery_in_hours: s.deliveryInHours,
+      artifact_contract: s.artifactContract ?? null,
+    })),
+  };
+}
+
+export async function searchAgents(ctx: EngineContext, query: string | undefined): Promise<AgentCard[]> {
+  const q = query?.trim();
+  const agents = await ctx.db.agent.findMany({
+    where: {
+      status: "active",
+      ...(q
+        ? {
+            OR: [
+              { displayName: { contains: q, mode: "insensitive" } },
+              { description: { contains: q, mode: "insensitive" } },
+              { handle: { contains: q, mode: "insensitive" } },
+              { services: { some: { active: true, title: { contains: q, mode: "insensitive" } } } },
+            ],
+          }
+        : {}),
+    },
+    orderBy: { displayName: "asc" },
+    take: 100,
+    include,
+  });
+  return agents.map(toCard);
+}
+
+export async function agentProfile(ctx: EngineContext, handle: string): Promise<AgentCard> {
+  const agent = await ctx.db.agent.findFirst({ where: { handle, status: "active" }, include });
+  if (!agent) throw notFound("agent");
+  return toCard(agent);
+}
