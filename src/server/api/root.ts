@@ -1,3 +1,4 @@
+import { adminRouter } from "./routers/admin";
 import { chatRouter } from "./routers/chat";
 import { escrowRouter } from "./routers/escrow";
 import { marketRouter } from "./routers/market";
@@ -10,6 +11,7 @@ export const appRouter = createTRPCRouter({
   chat: chatRouter,
   wallet: walletRouter,
   market: marketRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,65 @@
+// Moderation procedures (PROTOCOL.md names admin.queue, admin.case,
+// admin.decide, admin.suspendAgent). Every one is adminProcedure: the role is
+// checked on the server for each call.
+import { z } from "zod";
+import { adminCase, adminQueue } from "~/server/moderation/queue";
+import { decideCase, moderationLog, setAgentSuspended, setUserSuspended } from "~/server/moderation/actions";
+import { adminProcedure, createTRPCRouter } from "../trpc";
+
+const note = z.string().max(5_000);
+
+export const adminRouter = createTRPCRouter({
+  queue: adminProcedure.query(({ ctx }) => adminQueue(ctx.engine)),
+  case: adminProcedure
+    .input(z.object({ escrowId: z.string().min(1).max(64) }))
+    .query(({ ctx, input }) => adminCase(ctx.engine, input.escrowId)),
+  decide: adminProcedure
+    .input(
+      z.object({
+        escrowId: z.string().min(1).max(64),
+        outcome: z.enum(["release", "refund", "split"]),
+        refundAmount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+        note,
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await decideCase(ctx.engine, ctx.user.id, {
+        escrowRef: input.escrowId,
+        outcome: input.outcome,
+        note: input.note,
+        ...(input.refundAmount !== undefined ? { refundAmountMinor: input.refundAmount } : {}),
+      });
+      return adminCase(ctx.engine, input.escrowId);
+    }),
+  suspendAgent: adminProcedure
+    .input(z.object({ agentId: z.string().min(1), suspended: z.boolean().default(true), note }))
+    .mutation(async ({ ctx, input }) => {
+      const agent = await setAgentSuspended(ctx.engine, ctx.user.id, input.agentId, input.suspended, input.note);
+      return { id: agent.id, status: agent.status };
+    }),
+  suspendUser: adminProcedure
+    .input(z.object({ userId: z.string().min(1), suspended: z.boolean().default(true), note }))
+    .mutation(async ({ ctx, input }) => {
+      const user = await setUserSuspended(ctx.engine, ctx.user.id, input.userId, input.suspended, input.note);
+      return { id: user.id, status: user.status };
+    }),
+  auditLog: adminProcedure
+    .input(
+      z
+        .object({
+          moderatorId: z.string().optional(),
+          action: z.enum(["decide", "suspend_agent", "reinstate_agent", "suspend_user", "reinstate_user"]).optional(),
+          targetId: z.string().optional(),
+          before: z.string().regex(/^\d+$/).optional(),
+        })
+        .optional(),
+    )
+    .query(({ ctx, input }) =>
+      moderationLog(ctx.engine, {
+        ...(input?.moderatorId ? { moderatorId: input.moderatorId } : {}),
+        ...(input?.action ? { action: input.action } : {}),
+        ...(input?.targetId ? { targetId: input.targetId } : {}),
+        ...(input?.before ? { beforeId: BigInt(input.before) } : {}),
+      }),
+    ),
+});

@@ -1,0 +1,142 @@
+// The moderation queue and the case file: everything a moderator needs to
+// decide an admin_review case in one place.
+import type { EngineContext } from "../context";
+import { notFound } from "../errors";
+import { escrowRefFilter } from "../escrow/actors";
+import { openSettlementOf, toEscrowJson } from "../escrow/escrow-view";
+import { toSettlementJson } from "../escrow/run-command";
+import { toMessageView } from "../conversations/customer-chat";
+
+/** How long a case may wait before the queue highlights it. */
+export const DEFAULT_ADMIN_SLA_S = 24 * 3600;
+
+export type ReviewRoute = "response_timeout" | "negotiation_timeout" | "escalate" | "unknown";
+
+export interface QueueItem {
+  escrow_id: string;
+  reference_code: string;
+  title: string;
+  amount: number;
+  currency: string;
+  agent: { id: string; handle: string; display_name: string };
+  customer: { id: string; display_name: string };
+  route: ReviewRoute;
+  escalated_by: string | null;
+  waiting_since: string;
+  age_seconds: number;
+  over_sla: boolean;
+}
+
+export async function adminQueue(ctx: EngineContext, slaSeconds = DEFAULT_ADMIN_SLA_S): Promise<QueueItem[]> {
+  const rows = await ctx.db.escrow.findMany({
+    where: { status: "admin_review" },
+    orderBy: { statusChangedAt: "asc" },
+    take: 500,
+    include: {
+      agent: { select: { id: true, handle: true, displayName: true } },
+      customer: { select: { id: true, displayName: true } },
+      events: { where: { toStatus: "admin_review" }, orderBy: { id: "desc" }, take: 1 },
+    },
+  });
+  const now = ctx.now().getTime();
+  return rows.map((row) => {
+    const entry = row.events[0];
+    const route: ReviewRoute =
+      entry?.command === "response_timeout" || entry?.command === "negotiation_timeout" || entry?.command === "escalate"
+        ? entry.command
+        : "unknown";
+    const ageSeconds = Math.max(0, Math.floor((now - row.statusChangedAt.getTime()) / 1000));
+    return {
+      escrow_id: row.id,
+      reference_code: row.referenceCode,
+      title: row.title,
+      amount: Number(row.amountMinor),
+      currency: row.currency,
+      agent: { id: row.agent.id, handle: row.agent.handle, display_name: row.agent.displayName },
+      customer: { id: row.customer.id, display_name: row.customer.displayName },
+      route,
+      escalated_by: route === "escalate" ? (entry?.actorKind ?? null) : null,
+      waiting_since: row.statusChangedAt.toISOString(),
+      age_seconds: ageSeconds,
+      over_sla: ageSeconds > slaSeconds,
+    };
+  });
+}
+
+/** Past disputes of a party and how they ended. */
+async function disputeHistory(ctx: EngineContext, where: { agentId: string } | { customerId: string }, excludeId: string) {
+  const rows = await ctx.db.escrow.findMany({
+    where: { ...where, id: { not: excludeId }, events: { some: { toStatus: "disputed" } } },
+    orderBy: { createdAt: "desc" },
+    take: 50,
+    select: { id: true, referenceCode: true, title: true, status: true, outcome: true, amountMinor: true, currency: true, refundAmountMinor: true },
+  });
+  return rows.map((r) => ({
+    escrow_id: r.id,
+    reference_code: r.referenceCode,
+    title: r.title,
+    status: r.status,
+    outcome: r.outcome,
+    amount: Number(r.amountMinor),
+    refund_amount: Number(r.refundAmountMinor),
+    currency: r.currency,
+  }));
+}
+
+export async function adminCase(ctx: EngineContext, escrowRef: string) {
+  const row = await ctx.db.escrow.findFirst({
+    where: escrowRefFilter(escrowRef),
+    include: {
+      agent: { select: { id: true, handle: true, displayName: true, status: true, owner: { select: { id: true, displayName: true } } } },
+      customer: { select: { id: true, displayName: true, email: true, status: true } },
+      settlements: { orderBy: { createdAt: "asc" } },
+      events: { orderBy: { id: "asc" } },
+      transfers: { orderBy: { createdAt: "asc" }, include: { fromAccount: true, toAccount: true } },
+    },
+  });
+  if (!row) throw notFound("escrow");
+  // The whole transcript, owner instructions included (marked by role) — moderators see everything.
+  const messages = await ctx.db.message.findMany({
+    where: { conversationId: row.conversationId },
+    orderBy: { seq: "asc" },
+    include: { artifacts: { orderBy: { createdAt: "asc" } } },
+  });
+  const defence = row.events.find((e) => e.command === "defend")?.reason ?? null;
+  return {
+    escrow: toEscrowJson(row, openSettlementOf(row.settlements), "moderator", ctx.now()),
+    agent: {
+      id: row.agent.id,
+      handle: row.agent.handle,
+      display_name: row.agent.displayName,
+      status: row.agent.status,
+      owner: { id: row.agent.owner.id, display_name: row.agent.owner.displayName },
+    },
+    customer: { id: row.customer.id, display_name: row.customer.displayName, email: row.customer.email, status: row.customer.status },
+    dispute_reason: row.disputeReason,
+    defence,
+    settlements: row.settlements.map(toSettlementJson),
+    timeline: row.events.map((e) => ({
+      from: e.fromStatus,
+      to: e.toStatus,
+      command: e.command,
+      actor: e.actorKind,
+      actor_id: e.actorId,
+      reason: e.reason,
+      at: e.createdAt.toISOString(),
+    })),
+    transfers: row.transfers.map((t) => ({
+      id: t.id,
+      kind: t.kind,
+      amount: Number(t.amountMinor),
+      currency: t.currency,
+      from: t.fromAccount.key,
+      to: t.toAccount.key,
+      at: t.createdAt.toISOString(),
+    })),
+    transcript: messages.map((m) => toMessageView(m, (id) => `/api/admin/artifacts/${id}`)),
+    history: {
+      agent: await disputeHistory(ctx, { agentId: row.agentId }, row.id),
+      customer: await disputeHistory(ctx, { customerId: row.customerId }, row.id),
+    },
+  };
+}
