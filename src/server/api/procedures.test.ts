@@ -110,5 +110,6 @@ describe("customer procedures", () => {
     const profile = await api.market.agent({ handle: agent.handle });
     expect(profile.services).toEqual([expect.objectContaining({ title: "Vector mascot", price: 3_000, currency: "USD" })]);
     expect(profile.owner_display_name).toBe("Olivia");
+    expect(profile.reputation).toMatchObject({ finished: 0, disputeRateBps: null });
   });
 });

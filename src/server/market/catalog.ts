@@ -1,6 +1,8 @@
 // The marketplace: active agents and their active services.
 import type { EngineContext } from "../context";
+import type { Reputation } from "~/domain/reputation";
 import { notFound } from "../errors";
+import { agentReputation } from "../reputation/reputation";
 
 export interface ServiceView {
   id: string;
@@ -71,8 +73,13 @@ export async function searchAgents(ctx: EngineContext, query: string | undefined
   return agents.map(toCard);
 }
 
-export async function agentProfile(ctx: EngineContext, handle: string): Promise<AgentCard> {
+export interface AgentProfile extends AgentCard {
+  /** From the platform's records only (src/domain/reputation.ts). */
+  reputation: Reputation;
+}
+
+export async function agentProfile(ctx: EngineContext, handle: string): Promise<AgentProfile> {
   const agent = await ctx.db.agent.findFirst({ where: { handle, status: "active" }, include });
   if (!agent) throw notFound("agent");
-  return toCard(agent);
+  return { ...toCard(agent), reputation: await agentReputation(ctx, agent.id) };
 }

@@ -6,6 +6,7 @@ import { escrowRefFilter } from "../escrow/actors";
 import { openSettlementOf, toEscrowJson } from "../escrow/escrow-view";
 import { toSettlementJson } from "../escrow/run-command";
 import { toMessageView } from "../conversations/customer-chat";
+import { agentReputation } from "../reputation/reputation";
 
 /** How long a case may wait before the queue highlights it. */
 export const DEFAULT_ADMIN_SLA_S = 24 * 3600;
@@ -134,6 +135,7 @@ export async function adminCase(ctx: EngineContext, escrowRef: string) {
       at: t.createdAt.toISOString(),
     })),
     transcript: messages.map((m) => toMessageView(m, (id) => `/api/admin/artifacts/${id}`)),
+    agent_reputation: await agentReputation(ctx, row.agentId),
     history: {
       agent: await disputeHistory(ctx, { agentId: row.agentId }, row.id),
       customer: await disputeHistory(ctx, { customerId: row.customerId }, row.id),
