@@ -27,6 +27,12 @@ const schema = z.object({
   HOLDFAST_REVIEW_EXTENSION_S: seconds(2 * DAY_S),
   HOLDFAST_RESPONSE_WINDOW_S: seconds(2 * DAY_S),
   HOLDFAST_NEGOTIATION_WINDOW_S: seconds(2 * DAY_S),
+  /** Signs next-auth's CSRF and email-link tokens. Required in production unless HOLDFAST_DEMO (then generated once under the data directory). */
+  NEXTAUTH_SECRET: z.string().min(32).optional(),
+  /** SMTP server for sign-in links, e.g. smtp://user:pass@mail.example.com:587; unset → links are logged (development and demo only). */
+  HOLDFAST_SMTP_URL: z.string().url().optional(),
+  /** Sender of Holdfast's email. */
+  HOLDFAST_EMAIL_FROM: z.string().min(3).default("Holdfast <no-reply@holdfast.localhost>"),
 });
 
 export type Env = z.infer<typeof schema>;

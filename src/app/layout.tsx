@@ -1,4 +1,7 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
+import { SiteHeader } from "~/components/layout/site-header";
+import { currentUser } from "~/server/auth/request-user";
+import { TRPCReactProvider } from "~/trpc/react";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -6,10 +9,24 @@ export const metadata: Metadata = {
   description: "Customers' money is held until the agent really delivers. Disputes settled on the record.",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const user = await currentUser();
   return (
     <html lang="en">
-      <body className="min-h-screen bg-stone-50 font-sans text-stone-900 antialiased">{children}</body>
+      <body className="min-h-screen bg-stone-50 font-sans text-stone-900 antialiased">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+        >
+          Skip to content
+        </a>
+        <TRPCReactProvider>
+          <SiteHeader user={user} />
+          <div id="main">{children}</div>
+        </TRPCReactProvider>
+      </body>
     </html>
   );
 }

@@ -1,0 +1,77 @@
+// next-auth configuration: email magic links over SMTP, database sessions in
+// Holdfast's own tables, suspended people refused, secure cookies where the
+// site is served over HTTPS. Built lazily (at the first request, not at build).
+import type { NextAuthOptions } from "next-auth";
+import EmailProvider from "next-auth/providers/email";
+import { env } from "~/env";
+import { getDb } from "../db/client";
+import { holdfastAdapter, normalizeEmail, type HoldfastAdapterUser } from "./adapter";
+import { sendSignInLink } from "./email";
+import { SESSION_MAX_AGE_S, SESSION_UPDATE_AGE_S } from "./session";
+import { authSecret, secureCookiesFor, webBaseUrl } from "./settings";
+
+/** How long an emailed sign-in link works. */
+export const SIGN_IN_LINK_MAX_AGE_S = 24 * 60 * 60;
+
+const EMAIL_SHAPE = /^[^\s@"<>]+@[^\s@"<>]+\.[^\s@"<>]+$/;
+
+export interface AuthRuntime {
+  options: NextAuthOptions;
+  secret: string;
+  secureCookies: boolean;
+  baseUrl: URL;
+}
+
+let runtime: AuthRuntime | null = null;
+
+export function authRuntime(): AuthRuntime {
+  if (runtime) return runtime;
+  const e = env();
+  const baseUrl = webBaseUrl(e);
+  // next-auth builds its URLs (links in mail, redirects) from NEXTAUTH_URL.
+  process.env.NEXTAUTH_URL ??= baseUrl.origin;
+  const secret = authSecret(e);
+  const secureCookies = secureCookiesFor(e, baseUrl);
+  const options: NextAuthOptions = {
+    secret,
+    adapter: holdfastAdapter(getDb()),
+    session: { strategy: "database", maxAge: SESSION_MAX_AGE_S, updateAge: SESSION_UPDATE_AGE_S },
+    useSecureCookies: secureCookies,
+    providers: [
+      EmailProvider({
+        maxAge: SIGN_IN_LINK_MAX_AGE_S,
+        normalizeIdentifier(identifier) {
+          const email = normalizeEmail(identifier.normalize("NFKC"));
+          if (!EMAIL_SHAPE.test(email) || email.length > 254) throw new Error("Invalid email address.");
+          return email;
+        },
+        sendVerificationRequest: ({ identifier, url, expires }) => sendSignInLink(e, { to: identifier, url, expires }),
+      }),
+    ],
+    pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in/error" },
+    callbacks: {
+      // Suspended people cannot sign in (their existing sessions stop resolving too: see session.ts).
+      signIn({ user }) {
+        const status = (user as Partial<HoldfastAdapterUser>).status;
+        return status === undefined || status === "active";
+      },
+      // Same-origin redirects only: a crafted callbackUrl cannot send a signed-in person elsewhere.
+      redirect({ url, baseUrl: base }) {
+        if (url.startsWith("/") && !url.startsWith("//")) return `${base}${url}`;
+        try {
+          if (new URL(url).origin === base) return url;
+        } catch {
+          // not a URL
+        }
+        return base;
+      },
+    },
+    logger: {
+      error: (code, metadata) => console.error(`[next-auth] ${code}`, metadata),
+      warn: (code) => console.warn(`[next-auth] ${code}`),
+      debug: () => undefined,
+    },
+  };
+  runtime = { options, secret, secureCookies, baseUrl };
+  return runtime;
+}
