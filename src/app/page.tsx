@@ -1,4 +1,6 @@
+import Link from "next/link";
 import { LifecycleOverview } from "~/components/escrow/lifecycle-overview";
+import { buttonPrimary, buttonSecondary } from "~/components/ui/styles";
 
 export default function HomePage() {
   return (
@@ -11,6 +13,14 @@ export default function HomePage() {
         Your money is held until the agent really delivers. The platform, not the model, decides what happened: a
         delivery counts only when the platform recorded the files, and only the platform says when payment cleared.
       </p>
+      <div className="mt-6 flex flex-wrap gap-3">
+        <Link href="/market" className={buttonPrimary}>
+          Browse the marketplace
+        </Link>
+        <Link href="/sign-in" className={buttonSecondary}>
+          Sign in
+        </Link>
+      </div>
       <LifecycleOverview />
     </main>
   );

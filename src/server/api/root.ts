@@ -2,6 +2,7 @@ import { adminRouter } from "./routers/admin";
 import { chatRouter } from "./routers/chat";
 import { escrowRouter } from "./routers/escrow";
 import { marketRouter } from "./routers/market";
+import { ordersRouter } from "./routers/orders";
 import { walletRouter } from "./routers/wallet";
 import { createCallerFactory, createTRPCRouter, type SessionUser } from "./trpc";
 import type { EngineContext } from "../context";
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   wallet: walletRouter,
   market: marketRouter,
   admin: adminRouter,
+  orders: ordersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,66 @@
+// An artifact rendered by kind: image preview, audio player, JSON viewer, or
+// a download with name and size. Bytes come from the session-checked
+// /api/artifacts/{id}; the SHA-256 is the platform's own record.
+import { formatBytes } from "~/components/ui/format";
+import type { ChatArtifact } from "~/trpc/types";
+import { JsonViewer } from "./json-viewer";
+
+function DownloadLink({ artifact }: { artifact: ChatArtifact }) {
+  return (
+    <a
+      href={`${artifact.url}?download`}
+      download={artifact.name}
+      className="inline-flex items-center gap-2 text-sm font-medium text-brand-700 hover:underline"
+    >
+      <span aria-hidden="true">⬇</span>
+      <span>
+        Download {artifact.name} <span className="text-stone-500">({formatBytes(artifact.size)})</span>
+      </span>
+    </a>
+  );
+}
+
+export function ArtifactView({ artifact }: { artifact: ChatArtifact }) {
+  const meta = (
+    <p className="text-xs text-stone-500">
+      {artifact.name} · {artifact.mime_type} · {formatBytes(artifact.size)} ·{" "}
+      <span title={`SHA-256 ${artifact.sha256}`}>recorded by Holdfast</span>
+    </p>
+  );
+  switch (artifact.kind) {
+    case "image":
+      return (
+        <figure className="space-y-1" data-testid="artifact-image">
+          <a href={artifact.url} target="_blank" rel="noopener" className="block w-fit">
+            {/* eslint-disable-next-line @next/next/no-img-element -- session-checked bytes, not a static asset */}
+            <img src={artifact.url} alt={artifact.name} className="max-h-72 max-w-full rounded-md border border-stone-200 bg-white" />
+          </a>
+          <figcaption>{meta}</figcaption>
+        </figure>
+      );
+    case "audio":
+      return (
+        <figure className="space-y-1" data-testid="artifact-audio">
+          <audio controls preload="metadata" src={artifact.url} aria-label={artifact.name} className="w-full max-w-sm" />
+          <figcaption>{meta}</figcaption>
+        </figure>
+      );
+    case "data":
+      return (
+        <div className="space-y-1" data-testid="artifact-data">
+          <JsonViewer data={artifact.data ?? null} label={`Data: ${artifact.name}`} />
+          <div className="flex flex-wrap items-center gap-3">
+            {meta}
+            <DownloadLink artifact={artifact} />
+          </div>
+        </div>
+      );
+    case "file":
+      return (
+        <div className="space-y-1" data-testid="artifact-file">
+          <DownloadLink artifact={artifact} />
+          {meta}
+        </div>
+      );
+  }
+}

@@ -1,0 +1,255 @@
+"use client";
+// The customer's possible moves on an escrow right now — exactly its
+// allowed_actions, computed by the server from the transition table.
+// Money-moving moves ask for a second click; a dispute needs a reason.
+import { useState } from "react";
+import { ErrorNote } from "~/components/ui/error-note";
+import { formatMoney } from "~/components/ui/format";
+import { parseMoneyInput } from "~/components/ui/money-input";
+import { buttonDanger, buttonPrimary, buttonSecondary, inputField } from "~/components/ui/styles";
+import { appError } from "~/trpc/errors";
+import type { EscrowView } from "~/trpc/types";
+import { useEscrowCommands } from "./use-escrow-command";
+
+type Commands = ReturnType<typeof useEscrowCommands>;
+
+function Confirm({
+  label,
+  confirmLabel,
+  question,
+  onConfirm,
+  pending,
+  danger = false,
+}: {
+  label: string;
+  confirmLabel: string;
+  question: string;
+  onConfirm: () => void;
+  pending: boolean;
+  danger?: boolean;
+}) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <button type="button" className={danger ? buttonDanger : buttonPrimary} onClick={() => setAsking(true)}>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <div role="group" aria-label={label} className="flex w-full flex-wrap items-center gap-2 rounded-md bg-stone-50 p-2">
+      <p className="text-sm text-stone-800">{question}</p>
+      <button type="button" className={danger ? buttonDanger : buttonPrimary} disabled={pending} onClick={onConfirm} autoFocus>
+        {pending ? "Working…" : confirmLabel}
+      </button>
+      <button type="button" className={buttonSecondary} disabled={pending} onClick={() => setAsking(false)}>
+        Not now
+      </button>
+    </div>
+  );
+}
+
+function DisputeForm({ escrow, commands }: { escrow: EscrowView; commands: Commands }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const [touched, setTouched] = useState(false);
+  if (!open) {
+    return (
+      <button type="button" className={buttonDanger} onClick={() => setOpen(true)}>
+        Report a problem
+      </button>
+    );
+  }
+  const missing = !reason.trim();
+  return (
+    <form
+      className="w-full space-y-2 rounded-md bg-red-50/50 p-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setTouched(true);
+        if (!missing) commands.dispute.mutate({ escrowId: escrow.id, reason: reason.trim() });
+      }}
+    >
+      <label htmlFor={`reason-${escrow.id}`} className="block text-sm font-medium text-stone-900">
+        What is wrong with the delivery? <span className="text-red-700">(required)</span>
+      </label>
+      <textarea
+        id={`reason-${escrow.id}`}
+        rows={3}
+        maxLength={5_000}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        aria-invalid={touched && missing}
+        aria-describedby={`reason-help-${escrow.id}`}
+        className={inputField}
+      />
+      <p id={`reason-help-${escrow.id}`} className="text-xs text-stone-600">
+        The money stays held. {escrow.agent.display_name} must defend the delivery or refund you; if they stay silent, a
+        moderator decides.
+      </p>
+      {touched && missing ? <ErrorNote>Please describe the problem: a report needs a reason.</ErrorNote> : null}
+      <div className="flex gap-2">
+        <button type="submit" className={buttonDanger} disabled={commands.dispute.isPending}>
+          {commands.dispute.isPending ? "Reporting…" : "Report problem"}
+        </button>
+        <button type="button" className={buttonSecondary} onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ProposeSettlementForm({ escrow, commands }: { escrow: EscrowView; commands: Commands }) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState("");
+  const [touched, setTouched] = useState(false);
+  if (!open) {
+    return (
+      <button type="button" className={buttonSecondary} onClick={() => setOpen(true)}>
+        Propose a split
+      </button>
+    );
+  }
+  const refund = parseMoneyInput(text, escrow.currency);
+  const valid = refund !== null && refund > 0 && refund < escrow.amount;
+  const money = (minor: number) => formatMoney(minor, escrow.currency);
+  return (
+    <form
+      className="w-full space-y-2 rounded-md bg-stone-50 p-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setTouched(true);
+        if (valid) commands.proposeSettlement.mutate({ escrowId: escrow.id, refundAmount: refund });
+      }}
+    >
+      <label htmlFor={`refund-${escrow.id}`} className="block text-sm font-medium text-stone-900">
+        How much should come back to you? ({escrow.currency})
+      </label>
+      <input
+        id={`refund-${escrow.id}`}
+        inputMode="decimal"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        aria-invalid={touched && !valid}
+        aria-describedby={`refund-help-${escrow.id}`}
+        className={`${inputField} max-w-40`}
+      />
+      <p id={`refund-help-${escrow.id}`} className="text-xs text-stone-600">
+        More than {money(0)} and less than {money(escrow.amount)}.{" "}
+        {valid ? `You get ${money(refund)} back; ${escrow.agent.display_name} is paid ${money(escrow.amount - refund)}.` : ""}
+      </p>
+      {touched && !valid ? <ErrorNote>Enter an amount between {money(1)} and {money(escrow.amount - 1)}.</ErrorNote> : null}
+      <div className="flex gap-2">
+        <button type="submit" className={buttonPrimary} disabled={commands.proposeSettlement.isPending}>
+          {commands.proposeSettlement.isPending ? "Sending…" : "Send proposal"}
+        </button>
+        <button type="button" className={buttonSecondary} onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function EscrowActions({ escrow }: { escrow: EscrowView }) {
+  const commands = useEscrowCommands(escrow.conversation_id);
+  const allowed = new Set(escrow.allowed_actions);
+  const money = (minor: number) => formatMoney(minor, escrow.currency);
+  const ref = { escrowId: escrow.id };
+  const agent = escrow.agent.display_name;
+  const openSettlement = escrow.settlements.find((s) => s.status === "open");
+  const errors = Object.values(commands)
+    .map((m) => (m.error ? appError(m.error).message : null))
+    .filter((m): m is string => m !== null);
+
+  const buttons: React.ReactNode[] = [];
+  if (allowed.has("approve")) {
+    buttons.push(
+      <Confirm
+        key="approve"
+        label={escrow.status === "negotiating" ? "Approve after all" : "Approve and pay"}
+        question={`Release ${money(escrow.amount)} to ${agent}? This cannot be undone.`}
+        confirmLabel={`Yes, release ${money(escrow.amount)}`}
+        pending={commands.approve.isPending}
+        onConfirm={() => commands.approve.mutate(ref)}
+      />,
+    );
+  }
+  if (allowed.has("dispute")) buttons.push(<DisputeForm key="dispute" escrow={escrow} commands={commands} />);
+  if (allowed.has("extend_review")) {
+    buttons.push(
+      <button
+        key="extend"
+        type="button"
+        className={buttonSecondary}
+        disabled={commands.extendReview.isPending}
+        onClick={() => commands.extendReview.mutate(ref)}
+      >
+        {commands.extendReview.isPending ? "Extending…" : "I need more time (extend once)"}
+      </button>,
+    );
+  }
+  if (allowed.has("accept_settlement") && openSettlement) {
+    buttons.push(
+      <Confirm
+        key="accept-settlement"
+        label={`Accept: ${money(openSettlement.refund_amount)} back to you`}
+        question={`Settle: ${money(openSettlement.refund_amount)} back to your wallet and ${money(escrow.amount - openSettlement.refund_amount)} to ${agent}?`}
+        confirmLabel="Yes, settle"
+        pending={commands.acceptSettlement.isPending}
+        onConfirm={() => commands.acceptSettlement.mutate({ ...ref, settlementId: openSettlement.id })}
+      />,
+    );
+  }
+  if (allowed.has("propose_settlement")) buttons.push(<ProposeSettlementForm key="propose" escrow={escrow} commands={commands} />);
+  if (allowed.has("escalate")) {
+    buttons.push(
+      <Confirm
+        key="escalate"
+        label="Ask a moderator to decide"
+        question="A Holdfast moderator will read the whole conversation and decide: release, refund or split. Go ahead?"
+        confirmLabel="Yes, ask a moderator"
+        pending={commands.escalate.isPending}
+        onConfirm={() => commands.escalate.mutate(ref)}
+        danger
+      />,
+    );
+  }
+  if (allowed.has("cancel_overdue")) {
+    buttons.push(
+      <Confirm
+        key="cancel-overdue"
+        label="Cancel and get a full refund"
+        question={`Delivery is overdue. Cancel the order and get ${money(escrow.amount)} back?`}
+        confirmLabel="Yes, cancel and refund me"
+        pending={commands.cancelOverdue.isPending}
+        onConfirm={() => commands.cancelOverdue.mutate(ref)}
+        danger
+      />,
+    );
+  }
+
+  return (
+    <div className="space-y-2">
+      {openSettlement ? (
+        <p className="text-sm text-stone-800" data-testid="open-settlement">
+          {openSettlement.proposed_by === "customer" ? "You proposed" : `${agent} proposes`}:{" "}
+          <strong>{money(openSettlement.refund_amount)}</strong> back to you,{" "}
+          <strong>{money(escrow.amount - openSettlement.refund_amount)}</strong> to {agent}.
+          {openSettlement.proposed_by === "customer" ? ` Waiting for ${agent} to accept.` : ""}
+        </p>
+      ) : null}
+      {buttons.length ? (
+        <div className="flex flex-wrap items-start gap-2" role="group" aria-label="What you can do now">
+          {buttons}
+        </div>
+      ) : null}
+      <div aria-live="polite">
+        {errors.map((message) => (
+          <ErrorNote key={message}>{message}</ErrorNote>
+        ))}
+      </div>
+    </div>
+  );
+}

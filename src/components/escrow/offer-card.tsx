@@ -1,0 +1,102 @@
+"use client";
+// An agent's offer, shown in the chat where it was made: what, how much, by
+// when, and Accept & pay / Decline while it is open. An insufficient balance
+// says how much is missing and where to add funds.
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { ErrorNote } from "~/components/ui/error-note";
+import { formatHours, formatMoney } from "~/components/ui/format";
+import { buttonPrimary, buttonSecondary } from "~/components/ui/styles";
+import { appError } from "~/trpc/errors";
+import { useTRPC } from "~/trpc/react";
+import type { EscrowView } from "~/trpc/types";
+import { statusWords } from "./status-words";
+import { useEscrowCommands } from "./use-escrow-command";
+
+function InsufficientFunds({ escrow }: { escrow: EscrowView }) {
+  const trpc = useTRPC();
+  const balance = useQuery(trpc.wallet.balance.queryOptions());
+  const have = balance.data?.balances.find((b) => b.currency === escrow.currency)?.balanceMinor ?? 0;
+  const missing = Math.max(0, escrow.amount - have);
+  return (
+    <ErrorNote>
+      <p>
+        Your wallet has {formatMoney(have, escrow.currency)}; this offer needs {formatMoney(escrow.amount, escrow.currency)}
+        {missing > 0 ? ` (${formatMoney(missing, escrow.currency)} more)` : ""}. Nothing was charged and the offer is still open.
+      </p>
+      <p className="mt-1">
+        <Link href="/wallet" className="font-semibold underline">
+          Add funds in your wallet
+        </Link>
+        , then come back and accept.
+      </p>
+    </ErrorNote>
+  );
+}
+
+export function OfferCard({ escrow }: { escrow: EscrowView }) {
+  const commands = useEscrowCommands(escrow.conversation_id);
+  const { accept, decline } = commands;
+  const busy = accept.isPending || decline.isPending;
+  const canAccept = escrow.allowed_actions.includes("accept");
+  const canDecline = escrow.allowed_actions.includes("decline");
+  const acceptError = accept.error ? appError(accept.error) : null;
+  const words = statusWords(escrow);
+  return (
+    <li className="flex justify-start">
+      <article
+        aria-label={`Offer: ${escrow.title}`}
+        data-testid="offer-card"
+        data-escrow-status={escrow.status}
+        className="w-full max-w-xl rounded-lg border-2 border-brand-600/40 bg-white p-4 shadow-sm"
+      >
+        <p className="text-xs font-semibold uppercase tracking-wide text-brand-700">
+          Offer from {escrow.agent.display_name} · ref {escrow.reference_code}
+        </p>
+        <h3 className="mt-1 text-lg font-semibold text-stone-900">{escrow.title}</h3>
+        {escrow.description ? <p className="mt-1 whitespace-pre-wrap text-sm text-stone-700">{escrow.description}</p> : null}
+        <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">
+          <div>
+            <dt className="text-stone-500">Price</dt>
+            <dd className="text-lg font-bold text-stone-900">{formatMoney(escrow.amount, escrow.currency)}</dd>
+          </div>
+          <div>
+            <dt className="text-stone-500">Delivery</dt>
+            <dd className="font-medium">
+              {escrow.delivery_in_hours ? `within ${formatHours(escrow.delivery_in_hours)} of paying` : "as agreed in chat"}
+            </dd>
+          </div>
+        </dl>
+        {canAccept || canDecline ? (
+          <>
+            <p className="mt-3 text-xs text-stone-600">
+              Paying holds the money in escrow. {escrow.agent.display_name} is paid only after delivering and your approval;
+              if nothing is delivered in time you get it back.
+            </p>
+            <div className="mt-3 flex flex-wrap gap-2">
+              {canAccept ? (
+                <button type="button" className={buttonPrimary} disabled={busy} onClick={() => accept.mutate({ escrowId: escrow.id })}>
+                  {accept.isPending ? "Paying…" : `Accept & pay ${formatMoney(escrow.amount, escrow.currency)}`}
+                </button>
+              ) : null}
+              {canDecline ? (
+                <button type="button" className={buttonSecondary} disabled={busy} onClick={() => decline.mutate({ escrowId: escrow.id })}>
+                  {decline.isPending ? "Declining…" : "Decline"}
+                </button>
+              ) : null}
+            </div>
+          </>
+        ) : (
+          <p className="mt-3 text-sm font-medium text-stone-700" data-testid="offer-state">
+            {words.label}
+          </p>
+        )}
+        <div className="mt-3 space-y-2" aria-live="polite">
+          {acceptError?.appCode === "insufficient_funds" ? <InsufficientFunds escrow={escrow} /> : null}
+          {acceptError && acceptError.appCode !== "insufficient_funds" ? <ErrorNote>{acceptError.message}</ErrorNote> : null}
+          {decline.error ? <ErrorNote>{appError(decline.error).message}</ErrorNote> : null}
+        </div>
+      </article>
+    </li>
+  );
+}

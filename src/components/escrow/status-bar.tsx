@@ -1,0 +1,60 @@
+"use client";
+// An escrow's status in plain words, the live countdown to its next deadline
+// and what happens then, and the customer's possible moves now.
+import { Countdown } from "~/components/ui/countdown";
+import { DateTime } from "~/components/ui/date-time";
+import { formatMoney } from "~/components/ui/format";
+import { useNow } from "~/components/ui/use-now";
+import type { EscrowView } from "~/trpc/types";
+import { EscrowActions } from "./escrow-actions";
+import { nextDeadline, statusWords, TERMINAL_STATUSES } from "./status-words";
+
+const TONE: Record<string, string> = {
+  action: "border-amber-300 bg-amber-50",
+  waiting: "border-sky-200 bg-sky-50",
+  progress: "border-brand-600/30 bg-brand-50",
+  done: "border-emerald-200 bg-emerald-50",
+  stopped: "border-stone-200 bg-stone-100",
+};
+
+export function EscrowStatusBar({ escrow }: { escrow: EscrowView }) {
+  const now = useNow(5_000);
+  const words = statusWords(escrow);
+  const deadline = TERMINAL_STATUSES.has(escrow.status) ? null : nextDeadline(escrow, new Date(now));
+  return (
+    <section
+      aria-label={`Order ${escrow.reference_code}: ${escrow.title}`}
+      data-testid="escrow-status"
+      data-escrow-status={escrow.status}
+      className={`rounded-lg border p-3 shadow-sm ${TONE[words.tone] ?? ""}`}
+    >
+      <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
+        <h2 className="text-sm font-semibold text-stone-900">
+          {escrow.title} · {formatMoney(escrow.amount, escrow.currency)}{" "}
+          <span className="font-normal text-stone-500">ref {escrow.reference_code}</span>
+        </h2>
+        <p className="text-sm font-bold text-stone-900" data-testid="escrow-status-label">
+          {words.label}
+        </p>
+      </div>
+      <p className="mt-1 text-sm text-stone-700">{words.detail}</p>
+      {escrow.dispute_reason && (escrow.status === "disputed" || escrow.status === "negotiating" || escrow.status === "admin_review") ? (
+        <p className="mt-1 text-sm text-stone-700">
+          <span className="font-medium">Your report:</span> <span className="whitespace-pre-wrap">{escrow.dispute_reason}</span>
+        </p>
+      ) : null}
+      {deadline ? (
+        <p className="mt-2 text-sm text-stone-800" data-testid="escrow-deadline">
+          <span className="font-medium">{deadline.label}</span> <Countdown at={deadline.at} /> (
+          <DateTime iso={deadline.at} />
+          ). {deadline.consequence}
+        </p>
+      ) : null}
+      {!TERMINAL_STATUSES.has(escrow.status) ? (
+        <div className="mt-3">
+          <EscrowActions escrow={escrow} />
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,12 @@
+// A typed amount ("12", "12.5", "12.50") → integer minor units, exactly (no floats).
+import { currencyMinorDigits } from "~/domain/money";
+
+export function parseMoneyInput(text: string, currency: string): number | null {
+  const digits = currencyMinorDigits(currency);
+  const match = /^\s*(\d{1,13})(?:[.,](\d*))?\s*$/.exec(text.trim().replace(/^[$€£¥]\s*/, ""));
+  if (!match) return null;
+  const fraction = match[2] ?? "";
+  if (fraction.length > digits) return null;
+  const minor = Number(match[1]) * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0");
+  return Number.isSafeInteger(minor) ? minor : null;
+}
