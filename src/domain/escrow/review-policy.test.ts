@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import {
+  defaultReviewPolicy,
+  parseReminderOffsets,
+  parseReviewTiers,
+  reminderTimes,
+  reviewWindowFor,
+  type ReviewPolicy,
+} from "./review-policy";
+
+const HOUR_S = 3600;
+
+describe("default review policy (SPEC §6.1)", () => {
+  const policy = defaultReviewPolicy(48 * HOUR_S);
+
+  it.each([
+    [1, 48],
+    [50_000, 48],
+    [50_001, 72],
+    [250_000, 72],
+    [250_001, 96],
+    [Number.MAX_SAFE_INTEGER, 96],
+  ])("amount %i gets %i hours", (amount, hours) => {
+    expect(reviewWindowFor(policy, amount)).toBe(hours * HOUR_S);
+  });
+
+  it("reminds at 24 h and 4 h left", () => {
+    expect(policy.reminderOffsetsS).toEqual([24 * HOUR_S, 4 * HOUR_S]);
+  });
+
+  it("scales with a short base window, for demos and tests", () => {
+    const short = defaultReviewPolicy(60);
+    expect(short.tiers.map((t) => t.windowS)).toEqual([60, 90, 120]);
+    expect(short.reminderOffsetsS).toEqual([30, 5]);
+  });
+});
+
+describe("reminderTimes", () => {
+  const policy: ReviewPolicy = { tiers: [{ upToMinor: null, windowS: 100 }], reminderOffsetsS: [86_400, 14_400] };
+  const deadline = new Date("2026-01-10T00:00:00Z");
+
+  it("places each reminder its offset before the deadline", () => {
+    const now = new Date("2026-01-07T00:00:00Z");
+    expect(reminderTimes(policy, deadline, now)).toEqual([
+      { offsetS: 86_400, at: new Date("2026-01-09T00:00:00Z") },
+      { offsetS: 14_400, at: new Date("2026-01-09T20:00:00Z") },
+    ]);
+  });
+
+  it("drops reminders whose moment has passed", () => {
+    const now = new Date("2026-01-09T12:00:00Z");
+    expect(reminderTimes(policy, deadline, now).map((r) => r.offsetS)).toEqual([14_400]);
+    expect(reminderTimes(policy, deadline, new Date("2026-01-09T20:00:00Z"))).toEqual([]);
+  });
+});
+
+describe("parsing the environment's text", () => {
+  it("reads tiers", () => {
+    expect(parseReviewTiers("50000=172800, 250000=259200,*=345600")).toEqual([
+      { upToMinor: 50_000, windowS: 172_800 },
+      { upToMinor: 250_000, windowS: 259_200 },
+      { upToMinor: null, windowS: 345_600 },
+    ]);
+    expect(parseReviewTiers("*=60")).toEqual([{ upToMinor: null, windowS: 60 }]);
+  });
+
+  it.each([
+    ["", "at least one tier"],
+    ["50000=172800", "last tier must be *"],
+    ["*=60,100=30", "must come last"],
+    ["500=60,100=30,*=90", "ascending"],
+    ["500=0,*=90", "positive number of seconds"],
+    ["abc=1,*=2", "is not"],
+  ])("rejects %j", (text, message) => {
+    expect(parseReviewTiers(text)).toContain(message);
+  });
+
+  it("reads reminder offsets, largest first, without duplicates", () => {
+    expect(parseReminderOffsets("14400,86400,14400")).toEqual([86_400, 14_400]);
+    expect(parseReminderOffsets("")).toEqual([]);
+    expect(parseReminderOffsets("10,-3")).toContain("not a positive");
+  });
+
+  it("refuses a policy without an open tier when asked for a window", () => {
+    expect(() => reviewWindowFor({ tiers: [{ upToMinor: 10, windowS: 5 }], reminderOffsetsS: [] }, 11)).toThrow(
+      /no tier/,
+    );
+  });
+});
