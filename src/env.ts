@@ -27,12 +27,46 @@ const schema = z.object({
   HOLDFAST_REVIEW_EXTENSION_S: seconds(2 * DAY_S),
   HOLDFAST_RESPONSE_WINDOW_S: seconds(2 * DAY_S),
   HOLDFAST_NEGOTIATION_WINDOW_S: seconds(2 * DAY_S),
+  /** How long released money of a `new` / `restricted` agent is held before the owner can use it (0 = never). */
+  HOLDFAST_PAYOUT_HOLD_NEW_S: z.coerce.number().int().min(0).default(3 * DAY_S),
+  HOLDFAST_PAYOUT_HOLD_RESTRICTED_S: z.coerce.number().int().min(0).default(7 * DAY_S),
+  /** Review window by amount (SPEC §6.1): `<max amount in minor units>=<seconds>,…,*=<seconds>`; unset → 1×, 1.5×, 2× HOLDFAST_REVIEW_WINDOW_S up to 50000, 250000, above. */
+  HOLDFAST_REVIEW_WINDOW_TIERS: z.string().min(1).optional(),
+  /** Reminders to the customer before auto-release, in seconds left: `86400,14400`; unset → HOLDFAST_REVIEW_WINDOW_S / 2 and / 12. */
+  HOLDFAST_REVIEW_REMINDERS_S: z.string().optional(),
+  /** escrow.due_soon goes to the agent this long before the due time (at most halfway from funding). */
+  HOLDFAST_DUE_SOON_S: seconds(6 * HOUR_S),
+  /** Timer engine: embedded (a scheduler inside the server) or inngest; unset → inngest when INNGEST_EVENT_KEY is set, else embedded. */
+  HOLDFAST_TIMERS: z.enum(["embedded", "inngest"]).optional(),
+  /** Embedded scheduler: longest sleep between polls, and parallel timers per process. */
+  HOLDFAST_SCHEDULER_MAX_SLEEP_S: seconds(30),
+  HOLDFAST_SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Backstop sweep of overdue deadlines (embedded: every this many seconds; Inngest: a cron every 5 minutes). */
+  HOLDFAST_TIMER_SWEEP_S: seconds(300),
+  /** Notifications: attempts before a notification is marked failed. */
+  HOLDFAST_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** Inngest (read by the Inngest SDK too): event key to publish, signing key for /api/inngest, self-hosted base URL. */
+  INNGEST_EVENT_KEY: z.string().min(1).optional(),
+  INNGEST_SIGNING_KEY: z.string().min(1).optional(),
+  INNGEST_BASE_URL: z.string().url().optional(),
   /** Signs next-auth's CSRF and email-link tokens. Required in production unless HOLDFAST_DEMO (then generated once under the data directory). */
   NEXTAUTH_SECRET: z.string().min(32).optional(),
   /** SMTP server for sign-in links, e.g. smtp://user:pass@mail.example.com:587; unset → links are logged (development and demo only). */
   HOLDFAST_SMTP_URL: z.string().url().optional(),
   /** Sender of Holdfast's email. */
   HOLDFAST_EMAIL_FROM: z.string().min(3).default("Holdfast <no-reply@holdfast.localhost>"),
+  /** Agent API: largest artifact upload, in bytes (413 payload_too_large above it). */
+  HOLDFAST_MAX_ARTIFACT_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  /** Agent API: largest JSON request body, in bytes (artifact uploads use the artifact limit). */
+  HOLDFAST_MAX_JSON_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  /** Where the local-disk artifact store keeps files (default: <HOLDFAST_DATA_DIR or .data>/artifacts). */
+  HOLDFAST_ARTIFACT_DIR: z.string().min(1).optional(),
+  /** Agent API rate limit: requests per key per window. */
+  HOLDFAST_AGENT_RATE_LIMIT: z.coerce.number().int().positive().default(600),
+  HOLDFAST_AGENT_RATE_WINDOW_S: seconds(60),
+  /** Default limits for agents until risk tiers exist (minor units of USD). */
+  HOLDFAST_AGENT_MAX_ESCROW_AMOUNT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(1_000_000),
+  HOLDFAST_AGENT_MAX_OPEN_AMOUNT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(5_000_000),
 });
 
 export type Env = z.infer<typeof schema>;

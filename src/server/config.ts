@@ -1,11 +1,30 @@
 // Engine settings taken from the validated environment.
 import type { TimeWindows } from "~/domain/escrow/decide";
-import { env } from "~/env";
+import {
+  defaultReviewPolicy,
+  parseReminderOffsets,
+  parseReviewTiers,
+  type ReviewPolicy,
+} from "~/domain/escrow/review-policy";
+import { env, type Env } from "~/env";
+
+export interface TimerSettings {
+  /** escrow.due_soon this long before the due time (at most halfway from funding). */
+  dueSoonLeadS: number;
+}
 
 export interface EngineConfig {
   windows: TimeWindows;
   feeBps: number;
+  /**
+   * The amount-scaled review window and reminders (SPEC §6.1). Absent → every escrow gets
+   * windows.reviewWindowS and no reminders (the engine tests' fixed windows).
+   */
+  reviewPolicy?: ReviewPolicy;
+  timers?: TimerSettings;
 }
+
+export const DEFAULT_TIMER_SETTINGS: TimerSettings = Object.freeze({ dueSoonLeadS: 6 * 3600 });
 
 export function engineConfigFromEnv(): EngineConfig {
   const e = env();
@@ -19,5 +38,23 @@ export function engineConfigFromEnv(): EngineConfig {
       responseWindowS: e.HOLDFAST_RESPONSE_WINDOW_S,
       negotiationWindowS: e.HOLDFAST_NEGOTIATION_WINDOW_S,
     },
+    reviewPolicy: reviewPolicyFromEnv(e),
+    timers: { dueSoonLeadS: e.HOLDFAST_DUE_SOON_S },
   };
+}
+
+/** HOLDFAST_REVIEW_WINDOW_S is the base; the tier and reminder variables override the derived defaults. */
+export function reviewPolicyFromEnv(e: Env): ReviewPolicy {
+  const policy = defaultReviewPolicy(e.HOLDFAST_REVIEW_WINDOW_S);
+  const tiers = e.HOLDFAST_REVIEW_WINDOW_TIERS === undefined ? policy.tiers : parseReviewTiers(e.HOLDFAST_REVIEW_WINDOW_TIERS);
+  if (typeof tiers === "string") throw new Error(`Invalid HOLDFAST_REVIEW_WINDOW_TIERS: ${tiers}`);
+  const reminders =
+    e.HOLDFAST_REVIEW_REMINDERS_S === undefined ? policy.reminderOffsetsS : parseReminderOffsets(e.HOLDFAST_REVIEW_REMINDERS_S);
+  if (typeof reminders === "string") throw new Error(`Invalid HOLDFAST_REVIEW_REMINDERS_S: ${reminders}`);
+  return { tiers, reminderOffsetsS: reminders };
+}
+
+/** Which engine runs the timers (README "Configuration"). */
+export function timerEngine(e: Env = env()): "embedded" | "inngest" {
+  return e.HOLDFAST_TIMERS ?? (e.INNGEST_EVENT_KEY ? "inngest" : "embedded");
 }

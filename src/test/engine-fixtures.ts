@@ -10,6 +10,7 @@ import { runEscrowCommand } from "~/server/escrow/run-command";
 import { insertArtifact } from "~/server/artifacts/record";
 import { postAgentMessage } from "~/server/conversations/messages";
 import { DEFAULT_TIME_WINDOWS } from "~/domain/escrow/decide";
+import { DEFAULT_TIER_POLICIES, type RiskTier, type TierPolicy } from "~/domain/risk";
 
 export interface TestClock {
   now: () => Date;
@@ -30,8 +31,18 @@ export function testClock(start = new Date("2026-01-05T10:00:00.000Z")): TestClo
   };
 }
 
-export function testContext(db: Db, clock: TestClock, feeBps = 1000): EngineContext {
-  return { db, now: clock.now, config: { feeBps, windows: DEFAULT_TIME_WINDOWS } };
+/** Tier caps as in production; payout holds off unless a test asks (the hold tests do). */
+export const NO_HOLD_POLICIES: Readonly<Record<RiskTier, TierPolicy>> = Object.fromEntries(
+  Object.entries(DEFAULT_TIER_POLICIES).map(([tier, policy]) => [tier, { ...policy, payoutHoldS: 0 }]),
+) as Record<RiskTier, TierPolicy>;
+
+export function testContext(
+  db: Db,
+  clock: TestClock,
+  feeBps = 1000,
+  riskPolicies: Readonly<Record<RiskTier, TierPolicy>> = NO_HOLD_POLICIES,
+): EngineContext {
+  return { db, now: clock.now, config: { feeBps, windows: DEFAULT_TIME_WINDOWS, riskPolicies } };
 }
 
 export interface Parties {

@@ -5,6 +5,7 @@
 
 export const LEDGER_ACCOUNT_KINDS = [
   "wallet",
+  "held",
   "escrow",
   "platform_fee",
   "external_funding",
@@ -23,6 +24,14 @@ export function mayGoNegative(kind: LedgerAccountKind): boolean {
 
 export function walletKey(userId: string, currency: string): string {
   return `wallet:${userId}:${currency}`;
+}
+
+/**
+ * Released money a new or risky seller cannot withdraw yet (SPEC §6.5): it moves to the owner's
+ * wallet when the hold ends, so "deliver junk, wait for auto-release, take the money" loses its payoff.
+ */
+export function heldKey(userId: string, currency: string): string {
+  return `held:${userId}:${currency}`;
 }
 
 /** One account per escrow; its currency is the escrow's. */

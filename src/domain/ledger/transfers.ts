@@ -1,6 +1,6 @@
 /** Ledger transfers: each is one balanced movement from one account to another (SPEC §3.3). */
 
-export const TRANSFER_KINDS = ["fund", "release", "fee", "refund", "topup", "payout"] as const;
+export const TRANSFER_KINDS = ["fund", "release", "fee", "refund", "topup", "payout", "hold_release"] as const;
 export type TransferKind = (typeof TRANSFER_KINDS)[number];
 
 /**

@@ -35,7 +35,7 @@ describe("customer procedures", () => {
     expect((await api.chat.open({ agentHandle: agent.handle })).conversationId).toBe(conversationId);
     await api.chat.send({ conversationId, text: "Can you make me a logo?" });
     await api.wallet.addTestFunds({ amount: 5_000, currency: "USD" });
-    expect((await api.wallet.balance()).balances).toEqual([{ currency: "USD", balanceMinor: 5_000 }]);
+    expect((await api.wallet.balance()).balances).toEqual([{ currency: "USD", balanceMinor: 5_000, heldMinor: 0 }]);
 
     const offer = await createOffer(engine, agent.id, { conversationId, title: "Logo", amountMinor: 2_500, currency: "USD" });
     const pending = await api.escrow.byId({ escrowId: offer.referenceCode });
@@ -64,7 +64,7 @@ describe("customer procedures", () => {
     const completed = await api.escrow.approve({ escrowId: offer.id });
     expect(completed.status).toBe("completed");
 
-    expect((await api.wallet.balance()).balances).toEqual([{ currency: "USD", balanceMinor: 2_500 }]);
+    expect((await api.wallet.balance()).balances).toEqual([{ currency: "USD", balanceMinor: 2_500, heldMinor: 0 }]);
     const history = await api.wallet.history();
     expect(history.map((h) => [h.kind, h.amount_minor])).toEqual([
       ["fund", -2_500],
@@ -74,7 +74,7 @@ describe("customer procedures", () => {
     const orders = await api.escrow.list();
     expect(orders.map((o) => o.id)).toEqual([offer.id]);
     const ownerApi = callerFor(engine, owner);
-    expect((await ownerApi.wallet.balance()).balances).toEqual([{ currency: "USD", balanceMinor: 2_500 }]);
+    expect((await ownerApi.wallet.balance()).balances).toEqual([{ currency: "USD", balanceMinor: 2_500, heldMinor: 0 }]);
   });
 
   it("refuses anonymous callers, other customers' escrows, and bad input, with codes", async () => {

@@ -18,6 +18,7 @@ import { appendAgentEvent } from "../events/agent-events";
 import { newId } from "../ids";
 import { insertMessage } from "../conversations/messages";
 import { postTransfer, type AccountSpec } from "../ledger/ledger";
+import { recordHold, sellerPayoutAccount } from "../risk/holds";
 import { actorId, escrowRefFilter, escrowScope, type ActorRef } from "./actors";
 import { openSettlementOf, toEscrowJson, toSnapshot, type EscrowRow, type SettlementRow } from "./escrow-view";
 
@@ -69,7 +70,7 @@ export async function executeEscrowCommand(
   const result = decide(toSnapshot(row, openSettlementOf(settlements)), input, actor.kind, now, ctx.config.windows, row.currency);
   if (!result.ok) throw new DomainError(result.rejection);
   if (result.noop) return { escrow: row, settlements, noop: true };
-  return applyDecision(tx, row, actor, input, result, now);
+  return applyDecision(tx, ctx, row, actor, input, result, now);
 }
 
 /** `complete` is decided on the platform's record: artifacts the agent sent on this escrow since its last status change. */
@@ -95,6 +96,7 @@ async function completeInput(tx: Tx, row: EscrowRow, request: CommandRequest): P
 
 async function applyDecision(
   tx: Tx,
+  ctx: EngineContext,
   row: EscrowRow,
   actor: ActorRef,
   input: CommandInput,
@@ -123,7 +125,7 @@ async function applyDecision(
     throw new DomainError({ code: "conflict", message: "The escrow changed while this command ran. Read it again and retry." });
   }
 
-  await postLedgerMovements(tx, row, decision);
+  await postLedgerMovements(tx, ctx, row, decision, now);
   const settlementJson = await applySettlementEffect(tx, row, decision, now);
 
   const escrow = await tx.escrow.findUniqueOrThrow({ where: { id: row.id } });
@@ -181,12 +183,15 @@ async function applyDecision(
   return { escrow, settlements, noop: false };
 }
 
-async function postLedgerMovements(tx: Tx, row: EscrowRow, decision: Decision): Promise<void> {
+async function postLedgerMovements(tx: Tx, ctx: EngineContext, row: EscrowRow, decision: Decision, now: Date): Promise<void> {
   if (decision.ledger.length === 0) return;
   const agent = await tx.agent.findUniqueOrThrow({ where: { id: row.agentId }, select: { ownerId: true } });
+  // Only a release pays the seller; a new or risky agent's payout is held first (src/server/risk/holds.ts).
+  const releases = decision.ledger.some((m) => m.to === "seller_wallet");
+  const payout = releases ? await sellerPayoutAccount(tx, ctx, row, agent.ownerId) : null;
   const accounts: Record<AccountRole, AccountSpec> = {
     buyer_wallet: { key: walletKey(row.customerId, row.currency), kind: "wallet", currency: row.currency, userId: row.customerId },
-    seller_wallet: { key: walletKey(agent.ownerId, row.currency), kind: "wallet", currency: row.currency, userId: agent.ownerId },
+    seller_wallet: payout?.account ?? { key: walletKey(agent.ownerId, row.currency), kind: "wallet", currency: row.currency, userId: agent.ownerId },
     escrow: { key: escrowAccountKey(row.id), kind: "escrow", currency: row.currency, escrowId: row.id },
     platform_fee: { key: platformFeeKey(row.currency), kind: "platform_fee", currency: row.currency },
   };
@@ -204,6 +209,9 @@ async function postLedgerMovements(tx: Tx, row: EscrowRow, decision: Decision): 
     // means the state and the ledger disagree, which must never pass silently.
     if (result.status === "duplicate") {
       throw new Error(`ledger operation ${operationKey(row.id, movement.kind)} was already posted`);
+    }
+    if (movement.to === "seller_wallet" && payout?.hold) {
+      await recordHold(tx, row, agent.ownerId, movement.amountMinor, payout.hold, now);
     }
   }
 }

@@ -6,7 +6,7 @@ import type { EscrowStatus } from "~/domain/escrow/states";
 import type { Db } from "../db/client";
 
 export interface DatabaseLedgerViolation {
-  invariant: LedgerViolation["invariant"] | "balance_differs_from_transfers";
+  invariant: LedgerViolation["invariant"] | "balance_differs_from_transfers" | "held_differs_from_holds";
   message: string;
 }
 
@@ -41,6 +41,20 @@ export async function checkDatabaseLedger(db: Db): Promise<DatabaseLedgerViolati
           violations.push({
             invariant: "balance_differs_from_transfers",
             message: `Account ${row.key} holds ${row.balance_minor} but its transfers add up to ${row.from_transfers}.`,
+          });
+        }
+      }
+      // Money held for an owner is exactly the sum of their unreleased holds.
+      const heldDrift = await tx.$queryRaw<{ key: string; balance_minor: bigint; holds: bigint }[]>`
+        SELECT a.key, a.balance_minor,
+               COALESCE((SELECT SUM(h.amount_minor) FROM payout_holds h
+                          WHERE h.owner_id = a.user_id AND h.currency = a.currency AND h.released_at IS NULL), 0) AS holds
+          FROM ledger_accounts a WHERE a.kind = 'held'`;
+      for (const row of heldDrift) {
+        if (BigInt(row.balance_minor) !== BigInt(row.holds)) {
+          violations.push({
+            invariant: "held_differs_from_holds",
+            message: `Held account ${row.key} holds ${row.balance_minor} but its unreleased holds add up to ${row.holds}.`,
           });
         }
       }

@@ -1,10 +1,11 @@
 // A wallet's history, read from the ledger: every transfer into or out of the
 // user's wallets, newest first, signed from the wallet's point of view.
+import type { TransferKind } from "~/domain/ledger/transfers";
 import type { EngineContext } from "../context";
 
 export interface WalletEntry {
   id: string;
-  kind: "fund" | "release" | "fee" | "refund" | "topup" | "payout";
+  kind: TransferKind;
   currency: string;
   /** Positive when money came into the wallet, negative when it left. */
   amount_minor: number;

@@ -38,13 +38,23 @@ export function addTestFunds(ctx: EngineContext, userId: string, currency: strin
 
 export interface WalletBalance {
   currency: string;
+  /** Available: can pay for purchases (and, later, be paid out). */
   balanceMinor: number;
+  /** Released to this owner but still held for the agent's risk tier (src/server/risk/holds.ts). */
+  heldMinor: number;
 }
 
 export async function walletBalances(ctx: EngineContext, userId: string): Promise<WalletBalance[]> {
   const accounts = await ctx.db.ledgerAccount.findMany({
-    where: { userId, kind: "wallet" },
+    where: { userId, kind: { in: ["wallet", "held"] } },
     orderBy: { currency: "asc" },
   });
-  return accounts.map((a) => ({ currency: a.currency, balanceMinor: Number(a.balanceMinor) }));
+  const byCurrency = new Map<string, WalletBalance>();
+  for (const account of accounts) {
+    const entry = byCurrency.get(account.currency) ?? { currency: account.currency, balanceMinor: 0, heldMinor: 0 };
+    if (account.kind === "wallet") entry.balanceMinor = Number(account.balanceMinor);
+    else entry.heldMinor = Number(account.balanceMinor);
+    byCurrency.set(account.currency, entry);
+  }
+  return [...byCurrency.values()];
 }

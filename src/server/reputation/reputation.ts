@@ -2,11 +2,18 @@
 // funded (a `fund` transfer exists) and finished, read with their audit trail.
 import { computeReputation, type FinishedSale, type Reputation } from "~/domain/reputation";
 import type { EngineContext } from "../context";
+import type { Tx } from "../db/transaction";
 
-export async function agentReputation(ctx: EngineContext, agentId: string): Promise<Reputation> {
+/** Works on the client or inside a transaction (the release path reads it there). */
+export async function agentReputation(
+  ctx: EngineContext | { db: Tx },
+  agentId: string,
+  options: { excludeEscrowId?: string } = {},
+): Promise<Reputation> {
   const escrows = await ctx.db.escrow.findMany({
     where: {
       agentId,
+      ...(options.excludeEscrowId ? { id: { not: options.excludeEscrowId } } : {}),
       status: { in: ["completed", "refunded", "resolved"] },
       transfers: { some: { kind: "fund" } },
     },

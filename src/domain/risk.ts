@@ -1,0 +1,48 @@
+/**
+ * Risk tiers (SPEC §6.5): what an agent may sell, and how long its released
+ * money is held, follow from its record. New and poorly rated agents get low
+ * caps and held payouts, so a seller who delivers junk and waits for the
+ * auto-release cannot walk away with the money before disputes can catch up.
+ */
+import type { Reputation } from "./reputation";
+
+export const RISK_TIERS = ["new", "standard", "trusted", "restricted"] as const;
+export type RiskTier = (typeof RISK_TIERS)[number];
+
+export interface TierPolicy {
+  /** Largest single escrow, in minor units. */
+  maxEscrowMinor: number;
+  /** Largest total of the agent's open (non-terminal) escrows, in minor units. */
+  maxOpenMinor: number;
+  /** How long released money stays held before it reaches the owner's wallet; 0 = not held. */
+  payoutHoldS: number;
+}
+
+const DAY_S = 24 * 3600;
+
+export const DEFAULT_TIER_POLICIES: Readonly<Record<RiskTier, TierPolicy>> = Object.freeze({
+  new: { maxEscrowMinor: 250_00, maxOpenMinor: 1_000_00, payoutHoldS: 3 * DAY_S },
+  standard: { maxEscrowMinor: 2_000_00, maxOpenMinor: 10_000_00, payoutHoldS: 0 },
+  trusted: { maxEscrowMinor: 10_000_00, maxOpenMinor: 50_000_00, payoutHoldS: 0 },
+  restricted: { maxEscrowMinor: 100_00, maxOpenMinor: 200_00, payoutHoldS: 7 * DAY_S },
+});
+
+/** Sales before an agent leaves the `new` tier. */
+export const NEW_AGENT_SALES = 5;
+/** Sales and the clean record needed for `trusted`. */
+export const TRUSTED_SALES = 25;
+
+/**
+ * Restricted first (a bad record outranks everything), then new, trusted,
+ * and standard for the rest. Rates are basis points.
+ */
+export function riskTierFor(reputation: Reputation): RiskTier {
+  const sales = reputation.finished;
+  const bad =
+    reputation.adminLosses >= 2 ||
+    (sales >= 3 && ((reputation.disputeRateBps ?? 0) >= 3_000 || (reputation.refundRateBps ?? 0) >= 3_000));
+  if (bad) return "restricted";
+  if (sales < NEW_AGENT_SALES) return "new";
+  if (sales >= TRUSTED_SALES && (reputation.disputeRateBps ?? 0) <= 500 && reputation.adminLosses === 0) return "trusted";
+  return "standard";
+}

@@ -1,0 +1,98 @@
+// Held payouts on PostgreSQL: a new agent's released money waits in the
+// owner's held account until the hold ends, is released exactly once however
+// many workers race for it, and an established agent is paid at once.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { DEFAULT_TIER_POLICIES, type RiskTier, type TierPolicy } from "~/domain/risk";
+import { createTestDatabase, type TestDatabase } from "~/test/db";
+import { createParties, deliveredEscrow, testClock, testContext } from "~/test/engine-fixtures";
+import { runEscrowCommand } from "../escrow/run-command";
+import { checkDatabaseLedger } from "../ledger/check";
+import { walletBalances } from "../ledger/wallet";
+import { releaseDueHolds } from "./holds";
+import { agentRiskProfile } from "./profile";
+
+let tdb: TestDatabase;
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+});
+afterAll(async () => {
+  expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
+  await tdb.drop();
+});
+
+const HOLD_S = 3600;
+const policies: Record<RiskTier, TierPolicy> = {
+  ...DEFAULT_TIER_POLICIES,
+  new: { ...DEFAULT_TIER_POLICIES.new, payoutHoldS: HOLD_S },
+  standard: { ...DEFAULT_TIER_POLICIES.standard, payoutHoldS: 0 },
+};
+
+it("holds a new agent's payout until the hold ends, then releases it once", async () => {
+  const clock = testClock();
+  const ctx = testContext(tdb.db, clock, 1000, policies);
+  const p = await createParties(tdb.db);
+  const escrow = await deliveredEscrow(ctx, clock, p, 2_000);
+  await runEscrowCommand(ctx, escrow.id, { kind: "customer", userId: p.customerId }, { command: "approve" });
+
+  expect(await walletBalances(ctx, p.ownerId)).toEqual([{ currency: "USD", balanceMinor: 0, heldMinor: 1_800 }]);
+  const hold = await tdb.db.payoutHold.findUniqueOrThrow({ where: { escrowId: escrow.id } });
+  expect(hold).toMatchObject({ riskTier: "new", amountMinor: 1_800n, releasedAt: null });
+  expect(hold.releaseAt.getTime()).toBe(clock.now().getTime() + HOLD_S * 1000);
+  expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
+
+  clock.advanceSeconds(HOLD_S - 1);
+  expect(await releaseDueHolds(ctx)).toBe(0);
+  clock.advanceSeconds(1);
+  const released = await Promise.all(Array.from({ length: 5 }, () => releaseDueHolds(ctx)));
+  expect(released.reduce((a, b) => a + b, 0)).toBe(1);
+  expect(await walletBalances(ctx, p.ownerId)).toEqual([{ currency: "USD", balanceMinor: 1_800, heldMinor: 0 }]);
+  expect(await tdb.db.ledgerTransfer.count({ where: { escrowId: escrow.id, kind: "hold_release" } })).toBe(1);
+  expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
+});
+
+it("pays an agent with an established clean record at once", async () => {
+  const clock = testClock();
+  const ctx = testContext(tdb.db, clock, 0, policies);
+  const p = await createParties(tdb.db);
+  for (let i = 0; i < 5; i++) {
+    const sale = await deliveredEscrow(ctx, clock, p, 1_000);
+    await runEscrowCommand(ctx, sale.id, { kind: "customer", userId: p.customerId }, { command: "approve" });
+  }
+  expect((await agentRiskProfile(tdb.db, policies, p.agentId)).tier).toBe("standard");
+  const before = (await walletBalances(ctx, p.ownerId))[0]!;
+  expect(before.heldMinor).toBe(5_000); // the first five sales were held: the agent was new then
+  const sixth = await deliveredEscrow(ctx, clock, p, 1_000);
+  await runEscrowCommand(ctx, sixth.id, { kind: "customer", userId: p.customerId }, { command: "approve" });
+  const after = (await walletBalances(ctx, p.ownerId))[0]!;
+  expect(after.balanceMinor - before.balanceMinor).toBe(1_000);
+  expect(after.heldMinor).toBe(5_000);
+  expect(await tdb.db.payoutHold.count({ where: { escrowId: sixth.id } })).toBe(0);
+});
+
+it("a refund never touches the hold, and a split holds only the released part", async () => {
+  const clock = testClock();
+  const ctx = testContext(tdb.db, clock, 0, policies);
+  const p = await createParties(tdb.db);
+  const escrow = await deliveredEscrow(ctx, clock, p, 3_000);
+  const customer = { kind: "customer" as const, userId: p.customerId };
+  const agent = { kind: "agent" as const, agentId: p.agentId };
+  await runEscrowCommand(ctx, escrow.id, customer, { command: "dispute", reason: "two of three icons missing" });
+  await runEscrowCommand(ctx, escrow.id, agent, { command: "defend", explanation: "one icon is there" });
+  const proposed = await runEscrowCommand(ctx, escrow.id, agent, { command: "propose_settlement", refundAmountMinor: 2_000 });
+  const settlement = proposed.settlements.find((s) => s.status === "open")!;
+  await runEscrowCommand(ctx, escrow.id, customer, { command: "accept_settlement", settlementId: settlement.id });
+  expect(await walletBalances(ctx, p.ownerId)).toEqual([{ currency: "USD", balanceMinor: 0, heldMinor: 1_000 }]);
+  expect((await tdb.db.payoutHold.findUniqueOrThrow({ where: { escrowId: escrow.id } })).amountMinor).toBe(1_000n);
+});
+
+it("ledger:check notices held money that no hold accounts for", async () => {
+  const clock = testClock();
+  const ctx = testContext(tdb.db, clock, 0, policies);
+  const p = await createParties(tdb.db);
+  const escrow = await deliveredEscrow(ctx, clock, p, 1_000);
+  await runEscrowCommand(ctx, escrow.id, { kind: "customer", userId: p.customerId }, { command: "approve" });
+  await tdb.db.payoutHold.update({ where: { escrowId: escrow.id }, data: { releasedAt: clock.now() } });
+  const violations = await checkDatabaseLedger(tdb.db);
+  expect(violations.map((v) => v.invariant)).toContain("held_differs_from_holds");
+  await tdb.db.payoutHold.update({ where: { escrowId: escrow.id }, data: { releasedAt: null } });
+});

@@ -1,0 +1,89 @@
+// Held payouts. When a new or risky agent's escrow releases, the seller's net
+// goes to the owner's `held` account instead of the wallet, with a payout_holds
+// row saying when it becomes available; releaseDueHolds moves it on time.
+import { heldKey, walletKey } from "~/domain/ledger/accounts";
+import { operationKey } from "~/domain/ledger/transfers";
+import type { EngineContext } from "../context";
+import { inTransaction, type Tx } from "../db/transaction";
+import { newId } from "../ids";
+import { postTransfer, type AccountSpec } from "../ledger/ledger";
+import { agentRiskProfile } from "./profile";
+
+export interface SellerPayout {
+  account: AccountSpec;
+  /** Set when the money is held: record the hold after posting. */
+  hold: { releaseAt: Date; riskTier: string } | null;
+}
+
+/** Where this escrow's seller net goes: the owner's wallet, or held for the agent's tier. */
+export async function sellerPayoutAccount(
+  tx: Tx,
+  ctx: EngineContext,
+  escrow: { id: string; agentId: string; currency: string },
+  ownerId: string,
+): Promise<SellerPayout> {
+  const { tier, policy } = await agentRiskProfile(tx, ctx.config.riskPolicies, escrow.agentId, escrow.id);
+  if (policy.payoutHoldS <= 0) {
+    return { account: { key: walletKey(ownerId, escrow.currency), kind: "wallet", currency: escrow.currency, userId: ownerId }, hold: null };
+  }
+  return {
+    account: { key: heldKey(ownerId, escrow.currency), kind: "held", currency: escrow.currency, userId: ownerId },
+    hold: { releaseAt: new Date(ctx.now().getTime() + policy.payoutHoldS * 1000), riskTier: tier },
+  };
+}
+
+export async function recordHold(
+  tx: Tx,
+  escrow: { id: string; agentId: string; currency: string },
+  ownerId: string,
+  amountMinor: number,
+  hold: { releaseAt: Date; riskTier: string },
+  now: Date,
+): Promise<void> {
+  await tx.payoutHold.create({
+    data: {
+      id: newId("hld"),
+      escrowId: escrow.id,
+      ownerId,
+      agentId: escrow.agentId,
+      currency: escrow.currency,
+      amountMinor: BigInt(amountMinor),
+      riskTier: hold.riskTier,
+      releaseAt: hold.releaseAt,
+      createdAt: now,
+    },
+  });
+}
+
+/**
+ * Moves every hold whose time has come from `held` to the owner's wallet, each
+ * in its own transaction. SKIP LOCKED lets several processes run this at once;
+ * the unique operation key makes a second release of one hold impossible.
+ */
+export async function releaseDueHolds(ctx: EngineContext, options: { limit?: number } = {}): Promise<number> {
+  const now = ctx.now();
+  let released = 0;
+  for (let i = 0; i < (options.limit ?? 500); i++) {
+    const done = await inTransaction(ctx.db, async (tx) => {
+      const [hold] = await tx.$queryRaw<{ id: string; escrow_id: string; owner_id: string; currency: string; amount_minor: bigint }[]>`
+        SELECT id, escrow_id, owner_id, currency, amount_minor FROM payout_holds
+         WHERE released_at IS NULL AND release_at <= ${now}
+         ORDER BY release_at LIMIT 1 FOR UPDATE SKIP LOCKED`;
+      if (!hold) return false;
+      await postTransfer(tx, {
+        operationKey: operationKey(hold.escrow_id, "hold_release"),
+        kind: "hold_release",
+        from: { key: heldKey(hold.owner_id, hold.currency), kind: "held", currency: hold.currency, userId: hold.owner_id },
+        to: { key: walletKey(hold.owner_id, hold.currency), kind: "wallet", currency: hold.currency, userId: hold.owner_id },
+        amountMinor: Number(hold.amount_minor),
+        currency: hold.currency,
+        escrowId: hold.escrow_id,
+      });
+      await tx.payoutHold.update({ where: { id: hold.id }, data: { releasedAt: now } });
+      return true;
+    });
+    if (!done) break;
+    released++;
+  }
+  return released;
+}
