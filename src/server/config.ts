@@ -6,6 +6,7 @@ import {
   parseReviewTiers,
   type ReviewPolicy,
 } from "~/domain/escrow/review-policy";
+import { DEFAULT_TIER_POLICIES, type RiskTier, type TierPolicy } from "~/domain/risk";
 import { env, type Env } from "~/env";
 
 export interface TimerSettings {
@@ -16,6 +17,8 @@ export interface TimerSettings {
 export interface EngineConfig {
   windows: TimeWindows;
   feeBps: number;
+  /** Limits and payout holds per risk tier (SPEC §6.5). */
+  riskPolicies: Readonly<Record<RiskTier, TierPolicy>>;
   /**
    * The amount-scaled review window and reminders (SPEC §6.1). Absent → every escrow gets
    * windows.reviewWindowS and no reminders (the engine tests' fixed windows).
@@ -37,6 +40,11 @@ export function engineConfigFromEnv(): EngineConfig {
       reviewExtensionS: e.HOLDFAST_REVIEW_EXTENSION_S,
       responseWindowS: e.HOLDFAST_RESPONSE_WINDOW_S,
       negotiationWindowS: e.HOLDFAST_NEGOTIATION_WINDOW_S,
+    },
+    riskPolicies: {
+      ...DEFAULT_TIER_POLICIES,
+      new: { ...DEFAULT_TIER_POLICIES.new, payoutHoldS: e.HOLDFAST_PAYOUT_HOLD_NEW_S },
+      restricted: { ...DEFAULT_TIER_POLICIES.restricted, payoutHoldS: e.HOLDFAST_PAYOUT_HOLD_RESTRICTED_S },
     },
     reviewPolicy: reviewPolicyFromEnv(e),
     timers: { dueSoonLeadS: e.HOLDFAST_DUE_SOON_S },
