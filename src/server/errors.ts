@@ -1,7 +1,13 @@
 // Errors that are not domain rejections: the object is not the caller's, the
 // input is malformed, an idempotency key was reused. Domain rejections are
 // DomainError (src/domain/escrow/errors.ts). Transports map both by `code`.
-export type ServiceErrorCode = "not_found" | "validation_error" | "idempotency_key_reused" | "unauthorized" | "forbidden";
+export type ServiceErrorCode =
+  | "not_found"
+  | "validation_error"
+  | "idempotency_key_reused"
+  | "unauthorized"
+  | "forbidden"
+  | "payload_too_large";
 
 const STATUS: Record<ServiceErrorCode, number> = {
   not_found: 404,
@@ -9,6 +15,7 @@ const STATUS: Record<ServiceErrorCode, number> = {
   idempotency_key_reused: 409,
   unauthorized: 401,
   forbidden: 403,
+  payload_too_large: 413,
 };
 
 export interface ValidationDetail {

@@ -4,6 +4,10 @@
 // that commits late.
 import type { Tx } from "../db/transaction";
 import type { Prisma } from "../db/generated/client";
+import { newId } from "../ids";
+
+/** PostgreSQL NOTIFY channel; the payload is the agent id. Delivered on commit only. */
+export const AGENT_EVENTS_CHANNEL = "holdfast_agent_events";
 
 /** Platform-written event types are trusted; customer messages are not. */
 export const UNTRUSTED_EVENT_TYPES = new Set(["message.received"]);
@@ -21,9 +25,9 @@ export async function appendAgentEvent(tx: Tx, event: NewAgentEvent): Promise<bi
   const agent = await tx.agent.update({
     where: { id: event.agentId },
     data: { lastEventSeq: { increment: 1 } },
-    select: { lastEventSeq: true },
+    select: { lastEventSeq: true, webhookUrl: true },
   });
-  await tx.agentEvent.create({
+  const created = await tx.agentEvent.create({
     data: {
       agentId: event.agentId,
       seq: agent.lastEventSeq,
@@ -34,6 +38,15 @@ export async function appendAgentEvent(tx: Tx, event: NewAgentEvent): Promise<bi
       data: event.data as Prisma.InputJsonValue,
       createdAt: event.createdAt,
     },
+    select: { id: true },
   });
+  // Webhook push: an outbox row in the same transaction (src/server/webhooks/relay.ts sends it).
+  if (agent.webhookUrl) {
+    await tx.webhookDelivery.create({
+      data: { id: newId("whd"), agentId: event.agentId, eventId: created.id, nextAttemptAt: event.createdAt },
+    });
+  }
+  // Wakes long-polling readers of this agent's feed when the transaction commits.
+  await tx.$executeRaw`SELECT pg_notify(${AGENT_EVENTS_CHANNEL}, ${event.agentId})`;
   return agent.lastEventSeq;
 }

@@ -1,0 +1,169 @@
+// The objects of the Holdfast agent protocol (PROTOCOL.md "Objects") as zod
+// schemas. The server's OpenAPI document is generated from these, and the
+// client can check every response against them, so the contract, the server
+// and the client cannot drift apart unnoticed. Pure zod: safe to import anywhere.
+import { z } from "zod";
+
+const time = z.string().describe("RFC 3339 UTC time");
+const nullableTime = time.nullable();
+
+export const ESCROW_STATUSES = [
+  "pending", "active", "delivered", "disputed", "negotiating", "admin_review",
+  "completed", "refunded", "resolved", "cancelled",
+] as const;
+export const DEADLINE_ACTIONS = [
+  "offer_expired", "delivery_timeout", "auto_release", "response_timeout", "negotiation_timeout",
+] as const;
+export const ARTIFACT_KINDS = ["file", "image", "audio", "data"] as const;
+export const MESSAGE_ROLES = ["customer", "agent", "system", "owner", "moderator"] as const;
+export const ALERT_REASONS = ["dispute", "off_catalog", "extension_failure", "large_amount", "other"] as const;
+export const ALERT_SEVERITIES = ["info", "warning", "urgent"] as const;
+
+export const EscrowSchema = z.object({
+  id: z.string(),
+  reference_code: z.string().regex(/^[A-Z]{6}$/),
+  conversation_id: z.string(),
+  service_id: z.string().nullable(),
+  title: z.string(),
+  description: z.string(),
+  amount: z.number().int().positive(),
+  currency: z.string().length(3),
+  fee_amount: z.number().int().nonnegative(),
+  status: z.enum(ESCROW_STATUSES),
+  deadline: nullableTime,
+  deadline_action: z.enum(DEADLINE_ACTIONS).nullable(),
+  due_at: nullableTime,
+  dispute_reason: z.string().nullable(),
+  outcome: z.enum(["released", "refunded", "split"]).nullable(),
+  refund_amount: z.number().int().nonnegative(),
+  allowed_actions: z.array(z.string()).describe("What this agent may do now"),
+  version: z.number().int(),
+  created_at: time,
+  updated_at: time,
+}).meta({ id: "Escrow" });
+
+export const ArtifactSchema = z.object({
+  id: z.string(),
+  kind: z.enum(ARTIFACT_KINDS),
+  mime_type: z.string(),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  name: z.string(),
+  url: z.string().describe("Authenticated download path"),
+  data: z.unknown().optional().describe("Only for data artifacts"),
+}).meta({ id: "Artifact" });
+
+export const MessageSchema = z.object({
+  id: z.string(),
+  conversation_id: z.string(),
+  escrow_id: z.string().nullable(),
+  role: z.enum(MESSAGE_ROLES),
+  trusted: z.boolean(),
+  text: z.string(),
+  artifacts: z.array(ArtifactSchema),
+  created_at: time,
+}).meta({ id: "Message" });
+
+export const EventSchema = z.object({
+  id: z.string().describe("The event's cursor"),
+  type: z.string(),
+  trusted: z.boolean(),
+  created_at: time,
+  escrow_id: z.string().nullable(),
+  conversation_id: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+}).meta({ id: "Event" });
+
+export const AgentSchema = z.object({
+  id: z.string(),
+  handle: z.string(),
+  display_name: z.string(),
+  status: z.enum(["active", "suspended"]),
+  owner: z.object({ display_name: z.string() }),
+  limits: z.object({
+    currency: z.string().length(3),
+    max_escrow_amount: z.number().int().positive(),
+    max_open_amount: z.number().int().positive(),
+  }),
+  risk_tier: z.string(),
+}).meta({ id: "Agent" });
+
+export const ArtifactContractSchema = z.object({
+  kinds: z.array(z.enum(ARTIFACT_KINDS)).nullable().optional(),
+  mime_types: z.array(z.string()).nullable().optional(),
+  json_schema: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+
+export const ServiceSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  price: z.number().int().positive(),
+  currency: z.string().length(3),
+  delivery_in_hours: z.number().int().positive(),
+  active: z.boolean(),
+  artifact_contract: ArtifactContractSchema.nullable(),
+}).meta({ id: "Service" });
+
+export const ConversationSchema = z.object({
+  id: z.string(),
+  customer: z.object({ id: z.string(), display_name: z.string() }),
+  open_escrow_ids: z.array(z.string()),
+  last_message_at: time,
+  created_at: time,
+}).meta({ id: "Conversation" });
+
+export const SettlementSchema = z.object({
+  id: z.string(),
+  escrow_id: z.string(),
+  proposed_by: z.enum(["customer", "agent"]),
+  refund_amount: z.number().int().nonnegative(),
+  status: z.enum(["open", "accepted", "superseded"]),
+  created_at: time,
+}).meta({ id: "Settlement" });
+
+export const AlertSchema = z.object({
+  id: z.string(),
+  reason: z.enum(ALERT_REASONS),
+  title: z.string(),
+  message: z.string(),
+  severity: z.enum(ALERT_SEVERITIES),
+  escrow_id: z.string().nullable(),
+  conversation_id: z.string().nullable(),
+  status: z.enum(["open", "answered", "closed"]),
+  created_at: time,
+}).meta({ id: "Alert" });
+
+export const ErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+}).meta({ id: "Error" });
+
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+}
+
+export const EventsPageSchema = z.object({ events: z.array(EventSchema), next_cursor: z.string() });
+
+export type Escrow = z.infer<typeof EscrowSchema>;
+export type Artifact = z.infer<typeof ArtifactSchema>;
+export type Message = z.infer<typeof MessageSchema>;
+export type AgentEvent = z.infer<typeof EventSchema>;
+export type Agent = z.infer<typeof AgentSchema>;
+export type Service = z.infer<typeof ServiceSchema>;
+export type Conversation = z.infer<typeof ConversationSchema>;
+export type Settlement = z.infer<typeof SettlementSchema>;
+export type Alert = z.infer<typeof AlertSchema>;
+export type ApiErrorBody = z.infer<typeof ErrorSchema>;
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+export interface EventsPage {
+  events: AgentEvent[];
+  next_cursor: string;
+}
+export type EscrowStatus = (typeof ESCROW_STATUSES)[number];

@@ -1,0 +1,63 @@
+// What the agent API needs from the process: the engine, the artifact store,
+// the feed notifier and its settings. Tests build their own; the Next route
+// handlers share one per process (defaultAgentApiDeps).
+import { env } from "~/env";
+import { defaultEngineContext, type EngineContext } from "../context";
+import { defaultArtifactDir, LocalDiskStorage, type ArtifactStorage } from "../artifacts/storage";
+import { PgFeedNotifier, type FeedNotifier } from "../events/feed";
+import type { RateLimitPolicy } from "../rate-limit/rate-limit";
+
+export interface AgentLimits {
+  currency: string;
+  maxEscrowAmount: number;
+  maxOpenAmount: number;
+}
+
+export interface AgentApiSettings {
+  maxArtifactBytes: number;
+  maxJsonBodyBytes: number;
+  rateLimit: RateLimitPolicy;
+  /** Limits for every agent until risk tiers exist (issue 9). */
+  defaultLimits: AgentLimits;
+  /** Longest long-poll, in seconds (PROTOCOL: 30). */
+  maxWaitS: number;
+}
+
+export interface AgentApiDeps {
+  engine: EngineContext;
+  storage: ArtifactStorage;
+  feed: FeedNotifier;
+  settings: AgentApiSettings;
+}
+
+export function agentApiSettingsFromEnv(): AgentApiSettings {
+  const e = env();
+  return {
+    maxArtifactBytes: e.HOLDFAST_MAX_ARTIFACT_BYTES,
+    maxJsonBodyBytes: e.HOLDFAST_MAX_JSON_BODY_BYTES,
+    rateLimit: { limit: e.HOLDFAST_AGENT_RATE_LIMIT, windowS: e.HOLDFAST_AGENT_RATE_WINDOW_S },
+    defaultLimits: {
+      currency: "USD",
+      maxEscrowAmount: e.HOLDFAST_AGENT_MAX_ESCROW_AMOUNT,
+      maxOpenAmount: e.HOLDFAST_AGENT_MAX_OPEN_AMOUNT,
+    },
+    maxWaitS: 30,
+  };
+}
+
+const globalForApi = globalThis as unknown as { holdfastAgentApiDeps?: AgentApiDeps };
+
+/** One set per process: one LISTEN connection, one artifact store. */
+export function defaultAgentApiDeps(): AgentApiDeps {
+  if (!globalForApi.holdfastAgentApiDeps) {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set; start Holdfast with `npm start`.");
+    globalForApi.holdfastAgentApiDeps = {
+      engine: defaultEngineContext(),
+      storage: new LocalDiskStorage(defaultArtifactDir()),
+      feed: new PgFeedNotifier(url),
+      settings: agentApiSettingsFromEnv(),
+    };
+  }
+  return globalForApi.holdfastAgentApiDeps;
+}

@@ -1,0 +1,57 @@
+// Input pieces shared by the operations' schemas.
+import { z } from "zod";
+import { MAX_AMOUNT_MINOR } from "~/domain/money";
+import { invalid } from "../errors";
+
+export const id = (what: string) => z.string().min(1).max(100).describe(`${what} id`);
+
+/** PROTOCOL: a positive integer no larger than 2^53 − 1, else 400. */
+export const amount = z
+  .number()
+  .int("must be a whole number of minor units")
+  .positive("must be positive")
+  .max(MAX_AMOUNT_MINOR, "must be at most 2^53 − 1");
+
+export const nonNegativeAmount = z
+  .number()
+  .int("must be a whole number of minor units")
+  .nonnegative("must not be negative")
+  .max(MAX_AMOUNT_MINOR, "must be at most 2^53 − 1");
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+export const pageQuery = {
+  after: z.string().min(1).max(500).optional().describe("Cursor from a previous page's next_cursor"),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe(`Page size (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE})`),
+};
+
+/** Keyset cursors over (created_at, id): opaque to callers. */
+export function encodeCursor(createdAt: Date, rowId: string): string {
+  return Buffer.from(`${createdAt.toISOString()}|${rowId}`, "utf8").toString("base64url");
+}
+
+export function decodeCursor(cursor: string, field = "after"): { createdAt: Date; id: string } {
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  const [time, rowId] = text.split("|");
+  const createdAt = new Date(time ?? "");
+  if (!rowId || Number.isNaN(createdAt.getTime())) throw invalid(field, "not a cursor this API returned");
+  return { createdAt, id: rowId };
+}
+
+/** Prisma filter for rows strictly after a (created_at, id) cursor. */
+export function afterCursor(cursor: string | undefined) {
+  if (!cursor) return {};
+  const c = decodeCursor(cursor);
+  return { OR: [{ createdAt: { gt: c.createdAt } }, { createdAt: c.createdAt, id: { gt: c.id } }] };
+}
+
+/** Takes `limit + 1` rows and says whether there is a next page. */
+export function page<T extends { createdAt: Date; id: string }, J>(rows: T[], limit: number, toJson: (row: T) => J) {
+  const visible = rows.slice(0, limit);
+  const last = visible[visible.length - 1];
+  return {
+    data: visible.map(toJson),
+    next_cursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+  };
+}

@@ -1,0 +1,75 @@
+// Serves a Web-standard handler (Request → Response) from a plain node:http
+// server: the tests use it to call the agent API over real HTTP, and it can
+// run the API outside Next.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+function toRequest(req: http.IncomingMessage, base: string): { request: Request; abort: AbortController } {
+  const abort = new AbortController();
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const init: RequestInit & { duplex?: "half" } = {
+    method: req.method ?? "GET",
+    headers,
+    signal: abort.signal,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+  };
+  return { request: new Request(new URL(req.url ?? "/", base), init), abort };
+}
+
+export async function serveFetchHandler(handler: FetchHandler, port = 0): Promise<RunningServer> {
+  const sockets = new Set<import("node:net").Socket>();
+  const server = http.createServer((req, res) => {
+    const { request, abort } = toRequest(req, `http://${req.headers.host ?? "localhost"}`);
+    res.on("close", () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    handler(request)
+      .then(async (response) => {
+        const headers: Record<string, string | string[]> = {};
+        response.headers.forEach((value, name) => {
+          headers[name] = name === "set-cookie" ? [...(headers[name] as string[] | undefined ?? []), value] : value;
+        });
+        res.writeHead(response.status, headers);
+        if (!response.body) return void res.end();
+        const reader = response.body.getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          res.write(value);
+        }
+        res.end();
+      })
+      .catch((error: unknown) => {
+        console.error("node adapter: handler failed", error);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { code: "internal_error", message: "internal error" } }));
+      });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

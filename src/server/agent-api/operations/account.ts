@@ -1,0 +1,69 @@
+// Who am I, and what do I sell.
+import { z } from "zod";
+import { AgentSchema, listOf, ServiceSchema } from "~/client/schemas";
+import type { Tx } from "../../db/transaction";
+import type { AgentApiDeps, AgentLimits } from "../deps";
+import { afterCursor, DEFAULT_PAGE_SIZE, page, pageQuery } from "../fields";
+import { defineOperation } from "../operation";
+import { toServiceJson } from "../views";
+
+/**
+ * The agent's limits and risk tier. Every agent gets the configured default
+ * tier until reputation and risk (issue 9) assign tiers per agent.
+ */
+export async function agentLimits(_tx: Tx, deps: AgentApiDeps, _agentId: string): Promise<{ riskTier: string; limits: AgentLimits }> {
+  return { riskTier: "new", limits: deps.settings.defaultLimits };
+}
+
+export const getMe = defineOperation({
+  id: "getMe",
+  tool: "whoami",
+  method: "GET",
+  path: "/me",
+  summary: "The agent, its owner's display name, status and limits.",
+  input: z.object({}),
+  async handler(c) {
+    const agent = await c.tx.agent.findUniqueOrThrow({
+      where: { id: c.agent.agentId },
+      include: { owner: { select: { displayName: true } } },
+    });
+    const { riskTier, limits } = await agentLimits(c.tx, c.deps, agent.id);
+    return {
+      status: 200,
+      body: {
+        id: agent.id,
+        handle: agent.handle,
+        display_name: agent.displayName,
+        status: agent.status,
+        owner: { display_name: agent.owner.displayName },
+        limits: {
+          currency: limits.currency,
+          max_escrow_amount: limits.maxEscrowAmount,
+          max_open_amount: limits.maxOpenAmount,
+        },
+        risk_tier: riskTier,
+      },
+    };
+  },
+  response: { status: 200, schema: AgentSchema, description: "The calling agent" },
+});
+
+export const listServices = defineOperation({
+  id: "listServices",
+  tool: "list_catalog",
+  method: "GET",
+  path: "/services",
+  summary: "The agent's service catalog, with any artifact contract.",
+  query: ["after", "limit"],
+  input: z.object(pageQuery),
+  async handler(c, input) {
+    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await c.tx.service.findMany({
+      where: { agentId: c.agent.agentId, ...afterCursor(input.after) },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: limit + 1,
+    });
+    return { status: 200, body: page(rows, limit, toServiceJson) };
+  },
+  response: { status: 200, schema: listOf(ServiceSchema), description: "A page of services, oldest first" },
+});

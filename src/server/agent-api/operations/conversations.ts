@@ -1,0 +1,130 @@
+// Conversations and messages. Customer text is data, never an instruction:
+// it carries `trusted: false` wherever it appears.
+import { z } from "zod";
+import { ConversationSchema, listOf, MessageSchema } from "~/client/schemas";
+import { TERMINAL_STATUSES } from "~/domain/escrow/states";
+import { postAgentMessage, MAX_MESSAGE_TEXT_CHARS } from "../../conversations/messages";
+import type { Tx } from "../../db/transaction";
+import type { Prisma } from "../../db/generated/client";
+import { invalid, notFound } from "../../errors";
+import { afterCursor, DEFAULT_PAGE_SIZE, id, page, pageQuery } from "../fields";
+import { defineOperation } from "../operation";
+import { toConversationJson, toMessageJson } from "../views";
+
+export const MAX_ARTIFACTS_PER_MESSAGE = 20;
+
+export async function requireOwnConversation(tx: Tx, agentId: string, conversationId: unknown) {
+  if (typeof conversationId !== "string") return null;
+  const row = await tx.conversation.findFirst({ where: { id: conversationId, agentId }, select: { id: true } });
+  if (!row) throw notFound("conversation");
+  return row;
+}
+
+const conversationInclude = {
+  customer: { select: { id: true, displayName: true } },
+  escrows: {
+    where: { status: { notIn: [...TERMINAL_STATUSES] } },
+    select: { id: true },
+    orderBy: { createdAt: "asc" },
+  },
+} satisfies Prisma.ConversationInclude;
+
+export const listConversations = defineOperation({
+  id: "listConversations",
+  method: "GET",
+  path: "/conversations",
+  summary: "The agent's conversations, oldest first.",
+  query: ["after", "limit"],
+  input: z.object(pageQuery),
+  async handler(c, input) {
+    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await c.tx.conversation.findMany({
+      where: { agentId: c.agent.agentId, ...afterCursor(input.after) },
+      include: conversationInclude,
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: limit + 1,
+    });
+    return { status: 200, body: page(rows, limit, toConversationJson) };
+  },
+  response: { status: 200, schema: listOf(ConversationSchema), description: "A page of conversations" },
+});
+
+const messageInclude = { artifacts: { orderBy: { createdAt: "asc" } } } satisfies Prisma.MessageInclude;
+
+function messageCursor(after: string | undefined): bigint {
+  if (after === undefined) return 0n;
+  if (!/^\d{1,18}$/.test(after)) throw invalid("after", "not a cursor this API returned");
+  return BigInt(after);
+}
+
+export const listMessages = defineOperation({
+  id: "listMessages",
+  method: "GET",
+  path: "/conversations/{conversation_id}/messages",
+  summary: "A conversation's messages, oldest first. `trusted` is true only for system, owner and moderator messages.",
+  query: ["after", "limit"],
+  input: z.object({ conversation_id: id("conversation"), ...pageQuery }),
+  authorize: (c, raw) => requireOwnConversation(c.tx, c.agent.agentId, raw.conversation_id).then(() => undefined),
+  async handler(c, input) {
+    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await c.tx.message.findMany({
+      where: { conversationId: input.conversation_id, seq: { gt: messageCursor(input.after) } },
+      include: messageInclude,
+      orderBy: { seq: "asc" },
+      take: limit + 1,
+    });
+    const visible = rows.slice(0, limit);
+    const last = visible[visible.length - 1];
+    return {
+      status: 200,
+      body: {
+        data: visible.map(toMessageJson),
+        next_cursor: rows.length > limit && last ? last.seq.toString() : null,
+      },
+    };
+  },
+  response: { status: 200, schema: listOf(MessageSchema), description: "A page of messages" },
+});
+
+export const sendMessage = defineOperation({
+  id: "sendMessage",
+  tool: "send_message",
+  method: "POST",
+  path: "/conversations/{conversation_id}/messages",
+  summary:
+    "Send a message, optionally with uploaded artifacts. Artifacts in a message tied to `escrow_id` count toward that escrow's delivery.",
+  input: z.object({
+    conversation_id: id("conversation"),
+    text: z.string().max(MAX_MESSAGE_TEXT_CHARS).default(""),
+    artifact_ids: z.array(id("artifact")).max(MAX_ARTIFACTS_PER_MESSAGE).default([]),
+    escrow_id: id("escrow").nullable().optional(),
+  }),
+  async authorize(c, raw) {
+    await requireOwnConversation(c.tx, c.agent.agentId, raw.conversation_id);
+    if (typeof raw.escrow_id === "string") {
+      const escrow = await c.tx.escrow.findFirst({
+        where: { id: raw.escrow_id, agentId: c.agent.agentId, conversationId: String(raw.conversation_id) },
+        select: { id: true },
+      });
+      if (!escrow) throw notFound("escrow in this conversation");
+    }
+    if (Array.isArray(raw.artifact_ids) && raw.artifact_ids.every((x) => typeof x === "string")) {
+      const ids = [...new Set(raw.artifact_ids as string[])].slice(0, MAX_ARTIFACTS_PER_MESSAGE + 1);
+      const own = await c.tx.artifact.count({ where: { id: { in: ids }, agentId: c.agent.agentId } });
+      if (own !== ids.length) throw notFound("artifact");
+    }
+  },
+  async handler(c, input) {
+    const messageId = await postAgentMessage(c.tx, {
+      agentId: c.agent.agentId,
+      conversationId: input.conversation_id,
+      text: input.text,
+      artifactIds: input.artifact_ids,
+      escrowId: input.escrow_id ?? null,
+      now: c.engine.now(),
+    });
+    const row = await c.tx.message.findUniqueOrThrow({ where: { id: messageId }, include: messageInclude });
+    return { status: 201, body: toMessageJson(row) };
+  },
+  response: { status: 201, schema: MessageSchema, description: "The message as stored" },
+});

@@ -1,0 +1,254 @@
+// Offers and the agent's escrow commands: thin adapters over the engine
+// (create-offer.ts, run-command.ts). The engine decides; this file only
+// checks ownership, shape and the agent's limits, in PROTOCOL's order.
+import { z } from "zod";
+import { EscrowSchema, ESCROW_STATUSES, listOf, SettlementSchema } from "~/client/schemas";
+import { DomainError, reject } from "~/domain/escrow/errors";
+import { TERMINAL_STATUSES, type EscrowStatus } from "~/domain/escrow/states";
+import { formatMoney } from "~/domain/money";
+import { onOffCatalogOffer } from "../../alerts/create-alert";
+import type { Tx } from "../../db/transaction";
+import { invalid, notFound } from "../../errors";
+import { escrowRefFilter } from "../../escrow/actors";
+import { insertOffer, MAX_DELIVERY_HOURS, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS } from "../../escrow/create-offer";
+import { openSettlementOf, toEscrowJson, type EscrowRow } from "../../escrow/escrow-view";
+import { executeEscrowCommand, type CommandRequest } from "../../escrow/run-command";
+import { afterCursor, amount, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery } from "../fields";
+import { defineOperation, type OperationContext, type OperationResult } from "../operation";
+import { settlementJson } from "../views";
+import { agentLimits } from "./account";
+import { requireOwnConversation } from "./conversations";
+
+const escrowRef = z.string().min(1).max(100).describe("The escrow's id or its 6-letter reference code");
+
+/** The caller's escrow by id or reference code, or 404. */
+export async function requireOwnEscrow(tx: Tx, agentId: string, ref: unknown): Promise<EscrowRow> {
+  if (typeof ref !== "string" || ref.length === 0 || ref.length > 100) throw notFound("escrow");
+  const row = await tx.escrow.findFirst({ where: { AND: [escrowRefFilter(ref), { agentId }] } });
+  if (!row) throw notFound("escrow");
+  return row;
+}
+
+async function escrowJson(c: OperationContext, row: EscrowRow) {
+  const settlements = await c.tx.settlement.findMany({ where: { escrowId: row.id }, orderBy: { createdAt: "asc" } });
+  return toEscrowJson(row, openSettlementOf(settlements), "agent", c.engine.now());
+}
+
+async function runCommand(c: OperationContext, ref: string, request: CommandRequest): Promise<OperationResult> {
+  const result = await executeEscrowCommand(c.tx, c.engine, ref, { kind: "agent", agentId: c.agent.agentId }, request);
+  return {
+    status: 200,
+    body: toEscrowJson(result.escrow, openSettlementOf(result.settlements), "agent", c.engine.now()),
+  };
+}
+
+const authorizeEscrow = async (c: OperationContext, raw: Record<string, unknown>) => {
+  await requireOwnEscrow(c.tx, c.agent.agentId, raw.escrow);
+};
+
+const escrowResponse = { status: 200, schema: EscrowSchema, description: "The whole escrow after the command" };
+
+export const createEscrow = defineOperation({
+  id: "createEscrow",
+  tool: "create_service",
+  method: "POST",
+  path: "/escrows",
+  summary:
+    "Offer a service in a conversation: a new escrow in `pending`. Offers outside the catalog are allowed and raise an off_catalog alert.",
+  input: z.object({
+    conversation_id: id("conversation"),
+    title: z.string().trim().min(1).max(MAX_TITLE_CHARS),
+    description: z.string().max(MAX_DESCRIPTION_CHARS).optional(),
+    amount: amount.describe("Integer minor units"),
+    currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD"),
+    service_id: id("service").nullable().optional(),
+    delivery_in_hours: z.number().int().min(1).max(MAX_DELIVERY_HOURS).nullable().optional(),
+  }),
+  async authorize(c, raw) {
+    await requireOwnConversation(c.tx, c.agent.agentId, raw.conversation_id);
+    if (typeof raw.service_id === "string") {
+      const service = await c.tx.service.findFirst({ where: { id: raw.service_id, agentId: c.agent.agentId, active: true } });
+      if (!service) throw notFound("service");
+    }
+  },
+  async handler(c, input) {
+    const { limits } = await agentLimits(c.tx, c.deps, c.agent.agentId);
+    if (input.amount > limits.maxEscrowAmount) {
+      throw new DomainError(
+        reject(
+          "amount_out_of_range",
+          `The amount ${input.amount} is above your per-escrow limit of ${limits.maxEscrowAmount} (${formatMoney(limits.maxEscrowAmount, limits.currency)}); see GET /me.`,
+        ),
+      );
+    }
+    const open = await c.tx.escrow.aggregate({
+      where: { agentId: c.agent.agentId, currency: input.currency, status: { notIn: [...TERMINAL_STATUSES] } },
+      _sum: { amountMinor: true },
+    });
+    const openAmount = Number(open._sum.amountMinor ?? 0n);
+    if (openAmount + input.amount > limits.maxOpenAmount) {
+      throw new DomainError(
+        reject(
+          "amount_out_of_range",
+          `Your open escrows already hold ${openAmount}; adding ${input.amount} would pass your open-amount limit of ${limits.maxOpenAmount}. Finish or cancel open escrows first; see GET /me.`,
+        ),
+      );
+    }
+    const row = await insertOffer(c.tx, c.engine, c.agent.agentId, {
+      conversationId: input.conversation_id,
+      title: input.title,
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      amountMinor: input.amount,
+      currency: input.currency,
+      serviceId: input.service_id ?? null,
+      deliveryInHours: input.delivery_in_hours ?? null,
+    });
+    if (!row.serviceId) await onOffCatalogOffer(c.tx, { agentId: c.agent.agentId, escrowId: row.id, now: c.engine.now() });
+    return { status: 201, body: await escrowJson(c, row) };
+  },
+  response: { status: 201, schema: EscrowSchema, description: "The new escrow, pending" },
+});
+
+function statusFilter(status: string | undefined): EscrowStatus[] | null {
+  if (status === undefined) return ESCROW_STATUSES.filter((s) => !TERMINAL_STATUSES.includes(s as never)) as EscrowStatus[];
+  if (status === "all") return null;
+  const wanted = status.split(",").map((s) => s.trim());
+  for (const s of wanted) {
+    if (!(ESCROW_STATUSES as readonly string[]).includes(s)) throw invalid("status", `unknown status ${s}; use one of ${ESCROW_STATUSES.join(", ")} or all`);
+  }
+  return wanted as EscrowStatus[];
+}
+
+export const listEscrows = defineOperation({
+  id: "listEscrows",
+  tool: "list_my_services",
+  method: "GET",
+  path: "/escrows",
+  summary: "The agent's escrows, oldest first. Default: the non-terminal ones; `status` takes a status, a comma-separated list, or `all`.",
+  query: ["status", "after", "limit"],
+  input: z.object({ status: z.string().max(200).optional(), ...pageQuery }),
+  async handler(c, input) {
+    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+    const statuses = statusFilter(input.status);
+    const rows = await c.tx.escrow.findMany({
+      where: { agentId: c.agent.agentId, ...(statuses ? { status: { in: statuses } } : {}), ...afterCursor(input.after) },
+      include: { settlements: { where: { status: "open" } } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: limit + 1,
+    });
+    const now = c.engine.now();
+    return { status: 200, body: page(rows, limit, (row) => toEscrowJson(row, openSettlementOf(row.settlements), "agent", now)) };
+  },
+  response: { status: 200, schema: listOf(EscrowSchema), description: "A page of escrows" },
+});
+
+export const getEscrow = defineOperation({
+  id: "getEscrow",
+  tool: "check_service",
+  method: "GET",
+  path: "/escrows/{escrow}",
+  summary: "One escrow — the ground truth, with the actions this agent may take now.",
+  input: z.object({ escrow: escrowRef }),
+  async handler(c, input) {
+    const row = await requireOwnEscrow(c.tx, c.agent.agentId, input.escrow);
+    return { status: 200, body: await escrowJson(c, row) };
+  },
+  response: { status: 200, schema: EscrowSchema, description: "The escrow" },
+});
+
+export const completeEscrow = defineOperation({
+  id: "completeEscrow",
+  tool: "complete_service",
+  method: "POST",
+  path: "/escrows/{escrow}/complete",
+  summary:
+    "Deliver: `active` → `delivered` if you sent at least one artifact on this escrow since it became active (and it meets the service's artifact contract). Idempotent.",
+  input: z.object({ escrow: escrowRef }),
+  authorize: authorizeEscrow,
+  handler: (c, input) => runCommand(c, input.escrow, { command: "complete" }),
+  response: escrowResponse,
+});
+
+export const cancelEscrow = defineOperation({
+  id: "cancelEscrow",
+  tool: "cancel_service",
+  method: "POST",
+  path: "/escrows/{escrow}/cancel",
+  summary: "Withdraw: `pending` → `cancelled`, `active` → `refunded` (full refund to the customer).",
+  input: z.object({ escrow: escrowRef, reason: z.string().max(2_000).optional() }),
+  authorize: authorizeEscrow,
+  handler: (c, input) => runCommand(c, input.escrow, { command: "cancel", ...(input.reason !== undefined ? { reason: input.reason } : {}) }),
+  response: escrowResponse,
+});
+
+export const respondToDispute = defineOperation({
+  id: "respondToDispute",
+  tool: "respond_to_dispute",
+  method: "POST",
+  path: "/escrows/{escrow}/dispute-response",
+  summary:
+    'Answer a dispute: {"action":"defend","message":"…"} → `negotiating` (a written explanation is required), or {"action":"agree_refund"} → `refunded` (also in `negotiating`).',
+  input: z.object({
+    escrow: escrowRef,
+    action: z.enum(["defend", "agree_refund"]),
+    message: z.string().max(20_000).optional(),
+  }),
+  authorize: authorizeEscrow,
+  handler: (c, input) =>
+    runCommand(
+      c,
+      input.escrow,
+      input.action === "defend" ? { command: "defend", explanation: input.message ?? "" } : { command: "agree_refund" },
+    ),
+  response: escrowResponse,
+});
+
+export const proposeSettlement = defineOperation({
+  id: "proposeSettlement",
+  tool: "propose_settlement",
+  method: "POST",
+  path: "/escrows/{escrow}/settlements",
+  summary: "Propose a partial refund in `negotiating` (0 < refund_amount < amount); it supersedes any open proposal.",
+  input: z.object({ escrow: escrowRef, refund_amount: nonNegativeAmount.describe("Integer minor units refunded to the customer") }),
+  authorize: authorizeEscrow,
+  async handler(c, input) {
+    const result = await executeEscrowCommand(c.tx, c.engine, input.escrow, { kind: "agent", agentId: c.agent.agentId }, {
+      command: "propose_settlement",
+      refundAmountMinor: input.refund_amount,
+    });
+    const created = result.settlements.find((s) => s.status === "open");
+    if (!created) throw new Error("propose_settlement committed without an open settlement");
+    return { status: 201, body: settlementJson(created) };
+  },
+  response: { status: 201, schema: SettlementSchema, description: "The new open proposal" },
+});
+
+export const acceptSettlement = defineOperation({
+  id: "acceptSettlement",
+  tool: "accept_settlement",
+  method: "POST",
+  path: "/escrows/{escrow}/settlements/{settlement_id}/accept",
+  summary: "Accept the customer's open proposal → `resolved` (split).",
+  input: z.object({ escrow: escrowRef, settlement_id: id("settlement") }),
+  async authorize(c, raw) {
+    const escrow = await requireOwnEscrow(c.tx, c.agent.agentId, raw.escrow);
+    if (typeof raw.settlement_id === "string") {
+      const found = await c.tx.settlement.findFirst({ where: { id: raw.settlement_id, escrowId: escrow.id }, select: { id: true } });
+      if (!found) throw notFound("settlement on this escrow");
+    }
+  },
+  handler: (c, input) => runCommand(c, input.escrow, { command: "accept_settlement", settlementId: input.settlement_id }),
+  response: escrowResponse,
+});
+
+export const escalateEscrow = defineOperation({
+  id: "escalateEscrow",
+  tool: "escalate",
+  method: "POST",
+  path: "/escrows/{escrow}/escalate",
+  summary: "Ask a moderator to decide: `negotiating` → `admin_review`.",
+  input: z.object({ escrow: escrowRef }),
+  authorize: authorizeEscrow,
+  handler: (c, input) => runCommand(c, input.escrow, { command: "escalate" }),
+  response: escrowResponse,
+});

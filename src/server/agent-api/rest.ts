@@ -1,0 +1,218 @@
+// The REST transport of the agent API (PROTOCOL.md), framework-free: a Web
+// `Request` in, a `Response` out. The Next route handler and the tests' plain
+// node:http server both call handleAgentApiRequest.
+import { createHash } from "node:crypto";
+import { authenticateAgentKey, bearerToken } from "../auth/api-keys";
+import { invalid } from "../errors";
+import { hitRateLimit } from "../rate-limit/rate-limit";
+import type { AgentApiDeps } from "./deps";
+import { ApiError, errorBody, toErrorResult } from "./errors";
+import { executeOperation, type ExecuteOptions } from "./execute";
+import type { Operation } from "./operation";
+import { buildOpenApiDocument } from "./openapi";
+import { OPERATIONS } from "./operations";
+import { AGENT_API_BASE } from "./views";
+
+export const MAX_IDEMPOTENCY_KEY_CHARS = 255;
+/** Room for multipart boundaries and headers around the file itself. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+interface Route {
+  op: Operation;
+  pattern: RegExp;
+  params: string[];
+}
+
+const ROUTES: Route[] = OPERATIONS.map((op) => {
+  const params: string[] = [];
+  const source = op.path.replace(/\{([a-z_]+)\}/g, (_m, name: string) => {
+    params.push(name);
+    return "([^/]+)";
+  });
+  return { op, pattern: new RegExp(`^${source}/?$`), params };
+});
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
+}
+
+function apiErrorResponse(error: ApiError): Response {
+  return json(error.status, errorBody(error.code, error.message), error.headers);
+}
+
+function match(method: string, path: string): { route: Route; params: Record<string, string> } | "method" | null {
+  let pathMatched = false;
+  for (const route of ROUTES) {
+    const m = route.pattern.exec(path);
+    if (!m) continue;
+    pathMatched = true;
+    if (route.op.method !== method) continue;
+    const params: Record<string, string> = {};
+    try {
+      route.params.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1] ?? "")));
+    } catch {
+      return null;
+    }
+    return { route, params };
+  }
+  return pathMatched ? "method" : null;
+}
+
+/** Reads at most `limit` bytes of the body; more is 413, whatever Content-Length claimed. */
+async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new ApiError(413, "payload_too_large", `The request body is larger than the limit of ${limit} bytes.`);
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+type ParsedBody =
+  | { kind: "json"; value: Record<string, unknown> }
+  | { kind: "invalid"; message: string }
+  | { kind: "file"; name: string; bytes: Uint8Array };
+
+async function parseBody(request: Request, op: Operation, deps: AgentApiDeps): Promise<ParsedBody> {
+  const contentType = request.headers.get("content-type") ?? "";
+  const { maxArtifactBytes, maxJsonBodyBytes } = deps.settings;
+  if (op.multipart && contentType.toLowerCase().startsWith("multipart/form-data")) {
+    const bytes = await readBody(request, maxArtifactBytes + MULTIPART_OVERHEAD_BYTES);
+    let form: FormData;
+    try {
+      form = await new Response(Buffer.from(bytes), { headers: { "content-type": contentType } }).formData();
+    } catch {
+      return { kind: "invalid", message: "the multipart body could not be parsed" };
+    }
+    const file = form.get("file");
+    if (!file || typeof file === "string") return { kind: "invalid", message: "a multipart upload needs a `file` part" };
+    if (file.size > maxArtifactBytes) {
+      throw new ApiError(413, "payload_too_large", `The file is ${file.size} bytes; the limit is ${maxArtifactBytes} bytes.`);
+    }
+    const nameField = form.get("name");
+    const name = typeof nameField === "string" && nameField ? nameField : file.name || "upload";
+    return { kind: "file", name, bytes: new Uint8Array(await file.arrayBuffer()) };
+  }
+  // A base64 or JSON artifact may be as large as the artifact limit allows (base64 is 4/3 of the bytes).
+  const limit = op.multipart ? Math.ceil((maxArtifactBytes * 4) / 3) + MULTIPART_OVERHEAD_BYTES : maxJsonBodyBytes;
+  const bytes = await readBody(request, limit);
+  const text = Buffer.from(bytes).toString("utf8");
+  if (!text.trim()) return { kind: "json", value: {} };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { kind: "invalid", message: "the body is not valid JSON" };
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    return { kind: "invalid", message: "the body must be a JSON object" };
+  }
+  return { kind: "json", value: value as Record<string, unknown> };
+}
+
+function rawResponse(raw: { bytes: Uint8Array; contentType: string; fileName: string }): Response {
+  return new Response(Buffer.from(raw.bytes), {
+    status: 200,
+    headers: {
+      "content-type": raw.contentType,
+      "content-length": String(raw.bytes.byteLength),
+      "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(raw.fileName)}`,
+      "x-content-type-options": "nosniff",
+      "cache-control": "private, no-store",
+    },
+  });
+}
+
+export async function handleAgentApiRequest(request: Request, deps: AgentApiDeps): Promise<Response> {
+  try {
+    const url = new URL(request.url);
+    if (!url.pathname.startsWith(AGENT_API_BASE)) return json(404, errorBody("not_found", "No such endpoint."));
+    const path = url.pathname.slice(AGENT_API_BASE.length) || "/";
+    const method = request.method.toUpperCase();
+
+    if (path === "/openapi.json" && method === "GET") {
+      return json(200, buildOpenApiDocument(), { "cache-control": "public, max-age=60" });
+    }
+
+    // 1. The key.
+    const agent = await authenticateAgentKey(deps.engine.db, bearerToken(request.headers.get("authorization")), deps.engine.now());
+    if (!agent) {
+      return json(401, errorBody("unauthorized", "Send a valid agent API key as `Authorization: Bearer <key>`. Revoked keys and suspended agents are refused."), {
+        "www-authenticate": 'Bearer realm="holdfast-agent"',
+      });
+    }
+
+    const matched = match(method, path);
+    if (matched === null) return json(404, errorBody("not_found", `No endpoint ${method} ${path}. See ${AGENT_API_BASE}/openapi.json.`));
+    if (matched === "method") return json(405, errorBody("method_not_allowed", `${method} is not supported on ${path}.`));
+    const { route, params } = matched;
+    const op = route.op;
+
+    // Per-key rate limit, counted in PostgreSQL so it holds across processes.
+    const limit = await hitRateLimit(deps.engine.db, `agent-key:${agent.keyId}`, deps.settings.rateLimit, deps.engine.now());
+    if (!limit.allowed) {
+      return json(429, errorBody("rate_limited", `Too many requests for this key. Retry after ${limit.retryAfterS} seconds.`), {
+        "retry-after": String(limit.retryAfterS),
+      });
+    }
+
+    const options: ExecuteOptions = { signal: request.signal };
+    const idempotencyKey = request.headers.get("idempotency-key");
+    if (method === "POST" && idempotencyKey !== null) {
+      if (idempotencyKey.length < 1 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_CHARS) {
+        const error = invalid("Idempotency-Key", `1 to ${MAX_IDEMPOTENCY_KEY_CHARS} characters`);
+        return json(400, errorBody(error.code, error.message, error.details));
+      }
+      options.idempotencyKey = idempotencyKey;
+    }
+
+    const query: Record<string, unknown> = {};
+    for (const name of op.query ?? []) {
+      const value = url.searchParams.get(name);
+      if (value !== null) query[name] = value;
+    }
+    let raw: Record<string, unknown> = { ...query, ...params };
+    if (method === "POST") {
+      const body = await parseBody(request, op, deps);
+      if (body.kind === "json") {
+        raw = { ...body.value, ...raw };
+      } else if (body.kind === "invalid") {
+        // Ownership still answers first (404 before 400).
+        options.run = () => Promise.reject(invalid("(body)", body.message));
+      } else {
+        const upload = op.multipart;
+        if (!upload) throw new Error("multipart body for an operation without multipart");
+        options.fingerprint = {
+          name: body.name,
+          sha256: createHash("sha256").update(body.bytes).digest("hex"),
+          size: body.bytes.byteLength,
+        };
+        options.run = (c) => upload(c, { name: body.name, bytes: body.bytes });
+      }
+    }
+
+    const result = await executeOperation(deps, agent, op, raw, options);
+    if (result.raw && result.status === 200) return rawResponse(result.raw);
+    return json(result.status, result.body, result.replayed ? { "idempotent-replayed": "true" } : {});
+  } catch (error) {
+    if (error instanceof ApiError) return apiErrorResponse(error);
+    const result = toErrorResult(error);
+    return json(result.status, result.body);
+  }
+}

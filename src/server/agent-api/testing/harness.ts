@@ -1,0 +1,107 @@
+// Test harness: the agent API and MCP server on a real node:http port over a
+// fresh database, plus a world (owner, agent with a key, customer with a
+// tRPC caller, conversation) to drive lifecycles from both sides.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { HoldfastClient } from "~/client";
+import { createTestDatabase, type TestDatabase } from "~/test/db";
+import { testContext, type TestClock } from "~/test/engine-fixtures";
+import { createUser } from "~/test/users";
+import { callerFor } from "../../api/root";
+import { issueAgentApiKey } from "../../auth/api-keys";
+import { LocalDiskStorage } from "../../artifacts/storage";
+import { PgFeedNotifier } from "../../events/feed";
+import { newId } from "../../ids";
+import type { AgentApiDeps, AgentApiSettings } from "../deps";
+import { handleMcpRequest } from "../mcp";
+import { serveFetchHandler } from "../node-server";
+import { handleAgentApiRequest } from "../rest";
+
+export const realClock: TestClock = { now: () => new Date(), advanceSeconds() {}, set() {} };
+
+export const TEST_SETTINGS: AgentApiSettings = {
+  maxArtifactBytes: 256 * 1024,
+  maxJsonBodyBytes: 64 * 1024,
+  rateLimit: { limit: 100_000, windowS: 60 },
+  defaultLimits: { currency: "USD", maxEscrowAmount: 1_000_000, maxOpenAmount: 100_000_000 },
+  maxWaitS: 30,
+};
+
+export interface Harness {
+  tdb: TestDatabase;
+  deps: AgentApiDeps;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(settings: Partial<AgentApiSettings> = {}, clock: TestClock = realClock): Promise<Harness> {
+  const tdb = await createTestDatabase();
+  const artifactDir = mkdtempSync(path.join(os.tmpdir(), "holdfast-artifacts-"));
+  const deps: AgentApiDeps = {
+    engine: testContext(tdb.db, clock, 0),
+    storage: new LocalDiskStorage(artifactDir),
+    feed: new PgFeedNotifier(tdb.url, 5_000),
+    settings: { ...TEST_SETTINGS, ...settings },
+  };
+  const server = await serveFetchHandler((request) =>
+    new URL(request.url).pathname.startsWith("/api/mcp") ? handleMcpRequest(request, deps) : handleAgentApiRequest(request, deps),
+  );
+  return {
+    tdb,
+    deps,
+    url: server.url,
+    async close() {
+      await server.close();
+      await deps.feed.close();
+      await tdb.drop();
+      rmSync(artifactDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const IMAGE_CONTRACT = { kinds: ["image"], mime_types: ["image/png"], json_schema: null };
+
+/** A seller (owner + agent + key + catalog) and a customer in a conversation with it, with funds. */
+export async function createWorld(h: Harness, options: { funds?: number; contract?: object | null } = {}) {
+  const db = h.tdb.db;
+  const owner = await createUser(db, "owner", "Olivia Owner");
+  const agentId = newId("agt");
+  const handle = `seller-${agentId.slice(4, 14)}`;
+  await db.agent.create({ data: { id: agentId, ownerId: owner.id, handle, displayName: "Seller Agent" } });
+  const serviceId = newId("svc");
+  await db.service.create({
+    data: {
+      id: serviceId,
+      agentId,
+      title: "Logo design",
+      priceMinor: 2_500n,
+      currency: "USD",
+      deliveryInHours: 24,
+      ...(options.contract !== null ? { artifactContract: options.contract ?? IMAGE_CONTRACT } : {}),
+    },
+  });
+  const key = await issueAgentApiKey(db, agentId, "test");
+  const customer = await createUser(db, "customer", "Casey Customer");
+  const customerApi = callerFor(h.deps.engine, customer);
+  const { conversationId } = await customerApi.chat.open({ agentHandle: handle });
+  if ((options.funds ?? 100_000) > 0) await customerApi.wallet.addTestFunds({ amount: options.funds ?? 100_000, currency: "USD" });
+  const client = new HoldfastClient({ baseUrl: h.url, apiKey: key.key, validate: true });
+  return { owner, agentId, handle, serviceId, key, customer, customerApi, conversationId, client };
+}
+
+export type World = Awaited<ReturnType<typeof createWorld>>;
+
+/** A tiny valid PNG (1×1). */
+export const PNG_BYTES = new Uint8Array(
+  Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+    "base64",
+  ),
+);
+
+/** The start of an ELF executable: what a renamed program looks like. */
+export const ELF_BYTES = new Uint8Array([
+  0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x00, 0x3e, 0x00, 0x01, 0, 0, 0,
+  ...new Array<number>(100).fill(0),
+]);

@@ -1,0 +1,115 @@
+// Rows → the protocol's objects (PROTOCOL.md "Objects"), snake_case, times as
+// RFC 3339 strings, amounts as integer minor units.
+import type { Alert, Artifact, Conversation, AgentEvent, Message, Service, Settlement } from "~/client/schemas";
+import type {
+  AgentEvent as AgentEventRow,
+  Artifact as ArtifactRow,
+  OwnerAlert as OwnerAlertRow,
+  Service as ServiceRow,
+} from "../db/generated/client";
+import { minor, type SettlementRow } from "../escrow/escrow-view";
+import { toSettlementJson } from "../escrow/run-command";
+
+export const AGENT_API_BASE = "/api/agent/v1";
+
+export function artifactUrl(id: string): string {
+  return `${AGENT_API_BASE}/artifacts/${id}/content`;
+}
+
+export function toArtifactJson(row: ArtifactRow): Artifact {
+  return {
+    id: row.id,
+    kind: row.kind,
+    mime_type: row.mimeType,
+    size: minor(row.sizeBytes),
+    sha256: row.sha256,
+    name: row.name,
+    url: artifactUrl(row.id),
+    ...(row.kind === "data" ? { data: row.data } : {}),
+  };
+}
+
+export function toServiceJson(row: ServiceRow): Service {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    price: minor(row.priceMinor),
+    currency: row.currency,
+    delivery_in_hours: row.deliveryInHours,
+    active: row.active,
+    artifact_contract: (row.artifactContract ?? null) as Service["artifact_contract"],
+  };
+}
+
+export interface MessageRowWithArtifacts {
+  id: string;
+  conversationId: string;
+  escrowId: string | null;
+  role: Message["role"];
+  trusted: boolean;
+  text: string;
+  createdAt: Date;
+  artifacts: ArtifactRow[];
+}
+
+export function toMessageJson(row: MessageRowWithArtifacts): Message {
+  return {
+    id: row.id,
+    conversation_id: row.conversationId,
+    escrow_id: row.escrowId,
+    role: row.role,
+    trusted: row.trusted,
+    text: row.text,
+    artifacts: row.artifacts.map(toArtifactJson),
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+export interface ConversationRowWithRefs {
+  id: string;
+  lastMessageAt: Date;
+  createdAt: Date;
+  customer: { id: string; displayName: string };
+  escrows: { id: string }[];
+}
+
+export function toConversationJson(row: ConversationRowWithRefs): Conversation {
+  return {
+    id: row.id,
+    customer: { id: row.customer.id, display_name: row.customer.displayName },
+    open_escrow_ids: row.escrows.map((e) => e.id),
+    last_message_at: row.lastMessageAt.toISOString(),
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+export function toEventJson(row: AgentEventRow): AgentEvent {
+  return {
+    id: row.seq.toString(),
+    type: row.type,
+    trusted: row.trusted,
+    created_at: row.createdAt.toISOString(),
+    escrow_id: row.escrowId,
+    conversation_id: row.conversationId,
+    data: row.data as Record<string, unknown>,
+  };
+}
+
+export function toAlertJson(row: OwnerAlertRow): Alert {
+  return {
+    id: row.id,
+    reason: row.reason,
+    title: row.title,
+    message: row.message,
+    severity: row.severity,
+    escrow_id: row.escrowId,
+    conversation_id: row.conversationId,
+    status: row.status,
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+export function settlementJson(row: SettlementRow): Settlement {
+  return toSettlementJson(row);
+}
