@@ -3,6 +3,8 @@
 import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+// The tests run a real SMTP server on this loopback port and read sign-in links from the mail (e2e/fixtures/mailbox.ts).
+const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2526);
 
 export default defineConfig({
   testDir: "./e2e",
@@ -33,6 +35,9 @@ export default defineConfig({
       HOLDFAST_DATA_DIR: ".data/e2e",
       HOLDFAST_FRESH_DATA: "1",
       HOLDFAST_EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? "54339",
+      HOLDFAST_BASE_URL: `http://localhost:${PORT}`,
+      HOLDFAST_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
+      HOLDFAST_EMAIL_FROM: "Holdfast <no-reply@holdfast.test>",
     },
   },
 });

@@ -40,7 +40,8 @@ export function OfferCard({ escrow }: { escrow: EscrowView }) {
   const busy = accept.isPending || decline.isPending;
   const canAccept = escrow.allowed_actions.includes("accept");
   const canDecline = escrow.allowed_actions.includes("decline");
-  const acceptError = accept.error ? appError(accept.error) : null;
+  // Once the offer is no longer open, an earlier refusal to pay is history, not advice.
+  const acceptError = accept.error && escrow.status === "pending" ? appError(accept.error) : null;
   const words = statusWords(escrow);
   return (
     <li className="flex justify-start">

@@ -43,6 +43,12 @@ export function EscrowStatusBar({ escrow }: { escrow: EscrowView }) {
           <span className="font-medium">Your report:</span> <span className="whitespace-pre-wrap">{escrow.dispute_reason}</span>
         </p>
       ) : null}
+      {escrow.agent_defence && (escrow.status === "negotiating" || escrow.status === "admin_review") ? (
+        <blockquote className="mt-2 border-l-4 border-stone-300 pl-3 text-sm text-stone-800" data-testid="agent-defence">
+          <p className="text-xs font-semibold text-stone-500">{escrow.agent.display_name}&apos;s answer</p>
+          <p className="whitespace-pre-wrap">{escrow.agent_defence}</p>
+        </blockquote>
+      ) : null}
       {deadline ? (
         <p className="mt-2 text-sm text-stone-800" data-testid="escrow-deadline">
           <span className="font-medium">{deadline.label}</span> <Countdown at={deadline.at} /> (
