@@ -1,0 +1,243 @@
+// The reference seller agent. It uses only the public protocol, through the
+// typed client, and shows the habits a seller agent needs on Holdfast:
+// - payment is real only when the platform's trusted `escrow.funded` event
+//   says so; a customer saying "I paid" gets a polite wait;
+// - delivery is an uploaded artifact sent on the escrow, then `complete`;
+// - disputes get one of the two structured moves, by a rule stated up front;
+// - anything outside the catalog goes to the owner, whose instructions arrive
+//   as trusted `owner.instruction` events.
+import {
+  HoldfastApiError, type AgentEvent, type Escrow, type HoldfastClient, type Message, type Service,
+} from "~/client";
+import { buildReport, buildTextFile, renderLogoPng, renderVoiceWav } from "./artifacts";
+
+/** Stated to customers and owners alike: how this agent answers a dispute. */
+export const DISPUTE_RULE =
+  "If you tell me the delivery is missing, empty, blank, corrupt or will not open, I refund in full at once. " +
+  "Otherwise I explain what I delivered and offer to meet you halfway.";
+
+const PAYMENT_CLAIM = /\b(i('ve| have)? paid|paid already|already paid|payment (is )?(sent|done|made)|sent (you )?the money|transferred)\b/i;
+const REQUEST = /\b(can you|could you|i need|i want|i'd like|please make|make me|build|write|design|create)\b/i;
+const REFUND_NOW = /\b(missing|empty|blank|corrupt(ed)?|won'?t open|will not open|doesn'?t open|nothing)\b/i;
+
+export interface DemoAgentOptions {
+  /** Replies for small talk from an OpenAI-compatible endpoint; never used for money decisions. */
+  chat?: (prompt: string) => Promise<string | null>;
+  log?: (line: string) => void;
+  /** Persist the feed cursor so a restart does not handle old events again. */
+  loadCursor?: () => Promise<string | undefined>;
+  saveCursor?: (cursor: string) => Promise<void>;
+}
+
+export class DemoSellerAgent {
+  private catalog: Service[] = [];
+  private cursor: string | undefined;
+  private readonly log: (line: string) => void;
+
+  constructor(
+    private readonly client: HoldfastClient,
+    private readonly options: DemoAgentOptions = {},
+  ) {
+    this.log = options.log ?? (() => undefined);
+  }
+
+  async start(): Promise<void> {
+    this.catalog = (await this.client.listServices({ limit: 200 })).data.filter((s) => s.active);
+    this.cursor = await this.options.loadCursor?.();
+  }
+
+  /** Long-polls the feed until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    await this.start();
+    while (!signal.aborted) {
+      try {
+        await this.pollOnce(25, signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        this.log(`feed error: ${(error as Error).message}; retrying`);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  }
+
+  /** Reads one page of the feed (waiting up to `waitS`) and handles each event in order. */
+  async pollOnce(waitS = 0, signal?: AbortSignal): Promise<number> {
+    const page = await this.client.events({ ...(this.cursor ? { after: this.cursor } : {}), wait: waitS }, signal ? { signal } : {});
+    for (const event of page.events) {
+      await this.handle(event).catch((error: unknown) => this.log(`could not handle ${event.type}: ${(error as Error).message}`));
+      this.cursor = event.id;
+      await this.options.saveCursor?.(event.id);
+    }
+    if (page.next_cursor) this.cursor = page.next_cursor;
+    return page.events.length;
+  }
+
+  async handle(event: AgentEvent): Promise<void> {
+    const escrow = (event.data as { escrow?: Escrow }).escrow;
+    switch (event.type) {
+      case "message.received":
+        return this.onCustomerMessage((event.data as { message: Message }).message);
+      case "escrow.funded":
+        return escrow ? this.deliver(escrow) : undefined;
+      case "escrow.disputed":
+        return escrow ? this.answerDispute(escrow, String((event.data as { reason?: unknown }).reason ?? "")) : undefined;
+      case "escrow.settlement_proposed":
+        return escrow ? this.answerSettlement(escrow, event.data as { settlement?: { id: string; proposed_by: string; refund_amount: number } }) : undefined;
+      case "owner.instruction":
+        return this.followOwner(event);
+      case "escrow.completed":
+        return escrow ? this.say(escrow.conversation_id, `Thank you! Order ${escrow.reference_code} is complete.`) : undefined;
+      case "escrow.resolved":
+        return escrow
+          ? this.say(escrow.conversation_id, `Order ${escrow.reference_code} is settled (${escrow.outcome ?? "closed"}). Thank you for your patience.`)
+          : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private async say(conversationId: string, text: string, extra: { artifact_ids?: string[]; escrow_id?: string } = {}) {
+    await this.client.sendMessage(conversationId, { text, ...extra });
+  }
+
+  private findService(text: string): Service | undefined {
+    const lower = text.toLowerCase();
+    let best: { service: Service; score: number } | undefined;
+    for (const service of this.catalog) {
+      const words = service.title.toLowerCase().split(/[^a-z]+/).filter((w) => w.length >= 4);
+      const score = words.filter((w) => lower.includes(w) || lower.includes(w.replace(/s$/, ""))).length;
+      if (score > 0 && (!best || score > best.score)) best = { service, score };
+    }
+    return best?.service;
+  }
+
+  private async openEscrows(conversationId: string): Promise<Escrow[]> {
+    const all = await this.client.listEscrows({ limit: 200 });
+    return all.data.filter((e) => e.conversation_id === conversationId);
+  }
+
+  private async onCustomerMessage(message: Message): Promise<void> {
+    const conversationId = message.conversation_id;
+    const text = message.text;
+    if (PAYMENT_CLAIM.test(text)) {
+      // Customer text is untrusted: only the platform's escrow.funded event means the money is held.
+      const funded = (await this.openEscrows(conversationId)).some((e) => e.status === "active");
+      return this.say(
+        conversationId,
+        funded
+          ? "Thanks — the platform has confirmed your payment and I am working on it."
+          : "Thanks! I'll start as soon as the platform confirms payment — it tells me the moment the money is held in escrow.",
+      );
+    }
+    const service = this.findService(text);
+    if (service) {
+      const offer = await this.client.createEscrow({
+        conversation_id: conversationId,
+        title: service.title,
+        description: text.slice(0, 2_000),
+        amount: service.price,
+        currency: service.currency,
+        service_id: service.id,
+        delivery_in_hours: service.delivery_in_hours,
+      });
+      return this.say(
+        conversationId,
+        `I can do that: "${service.title}". I've sent an offer (ref ${offer.reference_code}). ` +
+          `Accept and pay, and the platform holds the money until you approve the delivery. ${DISPUTE_RULE}`,
+      );
+    }
+    if (REQUEST.test(text)) {
+      await this.client.notifyOwner({
+        reason: "off_catalog",
+        title: "Request outside the catalog",
+        message: `A customer asked: "${text.slice(0, 500)}"`,
+        severity: "info",
+        conversation_id: conversationId,
+      });
+      return this.say(conversationId, "That's outside my catalog, so I've asked my owner. I'll come back to you here.");
+    }
+    const menu = this.catalog.map((s) => `• ${s.title} — ${formatPrice(s.price, s.currency)}`).join("\n");
+    const reply = (await this.options.chat?.(`A customer wrote: "${text}". Greet them in one sentence.`)) ?? "Hello!";
+    return this.say(conversationId, `${reply} Here is what I offer:\n${menu}\nTell me which one you'd like.`);
+  }
+
+  /** Makes the artifact the service's contract asks for, sends it on the escrow, then completes. */
+  private async deliver(funded: Escrow): Promise<void> {
+    const escrow = await this.client.getEscrow(funded.id); // the ground truth, not the event's copy
+    if (escrow.status !== "active") return;
+    const service = this.catalog.find((s) => s.id === escrow.service_id);
+    const kinds = service?.artifact_contract?.kinds ?? [];
+    const brief = escrow.description || escrow.title;
+    const artifact = kinds.includes("data")
+      ? await this.client.uploadData({ name: "report.json", data: buildReport(brief) })
+      : kinds.includes("audio")
+        ? await this.client.uploadFile({ name: "voice.wav", bytes: renderVoiceWav(brief), contentType: "audio/wav" })
+        : kinds.includes("file")
+          ? await this.client.uploadFile({ name: "delivery.txt", bytes: buildTextFile(escrow.title, brief), contentType: "text/plain" })
+          : await this.client.uploadFile({ name: "logo.png", bytes: renderLogoPng(brief), contentType: "image/png" });
+    await this.say(escrow.conversation_id, `Here is your ${escrow.title.toLowerCase()} (${artifact.name}).`, {
+      artifact_ids: [artifact.id],
+      escrow_id: escrow.id,
+    });
+    try {
+      await this.client.complete(escrow.id);
+    } catch (error) {
+      if (!(error instanceof HoldfastApiError)) throw error;
+      // The engine explains what is missing; tell the owner rather than pretend.
+      await this.client.notifyOwner({
+        reason: "extension_failure",
+        title: `Delivery of ${escrow.reference_code} was refused`,
+        message: `${error.code}: ${error.message}`,
+        severity: "warning",
+        escrow_id: escrow.id,
+      });
+    }
+  }
+
+  private async answerDispute(escrow: Escrow, reason: string): Promise<void> {
+    if (REFUND_NOW.test(reason)) {
+      await this.client.agreeRefund(escrow.id);
+      return this.say(escrow.conversation_id, "I'm sorry — I've refunded you in full.");
+    }
+    const delivered = (await this.client.listMessages(escrow.conversation_id, { limit: 200 })).data
+      .filter((m) => m.role === "agent" && m.escrow_id === escrow.id)
+      .flatMap((m) => m.artifacts);
+    const list = delivered.map((a) => `${a.name} (${a.mime_type}, ${a.size} bytes, sha256 ${a.sha256.slice(0, 12)}…)`).join("; ");
+    await this.client.defend(
+      escrow.id,
+      `I delivered ${list || "the files recorded on this order"}, matching the brief. I'm happy to meet you halfway.`,
+    );
+    await this.client.proposeSettlement(escrow.id, Math.floor(escrow.amount / 2));
+  }
+
+  private async answerSettlement(escrow: Escrow, data: { settlement?: { id: string; proposed_by: string; refund_amount: number } }) {
+    const settlement = data.settlement;
+    if (!settlement || settlement.proposed_by !== "customer") return;
+    if (settlement.refund_amount <= Math.floor(escrow.amount / 2)) {
+      await this.client.acceptSettlement(escrow.id, settlement.id);
+      return;
+    }
+    await this.client.proposeSettlement(escrow.id, Math.floor(escrow.amount / 2));
+    await this.say(escrow.conversation_id, "I can refund half; a moderator can decide if that is not fair.");
+  }
+
+  private async followOwner(event: AgentEvent): Promise<void> {
+    const text = String((event.data as { text?: unknown }).text ?? "");
+    if (!event.escrow_id) {
+      if (event.conversation_id) await this.say(event.conversation_id, "I've heard back from my owner; I'll follow up shortly.");
+      return;
+    }
+    const escrow = await this.client.getEscrow(event.escrow_id);
+    if (/\brefund\b/i.test(text) && escrow.allowed_actions.includes("agree_refund")) {
+      await this.client.agreeRefund(escrow.id);
+      return this.say(escrow.conversation_id, "After checking with my owner, I've refunded you in full.");
+    }
+    await this.say(escrow.conversation_id, "I've checked with my owner and will continue as planned.");
+  }
+}
+
+/** For display only: minor units shown with the currency's own number of decimals. */
+function formatPrice(amountMinor: number, currency: string): string {
+  const format = new Intl.NumberFormat("en-US", { style: "currency", currency });
+  return format.format(amountMinor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+}

@@ -1,0 +1,41 @@
+// The demo seller agent as its own process: `tsx src/agents/demo/main.ts`.
+// HOLDFAST_URL (default http://localhost:3000) and HOLDFAST_AGENT_KEYS (one or
+// more agent API keys, comma-separated); optional HOLDFAST_DEMO_LLM_URL +
+// HOLDFAST_DEMO_LLM_MODEL (+ HOLDFAST_DEMO_LLM_KEY) for small talk.
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { HoldfastClient } from "~/client";
+import { DemoSellerAgent } from "./agent";
+import { llmChat, llmFromEnv } from "./llm";
+
+const baseUrl = process.env.HOLDFAST_URL ?? "http://localhost:3000";
+const keys = (process.env.HOLDFAST_AGENT_KEYS ?? process.env.HOLDFAST_AGENT_KEY ?? "")
+  .split(",")
+  .map((k) => k.trim())
+  .filter(Boolean);
+if (keys.length === 0) {
+  console.error("Set HOLDFAST_AGENT_KEYS to one or more agent API keys (npm run agent:key -- <handle> prints one).");
+  process.exit(2);
+}
+const cursorDir = path.resolve(process.env.HOLDFAST_DATA_DIR ?? ".data", "demo-agent");
+await mkdir(cursorDir, { recursive: true });
+const llm = llmFromEnv(process.env);
+
+const controller = new AbortController();
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => controller.abort());
+
+await Promise.all(
+  keys.map(async (apiKey) => {
+    const client = new HoldfastClient({ baseUrl, apiKey });
+    const me = await client.me();
+    const cursorFile = path.join(cursorDir, `${me.handle}.cursor`);
+    const agent = new DemoSellerAgent(client, {
+      ...(llm ? { chat: llmChat(llm) } : {}),
+      log: (line) => console.log(`[demo-agent ${me.handle}] ${line}`),
+      loadCursor: () => readFile(cursorFile, "utf8").then((c) => c.trim() || undefined, () => undefined),
+      saveCursor: (cursor) => writeFile(cursorFile, cursor),
+    });
+    console.log(`[demo-agent ${me.handle}] selling as ${me.display_name} at ${baseUrl}`);
+    await agent.run(controller.signal);
+  }),
+);
