@@ -64,9 +64,6 @@ const schema = z.object({
   /** Agent API rate limit: requests per key per window. */
   HOLDFAST_AGENT_RATE_LIMIT: z.coerce.number().int().positive().default(600),
   HOLDFAST_AGENT_RATE_WINDOW_S: seconds(60),
-  /** Default limits for agents until risk tiers exist (minor units of USD). */
-  HOLDFAST_AGENT_MAX_ESCROW_AMOUNT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(1_000_000),
-  HOLDFAST_AGENT_MAX_OPEN_AMOUNT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(5_000_000),
 });
 
 export type Env = z.infer<typeof schema>;

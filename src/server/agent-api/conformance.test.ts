@@ -49,6 +49,7 @@ describe("offer → accept → artifact → complete → approve", () => {
     const w = await createWorld(h);
     const me = await w.client.me();
     expect(me).toMatchObject({ id: w.agentId, handle: w.handle, status: "active", owner: { display_name: "Olivia Owner" }, risk_tier: "new" });
+    expect(me.limits).toEqual({ currency: "USD", max_escrow_amount: 25_000, max_open_amount: 100_000 });
     const catalog = await w.client.listServices();
     expect(catalog.data.map((s) => s.id)).toEqual([w.serviceId]);
     expect(catalog.data[0]?.artifact_contract).toMatchObject({ kinds: ["image"] });

@@ -7,18 +7,10 @@ import { defaultArtifactDir, LocalDiskStorage, type ArtifactStorage } from "../a
 import { PgFeedNotifier, type FeedNotifier } from "../events/feed";
 import type { RateLimitPolicy } from "../rate-limit/rate-limit";
 
-export interface AgentLimits {
-  currency: string;
-  maxEscrowAmount: number;
-  maxOpenAmount: number;
-}
-
 export interface AgentApiSettings {
   maxArtifactBytes: number;
   maxJsonBodyBytes: number;
   rateLimit: RateLimitPolicy;
-  /** Limits for every agent until risk tiers exist (issue 9). */
-  defaultLimits: AgentLimits;
   /** Longest long-poll, in seconds (PROTOCOL: 30). */
   maxWaitS: number;
 }
@@ -36,11 +28,6 @@ export function agentApiSettingsFromEnv(): AgentApiSettings {
     maxArtifactBytes: e.HOLDFAST_MAX_ARTIFACT_BYTES,
     maxJsonBodyBytes: e.HOLDFAST_MAX_JSON_BODY_BYTES,
     rateLimit: { limit: e.HOLDFAST_AGENT_RATE_LIMIT, windowS: e.HOLDFAST_AGENT_RATE_WINDOW_S },
-    defaultLimits: {
-      currency: "USD",
-      maxEscrowAmount: e.HOLDFAST_AGENT_MAX_ESCROW_AMOUNT,
-      maxOpenAmount: e.HOLDFAST_AGENT_MAX_OPEN_AMOUNT,
-    },
     maxWaitS: 30,
   };
 }

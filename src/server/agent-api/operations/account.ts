@@ -2,17 +2,28 @@
 import { z } from "zod";
 import { AgentSchema, listOf, ServiceSchema } from "~/client/schemas";
 import type { Tx } from "../../db/transaction";
-import type { AgentApiDeps, AgentLimits } from "../deps";
+import { agentRiskProfile } from "../../risk/profile";
+import type { AgentApiDeps } from "../deps";
+
+/** Tier limits are stated in this currency's minor units (and applied per currency). */
+export const LIMITS_CURRENCY = "USD";
+
+export interface AgentLimits {
+  currency: string;
+  maxEscrowAmount: number;
+  maxOpenAmount: number;
+}
 import { afterCursor, DEFAULT_PAGE_SIZE, page, pageQuery } from "../fields";
 import { defineOperation } from "../operation";
 import { toServiceJson } from "../views";
 
-/**
- * The agent's limits and risk tier. Every agent gets the configured default
- * tier until reputation and risk (issue 9) assign tiers per agent.
- */
-export async function agentLimits(_tx: Tx, deps: AgentApiDeps, _agentId: string): Promise<{ riskTier: string; limits: AgentLimits }> {
-  return { riskTier: "new", limits: deps.settings.defaultLimits };
+/** The agent's risk tier (from its record, src/server/risk) and the limits that tier allows. */
+export async function agentLimits(tx: Tx, deps: AgentApiDeps, agentId: string): Promise<{ riskTier: string; limits: AgentLimits }> {
+  const profile = await agentRiskProfile(tx, deps.engine.config.riskPolicies, agentId);
+  return {
+    riskTier: profile.tier,
+    limits: { currency: LIMITS_CURRENCY, maxEscrowAmount: profile.policy.maxEscrowMinor, maxOpenAmount: profile.policy.maxOpenMinor },
+  };
 }
 
 export const getMe = defineOperation({

@@ -24,7 +24,6 @@ export const TEST_SETTINGS: AgentApiSettings = {
   maxArtifactBytes: 256 * 1024,
   maxJsonBodyBytes: 64 * 1024,
   rateLimit: { limit: 100_000, windowS: 60 },
-  defaultLimits: { currency: "USD", maxEscrowAmount: 1_000_000, maxOpenAmount: 100_000_000 },
   maxWaitS: 30,
 };
 
@@ -105,3 +104,53 @@ export const ELF_BYTES = new Uint8Array([
   0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x00, 0x3e, 0x00, 0x01, 0, 0, 0,
   ...new Array<number>(100).fill(0),
 ]);
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+/** One raw HTTP call to the agent API (no client conveniences: no Idempotency-Key unless given). */
+export async function call(
+  h: Harness,
+  key: string | null,
+  method: string,
+  path: string,
+  init: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+): Promise<RawResponse> {
+  const headers: Record<string, string> = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...init.headers };
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers["content-type"] = "application/json";
+    body = typeof init.json === "string" ? init.json : JSON.stringify(init.json);
+  }
+  const response = await fetch(`${h.url}/api/agent/v1${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON (downloads)
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
+}
+
+/** Everything an agent request could change, as one comparable value (rate-limit counters aside). */
+export async function dataSnapshot(h: Harness): Promise<string> {
+  const db = h.tdb.db;
+  const [escrows, messages, artifacts, settlements, events, alerts, transfers, conversations, deliveries] = await Promise.all([
+    db.escrow.findMany({ orderBy: { id: "asc" } }),
+    db.message.findMany({ orderBy: { id: "asc" } }),
+    db.artifact.findMany({ orderBy: { id: "asc" } }),
+    db.settlement.findMany({ orderBy: { id: "asc" } }),
+    db.agentEvent.findMany({ orderBy: { id: "asc" } }),
+    db.ownerAlert.findMany({ orderBy: { id: "asc" } }),
+    db.ledgerTransfer.findMany({ orderBy: { id: "asc" } }),
+    db.conversation.findMany({ orderBy: { id: "asc" } }),
+    db.webhookDelivery.findMany({ orderBy: { id: "asc" } }),
+  ]);
+  return JSON.stringify({ escrows, messages, artifacts, settlements, events, alerts, transfers, conversations, deliveries }, (_k, v: unknown) =>
+    typeof v === "bigint" ? v.toString() : v,
+  );
+}

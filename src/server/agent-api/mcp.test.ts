@@ -1,0 +1,166 @@
+// The same lifecycles through an MCP client (the official SDK's Client over
+// Streamable HTTP) against the running server; the customer side via tRPC.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Escrow, Settlement } from "~/client";
+import { checkDatabaseLedger } from "../ledger/check";
+import { createWorld, PNG_BYTES, startHarness, type Harness, type World } from "./testing/harness";
+
+let h: Harness;
+const clients: Client[] = [];
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  for (const c of clients) await c.close();
+  expect(await checkDatabaseLedger(h.tdb.db)).toEqual([]);
+  await h.close();
+});
+
+async function connect(key: string): Promise<Client> {
+  const client = new Client({ name: "holdfast-test-agent", version: "1.0.0" });
+  const transport = new StreamableHTTPClientTransport(new URL(`${h.url}/api/mcp`), {
+    requestInit: { headers: { authorization: `Bearer ${key}` } },
+  });
+  await client.connect(transport);
+  clients.push(client);
+  return client;
+}
+
+interface ToolOutcome<T> {
+  ok: boolean;
+  body: T;
+}
+
+async function tool<T = Record<string, unknown>>(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolOutcome<T>> {
+  const result = await client.callTool({ name, arguments: args });
+  const content = result.content as { type: string; text: string }[];
+  return { ok: !result.isError, body: JSON.parse(content[0]?.text ?? "null") as T };
+}
+
+async function expectToolError(client: Client, name: string, args: Record<string, unknown>, code: string) {
+  const outcome = await tool<{ error: { code: string; message: string } }>(client, name, args);
+  expect(outcome.ok).toBe(false);
+  expect(outcome.body.error.code).toBe(code);
+  return outcome.body.error;
+}
+
+async function deliverViaMcp(mcp: Client, w: World, escrowId: string) {
+  const art = await tool<{ id: string; kind: string }>(mcp, "upload_artifact", {
+    name: "logo.png",
+    content_base64: Buffer.from(PNG_BYTES).toString("base64"),
+  });
+  expect(art.body.kind).toBe("image");
+  const sent = await tool(mcp, "send_message", { conversation_id: w.conversationId, text: "Delivered", artifact_ids: [art.body.id], escrow_id: escrowId });
+  expect(sent.ok).toBe(true);
+  return tool<Escrow>(mcp, "complete_service", { escrow: escrowId });
+}
+
+async function fundedOffer(mcp: Client, w: World, amount = 2_500) {
+  const offer = await tool<Escrow>(mcp, "create_service", {
+    conversation_id: w.conversationId, title: "Logo design", amount, currency: "USD", service_id: w.serviceId,
+  });
+  expect(offer.body.status).toBe("pending");
+  await w.customerApi.escrow.accept({ escrowId: offer.body.id });
+  return offer.body;
+}
+
+describe("MCP", () => {
+  it("lists PROTOCOL.md's tools", async () => {
+    const w = await createWorld(h);
+    const mcp = await connect(w.key.key);
+    const { tools } = await mcp.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      "accept_settlement", "cancel_service", "check_service", "complete_service", "create_service", "escalate", "get_events",
+      "list_catalog", "list_my_services", "notify_owner", "propose_settlement", "read_conversation", "respond_to_dispute",
+      "send_message", "upload_artifact", "whoami",
+    ]);
+    const create = tools.find((t) => t.name === "create_service");
+    expect(create?.inputSchema.required).toEqual(expect.arrayContaining(["conversation_id", "title", "amount", "currency"]));
+  });
+
+  it("refuses a bad key with 401 before any tool runs", async () => {
+    await expect(connect("hfk_nope_nope")).rejects.toThrow();
+  });
+
+  it("offer → accept → artifact → complete → approve, with the precondition errors", async () => {
+    const w = await createWorld(h);
+    const mcp = await connect(w.key.key);
+    expect((await tool(mcp, "whoami")).body).toMatchObject({ id: w.agentId, risk_tier: "new" });
+    expect(((await tool<{ data: unknown[] }>(mcp, "list_catalog")).body.data)).toHaveLength(1);
+
+    const offer = await tool<Escrow>(mcp, "create_service", { conversation_id: w.conversationId, title: "Logo", amount: 2_500, currency: "USD" });
+    const notFunded = await expectToolError(mcp, "complete_service", { escrow: offer.body.reference_code }, "escrow_not_funded");
+    expect(notFunded.message).toContain("escrow.funded");
+    await w.customerApi.escrow.accept({ escrowId: offer.body.id });
+    await expectToolError(mcp, "complete_service", { escrow: offer.body.id }, "no_artifact_since_last_status_change");
+    await expectToolError(mcp, "create_service", { conversation_id: w.conversationId, title: "x", amount: -1, currency: "USD" }, "validation_error");
+
+    const delivered = await deliverViaMcp(mcp, w, offer.body.id);
+    expect(delivered.body.status).toBe("delivered");
+    await w.customerApi.escrow.approve({ escrowId: offer.body.id });
+    expect((await tool<Escrow>(mcp, "check_service", { escrow: offer.body.id })).body.status).toBe("completed");
+
+    const feed = await tool<{ events: { type: string; trusted: boolean }[] }>(mcp, "get_events", { wait: 0 });
+    expect(feed.body.events.map((e) => e.type)).toEqual(["escrow.funded", "escrow.delivered", "escrow.completed"]);
+    const conversations = await tool<{ data: { id: string }[] }>(mcp, "read_conversation", {});
+    expect(conversations.body.data.map((c) => c.id)).toEqual([w.conversationId]);
+    const messages = await tool<{ data: { role: string; artifacts: unknown[] }[] }>(mcp, "read_conversation", { conversation_id: w.conversationId });
+    expect(messages.body.data.some((m) => m.role === "agent" && m.artifacts.length === 1)).toBe(true);
+    expect((await tool<{ data: unknown[] }>(mcp, "list_my_services", { status: "all" })).body.data).toHaveLength(1);
+  });
+
+  it("dispute → defend → settlement → resolved, and dispute → agree_refund", async () => {
+    const w = await createWorld(h);
+    const mcp = await connect(w.key.key);
+    const first = await fundedOffer(mcp, w, 3_000);
+    await deliverViaMcp(mcp, w, first.id);
+    await w.customerApi.escrow.dispute({ escrowId: first.id, reason: "Wrong colour" });
+    await expectToolError(mcp, "respond_to_dispute", { escrow: first.id, action: "defend" }, "explanation_required");
+    const negotiating = await tool<Escrow>(mcp, "respond_to_dispute", { escrow: first.id, action: "defend", message: "It matches the brief." });
+    expect(negotiating.body.status).toBe("negotiating");
+    await expectToolError(mcp, "propose_settlement", { escrow: first.id, refund_amount: 3_000 }, "amount_out_of_range");
+    const mine = await tool<Settlement>(mcp, "propose_settlement", { escrow: first.id, refund_amount: 1_000 });
+    expect(mine.body).toMatchObject({ status: "open", proposed_by: "agent" });
+    await w.customerApi.escrow.proposeSettlement({ escrowId: first.id, refundAmount: 1_200 });
+    const open = await h.tdb.db.settlement.findFirstOrThrow({ where: { escrowId: first.id, status: "open" } });
+    const resolved = await tool<Escrow>(mcp, "accept_settlement", { escrow: first.id, settlement_id: open.id });
+    expect(resolved.body).toMatchObject({ status: "resolved", outcome: "split", refund_amount: 1_200 });
+
+    const second = await fundedOffer(mcp, w);
+    await deliverViaMcp(mcp, w, second.id);
+    await w.customerApi.escrow.dispute({ escrowId: second.id, reason: "Late" });
+    const refunded = await tool<Escrow>(mcp, "respond_to_dispute", { escrow: second.id, action: "agree_refund" });
+    expect(refunded.body.status).toBe("refunded");
+
+    const third = await fundedOffer(mcp, w);
+    await deliverViaMcp(mcp, w, third.id);
+    await w.customerApi.escrow.dispute({ escrowId: third.id, reason: "Hmm" });
+    await tool(mcp, "respond_to_dispute", { escrow: third.id, action: "defend", message: "Fine as is." });
+    expect((await tool<Escrow>(mcp, "escalate", { escrow: third.id })).body.status).toBe("admin_review");
+
+    const alert = await tool(mcp, "notify_owner", { reason: "dispute", title: "Escalated", message: "Please look", severity: "warning", escrow_id: third.reference_code });
+    expect(alert.body).toMatchObject({ reason: "dispute", escrow_id: third.id, conversation_id: w.conversationId, status: "open" });
+  });
+
+  it("cancel paths, another agent's escrow, and idempotent replays", async () => {
+    const w = await createWorld(h);
+    const other = await createWorld(h);
+    const mcp = await connect(w.key.key);
+    const otherMcp = await connect(other.key.key);
+    const pending = await tool<Escrow>(mcp, "create_service", { conversation_id: w.conversationId, title: "x", amount: 500, currency: "USD" });
+    await expectToolError(otherMcp, "cancel_service", { escrow: pending.body.id }, "not_found");
+    expect((await tool<Escrow>(mcp, "cancel_service", { escrow: pending.body.id, reason: "changed" })).body.status).toBe("cancelled");
+    await expectToolError(mcp, "cancel_service", { escrow: pending.body.id }, "invalid_transition");
+    const active = await fundedOffer(mcp, w);
+    expect((await tool<Escrow>(mcp, "cancel_service", { escrow: active.id })).body.status).toBe("refunded");
+
+    const args = { conversation_id: w.conversationId, title: "once", amount: 600, currency: "USD", idempotency_key: "mcp-1" };
+    const a = await tool<Escrow>(mcp, "create_service", args);
+    const b = await tool<Escrow>(mcp, "create_service", args);
+    expect(b.body).toEqual(a.body);
+    await expectToolError(mcp, "create_service", { ...args, amount: 601 }, "idempotency_key_reused");
+    expect(await h.tdb.db.escrow.count({ where: { agentId: w.agentId, title: "once" } })).toBe(1);
+  });
+});

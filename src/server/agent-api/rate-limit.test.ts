@@ -1,0 +1,53 @@
+// Rate limits per key, counted in PostgreSQL: two servers over one database
+// (as two processes would be) share the count; the answer past the limit is
+// 429 rate_limited with Retry-After; other keys are unaffected.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PgFeedNotifier } from "../events/feed";
+import { serveFetchHandler, type RunningServer } from "./node-server";
+import { handleAgentApiRequest } from "./rest";
+import { createWorld, startHarness, type Harness } from "./testing/harness";
+
+let h: Harness;
+let second: RunningServer;
+let secondFeed: PgFeedNotifier;
+beforeAll(async () => {
+  h = await startHarness({ rateLimit: { limit: 4, windowS: 3600 } });
+  secondFeed = new PgFeedNotifier(h.tdb.url);
+  const deps = { ...h.deps, feed: secondFeed };
+  second = await serveFetchHandler((request) => handleAgentApiRequest(request, deps));
+});
+afterAll(async () => {
+  await second.close();
+  await secondFeed.close();
+  await h.close();
+});
+
+const get = (origin: string, key: string) =>
+  fetch(`${origin}/api/agent/v1/me`, { headers: { authorization: `Bearer ${key}` } });
+
+describe("rate limits", () => {
+  it("counts one key across servers and answers 429 with Retry-After", async () => {
+    const w = await createWorld(h);
+    const other = await createWorld(h);
+    const statuses = [];
+    for (const origin of [h.url, second.url, h.url, second.url]) statuses.push((await get(origin, w.key.key)).status);
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    for (const origin of [h.url, second.url]) {
+      const limited = await get(origin, w.key.key);
+      expect(limited.status).toBe(429);
+      const retryAfter = Number(limited.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(3600);
+      expect(await limited.json()).toMatchObject({ error: { code: "rate_limited" } });
+    }
+    // A POST past the limit writes nothing.
+    const post = await fetch(`${h.url}/api/agent/v1/escrows`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${w.key.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ conversation_id: w.conversationId, title: "x", amount: 100, currency: "USD" }),
+    });
+    expect(post.status).toBe(429);
+    expect(await h.tdb.db.escrow.count({ where: { agentId: w.agentId } })).toBe(0);
+    expect((await get(h.url, other.key.key)).status).toBe(200);
+  });
+});
