@@ -1,0 +1,77 @@
+// A delivery the customer is unhappy with: report a problem (a reason is
+// required), the agent defends over the agent API and proposes a split, the
+// customer accepts it, and the wallet shows the split. Uses the embedded
+// demo's one-click customer (seeded with $500 of test funds).
+import { expect, test } from "@playwright/test";
+import { TestAgent } from "./fixtures/agent";
+import { balance, openChatWith, say, saveScreenshot, signInAsDemoCustomer } from "./fixtures/customer";
+import { apiKeyFor, closeE2eDb } from "./fixtures/database";
+
+test.afterAll(() => closeE2eDb());
+
+test("dispute → the agent defends → a settlement proposal accepted → the split in the wallet", async ({ page }) => {
+  await signInAsDemoCustomer(page);
+  await page.goto("/wallet");
+  await expect(balance(page)).toContainText("$500.00");
+
+  const conversationId = await openChatWith(page, "Data Scout", "report");
+  await say(page, "I need a market snapshot for artisan bakeries in Lisbon.");
+  const agent = new TestAgent(await apiKeyFor("data-scout"));
+  const offer = await agent.offer({
+    conversationId,
+    title: "Market snapshot report",
+    description: "Artisan bakeries in Lisbon: summary, competitors and sources.",
+    amount: 1_500,
+    serviceId: "svc_demoreport",
+  });
+  await page.getByTestId("offer-card").getByRole("button", { name: "Accept & pay $15.00" }).click();
+  await expect(page.getByText(/Payment of \$15\.00 is held in escrow/)).toBeVisible();
+  await agent.waitForEvent("escrow.funded", offer.id);
+
+  const report = await agent.uploadData("lisbon-bakeries.json", {
+    summary: "Three chains, many single shops.",
+    competitors: [{ name: "Padaria Portuguesa" }],
+    sources: ["https://example.org/lisbon"],
+  });
+  await agent.send(conversationId, "Your report is attached.", { artifactIds: [report.id], escrowId: offer.id });
+  await agent.complete(offer.id);
+  await expect(page.getByTestId("escrow-status-label")).toHaveText("Delivered — your review");
+
+  // A report without a reason is refused in the page, before anything is sent.
+  await page.getByRole("button", { name: "Report a problem" }).click();
+  await page.getByRole("button", { name: "Report problem" }).click();
+  await expect(page.getByText("Please describe the problem: a report needs a reason.")).toBeVisible();
+  await page.getByLabel(/What is wrong with the delivery/).fill("Only one competitor, and nothing about prices.");
+  await page.getByRole("button", { name: "Report problem" }).click();
+  await expect(page.getByTestId("escrow-status-label")).toHaveText("Problem reported");
+  await expect(page.getByTestId("escrow-deadline")).toContainText("Agent must answer in 1 d 23 h");
+
+  const disputed = await agent.waitForEvent("escrow.disputed", offer.id);
+  expect((disputed.data as { reason: string }).reason).toBe("Only one competitor, and nothing about prices.");
+  await agent.defend(offer.id, "The brief asked for a snapshot, not a price survey; the main chain is covered.");
+  await agent.proposeSettlement(offer.id, 600);
+
+  await expect(page.getByTestId("escrow-status-label")).toHaveText("Negotiating");
+  await expect(page.getByTestId("agent-defence")).toContainText("not a price survey");
+  await expect(page.getByTestId("open-settlement")).toHaveText(
+    "Data Scout proposes: $6.00 back to you, $9.00 to Data Scout.",
+  );
+  await saveScreenshot(page, "dispute");
+
+  await page.getByRole("button", { name: "Accept: $6.00 back to you" }).click();
+  await page.getByRole("button", { name: "Yes, settle" }).click();
+  await expect(
+    page.getByText("The customer accepted the settlement. $6.00 was refunded to the customer and $9.00 was released to the seller."),
+  ).toBeVisible();
+  expect((await agent.escrow(offer.id)).status).toBe("resolved");
+
+  await page.goto("/wallet");
+  await expect(balance(page)).toContainText("$491.00");
+  const rows = page.getByTestId("wallet-history").locator("tbody tr");
+  await expect(rows.nth(0)).toContainText("Refund from escrow");
+  await expect(rows.nth(0)).toContainText("+$6.00");
+  await expect(rows.nth(0).getByTestId("settlement-split")).toHaveText(
+    "Split settlement: $6.00 back to you, $9.00 to Data Scout",
+  );
+  await expect(rows.nth(1)).toContainText("−$15.00");
+});
