@@ -1,0 +1,167 @@
+// Webhook push (PROTOCOL.md "Webhook push"): appendAgentEvent writes a
+// webhook_deliveries row in the same transaction as the event (the outbox);
+// this relay POSTs each one to the agent's URL, signed per Standard Webhooks
+// (webhook-id, webhook-timestamp, webhook-signature: v1,<HMAC-SHA256>),
+// retrying with backoff and logging every attempt in webhook_attempts. The
+// feed stays the source of truth: pushes may arrive late or out of order.
+import { randomBytes } from "node:crypto";
+import { Webhook } from "standardwebhooks";
+import type { Db } from "../db/client";
+import { getDb } from "../db/client";
+import { inTransaction } from "../db/transaction";
+import { toEventJson } from "../agent-api/views";
+
+/** Seconds to wait before attempt n+1 after n failures; after the last, the delivery is marked failed. */
+export const DEFAULT_BACKOFF_S: readonly number[] = [5, 30, 120, 600, 1_800, 3_600, 7_200, 14_400, 28_800];
+/** How long a claimed delivery stays invisible to other relays while it is being sent. */
+const CLAIM_LEASE_MS = 60_000;
+
+export interface WebhookRelayOptions {
+  now?: () => Date;
+  backoffS?: readonly number[];
+  timeoutMs?: number;
+  batchSize?: number;
+}
+
+/** A new Standard Webhooks secret (`whsec_` + base64 of 32 random bytes). */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString("base64")}`;
+}
+
+/** The signer for an agent's secret: a `whsec_…` secret as Standard Webhooks defines it, else its raw bytes. */
+export function webhookSigner(secret: string): Webhook {
+  return secret.startsWith("whsec_") ? new Webhook(secret) : new Webhook(new TextEncoder().encode(secret), { format: "raw" });
+}
+
+async function claimDue(db: Db, now: Date, batchSize: number): Promise<string[]> {
+  return inTransaction(db, async (tx) => {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM webhook_deliveries
+      WHERE status = 'pending' AND next_attempt_at <= ${now}
+      ORDER BY next_attempt_at, id
+      LIMIT ${batchSize}
+      FOR UPDATE SKIP LOCKED`;
+    const ids = rows.map((r) => r.id);
+    if (ids.length) {
+      await tx.webhookDelivery.updateMany({ where: { id: { in: ids } }, data: { nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS) } });
+    }
+    return ids;
+  });
+}
+
+interface AttemptOutcome {
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+}
+
+async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<AttemptOutcome> {
+  try {
+    const response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
+    await response.body?.cancel().catch(() => undefined);
+    return { ok: response.status >= 200 && response.status < 300, statusCode: response.status, error: response.ok ? null : `HTTP ${response.status}` };
+  } catch (error) {
+    return { ok: false, statusCode: null, error: error instanceof Error ? error.message.slice(0, 500) : String(error) };
+  }
+}
+
+async function deliverOne(db: Db, deliveryId: string, options: Required<WebhookRelayOptions>): Promise<void> {
+  const delivery = await db.webhookDelivery.findUniqueOrThrow({
+    where: { id: deliveryId },
+    include: { agent: { select: { webhookUrl: true, webhookSecret: true } } },
+  });
+  const now = options.now();
+  const { webhookUrl, webhookSecret } = delivery.agent;
+  if (!webhookUrl || !webhookSecret) {
+    await db.webhookDelivery.update({
+      where: { id: deliveryId },
+      data: { status: "failed", lastError: "the agent has no webhook URL and secret any more" },
+    });
+    return;
+  }
+  const event = await db.agentEvent.findUniqueOrThrow({ where: { id: delivery.eventId } });
+  const body = JSON.stringify(toEventJson(event));
+  const signature = webhookSigner(webhookSecret).sign(delivery.id, now, body);
+  const started = Date.now();
+  const outcome = await post(
+    webhookUrl,
+    {
+      "content-type": "application/json",
+      "user-agent": "Holdfast-Webhooks/1",
+      "webhook-id": delivery.id,
+      "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+      "webhook-signature": signature,
+    },
+    body,
+    options.timeoutMs,
+  );
+  const attempt = delivery.attempts + 1;
+  const exhausted = attempt > options.backoffS.length;
+  await inTransaction(db, async (tx) => {
+    await tx.webhookAttempt.create({
+      data: {
+        deliveryId,
+        attempt,
+        url: webhookUrl,
+        statusCode: outcome.statusCode,
+        error: outcome.error,
+        durationMs: Date.now() - started,
+        createdAt: now,
+      },
+    });
+    await tx.webhookDelivery.update({
+      where: { id: deliveryId },
+      data: outcome.ok
+        ? { status: "delivered", attempts: attempt, deliveredAt: now, lastStatusCode: outcome.statusCode, lastError: null }
+        : {
+            status: exhausted ? "failed" : "pending",
+            attempts: attempt,
+            lastStatusCode: outcome.statusCode,
+            lastError: outcome.error,
+            nextAttemptAt: new Date(now.getTime() + (options.backoffS[attempt - 1] ?? 0) * 1000),
+          },
+    });
+  });
+}
+
+/** Sends every delivery that is due now; returns how many were attempted. Safe to run in several processes. */
+export async function deliverDueWebhooks(db: Db, options: WebhookRelayOptions = {}): Promise<number> {
+  const resolved: Required<WebhookRelayOptions> = {
+    now: options.now ?? (() => new Date()),
+    backoffS: options.backoffS ?? DEFAULT_BACKOFF_S,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    batchSize: options.batchSize ?? 20,
+  };
+  let attempted = 0;
+  for (;;) {
+    const ids = await claimDue(db, resolved.now(), resolved.batchSize);
+    if (ids.length === 0) return attempted;
+    await Promise.all(ids.map((id) => deliverOne(db, id, resolved)));
+    attempted += ids.length;
+  }
+}
+
+const globalForRelay = globalThis as unknown as { holdfastWebhookWorker?: () => void };
+
+/** The background relay for this process (src/instrumentation.ts starts it): polls every `intervalMs`. */
+export function startWebhookWorker(intervalMs = 2_000): () => void {
+  if (globalForRelay.holdfastWebhookWorker) return globalForRelay.holdfastWebhookWorker;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  const tick = async () => {
+    try {
+      await deliverDueWebhooks(getDb());
+    } catch (error) {
+      console.error("webhook relay:", error);
+    }
+    if (!stopped) timer = setTimeout(() => void tick(), intervalMs);
+  };
+  timer = setTimeout(() => void tick(), intervalMs);
+  const stop = () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    globalForRelay.holdfastWebhookWorker = undefined;
+  };
+  globalForRelay.holdfastWebhookWorker = stop;
+  return stop;
+}
