@@ -8,6 +8,7 @@ import { invalid, notFound } from "../errors";
 import { newId, newReferenceCode } from "../ids";
 import { insertMessage } from "../conversations/messages";
 import type { EscrowRow } from "./escrow-view";
+import { scheduleEscrowTimers } from "../jobs/schedule-timers";
 
 export interface OfferInput {
   conversationId: string;
@@ -118,5 +119,6 @@ export async function insertOffer(tx: Tx, ctx: EngineContext, agentId: string, i
       createdAt: now,
     },
   });
+  await scheduleEscrowTimers(tx, escrow, now, ctx.config);
   return escrow;
 }

@@ -18,6 +18,7 @@ import { appendAgentEvent } from "../events/agent-events";
 import { newId } from "../ids";
 import { insertMessage } from "../conversations/messages";
 import { postTransfer, type AccountSpec } from "../ledger/ledger";
+import { scheduleEscrowTimers, windowsForEscrow } from "../jobs/schedule-timers";
 import { recordHold, sellerPayoutAccount } from "../risk/holds";
 import { actorId, escrowRefFilter, escrowScope, type ActorRef } from "./actors";
 import { openSettlementOf, toEscrowJson, toSnapshot, type EscrowRow, type SettlementRow } from "./escrow-view";
@@ -67,7 +68,9 @@ export async function executeEscrowCommand(
   const row = await lockEscrow(tx, escrowRef, actor);
   const settlements = await tx.settlement.findMany({ where: { escrowId: row.id }, orderBy: { createdAt: "asc" } });
   const input = await completeInput(tx, row, request);
-  const result = decide(toSnapshot(row, openSettlementOf(settlements)), input, actor.kind, now, ctx.config.windows, row.currency);
+  // The review window follows the amount (SPEC §6.1) when a review policy is configured.
+  const windows = windowsForEscrow(row, input, ctx.config);
+  const result = decide(toSnapshot(row, openSettlementOf(settlements)), input, actor.kind, now, windows, row.currency);
   if (!result.ok) throw new DomainError(result.rejection);
   if (result.noop) return { escrow: row, settlements, noop: true };
   return applyDecision(tx, ctx, row, actor, input, result, now);
@@ -180,6 +183,8 @@ async function applyDecision(
       createdAt: now,
     },
   });
+  // The timer contract: the new version's deadline and notices are recorded with the change itself.
+  await scheduleEscrowTimers(tx, escrow, now, ctx.config);
   return { escrow, settlements, noop: false };
 }
 

@@ -1,0 +1,145 @@
+// The read half of the timer contract. A firing re-reads the escrow under its row lock and acts only
+// if the escrow is still at the version that planned the timer and (for deadlines) the domain agrees
+// the deadline has passed; the timer row is marked in the same transaction. So a late, duplicated,
+// reordered or stale firing changes nothing, whoever fires it: the embedded scheduler, an Inngest
+// function or the backstop sweep.
+import { isDomainError } from "~/domain/escrow/errors";
+import { isDeadlineAction } from "~/domain/escrow/states";
+import type { EngineContext } from "../context";
+import { inTransaction, type Tx } from "../db/transaction";
+import { executeEscrowCommand } from "../escrow/run-command";
+import type { EscrowRow } from "../escrow/escrow-view";
+import { sendDueSoon, sendOverdue, sendReviewReminder } from "./notices";
+
+export interface TimerRow {
+  id: bigint;
+  escrow_id: string;
+  escrow_version: number;
+  kind: "deadline" | "review_reminder" | "due_soon" | "overdue";
+  action: string | null;
+  offset_s: number;
+  fire_at: Date;
+  status: "scheduled" | "fired" | "stale";
+}
+
+export type FireOutcome =
+  | { result: "applied"; timerId: bigint; escrowId: string; kind: TimerRow["kind"] }
+  | { result: "stale"; timerId: bigint; escrowId: string; kind: TimerRow["kind"]; reason: string }
+  | { result: "not_due"; timerId: bigint }
+  | { result: "already_done"; timerId: bigint }
+  | { result: "not_found" };
+
+const TIMER_COLUMNS = "id, escrow_id, escrow_version, kind::text AS kind, action::text AS action, offset_s, fire_at, status::text AS status";
+
+/**
+ * Claims the most overdue scheduled timer no other transaction holds (due by `dueBy`, default now), and
+ * fires it. Null when none is due.
+ */
+export function fireNextDueTimer(ctx: EngineContext, dueBy: Date = ctx.now()): Promise<FireOutcome | null> {
+  return inTransaction(ctx.db, async (tx) => {
+    const rows = await tx.$queryRawUnsafe<TimerRow[]>(
+      `SELECT ${TIMER_COLUMNS} FROM escrow_timers
+       WHERE status = 'scheduled' AND fire_at <= $1
+       ORDER BY fire_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      dueBy,
+    );
+    const timer = rows[0];
+    if (!timer) return null;
+    try {
+      return await fireLocked(tx, ctx, timer);
+    } catch (error) {
+      throw new TimerFailure(timer.id, error);
+    }
+  });
+}
+
+/** A firing failed unexpectedly (not a domain refusal); its transaction rolled back. */
+export class TimerFailure extends Error {
+  constructor(
+    readonly timerId: bigint,
+    override readonly cause: unknown,
+  ) {
+    super(`timer ${timerId} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/**
+ * Moves a failing timer back so one broken escrow cannot hold the head of the queue; the error is
+ * kept on the row for whoever looks. It fires again after `delayS`.
+ */
+export async function postponeTimer(ctx: EngineContext, timerId: bigint, error: unknown, delayS = 60): Promise<void> {
+  const message = (error instanceof Error ? error.message : String(error)).slice(0, 480);
+  await ctx.db.escrowTimer.updateMany({
+    where: { id: timerId, status: "scheduled" },
+    data: { fireAt: new Date(ctx.now().getTime() + delayS * 1000), outcome: `error: ${message}` },
+  });
+}
+
+/** Fires one timer by id (Inngest, tests): waits for its lock, then does exactly what a scheduler would. */
+export function fireTimerById(ctx: EngineContext, timerId: bigint | string | number): Promise<FireOutcome> {
+  return inTransaction(ctx.db, async (tx) => {
+    const rows = await tx.$queryRawUnsafe<TimerRow[]>(
+      `SELECT ${TIMER_COLUMNS} FROM escrow_timers WHERE id = $1 FOR UPDATE`,
+      BigInt(timerId),
+    );
+    const timer = rows[0];
+    if (!timer) return { result: "not_found" } as const;
+    if (timer.status !== "scheduled") return { result: "already_done", timerId: timer.id } as const;
+    if (timer.fire_at.getTime() > ctx.now().getTime()) return { result: "not_due", timerId: timer.id } as const;
+    return fireLocked(tx, ctx, timer);
+  });
+}
+
+async function fireLocked(tx: Tx, ctx: EngineContext, timer: TimerRow): Promise<FireOutcome> {
+  await tx.$queryRaw`SELECT id FROM escrows WHERE id = ${timer.escrow_id} FOR UPDATE`;
+  const escrow = await tx.escrow.findUniqueOrThrow({ where: { id: timer.escrow_id } });
+  const stale = (reason: string) => finish(tx, ctx, timer, "stale", reason);
+  if (escrow.version !== timer.escrow_version) {
+    return stale(`the escrow moved on (version ${escrow.version}, timer planned at ${timer.escrow_version})`);
+  }
+  switch (timer.kind) {
+    case "deadline":
+      return fireDeadline(tx, ctx, timer);
+    case "review_reminder":
+      if (escrow.status !== "delivered") return stale(`escrow is ${escrow.status}`);
+      await sendReviewReminder(tx, ctx, escrow, timer.offset_s);
+      return finish(tx, ctx, timer, "fired", "applied");
+    case "due_soon":
+    case "overdue":
+      if (escrow.status !== "active") return stale(`escrow is ${escrow.status}`);
+      await (timer.kind === "due_soon" ? sendDueSoon : sendOverdue)(tx, ctx, escrow as EscrowRow);
+      return finish(tx, ctx, timer, "fired", "applied");
+  }
+}
+
+async function fireDeadline(tx: Tx, ctx: EngineContext, timer: TimerRow): Promise<FireOutcome> {
+  if (!isDeadlineAction(timer.action)) return finish(tx, ctx, timer, "stale", `no deadline action (${timer.action})`);
+  try {
+    // The same command path as every other actor: the domain re-checks the state, the deadline
+    // action and that the deadline has passed (guards.ts deadline_reached).
+    await executeEscrowCommand(tx, ctx, timer.escrow_id, { kind: "timer" }, { command: timer.action });
+  } catch (error) {
+    if (!isDomainError(error)) throw error;
+    // Nothing was written before the rejection, so the transaction is still clean.
+    if (error.code === "deadline_not_reached") {
+      // Cannot happen while fire_at is the version's deadline; if it ever does, follow the escrow.
+      const escrow = await tx.escrow.findUniqueOrThrow({ where: { id: timer.escrow_id }, select: { deadline: true } });
+      if (escrow.deadline) await tx.escrowTimer.update({ where: { id: timer.id }, data: { fireAt: escrow.deadline } });
+      return { result: "not_due", timerId: timer.id };
+    }
+    return finish(tx, ctx, timer, "stale", `${error.code}: ${error.message}`);
+  }
+  return finish(tx, ctx, timer, "fired", "applied");
+}
+
+async function finish(
+  tx: Tx,
+  ctx: EngineContext,
+  timer: TimerRow,
+  status: "fired" | "stale",
+  outcome: string,
+): Promise<FireOutcome> {
+  await tx.escrowTimer.update({ where: { id: timer.id }, data: { status, outcome: outcome.slice(0, 500), firedAt: ctx.now() } });
+  const base = { timerId: timer.id, escrowId: timer.escrow_id, kind: timer.kind };
+  return status === "fired" ? { result: "applied", ...base } : { result: "stale", ...base, reason: outcome };
+}

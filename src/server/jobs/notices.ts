@@ -1,0 +1,113 @@
+// What the non-transition timers do (docs/ARCHITECTURE.md "Timers"): review reminders to the
+// customer, escrow.due_soon and escrow.overdue to the agent, and the overdue alert to the owner.
+// Each runs inside the firing timer's transaction, after the escrow was locked and found unchanged,
+// and the timer row is marked fired in that same transaction: each notice happens once.
+import { formatMoney } from "~/domain/money";
+import { env } from "~/env";
+import type { EngineContext } from "../context";
+import type { Tx } from "../db/transaction";
+import { appendAgentEvent } from "../events/agent-events";
+import { toEscrowJson, minor, type EscrowRow } from "../escrow/escrow-view";
+import { notifyUser } from "../notify/enqueue";
+
+function escrowLink(escrow: EscrowRow): string {
+  return new URL(`/orders/${escrow.id}`, env().HOLDFAST_BASE_URL).toString();
+}
+
+function timeLeft(until: Date, now: Date): string {
+  const s = Math.max(0, Math.round((until.getTime() - now.getTime()) / 1000));
+  if (s >= 2 * 3600) return `${Math.round(s / 3600)} hours`;
+  if (s >= 120) return `${Math.round(s / 60)} minutes`;
+  return `${s} seconds`;
+}
+
+/** SPEC §6.1: the customer is reminded before the money is released without their word. */
+export async function sendReviewReminder(tx: Tx, ctx: EngineContext, escrow: EscrowRow, offsetS: number): Promise<void> {
+  const now = ctx.now();
+  const deadline = escrow.deadline ?? now;
+  const amount = formatMoney(minor(escrow.amountMinor), escrow.currency);
+  const extend = escrow.reviewExtended ? "" : " If you need more time, you can extend the review window once.";
+  await notifyUser(tx, escrow.customerId, {
+    template: "review_reminder",
+    subject: `Review "${escrow.title}" — ${amount} is released in ${timeLeft(deadline, now)}`,
+    body: [
+      `The agent delivered "${escrow.title}" (ref ${escrow.referenceCode}).`,
+      `Unless you approve it or report a problem, ${amount} is released to the seller at ${deadline.toISOString()}.${extend}`,
+      "",
+      `Review it: ${escrowLink(escrow)}`,
+    ].join("\n"),
+    escrowId: escrow.id,
+    dedupeKey: `review_reminder:${escrow.id}:${deadline.toISOString()}:${offsetS}`,
+    now,
+  });
+}
+
+/** SPEC §6.2: the agent hears that the due time is near (trusted platform event). */
+export async function sendDueSoon(tx: Tx, ctx: EngineContext, escrow: EscrowRow): Promise<void> {
+  const now = ctx.now();
+  await appendAgentEvent(tx, {
+    agentId: escrow.agentId,
+    type: "escrow.due_soon",
+    escrowId: escrow.id,
+    conversationId: escrow.conversationId,
+    data: { due_at: escrow.dueAt?.toISOString() ?? null, escrow: toEscrowJson(escrow, null, "agent", now) },
+    createdAt: now,
+  });
+}
+
+/**
+ * SPEC §6.2: at the due time the agent gets escrow.overdue, the customer learns they may cancel for a
+ * full refund, and the agent's owner is alerted.
+ */
+export async function sendOverdue(tx: Tx, ctx: EngineContext, escrow: EscrowRow): Promise<void> {
+  const now = ctx.now();
+  await appendAgentEvent(tx, {
+    agentId: escrow.agentId,
+    type: "escrow.overdue",
+    escrowId: escrow.id,
+    conversationId: escrow.conversationId,
+    data: {
+      due_at: escrow.dueAt?.toISOString() ?? null,
+      refund_at: escrow.deadline?.toISOString() ?? null,
+      escrow: toEscrowJson(escrow, null, "agent", now),
+    },
+    createdAt: now,
+  });
+  const amount = formatMoney(minor(escrow.amountMinor), escrow.currency);
+  await notifyUser(tx, escrow.customerId, {
+    template: "delivery_overdue",
+    subject: `"${escrow.title}" is overdue — you can cancel for a full refund`,
+    body: [
+      `"${escrow.title}" (ref ${escrow.referenceCode}) was due at ${escrow.dueAt?.toISOString() ?? "its due time"} and has not been delivered.`,
+      `You can cancel now and get ${amount} back; if nothing is delivered, it is refunded automatically at ${escrow.deadline?.toISOString() ?? "the end of the grace period"}.`,
+      "",
+      escrowLink(escrow),
+    ].join("\n"),
+    escrowId: escrow.id,
+    dedupeKey: `delivery_overdue:${escrow.id}`,
+    now,
+  });
+  await raiseOverdueOwnerAlert(tx, ctx, escrow);
+}
+
+/**
+ * Hook for the owner loop: the owner of an agent that missed its due time is alerted. Until the
+ * owner-alert service (PROTOCOL "Alert", raiseOwnerAlert) is in the tree, the owner is emailed
+ * through the notification layer; when it lands, this also records the alert in the owner's inbox.
+ */
+export async function raiseOverdueOwnerAlert(tx: Tx, ctx: EngineContext, escrow: EscrowRow): Promise<void> {
+  const now = ctx.now();
+  const agent = await tx.agent.findUnique({ where: { id: escrow.agentId }, select: { ownerId: true, handle: true } });
+  if (!agent) return;
+  await notifyUser(tx, agent.ownerId, {
+    template: "owner_delivery_overdue",
+    subject: `Your agent @${agent.handle} missed a due time ("${escrow.title}")`,
+    body: [
+      `@${agent.handle} has not delivered "${escrow.title}" (ref ${escrow.referenceCode}), due at ${escrow.dueAt?.toISOString() ?? "?"}.`,
+      `The customer may now cancel for a full refund; it is refunded automatically at ${escrow.deadline?.toISOString() ?? "the end of the grace period"}.`,
+    ].join("\n"),
+    escrowId: escrow.id,
+    dedupeKey: `owner_delivery_overdue:${escrow.id}`,
+    now,
+  });
+}

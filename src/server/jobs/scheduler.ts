@@ -1,0 +1,175 @@
+// The embedded scheduler (the default timer engine): runs inside the server process, with the
+// database as its only state. Each round it drains due timers with `concurrency` parallel workers —
+// each timer claimed with FOR UPDATE SKIP LOCKED and fired in its own transaction, so any number of
+// processes can run this at once without double work, and a process killed mid-firing loses only
+// an uncommitted transaction that the next claimer redoes. Between rounds it sleeps until the next
+// timer (capped at maxSleepMs), and a NOTIFY from a transaction that planned a near timer wakes it
+// early. No busy loop: a due timer held by another process costs a short back-off, not a spin.
+import pg from "pg";
+import type { EngineContext } from "../context";
+import { fireNextDueTimer, postponeTimer, TimerFailure } from "./fire-timer";
+import { runBackstop } from "./backstop";
+import { TIMERS_CHANNEL } from "./schedule-timers";
+
+export interface SchedulerOptions {
+  /** Timers fired in parallel by this process. */
+  concurrency?: number;
+  /** Longest sleep between rounds, so a missed wake-up costs at most this. */
+  maxSleepMs?: number;
+  /** Backstop every this often (0 = never); fires only timers late by more than backstopMarginS. */
+  backstopEveryMs?: number;
+  backstopMarginS?: number;
+  /** A PostgreSQL URL to LISTEN on for early wake-ups; null = poll only. */
+  listenUrl?: string | null;
+  log?: (line: string) => void;
+}
+
+export interface SchedulerStats {
+  rounds: number;
+  applied: number;
+  stale: number;
+  failures: number;
+}
+
+export interface RunningScheduler {
+  readonly stats: SchedulerStats;
+  /** Run a round now instead of at the planned time. */
+  wake(): void;
+  /** Finishes the firings under way, then stops. */
+  stop(): Promise<void>;
+}
+
+/** When a due timer is held by another process, look again after this long. */
+const CONTENDED_BACKOFF_MS = 200;
+/** After an unexpected error outside any timer (database down), wait this long. */
+const ERROR_BACKOFF_MS = 2_000;
+
+/** One round without sleeping: fire every due timer with `concurrency` workers. For tests and the benchmark. */
+export async function drainDueTimers(ctx: EngineContext, concurrency = 8, stats?: SchedulerStats): Promise<SchedulerStats> {
+  const s = stats ?? { rounds: 0, applied: 0, stale: 0, failures: 0 };
+  s.rounds++;
+  const worker = async () => {
+    for (;;) {
+      let outcome;
+      try {
+        outcome = await fireNextDueTimer(ctx);
+      } catch (error) {
+        if (!(error instanceof TimerFailure)) throw error;
+        s.failures++;
+        await postponeTimer(ctx, error.timerId, error.cause);
+        continue;
+      }
+      if (!outcome || outcome.result === "not_due") return;
+      if (outcome.result === "applied") s.applied++;
+      else if (outcome.result === "stale") s.stale++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return s;
+}
+
+async function nextFireAt(ctx: EngineContext): Promise<Date | null> {
+  const next = await ctx.db.escrowTimer.findFirst({
+    where: { status: "scheduled" },
+    orderBy: { fireAt: "asc" },
+    select: { fireAt: true },
+  });
+  return next?.fireAt ?? null;
+}
+
+export function startScheduler(ctx: EngineContext, options: SchedulerOptions = {}): RunningScheduler {
+  const concurrency = options.concurrency ?? 8;
+  const maxSleepMs = options.maxSleepMs ?? 30_000;
+  const backstopEveryMs = options.backstopEveryMs ?? 300_000;
+  const log = options.log ?? ((line: string) => console.log(`[holdfast] scheduler: ${line}`));
+  const stats: SchedulerStats = { rounds: 0, applied: 0, stale: 0, failures: 0 };
+
+  let stopped = false;
+  let plannedWakeAt = 0;
+  let wakeUp: (() => void) | null = null;
+  const wake = () => wakeUp?.();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      plannedWakeAt = Date.now() + ms;
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+    });
+
+  const listener = options.listenUrl ? listen(options.listenUrl, (fireAtMs) => {
+    if (fireAtMs < plannedWakeAt) wake();
+  }, log) : null;
+
+  let lastBackstop = Date.now();
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await drainDueTimers(ctx, concurrency, stats);
+        if (backstopEveryMs > 0 && Date.now() - lastBackstop >= backstopEveryMs) {
+          lastBackstop = Date.now();
+          const r = await runBackstop(ctx, { marginS: options.backstopMarginS ?? 60 });
+          if (r.repaired || r.fired) log(`backstop repaired ${r.repaired} and fired ${r.fired} timer(s)`);
+        }
+        if (stopped) break;
+        const next = await nextFireAt(ctx);
+        const untilNext = next ? next.getTime() - ctx.now().getTime() : maxSleepMs;
+        await sleep(Math.min(maxSleepMs, Math.max(untilNext, untilNext <= 0 ? CONTENDED_BACKOFF_MS : 0)));
+      } catch (error) {
+        log(`round failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!stopped) await sleep(ERROR_BACKOFF_MS);
+      }
+    }
+  })();
+
+  return {
+    stats,
+    wake,
+    async stop() {
+      stopped = true;
+      wake();
+      await loop;
+      await listener?.close();
+    },
+  };
+}
+
+/** LISTEN on the timers channel; reconnects after errors (polling covers the gap). */
+function listen(url: string, onTimer: (fireAtMs: number) => void, log: (line: string) => void) {
+  let client: pg.Client | null = null;
+  let closed = false;
+  let retry: NodeJS.Timeout | null = null;
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: url });
+    client = c;
+    c.on("notification", (n) => {
+      const ms = Number(n.payload);
+      if (Number.isFinite(ms)) onTimer(ms);
+    });
+    let failed = false;
+    c.on("error", (error) => {
+      if (failed) return;
+      failed = true;
+      log(`listener lost (${error.message}); polling until it reconnects`);
+      void c.end().catch(() => undefined);
+      if (!closed) retry = setTimeout(() => void connect().catch(() => undefined), 5_000);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${TIMERS_CHANNEL}`);
+    } catch (error) {
+      c.emit("error", error);
+    }
+  };
+  void connect();
+  return {
+    async close() {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
