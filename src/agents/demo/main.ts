@@ -27,7 +27,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => co
 await Promise.all(
   keys.map(async (apiKey) => {
     const client = new HoldfastClient({ baseUrl, apiKey });
-    const me = await client.me();
+    const me = await waitForServer(() => client.me(), controller.signal);
+    if (!me) return;
     const cursorFile = path.join(cursorDir, `${me.handle}.cursor`);
     const agent = new DemoSellerAgent(client, {
       ...(llm ? { chat: llmChat(llm) } : {}),
@@ -39,3 +40,17 @@ await Promise.all(
     await agent.run(controller.signal);
   }),
 );
+
+/** The launcher starts this process beside the web server; wait until it answers. */
+async function waitForServer<T>(call: () => Promise<T>, signal: AbortSignal, timeoutMs = 180_000): Promise<T | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (signal.aborted) return null;
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
