@@ -44,7 +44,7 @@ test("dispute → the agent defends → a settlement proposal accepted → the s
   await page.getByLabel(/What is wrong with the delivery/).fill("Only one competitor, and nothing about prices.");
   await page.getByRole("button", { name: "Report problem" }).click();
   await expect(page.getByTestId("escrow-status-label")).toHaveText("Problem reported");
-  await expect(page.getByTestId("escrow-deadline")).toContainText("Agent must answer in 1 d 23 h");
+  await expect(page.getByTestId("escrow-deadline")).toContainText(/Agent must answer in \d/);
 
   const disputed = await agent.waitForEvent("escrow.disputed", offer.id);
   expect((disputed.data as { reason: string }).reason).toBe("Only one competitor, and nothing about prices.");

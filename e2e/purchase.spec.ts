@@ -67,7 +67,7 @@ test("a new customer buys a logo: pays into escrow, receives an image and a JSON
   expect((await agent.complete(offer.id)).status).toBe("delivered");
 
   await expect(page.getByTestId("escrow-status-label")).toHaveText("Delivered — your review");
-  await expect(page.getByTestId("escrow-deadline")).toContainText(/Automatic release in \d+ d/);
+  await expect(page.getByTestId("escrow-deadline")).toContainText(/Automatic release in \d/);
   const logo = page.getByRole("img", { name: "crumb-logo.png" });
   await expect(logo).toBeVisible();
   await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160);
@@ -108,6 +108,13 @@ test("a new customer buys a logo: pays into escrow, receives an image and a JSON
   const order = page.getByTestId("order");
   await expect(order).toContainText("Completed");
   await expect(order).toContainText("Pixel Forge was paid $25.00.");
+
+  // Signing out ends the database session: the wallet asks to sign in again.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Sign in", exact: true }).first()).toBeVisible();
+  await page.goto("/wallet");
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fwallet$/);
 });
 
 test("artifacts are only served to people who may see them", async ({ page, request }) => {

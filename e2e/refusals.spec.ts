@@ -4,15 +4,16 @@
 //
 // Reaching "overdue": the shortest delivery time an offer can have is one
 // hour (PROTOCOL.md, whole hours), and the engine decides with its real
-// clock. The test does not fake the clock; it re-dates the one paid order in
-// the database by 61 minutes (created, status-changed, due and deadline
-// times together, as if it had been paid then), after checking the page said
-// "due in 59 min" and offered no cancel. The engine's own overdue rule then
-// allows cancel_overdue, and the page offers it from allowed_actions.
+// clock. The test does not fake the clock; after checking the page said
+// "due in 59 min" and offered no cancel, it re-dates the one paid order in
+// the database as if it had been paid an hour ago (created, status-changed,
+// due and deadline times moved back together: fixtures/database.ts). The
+// engine's own overdue rule then allows cancel_overdue, and the page offers
+// it from allowed_actions.
 import { expect, test } from "@playwright/test";
 import { TestAgent } from "./fixtures/agent";
 import { balance, openChatWith, say, signInByEmail } from "./fixtures/customer";
-import { apiKeyFor, closeE2eDb, redateOrder } from "./fixtures/database";
+import { apiKeyFor, closeE2eDb, makeOrderOverdue } from "./fixtures/database";
 import { Mailbox } from "./fixtures/mailbox";
 
 let mailbox: Mailbox;
@@ -66,10 +67,10 @@ test("insufficient funds, decline, and cancelling an overdue order", async ({ pa
   await expect(page.getByRole("button", { name: "Cancel and get a full refund" })).toHaveCount(0);
 
   // 5. An hour passes without a delivery (see the note at the top).
-  await redateOrder(sketch.id, 61 * 60);
+  await makeOrderOverdue(sketch.id);
   const cancel = page.getByRole("button", { name: "Cancel and get a full refund" });
   await expect(cancel).toBeVisible({ timeout: 10_000 });
-  await expect(page.getByTestId("escrow-deadline")).toContainText("Automatic refund in 1 d 23 h");
+  await expect(page.getByTestId("escrow-deadline")).toContainText(/Automatic refund in \d/);
   await cancel.click();
   await page.getByRole("button", { name: "Yes, cancel and refund me" }).click();
   await expect(page.getByText("The customer cancelled because delivery was overdue. $10.00 was refunded to the customer.")).toBeVisible();
