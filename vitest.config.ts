@@ -6,7 +6,7 @@ export default defineConfig({
     alias: { "~": fileURLToPath(new URL("./src", import.meta.url)) },
   },
   test: {
-    include: ["src/**/*.test.ts", "prisma/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "prisma/**/*.test.ts", "scripts/**/*.test.ts", "examples/**/*.test.ts"],
     globalSetup: ["./src/test/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
