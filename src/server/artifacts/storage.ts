@@ -45,7 +45,8 @@ export class LocalDiskStorage implements ArtifactStorage {
 }
 
 export function defaultArtifactDir(): string {
-  return path.resolve(
-    process.env.HOLDFAST_ARTIFACT_DIR ?? path.join(process.env.HOLDFAST_DATA_DIR ?? path.join(process.cwd(), ".data"), "artifacts"),
-  );
+  const configured = process.env.HOLDFAST_ARTIFACT_DIR;
+  const dataDir = process.env.HOLDFAST_DATA_DIR ?? path.join(/*turbopackIgnore: true*/ process.cwd(), ".data");
+  // A runtime location, not a source path: keep the bundler from tracing it.
+  return path.resolve(/*turbopackIgnore: true*/ configured ?? path.join(/*turbopackIgnore: true*/ dataDir, "artifacts"));
 }
