@@ -83,7 +83,9 @@ try {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, PORT: port };
   if (demo) {
     childEnv.HOLDFAST_DEMO = "1";
-    for (const [name, value] of Object.entries(DEMO_WINDOWS_S)) childEnv[name] ??= value;
+    if (process.env.HOLDFAST_DEMO_WINDOWS !== "0") {
+      for (const [name, value] of Object.entries(DEMO_WINDOWS_S)) childEnv[name] ??= value;
+    }
     const seeded = await seedDemoData(database.url);
     if (seeded.created) log("demo data created");
   }
@@ -103,8 +105,8 @@ try {
   }
   log(
     demo
-      ? `Holdfast is starting: open http://localhost:${port} and sign in with the demo customer (customer@demo.holdfast.dev). ` +
-          "Demo windows are short (review 10 min) so timers act while you watch."
+      ? `Holdfast is starting: open http://localhost:${port} and sign in with the demo customer (customer@demo.holdfast.dev).` +
+          (process.env.HOLDFAST_DEMO_WINDOWS !== "0" ? " Demo windows are short (review 10 min) so timers act while you watch." : "")
       : `Holdfast is starting on http://localhost:${port}`,
   );
 } catch (error) {
