@@ -3,6 +3,7 @@
 // checked on the server for each call.
 import { z } from "zod";
 import { adminCase, adminQueue } from "~/server/moderation/queue";
+import { rankAgentsBySignals } from "~/server/moderation/signals";
 import { decideCase, moderationLog, setAgentSuspended, setUserSuspended } from "~/server/moderation/actions";
 import { adminProcedure, createTRPCRouter } from "../trpc";
 
@@ -10,6 +11,8 @@ const note = z.string().max(5_000);
 
 export const adminRouter = createTRPCRouter({
   queue: adminProcedure.query(({ ctx }) => adminQueue(ctx.engine)),
+  /** Agents ranked by collusion and abuse signals, with the evidence. */
+  signals: adminProcedure.query(({ ctx }) => rankAgentsBySignals(ctx.engine)),
   case: adminProcedure
     .input(z.object({ escrowId: z.string().min(1).max(64) }))
     .query(({ ctx, input }) => adminCase(ctx.engine, input.escrowId)),
