@@ -1,0 +1,150 @@
+// The authorization matrix for every tRPC procedure (issue 10): each one is
+// called as an anonymous visitor, as customer A on A's objects, as customer B
+// on A's objects, as an owner and as a moderator. Refusals must be exactly the
+// designed ones and change no row. A procedure without an entry here fails the
+// test, so nothing new ships without a decided policy.
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "~/test/db";
+import { createParties, deliverArtifact, fund, offer, testClock, testContext, type Parties } from "~/test/engine-fixtures";
+import { createUser } from "~/test/users";
+import type { EngineContext } from "../context";
+import { runEscrowCommand } from "../escrow/run-command";
+import { appRouter, callerFor } from "./root";
+import type { SessionUser } from "./trpc";
+
+/** Who may call it: anyone; any signed-in person on their own data; only the object's customer; moderators. */
+type Access = "public" | "self" | "customer_object" | "admin";
+
+interface World {
+  p: Parties;
+  escrowId: string;
+  agentHandle: string;
+}
+
+type Call = (api: ReturnType<typeof callerFor>, w: World) => Promise<unknown>;
+
+const MATRIX: Record<string, { access: Access; call: Call }> = {
+  "escrow.byId": { access: "customer_object", call: (a, w) => a.escrow.byId({ escrowId: w.escrowId }) },
+  "escrow.list": { access: "self", call: (a) => a.escrow.list() },
+  "escrow.accept": { access: "customer_object", call: (a, w) => a.escrow.accept({ escrowId: w.escrowId }) },
+  "escrow.decline": { access: "customer_object", call: (a, w) => a.escrow.decline({ escrowId: w.escrowId }) },
+  "escrow.approve": { access: "customer_object", call: (a, w) => a.escrow.approve({ escrowId: w.escrowId }) },
+  "escrow.dispute": { access: "customer_object", call: (a, w) => a.escrow.dispute({ escrowId: w.escrowId, reason: "broken" }) },
+  "escrow.cancelOverdue": { access: "customer_object", call: (a, w) => a.escrow.cancelOverdue({ escrowId: w.escrowId }) },
+  "escrow.extendReview": { access: "customer_object", call: (a, w) => a.escrow.extendReview({ escrowId: w.escrowId }) },
+  "escrow.proposeSettlement": {
+    access: "customer_object",
+    call: (a, w) => a.escrow.proposeSettlement({ escrowId: w.escrowId, refundAmount: 100 }),
+  },
+  "escrow.acceptSettlement": {
+    access: "customer_object",
+    call: (a, w) => a.escrow.acceptSettlement({ escrowId: w.escrowId, settlementId: "stl_none" }),
+  },
+  "escrow.escalate": { access: "customer_object", call: (a, w) => a.escrow.escalate({ escrowId: w.escrowId }) },
+  "chat.open": { access: "self", call: (a, w) => a.chat.open({ agentHandle: w.agentHandle }) },
+  "chat.conversations": { access: "self", call: (a) => a.chat.conversations() },
+  "chat.conversation": { access: "customer_object", call: (a, w) => a.chat.conversation({ conversationId: w.p.conversationId }) },
+  "chat.messages": { access: "customer_object", call: (a, w) => a.chat.messages({ conversationId: w.p.conversationId }) },
+  "chat.send": { access: "customer_object", call: (a, w) => a.chat.send({ conversationId: w.p.conversationId, text: "hello" }) },
+  "wallet.balance": { access: "self", call: (a) => a.wallet.balance() },
+  "wallet.history": { access: "self", call: (a) => a.wallet.history() },
+  "wallet.addTestFunds": { access: "self", call: (a) => a.wallet.addTestFunds({ amount: 100, currency: "USD" }) },
+  "market.agents": { access: "public", call: (a) => a.market.agents() },
+  "market.agent": { access: "public", call: (a, w) => a.market.agent({ handle: w.agentHandle }) },
+  "orders.list": { access: "self", call: (a) => a.orders.list() },
+  "admin.queue": { access: "admin", call: (a) => a.admin.queue() },
+  "admin.signals": { access: "admin", call: (a) => a.admin.signals() },
+  "admin.case": { access: "admin", call: (a, w) => a.admin.case({ escrowId: w.escrowId }) },
+  "admin.decide": { access: "admin", call: (a, w) => a.admin.decide({ escrowId: w.escrowId, outcome: "refund", note: "n" }) },
+  "admin.suspendAgent": { access: "admin", call: (a, w) => a.admin.suspendAgent({ agentId: w.p.agentId, suspended: false, note: "n" }) },
+  "admin.suspendUser": { access: "admin", call: (a, w) => a.admin.suspendUser({ userId: w.p.customerId, suspended: false, note: "n" }) },
+  "admin.auditLog": { access: "admin", call: (a) => a.admin.auditLog() },
+};
+
+let tdb: TestDatabase;
+let ctx: EngineContext;
+let world: World;
+const users = {} as Record<"customerA" | "customerB" | "owner" | "admin", SessionUser>;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  const clock = testClock();
+  ctx = testContext(tdb.db, clock, 0);
+  const p = await createParties(tdb.db);
+  await fund(ctx, p.customerId, 10_000);
+  const escrow = await offer(ctx, p);
+  await runEscrowCommand(ctx, escrow.id, { kind: "customer", userId: p.customerId }, { command: "accept" });
+  clock.advanceSeconds(5);
+  await deliverArtifact(ctx, p, escrow.id);
+  const agent = await tdb.db.agent.findUniqueOrThrow({ where: { id: p.agentId } });
+  world = { p, escrowId: escrow.id, agentHandle: agent.handle };
+  const a = await tdb.db.user.findUniqueOrThrow({ where: { id: p.customerId } });
+  users.customerA = { id: a.id, email: a.email, displayName: a.displayName, role: "customer" };
+  users.customerB = await createUser(tdb.db, "customer", "Stranger");
+  users.owner = await createUser(tdb.db, "owner", "Another owner");
+  users.admin = await createUser(tdb.db, "admin", "Moderator");
+});
+afterAll(() => tdb.drop());
+
+/** Everything a procedure could change, as one comparable string. */
+async function snapshot(): Promise<string> {
+  const rows = await tdb.db.$queryRaw<{ digest: string }[]>`
+    SELECT md5(concat_ws('|',
+      (SELECT string_agg(id || status || version, ',' ORDER BY id) FROM escrows),
+      (SELECT string_agg(key || balance_minor, ',' ORDER BY key) FROM ledger_accounts),
+      (SELECT count(*) FROM messages), (SELECT count(*) FROM agent_events), (SELECT count(*) FROM settlements),
+      (SELECT count(*) FROM conversations), (SELECT count(*) FROM moderation_actions), (SELECT count(*) FROM ledger_transfers),
+      (SELECT string_agg(id || status, ',' ORDER BY id) FROM users), (SELECT string_agg(id || status, ',' ORDER BY id) FROM agents)
+    )) AS digest`;
+  return rows[0]!.digest;
+}
+
+/** The refusal each caller must get, or null when the call is theirs to make. */
+function expectedRefusal(access: Access, who: "anonymous" | keyof typeof users): TRPCError["code"] | null {
+  if (access === "public") return null;
+  if (who === "anonymous") return "UNAUTHORIZED";
+  if (access === "admin") return who === "admin" ? null : "FORBIDDEN";
+  if (access === "customer_object") return who === "customerA" ? null : "NOT_FOUND";
+  return null;
+}
+
+it("every procedure has a decided policy", () => {
+  const procedures = Object.keys(appRouter._def.procedures).sort();
+  expect(procedures).toEqual(Object.keys(MATRIX).sort());
+});
+
+describe("refusals change nothing", () => {
+  for (const [path, entry] of Object.entries(MATRIX)) {
+    for (const who of ["anonymous", "customerB", "owner", "admin", "customerA"] as const) {
+      const refusal = expectedRefusal(entry.access, who);
+      if (!refusal) continue;
+      it(`${path} as ${who} → ${refusal}`, async () => {
+        const before = await snapshot();
+        const api = callerFor(ctx, who === "anonymous" ? null : users[who]);
+        await expect(entry.call(api, world)).rejects.toMatchObject({ code: refusal });
+        expect(await snapshot()).toBe(before);
+      });
+    }
+  }
+});
+
+describe("allowed callers get past authorization", () => {
+  const AUTH_CODES = ["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND"];
+  for (const [path, entry] of Object.entries(MATRIX)) {
+    for (const who of ["anonymous", "customerA", "customerB", "owner", "admin"] as const) {
+      if (expectedRefusal(entry.access, who) !== null) continue;
+      if (entry.access === "public" && who !== "anonymous") continue;
+      it(`${path} as ${who}`, async () => {
+        const api = callerFor(ctx, who === "anonymous" ? null : users[who]);
+        try {
+          await entry.call(api, world);
+        } catch (error) {
+          // A domain refusal (the escrow's state) is fine here; an authorization refusal is not.
+          expect(error).toBeInstanceOf(TRPCError);
+          expect(AUTH_CODES).not.toContain((error as TRPCError).code);
+        }
+      });
+    }
+  }
+});
