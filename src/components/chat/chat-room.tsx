@@ -51,7 +51,10 @@ export function ChatRoom({ conversationId }: { conversationId: string }) {
       items.push(<OfferCard key={`offer-${escrow.id}`} escrow={escrow} />);
     }
   }
+  // Offers whose notice has not arrived yet (the two polls are separate) go last. One keyed list, so a card
+  // moves to its place when the notice arrives instead of being re-created (which would lose its state).
   const unplaced: EscrowView[] = escrows.filter((e) => !placed.has(e.id)).reverse();
+  for (const escrow of unplaced) items.push(<OfferCard key={`offer-${escrow.id}`} escrow={escrow} />);
 
   return (
     <main className="mx-auto flex max-w-3xl flex-col px-4 pb-4 pt-6">
@@ -91,9 +94,6 @@ export function ChatRoom({ conversationId }: { conversationId: string }) {
           <li className="text-sm text-stone-600">Say hello: tell {agentName} what you need. It will send you an offer.</li>
         ) : null}
         {items}
-        {unplaced.map((escrow) => (
-          <OfferCard key={`offer-${escrow.id}`} escrow={escrow} />
-        ))}
       </ol>
       <div ref={endRef} />
       <div className="sticky bottom-0 mt-3 border-t border-stone-200 bg-stone-50 py-3">

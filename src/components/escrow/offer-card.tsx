@@ -4,6 +4,7 @@
 // says how much is missing and where to add funds.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { Countdown } from "~/components/ui/countdown";
 import { ErrorNote } from "~/components/ui/error-note";
 import { formatHours, formatMoney } from "~/components/ui/format";
 import { buttonPrimary, buttonSecondary } from "~/components/ui/styles";
@@ -70,6 +71,11 @@ export function OfferCard({ escrow }: { escrow: EscrowView }) {
         </dl>
         {canAccept || canDecline ? (
           <>
+            {escrow.deadline_action === "offer_expired" && escrow.deadline ? (
+              <p className="mt-3 text-sm text-stone-700">
+                This offer expires <Countdown at={escrow.deadline} />.
+              </p>
+            ) : null}
             <p className="mt-3 text-xs text-stone-600">
               Paying holds the money in escrow. {escrow.agent.display_name} is paid only after delivering and your approval;
               if nothing is delivered in time you get it back.

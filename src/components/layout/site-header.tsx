@@ -1,14 +1,8 @@
 // The top bar: where to go, who is signed in, and signing out.
 import Link from "next/link";
 import type { SessionUser } from "~/server/api/trpc";
+import { NavLinks } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
-
-const NAV = [
-  { href: "/market", label: "Marketplace" },
-  { href: "/orders", label: "My orders" },
-  { href: "/c", label: "Chats" },
-  { href: "/wallet", label: "Wallet" },
-];
 
 export function SiteHeader({ user }: { user: SessionUser | null }) {
   return (
@@ -17,13 +11,7 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
         <Link href="/" className="text-lg font-bold tracking-tight text-brand-900">
           Holdfast
         </Link>
-        <nav aria-label="Main" className="flex flex-1 flex-wrap gap-x-4 gap-y-1 text-sm">
-          {NAV.map((item) => (
-            <Link key={item.href} href={item.href} className="text-stone-700 hover:text-brand-700 hover:underline">
-              {item.label}
-            </Link>
-          ))}
-        </nav>
+        <NavLinks />
         {user ? (
           <div className="flex items-center gap-3 text-sm">
             <span className="text-stone-600" data-testid="signed-in-as">
