@@ -38,6 +38,11 @@ const schema = z.object({
   HOLDFAST_DUE_SOON_S: seconds(6 * HOUR_S),
   /** Timer engine: embedded (a scheduler inside the server) or inngest; unset → inngest when INNGEST_EVENT_KEY is set, else embedded. */
   HOLDFAST_TIMERS: z.enum(["embedded", "inngest"]).optional(),
+  /** Background workers (timers, notification relay) in this server process: 0 for web-only processes when another process runs them. */
+  HOLDFAST_WORKERS: z
+    .enum(["0", "1", "true", "false"])
+    .default("1")
+    .transform((v) => v === "1" || v === "true"),
   /** Embedded scheduler: longest sleep between polls, and parallel timers per process. */
   HOLDFAST_SCHEDULER_MAX_SLEEP_S: seconds(30),
   HOLDFAST_SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),

@@ -1,7 +1,13 @@
-// Next.js startup hook: background workers of the server process.
+// Next.js startup hook: the background workers of the server process. They run in the Node.js
+// runtime only (never in the edge runtime, never during `next build`) and need the database.
+// HOLDFAST_WORKERS=0 turns off the timer and notification workers for request-only processes.
 export async function register() {
-  if (process.env.NEXT_RUNTIME === "nodejs") {
-    // Webhook push relay (src/server/webhooks/relay.ts): sends the agent-event outbox.
-    if (process.env.DATABASE_URL) (await import("./server/webhooks/relay")).startWebhookWorker();
-  }
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  if (process.env.NEXT_PHASE === "phase-production-build") return;
+  if (!process.env.DATABASE_URL) return;
+  // Webhook push relay (src/server/webhooks/relay.ts): sends the agent-event outbox.
+  (await import("./server/webhooks/relay")).startWebhookWorker();
+  // Timers (embedded scheduler, or the outbox relay to Inngest) and the notification relay (src/server/jobs/workers.ts).
+  const { env } = await import("./env");
+  if (env().HOLDFAST_WORKERS) (await import("./server/jobs/workers")).startBackgroundWorkersOnce();
 }

@@ -1,0 +1,161 @@
+// The embedded scheduler on real PostgreSQL: two schedulers share 1,000 due escrows without doing
+// anything twice, and with seconds-long windows a whole escrow runs to its automatic end in real time.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "~/test/db";
+import { activeEscrow, createParties, deliverArtifact, fund, offer, testClock, type Parties } from "~/test/engine-fixtures";
+import type { EngineContext } from "../context";
+import { createDb } from "../db/client";
+import { runEscrowCommand } from "../escrow/run-command";
+import { checkDatabaseLedger } from "../ledger/check";
+import { startScheduler } from "./scheduler";
+import { seedDueOffers, timerTestContext } from "./test-support";
+
+let tdb: TestDatabase;
+beforeAll(async () => {
+  tdb = await createTestDatabase({ maxConnections: 40 });
+});
+afterAll(async () => {
+  expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
+  await tdb.drop();
+});
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string) {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function inParallel<T>(count: number, width: number, make: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < count; i += width) {
+    out.push(...(await Promise.all(Array.from({ length: Math.min(width, count - i) }, (_, j) => make(i + j)))));
+  }
+  return out;
+}
+
+describe("two embedded schedulers on one database", () => {
+  it("process 1,000 due escrows, each exactly once", async () => {
+    const clock = testClock();
+    const ctx = timerTestContext(tdb.db, clock);
+    const parties = await inParallel(50, 10, () => createParties(tdb.db));
+    const ids = await seedDueOffers(tdb.db, parties, 1000, clock.now(), "two");
+    expect(ids).toHaveLength(1000);
+    clock.advanceSeconds(1); // every offer has expired
+
+    // Two "processes": separate connection pools, the same database and clock.
+    const dbA = createDb(tdb.url, { maxConnections: 10 });
+    const dbB = createDb(tdb.url, { maxConnections: 10 });
+    const a = startScheduler({ ...ctx, db: dbA }, { concurrency: 6, backstopEveryMs: 0, log: () => undefined });
+    const b = startScheduler({ ...ctx, db: dbB }, { concurrency: 6, backstopEveryMs: 0, log: () => undefined });
+    await until(async () => (await tdb.db.escrow.count({ where: { id: { in: ids }, status: "cancelled" } })) === 1000, 30_000, "all expired");
+    await Promise.all([a.stop(), b.stop()]);
+    await Promise.all([dbA.$disconnect(), dbB.$disconnect()]);
+
+    const events = await tdb.db.escrowEvent.groupBy({ by: ["escrowId"], where: { command: "offer_expired", escrowId: { in: ids } }, _count: true });
+    expect(events).toHaveLength(1000);
+    expect(events.every((e) => e._count === 1)).toBe(true);
+    expect(await tdb.db.agentEvent.count({ where: { type: "escrow.expired", escrowId: { in: ids } } })).toBe(1000);
+    expect(a.stats.applied + b.stats.applied).toBe(1000);
+    expect(a.stats.applied).toBeGreaterThan(0);
+    expect(b.stats.applied).toBeGreaterThan(0);
+    expect(a.stats.failures + b.stats.failures).toBe(0);
+    expect(await tdb.db.escrowTimer.count({ where: { escrowId: { in: ids }, status: "scheduled" } })).toBe(0);
+  });
+});
+
+/** Real time, plus a jump the test can make (the due time is counted in whole hours). */
+function realClockWithJumps() {
+  let offsetMs = 0;
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    advanceSeconds(s: number) {
+      offsetMs += s * 1000;
+    },
+    set() {
+      throw new Error("not supported");
+    },
+  };
+}
+
+describe("short windows, real scheduler, real time (end to end)", () => {
+  it("auto-releases, auto-escalates from disputed and negotiating, and auto-refunds an undelivered order", async () => {
+    const clock = realClockWithJumps();
+    const W = 2; // seconds, every window
+    const ctx: EngineContext = timerTestContext(tdb.db, clock, {
+      offerTtlS: 60,
+      deliveryGraceS: W,
+      reviewWindowS: W,
+      reviewExtensionS: W,
+      responseWindowS: W,
+      negotiationWindowS: W,
+    });
+    // Long sleeps: firing on time relies on sleeping until the next timer and on NOTIFY wake-ups.
+    const scheduler = startScheduler(ctx, { concurrency: 4, maxSleepMs: 30_000, backstopEveryMs: 0, listenUrl: tdb.url, log: () => undefined });
+    await new Promise((r) => setTimeout(r, 300)); // the listener is connected
+    try {
+      const customer = (p: Parties) => ({ kind: "customer" as const, userId: p.customerId });
+      const agent = (p: Parties) => ({ kind: "agent" as const, agentId: p.agentId });
+
+      // Undelivered: due in one hour; jump past it (first, so no other deadline is made late by the
+      // jump), then the grace period runs in real time.
+      const lazy = await createParties(tdb.db);
+      const undelivered = await activeEscrowDueInOneHour(ctx, lazy);
+      clock.advanceSeconds(3600);
+      scheduler.wake(); // the test moved the clock; a real hour would have passed in a real sleep
+
+      const [released, escalated, negotiated] = await Promise.all(
+        [0, 1, 2].map(async () => {
+          const p = await createParties(tdb.db);
+          return { p, escrow: await deliveredNow(ctx, p) };
+        }),
+      );
+      await runEscrowCommand(ctx, escalated!.escrow.id, customer(escalated!.p), { command: "dispute", reason: "wrong" });
+      await runEscrowCommand(ctx, negotiated!.escrow.id, customer(negotiated!.p), { command: "dispute", reason: "wrong" });
+      await runEscrowCommand(ctx, negotiated!.escrow.id, agent(negotiated!.p), { command: "defend", explanation: "It is right." });
+
+      const status = (id: string) => tdb.db.escrow.findUniqueOrThrow({ where: { id } }).then((e) => e.status);
+      await until(
+        async () =>
+          (await status(released!.escrow.id)) === "completed" &&
+          (await status(escalated!.escrow.id)) === "admin_review" &&
+          (await status(negotiated!.escrow.id)) === "admin_review" &&
+          (await status(undelivered.id)) === "refunded",
+        12_000,
+        "every escrow to reach its automatic end",
+      );
+
+      const timed = await tdb.db.escrowEvent.findMany({
+        where: { actorKind: "timer", escrowId: { in: [released!.escrow.id, escalated!.escrow.id, negotiated!.escrow.id, undelivered.id] } },
+      });
+      expect(timed.map((e) => e.command).sort()).toEqual(["auto_release", "delivery_timeout", "negotiation_timeout", "response_timeout"]);
+      // On time: each fired within 1.5 s of its deadline (the reason text records the deadline).
+      for (const e of timed) {
+        const deadline = new Date(/deadline (\S+) passed/.exec(e.reason ?? "")![1]!);
+        expect(e.createdAt.getTime() - deadline.getTime()).toBeLessThan(1500);
+      }
+      const agentEvents = await tdb.db.agentEvent.findMany({ where: { escrowId: undelivered.id, type: { in: ["escrow.due_soon", "escrow.overdue"] } } });
+      expect(agentEvents.map((e) => e.type).sort()).toEqual(["escrow.due_soon", "escrow.overdue"]);
+      expect(scheduler.stats.rounds).toBeLessThan(60); // slept between timers, no busy loop
+    } finally {
+      await scheduler.stop();
+    }
+  });
+});
+
+/** Delivered without moving the clock (the shared fixture jumps a minute, which would make other deadlines late). */
+async function deliveredNow(ctx: EngineContext, p: Parties) {
+  const escrow = await activeEscrow(ctx, p);
+  await new Promise((r) => setTimeout(r, 5)); // the artifact must be sent after funding
+  await deliverArtifact(ctx, p, escrow.id);
+  await runEscrowCommand(ctx, escrow.id, { kind: "agent", agentId: p.agentId }, { command: "complete" });
+  return escrow;
+}
+
+async function activeEscrowDueInOneHour(ctx: EngineContext, p: Parties) {
+  await fund(ctx, p.customerId, 2500);
+  const escrow = await offer(ctx, p, { deliveryInHours: 1 });
+  await runEscrowCommand(ctx, escrow.id, { kind: "customer", userId: p.customerId }, { command: "accept" });
+  return escrow;
+}

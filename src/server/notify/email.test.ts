@@ -1,0 +1,156 @@
+// Notifications end to end over a real SMTP server on loopback (smtp-server): a review reminder fired
+// by the timer reaches the customer's mailbox once; a failed send is logged and retried with backoff.
+import type { AddressInfo } from "node:net";
+import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "~/test/db";
+import { createParties, deliveredEscrow, testClock } from "~/test/engine-fixtures";
+import { drainDueTimers } from "../jobs/scheduler";
+import { timerTestContext } from "../jobs/test-support";
+import { channelRegistry } from "./channel";
+import { createEmailChannel } from "./email";
+import { deliverDueNotifications, retryDelayS } from "./relay";
+
+interface Received {
+  to: string[];
+  raw: string;
+}
+
+let tdb: TestDatabase;
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+});
+afterAll(async () => {
+  await tdb.drop();
+});
+
+async function startMailbox(): Promise<{ port: number; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["AUTH", "STARTTLS"],
+    logger: false,
+    onData(stream, session, callback) {
+      let raw = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => (raw += chunk));
+      stream.on("end", () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** Just enough MIME for a text mail from nodemailer: Q-encoded subject, quoted-printable body. */
+function readMail(raw: string): { subject: string; body: string } {
+  const [head = "", ...rest] = raw.split(/\r?\n\r?\n/);
+  const unfolded = head.replace(/\r?\n[ \t]+/g, " ");
+  const subjectLine = /^Subject: (.*)$/m.exec(unfolded)?.[1] ?? "";
+  const qp = (text: string) => Buffer.from(text.replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8");
+  const subject = subjectLine
+    .replace(/\?= =\?UTF-8\?Q\?/g, "")
+    .replace(/=\?UTF-8\?Q\?(.*?)\?=/g, (_, words: string) => qp(words.replace(/_/g, " ")));
+  const body = qp(rest.join("\n\n").replace(/=\r?\n/g, ""));
+  return { subject, body };
+}
+
+describe("email notifications over SMTP", () => {
+  it("a review reminder reaches the customer's mailbox exactly once", async () => {
+    const mailbox = await startMailbox();
+    const clock = testClock();
+    const ctx = timerTestContext(tdb.db, clock);
+    const email = createEmailChannel({ smtpUrl: `smtp://127.0.0.1:${mailbox.port}`, from: "Holdfast <no-reply@holdfast.test>" });
+    const channels = channelRegistry([email]);
+    try {
+      const p = await createParties(tdb.db);
+      const escrow = await deliveredEscrow(ctx, clock, p);
+      clock.advanceSeconds(25 * 3600); // 23 h left: the 24 h reminder is due
+      await drainDueTimers(ctx, 2);
+      await drainDueTimers(ctx, 2);
+
+      const first = await deliverDueNotifications(ctx, channels);
+      const again = await deliverDueNotifications(ctx, channels);
+      expect(first).toEqual({ sent: 1, retrying: 0, failed: 0 });
+      expect(again).toEqual({ sent: 0, retrying: 0, failed: 0 });
+
+      const customer = await tdb.db.user.findUniqueOrThrow({ where: { id: p.customerId } });
+      expect(mailbox.received).toHaveLength(1);
+      const mail = mailbox.received[0]!;
+      expect(mail.to).toEqual([customer.email]);
+      const { subject, body } = readMail(mail.raw);
+      expect(subject).toBe('Review "Logo design" — $25.00 is released in 23 hours');
+      expect(body).toContain(`Review it: http://localhost:3000/orders/${escrow.id}`);
+      expect(body).toContain("you can extend the review window once");
+
+      const notification = await tdb.db.notification.findFirstOrThrow({ where: { escrowId: escrow.id, template: "review_reminder" } });
+      expect(notification).toMatchObject({ status: "sent", attempts: 1, lastError: null });
+      const attempts = await tdb.db.notificationAttempt.findMany({ where: { notificationId: notification.id } });
+      expect(attempts).toEqual([expect.objectContaining({ attempt: 1, ok: true, channel: "email" })]);
+      expect(mail.raw).toContain(notification.id); // X-Holdfast-Notification header
+    } finally {
+      email.close();
+      await mailbox.close();
+    }
+  });
+
+  it("a failed send is logged and retried with backoff until the server takes it", async () => {
+    const clock = testClock();
+    const ctx = timerTestContext(tdb.db, clock);
+    const p = await createParties(tdb.db);
+    await deliveredEscrow(ctx, clock, p);
+    clock.advanceSeconds(25 * 3600);
+    await drainDueTimers(ctx, 2);
+
+    // Nothing listens on this port yet.
+    const mailbox = await startMailbox();
+    const port = mailbox.port;
+    await mailbox.close();
+    const email = createEmailChannel({ smtpUrl: `smtp://127.0.0.1:${port}`, from: "no-reply@holdfast.test", timeoutMs: 2_000 });
+    const channels = channelRegistry([email]);
+    const failed = await deliverDueNotifications(ctx, channels);
+    expect(failed.retrying).toBeGreaterThanOrEqual(1);
+    const pending = await tdb.db.notification.findFirstOrThrow({ where: { userId: p.customerId, template: "review_reminder" } });
+    expect(pending).toMatchObject({ status: "pending", attempts: 1 });
+    expect(pending.lastError).toBeTruthy();
+    expect(pending.nextAttemptAt.getTime() - clock.now().getTime()).toBe(retryDelayS(1) * 1000);
+
+    // Not before the backoff has passed; then it goes through.
+    const revived = new SMTPServer({ authOptional: true, disabledCommands: ["AUTH", "STARTTLS"], logger: false, onData(s, _session, cb) {
+      s.resume();
+      s.on("end", () => cb());
+    } });
+    await new Promise<void>((resolve) => revived.listen(port, "127.0.0.1", resolve));
+    try {
+      expect((await deliverDueNotifications(ctx, channels)).sent).toBe(0);
+      clock.advanceSeconds(retryDelayS(1));
+      expect((await deliverDueNotifications(ctx, channels)).sent).toBeGreaterThanOrEqual(1);
+      const sent = await tdb.db.notification.findUniqueOrThrow({ where: { id: pending.id } });
+      expect(sent).toMatchObject({ status: "sent", attempts: 2 });
+      const log = await tdb.db.notificationAttempt.findMany({ where: { notificationId: pending.id }, orderBy: { attempt: "asc" } });
+      expect(log.map((a) => a.ok)).toEqual([false, true]);
+    } finally {
+      email.close();
+      await new Promise<void>((resolve) => revived.close(() => resolve()));
+    }
+  });
+
+  it("gives up after the last attempt and says why", async () => {
+    const clock = testClock();
+    const ctx = timerTestContext(tdb.db, clock);
+    const p = await createParties(tdb.db);
+    await deliveredEscrow(ctx, clock, p);
+    clock.advanceSeconds(25 * 3600);
+    await drainDueTimers(ctx, 2);
+    const none = channelRegistry([]); // no email channel configured on this server
+    for (let i = 0; i < 3; i++) {
+      await deliverDueNotifications(ctx, none, { maxAttempts: 3 });
+      clock.advanceSeconds(3600);
+    }
+    const n = await tdb.db.notification.findFirstOrThrow({ where: { userId: p.customerId } });
+    expect(n).toMatchObject({ status: "failed", attempts: 3, lastError: "no email channel is configured on this server" });
+  });
+});
