@@ -102,6 +102,8 @@ test("a new customer buys a logo: pays into escrow, receives an image and a JSON
   await page.setViewportSize({ width: 375, height: 740 });
   await expect(page.getByRole("img", { name: "crumb-logo.png" })).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await page.getByRole("img", { name: "crumb-logo.png" }).scrollIntoViewIfNeeded();
+  await saveScreenshot(page, "chat-mobile", { fullPage: false });
   await page.setViewportSize({ width: 1280, height: 720 });
 
   await page.goto("/orders");
