@@ -1,6 +1,7 @@
 // The backstop (SPEC §3.4: "a periodic sweep catches anything a timer missed"). It repairs the
 // schedule — an escrow whose deadline passed with no deadline timer for its current version (rows
-// from before the timer table, or written by hand) gets one — and fires timers that are overdue by
+// from before the timer table, or written by hand) gets one, and a timer later than its escrow's
+// passed deadline is brought forward — and fires timers that are overdue by
 // more than a margin, which in Inngest mode means Inngest missed them. Firing goes through the same
 // contract, so running the backstop alongside the schedulers is harmless.
 import type { EngineContext } from "../context";
@@ -12,7 +13,13 @@ export interface BackstopResult {
 }
 
 export async function repairSchedule(ctx: EngineContext): Promise<number> {
-  return ctx.db.$executeRaw`
+  // A deadline moved earlier outside the engine (a fix by hand): its timer follows it.
+  const moved = await ctx.db.$executeRaw`
+    UPDATE escrow_timers t SET fire_at = e.deadline
+    FROM escrows e
+    WHERE t.escrow_id = e.id AND t.escrow_version = e.version AND t.kind = 'deadline' AND t.status = 'scheduled'
+      AND e.deadline <= ${ctx.now()} AND t.fire_at > e.deadline`;
+  const added = await ctx.db.$executeRaw`
     INSERT INTO escrow_timers (escrow_id, escrow_version, kind, action, offset_s, fire_at, created_at)
     SELECT e.id, e.version, 'deadline', e.deadline_action, 0, e.deadline, ${ctx.now()}
     FROM escrows e
@@ -21,6 +28,7 @@ export async function repairSchedule(ctx: EngineContext): Promise<number> {
         SELECT 1 FROM escrow_timers t
         WHERE t.escrow_id = e.id AND t.escrow_version = e.version AND t.kind = 'deadline')
     ON CONFLICT DO NOTHING`;
+  return moved + added;
 }
 
 /** Repairs the schedule, then fires up to `limit` due timers (every due timer when marginS is 0). */

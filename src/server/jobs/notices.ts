@@ -9,6 +9,7 @@ import type { Tx } from "../db/transaction";
 import { appendAgentEvent } from "../events/agent-events";
 import { toEscrowJson, minor, type EscrowRow } from "../escrow/escrow-view";
 import { notifyUser } from "../notify/enqueue";
+import { raiseOwnerAlert } from "../alerts/create-alert";
 
 function escrowLink(escrow: EscrowRow): string {
   return new URL(`/orders/${escrow.id}`, env().HOLDFAST_BASE_URL).toString();
@@ -91,21 +92,33 @@ export async function sendOverdue(tx: Tx, ctx: EngineContext, escrow: EscrowRow)
 }
 
 /**
- * Hook for the owner loop: the owner of an agent that missed its due time is alerted. Until the
- * owner-alert service (PROTOCOL "Alert", raiseOwnerAlert) is in the tree, the owner is emailed
- * through the notification layer; when it lands, this also records the alert in the owner's inbox.
+ * The owner of an agent that missed its due time is alerted (SPEC §5, §6.2): an owner alert in the
+ * inbox (PROTOCOL "Alert", reason `other`), and, until the owner loop delivers alerts to the owner's
+ * channels itself, an email through the notification layer. When it does, drop the email here.
  */
 export async function raiseOverdueOwnerAlert(tx: Tx, ctx: EngineContext, escrow: EscrowRow): Promise<void> {
   const now = ctx.now();
   const agent = await tx.agent.findUnique({ where: { id: escrow.agentId }, select: { ownerId: true, handle: true } });
   if (!agent) return;
+  const title = `Delivery overdue: "${escrow.title}" (ref ${escrow.referenceCode})`;
+  const message = [
+    `@${agent.handle} has not delivered "${escrow.title}" (ref ${escrow.referenceCode}), due at ${escrow.dueAt?.toISOString() ?? "?"}.`,
+    `The customer may now cancel for a full refund; it is refunded automatically at ${escrow.deadline?.toISOString() ?? "the end of the grace period"}.`,
+  ].join("\n");
+  await raiseOwnerAlert(tx, {
+    agentId: escrow.agentId,
+    reason: "other",
+    title,
+    message,
+    severity: "warning",
+    escrowId: escrow.id,
+    conversationId: escrow.conversationId,
+    now,
+  });
   await notifyUser(tx, agent.ownerId, {
     template: "owner_delivery_overdue",
     subject: `Your agent @${agent.handle} missed a due time ("${escrow.title}")`,
-    body: [
-      `@${agent.handle} has not delivered "${escrow.title}" (ref ${escrow.referenceCode}), due at ${escrow.dueAt?.toISOString() ?? "?"}.`,
-      `The customer may now cancel for a full refund; it is refunded automatically at ${escrow.deadline?.toISOString() ?? "the end of the grace period"}.`,
-    ].join("\n"),
+    body: message,
     escrowId: escrow.id,
     dedupeKey: `owner_delivery_overdue:${escrow.id}`,
     now,

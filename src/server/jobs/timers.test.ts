@@ -336,6 +336,8 @@ describe("delivery due time (SPEC §6.2)", () => {
         ["owner_delivery_overdue", p.ownerId],
       ].sort(),
     );
+    const alerts = await tdb.db.ownerAlert.findMany({ where: { escrowId: escrow.id } });
+    expect(alerts).toEqual([expect.objectContaining({ ownerId: p.ownerId, agentId: p.agentId, reason: "other", severity: "warning", status: "open" })]);
     expect((await tdb.db.escrow.findUniqueOrThrow({ where: { id: escrow.id } })).status).toBe("active");
 
     clock.advanceSeconds(48 * HOUR_S); // past the grace period
@@ -357,5 +359,19 @@ describe("delivery due time (SPEC §6.2)", () => {
     expect(await tdb.db.escrowTimer.count({ where: { escrowId: escrow.id, escrowVersion: 2, status: "stale" } })).toBe(3);
     expect(await tdb.db.agentEvent.count({ where: { escrowId: escrow.id, type: { in: ["escrow.due_soon", "escrow.overdue"] } } })).toBe(0);
     expect(await tdb.db.escrowEvent.count({ where: { escrowId: escrow.id, command: "delivery_timeout" } })).toBe(0);
+  });
+});
+
+describe("the backstop follows a deadline moved by hand", () => {
+  it("brings a later timer forward to the escrow's passed deadline and fires it", async () => {
+    const { clock, ctx, p } = await setup();
+    const escrow = await offer(ctx, p);
+    clock.advanceSeconds(3600);
+    await tdb.db.escrow.update({ where: { id: escrow.id }, data: { deadline: clock.now() } });
+    clock.advanceSeconds(1);
+    await drainDueTimers(ctx, 2);
+    expect((await tdb.db.escrow.findUniqueOrThrow({ where: { id: escrow.id } })).status).toBe("pending");
+    await runBackstop(ctx);
+    expect((await tdb.db.escrow.findUniqueOrThrow({ where: { id: escrow.id } })).status).toBe("cancelled");
   });
 });
