@@ -8,6 +8,7 @@ import { defaultEngineContext, type EngineContext } from "../context";
 import { channelsFromEnv } from "../notify/channels-from-env";
 import type { ChannelRegistry } from "../notify/channel";
 import { deliverDueNotifications } from "../notify/relay";
+import { startPayoutHoldRelease } from "../risk/hold-worker";
 import { startScheduler } from "./scheduler";
 import { startOutboxRelay } from "./outbox-relay";
 import { pollingLoop, type Worker } from "./polling-loop";
@@ -48,6 +49,7 @@ export function startBackgroundWorkers(ctx: EngineContext = defaultEngineContext
     workers.push(startOutboxRelay(ctx, { log }));
   }
   workers.push(startNotificationRelay(ctx, channelsFromEnv(e), { maxAttempts: e.HOLDFAST_NOTIFY_MAX_ATTEMPTS, log }));
+  workers.push(startPayoutHoldRelease(ctx, { log }));
   log(`background workers: ${workers.map((w) => w.name).join(", ")} (timers: ${timerEngine(e)})`);
   return workers;
 }

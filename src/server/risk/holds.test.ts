@@ -96,3 +96,22 @@ it("ledger:check notices held money that no hold accounts for", async () => {
   expect(violations.map((v) => v.invariant)).toContain("held_differs_from_holds");
   await tdb.db.payoutHold.update({ where: { escrowId: escrow.id }, data: { releasedAt: null } });
 });
+
+it("the server's background worker releases due holds on its own", async () => {
+  const clock = testClock();
+  const ctx = testContext(tdb.db, clock, 0, policies);
+  const p = await createParties(tdb.db);
+  const escrow = await deliveredEscrow(ctx, clock, p, 700);
+  await runEscrowCommand(ctx, escrow.id, { kind: "customer", userId: p.customerId }, { command: "approve" });
+  clock.advanceSeconds(HOLD_S);
+  const { startPayoutHoldRelease } = await import("./hold-worker");
+  const worker = startPayoutHoldRelease(ctx, { everyMs: 20, log: () => undefined });
+  try {
+    for (let i = 0; i < 200 && (await walletBalances(ctx, p.ownerId))[0]?.heldMinor !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await worker.stop();
+  }
+  expect(await walletBalances(ctx, p.ownerId)).toEqual([{ currency: "USD", balanceMinor: 700, heldMinor: 0 }]);
+});
