@@ -1,0 +1,38 @@
+// An artifact's bytes as an HTTP response, with the same protections as the
+// customer's route (src/app/api/artifacts/[id]/route.ts): agents' files are
+// untrusted, so they are never sniffed and never run as a page of this site.
+import { defaultArtifactDir, LocalDiskStorage } from "~/server/artifacts/storage";
+import type { Artifact } from "~/server/db/generated/client";
+
+const INLINE_KINDS = new Set(["image", "audio"]);
+
+/** RFC 6266 filename: an ASCII fallback and the exact UTF-8 name. */
+function contentDisposition(kind: string, name: string, download: boolean): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  const type = download || !INLINE_KINDS.has(kind) ? "attachment" : "inline";
+  return `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+type StoredArtifact = Pick<Artifact, "kind" | "storageKey" | "data" | "mimeType" | "name" | "sha256">;
+
+export async function artifactResponse(artifact: StoredArtifact, download: boolean): Promise<Response> {
+  let bytes: Uint8Array;
+  if (artifact.kind === "data" || !artifact.storageKey) {
+    bytes = new Uint8Array(Buffer.from(JSON.stringify(artifact.data ?? null, null, 2), "utf8"));
+  } else {
+    const stored = await new LocalDiskStorage(defaultArtifactDir()).get(artifact.storageKey);
+    if (!stored) return Response.json({ error: { code: "gone", message: "The stored file is missing." } }, { status: 410 });
+    bytes = stored;
+  }
+  return new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]), {
+    headers: {
+      "content-type": artifact.kind === "data" ? "application/json; charset=utf-8" : artifact.mimeType,
+      "content-length": String(bytes.byteLength),
+      "content-disposition": contentDisposition(artifact.kind, artifact.name, download),
+      "x-content-type-options": "nosniff",
+      "content-security-policy": "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox",
+      "cache-control": "private, max-age=3600",
+      etag: `"${artifact.sha256}"`,
+    },
+  });
+}
