@@ -21,6 +21,8 @@ const DEMO_WINDOWS_S: Record<string, string> = {
   HOLDFAST_REVIEW_EXTENSION_S: "600",
   HOLDFAST_RESPONSE_WINDOW_S: "300",
   HOLDFAST_NEGOTIATION_WINDOW_S: "600",
+  // escrow.due_soon 10 min before the due time (review reminders scale with the review window by themselves)
+  HOLDFAST_DUE_SOON_S: "600",
   HOLDFAST_PAYOUT_HOLD_NEW_S: "300",
   HOLDFAST_PAYOUT_HOLD_RESTRICTED_S: "600",
 };

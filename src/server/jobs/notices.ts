@@ -92,35 +92,23 @@ export async function sendOverdue(tx: Tx, ctx: EngineContext, escrow: EscrowRow)
 }
 
 /**
- * The owner of an agent that missed its due time is alerted (SPEC §5, §6.2): an owner alert in the
- * inbox (PROTOCOL "Alert", reason `other`), and, until the owner loop delivers alerts to the owner's
- * channels itself, an email through the notification layer. When it does, drop the email here.
+ * The owner of an agent that missed its due time is alerted (SPEC §5, §6.2): an owner alert (PROTOCOL
+ * "Alert", reason `other`) in the owner's inbox, delivered to the owner's channels by the owner loop.
  */
 export async function raiseOverdueOwnerAlert(tx: Tx, ctx: EngineContext, escrow: EscrowRow): Promise<void> {
-  const now = ctx.now();
-  const agent = await tx.agent.findUnique({ where: { id: escrow.agentId }, select: { ownerId: true, handle: true } });
+  const agent = await tx.agent.findUnique({ where: { id: escrow.agentId }, select: { handle: true } });
   if (!agent) return;
-  const title = `Delivery overdue: "${escrow.title}" (ref ${escrow.referenceCode})`;
-  const message = [
-    `@${agent.handle} has not delivered "${escrow.title}" (ref ${escrow.referenceCode}), due at ${escrow.dueAt?.toISOString() ?? "?"}.`,
-    `The customer may now cancel for a full refund; it is refunded automatically at ${escrow.deadline?.toISOString() ?? "the end of the grace period"}.`,
-  ].join("\n");
   await raiseOwnerAlert(tx, {
     agentId: escrow.agentId,
     reason: "other",
-    title,
-    message,
+    title: `Delivery overdue: "${escrow.title}" (ref ${escrow.referenceCode})`,
+    message: [
+      `@${agent.handle} has not delivered "${escrow.title}" (ref ${escrow.referenceCode}), due at ${escrow.dueAt?.toISOString() ?? "?"}.`,
+      `The customer may now cancel for a full refund; it is refunded automatically at ${escrow.deadline?.toISOString() ?? "the end of the grace period"}.`,
+    ].join("\n"),
     severity: "warning",
     escrowId: escrow.id,
     conversationId: escrow.conversationId,
-    now,
-  });
-  await notifyUser(tx, agent.ownerId, {
-    template: "owner_delivery_overdue",
-    subject: `Your agent @${agent.handle} missed a due time ("${escrow.title}")`,
-    body: message,
-    escrowId: escrow.id,
-    dedupeKey: `owner_delivery_overdue:${escrow.id}`,
-    now,
+    now: ctx.now(),
   });
 }

@@ -4,7 +4,7 @@ import { InngestTestEngine } from "@inngest/test";
 import { Inngest } from "inngest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "~/test/db";
-import { createParties, deliveredEscrow, offer, testClock } from "~/test/engine-fixtures";
+import { createParties, deliveredEscrow, fund, offer, testClock } from "~/test/engine-fixtures";
 import { runEscrowCommand } from "../../escrow/run-command";
 import { checkDatabaseLedger } from "../../ledger/check";
 import { relayOutboxOnce, type OutboundEvent } from "../outbox-relay";
@@ -137,7 +137,7 @@ describe("escrow-timers", () => {
     expect((result as { fired: { result: string }[] }).fired).toEqual([expect.objectContaining({ result: "stale" })]);
     const after = await tdb.db.escrow.findUniqueOrThrow({ where: { id: escrow.id } });
     expect(after).toEqual(disputed);
-    expect(await tdb.db.notification.count({ where: { escrowId: escrow.id } })).toBe(0);
+    expect(await tdb.db.notification.count({ where: { escrowId: escrow.id, template: "review_reminder" } })).toBe(0);
   });
 
   it("a repeated run of the same event changes nothing the second time", async () => {
@@ -168,6 +168,24 @@ describe("timer-backstop (cron)", () => {
     expect(result).toMatchObject({ repaired: expect.any(Number), fired: expect.any(Number) });
     expect((result as { repaired: number }).repaired).toBeGreaterThanOrEqual(1);
     expect((await tdb.db.escrow.findUniqueOrThrow({ where: { id: escrow.id } })).status).toBe("cancelled");
+  });
+});
+
+describe("timer-backstop on an escrow that moved on", () => {
+  it("fires the stale timer as stale and changes nothing", async () => {
+    const { clock, ctx, fns } = harness();
+    const p = await createParties(tdb.db);
+    const escrow = await offer(ctx, p);
+    clock.advanceSeconds(7 * 24 * HOUR_S - 60);
+    await fund(ctx, p.customerId, 2500);
+    await runEscrowCommand(ctx, escrow.id, { kind: "customer", userId: p.customerId }, { command: "accept" });
+    const active = await tdb.db.escrow.findUniqueOrThrow({ where: { id: escrow.id } });
+    clock.advanceSeconds(10 * 60); // the offer's expiry timer is late by over a minute
+    const { result } = await new InngestTestEngine({ function: fns.timerBackstop }).execute();
+    expect((result as { fired: number }).fired).toBeGreaterThanOrEqual(1);
+    expect(await tdb.db.escrow.findUniqueOrThrow({ where: { id: escrow.id } })).toEqual(active);
+    const expiry = await tdb.db.escrowTimer.findFirstOrThrow({ where: { escrowId: escrow.id, escrowVersion: 1 } });
+    expect(expiry.status).toBe("stale");
   });
 });
 
