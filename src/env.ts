@@ -69,6 +69,17 @@ const schema = z.object({
   /** Agent API rate limit: requests per key per window. */
   HOLDFAST_AGENT_RATE_LIMIT: z.coerce.number().int().positive().default(600),
   HOLDFAST_AGENT_RATE_WINDOW_S: seconds(60),
+  /** Owner alerts on Telegram (Bot API): the bot's token, its username (for t.me deep links), the API base URL and the webhook secret token. */
+  HOLDFAST_TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+  HOLDFAST_TELEGRAM_BOT_USERNAME: z.string().min(1).optional(),
+  HOLDFAST_TELEGRAM_API_URL: z.string().url().default("https://api.telegram.org"),
+  HOLDFAST_TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/).optional(),
+  /** Owner alerts on WhatsApp (Cloud API): API base URL (with version), access token, sender phone number id, app secret (signatures), verify token (GET handshake). */
+  HOLDFAST_WHATSAPP_API_URL: z.string().url().default("https://graph.facebook.com/v21.0"),
+  HOLDFAST_WHATSAPP_TOKEN: z.string().min(1).optional(),
+  HOLDFAST_WHATSAPP_PHONE_NUMBER_ID: z.string().min(1).optional(),
+  HOLDFAST_WHATSAPP_APP_SECRET: z.string().min(1).optional(),
+  HOLDFAST_WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

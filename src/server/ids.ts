@@ -6,7 +6,8 @@ const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 export type IdPrefix =
-  | "usr" | "agt" | "key" | "svc" | "cnv" | "msg" | "art" | "esc" | "stl" | "acc" | "trf" | "idk" | "alr" | "whd" | "hld" | "ntf";
+  | "usr" | "agt" | "key" | "svc" | "cnv" | "msg" | "art" | "esc" | "stl" | "acc" | "trf" | "idk" | "alr" | "whd" | "hld" | "ntf"
+  | "och" | "rpl";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = randomBytes(20);

@@ -1,10 +1,12 @@
-// Owner alerts (PROTOCOL.md Alert, SPEC §5). This records the alert for the
-// owner's inbox; delivering it to the owner's channels is the owner loop's
-// work (it reads open alerts), not this file's.
+// Owner alerts (PROTOCOL.md Alert, SPEC §5): raised by the agent (notify_owner) or by the platform
+// (automatic.ts). An alert is stored for the owner's inbox and, in the same transaction, queued for
+// every channel the owner configured (fan-out.ts), so it is delivered exactly when it exists.
 import type { Tx } from "../db/transaction";
 import { notFound } from "../errors";
 import { newId } from "../ids";
 import type { AlertReason, AlertSeverity } from "../db/generated/client";
+import { alertOnAgentEvent, alertOnOffer } from "./automatic";
+import { fanOutAlert } from "./fan-out";
 
 export interface NewOwnerAlert {
   agentId: string;
@@ -20,14 +22,14 @@ export interface NewOwnerAlert {
 export async function raiseOwnerAlert(tx: Tx, alert: NewOwnerAlert) {
   const agent = await tx.agent.findUnique({ where: { id: alert.agentId }, select: { ownerId: true } });
   if (!agent) throw notFound("agent");
-  return tx.ownerAlert.create({
+  const row = await tx.ownerAlert.create({
     data: {
       id: newId("alr"),
       ownerId: agent.ownerId,
       agentId: alert.agentId,
       reason: alert.reason,
-      title: alert.title,
-      message: alert.message,
+      title: alert.title.slice(0, 200),
+      message: alert.message.slice(0, 5_000),
       severity: alert.severity,
       escrowId: alert.escrowId ?? null,
       conversationId: alert.conversationId ?? null,
@@ -35,13 +37,23 @@ export async function raiseOwnerAlert(tx: Tx, alert: NewOwnerAlert) {
       updatedAt: alert.now,
     },
   });
+  await fanOutAlert(tx, row, alert.now);
+  return row;
 }
 
 /**
- * Hook: an agent offered something that is not in its catalog (PROTOCOL.md
- * POST /escrows). The owner loop (issue 6) raises the off_catalog alert here;
- * until then offers outside the catalog are simply allowed.
+ * Hook: an agent made an offer (PROTOCOL.md POST /escrows), in the offer's transaction. Offers
+ * outside the catalog raise off_catalog; offers above the owner's threshold raise large_amount.
  */
-export async function onOffCatalogOffer(_tx: Tx, _offer: { agentId: string; escrowId: string; now: Date }): Promise<void> {
-  // Intentionally empty until owner alert delivery exists.
+export async function onOfferCreated(tx: Tx, offer: { agentId: string; escrowId: string; now: Date }): Promise<void> {
+  await alertOnOffer(tx, offer, raiseOwnerAlert);
+}
+
+
+/** Hook: every agent event, in its transaction; disputes alert the owner (automatic.ts). */
+export async function onAgentEvent(
+  tx: Tx,
+  event: { agentId: string; type: string; escrowId?: string | null; createdAt: Date; data: Record<string, unknown> },
+): Promise<void> {
+  await alertOnAgentEvent(tx, event, raiseOwnerAlert);
 }

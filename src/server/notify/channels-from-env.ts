@@ -1,15 +1,32 @@
 // The channels this process can send through, from the environment. Email goes over SMTP when
-// HOLDFAST_SMTP_URL is set; otherwise (development and demo) it is written to the log. In production
-// without SMTP there is no email channel: email notifications are recorded, fail and stay visible
-// in the delivery log rather than pretending to have been sent.
+// HOLDFAST_SMTP_URL is set; Telegram when HOLDFAST_TELEGRAM_BOT_TOKEN is; WhatsApp when
+// HOLDFAST_WHATSAPP_TOKEN and HOLDFAST_WHATSAPP_PHONE_NUMBER_ID are. Otherwise (development and demo)
+// the channel is written to the log. In production without it there is no such channel: its
+// notifications are recorded, fail and stay visible in the delivery log rather than pretending to
+// have been sent.
 import type { Env } from "~/env";
 import { channelRegistry, type ChannelRegistry, type NotificationChannel } from "./channel";
 import { createEmailChannel } from "./email";
 import { createLogChannel } from "./log";
+import { createTelegramChannel } from "./telegram";
+import { createWhatsAppChannel } from "./whatsapp";
 
 export function channelsFromEnv(e: Env): ChannelRegistry {
   const channels: NotificationChannel[] = [];
+  const logFallback = e.NODE_ENV !== "production" || e.HOLDFAST_DEMO;
   if (e.HOLDFAST_SMTP_URL) channels.push(createEmailChannel({ smtpUrl: e.HOLDFAST_SMTP_URL, from: e.HOLDFAST_EMAIL_FROM }));
-  else if (e.NODE_ENV !== "production" || e.HOLDFAST_DEMO) channels.push(createLogChannel("email"));
+  else if (logFallback) channels.push(createLogChannel("email"));
+  if (e.HOLDFAST_TELEGRAM_BOT_TOKEN) {
+    channels.push(createTelegramChannel({ apiUrl: e.HOLDFAST_TELEGRAM_API_URL, botToken: e.HOLDFAST_TELEGRAM_BOT_TOKEN }));
+  } else if (logFallback) channels.push(createLogChannel("telegram"));
+  if (e.HOLDFAST_WHATSAPP_TOKEN && e.HOLDFAST_WHATSAPP_PHONE_NUMBER_ID) {
+    channels.push(
+      createWhatsAppChannel({
+        apiUrl: e.HOLDFAST_WHATSAPP_API_URL,
+        accessToken: e.HOLDFAST_WHATSAPP_TOKEN,
+        phoneNumberId: e.HOLDFAST_WHATSAPP_PHONE_NUMBER_ID,
+      }),
+    );
+  } else if (logFallback) channels.push(createLogChannel("whatsapp"));
   return channelRegistry(channels);
 }

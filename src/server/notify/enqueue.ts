@@ -12,6 +12,8 @@ export interface NewNotification {
   subject: string;
   body: string;
   escrowId?: string | null;
+  /** The owner alert this delivers (replies to the sent message route to it). */
+  alertId?: string | null;
   dedupeKey: string;
   now: Date;
 }
@@ -29,6 +31,7 @@ export async function enqueueNotification(tx: Tx, n: NewNotification): Promise<b
         subject: n.subject,
         body: n.body,
         escrowId: n.escrowId ?? null,
+        alertId: n.alertId ?? null,
         dedupeKey: n.dedupeKey,
         nextAttemptAt: n.now,
         createdAt: n.now,
@@ -40,8 +43,8 @@ export async function enqueueNotification(tx: Tx, n: NewNotification): Promise<b
 }
 
 /**
- * Notifies one of our users on their channels. Email is the only channel users have today; the
- * owner-alerts work adds Telegram and WhatsApp preferences here, one notification per channel.
+ * Notifies one of our users by email. Owner alerts go to every channel the owner configured
+ * (Telegram, WhatsApp, email): src/server/alerts/fan-out.ts.
  */
 export async function notifyUser(
   tx: Tx,

@@ -6,7 +6,7 @@ import { EscrowSchema, ESCROW_STATUSES, listOf, SettlementSchema } from "~/clien
 import { DomainError, reject } from "~/domain/escrow/errors";
 import { TERMINAL_STATUSES, type EscrowStatus } from "~/domain/escrow/states";
 import { formatMoney } from "~/domain/money";
-import { onOffCatalogOffer } from "../../alerts/create-alert";
+import { onOfferCreated } from "../../alerts/create-alert";
 import type { Tx } from "../../db/transaction";
 import { invalid, notFound } from "../../errors";
 import { escrowRefFilter } from "../../escrow/actors";
@@ -103,7 +103,7 @@ export const createEscrow = defineOperation({
       serviceId: input.service_id ?? null,
       deliveryInHours: input.delivery_in_hours ?? null,
     });
-    if (!row.serviceId) await onOffCatalogOffer(c.tx, { agentId: c.agent.agentId, escrowId: row.id, now: c.engine.now() });
+    await onOfferCreated(c.tx, { agentId: c.agent.agentId, escrowId: row.id, now: c.engine.now() });
     return { status: 201, body: await escrowJson(c, row) };
   },
   response: { status: 201, schema: EscrowSchema, description: "The new escrow, pending" },

@@ -1,0 +1,37 @@
+// The agent API harness plus the inbound webhooks (Telegram, WhatsApp) on their own real HTTP port.
+import type { TestClock } from "~/test/engine-fixtures";
+import { startHarness, type Harness } from "../../agent-api/testing/harness";
+import { serveFetchHandler } from "../../agent-api/node-server";
+import type { Db } from "../../db/client";
+import { handleTelegramWebhook } from "../../inbound/telegram";
+import { handleWhatsAppWebhook } from "../../inbound/whatsapp";
+
+export interface OwnerLoopHarness {
+  api: Harness;
+  db: Db;
+  /** POST {inboundUrl}/telegram, GET|POST {inboundUrl}/whatsapp */
+  inboundUrl: string;
+  close(): Promise<void>;
+}
+
+export async function createHarness(
+  clock: TestClock,
+  secrets: { telegramSecret: string; whatsappSecret: string; whatsappVerifyToken: string },
+): Promise<OwnerLoopHarness> {
+  const api = await startHarness({}, clock);
+  const ctx = api.deps.engine;
+  const inbound = await serveFetchHandler((request) =>
+    new URL(request.url).pathname.startsWith("/telegram")
+      ? handleTelegramWebhook(request, ctx, { secretToken: secrets.telegramSecret })
+      : handleWhatsAppWebhook(request, ctx, { appSecret: secrets.whatsappSecret, verifyToken: secrets.whatsappVerifyToken }),
+  );
+  return {
+    api,
+    db: api.tdb.db,
+    inboundUrl: inbound.url,
+    async close() {
+      await inbound.close();
+      await api.close();
+    },
+  };
+}
