@@ -13,13 +13,18 @@ import { runEscrowCommand } from "../escrow/run-command";
 import { appRouter, callerFor } from "./root";
 import type { SessionUser } from "./trpc";
 
-/** Who may call it: anyone; any signed-in person on their own data; only the object's customer; moderators. */
-type Access = "public" | "self" | "customer_object" | "admin";
+/**
+ * Who may call it: anyone; any signed-in person on their own data; only the object's customer;
+ * moderators; agent owners on their own data; only the owner of the object's agent (the matrix's
+ * owner is another owner, so they get NOT_FOUND).
+ */
+type Access = "public" | "self" | "customer_object" | "admin" | "owner" | "owner_object";
 
 interface World {
   p: Parties;
   escrowId: string;
   agentHandle: string;
+  alertId: string;
 }
 
 type Call = (api: ReturnType<typeof callerFor>, w: World) => Promise<unknown>;
@@ -60,6 +65,25 @@ const MATRIX: Record<string, { access: Access; call: Call }> = {
   "admin.suspendAgent": { access: "admin", call: (a, w) => a.admin.suspendAgent({ agentId: w.p.agentId, suspended: false, note: "n" }) },
   "admin.suspendUser": { access: "admin", call: (a, w) => a.admin.suspendUser({ userId: w.p.customerId, suspended: false, note: "n" }) },
   "admin.auditLog": { access: "admin", call: (a) => a.admin.auditLog() },
+  "owner.overview": { access: "owner", call: (a) => a.owner.overview() },
+  "owner.escrows": { access: "owner", call: (a) => a.owner.escrows() },
+  "owner.createAgent": { access: "owner", call: (a) => a.owner.createAgent({ handle: "Bad Handle!", displayName: "x" }) },
+  "owner.rotateKey": { access: "owner_object", call: (a, w) => a.owner.rotateKey({ agentId: w.p.agentId }) },
+  "owner.revokeKey": { access: "owner_object", call: (a, w) => a.owner.revokeKey({ agentId: w.p.agentId, keyId: "key_none" }) },
+  "owner.setWebhook": { access: "owner_object", call: (a, w) => a.owner.setWebhook({ agentId: w.p.agentId, url: null }) },
+  "owner.saveService": {
+    access: "owner_object",
+    call: (a, w) => a.owner.saveService({ agentId: w.p.agentId, title: "x", price: 100, deliveryInHours: 1 }),
+  },
+  "owner.setThreshold": { access: "owner", call: (a) => a.owner.setThreshold({ amount: 0, currency: "USD" }) },
+  "owner.channels": { access: "owner", call: (a) => a.owner.channels() },
+  "owner.saveChannel": { access: "owner", call: (a) => a.owner.saveChannel({ channel: "whatsapp", address: "not a number" }) },
+  "owner.removeChannel": { access: "owner", call: (a) => a.owner.removeChannel({ channel: "whatsapp" }) },
+  "owner.telegramLink": { access: "owner", call: (a) => a.owner.telegramLink() },
+  "owner.sendTest": { access: "owner", call: (a) => a.owner.sendTest({ channel: "telegram" }) },
+  "owner.alerts": { access: "owner", call: (a) => a.owner.alerts() },
+  "owner.alert": { access: "owner_object", call: (a, w) => a.owner.alert({ alertId: w.alertId }) },
+  "owner.reply": { access: "owner_object", call: (a, w) => a.owner.reply({ alertId: w.alertId, text: "do it" }) },
 };
 
 let tdb: TestDatabase;
@@ -78,7 +102,10 @@ beforeAll(async () => {
   clock.advanceSeconds(5);
   await deliverArtifact(ctx, p, escrow.id);
   const agent = await tdb.db.agent.findUniqueOrThrow({ where: { id: p.agentId } });
-  world = { p, escrowId: escrow.id, agentHandle: agent.handle };
+  const alert = await tdb.db.ownerAlert.create({
+    data: { id: "alr_matrix", ownerId: p.ownerId, agentId: p.agentId, reason: "other", title: "t", message: "m", severity: "info", conversationId: p.conversationId },
+  });
+  world = { p, escrowId: escrow.id, agentHandle: agent.handle, alertId: alert.id };
   const a = await tdb.db.user.findUniqueOrThrow({ where: { id: p.customerId } });
   users.customerA = { id: a.id, email: a.email, displayName: a.displayName, role: "customer" };
   users.customerB = await createUser(tdb.db, "customer", "Stranger");
@@ -95,7 +122,10 @@ async function snapshot(): Promise<string> {
       (SELECT string_agg(key || balance_minor, ',' ORDER BY key) FROM ledger_accounts),
       (SELECT count(*) FROM messages), (SELECT count(*) FROM agent_events), (SELECT count(*) FROM settlements),
       (SELECT count(*) FROM conversations), (SELECT count(*) FROM moderation_actions), (SELECT count(*) FROM ledger_transfers),
-      (SELECT string_agg(id || status, ',' ORDER BY id) FROM users), (SELECT string_agg(id || status, ',' ORDER BY id) FROM agents)
+      (SELECT string_agg(id || status, ',' ORDER BY id) FROM users), (SELECT string_agg(id || status, ',' ORDER BY id) FROM agents),
+      (SELECT string_agg(id || coalesce(revoked_at::text, ''), ',' ORDER BY id) FROM agent_api_keys), (SELECT count(*) FROM services),
+      (SELECT count(*) FROM owner_channels), (SELECT count(*) FROM owner_settings), (SELECT count(*) FROM notifications),
+      (SELECT string_agg(id || status, ',' ORDER BY id) FROM owner_alerts), (SELECT count(*) FROM telegram_link_tokens)
     )) AS digest`;
   return rows[0]!.digest;
 }
@@ -104,6 +134,8 @@ async function snapshot(): Promise<string> {
 function expectedRefusal(access: Access, who: "anonymous" | keyof typeof users): TRPCError["code"] | null {
   if (access === "public") return null;
   if (who === "anonymous") return "UNAUTHORIZED";
+  if (access === "owner") return who === "owner" ? null : "FORBIDDEN";
+  if (access === "owner_object") return who === "owner" ? "NOT_FOUND" : "FORBIDDEN";
   if (access === "admin") return who === "admin" ? null : "FORBIDDEN";
   if (access === "customer_object") return who === "customerA" ? null : "NOT_FOUND";
   return null;

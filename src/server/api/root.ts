@@ -3,6 +3,7 @@ import { chatRouter } from "./routers/chat";
 import { escrowRouter } from "./routers/escrow";
 import { marketRouter } from "./routers/market";
 import { ordersRouter } from "./routers/orders";
+import { ownerRouter } from "./routers/owner";
 import { walletRouter } from "./routers/wallet";
 import { createCallerFactory, createTRPCRouter, type SessionUser } from "./trpc";
 import type { EngineContext } from "../context";
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   market: marketRouter,
   admin: adminRouter,
   orders: ordersRouter,
+  owner: ownerRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -67,7 +67,7 @@ export async function removeOwnerChannel(tx: Tx, ownerId: string, channel: Owner
 
 export async function sendTestNotification(tx: Tx, ownerId: string, channel: OwnerChannelName, now: Date): Promise<string> {
   const target = (await ownerChannels(tx, ownerId)).find((c) => c.channel === channel);
-  if (!target) throw notFound(`${channel} channel`);
+  if (!target) throw invalid("channel", `set up ${channel} first`);
   const dedupeKey = `channel_test:${channel}:${newId("ntf")}`;
   await enqueueNotification(tx, {
     userId: ownerId,

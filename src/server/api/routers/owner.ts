@@ -1,0 +1,111 @@
+// The owner console (SPEC §5, issue 6): agents and keys, catalog, escrows, earnings, the large-amount
+// threshold, notification channels and the alert inbox with reply. Owners only, checked on every
+// call; every object is looked up within the caller's own agents (another owner's is NOT_FOUND).
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { env } from "~/env";
+import { inTransaction } from "~/server/db/transaction";
+import { OWNER_CHANNELS } from "~/server/alerts/fan-out";
+import { createAgent, revokeKey, rotateAgentKey, setAgentWebhook } from "~/server/owner/agents";
+import { removeOwnerChannel, saveOwnerChannel, sendTestNotification } from "~/server/owner/channels";
+import { ownerAlert, ownerAlerts, ownerChannelsView, ownerEscrows, ownerOverview } from "~/server/owner/console";
+import { replyFromConsole } from "~/server/owner/instructions";
+import { saveService } from "~/server/owner/services";
+import { createTelegramLinkToken, telegramDeepLink } from "~/server/owner/telegram-link";
+import { notFound } from "~/server/errors";
+import { createTRPCRouter, protectedProcedure } from "../trpc";
+
+/** Agent owners only. */
+export const ownerProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "owner") throw new TRPCError({ code: "FORBIDDEN", message: "The owner console is for agent owners." });
+  return next({ ctx });
+});
+
+const id = z.string().min(1).max(100);
+const channel = z.enum(OWNER_CHANNELS);
+
+export const ownerRouter = createTRPCRouter({
+  overview: ownerProcedure.query(({ ctx }) => ownerOverview(ctx.engine, ctx.user.id)),
+  escrows: ownerProcedure.query(({ ctx }) => ownerEscrows(ctx.engine, ctx.user.id)),
+
+  createAgent: ownerProcedure
+    .input(z.object({ handle: z.string().max(60), displayName: z.string().max(120), description: z.string().max(2_000).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const { agentId, key } = await inTransaction(ctx.engine.db, (tx) => createAgent(tx, ctx.user.id, input, ctx.engine.now()));
+      return { agentId, key: key.key, prefix: key.prefix };
+    }),
+  rotateKey: ownerProcedure.input(z.object({ agentId: id })).mutation(async ({ ctx, input }) => {
+    const key = await inTransaction(ctx.engine.db, (tx) => rotateAgentKey(tx, ctx.user.id, input.agentId, ctx.engine.now()));
+    return { key: key.key, prefix: key.prefix };
+  }),
+  revokeKey: ownerProcedure.input(z.object({ agentId: id, keyId: id })).mutation(async ({ ctx, input }) => {
+    await inTransaction(ctx.engine.db, (tx) => revokeKey(tx, ctx.user.id, input.agentId, input.keyId, ctx.engine.now()));
+    return { ok: true };
+  }),
+  setWebhook: ownerProcedure
+    .input(z.object({ agentId: id, url: z.string().max(2_000).nullable(), secret: z.string().max(200).nullable().optional() }))
+    .mutation(async ({ ctx, input }) => {
+      await inTransaction(ctx.engine.db, (tx) => setAgentWebhook(tx, ctx.user.id, input.agentId, input, ctx.engine.now()));
+      return { ok: true };
+    }),
+
+  saveService: ownerProcedure
+    .input(
+      z.object({
+        agentId: id,
+        serviceId: id.nullable().optional(),
+        title: z.string().max(300),
+        description: z.string().max(5_000).default(""),
+        price: z.number().int(),
+        currency: z.string().default("USD"),
+        deliveryInHours: z.number().int(),
+        active: z.boolean().default(true),
+        artifactContract: z.unknown().optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const serviceId = await inTransaction(ctx.engine.db, (tx) =>
+        saveService(tx, ctx.user.id, { ...input, priceMinor: input.price, artifactContract: input.artifactContract ?? null }, ctx.engine.now()),
+      );
+      return { serviceId };
+    }),
+
+  setThreshold: ownerProcedure
+    .input(z.object({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable(), currency: z.string().regex(/^[A-Z]{3}$/).default("USD") }))
+    .mutation(async ({ ctx, input }) => {
+      const data = { largeAmountMinor: input.amount === null ? null : BigInt(input.amount), largeAmountCurrency: input.currency };
+      await ctx.engine.db.ownerSettings.upsert({ where: { ownerId: ctx.user.id }, create: { ownerId: ctx.user.id, ...data }, update: data });
+      return { ok: true };
+    }),
+
+  channels: ownerProcedure.query(({ ctx }) => ownerChannelsView(ctx.engine, ctx.user.id)),
+  saveChannel: ownerProcedure
+    .input(z.object({ channel, address: z.string().max(320).optional(), enabled: z.boolean().optional(), minSeverity: z.enum(["info", "warning", "urgent"]).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      await inTransaction(ctx.engine.db, (tx) => saveOwnerChannel(tx, ctx.user.id, input, ctx.engine.now()));
+      return { ok: true };
+    }),
+  removeChannel: ownerProcedure.input(z.object({ channel })).mutation(async ({ ctx, input }) => {
+    await inTransaction(ctx.engine.db, (tx) => removeOwnerChannel(tx, ctx.user.id, input.channel));
+    return { ok: true };
+  }),
+  telegramLink: ownerProcedure.mutation(async ({ ctx }) => {
+    const { token, expiresAt } = await inTransaction(ctx.engine.db, (tx) => createTelegramLinkToken(tx, ctx.user.id, ctx.engine.now()));
+    return { url: telegramDeepLink(env().HOLDFAST_TELEGRAM_BOT_USERNAME, token), command: `/start ${token}`, expiresAt };
+  }),
+  sendTest: ownerProcedure.input(z.object({ channel })).mutation(async ({ ctx, input }) => {
+    const notificationId = await inTransaction(ctx.engine.db, (tx) => sendTestNotification(tx, ctx.user.id, input.channel, ctx.engine.now()));
+    return { notificationId };
+  }),
+
+  alerts: ownerProcedure.query(({ ctx }) => ownerAlerts(ctx.engine, ctx.user.id)),
+  alert: ownerProcedure.input(z.object({ alertId: id })).query(async ({ ctx, input }) => {
+    const alert = await ownerAlert(ctx.engine, ctx.user.id, input.alertId);
+    if (!alert) throw notFound("alert");
+    return alert;
+  }),
+  reply: ownerProcedure.input(z.object({ alertId: id, text: z.string().min(1).max(20_000) })).mutation(async ({ ctx, input }) => {
+    const result = await inTransaction(ctx.engine.db, (tx) => replyFromConsole(tx, ctx.engine, ctx.user.id, input.alertId, input.text));
+    return { alertId: result.alertId, messageId: result.messageId };
+  }),
+});

@@ -1,0 +1,76 @@
+// The owner's agents (console → Agents): create one (its first API key is shown once), rotate its key
+// (the old ones stop at once), revoke a key, and set the optional webhook URL and secret that the
+// webhook relay (src/server/webhooks) pushes events to. Every call is scoped to the owner's agents:
+// another owner's agent is not_found.
+import { randomBytes } from "node:crypto";
+import type { Tx } from "../db/transaction";
+import { issueAgentApiKey, revokeAgentApiKey, type IssuedApiKey } from "../auth/api-keys";
+import { invalid, notFound } from "../errors";
+import { newId } from "../ids";
+
+export const HANDLE_PATTERN = /^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$/;
+
+export async function requireOwnAgent(tx: Tx, ownerId: string, agentId: string) {
+  const agent = await tx.agent.findFirst({ where: { id: agentId, ownerId } });
+  if (!agent) throw notFound("agent");
+  return agent;
+}
+
+export interface NewAgent {
+  handle: string;
+  displayName: string;
+  description?: string;
+}
+
+export async function createAgent(tx: Tx, ownerId: string, input: NewAgent, now: Date): Promise<{ agentId: string; key: IssuedApiKey }> {
+  const handle = input.handle.trim().toLowerCase();
+  if (!HANDLE_PATTERN.test(handle)) throw invalid("handle", "3 to 40 lowercase letters, digits or dashes, not starting or ending with a dash");
+  const displayName = input.displayName.trim();
+  if (!displayName || displayName.length > 80) throw invalid("displayName", "1 to 80 characters");
+  if (await tx.agent.findUnique({ where: { handle }, select: { id: true } })) throw invalid("handle", "already taken");
+  const agentId = newId("agt");
+  await tx.agent.create({
+    data: { id: agentId, ownerId, handle, displayName, description: (input.description ?? "").slice(0, 2_000), createdAt: now, updatedAt: now },
+  });
+  const key = await issueAgentApiKey(tx, agentId, "console");
+  return { agentId, key };
+}
+
+/** A new key; every older active key is revoked in the same transaction. */
+export async function rotateAgentKey(tx: Tx, ownerId: string, agentId: string, now: Date): Promise<IssuedApiKey> {
+  await requireOwnAgent(tx, ownerId, agentId);
+  await tx.agentApiKey.updateMany({ where: { agentId, revokedAt: null }, data: { revokedAt: now } });
+  return issueAgentApiKey(tx, agentId, "console");
+}
+
+export async function revokeKey(tx: Tx, ownerId: string, agentId: string, keyId: string, now: Date): Promise<void> {
+  await requireOwnAgent(tx, ownerId, agentId);
+  const key = await tx.agentApiKey.findFirst({ where: { id: keyId, agentId } });
+  if (!key) throw notFound("key");
+  await revokeAgentApiKey(tx, keyId, now);
+}
+
+/** Sets or clears the webhook; a URL without a secret gets a generated one (shown in the console). */
+export async function setAgentWebhook(
+  tx: Tx,
+  ownerId: string,
+  agentId: string,
+  input: { url: string | null; secret?: string | null },
+  now: Date,
+): Promise<void> {
+  await requireOwnAgent(tx, ownerId, agentId);
+  if (input.url === null) {
+    await tx.agent.update({ where: { id: agentId }, data: { webhookUrl: null, webhookSecret: null, updatedAt: now } });
+    return;
+  }
+  let url: URL;
+  try {
+    url = new URL(input.url);
+  } catch {
+    throw invalid("url", "a full http(s) URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw invalid("url", "a full http(s) URL");
+  const secret = input.secret?.trim() || `whsec_${randomBytes(24).toString("base64")}`;
+  if (secret.length < 16 || secret.length > 200) throw invalid("secret", "16 to 200 characters");
+  await tx.agent.update({ where: { id: agentId }, data: { webhookUrl: url.toString(), webhookSecret: secret, updatedAt: now } });
+}

@@ -1,0 +1,132 @@
+// Read models of the owner console: the owner's agents with keys and catalogs, their escrows, the
+// earnings from the ledger (available and held), channels with the delivery log, and the alert inbox.
+import { env } from "~/env";
+import type { EngineContext } from "../context";
+import { walletBalances } from "../ledger/wallet";
+import { ownerChannels } from "../alerts/fan-out";
+
+export async function ownerOverview(ctx: EngineContext, ownerId: string) {
+  const db = ctx.db;
+  const [agents, settings, balances] = await Promise.all([
+    db.agent.findMany({
+      where: { ownerId },
+      orderBy: { createdAt: "asc" },
+      include: { apiKeys: { orderBy: { createdAt: "desc" } }, services: { orderBy: { createdAt: "asc" } } },
+    }),
+    db.ownerSettings.findUnique({ where: { ownerId } }),
+    walletBalances(ctx, ownerId),
+  ]);
+  return {
+    agents: agents.map((a) => ({
+      id: a.id,
+      handle: a.handle,
+      displayName: a.displayName,
+      status: a.status,
+      webhookUrl: a.webhookUrl,
+      webhookSecret: a.webhookSecret,
+      keys: a.apiKeys.map((k) => ({ id: k.id, prefix: k.prefix, createdAt: k.createdAt, revokedAt: k.revokedAt, lastUsedAt: k.lastUsedAt })),
+      services: a.services.map((s) => ({
+        id: s.id,
+        title: s.title,
+        description: s.description,
+        priceMinor: Number(s.priceMinor),
+        currency: s.currency,
+        deliveryInHours: s.deliveryInHours,
+        active: s.active,
+        artifactContract: s.artifactContract,
+      })),
+    })),
+    threshold: settings?.largeAmountMinor != null ? { amountMinor: Number(settings.largeAmountMinor), currency: settings.largeAmountCurrency } : null,
+    balances,
+  };
+}
+
+export async function ownerEscrows(ctx: EngineContext, ownerId: string) {
+  const rows = await ctx.db.escrow.findMany({
+    where: { agent: { ownerId } },
+    orderBy: { createdAt: "desc" },
+    take: 100,
+    include: { agent: { select: { handle: true } }, customer: { select: { displayName: true } } },
+  });
+  return rows.map((e) => ({
+    id: e.id,
+    referenceCode: e.referenceCode,
+    agentHandle: e.agent.handle,
+    customer: e.customer.displayName,
+    title: e.title,
+    amountMinor: Number(e.amountMinor),
+    currency: e.currency,
+    status: e.status,
+    dueAt: e.dueAt,
+    createdAt: e.createdAt,
+  }));
+}
+
+export async function ownerChannelsView(ctx: EngineContext, ownerId: string) {
+  const e = env();
+  const [channels, deliveries] = await Promise.all([
+    ctx.db.$transaction((tx) => ownerChannels(tx, ownerId)),
+    ctx.db.notification.findMany({
+      where: { userId: ownerId },
+      orderBy: { createdAt: "desc" },
+      take: 30,
+      include: { attemptsLog: { orderBy: { attempt: "asc" } } },
+    }),
+  ]);
+  return {
+    channels,
+    telegram: { configured: Boolean(e.HOLDFAST_TELEGRAM_BOT_TOKEN), botUsername: e.HOLDFAST_TELEGRAM_BOT_USERNAME ?? null },
+    deliveries: deliveries.map((n) => ({
+      id: n.id,
+      channel: n.channel,
+      address: n.address,
+      subject: n.subject,
+      template: n.template,
+      status: n.status,
+      attempts: n.attempts,
+      lastError: n.lastError,
+      createdAt: n.createdAt,
+      sentAt: n.sentAt,
+      log: n.attemptsLog.map((a) => ({ attempt: a.attempt, ok: a.ok, error: a.error, at: a.createdAt })),
+    })),
+  };
+}
+
+export async function ownerAlerts(ctx: EngineContext, ownerId: string) {
+  const rows = await ctx.db.ownerAlert.findMany({
+    where: { ownerId },
+    orderBy: { createdAt: "desc" },
+    take: 100,
+    include: { agent: { select: { handle: true } }, replies: { orderBy: { createdAt: "asc" } } },
+  });
+  return rows.map(alertView);
+}
+
+export async function ownerAlert(ctx: EngineContext, ownerId: string, alertId: string) {
+  const row = await ctx.db.ownerAlert.findFirst({
+    where: { id: alertId, ownerId },
+    include: { agent: { select: { handle: true } }, replies: { orderBy: { createdAt: "asc" } } },
+  });
+  return row ? alertView(row) : null;
+}
+
+type AlertRow = NonNullable<Awaited<ReturnType<EngineContext["db"]["ownerAlert"]["findFirst"]>>> & {
+  agent: { handle: string } | null;
+  replies: { id: string; via: string; routedBy: string; text: string; createdAt: Date }[];
+};
+
+function alertView(a: AlertRow) {
+  return {
+    id: a.id,
+    reason: a.reason,
+    title: a.title,
+    message: a.message,
+    severity: a.severity,
+    status: a.status,
+    agentHandle: a.agent?.handle ?? null,
+    escrowId: a.escrowId,
+    conversationId: a.conversationId,
+    createdAt: a.createdAt,
+    replies: a.replies.map((r) => ({ id: r.id, via: r.via, routedBy: r.routedBy, text: r.text, createdAt: r.createdAt })),
+  };
+}

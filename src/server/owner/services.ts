@@ -1,0 +1,68 @@
+// The catalog (console → Services): create and edit an agent's services (price, delivery time,
+// artifact contract), and retire them. A service is never deleted, since escrows point at it;
+// retiring sets active = false, which takes it out of the catalog and out of new offers.
+// Artifact contracts are checked on save with the engine's own parser (domain/escrow/delivery.ts),
+// so a contract the engine could not enforce is never stored.
+import { InvalidArtifactContractError, parseArtifactContract } from "~/domain/escrow/delivery";
+import { isValidAmountMinor } from "~/domain/money";
+import { Prisma } from "../db/generated/client";
+import type { Tx } from "../db/transaction";
+import { invalid, notFound } from "../errors";
+import { newId } from "../ids";
+import { MAX_DELIVERY_HOURS } from "../escrow/create-offer";
+import { requireOwnAgent } from "./agents";
+
+export interface ServiceInput {
+  agentId: string;
+  serviceId?: string | null;
+  title: string;
+  description: string;
+  priceMinor: number;
+  currency: string;
+  deliveryInHours: number;
+  active: boolean;
+  /** {kinds?, mime_types?, json_schema?} or null for none. */
+  artifactContract: unknown;
+}
+
+export function checkContract(contract: unknown): Prisma.InputJsonValue | null {
+  try {
+    const parsed = parseArtifactContract(contract);
+    return parsed === null ? null : (parsed as Prisma.InputJsonValue);
+  } catch (error) {
+    if (error instanceof InvalidArtifactContractError) throw invalid("artifactContract", error.problems.join("; "));
+    throw error;
+  }
+}
+
+export async function saveService(tx: Tx, ownerId: string, input: ServiceInput, now: Date): Promise<string> {
+  await requireOwnAgent(tx, ownerId, input.agentId);
+  const title = input.title.trim();
+  if (!title || title.length > 200) throw invalid("title", "1 to 200 characters");
+  if (input.description.length > 5_000) throw invalid("description", "at most 5000 characters");
+  if (!isValidAmountMinor(input.priceMinor)) throw invalid("price", "a positive amount");
+  if (!/^[A-Z]{3}$/.test(input.currency)) throw invalid("currency", "an ISO 4217 code such as USD");
+  if (!Number.isInteger(input.deliveryInHours) || input.deliveryInHours < 1 || input.deliveryInHours > MAX_DELIVERY_HOURS) {
+    throw invalid("deliveryInHours", `a whole number of hours from 1 to ${MAX_DELIVERY_HOURS}`);
+  }
+  const contract = checkContract(input.artifactContract);
+  const fields = {
+    title,
+    description: input.description,
+    priceMinor: BigInt(input.priceMinor),
+    currency: input.currency,
+    deliveryInHours: input.deliveryInHours,
+    active: input.active,
+    artifactContract: contract ?? Prisma.DbNull,
+    updatedAt: now,
+  };
+  if (input.serviceId) {
+    const existing = await tx.service.findFirst({ where: { id: input.serviceId, agentId: input.agentId } });
+    if (!existing) throw notFound("service");
+    await tx.service.update({ where: { id: existing.id }, data: fields });
+    return existing.id;
+  }
+  const id = newId("svc");
+  await tx.service.create({ data: { id, agentId: input.agentId, ...fields, createdAt: now } });
+  return id;
+}
