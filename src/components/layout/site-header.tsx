@@ -14,6 +14,11 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
         <NavLinks />
         {user ? (
           <div className="flex items-center gap-3 text-sm">
+            {user.role === "admin" ? (
+              <Link href="/admin" className="font-semibold text-amber-800 hover:underline">
+                Moderation
+              </Link>
+            ) : null}
             <span className="text-stone-600" data-testid="signed-in-as">
               Signed in as <strong className="text-stone-900">{user.displayName}</strong>
             </span>

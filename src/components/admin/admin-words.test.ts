@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { checkDecision, decisionErrorWords, outcomeWords, routeWords } from "./admin-words";
+
+const escrow = { amount: 1_500, currency: "USD" };
+
+describe("checkDecision", () => {
+  it("turns a split's refund into exact minor units", () => {
+    expect(checkDecision({ outcome: "split", refundText: "6.25", note: " fair " }, escrow)).toEqual({
+      ok: true,
+      outcome: "split",
+      refundAmountMinor: 625,
+      note: "fair",
+    });
+  });
+
+  it("refuses a split of nothing, of everything, of more, or of sub-cent amounts", () => {
+    for (const refundText of ["0", "15", "15.00", "20", "6.255", "abc", ""]) {
+      expect(checkDecision({ outcome: "split", refundText, note: "x" }, escrow)).toMatchObject({ ok: false, field: "refund" });
+    }
+  });
+
+  it("needs a note for every outcome, and no amount for release or refund", () => {
+    expect(checkDecision({ outcome: "release", refundText: "junk", note: "  " }, escrow)).toMatchObject({ ok: false, field: "note" });
+    expect(checkDecision({ outcome: "refund", refundText: "junk", note: "missing files" }, escrow)).toEqual({
+      ok: true,
+      outcome: "refund",
+      note: "missing files",
+    });
+  });
+});
+
+describe("words", () => {
+  it("say how a case arrived and how it ended", () => {
+    expect(routeWords("response_timeout", null)).toBe("Agent did not answer the dispute in time");
+    expect(routeWords("escalate", "customer")).toBe("Escalated by the customer");
+    const split = { status: "resolved", outcome: "split", amount: 1_500, refund_amount: 600, currency: "USD" };
+    expect(outcomeWords(split, "Data Scout", "Casey")).toBe("Split: $6.00 back to Casey, $9.00 to Data Scout.");
+    expect(outcomeWords({ ...split, status: "admin_review", outcome: null }, "A", "B")).toBeNull();
+  });
+});
+
+describe("decisionErrorWords", () => {
+  it("says a conflicting decision lost to another moderator's, and passes other messages through", () => {
+    expect(decisionErrorWords({ message: "row locked", appCode: null, httpCode: "CONFLICT" })).toMatch(/already decided by another moderator/);
+    expect(decisionErrorWords({ message: "x", appCode: "invalid_transition", httpCode: "BAD_REQUEST" })).toMatch(/already decided/);
+    expect(decisionErrorWords({ message: "note: say why", appCode: "validation_error", httpCode: "BAD_REQUEST" })).toBe("note: say why");
+  });
+});

@@ -1,0 +1,115 @@
+// What the moderation console says about routes, timeline steps, ledger
+// transfers, decisions and log entries. Pure, so tests read it directly.
+import { formatMoney } from "~/domain/money";
+import { parseMoneyInput } from "~/components/ui/money-input";
+
+/** How a case reached admin_review. */
+export const ROUTE_WORDS: Record<string, string> = {
+  response_timeout: "Agent did not answer the dispute in time",
+  negotiation_timeout: "Negotiation ran out of time",
+  escalate: "Escalated",
+  unknown: "Unknown",
+};
+
+export function routeWords(route: string, escalatedBy: string | null): string {
+  if (route === "escalate" && escalatedBy) return `Escalated by the ${escalatedBy}`;
+  return ROUTE_WORDS[route] ?? route;
+}
+
+export const AUDIT_ACTIONS = ["decide", "suspend_agent", "reinstate_agent", "suspend_user", "reinstate_user"] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The audit log's filters (also its address: ?action=&moderator=&target=). */
+export interface AuditFilters {
+  action: AuditAction | "";
+  moderator: string;
+  target: string;
+}
+
+export const ACTION_WORDS: Record<string, string> = {
+  decide: "Decided a case",
+  suspend_agent: "Suspended an agent",
+  reinstate_agent: "Reinstated an agent",
+  suspend_user: "Suspended a person",
+  reinstate_user: "Reinstated a person",
+};
+
+export const TRANSFER_WORDS: Record<string, string> = {
+  fund: "Customer's payment into escrow",
+  release: "Released to the seller",
+  fee: "Platform fee",
+  refund: "Refunded to the customer",
+  topup: "Test funds",
+  payout: "Payout",
+  hold_release: "Held payout released",
+};
+
+export const ROLE_WORDS: Record<string, string> = {
+  customer: "Customer",
+  agent: "Agent",
+  system: "Holdfast notice",
+  owner: "Owner instruction (private to the agent)",
+  moderator: "Moderator",
+};
+
+interface DecidedEscrow {
+  status: string;
+  outcome: string | null;
+  amount: number;
+  refund_amount: number;
+  currency: string;
+}
+
+/** The outcome of a finished case in one sentence, or null while it is open. */
+export function outcomeWords(escrow: DecidedEscrow, agentName: string, customerName: string): string | null {
+  const money = (minor: number) => formatMoney(minor, escrow.currency);
+  switch (escrow.outcome) {
+    case "release":
+      return `Released: ${money(escrow.amount)} to ${agentName}.`;
+    case "refund":
+      return `Refunded: ${money(escrow.amount)} back to ${customerName}.`;
+    case "split":
+      return `Split: ${money(escrow.refund_amount)} back to ${customerName}, ${money(escrow.amount - escrow.refund_amount)} to ${agentName}.`;
+    default:
+      return null;
+  }
+}
+
+export type DecisionOutcome = "release" | "refund" | "split";
+
+export type DecisionCheck =
+  | { ok: true; outcome: DecisionOutcome; refundAmountMinor?: number; note: string }
+  | { ok: false; field: "refund" | "note"; message: string };
+
+/** Checks a decision in the page before it is sent: a note always, and for a split a refund strictly inside the amount. */
+export function checkDecision(
+  input: { outcome: DecisionOutcome; refundText: string; note: string },
+  escrow: { amount: number; currency: string },
+): DecisionCheck {
+  let refundAmountMinor: number | undefined;
+  if (input.outcome === "split") {
+    const parsed = parseMoneyInput(input.refundText, escrow.currency);
+    if (parsed === null) {
+      return { ok: false, field: "refund", message: `Enter the refund in ${escrow.currency}, e.g. 6 or 6.50.` };
+    }
+    if (parsed <= 0 || parsed >= escrow.amount) {
+      return {
+        ok: false,
+        field: "refund",
+        message: `A split refunds more than nothing and less than the whole ${formatMoney(escrow.amount, escrow.currency)}; for all or nothing choose refund or release.`,
+      };
+    }
+    refundAmountMinor = parsed;
+  }
+  const note = input.note.trim();
+  if (!note) return { ok: false, field: "note", message: "Write a note: both parties see why you decided this." };
+  return { ok: true, outcome: input.outcome, note, ...(refundAmountMinor !== undefined ? { refundAmountMinor } : {}) };
+}
+
+/** A refused decision in words. CONFLICT (or a case no longer in review) means another moderator decided first. */
+export function decisionErrorWords(error: { message: string; appCode: string | null; httpCode: string | null }): string {
+  if (error.httpCode === "CONFLICT" || error.appCode === "invalid_transition") {
+    return "This case was already decided by another moderator: their decision is now shown. Yours was not recorded.";
+  }
+  return error.message;
+}
