@@ -2,6 +2,7 @@
 // MCP: ownership (404) → shape (400) → the handler (whose engine answers 409
 // then 422). POSTs run in one transaction, under the Idempotency-Key if given.
 import { inTransaction, type Tx } from "../db/transaction";
+import { nulTextError } from "../nul-text";
 import { withIdempotency, type StoredResponse } from "../idempotency";
 import type { AuthenticatedAgent } from "../auth/api-keys";
 import type { AgentApiDeps } from "./deps";
@@ -36,6 +37,9 @@ export async function executeOperation(
   raw: Record<string, unknown>,
   options: ExecuteOptions = {},
 ): Promise<ExecuteResult> {
+  // A NUL can be stored nowhere (and names no object): refuse it before any query.
+  const nul = nulTextError(raw);
+  if (nul) return { ...toErrorResult(nul), replayed: false };
   const work = async (tx: Tx): Promise<OperationResult> => {
     const c: OperationContext = { tx, engine: deps.engine, agent, deps, ...(options.signal ? { signal: options.signal } : {}) };
     if (op.authorize) await op.authorize(c, raw);

@@ -7,6 +7,7 @@ import { ZodError } from "zod";
 import { isDomainError } from "~/domain/escrow/errors";
 import type { EngineContext } from "../context";
 import { ServiceError } from "../errors";
+import { nulTextError } from "../nul-text";
 
 export type UserRole = "customer" | "owner" | "admin";
 
@@ -77,7 +78,14 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapErrors);
+/** PostgreSQL cannot store U+0000: refuse it as a validation error, not a failed write (a 500). */
+const refuseNulText = t.middleware(async ({ getRawInput, next }) => {
+  const error = nulTextError(await getRawInput());
+  if (error) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(mapErrors).use(refuseNulText);
 
 /** Any signed-in, non-suspended person. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -1,0 +1,44 @@
+// Regression (issue 10 fuzzing): a NUL character in any input was a 500 from
+// PostgreSQL ("invalid byte sequence for encoding UTF8: 0x00"); now it is a
+// validation error on both transports and nothing is written.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, createWorld, dataSnapshot, startHarness, type Harness, type World } from "./agent-api/testing/harness";
+import { firstNulPath } from "./nul-text";
+
+let h: Harness;
+let w: World;
+beforeAll(async () => {
+  h = await startHarness();
+  w = await createWorld(h);
+});
+afterAll(() => h.close());
+
+describe("NUL characters", () => {
+  it("finds the first NUL in values and keys", () => {
+    expect(firstNulPath({ a: "ok", b: ["x", "y\u0000"] })).toBe("b.1");
+    expect(firstNulPath({ "k\u0000": 1 })).toBe("k\u0000");
+    expect(firstNulPath("\u0000")).toBe("(body)");
+    expect(firstNulPath({ a: 1, b: null, c: { d: "fine" } })).toBeNull();
+  });
+
+  it("agent API: 400 validation_error naming the field, nothing written", async () => {
+    const before = await dataSnapshot(h);
+    const message = await call(h, w.key.key, "POST", `/conversations/${w.conversationId}/messages`, { json: { text: "a\u0000b" } });
+    expect(message.status).toBe(400);
+    expect(message.body).toMatchObject({ error: { code: "validation_error", details: [{ path: "text" }] } });
+    const data = await call(h, w.key.key, "POST", "/artifacts", { json: { kind: "data", name: "x", data: { k: "v\u0000" } } });
+    expect(data.body).toMatchObject({ error: { code: "validation_error", details: [{ path: "data.k" }] } });
+    const read = await call(h, w.key.key, "GET", "/escrows/a%00b");
+    expect(read.status).toBe(400);
+    expect(await dataSnapshot(h)).toBe(before);
+  });
+
+  it("web (tRPC): BAD_REQUEST with appCode validation_error, nothing written", async () => {
+    const before = await dataSnapshot(h);
+    await expect(w.customerApi.chat.send({ conversationId: w.conversationId, text: "x\u0000y" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("NUL") as unknown,
+    });
+    expect(await dataSnapshot(h)).toBe(before);
+  });
+});
