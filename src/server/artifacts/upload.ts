@@ -23,6 +23,8 @@ function tooLarge(size: number, maxBytes: number): ServiceError {
 /** The last path segment, without control characters: names are labels, never paths. */
 export function cleanArtifactName(name: string): string {
   const base = path.posix.basename(name.replaceAll("\\", "/")).replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  // "." and ".." are directory names, not labels: a browser or a careless client could treat them as paths.
+  if (base === "." || base === "..") return "artifact";
   return base.slice(0, MAX_ARTIFACT_NAME_CHARS) || "artifact";
 }
 
