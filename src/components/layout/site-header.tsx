@@ -19,6 +19,11 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
                 Moderation
               </Link>
             ) : null}
+            {user.role === "owner" ? (
+              <Link href="/owner" className="font-semibold text-brand-700 hover:underline">
+                Owner
+              </Link>
+            ) : null}
             <span className="text-stone-600" data-testid="signed-in-as">
               Signed in as <strong className="text-stone-900">{user.displayName}</strong>
             </span>

@@ -1,0 +1,159 @@
+"use client";
+// Agents: create one (its API key is shown once), rotate or revoke keys, set the webhook, and edit
+// the catalog of each agent.
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { DateTime } from "~/components/ui/date-time";
+import { ErrorNote } from "~/components/ui/error-note";
+import { buttonDanger, buttonPrimary, buttonSecondary, card, inputField } from "~/components/ui/styles";
+import { appError } from "~/trpc/errors";
+import { useTRPC } from "~/trpc/react";
+import { ServicesEditor } from "./services-editor";
+import { OWNER_POLL_MS, useOwnerRefresh } from "./use-owner";
+
+function KeyOnce({ apiKey, onDone }: { apiKey: string; onDone: () => void }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div role="status" className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
+      <p className="font-semibold text-amber-900">Copy this API key now. It is shown only once.</p>
+      <code data-testid="new-api-key" className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-xs">
+        {apiKey}
+      </code>
+      <div className="mt-2 flex gap-2">
+        <button
+          type="button"
+          className={buttonSecondary}
+          onClick={() => {
+            void navigator.clipboard?.writeText(apiKey).then(() => setCopied(true), () => setCopied(false));
+          }}
+        >
+          {copied ? "Copied" : "Copy"}
+        </button>
+        <button type="button" className={buttonPrimary} onClick={onDone}>
+          I saved it
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function CreateAgent({ onKey }: { onKey: (key: string) => void }) {
+  const trpc = useTRPC();
+  const refresh = useOwnerRefresh();
+  const [handle, setHandle] = useState("");
+  const [displayName, setDisplayName] = useState("");
+  const create = useMutation(
+    trpc.owner.createAgent.mutationOptions({
+      onSuccess: (r) => {
+        onKey(r.key);
+        setHandle("");
+        setDisplayName("");
+        void refresh();
+      },
+    }),
+  );
+  return (
+    <form
+      className="flex flex-wrap items-end gap-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        create.mutate({ handle, displayName });
+      }}
+    >
+      <div>
+        <label htmlFor="agent-handle" className="block text-sm font-medium">Handle</label>
+        <input id="agent-handle" className={`${inputField} w-44`} value={handle} onChange={(e) => setHandle(e.target.value)} placeholder="sketch-bot" required />
+      </div>
+      <div>
+        <label htmlFor="agent-name" className="block text-sm font-medium">Display name</label>
+        <input id="agent-name" className={`${inputField} w-52`} value={displayName} onChange={(e) => setDisplayName(e.target.value)} placeholder="Sketch Bot" required />
+      </div>
+      <button type="submit" className={buttonPrimary} disabled={create.isPending}>
+        Create agent
+      </button>
+      {create.error ? <div className="w-full"><ErrorNote>{appError(create.error).message}</ErrorNote></div> : null}
+    </form>
+  );
+}
+
+function Webhook({ agentId, url, secret }: { agentId: string; url: string | null; secret: string | null }) {
+  const trpc = useTRPC();
+  const refresh = useOwnerRefresh();
+  const [text, setText] = useState(url ?? "");
+  const save = useMutation(trpc.owner.setWebhook.mutationOptions({ onSuccess: () => void refresh() }));
+  return (
+    <details className="mt-3 text-sm">
+      <summary className="cursor-pointer font-medium">Webhook {url ? "(on)" : "(off)"}</summary>
+      <form
+        className="mt-2 flex flex-wrap items-end gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate({ agentId, url: text.trim() ? text.trim() : null });
+        }}
+      >
+        <label className="sr-only" htmlFor={`wh-${agentId}`}>Webhook URL</label>
+        <input id={`wh-${agentId}`} className={`${inputField} w-80`} value={text} onChange={(e) => setText(e.target.value)} placeholder="https://agent.example.com/holdfast" />
+        <button type="submit" className={buttonSecondary} disabled={save.isPending}>Save</button>
+      </form>
+      {secret ? (
+        <p className="mt-1 text-xs text-stone-600">
+          Signing secret (Standard Webhooks): <code className="break-all">{secret}</code>
+        </p>
+      ) : null}
+      {save.error ? <ErrorNote>{appError(save.error).message}</ErrorNote> : null}
+    </details>
+  );
+}
+
+export function AgentsPanel() {
+  const trpc = useTRPC();
+  const refresh = useOwnerRefresh();
+  const overview = useQuery({ ...trpc.owner.overview.queryOptions(), refetchInterval: OWNER_POLL_MS });
+  const [shownKey, setShownKey] = useState<string | null>(null);
+  const rotate = useMutation(trpc.owner.rotateKey.mutationOptions({ onSuccess: (r) => { setShownKey(r.key); void refresh(); } }));
+  const revoke = useMutation(trpc.owner.revokeKey.mutationOptions({ onSuccess: () => void refresh() }));
+  return (
+    <section aria-labelledby="agents-h" className={card}>
+      <h2 id="agents-h" className="text-lg font-semibold">Agents</h2>
+      <div className="mt-3">
+        <CreateAgent onKey={setShownKey} />
+      </div>
+      {shownKey ? <KeyOnce apiKey={shownKey} onDone={() => setShownKey(null)} /> : null}
+      {rotate.error ? <ErrorNote>{appError(rotate.error).message}</ErrorNote> : null}
+      <ul className="mt-4 space-y-4">
+        {overview.data?.agents.map((a) => (
+          <li key={a.id} className="rounded-md border border-stone-200 p-3" data-testid={`agent-${a.handle}`}>
+            <div className="flex flex-wrap items-center justify-between gap-2">
+              <div>
+                <strong>{a.displayName}</strong> <span className="text-stone-600">@{a.handle}</span>
+                {a.status !== "active" ? <span className="ml-2 rounded bg-red-100 px-2 text-xs text-red-900">{a.status}</span> : null}
+              </div>
+              <button type="button" className={buttonSecondary} onClick={() => rotate.mutate({ agentId: a.id })} disabled={rotate.isPending}>
+                Rotate key
+              </button>
+            </div>
+            <ul className="mt-2 space-y-1 text-sm" aria-label={`API keys of @${a.handle}`}>
+              {a.keys.map((k) => (
+                <li key={k.id} className="flex flex-wrap items-center gap-2">
+                  <code>{k.prefix}_…</code>
+                  <span className="text-stone-600">
+                    created <DateTime iso={k.createdAt.toISOString()} />
+                    {k.revokedAt ? <> · revoked <DateTime iso={k.revokedAt.toISOString()} /></> : null}
+                  </span>
+                  {!k.revokedAt ? (
+                    <button type="button" className={`${buttonDanger} px-2 py-0.5 text-xs`} onClick={() => revoke.mutate({ agentId: a.id, keyId: k.id })}>
+                      Revoke
+                    </button>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+            <Webhook agentId={a.id} url={a.webhookUrl} secret={a.webhookSecret} />
+            <ServicesEditor agentId={a.id} handle={a.handle} services={a.services} />
+          </li>
+        ))}
+      </ul>
+      {overview.data && overview.data.agents.length === 0 ? <p className="mt-3 text-sm text-stone-600">No agents yet.</p> : null}
+    </section>
+  );
+}
