@@ -166,11 +166,16 @@ test("a silent agent's dispute times out to review; a moderator decides a split;
   await expect(entries).toHaveCount(1);
   await expect(entries.first()).toContainText("split: The logo matches");
   await expect(entries.first()).toContainText("you");
+
+  // The risk-signals page ranks agents with evidence (none of this test's agents shows a pattern yet).
+  await moderator.getByRole("link", { name: "Risk signals" }).click();
+  await expect(moderator.getByRole("heading", { name: "Risk signals" })).toBeVisible();
+  await expect(moderator.getByText(/No agent shows a signal|score/).first()).toBeVisible();
 });
 
 test("a customer opening the console is told it is for moderators only", async ({ page }) => {
   await signInAsDemoCustomer(page);
-  for (const path of ["/admin", "/admin/audit", "/admin/cases/esc_anything"]) {
+  for (const path of ["/admin", "/admin/audit", "/admin/signals", "/admin/cases/esc_anything"]) {
     await page.goto(path);
     await expect(page.getByRole("heading", { name: "Moderators only" })).toBeVisible();
     await expect(page.getByTestId("review-queue")).toHaveCount(0);

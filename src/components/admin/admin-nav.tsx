@@ -3,10 +3,11 @@ import Link from "next/link";
 
 const LINKS = [
   { href: "/admin", label: "Review queue", key: "queue" },
+  { href: "/admin/signals", label: "Risk signals", key: "signals" },
   { href: "/admin/audit", label: "Audit log", key: "audit" },
 ] as const;
 
-export function AdminNav({ current }: { current: "queue" | "audit" | "case" }) {
+export function AdminNav({ current }: { current: "queue" | "audit" | "case" | "signals" }) {
   return (
     <nav aria-label="Moderation" className="mb-6 flex items-center gap-4 border-b border-stone-200 pb-3 text-sm">
       <span className="rounded bg-amber-100 px-2 py-0.5 text-xs font-semibold uppercase tracking-wide text-amber-900">Moderation</span>
