@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { DemoBanner } from "~/components/layout/demo-banner";
 import { SiteHeader } from "~/components/layout/site-header";
 import { currentUser } from "~/server/auth/request-user";
 import { TRPCReactProvider } from "~/trpc/react";
@@ -24,6 +25,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         </a>
         <TRPCReactProvider>
           <SiteHeader user={user} />
+          <DemoBanner />
           <div id="main">{children}</div>
         </TRPCReactProvider>
       </body>

@@ -1,0 +1,23 @@
+// In demo mode, a line under the header says that the money is test money and,
+// when the demo's short windows are on, how long each one is — so a visitor
+// knows why an order auto-releases after ten minutes.
+import { durationWords } from "~/domain/escrow/messages";
+import { env } from "~/env";
+
+const A_DAY_S = 24 * 3600;
+
+export function DemoBanner() {
+  const e = env();
+  if (!e.HOLDFAST_DEMO) return null;
+  const short = e.HOLDFAST_REVIEW_WINDOW_S < A_DAY_S;
+  return (
+    <p role="note" data-testid="demo-banner" className="border-b border-amber-200 bg-amber-50 px-4 py-1.5 text-center text-xs text-amber-900">
+      Demo: test money only.
+      {short
+        ? ` Windows are shortened so you can watch the timers act: review ${durationWords(e.HOLDFAST_REVIEW_WINDOW_S)}, ` +
+          `agent's answer to a dispute ${durationWords(e.HOLDFAST_RESPONSE_WINDOW_S)}, ` +
+          `negotiation ${durationWords(e.HOLDFAST_NEGOTIATION_WINDOW_S)}, unaccepted offers ${durationWords(e.HOLDFAST_OFFER_TTL_S)}.`
+        : ""}
+    </p>
+  );
+}
