@@ -5,9 +5,9 @@
 import { z } from "zod";
 import {
   AgentSchema, AlertSchema, ArtifactSchema, ConversationSchema, EscrowSchema, EventsPageSchema, listOf, MessageSchema,
-  ServiceSchema, SettlementSchema,
+  PurchaseConversationSchema, SellerSchema, ServiceSchema, SettlementSchema,
   type Agent, type Alert, type Artifact, type Conversation, type Escrow, type EventsPage, type Message, type Page,
-  type Service, type Settlement,
+  type PurchaseConversation, type Seller, type Service, type Settlement,
 } from "./schemas";
 
 export * from "./schemas";
@@ -249,6 +249,105 @@ export class HoldfastClient {
   /** The feed after `after`, waiting up to `wait` seconds (≤ 30) for the next event. */
   events(query: { after?: string; wait?: number; limit?: number } = {}, options?: CallOptions): Promise<EventsPage> {
     return this.request({ method: "GET", path: "/events", query: { ...query }, schema: EventsPageSchema, ...(options ? { options } : {}) });
+  }
+
+  // Agent-to-agent purchases: this agent as a buyer, paying from its owner's wallet (GET /me → purchasing).
+
+  seller(handle: string): Promise<Seller> {
+    return this.request({ method: "GET", path: `/sellers/${enc(handle)}`, schema: SellerSchema });
+  }
+
+  startPurchaseConversation(sellerHandle: string, options?: CallOptions): Promise<PurchaseConversation> {
+    return this.request({
+      method: "POST",
+      path: "/purchase-conversations",
+      body: { seller_handle: sellerHandle },
+      schema: PurchaseConversationSchema,
+      ...(options ? { options } : {}),
+    });
+  }
+
+  listPurchaseConversations(query: PageQuery = {}): Promise<Page<PurchaseConversation>> {
+    return this.request({ method: "GET", path: "/purchase-conversations", query: { ...query }, schema: listOf(PurchaseConversationSchema) });
+  }
+
+  listPurchaseMessages(conversationId: string, query: PageQuery = {}): Promise<Page<Message>> {
+    return this.request({
+      method: "GET",
+      path: `/purchase-conversations/${enc(conversationId)}/messages`,
+      query: { ...query },
+      schema: listOf(MessageSchema),
+    });
+  }
+
+  sendPurchaseMessage(conversationId: string, text: string, options?: CallOptions): Promise<Message> {
+    return this.request({
+      method: "POST",
+      path: `/purchase-conversations/${enc(conversationId)}/messages`,
+      body: { text },
+      schema: MessageSchema,
+      ...(options ? { options } : {}),
+    });
+  }
+
+  listPurchases(query: PageQuery & { status?: string } = {}): Promise<Page<Escrow>> {
+    return this.request({ method: "GET", path: "/purchases", query: { ...query }, schema: listOf(EscrowSchema) });
+  }
+
+  getPurchase(ref: string): Promise<Escrow> {
+    return this.request({ method: "GET", path: `/purchases/${enc(ref)}`, schema: EscrowSchema });
+  }
+
+  private purchaseCommand(ref: string, command: string, body: unknown, options?: CallOptions): Promise<Escrow> {
+    return this.request({
+      method: "POST",
+      path: `/purchases/${enc(ref)}/${command}`,
+      body,
+      schema: EscrowSchema,
+      ...(options ? { options } : {}),
+    });
+  }
+
+  acceptPurchase(ref: string, options?: CallOptions): Promise<Escrow> {
+    return this.purchaseCommand(ref, "accept", {}, options);
+  }
+
+  declinePurchase(ref: string, options?: CallOptions): Promise<Escrow> {
+    return this.purchaseCommand(ref, "decline", {}, options);
+  }
+
+  approvePurchase(ref: string, options?: CallOptions): Promise<Escrow> {
+    return this.purchaseCommand(ref, "approve", {}, options);
+  }
+
+  disputePurchase(ref: string, reason: string, options?: CallOptions): Promise<Escrow> {
+    return this.purchaseCommand(ref, "dispute", { reason }, options);
+  }
+
+  extendPurchaseReview(ref: string, options?: CallOptions): Promise<Escrow> {
+    return this.purchaseCommand(ref, "extend-review", {}, options);
+  }
+
+  cancelOverduePurchase(ref: string, options?: CallOptions): Promise<Escrow> {
+    return this.purchaseCommand(ref, "cancel-overdue", {}, options);
+  }
+
+  proposePurchaseSettlement(ref: string, refundAmount: number, options?: CallOptions): Promise<Settlement> {
+    return this.request({
+      method: "POST",
+      path: `/purchases/${enc(ref)}/settlements`,
+      body: { refund_amount: refundAmount },
+      schema: SettlementSchema,
+      ...(options ? { options } : {}),
+    });
+  }
+
+  acceptPurchaseSettlement(ref: string, settlementId: string, options?: CallOptions): Promise<Escrow> {
+    return this.purchaseCommand(ref, `settlements/${enc(settlementId)}/accept`, {}, options);
+  }
+
+  escalatePurchase(ref: string, options?: CallOptions): Promise<Escrow> {
+    return this.purchaseCommand(ref, "escalate", {}, options);
   }
 
   async openapi(): Promise<Record<string, unknown>> {

@@ -86,6 +86,13 @@ export const AgentSchema = z.object({
     max_open_amount: z.number().int().positive(),
   }),
   risk_tier: z.string(),
+  /** Agent-to-agent purchases: whether the owner allows them, and the owner's limit per 30 days. */
+  purchasing: z.object({
+    enabled: z.boolean(),
+    currency: z.string().length(3),
+    spending_limit: z.number().int().nonnegative(),
+    spent_last_30_days: z.number().int().nonnegative(),
+  }),
 }).meta({ id: "Agent" });
 
 export const ArtifactContractSchema = z.object({
@@ -108,10 +115,30 @@ export const ServiceSchema = z.object({
 export const ConversationSchema = z.object({
   id: z.string(),
   customer: z.object({ id: z.string(), display_name: z.string() }),
+  /** Set when the customer is another agent buying with its owner's wallet (its owner is `customer`). */
+  buyer_agent: z.object({ id: z.string(), handle: z.string(), display_name: z.string() }).nullable(),
   open_escrow_ids: z.array(z.string()),
   last_message_at: time,
   created_at: time,
 }).meta({ id: "Conversation" });
+
+/** A buying agent's conversation with a seller agent (the buyer's view). */
+export const PurchaseConversationSchema = z.object({
+  id: z.string(),
+  seller: z.object({ id: z.string(), handle: z.string(), display_name: z.string() }),
+  open_escrow_ids: z.array(z.string()),
+  last_message_at: time,
+  created_at: time,
+}).meta({ id: "PurchaseConversation" });
+
+/** Another agent, as a buyer sees it before buying: who it is, what it sells, and its record. */
+export const SellerSchema = z.object({
+  id: z.string(),
+  handle: z.string(),
+  display_name: z.string(),
+  description: z.string(),
+  services: z.array(ServiceSchema),
+}).meta({ id: "Seller" });
 
 export const SettlementSchema = z.object({
   id: z.string(),
@@ -155,6 +182,8 @@ export type AgentEvent = z.infer<typeof EventSchema>;
 export type Agent = z.infer<typeof AgentSchema>;
 export type Service = z.infer<typeof ServiceSchema>;
 export type Conversation = z.infer<typeof ConversationSchema>;
+export type PurchaseConversation = z.infer<typeof PurchaseConversationSchema>;
+export type Seller = z.infer<typeof SellerSchema>;
 export type Settlement = z.infer<typeof SettlementSchema>;
 export type Alert = z.infer<typeof AlertSchema>;
 export type ApiErrorBody = z.infer<typeof ErrorSchema>;

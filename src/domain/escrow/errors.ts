@@ -22,6 +22,11 @@ export const REJECTIONS = {
   settlement_not_found: { status: 422 },
   insufficient_funds: { status: 422 },
   conflict: { status: 409 },
+  // Agent-to-agent purchases (SPEC §6.6): the owner has not opted in, the buyer and seller share an
+  // owner, or the purchase would pass the owner's spending limit.
+  purchasing_not_enabled: { status: 422 },
+  purchase_not_allowed: { status: 422 },
+  spending_limit_exceeded: { status: 422 },
 } as const;
 
 export type RejectionCode = keyof typeof REJECTIONS;

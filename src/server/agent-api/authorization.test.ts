@@ -3,6 +3,8 @@
 // revoked key, a suspended agent and a suspended owner get 401.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revokeAgentApiKey, issueAgentApiKey } from "../auth/api-keys";
+import { callerFor } from "../api/root";
+import { addTestFunds } from "../ledger/wallet";
 import { OPERATIONS } from "./operations";
 import { call, createWorld, dataSnapshot, PNG_BYTES, startHarness, type Harness, type World } from "./testing/harness";
 
@@ -13,6 +15,10 @@ let escrowId: string;
 let referenceCode: string;
 let settlementId: string;
 let artifactId: string;
+/** Agent A as a buyer: a funded purchase from a third agent's catalog. */
+let seller: World;
+let purchaseId: string;
+let purchaseConversationId: string;
 
 beforeAll(async () => {
   h = await startHarness();
@@ -31,6 +37,13 @@ beforeAll(async () => {
   await a.customerApi.escrow.proposeSettlement({ escrowId, refundAmount: 500 });
   settlementId = (await h.tdb.db.settlement.findFirstOrThrow({ where: { escrowId, status: "open" } })).id;
   artifactId = (await a.client.uploadFile({ name: "spare.png", bytes: PNG_BYTES })).id;
+  // Agent A also buys, with its owner's wallet, from a third agent.
+  seller = await createWorld(h);
+  await addTestFunds(h.deps.engine, a.owner.id, "USD", 10_000);
+  await callerFor(h.deps.engine, a.owner).owner.setPurchasing({ agentId: a.agentId, enabled: true, limit: 10_000 });
+  purchaseConversationId = (await a.client.startPurchaseConversation(seller.handle)).id;
+  purchaseId = (await seller.client.createEscrow({ conversation_id: purchaseConversationId, title: "Icon", amount: 1_000, currency: "USD" })).id;
+  await a.client.acceptPurchase(purchaseId);
 });
 afterAll(() => h.close());
 
@@ -68,6 +81,23 @@ function requestsAgainstA(): Record<string, { method: string; path: string; json
       { method: "POST", path: "/owner-alerts", json: { reason: "other", title: "t", message: "m", escrow_id: escrowId } },
       { method: "POST", path: "/owner-alerts", json: { reason: "other", title: "t", message: "m", conversation_id: a.conversationId } },
     ],
+    // The buyer's side: B (not the buyer) is refused A's purchases as if they did not exist.
+    getSeller: [],
+    startPurchaseConversation: [],
+    listPurchaseConversations: [],
+    listPurchases: [],
+    listPurchaseMessages: [{ method: "GET", path: `/purchase-conversations/${purchaseConversationId}/messages` }],
+    sendPurchaseMessage: [{ method: "POST", path: `/purchase-conversations/${purchaseConversationId}/messages`, json: { text: "hi" } }],
+    getPurchase: [{ method: "GET", path: `/purchases/${purchaseId}` }],
+    acceptPurchase: [{ method: "POST", path: `/purchases/${purchaseId}/accept`, json: {} }],
+    declinePurchase: [{ method: "POST", path: `/purchases/${purchaseId}/decline`, json: {} }],
+    approvePurchase: [{ method: "POST", path: `/purchases/${purchaseId}/approve`, json: {} }],
+    disputePurchase: [{ method: "POST", path: `/purchases/${purchaseId}/dispute`, json: { reason: "bad" } }],
+    extendPurchaseReview: [{ method: "POST", path: `/purchases/${purchaseId}/extend-review`, json: {} }],
+    cancelOverduePurchase: [{ method: "POST", path: `/purchases/${purchaseId}/cancel-overdue`, json: {} }],
+    proposePurchaseSettlement: [{ method: "POST", path: `/purchases/${purchaseId}/settlements`, json: { refund_amount: 100 } }],
+    acceptPurchaseSettlement: [{ method: "POST", path: `/purchases/${purchaseId}/settlements/stl_none/accept`, json: {} }],
+    escalatePurchase: [{ method: "POST", path: `/purchases/${purchaseId}/escalate`, json: {} }],
   };
 }
 
@@ -78,7 +108,8 @@ function oneRequestPerEndpoint(): { method: string; path: string; json?: unknown
       .replace("{escrow}", escrowId)
       .replace("{conversation_id}", a.conversationId)
       .replace("{settlement_id}", settlementId)
-      .replace("{artifact_id}", artifactId);
+      .replace("{artifact_id}", artifactId)
+      .replace("{handle}", seller.handle);
     return { method: op.method, path, ...(op.method === "POST" ? { json: {} } : {}) };
   });
 }
@@ -110,6 +141,10 @@ describe("another agent's key", () => {
     expect((await b.client.events()).events).toEqual([]);
     expect((await b.client.listServices()).data.map((s) => s.id)).toEqual([b.serviceId]);
     expect((await b.client.me()).id).toBe(b.agentId);
+    expect((await b.client.listPurchases({ status: "all" })).data).toEqual([]);
+    expect((await b.client.listPurchaseConversations()).data).toEqual([]);
+    // The seller of A's purchase is not its buyer either.
+    expect((await call(h, seller.key.key, "GET", `/purchases/${purchaseId}`)).status).toBe(404);
   });
 });
 

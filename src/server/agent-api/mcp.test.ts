@@ -75,7 +75,12 @@ describe("MCP", () => {
       "accept_settlement", "cancel_service", "check_service", "complete_service", "create_service", "escalate", "get_events",
       "list_catalog", "list_my_services", "notify_owner", "propose_settlement", "read_conversation", "respond_to_dispute",
       "send_message", "upload_artifact", "whoami",
-    ]);
+      // Agent-to-agent purchases, the buyer's side (additive).
+      "accept_purchase", "accept_purchase_settlement", "approve_purchase", "cancel_overdue_purchase", "check_purchase",
+      "decline_purchase", "dispute_purchase", "escalate_purchase", "extend_purchase_review", "list_purchase_conversations",
+      "list_purchases", "propose_purchase_settlement", "read_purchase_conversation", "send_purchase_message",
+      "start_purchase_conversation", "view_seller",
+    ].sort());
     const create = tools.find((t) => t.name === "create_service");
     expect(create?.inputSchema.required).toEqual(expect.arrayContaining(["conversation_id", "title", "amount", "currency"]));
   });

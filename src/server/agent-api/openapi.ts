@@ -17,6 +17,8 @@ const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
   Agent: objects.AgentSchema,
   Service: objects.ServiceSchema,
   Conversation: objects.ConversationSchema,
+  PurchaseConversation: objects.PurchaseConversationSchema,
+  Seller: objects.SellerSchema,
   Settlement: objects.SettlementSchema,
   Alert: objects.AlertSchema,
   Error: objects.ErrorSchema,

@@ -71,6 +71,7 @@ export interface ConversationRowWithRefs {
   lastMessageAt: Date;
   createdAt: Date;
   customer: { id: string; displayName: string };
+  buyerAgent: { id: string; handle: string; displayName: string } | null;
   escrows: { id: string }[];
 }
 
@@ -78,6 +79,7 @@ export function toConversationJson(row: ConversationRowWithRefs): Conversation {
   return {
     id: row.id,
     customer: { id: row.customer.id, display_name: row.customer.displayName },
+    buyer_agent: row.buyerAgent ? { id: row.buyerAgent.id, handle: row.buyerAgent.handle, display_name: row.buyerAgent.displayName } : null,
     open_escrow_ids: row.escrows.map((e) => e.id),
     last_message_at: row.lastMessageAt.toISOString(),
     created_at: row.createdAt.toISOString(),

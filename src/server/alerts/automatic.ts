@@ -59,6 +59,7 @@ export async function alertOnAgentEvent(
   event: { agentId: string; type: string; escrowId?: string | null; createdAt: Date; data: Record<string, unknown> },
   raise: Raise,
 ): Promise<void> {
+  if (PURCHASE_ESCALATIONS[event.type] && event.escrowId) return alertBuyerOwner(tx, event, raise);
   if (event.type !== "escrow.disputed" || !event.escrowId) return;
   const escrow = await tx.escrow.findUnique({ where: { id: event.escrowId } });
   if (!escrow) return;
@@ -71,6 +72,44 @@ export async function alertOnAgentEvent(
     severity: "urgent",
     title: `Dispute on "${escrow.title}" (ref ${escrow.referenceCode})`,
     message: `The customer disputed "${escrow.title}" (${formatMoney(Number(escrow.amountMinor), escrow.currency)}): ${reason || "no reason given"}`,
+    now: event.createdAt,
+  });
+}
+
+/**
+ * Agent-to-agent purchases (SPEC §6.6) have no customer in the chat: when the seller contests the
+ * buying agent's dispute, and again when the dispute goes to moderators, the buying agent's owner is
+ * alerted. Their reply reaches their agent as an owner.instruction; they can also act on the purchase
+ * themselves (it is paid from their wallet, so it is among their orders).
+ */
+const PURCHASE_ESCALATIONS: Record<string, { severity: AlertSeverity; what: string } | undefined> = {
+  "purchase.negotiating": {
+    severity: "warning",
+    what: "The seller contested your agent's dispute; your agent is negotiating. Reply to instruct it (for example: accept a 50% refund, or escalate), or act on the order yourself.",
+  },
+  "purchase.admin_review": {
+    severity: "urgent",
+    what: "The dispute went to a moderator for a decision. Reply to instruct your agent, or add your side from the order page.",
+  },
+};
+
+async function alertBuyerOwner(
+  tx: Tx,
+  event: { agentId: string; type: string; escrowId?: string | null; createdAt: Date },
+  raise: Raise,
+): Promise<void> {
+  const escalation = PURCHASE_ESCALATIONS[event.type];
+  const escrow = event.escrowId ? await tx.escrow.findUnique({ where: { id: event.escrowId }, include: { agent: true } }) : null;
+  if (!escalation || !escrow || escrow.buyerAgentId !== event.agentId) return;
+  const amount = formatMoney(Number(escrow.amountMinor), escrow.currency);
+  await raise(tx, {
+    agentId: event.agentId,
+    escrowId: escrow.id,
+    conversationId: escrow.conversationId,
+    reason: "dispute",
+    severity: escalation.severity,
+    title: `Your agent's purchase "${escrow.title}" from ${escrow.agent.displayName} is disputed (ref ${escrow.referenceCode})`,
+    message: `${escalation.what} Purchase: "${escrow.title}", ${amount}. Your agent's reason: ${escrow.disputeReason ?? "none given"}.`,
     now: event.createdAt,
   });
 }

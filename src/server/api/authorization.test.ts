@@ -71,6 +71,10 @@ const MATRIX: Record<string, { access: Access; call: Call }> = {
   "owner.rotateKey": { access: "owner_object", call: (a, w) => a.owner.rotateKey({ agentId: w.p.agentId }) },
   "owner.revokeKey": { access: "owner_object", call: (a, w) => a.owner.revokeKey({ agentId: w.p.agentId, keyId: "key_none" }) },
   "owner.setWebhook": { access: "owner_object", call: (a, w) => a.owner.setWebhook({ agentId: w.p.agentId, url: null }) },
+  "owner.setPurchasing": {
+    access: "owner_object",
+    call: (a, w) => a.owner.setPurchasing({ agentId: w.p.agentId, enabled: true, limit: 1_000 }),
+  },
   "owner.saveService": {
     access: "owner_object",
     call: (a, w) => a.owner.saveService({ agentId: w.p.agentId, title: "x", price: 100, deliveryInHours: 1 }),

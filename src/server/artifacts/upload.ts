@@ -77,7 +77,10 @@ export async function storeDataArtifact(tx: Tx, upload: DataUpload) {
 
 /** An agent's own artifact and its bytes (data artifacts: their JSON text). */
 export async function readAgentArtifact(db: Db | Tx, storage: ArtifactStorage, agentId: string, artifactId: string) {
-  const row = await db.artifact.findFirst({ where: { id: artifactId, agentId } });
+  // Its uploader, or an agent that bought in the conversation it was sent to (the delivery it paid for).
+  const row = await db.artifact.findFirst({
+    where: { id: artifactId, OR: [{ agentId }, { message: { conversation: { buyerAgentId: agentId } } }] },
+  });
   if (!row) throw notFound("artifact");
   if (row.kind === "data" || !row.storageKey) {
     return { row, bytes: new Uint8Array(Buffer.from(JSON.stringify(row.data ?? null), "utf8")) };

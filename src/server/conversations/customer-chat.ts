@@ -5,6 +5,8 @@ import type { EngineContext } from "../context";
 import { notFound } from "../errors";
 import { newId } from "../ids";
 import type { Prisma } from "../db/generated/client";
+import type { Db } from "../db/client";
+import type { Tx } from "../db/transaction";
 
 export interface ArtifactView {
   id: string;
@@ -62,20 +64,31 @@ export function toMessageView(m: MessageWithArtifacts, artifactUrl: (id: string)
 export async function openConversation(ctx: EngineContext, customerId: string, agentHandle: string) {
   const agent = await ctx.db.agent.findFirst({ where: { handle: agentHandle, status: "active" } });
   if (!agent) throw notFound("agent");
-  const existing = await ctx.db.conversation.findUnique({
-    where: { agentId_customerId: { agentId: agent.id, customerId } },
-  });
+  return findOrCreateConversation(ctx.db, { agentId: agent.id, customerId, buyerAgentId: null }, ctx.now());
+}
+
+/**
+ * The one conversation of a seller with a buyer (a person, or a person's buying agent). The unique
+ * index (NULLS NOT DISTINCT) settles a race between two first contacts: ON CONFLICT DO NOTHING lets
+ * the loser read the winner's row, without aborting a surrounding transaction.
+ */
+export async function findOrCreateConversation(
+  db: Db | Tx,
+  key: { agentId: string; customerId: string; buyerAgentId: string | null },
+  now: Date,
+) {
+  const existing = await db.conversation.findFirst({ where: key });
   if (existing) return existing;
-  return ctx.db.conversation.upsert({
-    where: { agentId_customerId: { agentId: agent.id, customerId } },
-    create: { id: newId("cnv"), agentId: agent.id, customerId, createdAt: ctx.now(), lastMessageAt: ctx.now() },
-    update: {},
-  });
+  await db.$executeRaw`
+    INSERT INTO conversations (id, agent_id, customer_id, buyer_agent_id, created_at, last_message_at)
+    VALUES (${newId("cnv")}, ${key.agentId}, ${key.customerId}, ${key.buyerAgentId}, ${now}, ${now})
+    ON CONFLICT DO NOTHING`;
+  return db.conversation.findFirstOrThrow({ where: key });
 }
 
 export async function listCustomerConversations(ctx: EngineContext, customerId: string) {
   const conversations = await ctx.db.conversation.findMany({
-    where: { customerId },
+    where: { customerId, buyerAgentId: null },
     orderBy: { lastMessageAt: "desc" },
     include: { agent: { select: { handle: true, displayName: true } } },
   });
@@ -88,7 +101,7 @@ export async function listCustomerConversations(ctx: EngineContext, customerId: 
 
 export async function customerConversation(ctx: EngineContext, customerId: string, conversationId: string) {
   const conversation = await ctx.db.conversation.findFirst({
-    where: { id: conversationId, customerId },
+    where: { id: conversationId, customerId, buyerAgentId: null },
     include: { agent: { select: { id: true, handle: true, displayName: true } } },
   });
   if (!conversation) throw notFound("conversation");

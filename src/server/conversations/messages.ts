@@ -6,6 +6,7 @@ import type { MessageRole } from "../db/generated/client";
 import { newId } from "../ids";
 import { invalid, notFound } from "../errors";
 import { appendAgentEvent } from "../events/agent-events";
+import { toMessageJson } from "../agent-api/views";
 
 const TRUSTED_ROLES: ReadonlySet<MessageRole> = new Set(["system", "owner", "moderator"]);
 export const MAX_MESSAGE_TEXT_CHARS = 20_000;
@@ -81,6 +82,18 @@ export async function postAgentMessage(tx: Tx, input: AgentMessageInput): Promis
   if (uniqueIds.length) {
     await tx.artifact.updateMany({ where: { id: { in: uniqueIds }, messageId: null }, data: { messageId } });
   }
+  if (conversation.buyerAgentId) {
+    // The seller's words reach a buying agent as untrusted data, like a customer's reach the seller.
+    const sent = await tx.message.findUniqueOrThrow({ where: { id: messageId }, include: { artifacts: { orderBy: { createdAt: "asc" } } } });
+    await appendAgentEvent(tx, {
+      agentId: conversation.buyerAgentId,
+      type: "purchase.message_received",
+      escrowId: input.escrowId ?? null,
+      conversationId: conversation.id,
+      data: { message: toMessageJson(sent) },
+      createdAt: input.now,
+    });
+  }
   return messageId;
 }
 
@@ -95,20 +108,37 @@ export interface CustomerMessageInput {
   now: Date;
 }
 
-/** A customer's message: stored as customer text and fed to the agent as untrusted. */
+/**
+ * A customer's message: stored as customer text and fed to the agent as untrusted. A person writes
+ * only in their own conversations; an agent's purchase conversations are written by that agent.
+ */
 export async function postCustomerMessage(tx: Tx, input: CustomerMessageInput): Promise<string> {
   const conversation = await tx.conversation.findFirst({
-    where: { id: input.conversationId, customerId: input.customerId },
+    where: { id: input.conversationId, customerId: input.customerId, buyerAgentId: null },
   });
   if (!conversation) throw notFound("conversation");
-  if (!input.text.trim()) throw invalid("text", "a message cannot be empty");
-  if (input.text.length > MAX_MESSAGE_TEXT_CHARS) invalidText();
-  const messageId = await insertMessage(tx, {
-    conversationId: conversation.id,
-    role: "customer",
-    text: input.text,
-    createdAt: input.now,
-  });
+  return postBuyerMessage(tx, conversation, input.text, input.now);
+}
+
+/** A buying agent's message in its purchase conversation: the customer's role, untrusted. */
+export async function postBuyerAgentMessage(
+  tx: Tx,
+  input: { buyerAgentId: string; conversationId: string; text: string; now: Date },
+): Promise<string> {
+  const conversation = await tx.conversation.findFirst({ where: { id: input.conversationId, buyerAgentId: input.buyerAgentId } });
+  if (!conversation) throw notFound("conversation");
+  return postBuyerMessage(tx, conversation, input.text, input.now);
+}
+
+async function postBuyerMessage(
+  tx: Tx,
+  conversation: { id: string; agentId: string },
+  text: string,
+  now: Date,
+): Promise<string> {
+  if (!text.trim()) throw invalid("text", "a message cannot be empty");
+  if (text.length > MAX_MESSAGE_TEXT_CHARS) invalidText();
+  const messageId = await insertMessage(tx, { conversationId: conversation.id, role: "customer", text, createdAt: now });
   await appendAgentEvent(tx, {
     agentId: conversation.agentId,
     type: "message.received",
@@ -120,12 +150,12 @@ export async function postCustomerMessage(tx: Tx, input: CustomerMessageInput): 
         escrow_id: null,
         role: "customer",
         trusted: false,
-        text: input.text,
+        text,
         artifacts: [],
-        created_at: input.now.toISOString(),
+        created_at: now.toISOString(),
       },
     },
-    createdAt: input.now,
+    createdAt: now,
   });
   return messageId;
 }

@@ -7,11 +7,14 @@ import type { Prisma } from "../db/generated/client";
 export type ActorRef =
   | { kind: "customer"; userId: string }
   | { kind: "agent"; agentId: string }
+  /** An agent buying from another agent: the customer's side of the deal, paid from its owner's wallet. */
+  | { kind: "buyer_agent"; agentId: string }
   | { kind: "moderator"; userId: string }
   | { kind: "timer" };
 
+/** The role the transition table knows: a buying agent acts as the customer. */
 export function actorKind(actor: ActorRef): Actor {
-  return actor.kind;
+  return actor.kind === "buyer_agent" ? "customer" : actor.kind;
 }
 
 export function actorId(actor: ActorRef): string | null {
@@ -20,6 +23,7 @@ export function actorId(actor: ActorRef): string | null {
     case "moderator":
       return actor.userId;
     case "agent":
+    case "buyer_agent":
       return actor.agentId;
     case "timer":
       return null;
@@ -33,6 +37,8 @@ export function escrowScope(actor: ActorRef): Prisma.EscrowWhereInput {
       return { customerId: actor.userId };
     case "agent":
       return { agentId: actor.agentId };
+    case "buyer_agent":
+      return { buyerAgentId: actor.agentId };
     case "moderator":
     case "timer":
       return {};

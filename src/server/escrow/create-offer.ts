@@ -7,7 +7,8 @@ import { inTransaction, type Tx } from "../db/transaction";
 import { invalid, notFound } from "../errors";
 import { newId, newReferenceCode } from "../ids";
 import { insertMessage } from "../conversations/messages";
-import type { EscrowRow } from "./escrow-view";
+import { toEscrowJson, type EscrowRow } from "./escrow-view";
+import { appendAgentEvent } from "../events/agent-events";
 import { scheduleEscrowTimers } from "../jobs/schedule-timers";
 
 export interface OfferInput {
@@ -68,6 +69,7 @@ export async function insertOffer(tx: Tx, ctx: EngineContext, agentId: string, i
       conversationId: conversation.id,
       agentId,
       customerId: conversation.customerId,
+      buyerAgentId: conversation.buyerAgentId,
       serviceId: service?.id ?? null,
       title: input.title.trim(),
       description: input.description ?? "",
@@ -104,6 +106,17 @@ export async function insertOffer(tx: Tx, ctx: EngineContext, agentId: string, i
     text: `Offer: ${escrow.title} for ${formatMoney(input.amountMinor, input.currency)}. Accept and pay to hold the money in escrow until delivery. (ref ${escrow.referenceCode})`,
     createdAt: now,
   });
+  if (escrow.buyerAgentId) {
+    // The buying agent learns of the offer from the platform, not from the seller's words.
+    await appendAgentEvent(tx, {
+      agentId: escrow.buyerAgentId,
+      type: "purchase.offered",
+      escrowId: escrow.id,
+      conversationId: conversation.id,
+      data: { escrow: toEscrowJson(escrow, null, "customer", now) },
+      createdAt: now,
+    });
+  }
   await tx.outboxMessage.create({
     data: {
       topic: "escrow.changed",

@@ -20,7 +20,7 @@ import { insertMessage } from "../conversations/messages";
 import { postTransfer, type AccountSpec } from "../ledger/ledger";
 import { scheduleEscrowTimers, windowsForEscrow } from "../jobs/schedule-timers";
 import { recordHold, sellerPayoutAccount } from "../risk/holds";
-import { actorId, escrowRefFilter, escrowScope, type ActorRef } from "./actors";
+import { actorId, actorKind, escrowRefFilter, escrowScope, type ActorRef } from "./actors";
 import { openSettlementOf, toEscrowJson, toSnapshot, type EscrowRow, type SettlementRow } from "./escrow-view";
 
 /** What callers supply; facts the engine reads itself (artifacts, contract) are filled in here. */
@@ -70,7 +70,7 @@ export async function executeEscrowCommand(
   const input = await completeInput(tx, row, request);
   // The review window follows the amount (SPEC §6.1) when a review policy is configured.
   const windows = windowsForEscrow(row, input, ctx.config);
-  const result = decide(toSnapshot(row, openSettlementOf(settlements)), input, actor.kind, now, windows, row.currency);
+  const result = decide(toSnapshot(row, openSettlementOf(settlements)), input, actorKind(actor), now, windows, row.currency);
   if (!result.ok) throw new DomainError(result.rejection);
   if (result.noop) return { escrow: row, settlements, noop: true };
   return applyDecision(tx, ctx, row, actor, input, result, now);
@@ -147,6 +147,22 @@ async function applyDecision(
       createdAt: now,
     },
   });
+  // A buying agent hears of every change to its purchase as purchase.* (written before the seller's
+  // event: locks are taken escrow → buyer agent → seller agent on every path, so none can deadlock).
+  if (row.buyerAgentId) {
+    await appendAgentEvent(tx, {
+      agentId: row.buyerAgentId,
+      type: purchaseEventType(decision.agentEvent.type),
+      escrowId: row.id,
+      conversationId: row.conversationId,
+      data: {
+        ...decision.agentEvent.data,
+        ...(settlementJson ? { settlement: settlementJson } : {}),
+        escrow: toEscrowJson(escrow, openSettlementOf(settlements), "customer", now),
+      },
+      createdAt: now,
+    });
+  }
   await appendAgentEvent(tx, {
     agentId: row.agentId,
     type: decision.agentEvent.type,
@@ -186,6 +202,11 @@ async function applyDecision(
   // The timer contract: the new version's deadline and notices are recorded with the change itself.
   await scheduleEscrowTimers(tx, escrow, now, ctx.config);
   return { escrow, settlements, noop: false };
+}
+
+/** escrow.funded → purchase.funded: the buyer's feed keeps its purchases apart from its sales. */
+export function purchaseEventType(sellerEventType: string): string {
+  return sellerEventType.replace(/^escrow\./, "purchase.");
 }
 
 async function postLedgerMovements(tx: Tx, ctx: EngineContext, row: EscrowRow, decision: Decision, now: Date): Promise<void> {

@@ -10,8 +10,8 @@ import { onAgentEvent } from "../alerts/create-alert";
 /** PostgreSQL NOTIFY channel; the payload is the agent id. Delivered on commit only. */
 export const AGENT_EVENTS_CHANNEL = "holdfast_agent_events";
 
-/** Platform-written event types are trusted; customer messages are not. */
-export const UNTRUSTED_EVENT_TYPES = new Set(["message.received"]);
+/** Platform-written event types are trusted; a counterparty's messages (customer's, or a seller's to a buying agent) are not. */
+export const UNTRUSTED_EVENT_TYPES = new Set(["message.received", "purchase.message_received"]);
 
 export interface NewAgentEvent {
   agentId: string;

@@ -74,3 +74,29 @@ export async function setAgentWebhook(
   if (secret.length < 16 || secret.length > 200) throw invalid("secret", "16 to 200 characters");
   await tx.agent.update({ where: { id: agentId }, data: { webhookUrl: url.toString(), webhookSecret: secret, updatedAt: now } });
 }
+
+/**
+ * Agent-to-agent purchases (SPEC §6.6): the owner lets this agent buy from other agents with the
+ * owner's wallet, up to `limitMinor` funded per 30 days (src/server/purchases/purchasing.ts). Turning
+ * it off stops new purchases at once; purchases already funded run their course.
+ */
+export async function setAgentPurchasing(
+  tx: Tx,
+  ownerId: string,
+  agentId: string,
+  input: { enabled: boolean; limitMinor: number; currency: string },
+  now: Date,
+): Promise<void> {
+  await requireOwnAgent(tx, ownerId, agentId);
+  if (!Number.isSafeInteger(input.limitMinor) || input.limitMinor < 0) throw invalid("limitMinor", "a whole number of minor units, 0 or more");
+  if (!/^[A-Z]{3}$/.test(input.currency)) throw invalid("currency", "an ISO 4217 code such as USD");
+  await tx.agent.update({
+    where: { id: agentId },
+    data: {
+      purchasingEnabled: input.enabled,
+      purchaseLimitMinor: BigInt(input.limitMinor),
+      purchaseLimitCurrency: input.currency,
+      updatedAt: now,
+    },
+  });
+}

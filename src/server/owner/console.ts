@@ -24,6 +24,7 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
       status: a.status,
       webhookUrl: a.webhookUrl,
       webhookSecret: a.webhookSecret,
+      purchasing: { enabled: a.purchasingEnabled, limitMinor: Number(a.purchaseLimitMinor), currency: a.purchaseLimitCurrency },
       keys: a.apiKeys.map((k) => ({ id: k.id, prefix: k.prefix, createdAt: k.createdAt, revokedAt: k.revokedAt, lastUsedAt: k.lastUsedAt })),
       services: a.services.map((s) => ({
         id: s.id,

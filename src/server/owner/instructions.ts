@@ -36,9 +36,16 @@ export async function deliverOwnerInstruction(
   if (body.length > MAX_MESSAGE_TEXT_CHARS) throw invalid("text", `at most ${MAX_MESSAGE_TEXT_CHARS} characters`);
   if (!alert.agentId) throw notFound("agent for this alert");
   const now = ctx.now();
-  const messageId = alert.conversationId
-    ? await insertMessage(tx, { conversationId: alert.conversationId, escrowId: alert.escrowId, role: "owner", text: body, createdAt: now })
+  // An owner-role line goes into the conversation only when the alert's agent is its seller. A buying
+  // agent's owner (agent-to-agent purchase) instructs only their own agent: the seller must never read
+  // it, let alone as a trusted owner message.
+  const conversation = alert.conversationId
+    ? await tx.conversation.findUnique({ where: { id: alert.conversationId }, select: { agentId: true } })
     : null;
+  const messageId =
+    alert.conversationId && conversation?.agentId === alert.agentId
+      ? await insertMessage(tx, { conversationId: alert.conversationId, escrowId: alert.escrowId, role: "owner", text: body, createdAt: now })
+      : null;
   await appendAgentEvent(tx, {
     agentId: alert.agentId,
     type: "owner.instruction",

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { AgentSchema, listOf, ServiceSchema } from "~/client/schemas";
 import type { Tx } from "../../db/transaction";
+import { purchasingPolicy } from "../../purchases/purchasing";
 import { agentRiskProfile } from "../../risk/profile";
 import type { AgentApiDeps } from "../deps";
 
@@ -31,7 +32,7 @@ export const getMe = defineOperation({
   tool: "whoami",
   method: "GET",
   path: "/me",
-  summary: "The agent, its owner's display name, status and limits.",
+  summary: "The agent, its owner's display name, status and limits (including what its owner allows it to spend buying from other agents).",
   input: z.object({}),
   async handler(c) {
     const agent = await c.tx.agent.findUniqueOrThrow({
@@ -39,6 +40,7 @@ export const getMe = defineOperation({
       include: { owner: { select: { displayName: true } } },
     });
     const { riskTier, limits } = await agentLimits(c.tx, c.deps, agent.id);
+    const purchasing = await purchasingPolicy(c.tx, agent.id, c.engine.now());
     return {
       status: 200,
       body: {
@@ -53,6 +55,12 @@ export const getMe = defineOperation({
           max_open_amount: limits.maxOpenAmount,
         },
         risk_tier: riskTier,
+        purchasing: {
+          enabled: purchasing.enabled,
+          currency: purchasing.currency,
+          spending_limit: purchasing.limitMinor,
+          spent_last_30_days: purchasing.spentMinor,
+        },
       },
     };
   },

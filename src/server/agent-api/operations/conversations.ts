@@ -22,6 +22,7 @@ export async function requireOwnConversation(tx: Tx, agentId: string, conversati
 
 const conversationInclude = {
   customer: { select: { id: true, displayName: true } },
+  buyerAgent: { select: { id: true, handle: true, displayName: true } },
   escrows: {
     where: { status: { notIn: [...TERMINAL_STATUSES] } },
     select: { id: true },

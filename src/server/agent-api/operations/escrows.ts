@@ -109,7 +109,8 @@ export const createEscrow = defineOperation({
   response: { status: 201, schema: EscrowSchema, description: "The new escrow, pending" },
 });
 
-function statusFilter(status: string | undefined): EscrowStatus[] | null {
+/** `?status=`: a status, a comma-separated list, `all`, or (absent) the non-terminal ones. */
+export function escrowStatusFilter(status: string | undefined): EscrowStatus[] | null {
   if (status === undefined) return ESCROW_STATUSES.filter((s) => !TERMINAL_STATUSES.includes(s as never)) as EscrowStatus[];
   if (status === "all") return null;
   const wanted = status.split(",").map((s) => s.trim());
@@ -129,7 +130,7 @@ export const listEscrows = defineOperation({
   input: z.object({ status: z.string().max(200).optional(), ...pageQuery }),
   async handler(c, input) {
     const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const statuses = statusFilter(input.status);
+    const statuses = escrowStatusFilter(input.status);
     const rows = await c.tx.escrow.findMany({
       where: { agentId: c.agent.agentId, ...(statuses ? { status: { in: statuses } } : {}), ...afterCursor(input.after) },
       include: { settlements: { where: { status: "open" } } },

@@ -10,6 +10,11 @@ import {
   proposeSettlement, respondToDispute,
 } from "./escrows";
 import { getEvents } from "./feed";
+import {
+  acceptPurchaseOffer, acceptPurchaseSettlement, approvePurchase, cancelOverduePurchase, declinePurchase, disputePurchase,
+  escalatePurchase, extendPurchaseReview, getPurchase, getSeller, listPurchaseConversations, listPurchaseMessages,
+  listPurchases, proposePurchaseSettlement, sendPurchaseMessage, startPurchaseConversation,
+} from "./purchases";
 
 export const OPERATIONS: readonly Operation[] = [
   getMe,
@@ -30,6 +35,23 @@ export const OPERATIONS: readonly Operation[] = [
   escalateEscrow,
   notifyOwner,
   getEvents,
+  // Agent-to-agent purchases: the buyer's side (additive to PROTOCOL v1).
+  getSeller,
+  startPurchaseConversation,
+  listPurchaseConversations,
+  listPurchaseMessages,
+  sendPurchaseMessage,
+  listPurchases,
+  getPurchase,
+  acceptPurchaseOffer,
+  declinePurchase,
+  approvePurchase,
+  disputePurchase,
+  extendPurchaseReview,
+  cancelOverduePurchase,
+  proposePurchaseSettlement,
+  acceptPurchaseSettlement,
+  escalatePurchase,
 ];
 
 export { listConversations, listMessages };

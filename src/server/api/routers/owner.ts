@@ -6,7 +6,7 @@ import { z } from "zod";
 import { env } from "~/env";
 import { inTransaction } from "~/server/db/transaction";
 import { OWNER_CHANNELS } from "~/server/alerts/fan-out";
-import { createAgent, revokeKey, rotateAgentKey, setAgentWebhook } from "~/server/owner/agents";
+import { createAgent, revokeKey, rotateAgentKey, setAgentPurchasing, setAgentWebhook } from "~/server/owner/agents";
 import { removeOwnerChannel, saveOwnerChannel, sendTestNotification } from "~/server/owner/channels";
 import { ownerAlert, ownerAlerts, ownerChannelsView, ownerEscrows, ownerOverview } from "~/server/owner/console";
 import { replyFromConsole } from "~/server/owner/instructions";
@@ -46,6 +46,22 @@ export const ownerRouter = createTRPCRouter({
     .input(z.object({ agentId: id, url: z.string().max(2_000).nullable(), secret: z.string().max(200).nullable().optional() }))
     .mutation(async ({ ctx, input }) => {
       await inTransaction(ctx.engine.db, (tx) => setAgentWebhook(tx, ctx.user.id, input.agentId, input, ctx.engine.now()));
+      return { ok: true };
+    }),
+  /** Agent-to-agent purchases: opt in, and the most the agent may spend per 30 days from the owner's wallet. */
+  setPurchasing: ownerProcedure
+    .input(
+      z.object({
+        agentId: id,
+        enabled: z.boolean(),
+        limit: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+        currency: z.string().regex(/^[A-Z]{3}$/).default("USD"),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await inTransaction(ctx.engine.db, (tx) =>
+        setAgentPurchasing(tx, ctx.user.id, input.agentId, { enabled: input.enabled, limitMinor: input.limit, currency: input.currency }, ctx.engine.now()),
+      );
       return { ok: true };
     }),
 

@@ -1,0 +1,356 @@
+// Agent-to-agent purchases (SPEC §6.6), the buyer's side: an agent whose owner opted in finds a seller
+// agent, talks to it, and takes the customer's part of the deal — accept (paid from its owner's wallet,
+// within the owner's spending limit), approve, dispute, settle, escalate. Thin adapters over the same
+// engine a person's clicks go through (src/server/escrow/run-command.ts) with the buyer_agent actor.
+import { z } from "zod";
+import {
+  EscrowSchema, listOf, MessageSchema, PurchaseConversationSchema, SellerSchema, SettlementSchema,
+} from "~/client/schemas";
+import { TERMINAL_STATUSES } from "~/domain/escrow/states";
+import { MAX_MESSAGE_TEXT_CHARS, postBuyerAgentMessage } from "../../conversations/messages";
+import type { Tx } from "../../db/transaction";
+import type { Prisma } from "../../db/generated/client";
+import { invalid, notFound } from "../../errors";
+import { escrowRefFilter, type ActorRef } from "../../escrow/actors";
+import { openSettlementOf, toEscrowJson, type EscrowRow } from "../../escrow/escrow-view";
+import { executeEscrowCommand, type CommandRequest } from "../../escrow/run-command";
+import { acceptPurchase, openPurchaseConversation } from "../../purchases/purchasing";
+import { afterCursor, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery } from "../fields";
+import { defineOperation, type OperationContext, type OperationResult } from "../operation";
+import { settlementJson, toMessageJson, toServiceJson } from "../views";
+import { escrowStatusFilter } from "./escrows";
+
+const escrowRef = z.string().min(1).max(100).describe("The purchase's escrow id or its 6-letter reference code");
+const handle = z.string().min(1).max(100).describe("The seller agent's handle");
+
+function buyer(c: OperationContext): ActorRef {
+  return { kind: "buyer_agent", agentId: c.agent.agentId };
+}
+
+/** The caller's purchase by id or reference code, or 404 (another agent's purchases do not exist for it). */
+async function requireOwnPurchase(tx: Tx, agentId: string, ref: unknown): Promise<EscrowRow> {
+  if (typeof ref !== "string" || ref.length === 0 || ref.length > 100) throw notFound("purchase");
+  const row = await tx.escrow.findFirst({ where: { AND: [escrowRefFilter(ref), { buyerAgentId: agentId }] } });
+  if (!row) throw notFound("purchase");
+  return row;
+}
+
+async function requireOwnPurchaseConversation(tx: Tx, agentId: string, conversationId: unknown) {
+  if (typeof conversationId !== "string") return;
+  const row = await tx.conversation.findFirst({ where: { id: conversationId, buyerAgentId: agentId }, select: { id: true } });
+  if (!row) throw notFound("conversation");
+}
+
+const authorizePurchase = async (c: OperationContext, raw: Record<string, unknown>) => {
+  await requireOwnPurchase(c.tx, c.agent.agentId, raw.escrow);
+};
+
+async function purchaseJson(c: OperationContext, row: EscrowRow) {
+  const settlements = await c.tx.settlement.findMany({ where: { escrowId: row.id }, orderBy: { createdAt: "asc" } });
+  return toEscrowJson(row, openSettlementOf(settlements), "customer", c.engine.now());
+}
+
+async function runPurchaseCommand(c: OperationContext, ref: string, request: CommandRequest): Promise<OperationResult> {
+  const result = await executeEscrowCommand(c.tx, c.engine, ref, buyer(c), request);
+  return { status: 200, body: toEscrowJson(result.escrow, openSettlementOf(result.settlements), "customer", c.engine.now()) };
+}
+
+const purchaseResponse = { status: 200, schema: EscrowSchema, description: "The whole purchase after the command (allowed_actions are the buyer's)" };
+
+const purchaseConversationInclude = {
+  agent: { select: { id: true, handle: true, displayName: true } },
+  escrows: { where: { status: { notIn: [...TERMINAL_STATUSES] } }, select: { id: true }, orderBy: { createdAt: "asc" } },
+} satisfies Prisma.ConversationInclude;
+
+type PurchaseConversationRow = Prisma.ConversationGetPayload<{ include: typeof purchaseConversationInclude }>;
+
+function toPurchaseConversationJson(row: PurchaseConversationRow) {
+  return {
+    id: row.id,
+    seller: { id: row.agent.id, handle: row.agent.handle, display_name: row.agent.displayName },
+    open_escrow_ids: row.escrows.map((e) => e.id),
+    last_message_at: row.lastMessageAt.toISOString(),
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+export const getSeller = defineOperation({
+  id: "getSeller",
+  tool: "view_seller",
+  method: "GET",
+  path: "/sellers/{handle}",
+  summary: "Another agent you might buy from: who it is and its active catalog.",
+  input: z.object({ handle }),
+  async handler(c, input) {
+    const seller = await c.tx.agent.findFirst({
+      where: { handle: input.handle, status: "active", owner: { status: "active" } },
+      include: { services: { where: { active: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] } },
+    });
+    if (!seller) throw notFound("seller agent");
+    return {
+      status: 200,
+      body: {
+        id: seller.id,
+        handle: seller.handle,
+        display_name: seller.displayName,
+        description: seller.description,
+        services: seller.services.map(toServiceJson),
+      },
+    };
+  },
+  response: { status: 200, schema: SellerSchema, description: "The seller and its catalog" },
+});
+
+export const startPurchaseConversation = defineOperation({
+  id: "startPurchaseConversation",
+  tool: "start_purchase_conversation",
+  method: "POST",
+  path: "/purchase-conversations",
+  summary:
+    "Open (or return) your conversation with a seller agent, as its customer. Needs your owner's opt-in; purchases are paid from your owner's wallet within their spending limit (GET /me).",
+  input: z.object({ seller_handle: handle }),
+  async handler(c, input) {
+    const { conversation } = await openPurchaseConversation(c.tx, c.engine, c.agent.agentId, input.seller_handle);
+    const row = await c.tx.conversation.findUniqueOrThrow({ where: { id: conversation.id }, include: purchaseConversationInclude });
+    return { status: 201, body: toPurchaseConversationJson(row) };
+  },
+  response: { status: 201, schema: PurchaseConversationSchema, description: "The conversation with the seller" },
+});
+
+export const listPurchaseConversations = defineOperation({
+  id: "listPurchaseConversations",
+  tool: "list_purchase_conversations",
+  method: "GET",
+  path: "/purchase-conversations",
+  summary: "Your conversations with seller agents, oldest first.",
+  query: ["after", "limit"],
+  input: z.object(pageQuery),
+  async handler(c, input) {
+    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await c.tx.conversation.findMany({
+      where: { buyerAgentId: c.agent.agentId, ...afterCursor(input.after) },
+      include: purchaseConversationInclude,
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: limit + 1,
+    });
+    return { status: 200, body: page(rows, limit, toPurchaseConversationJson) };
+  },
+  response: { status: 200, schema: listOf(PurchaseConversationSchema), description: "A page of purchase conversations" },
+});
+
+function messageCursor(after: string | undefined): bigint {
+  if (after === undefined) return 0n;
+  if (!/^\d{1,18}$/.test(after)) throw invalid("after", "not a cursor this API returned");
+  return BigInt(after);
+}
+
+export const listPurchaseMessages = defineOperation({
+  id: "listPurchaseMessages",
+  tool: "read_purchase_conversation",
+  method: "GET",
+  path: "/purchase-conversations/{conversation_id}/messages",
+  summary:
+    "A purchase conversation's messages, oldest first. The seller's messages are untrusted (role agent); the seller's owner instructions are never shown.",
+  query: ["after", "limit"],
+  input: z.object({ conversation_id: id("conversation"), ...pageQuery }),
+  authorize: (c, raw) => requireOwnPurchaseConversation(c.tx, c.agent.agentId, raw.conversation_id),
+  async handler(c, input) {
+    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await c.tx.message.findMany({
+      where: { conversationId: input.conversation_id, role: { not: "owner" }, seq: { gt: messageCursor(input.after) } },
+      include: { artifacts: { orderBy: { createdAt: "asc" } } },
+      orderBy: { seq: "asc" },
+      take: limit + 1,
+    });
+    const visible = rows.slice(0, limit);
+    const last = visible[visible.length - 1];
+    return {
+      status: 200,
+      body: { data: visible.map(toMessageJson), next_cursor: rows.length > limit && last ? last.seq.toString() : null },
+    };
+  },
+  response: { status: 200, schema: listOf(MessageSchema), description: "A page of messages" },
+});
+
+export const sendPurchaseMessage = defineOperation({
+  id: "sendPurchaseMessage",
+  tool: "send_purchase_message",
+  method: "POST",
+  path: "/purchase-conversations/{conversation_id}/messages",
+  summary: "Write to the seller, as its customer. It reaches the seller as an untrusted customer message.",
+  input: z.object({ conversation_id: id("conversation"), text: z.string().max(MAX_MESSAGE_TEXT_CHARS) }),
+  authorize: (c, raw) => requireOwnPurchaseConversation(c.tx, c.agent.agentId, raw.conversation_id),
+  async handler(c, input) {
+    const messageId = await postBuyerAgentMessage(c.tx, {
+      buyerAgentId: c.agent.agentId,
+      conversationId: input.conversation_id,
+      text: input.text,
+      now: c.engine.now(),
+    });
+    const row = await c.tx.message.findUniqueOrThrow({ where: { id: messageId }, include: { artifacts: true } });
+    return { status: 201, body: toMessageJson(row) };
+  },
+  response: { status: 201, schema: MessageSchema, description: "The message as stored" },
+});
+
+export const listPurchases = defineOperation({
+  id: "listPurchases",
+  tool: "list_purchases",
+  method: "GET",
+  path: "/purchases",
+  summary: "Your purchases (escrows where you are the buyer), oldest first. Default: the non-terminal ones; `status` as for GET /escrows.",
+  query: ["status", "after", "limit"],
+  input: z.object({ status: z.string().max(200).optional(), ...pageQuery }),
+  async handler(c, input) {
+    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+    const statuses = escrowStatusFilter(input.status);
+    const rows = await c.tx.escrow.findMany({
+      where: { buyerAgentId: c.agent.agentId, ...(statuses ? { status: { in: statuses } } : {}), ...afterCursor(input.after) },
+      include: { settlements: { where: { status: "open" } } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: limit + 1,
+    });
+    const now = c.engine.now();
+    return { status: 200, body: page(rows, limit, (row) => toEscrowJson(row, openSettlementOf(row.settlements), "customer", now)) };
+  },
+  response: { status: 200, schema: listOf(EscrowSchema), description: "A page of purchases" },
+});
+
+export const getPurchase = defineOperation({
+  id: "getPurchase",
+  tool: "check_purchase",
+  method: "GET",
+  path: "/purchases/{escrow}",
+  summary: "One purchase — the ground truth, with the actions you may take now as the buyer.",
+  input: z.object({ escrow: escrowRef }),
+  async handler(c, input) {
+    return { status: 200, body: await purchaseJson(c, await requireOwnPurchase(c.tx, c.agent.agentId, input.escrow)) };
+  },
+  response: { status: 200, schema: EscrowSchema, description: "The purchase" },
+});
+
+export const acceptPurchaseOffer = defineOperation({
+  id: "acceptPurchase",
+  tool: "accept_purchase",
+  method: "POST",
+  path: "/purchases/{escrow}/accept",
+  summary:
+    "Accept the seller's offer: `pending` → `active`, the amount moves from your owner's wallet into escrow. Refused with spending_limit_exceeded above your owner's limit.",
+  input: z.object({ escrow: escrowRef }),
+  authorize: authorizePurchase,
+  async handler(c, input) {
+    const result = await acceptPurchase(c.tx, c.engine, c.agent.agentId, input.escrow);
+    return { status: 200, body: toEscrowJson(result.escrow, openSettlementOf(result.settlements), "customer", c.engine.now()) };
+  },
+  response: purchaseResponse,
+});
+
+export const declinePurchase = defineOperation({
+  id: "declinePurchase",
+  tool: "decline_purchase",
+  method: "POST",
+  path: "/purchases/{escrow}/decline",
+  summary: "Decline the seller's offer: `pending` → `cancelled`. Nothing moves.",
+  input: z.object({ escrow: escrowRef }),
+  authorize: authorizePurchase,
+  handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "decline" }),
+  response: purchaseResponse,
+});
+
+export const approvePurchase = defineOperation({
+  id: "approvePurchase",
+  tool: "approve_purchase",
+  method: "POST",
+  path: "/purchases/{escrow}/approve",
+  summary: "Approve the delivery: `delivered` → `completed`, the seller is paid.",
+  input: z.object({ escrow: escrowRef }),
+  authorize: authorizePurchase,
+  handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "approve" }),
+  response: purchaseResponse,
+});
+
+export const disputePurchase = defineOperation({
+  id: "disputePurchase",
+  tool: "dispute_purchase",
+  method: "POST",
+  path: "/purchases/{escrow}/dispute",
+  summary: "Report a problem with the delivery: `delivered` → `disputed` (a reason is required). The money stays in escrow.",
+  input: z.object({ escrow: escrowRef, reason: z.string().max(2_000) }),
+  authorize: authorizePurchase,
+  handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "dispute", reason: input.reason }),
+  response: purchaseResponse,
+});
+
+export const proposePurchaseSettlement = defineOperation({
+  id: "proposePurchaseSettlement",
+  tool: "propose_purchase_settlement",
+  method: "POST",
+  path: "/purchases/{escrow}/settlements",
+  summary: "Propose a partial refund in `negotiating` (0 < refund_amount < amount); it supersedes any open proposal.",
+  input: z.object({ escrow: escrowRef, refund_amount: nonNegativeAmount.describe("Integer minor units refunded to your owner's wallet") }),
+  authorize: authorizePurchase,
+  async handler(c, input) {
+    const result = await executeEscrowCommand(c.tx, c.engine, input.escrow, buyer(c), {
+      command: "propose_settlement",
+      refundAmountMinor: input.refund_amount,
+    });
+    const created = result.settlements.find((s) => s.status === "open");
+    if (!created) throw new Error("propose_settlement committed without an open settlement");
+    return { status: 201, body: settlementJson(created) };
+  },
+  response: { status: 201, schema: SettlementSchema, description: "The new open proposal" },
+});
+
+export const acceptPurchaseSettlement = defineOperation({
+  id: "acceptPurchaseSettlement",
+  tool: "accept_purchase_settlement",
+  method: "POST",
+  path: "/purchases/{escrow}/settlements/{settlement_id}/accept",
+  summary: "Accept the seller's open proposal → `resolved` (split).",
+  input: z.object({ escrow: escrowRef, settlement_id: id("settlement") }),
+  async authorize(c, raw) {
+    const escrow = await requireOwnPurchase(c.tx, c.agent.agentId, raw.escrow);
+    if (typeof raw.settlement_id === "string") {
+      const found = await c.tx.settlement.findFirst({ where: { id: raw.settlement_id, escrowId: escrow.id }, select: { id: true } });
+      if (!found) throw notFound("settlement on this purchase");
+    }
+  },
+  handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "accept_settlement", settlementId: input.settlement_id }),
+  response: purchaseResponse,
+});
+
+export const extendPurchaseReview = defineOperation({
+  id: "extendPurchaseReview",
+  tool: "extend_purchase_review",
+  method: "POST",
+  path: "/purchases/{escrow}/extend-review",
+  summary: "Take more time to check a delivery: extends the review window once.",
+  input: z.object({ escrow: escrowRef }),
+  authorize: authorizePurchase,
+  handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "extend_review" }),
+  response: purchaseResponse,
+});
+
+export const cancelOverduePurchase = defineOperation({
+  id: "cancelOverduePurchase",
+  tool: "cancel_overdue_purchase",
+  method: "POST",
+  path: "/purchases/{escrow}/cancel-overdue",
+  summary: "The seller missed its due time: `active` → `refunded`, the full amount back to your owner's wallet.",
+  input: z.object({ escrow: escrowRef }),
+  authorize: authorizePurchase,
+  handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "cancel_overdue" }),
+  response: purchaseResponse,
+});
+
+export const escalatePurchase = defineOperation({
+  id: "escalatePurchase",
+  tool: "escalate_purchase",
+  method: "POST",
+  path: "/purchases/{escrow}/escalate",
+  summary: "Ask a moderator to decide: `negotiating` → `admin_review`. Your owner is alerted.",
+  input: z.object({ escrow: escrowRef }),
+  authorize: authorizePurchase,
+  handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "escalate" }),
+  response: purchaseResponse,
+});
