@@ -2,10 +2,11 @@
 // HOLDFAST_URL (default http://localhost:3000) and HOLDFAST_AGENT_KEYS (one or
 // more agent API keys, comma-separated); optional HOLDFAST_DEMO_LLM_URL +
 // HOLDFAST_DEMO_LLM_MODEL (+ HOLDFAST_DEMO_LLM_KEY) for small talk.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { HoldfastClient } from "~/client";
 import { DemoSellerAgent } from "./agent";
+import { CursorFile } from "./cursor-file";
 import { llmChat, llmFromEnv } from "./llm";
 
 const baseUrl = process.env.HOLDFAST_URL ?? "http://localhost:3000";
@@ -29,12 +30,17 @@ await Promise.all(
     const client = new HoldfastClient({ baseUrl, apiKey });
     const me = await waitForServer(() => client.me(), controller.signal);
     if (!me) return;
-    const cursorFile = path.join(cursorDir, `${me.handle}.cursor`);
+    const log = (line: string) => console.log(`[demo-agent ${me.handle}] ${line}`);
+    const cursorFile = new CursorFile(
+      path.join(cursorDir, `${me.handle}.cursor`),
+      async () => (await waitForServer(() => client.events({ after: "0", limit: 1 }), controller.signal))?.events[0],
+      log,
+    );
     const agent = new DemoSellerAgent(client, {
       ...(llm ? { chat: llmChat(llm) } : {}),
-      log: (line) => console.log(`[demo-agent ${me.handle}] ${line}`),
-      loadCursor: () => readFile(cursorFile, "utf8").then((c) => c.trim() || undefined, () => undefined),
-      saveCursor: (cursor) => writeFile(cursorFile, cursor),
+      log,
+      loadCursor: () => cursorFile.load(),
+      saveCursor: (cursor) => cursorFile.save(cursor),
     });
     console.log(`[demo-agent ${me.handle}] selling as ${me.display_name} at ${baseUrl}`);
     await agent.run(controller.signal);
