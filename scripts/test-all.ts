@@ -4,24 +4,50 @@
 import { spawnSync } from "node:child_process";
 import { runningEmbeddedPort } from "../src/server/db/embedded";
 
-const steps: [string, string[]][] = [
-  ["typecheck", ["npx", "--no-install", "tsc", "--noEmit"]],
-  ["lint", ["npx", "--no-install", "eslint", "."]],
-  ["unit and integration tests", ["npx", "--no-install", "vitest", "run"]],
-  ["production build", ["npx", "--no-install", "next", "build"]],
-  ["end-to-end tests", ["npx", "--no-install", "playwright", "test"]],
-  // The ledger the browser tests left behind must still balance.
-  ["ledger check on the end-to-end database", ["npx", "--no-install", "tsx", "scripts/ledger-check.ts"]],
-];
-// The end-to-end stack keeps its embedded database under .data/e2e (playwright.config.ts).
-const E2E_ENV = { HOLDFAST_DATA_DIR: ".data/e2e", HOLDFAST_EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? "54339" };
+interface Step {
+  name: string;
+  command: string[];
+  /** Extra environment; `DATABASE_URL: undefined` removes it. */
+  env?: Record<string, string | undefined>;
+  /** Run first, e.g. wait for a stack to be down. */
+  before?: () => Promise<void>;
+}
 
-for (const [name, [command, ...args]] of steps) {
+/**
+ * The ledger a browser-test stack left behind must still balance. Each stack keeps its embedded
+ * database under its own data directory (the Playwright configs); the check opens it itself.
+ */
+function ledgerCheck(name: string, dataDir: string, pgPort: string): Step {
+  return {
+    name: `ledger check on the ${name} database`,
+    command: ["npx", "--no-install", "tsx", "scripts/ledger-check.ts"],
+    env: { HOLDFAST_DATA_DIR: dataDir, HOLDFAST_EMBEDDED_PG_PORT: pgPort, DATABASE_URL: undefined },
+    before: () => waitForDatabaseToStop(`${dataDir}/pg`),
+  };
+}
+
+const steps: Step[] = [
+  { name: "typecheck", command: ["npx", "--no-install", "tsc", "--noEmit"] },
+  { name: "lint", command: ["npx", "--no-install", "eslint", "."] },
+  { name: "unit and integration tests", command: ["npx", "--no-install", "vitest", "run"] },
+  { name: "production build", command: ["npx", "--no-install", "next", "build"] },
+  // playwright.config.ts: the app with agents driven by the tests through the API.
+  { name: "end-to-end tests", command: ["npx", "--no-install", "playwright", "test"] },
+  ledgerCheck("end-to-end", ".data/e2e", process.env.E2E_PG_PORT ?? "54339"),
+  // playwright.demo.config.ts: `npm start` itself, the demo customer against the live demo agent.
+  { name: "end-to-end tests on the demo stack", command: ["npx", "--no-install", "playwright", "test", "--config", "playwright.demo.config.ts"] },
+  ledgerCheck("demo-stack end-to-end", ".data/e2e-demo", process.env.E2E_DEMO_PG_PORT ?? "54340"),
+];
+
+for (const { name, command: [command, ...args], env: extra, before } of steps) {
   const started = Date.now();
   console.log(`\n=== ${name} ===`);
-  if (name.startsWith("ledger check")) await waitForE2eDatabaseToStop();
-  const env = name.startsWith("ledger check") ? { ...process.env, ...E2E_ENV } : process.env;
-  if (name.startsWith("ledger check")) delete env.DATABASE_URL;
+  await before?.();
+  const env = { ...process.env };
+  for (const [key, value] of Object.entries(extra ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
   const result = spawnSync(command!, args, { stdio: "inherit", env });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
@@ -33,8 +59,8 @@ for (const [name, [command, ...args]] of steps) {
 console.log("\nAll tests passed.");
 
 /** Playwright may return before the web server's embedded PostgreSQL has finished shutting down. */
-async function waitForE2eDatabaseToStop() {
-  for (let i = 0; i < 300 && runningEmbeddedPort(".data/e2e/pg") !== null; i++) {
+async function waitForDatabaseToStop(pgDir: string) {
+  for (let i = 0; i < 300 && runningEmbeddedPort(pgDir) !== null; i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
