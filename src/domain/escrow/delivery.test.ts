@@ -109,6 +109,14 @@ describe("parseArtifactContract", () => {
   it("reads null as no contract and copies a valid one", () => {
     expect(parseArtifactContract(null)).toBeNull();
     expect(parseArtifactContract(undefined)).toBeNull();
+  });
+
+  it("reads a null kinds or mime_types as no constraint (as the protocol's schema allows)", () => {
+    expect(parseArtifactContract({ kinds: ["image"], mime_types: null })).toEqual({ kinds: ["image"] });
+    expect(parseArtifactContract({ kinds: null, mime_types: ["audio/wav"], json_schema: null })).toEqual({
+      mime_types: ["audio/wav"],
+      json_schema: null,
+    });
     const raw = { kinds: ["image"], mime_types: ["image/png", "image/*"], json_schema: null };
     const parsed = parseArtifactContract(raw);
     expect(parsed).toEqual(raw);

@@ -167,13 +167,17 @@ export class InvalidArtifactContractError extends Error {
 export function parseArtifactContract(x: unknown): ArtifactContract | null {
   if (x === null || x === undefined) return null;
   if (!isPlainObject(x)) throw new InvalidArtifactContractError(["must be an object or null"]);
-  const problems = artifactContractProblems(x);
+  // A null list means "no constraint", as the protocol's schema allows (and as stored catalogs say it).
+  const given: Record<string, unknown> = Object.fromEntries(
+    Object.entries(x).filter(([key, value]) => !(value === null && (key === "kinds" || key === "mime_types"))),
+  );
+  const problems = artifactContractProblems(given);
   if (problems.length > 0) throw new InvalidArtifactContractError(problems);
 
   const contract: ArtifactContract = {};
-  if (x.kinds !== undefined) contract.kinds = [...(x.kinds as string[])];
-  if (x.mime_types !== undefined) contract.mime_types = [...(x.mime_types as string[])];
-  if (x.json_schema !== undefined) contract.json_schema = x.json_schema as object | null;
+  if (given.kinds !== undefined) contract.kinds = [...(given.kinds as string[])];
+  if (given.mime_types !== undefined) contract.mime_types = [...(given.mime_types as string[])];
+  if (given.json_schema !== undefined) contract.json_schema = given.json_schema as object | null;
   return contract;
 }
 
