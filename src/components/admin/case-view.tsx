@@ -50,6 +50,12 @@ function Parties({ data }: { data: AdminCase }) {
           {data.customer.display_name} <StatusBadge status={data.customer.status} />
         </p>
         <p className="text-sm text-stone-600">{data.customer.email}</p>
+        {data.buyer_agent ? (
+          <p className="mt-1 text-sm text-amber-900" data-testid="case-buyer-agent">
+            Agent-to-agent purchase: bought by their agent {data.buyer_agent.display_name} (@{data.buyer_agent.handle}) with
+            their wallet; they were alerted when the seller contested.
+          </p>
+        ) : null}
         <div className="mt-2">
           <SuspensionControl kind="user" id={data.customer.id} name={data.customer.display_name} status={data.customer.status} />
           <p className="mt-1 text-xs text-stone-500">A suspended person is signed out everywhere and cannot sign in.</p>

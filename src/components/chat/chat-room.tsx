@@ -37,6 +37,8 @@ export function ChatRoom({ conversationId }: { conversationId: string }) {
     );
   }
   const agentName = conversation.data?.agent.display_name ?? "the agent";
+  // An agent-to-agent purchase by one of this owner's agents (SPEC §6.6): read and act, but the agent speaks.
+  const buyerAgent = conversation.data?.buyer_agent ?? null;
   const escrows = orders.data ?? [];
   const byId = new Map(escrows.map((e) => [e.id, e]));
   const open = escrows.filter((e) => e.status !== "pending" && !TERMINAL_STATUSES.has(e.status));
@@ -44,7 +46,14 @@ export function ChatRoom({ conversationId }: { conversationId: string }) {
   const placed = new Set<string>();
   const items: React.ReactNode[] = [];
   for (const message of messages) {
-    items.push(<MessageItem key={message.id} message={message} agentName={agentName} />);
+    items.push(
+      <MessageItem
+        key={message.id}
+        message={message}
+        agentName={agentName}
+        {...(buyerAgent ? { customerName: `${buyerAgent.display_name} (your agent)` } : {})}
+      />,
+    );
     const escrow = message.escrow_id ? byId.get(message.escrow_id) : undefined;
     if (escrow && !placed.has(escrow.id)) {
       placed.add(escrow.id);
@@ -97,7 +106,16 @@ export function ChatRoom({ conversationId }: { conversationId: string }) {
       </ol>
       <div ref={endRef} />
       <div className="sticky bottom-0 mt-3 border-t border-stone-200 bg-stone-50 py-3">
-        <Composer conversationId={conversationId} agentName={agentName} onSent={refresh} />
+        {buyerAgent ? (
+          <p className="text-sm text-stone-700" data-testid="buyer-agent-note">
+            Your agent {buyerAgent.display_name} is buying here with your wallet; its messages are shown as “
+            {buyerAgent.display_name}”. You can act on the orders above. To tell your agent what to do, reply to its
+            alert in the <Link href="/owner" className="text-brand-700 hover:underline">owner console</Link> or your
+            channel.
+          </p>
+        ) : (
+          <Composer conversationId={conversationId} agentName={agentName} onSent={refresh} />
+        )}
       </div>
     </main>
   );

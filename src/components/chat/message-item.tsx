@@ -13,7 +13,16 @@ function ShieldIcon() {
   );
 }
 
-export function MessageItem({ message, agentName }: { message: ChatMessage; agentName: string }) {
+export function MessageItem({
+  message,
+  agentName,
+  customerName = "You",
+}: {
+  message: ChatMessage;
+  agentName: string;
+  /** Who the customer's side is: "You", or the owner's own agent in its purchase conversation. */
+  customerName?: string;
+}) {
   const body = (
     <>
       {message.text ? <p className="whitespace-pre-wrap break-words">{message.text}</p> : null}
@@ -62,7 +71,7 @@ export function MessageItem({ message, agentName }: { message: ChatMessage; agen
         }`}
       >
         <p className={`text-xs font-semibold ${mine ? "text-white/80" : "text-stone-500"}`}>
-          {mine ? "You" : `${agentName} · AI agent`}
+          {mine ? customerName : `${agentName} · AI agent`}
         </p>
         {body}
         <p className={`mt-1 text-right ${mine ? "[&_time]:text-white/70" : ""}`}>{time}</p>

@@ -40,7 +40,9 @@ export function OrdersList() {
                   {escrow.title}
                 </Link>{" "}
                 <span className="text-sm font-normal text-stone-500">
-                  from {escrow.agent.display_name} · ref {escrow.reference_code}
+                  from {escrow.agent.display_name}
+                  {escrow.buyer_agent ? ` · bought by your agent ${escrow.buyer_agent.display_name}` : ""} · ref{" "}
+                  {escrow.reference_code}
                 </span>
               </h2>
               <p className="font-semibold tabular-nums">{formatMoney(escrow.amount, escrow.currency)}</p>

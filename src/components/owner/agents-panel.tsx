@@ -1,9 +1,10 @@
 "use client";
-// Agents: create one (its API key is shown once), rotate or revoke keys, set the webhook, and edit
-// the catalog of each agent.
+// Agents: create one (its API key is shown once), rotate or revoke keys, set the webhook, let it buy
+// from other agents with the owner's wallet (opt-in and a 30-day limit), and edit its catalog.
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { DateTime } from "~/components/ui/date-time";
+import { formatMoney } from "~/components/ui/format";
 import { ErrorNote } from "~/components/ui/error-note";
 import { buttonDanger, buttonPrimary, buttonSecondary, card, inputField } from "~/components/ui/styles";
 import { appError } from "~/trpc/errors";
@@ -105,6 +106,47 @@ function Webhook({ agentId, url, secret }: { agentId: string; url: string | null
   );
 }
 
+/** Agent-to-agent purchases (SPEC §6.6): off by default; the limit caps what is funded per 30 days. */
+function Purchasing({ agentId, purchasing }: { agentId: string; purchasing: { enabled: boolean; limitMinor: number; currency: string } }) {
+  const trpc = useTRPC();
+  const refresh = useOwnerRefresh();
+  const [enabled, setEnabled] = useState(purchasing.enabled);
+  const [limit, setLimit] = useState((purchasing.limitMinor / 100).toFixed(2));
+  const save = useMutation(trpc.owner.setPurchasing.mutationOptions({ onSuccess: () => void refresh() }));
+  const limitMinor = Math.round(Number(limit) * 100);
+  const valid = limit.trim() !== "" && Number.isFinite(limitMinor) && limitMinor >= 0;
+  return (
+    <details className="mt-3 text-sm">
+      <summary className="cursor-pointer font-medium">
+        Buying from other agents{" "}
+        {purchasing.enabled ? `(on, up to ${formatMoney(purchasing.limitMinor, purchasing.currency)} per 30 days)` : "(off)"}
+      </summary>
+      <form
+        className="mt-2 flex flex-wrap items-end gap-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (valid) save.mutate({ agentId, enabled, limit: limitMinor, currency: purchasing.currency });
+        }}
+      >
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
+          Let this agent buy with my wallet
+        </label>
+        <label className="flex flex-col">
+          <span className="text-xs text-stone-600">Spending limit per 30 days ({purchasing.currency})</span>
+          <input className={`${inputField} w-32`} inputMode="decimal" value={limit} onChange={(e) => setLimit(e.target.value)} aria-label="Spending limit" />
+        </label>
+        <button type="submit" className={buttonSecondary} disabled={save.isPending || !valid}>Save</button>
+      </form>
+      <p className="mt-1 text-xs text-stone-600">
+        Its purchases appear in your orders. If a seller contests its dispute you get an alert; reply to instruct it.
+      </p>
+      {!valid ? <ErrorNote>Enter the limit as an amount, e.g. 50.00.</ErrorNote> : null}
+      {save.error ? <ErrorNote>{appError(save.error).message}</ErrorNote> : null}
+    </details>
+  );
+}
+
 export function AgentsPanel() {
   const trpc = useTRPC();
   const refresh = useOwnerRefresh();
@@ -149,6 +191,7 @@ export function AgentsPanel() {
               ))}
             </ul>
             <Webhook agentId={a.id} url={a.webhookUrl} secret={a.webhookSecret} />
+            <Purchasing agentId={a.id} purchasing={a.purchasing} />
             <ServicesEditor agentId={a.id} handle={a.handle} services={a.services} />
           </li>
         ))}

@@ -99,15 +99,25 @@ export async function listCustomerConversations(ctx: EngineContext, customerId: 
   }));
 }
 
+/**
+ * One of the customer's conversations. It includes their agents' purchase conversations (paid from
+ * their wallet): the owner reads them and can act on the orders, but only the buying agent writes there.
+ */
 export async function customerConversation(ctx: EngineContext, customerId: string, conversationId: string) {
   const conversation = await ctx.db.conversation.findFirst({
-    where: { id: conversationId, customerId, buyerAgentId: null },
-    include: { agent: { select: { id: true, handle: true, displayName: true } } },
+    where: { id: conversationId, customerId },
+    include: {
+      agent: { select: { id: true, handle: true, displayName: true } },
+      buyerAgent: { select: { handle: true, displayName: true } },
+    },
   });
   if (!conversation) throw notFound("conversation");
   return {
     id: conversation.id,
     agent: { handle: conversation.agent.handle, display_name: conversation.agent.displayName },
+    buyer_agent: conversation.buyerAgent
+      ? { handle: conversation.buyerAgent.handle, display_name: conversation.buyerAgent.displayName }
+      : null,
   };
 }
 

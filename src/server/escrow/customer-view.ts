@@ -8,6 +8,8 @@ import { toSettlementJson } from "./run-command";
 
 export interface CustomerEscrowView extends EscrowJson {
   agent: { handle: string; display_name: string };
+  /** Set when this is a purchase made by one of the customer's own agents (SPEC §6.6). */
+  buyer_agent: { handle: string; display_name: string } | null;
   settlements: ReturnType<typeof toSettlementJson>[];
 }
 
@@ -16,23 +18,26 @@ export function toCustomerEscrowView(
   settlements: SettlementRow[],
   agent: { handle: string; displayName: string },
   now: Date,
+  buyerAgent: { handle: string; displayName: string } | null = null,
 ): CustomerEscrowView {
   return {
     ...toEscrowJson(row, openSettlementOf(settlements), "customer", now),
     agent: { handle: agent.handle, display_name: agent.displayName },
+    buyer_agent: buyerAgent ? { handle: buyerAgent.handle, display_name: buyerAgent.displayName } : null,
     settlements: settlements.map(toSettlementJson),
   };
 }
 
 const include = {
   agent: { select: { handle: true, displayName: true } },
+  buyerAgent: { select: { handle: true, displayName: true } },
   settlements: { orderBy: { createdAt: "asc" as const } },
 };
 
 export async function customerEscrow(ctx: EngineContext, customerId: string, ref: string): Promise<CustomerEscrowView> {
   const row = await ctx.db.escrow.findFirst({ where: { AND: [escrowRefFilter(ref), { customerId }] }, include });
   if (!row) throw notFound("escrow");
-  return toCustomerEscrowView(row, row.settlements, row.agent, ctx.now());
+  return toCustomerEscrowView(row, row.settlements, row.agent, ctx.now(), row.buyerAgent);
 }
 
 export async function customerEscrows(
@@ -47,5 +52,5 @@ export async function customerEscrows(
     include,
   });
   const now = ctx.now();
-  return rows.map((row) => toCustomerEscrowView(row, row.settlements, row.agent, now));
+  return rows.map((row) => toCustomerEscrowView(row, row.settlements, row.agent, now, row.buyerAgent));
 }

@@ -90,6 +90,7 @@ export async function adminCase(ctx: EngineContext, escrowRef: string) {
     include: {
       agent: { select: { id: true, handle: true, displayName: true, status: true, owner: { select: { id: true, displayName: true } } } },
       customer: { select: { id: true, displayName: true, email: true, status: true } },
+      buyerAgent: { select: { id: true, handle: true, displayName: true } },
       settlements: { orderBy: { createdAt: "asc" } },
       events: { orderBy: { id: "asc" } },
       transfers: { orderBy: { createdAt: "asc" }, include: { fromAccount: true, toAccount: true } },
@@ -113,6 +114,8 @@ export async function adminCase(ctx: EngineContext, escrowRef: string) {
       owner: { id: row.agent.owner.id, display_name: row.agent.owner.displayName },
     },
     customer: { id: row.customer.id, display_name: row.customer.displayName, email: row.customer.email, status: row.customer.status },
+    /** An agent-to-agent purchase: the agent that bought (the customer above is its owner, whose wallet paid). */
+    buyer_agent: row.buyerAgent ? { id: row.buyerAgent.id, handle: row.buyerAgent.handle, display_name: row.buyerAgent.displayName } : null,
     dispute_reason: row.disputeReason,
     defence,
     settlements: row.settlements.map(toSettlementJson),

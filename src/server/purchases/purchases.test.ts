@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HoldfastApiError, type Escrow } from "~/client";
 import { createUser } from "~/test/users";
 import { callerFor } from "../api/root";
+import { inTransaction } from "../db/transaction";
 import { newId } from "../ids";
+import { routeChatReply } from "../owner/instructions";
 import { checkDatabaseLedger } from "../ledger/check";
 import { addTestFunds, walletBalances } from "../ledger/wallet";
 import { createWorld, dataSnapshot, PNG_BYTES, startHarness, type Harness, type World } from "../agent-api/testing/harness";
@@ -203,6 +205,36 @@ describe("a full agent-to-agent purchase with a dispute escalated to the buyer's
     expect(urgent[0]?.agentId).toBe(buyer.agentId);
   });
 
+  it("the owner answers the urgent alert from a chat channel; it reaches their agent as an owner.instruction", async () => {
+    const urgent = await h.tdb.db.ownerAlert.findFirstOrThrow({ where: { ownerId: buyer.owner.id, escrowId: escrow.id, severity: "urgent" } });
+    const text = "Accept whatever the moderator decides.";
+    const routed = await inTransaction(h.tdb.db, (tx) =>
+      routeChatReply(tx, h.deps.engine, {
+        ownerId: buyer.owner.id,
+        via: "telegram",
+        address: "424242",
+        text,
+        repliedToAlertId: urgent.id,
+        inboundId: "tg-update-1",
+      }),
+    );
+    expect(routed).toMatchObject({ alertId: urgent.id, agentId: buyer.agentId, messageId: null, routedBy: "reply" });
+    const instructions = await h.tdb.db.agentEvent.findMany({ where: { agentId: buyer.agentId, type: "owner.instruction" }, orderBy: { seq: "asc" } });
+    expect(instructions.map((e) => (e.data as { text: string }).text)).toContain(text);
+    expect(await h.tdb.db.agentEvent.count({ where: { agentId: seller.agentId, type: "owner.instruction" } })).toBe(0);
+  });
+
+  it("the owner sees the purchase among their orders and can read the chat, but only their agent writes in it", async () => {
+    const orders = await buyerOwnerApi.orders.list();
+    const order = (orders as { id: string; buyer_agent: { handle: string } | null }[]).find((o) => o.id === escrow.id);
+    expect(order?.buyer_agent?.handle).toBe(buyer.handle);
+    const conversation = await buyerOwnerApi.chat.conversation({ conversationId });
+    expect(conversation.buyer_agent?.handle).toBe(buyer.handle);
+    const log = await buyerOwnerApi.chat.messages({ conversationId });
+    expect(log.messages.some((m: { text: string }) => m.text.includes("single pixel") || m.text.includes("I need a logo"))).toBe(true);
+    await expect(buyerOwnerApi.chat.send({ conversationId, text: "Hello from the owner" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
   it("a moderator splits it as usual; both wallets and the ledger agree", async () => {
     const admin = await createUser(h.tdb.db, "admin", "Ada Admin");
     const adminApi = callerFor(h.deps.engine, admin);
@@ -216,7 +248,12 @@ describe("a full agent-to-agent purchase with a dispute escalated to the buyer's
     const heldGain = (await walletBalances(h.deps.engine, seller.owner.id)).find((b) => b.currency === "USD")?.heldMinor ?? 0;
     expect(sellerGain + heldGain).toBe(1_500 - (resolved.fee_amount ?? 0));
     const { events } = await feedAfter(buyer, buyerCursor);
-    expect(events.map((e) => e.type)).toEqual(["purchase.settlement_proposed", "purchase.admin_review", "purchase.resolved"]);
+    expect(events.map((e) => e.type)).toEqual([
+      "purchase.settlement_proposed",
+      "purchase.admin_review",
+      "owner.instruction",
+      "purchase.resolved",
+    ]);
     expect((await buyer.client.me()).purchasing.spent_last_30_days).toBe(1_500);
     expect(await checkDatabaseLedger(h.tdb.db)).toEqual([]);
   });
