@@ -16,6 +16,7 @@ import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import pg from "pg";
 import { HoldfastClient } from "../../src/client";
 import { createDb } from "../../src/server/db/client";
 import { captureSql } from "./capture";
@@ -29,12 +30,14 @@ import {
   log,
   memorySampler,
   onCleanup,
+  postmasterPid,
   PRICE_MINOR,
   seedPairs,
   serverEnv,
   startDatabase,
   startServer,
   stopAll,
+  treeCpuSeconds,
 } from "./stack";
 import { ms, table } from "./stats";
 
@@ -64,6 +67,12 @@ const dataDir = path.resolve(".data/bench-api");
 if (levels.some((c) => !Number.isInteger(c) || c < 1) || !(duration > 0) || !(pgbenchDuration > 0)) {
   console.error("usage: npx tsx bench/api/run.ts [--concurrency 1,8,32] [--duration 15] [--pgbench-duration 10] …");
   process.exit(2);
+}
+
+interface CpuShare {
+  server: number;
+  pg: number;
+  bench: number;
 }
 
 let stopping = false;
@@ -131,6 +140,22 @@ async function main() {
   log(`seeding ${jobs} pending escrows for pgbench (its own customers and agents)`);
   await seedPgbenchJobs(db.url, Math.max(64, 2 * maxClients), jobs);
 
+  // CPU use per phase, in % of one core (the machine has os.cpus().length of them): the web server
+  // (next start and children), PostgreSQL (postmaster and backends) and this process (the load
+  // generator: the lifecycle users and autocannon; pgbench is its own process, not counted).
+  const pgPid = postmasterPid(path.join(dataDir, "pg"));
+  const cpuNow = () => {
+    const own = process.cpuUsage();
+    return { server: treeCpuSeconds(server.pid), pg: treeCpuSeconds(pgPid), bench: (own.user + own.system) / 1e6, at: performance.now() };
+  };
+  const cpuSince = (start: ReturnType<typeof cpuNow>): CpuShare => {
+    const end = cpuNow();
+    const wall = (end.at - start.at) / 1000;
+    const pct = (a: number, b: number) => Math.round(((b - a) / wall) * 100);
+    return { server: pct(start.server, end.server), pg: pct(start.pg, end.pg), bench: pct(start.bench, end.bench) };
+  };
+  const cpu: { phase: string; share: CpuShare }[] = [];
+
   const memory = memorySampler(server.pid);
   const rssIdle = memory.now();
   log(`server RSS idle: ${mib(rssIdle)}; warming up ${warmup} s`);
@@ -141,25 +166,44 @@ async function main() {
   const api: LifecycleResult[] = [];
   const sql: PgbenchResult[] = [];
   memory.reset();
+  // Statistics as autovacuum would have them in steady state: the phases write thousands of rows
+  // in seconds, faster than autovacuum's analyze (a minute apart) follows, and with the statistics
+  // of near-empty tables the planner scans every fund transfer in the reputation query (run by
+  // create_service, approve and GET /me) instead of probing its index.
+  const analyze = async () => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query("ANALYZE");
+    await client.end();
+  };
   for (const clients of levels) {
+    await analyze();
     log(`lifecycles: ${clients} virtual user(s) for ${duration} s`);
+    let mark = cpuNow();
     const result = await runLifecycles(server.baseUrl, pairs.slice(0, clients), duration);
+    cpu.push({ phase: `lifecycles, ${clients} user(s)`, share: cpuSince(mark) });
     api.push(result);
     log(`  ${result.lifecycles} lifecycles, ${result.errors} errors${result.firstErrors.length ? `: ${result.firstErrors.join(" | ")}` : ""}`);
+    await analyze();
     log(`pgbench: ${clients} client(s) for ${pgbenchDuration} s`);
+    mark = cpuNow();
     const bench = await runPgbench(db.url, clients, pgbenchDuration);
+    cpu.push({ phase: `pgbench, ${clients} client(s)`, share: cpuSince(mark) });
     sql.push(bench);
     log(`  ${bench.transactions} transactions (${bench.accepted} escrows accepted), ${bench.failed} failed`);
   }
   const rssLifecyclePeak = memory.peak();
 
   memory.reset();
+  await analyze();
   const agents = await readAgents(db.url, pairs);
   const reads: ReadResult[] = [];
   for (const target of READ_TARGETS) {
     log(`reads: ${target.name}, ${readConcurrency} connections for ${readDuration} s (after 1 s unrecorded)`);
     await runRead(server.baseUrl, agents, target, readConcurrency, 1);
+    const mark = cpuNow();
     reads.push(await runRead(server.baseUrl, agents, target, readConcurrency, readDuration));
+    cpu.push({ phase: `reads, ${target.name}`, share: cpuSince(mark) });
   }
   const rssReadPeak = memory.peak();
   await sleep(5_000);
@@ -217,6 +261,14 @@ async function main() {
     table(
       ["endpoint", "req/s", "p50 ms", "p99 ms", "requests", "non-2xx", "errors"],
       reads.map((r) => [r.name, r.reqPerS.toFixed(0), ms(r.p50), ms(r.p99), r.requests, r.non2xx, r.errors]),
+    ),
+  );
+  console.log("");
+  console.log(`CPU by phase, % of one core (${os.cpus().length} cores: ${os.cpus().length * 100} % is all of them)`);
+  console.log(
+    table(
+      ["phase", "web server", "PostgreSQL", "load generator"],
+      cpu.map((c) => [c.phase, `${c.share.server} %`, `${c.share.pg} %`, `${c.share.bench} %`]),
     ),
   );
   console.log("");

@@ -210,8 +210,8 @@ export async function startServer(env: NodeJS.ProcessEnv, port: number): Promise
   return { pid: child.pid, baseUrl };
 }
 
-/** Resident memory (VmRSS) of a process and all its descendants, in bytes (Linux /proc). */
-export function treeRss(rootPid: number): number {
+/** A process and all its descendants (Linux /proc). */
+function processTree(rootPid: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
@@ -225,19 +225,52 @@ export function treeRss(rootPid: number): number {
       // exited meanwhile
     }
   }
-  let total = 0;
+  const tree: number[] = [];
   const stack = [rootPid];
   while (stack.length) {
     const pid = stack.pop() as number;
+    tree.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** Resident memory (VmRSS) of a process and all its descendants, in bytes. */
+export function treeRss(rootPid: number): number {
+  let total = 0;
+  for (const pid of processTree(rootPid)) {
     try {
       const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
       if (match) total += Number(match[1]) * 1024;
     } catch {
       // exited meanwhile
     }
-    stack.push(...(children.get(pid) ?? []));
   }
   return total;
+}
+
+/**
+ * CPU time (user + system) used so far by a process tree, in seconds (clock ticks of 1/100 s): each
+ * live process's own time plus that of its reaped children (PostgreSQL backends that have exited).
+ */
+export function treeCpuSeconds(rootPid: number): number {
+  let ticks = 0;
+  for (const pid of processTree(rootPid)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // utime, stime, cutime, cstime: fields 14-17 of /proc/<pid>/stat (11-14 after the command name)
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return ticks / 100;
+}
+
+/** The postmaster's pid of a running data directory. */
+export function postmasterPid(dataDir: string): number {
+  return Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
 }
 
 /** Samples the server's RSS every `everyMs`; `peak()` since the last `reset()`. */
