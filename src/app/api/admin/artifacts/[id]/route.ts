@@ -2,7 +2,7 @@
 // conversation it belongs to — including files attached to owner instructions,
 // which the customer's route never serves. Anyone else gets the same 404 as an
 // unknown id (existence is not revealed); nobody signed in gets 401.
-import { artifactResponse } from "../artifact-response";
+import { artifactResponse } from "~/server/artifacts/http-response";
 import { userFromRequest } from "~/server/auth/request-user";
 import { getDb } from "~/server/db/client";
 

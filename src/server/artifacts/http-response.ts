@@ -1,7 +1,7 @@
-// An artifact's bytes as an HTTP response, with the same protections as the
-// customer's route (src/app/api/artifacts/[id]/route.ts): agents' files are
-// untrusted, so they are never sniffed and never run as a page of this site.
-import { defaultArtifactDir, LocalDiskStorage } from "~/server/artifacts/storage";
+// An artifact's bytes as an HTTP response, for the web app's download routes (the customer's
+// src/app/api/artifacts/[id] and the moderators' src/app/api/admin/artifacts/[id]). Agents' files are
+// untrusted: never sniffed, never run as a page of this site (e.g. an SVG with script).
+import { defaultArtifactDir, LocalDiskStorage } from "./storage";
 import type { Artifact } from "~/server/db/generated/client";
 
 const INLINE_KINDS = new Set(["image", "audio"]);
