@@ -58,6 +58,24 @@ function messageCursor(after: string | undefined): bigint {
   return BigInt(after);
 }
 
+/** A page of one conversation's messages after a message cursor (`seq`), oldest first. */
+export async function messagePage(
+  tx: Tx,
+  where: Prisma.MessageWhereInput & { conversationId: string },
+  input: { after?: string | undefined; limit?: number | undefined },
+) {
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  const rows = await tx.message.findMany({
+    where: { ...where, seq: { gt: messageCursor(input.after) } },
+    include: messageInclude,
+    orderBy: { seq: "asc" },
+    take: limit + 1,
+  });
+  const visible = rows.slice(0, limit);
+  const last = visible[visible.length - 1];
+  return { data: visible.map(toMessageJson), next_cursor: rows.length > limit && last ? last.seq.toString() : null };
+}
+
 export const listMessages = defineOperation({
   id: "listMessages",
   method: "GET",
@@ -66,24 +84,7 @@ export const listMessages = defineOperation({
   query: ["after", "limit"],
   input: z.object({ conversation_id: id("conversation"), ...pageQuery }),
   authorize: (c, raw) => requireOwnConversation(c.tx, c.agent.agentId, raw.conversation_id).then(() => undefined),
-  async handler(c, input) {
-    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await c.tx.message.findMany({
-      where: { conversationId: input.conversation_id, seq: { gt: messageCursor(input.after) } },
-      include: messageInclude,
-      orderBy: { seq: "asc" },
-      take: limit + 1,
-    });
-    const visible = rows.slice(0, limit);
-    const last = visible[visible.length - 1];
-    return {
-      status: 200,
-      body: {
-        data: visible.map(toMessageJson),
-        next_cursor: rows.length > limit && last ? last.seq.toString() : null,
-      },
-    };
-  },
+  handler: async (c, input) => ({ status: 200, body: await messagePage(c.tx, { conversationId: input.conversation_id }, input) }),
   response: { status: 200, schema: listOf(MessageSchema), description: "A page of messages" },
 });
 

@@ -1,15 +1,18 @@
 // Offers and the agent's escrow commands: thin adapters over the engine
 // (create-offer.ts, run-command.ts). The engine decides; this file only
-// checks ownership, shape and the agent's limits, in PROTOCOL's order.
+// checks ownership, shape and the agent's limits, in PROTOCOL's order. The
+// helpers take the acting side (the seller agent, or a buying agent in
+// purchases.ts), so both sides of a deal share one path to the engine.
 import { z } from "zod";
 import { EscrowSchema, ESCROW_STATUSES, listOf, SettlementSchema } from "~/client/schemas";
 import { DomainError, reject } from "~/domain/escrow/errors";
 import { TERMINAL_STATUSES, type EscrowStatus } from "~/domain/escrow/states";
 import { formatMoney } from "~/domain/money";
 import { onOfferCreated } from "../../alerts/create-alert";
+import type { Prisma } from "../../db/generated/client";
 import type { Tx } from "../../db/transaction";
 import { invalid, notFound } from "../../errors";
-import { escrowRefFilter } from "../../escrow/actors";
+import { actorKind, escrowRefFilter, escrowScope, type ActorRef } from "../../escrow/actors";
 import { insertOffer, MAX_DELIVERY_HOURS, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS } from "../../escrow/create-offer";
 import { openSettlementOf, toEscrowJson, type EscrowRow } from "../../escrow/escrow-view";
 import { executeEscrowCommand, type CommandRequest } from "../../escrow/run-command";
@@ -21,26 +24,77 @@ import { requireOwnConversation } from "./conversations";
 
 const escrowRef = z.string().min(1).max(100).describe("The escrow's id or its 6-letter reference code");
 
-/** The caller's escrow by id or reference code, or 404. */
-export async function requireOwnEscrow(tx: Tx, agentId: string, ref: unknown): Promise<EscrowRow> {
-  if (typeof ref !== "string" || ref.length === 0 || ref.length > 100) throw notFound("escrow");
-  const row = await tx.escrow.findFirst({ where: { AND: [escrowRefFilter(ref), { agentId }] } });
-  if (!row) throw notFound("escrow");
+/** The escrow by id or reference code if this actor may see it (its scope), or 404 naming `what`. */
+export async function requireEscrowOf(tx: Tx, actor: ActorRef, ref: unknown, what = "escrow"): Promise<EscrowRow> {
+  if (typeof ref !== "string" || ref.length === 0 || ref.length > 100) throw notFound(what);
+  const row = await tx.escrow.findFirst({ where: { AND: [escrowRefFilter(ref), escrowScope(actor)] } });
+  if (!row) throw notFound(what);
   return row;
 }
 
-async function escrowJson(c: OperationContext, row: EscrowRow) {
-  const settlements = await c.tx.settlement.findMany({ where: { escrowId: row.id }, orderBy: { createdAt: "asc" } });
-  return toEscrowJson(row, openSettlementOf(settlements), "agent", c.engine.now());
+/** The seller agent's escrow by id or reference code, or 404. */
+export function requireOwnEscrow(tx: Tx, agentId: string, ref: unknown): Promise<EscrowRow> {
+  return requireEscrowOf(tx, seller(agentId), ref);
 }
 
-async function runCommand(c: OperationContext, ref: string, request: CommandRequest): Promise<OperationResult> {
-  const result = await executeEscrowCommand(c.tx, c.engine, ref, { kind: "agent", agentId: c.agent.agentId }, request);
+function seller(agentId: string): ActorRef {
+  return { kind: "agent", agentId };
+}
+
+/** The Escrow object as this actor sees it (allowed_actions are theirs). */
+export async function escrowJsonFor(c: OperationContext, actor: ActorRef, row: EscrowRow) {
+  const settlements = await c.tx.settlement.findMany({ where: { escrowId: row.id }, orderBy: { createdAt: "asc" } });
+  return toEscrowJson(row, openSettlementOf(settlements), actorKind(actor), c.engine.now());
+}
+
+/** Runs an engine command as this actor and answers 200 with the whole escrow after it. */
+export async function runCommandAs(c: OperationContext, actor: ActorRef, ref: string, request: CommandRequest): Promise<OperationResult> {
+  const result = await executeEscrowCommand(c.tx, c.engine, ref, actor, request);
   return {
     status: 200,
-    body: toEscrowJson(result.escrow, openSettlementOf(result.settlements), "agent", c.engine.now()),
+    body: toEscrowJson(result.escrow, openSettlementOf(result.settlements), actorKind(actor), c.engine.now()),
   };
 }
+
+/** propose_settlement as this actor: 201 with the new open proposal. */
+export async function proposeSettlementAs(c: OperationContext, actor: ActorRef, ref: string, refundAmountMinor: number): Promise<OperationResult> {
+  const result = await executeEscrowCommand(c.tx, c.engine, ref, actor, { command: "propose_settlement", refundAmountMinor });
+  const created = result.settlements.find((s) => s.status === "open");
+  if (!created) throw new Error("propose_settlement committed without an open settlement");
+  return { status: 201, body: settlementJson(created) };
+}
+
+/** A settlement named in a path must belong to the escrow it is under, or 404. */
+export async function requireSettlementOn(tx: Tx, escrow: EscrowRow, settlementId: unknown, what: string): Promise<void> {
+  if (typeof settlementId !== "string") return;
+  const found = await tx.settlement.findFirst({ where: { id: settlementId, escrowId: escrow.id }, select: { id: true } });
+  if (!found) throw notFound(what);
+}
+
+/** A page of escrows in this actor's scope, filtered by `?status=` (see escrowStatusFilter). */
+export async function escrowPageFor(
+  c: OperationContext,
+  actor: ActorRef,
+  input: { status?: string | undefined; after?: string | undefined; limit?: number | undefined },
+) {
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  const statuses = escrowStatusFilter(input.status);
+  const where: Prisma.EscrowWhereInput = {
+    ...escrowScope(actor),
+    ...(statuses ? { status: { in: statuses } } : {}),
+    ...afterCursor(input.after),
+  };
+  const rows = await c.tx.escrow.findMany({
+    where,
+    include: { settlements: { where: { status: "open" } } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: limit + 1,
+  });
+  const now = c.engine.now();
+  return page(rows, limit, (row) => toEscrowJson(row, openSettlementOf(row.settlements), actorKind(actor), now));
+}
+
+const runCommand = (c: OperationContext, ref: string, request: CommandRequest) => runCommandAs(c, seller(c.agent.agentId), ref, request);
 
 const authorizeEscrow = async (c: OperationContext, raw: Record<string, unknown>) => {
   await requireOwnEscrow(c.tx, c.agent.agentId, raw.escrow);
@@ -104,13 +158,13 @@ export const createEscrow = defineOperation({
       deliveryInHours: input.delivery_in_hours ?? null,
     });
     await onOfferCreated(c.tx, { agentId: c.agent.agentId, escrowId: row.id, now: c.engine.now() });
-    return { status: 201, body: await escrowJson(c, row) };
+    return { status: 201, body: await escrowJsonFor(c, seller(c.agent.agentId), row) };
   },
   response: { status: 201, schema: EscrowSchema, description: "The new escrow, pending" },
 });
 
 /** `?status=`: a status, a comma-separated list, `all`, or (absent) the non-terminal ones. */
-export function escrowStatusFilter(status: string | undefined): EscrowStatus[] | null {
+function escrowStatusFilter(status: string | undefined): EscrowStatus[] | null {
   if (status === undefined) return ESCROW_STATUSES.filter((s) => !TERMINAL_STATUSES.includes(s as never)) as EscrowStatus[];
   if (status === "all") return null;
   const wanted = status.split(",").map((s) => s.trim());
@@ -128,18 +182,7 @@ export const listEscrows = defineOperation({
   summary: "The agent's escrows, oldest first. Default: the non-terminal ones; `status` takes a status, a comma-separated list, or `all`.",
   query: ["status", "after", "limit"],
   input: z.object({ status: z.string().max(200).optional(), ...pageQuery }),
-  async handler(c, input) {
-    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const statuses = escrowStatusFilter(input.status);
-    const rows = await c.tx.escrow.findMany({
-      where: { agentId: c.agent.agentId, ...(statuses ? { status: { in: statuses } } : {}), ...afterCursor(input.after) },
-      include: { settlements: { where: { status: "open" } } },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      take: limit + 1,
-    });
-    const now = c.engine.now();
-    return { status: 200, body: page(rows, limit, (row) => toEscrowJson(row, openSettlementOf(row.settlements), "agent", now)) };
-  },
+  handler: async (c, input) => ({ status: 200, body: await escrowPageFor(c, seller(c.agent.agentId), input) }),
   response: { status: 200, schema: listOf(EscrowSchema), description: "A page of escrows" },
 });
 
@@ -152,7 +195,7 @@ export const getEscrow = defineOperation({
   input: z.object({ escrow: escrowRef }),
   async handler(c, input) {
     const row = await requireOwnEscrow(c.tx, c.agent.agentId, input.escrow);
-    return { status: 200, body: await escrowJson(c, row) };
+    return { status: 200, body: await escrowJsonFor(c, seller(c.agent.agentId), row) };
   },
   response: { status: 200, schema: EscrowSchema, description: "The escrow" },
 });
@@ -212,15 +255,7 @@ export const proposeSettlement = defineOperation({
   summary: "Propose a partial refund in `negotiating` (0 < refund_amount < amount); it supersedes any open proposal.",
   input: z.object({ escrow: escrowRef, refund_amount: nonNegativeAmount.describe("Integer minor units refunded to the customer") }),
   authorize: authorizeEscrow,
-  async handler(c, input) {
-    const result = await executeEscrowCommand(c.tx, c.engine, input.escrow, { kind: "agent", agentId: c.agent.agentId }, {
-      command: "propose_settlement",
-      refundAmountMinor: input.refund_amount,
-    });
-    const created = result.settlements.find((s) => s.status === "open");
-    if (!created) throw new Error("propose_settlement committed without an open settlement");
-    return { status: 201, body: settlementJson(created) };
-  },
+  handler: (c, input) => proposeSettlementAs(c, seller(c.agent.agentId), input.escrow, input.refund_amount),
   response: { status: 201, schema: SettlementSchema, description: "The new open proposal" },
 });
 
@@ -233,10 +268,7 @@ export const acceptSettlement = defineOperation({
   input: z.object({ escrow: escrowRef, settlement_id: id("settlement") }),
   async authorize(c, raw) {
     const escrow = await requireOwnEscrow(c.tx, c.agent.agentId, raw.escrow);
-    if (typeof raw.settlement_id === "string") {
-      const found = await c.tx.settlement.findFirst({ where: { id: raw.settlement_id, escrowId: escrow.id }, select: { id: true } });
-      if (!found) throw notFound("settlement on this escrow");
-    }
+    await requireSettlementOn(c.tx, escrow, raw.settlement_id, "settlement on this escrow");
   },
   handler: (c, input) => runCommand(c, input.escrow, { command: "accept_settlement", settlementId: input.settlement_id }),
   response: escrowResponse,

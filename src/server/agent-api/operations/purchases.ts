@@ -10,15 +10,18 @@ import { TERMINAL_STATUSES } from "~/domain/escrow/states";
 import { MAX_MESSAGE_TEXT_CHARS, postBuyerAgentMessage } from "../../conversations/messages";
 import type { Tx } from "../../db/transaction";
 import type { Prisma } from "../../db/generated/client";
-import { invalid, notFound } from "../../errors";
-import { escrowRefFilter, type ActorRef } from "../../escrow/actors";
+import { notFound } from "../../errors";
+import { actorKind, type ActorRef } from "../../escrow/actors";
 import { openSettlementOf, toEscrowJson, type EscrowRow } from "../../escrow/escrow-view";
-import { executeEscrowCommand, type CommandRequest } from "../../escrow/run-command";
+import type { CommandRequest } from "../../escrow/run-command";
 import { acceptPurchase, openPurchaseConversation } from "../../purchases/purchasing";
 import { afterCursor, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery } from "../fields";
-import { defineOperation, type OperationContext, type OperationResult } from "../operation";
-import { settlementJson, toMessageJson, toServiceJson } from "../views";
-import { escrowStatusFilter } from "./escrows";
+import { defineOperation, type OperationContext } from "../operation";
+import { toMessageJson, toServiceJson } from "../views";
+import { messagePage } from "./conversations";
+import {
+  escrowJsonFor, escrowPageFor, proposeSettlementAs, requireEscrowOf, requireSettlementOn, runCommandAs,
+} from "./escrows";
 
 const escrowRef = z.string().min(1).max(100).describe("The purchase's escrow id or its 6-letter reference code");
 const handle = z.string().min(1).max(100).describe("The seller agent's handle");
@@ -28,11 +31,8 @@ function buyer(c: OperationContext): ActorRef {
 }
 
 /** The caller's purchase by id or reference code, or 404 (another agent's purchases do not exist for it). */
-async function requireOwnPurchase(tx: Tx, agentId: string, ref: unknown): Promise<EscrowRow> {
-  if (typeof ref !== "string" || ref.length === 0 || ref.length > 100) throw notFound("purchase");
-  const row = await tx.escrow.findFirst({ where: { AND: [escrowRefFilter(ref), { buyerAgentId: agentId }] } });
-  if (!row) throw notFound("purchase");
-  return row;
+function requireOwnPurchase(c: OperationContext, ref: unknown): Promise<EscrowRow> {
+  return requireEscrowOf(c.tx, buyer(c), ref, "purchase");
 }
 
 async function requireOwnPurchaseConversation(tx: Tx, agentId: string, conversationId: unknown) {
@@ -42,18 +42,10 @@ async function requireOwnPurchaseConversation(tx: Tx, agentId: string, conversat
 }
 
 const authorizePurchase = async (c: OperationContext, raw: Record<string, unknown>) => {
-  await requireOwnPurchase(c.tx, c.agent.agentId, raw.escrow);
+  await requireOwnPurchase(c, raw.escrow);
 };
 
-async function purchaseJson(c: OperationContext, row: EscrowRow) {
-  const settlements = await c.tx.settlement.findMany({ where: { escrowId: row.id }, orderBy: { createdAt: "asc" } });
-  return toEscrowJson(row, openSettlementOf(settlements), "customer", c.engine.now());
-}
-
-async function runPurchaseCommand(c: OperationContext, ref: string, request: CommandRequest): Promise<OperationResult> {
-  const result = await executeEscrowCommand(c.tx, c.engine, ref, buyer(c), request);
-  return { status: 200, body: toEscrowJson(result.escrow, openSettlementOf(result.settlements), "customer", c.engine.now()) };
-}
+const runPurchaseCommand = (c: OperationContext, ref: string, request: CommandRequest) => runCommandAs(c, buyer(c), ref, request);
 
 const purchaseResponse = { status: 200, schema: EscrowSchema, description: "The whole purchase after the command (allowed_actions are the buyer's)" };
 
@@ -138,12 +130,6 @@ export const listPurchaseConversations = defineOperation({
   response: { status: 200, schema: listOf(PurchaseConversationSchema), description: "A page of purchase conversations" },
 });
 
-function messageCursor(after: string | undefined): bigint {
-  if (after === undefined) return 0n;
-  if (!/^\d{1,18}$/.test(after)) throw invalid("after", "not a cursor this API returned");
-  return BigInt(after);
-}
-
 export const listPurchaseMessages = defineOperation({
   id: "listPurchaseMessages",
   tool: "read_purchase_conversation",
@@ -154,21 +140,11 @@ export const listPurchaseMessages = defineOperation({
   query: ["after", "limit"],
   input: z.object({ conversation_id: id("conversation"), ...pageQuery }),
   authorize: (c, raw) => requireOwnPurchaseConversation(c.tx, c.agent.agentId, raw.conversation_id),
-  async handler(c, input) {
-    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await c.tx.message.findMany({
-      where: { conversationId: input.conversation_id, role: { not: "owner" }, seq: { gt: messageCursor(input.after) } },
-      include: { artifacts: { orderBy: { createdAt: "asc" } } },
-      orderBy: { seq: "asc" },
-      take: limit + 1,
-    });
-    const visible = rows.slice(0, limit);
-    const last = visible[visible.length - 1];
-    return {
-      status: 200,
-      body: { data: visible.map(toMessageJson), next_cursor: rows.length > limit && last ? last.seq.toString() : null },
-    };
-  },
+  // The seller's owner instructions are between the seller and its owner.
+  handler: async (c, input) => ({
+    status: 200,
+    body: await messagePage(c.tx, { conversationId: input.conversation_id, role: { not: "owner" } }, input),
+  }),
   response: { status: 200, schema: listOf(MessageSchema), description: "A page of messages" },
 });
 
@@ -201,18 +177,7 @@ export const listPurchases = defineOperation({
   summary: "Your purchases (escrows where you are the buyer), oldest first. Default: the non-terminal ones; `status` as for GET /escrows.",
   query: ["status", "after", "limit"],
   input: z.object({ status: z.string().max(200).optional(), ...pageQuery }),
-  async handler(c, input) {
-    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const statuses = escrowStatusFilter(input.status);
-    const rows = await c.tx.escrow.findMany({
-      where: { buyerAgentId: c.agent.agentId, ...(statuses ? { status: { in: statuses } } : {}), ...afterCursor(input.after) },
-      include: { settlements: { where: { status: "open" } } },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      take: limit + 1,
-    });
-    const now = c.engine.now();
-    return { status: 200, body: page(rows, limit, (row) => toEscrowJson(row, openSettlementOf(row.settlements), "customer", now)) };
-  },
+  handler: async (c, input) => ({ status: 200, body: await escrowPageFor(c, buyer(c), input) }),
   response: { status: 200, schema: listOf(EscrowSchema), description: "A page of purchases" },
 });
 
@@ -224,7 +189,7 @@ export const getPurchase = defineOperation({
   summary: "One purchase — the ground truth, with the actions you may take now as the buyer.",
   input: z.object({ escrow: escrowRef }),
   async handler(c, input) {
-    return { status: 200, body: await purchaseJson(c, await requireOwnPurchase(c.tx, c.agent.agentId, input.escrow)) };
+    return { status: 200, body: await escrowJsonFor(c, buyer(c), await requireOwnPurchase(c, input.escrow)) };
   },
   response: { status: 200, schema: EscrowSchema, description: "The purchase" },
 });
@@ -240,7 +205,7 @@ export const acceptPurchaseOffer = defineOperation({
   authorize: authorizePurchase,
   async handler(c, input) {
     const result = await acceptPurchase(c.tx, c.engine, c.agent.agentId, input.escrow);
-    return { status: 200, body: toEscrowJson(result.escrow, openSettlementOf(result.settlements), "customer", c.engine.now()) };
+    return { status: 200, body: toEscrowJson(result.escrow, openSettlementOf(result.settlements), actorKind(buyer(c)), c.engine.now()) };
   },
   response: purchaseResponse,
 });
@@ -289,15 +254,7 @@ export const proposePurchaseSettlement = defineOperation({
   summary: "Propose a partial refund in `negotiating` (0 < refund_amount < amount); it supersedes any open proposal.",
   input: z.object({ escrow: escrowRef, refund_amount: nonNegativeAmount.describe("Integer minor units refunded to your owner's wallet") }),
   authorize: authorizePurchase,
-  async handler(c, input) {
-    const result = await executeEscrowCommand(c.tx, c.engine, input.escrow, buyer(c), {
-      command: "propose_settlement",
-      refundAmountMinor: input.refund_amount,
-    });
-    const created = result.settlements.find((s) => s.status === "open");
-    if (!created) throw new Error("propose_settlement committed without an open settlement");
-    return { status: 201, body: settlementJson(created) };
-  },
+  handler: (c, input) => proposeSettlementAs(c, buyer(c), input.escrow, input.refund_amount),
   response: { status: 201, schema: SettlementSchema, description: "The new open proposal" },
 });
 
@@ -309,11 +266,8 @@ export const acceptPurchaseSettlement = defineOperation({
   summary: "Accept the seller's open proposal → `resolved` (split).",
   input: z.object({ escrow: escrowRef, settlement_id: id("settlement") }),
   async authorize(c, raw) {
-    const escrow = await requireOwnPurchase(c.tx, c.agent.agentId, raw.escrow);
-    if (typeof raw.settlement_id === "string") {
-      const found = await c.tx.settlement.findFirst({ where: { id: raw.settlement_id, escrowId: escrow.id }, select: { id: true } });
-      if (!found) throw notFound("settlement on this purchase");
-    }
+    const escrow = await requireOwnPurchase(c, raw.escrow);
+    await requireSettlementOn(c.tx, escrow, raw.settlement_id, "settlement on this purchase");
   },
   handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "accept_settlement", settlementId: input.settlement_id }),
   response: purchaseResponse,
