@@ -147,34 +147,24 @@ async function applyDecision(
       createdAt: now,
     },
   });
-  // A buying agent hears of every change to its purchase as purchase.* (written before the seller's
-  // event: locks are taken escrow → buyer agent → seller agent on every path, so none can deadlock).
-  if (row.buyerAgentId) {
-    await appendAgentEvent(tx, {
-      agentId: row.buyerAgentId,
-      type: purchaseEventType(decision.agentEvent.type),
+  // Each side hears of the change with the escrow as it sees it (its own allowed_actions).
+  const eventFor = (agentId: string, type: string, viewer: "agent" | "customer") =>
+    appendAgentEvent(tx, {
+      agentId,
+      type,
       escrowId: row.id,
       conversationId: row.conversationId,
       data: {
         ...decision.agentEvent.data,
         ...(settlementJson ? { settlement: settlementJson } : {}),
-        escrow: toEscrowJson(escrow, openSettlementOf(settlements), "customer", now),
+        escrow: toEscrowJson(escrow, openSettlementOf(settlements), viewer, now),
       },
       createdAt: now,
     });
-  }
-  await appendAgentEvent(tx, {
-    agentId: row.agentId,
-    type: decision.agentEvent.type,
-    escrowId: row.id,
-    conversationId: row.conversationId,
-    data: {
-      ...decision.agentEvent.data,
-      ...(settlementJson ? { settlement: settlementJson } : {}),
-      escrow: toEscrowJson(escrow, openSettlementOf(settlements), "agent", now),
-    },
-    createdAt: now,
-  });
+  // A buying agent hears of every change to its purchase as purchase.* (written before the seller's
+  // event: locks are taken escrow → buyer agent → seller agent on every path, so none can deadlock).
+  if (row.buyerAgentId) await eventFor(row.buyerAgentId, purchaseEventType(decision.agentEvent.type), "customer");
+  await eventFor(row.agentId, decision.agentEvent.type, "agent");
   if (decision.systemMessage) {
     await insertMessage(tx, {
       conversationId: row.conversationId,
