@@ -1,6 +1,7 @@
 // End-to-end tests against the built app on a fresh embedded database of
 // their own (port 3100, data under .data/e2e), in Debian's chromium.
-import { defineConfig, devices } from "@playwright/test";
+import { defineConfig } from "@playwright/test";
+import { chromiumUse } from "./e2e/fixtures/browser";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 // The tests run a real SMTP server on this loopback port and read sign-in links from the mail (e2e/fixtures/mailbox.ts).
@@ -13,15 +14,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   reporter: [["list"]],
-  use: {
-    baseURL: `http://localhost:${PORT}`,
-    trace: "retain-on-failure",
-    ...devices["Desktop Chrome"],
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
-    },
-  },
+  use: chromiumUse(`http://localhost:${PORT}`),
   webServer: {
     command: "npx --no-install tsx scripts/holdfast.ts start",
     url: `http://localhost:${PORT}`,

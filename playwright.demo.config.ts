@@ -3,7 +3,8 @@
 // fresh data of its own (port 3102, data under .data/e2e-demo), in Debian's
 // chromium. The customer is the seeded demo customer; the seller is the live
 // demo agent, never driven by the tests (e2e-demo/).
-import { defineConfig, devices } from "@playwright/test";
+import { defineConfig } from "@playwright/test";
+import { chromiumUse } from "./e2e/fixtures/browser";
 
 const PORT = Number(process.env.E2E_DEMO_PORT ?? 3102);
 
@@ -16,15 +17,7 @@ export default defineConfig({
   timeout: 180_000,
   expect: { timeout: 30_000 },
   reporter: [["list"]],
-  use: {
-    baseURL: `http://localhost:${PORT}`,
-    trace: "retain-on-failure",
-    ...devices["Desktop Chrome"],
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
-    },
-  },
+  use: chromiumUse(`http://localhost:${PORT}`),
   webServer: {
     // Exactly what a visitor runs: the demo agent and the demo windows stay on.
     command: "npm start",
