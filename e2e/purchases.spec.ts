@@ -75,6 +75,7 @@ test("an owner lets an agent buy, answers its escalated dispute, and acts on the
   await expect(alert).toBeVisible({ timeout: 15_000 });
   await expect(alert).toContainText("The seller contested your agent's dispute");
   await alert.getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/owner\/alerts\/alr_/);
   await page.getByLabel("Reply to the agent").fill("Hold firm; I will ask a moderator.");
   await page.getByRole("button", { name: "Send reply" }).click();
   await expect(page.getByText("Sent to the agent.")).toBeVisible();
