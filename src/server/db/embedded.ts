@@ -30,12 +30,19 @@ export function embeddedUrl(port: number, database: string): string {
 
 /** The port of a server already running on `dataDir`, if there is one. */
 export function runningEmbeddedPort(dataDir: string): number | null {
-  const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return null;
-  const [pidLine, , , portLine] = readFileSync(pidFile, "utf8").split("\n");
+  let pidFileText: string;
+  try {
+    pidFileText = readFileSync(path.join(dataDir, "postmaster.pid"), "utf8");
+  } catch (error) {
+    // No server, or one that removed its pid file as it shut down between our looking and reading.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  const [pidLine, , , portLine] = pidFileText.split("\n");
   const pid = Number(pidLine);
   const port = Number(portLine);
-  if (!Number.isInteger(pid) || !Number.isInteger(port)) return null;
+  // A pid file still being written reads as empty lines; pid 0 would signal our own process group.
+  if (!Number.isInteger(pid) || !Number.isInteger(port) || pid <= 0 || port <= 0) return null;
   try {
     process.kill(pid, 0);
     return port;
