@@ -64,8 +64,21 @@ export async function executeEscrowCommand(
   actor: ActorRef,
   request: CommandRequest,
 ): Promise<CommandResult> {
+  return executeOnLockedEscrow(tx, ctx, await lockEscrow(tx, escrowRef, actor), actor, request);
+}
+
+/**
+ * For callers that must check their own rules under the escrow's lock before the engine acts
+ * (a buying agent's spending limit): `row` must come from `lockEscrow` in this same transaction.
+ */
+export async function executeOnLockedEscrow(
+  tx: Tx,
+  ctx: EngineContext,
+  row: EscrowRow,
+  actor: ActorRef,
+  request: CommandRequest,
+): Promise<CommandResult> {
   const now = ctx.now();
-  const row = await lockEscrow(tx, escrowRef, actor);
   const settlements = await tx.settlement.findMany({ where: { escrowId: row.id }, orderBy: { createdAt: "asc" } });
   const input = await completeInput(tx, row, request);
   // The review window follows the amount (SPEC §6.1) when a review policy is configured.

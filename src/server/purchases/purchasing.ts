@@ -8,7 +8,7 @@ import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
 import { notFound } from "../errors";
 import { findOrCreateConversation } from "../conversations/customer-chat";
-import { executeEscrowCommand, lockEscrow, type CommandResult } from "../escrow/run-command";
+import { executeOnLockedEscrow, lockEscrow, type CommandResult } from "../escrow/run-command";
 
 /** The window the spending limit covers: what was funded in the last 30 days. */
 export const SPENDING_WINDOW_S = 30 * 24 * 3600;
@@ -98,5 +98,5 @@ export async function acceptPurchase(tx: Tx, ctx: EngineContext, buyerAgentId: s
     }
   }
   // Any other state: the engine answers (invalid_transition), as it would for a person.
-  return executeEscrowCommand(tx, ctx, escrow.id, actor, { command: "accept" });
+  return executeOnLockedEscrow(tx, ctx, escrow, actor, { command: "accept" });
 }
