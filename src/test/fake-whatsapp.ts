@@ -4,8 +4,7 @@
 // `inboundText()` builds the webhook notification Meta posts for an incoming text, and
 // `signBody()` its X-Hub-Signature-256.
 import { createHmac, randomBytes } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { failureSwitch, startLoopbackJsonServer, type JsonAnswer } from "./loopback-json-server";
 
 export interface SentWhatsAppMessage {
   to: string;
@@ -24,48 +23,29 @@ export interface FakeWhatsApp {
 
 export async function startFakeWhatsApp(accessToken = "EAAtest-token", phoneNumberId = "106540352242922"): Promise<FakeWhatsApp> {
   const sent: SentWhatsAppMessage[] = [];
-  let failures = 0;
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (c: string) => (body += c));
-    req.on("end", () => {
-      const answer = (status: number, payload: unknown) => {
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(payload));
-      };
-      const graphError = (status: number, message: string, code: number) =>
-        answer(status, { error: { message, type: "OAuthException", code, fbtrace_id: "AbCdEf" } });
-      if (req.method !== "POST" || req.url !== `/${phoneNumberId}/messages`) return graphError(404, "Unknown path components", 2500);
-      if (req.headers.authorization !== `Bearer ${accessToken}`) return graphError(401, "Invalid OAuth access token.", 190);
-      if (failures > 0) {
-        failures--;
-        return graphError(500, "An unexpected error has occurred. Please retry your request later.", 2);
-      }
-      let params: { messaging_product?: unknown; to?: unknown; type?: unknown; text?: { body?: unknown } };
-      try {
-        params = JSON.parse(body) as typeof params;
-      } catch {
-        return graphError(400, "Invalid JSON", 100);
-      }
-      if (params.messaging_product !== "whatsapp" || typeof params.to !== "string" || params.type !== "text" || typeof params.text?.body !== "string") {
-        return graphError(400, "(#100) Invalid parameter", 100);
-      }
-      const id = `wamid.${randomBytes(12).toString("base64url")}`;
-      sent.push({ to: params.to, body: params.text.body, id });
-      answer(200, { messaging_product: "whatsapp", contacts: [{ input: params.to, wa_id: params.to }], messages: [{ id }] });
-    });
+  const failures = failureSwitch();
+  const graphError = (status: number, message: string, code: number): JsonAnswer => ({
+    status,
+    payload: { error: { message, type: "OAuthException", code, fbtrace_id: "AbCdEf" } },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    accessToken,
-    phoneNumberId,
-    sent,
-    failNext: (n) => (failures = n),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  const server = await startLoopbackJsonServer(({ method, url, headers, body }) => {
+    if (method !== "POST" || url !== `/${phoneNumberId}/messages`) return graphError(404, "Unknown path components", 2500);
+    if (headers.authorization !== `Bearer ${accessToken}`) return graphError(401, "Invalid OAuth access token.", 190);
+    if (failures.shouldFail()) return graphError(500, "An unexpected error has occurred. Please retry your request later.", 2);
+    let params: { messaging_product?: unknown; to?: unknown; type?: unknown; text?: { body?: unknown } };
+    try {
+      params = JSON.parse(body) as typeof params;
+    } catch {
+      return graphError(400, "Invalid JSON", 100);
+    }
+    if (params.messaging_product !== "whatsapp" || typeof params.to !== "string" || params.type !== "text" || typeof params.text?.body !== "string") {
+      return graphError(400, "(#100) Invalid parameter", 100);
+    }
+    const id = `wamid.${randomBytes(12).toString("base64url")}`;
+    sent.push({ to: params.to, body: params.text.body, id });
+    return { status: 200, payload: { messaging_product: "whatsapp", contacts: [{ input: params.to, wa_id: params.to }], messages: [{ id }] } };
+  });
+  return { ...server, accessToken, phoneNumberId, sent, failNext: failures.failNext };
 }
 
 /** The webhook notification for a text from `from`, optionally replying to message `contextId`. */
