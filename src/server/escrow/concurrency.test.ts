@@ -8,7 +8,7 @@ import {
 } from "~/test/engine-fixtures";
 import { isDomainError } from "~/domain/escrow/errors";
 import { runEscrowCommand } from "./run-command";
-import { sweepDueEscrows } from "./sweep";
+import { drainDueTimers } from "../jobs/scheduler";
 import { checkDatabaseLedger } from "../ledger/check";
 import { walletBalances } from "../ledger/wallet";
 import { ServiceError } from "../errors";
@@ -55,7 +55,7 @@ describe("50 concurrent mixed commands on one escrow", () => {
       const pick = i % 5;
       if (pick === 0) commands.push(() => runEscrowCommand(ctx, escrow.id, customer, { command: "approve" }));
       if (pick === 1) commands.push(() => runEscrowCommand(ctx, escrow.id, customer, { command: "dispute", reason: `broken ${i}` }));
-      if (pick === 2) commands.push(() => sweepDueEscrows(ctx));
+      if (pick === 2) commands.push(() => drainDueTimers(ctx));
       if (pick === 3) commands.push(() => runEscrowCommand(ctx, escrow.id, agent, { command: "cancel" }));
       if (pick === 4) commands.push(() => runEscrowCommand(ctx, escrow.id, { kind: "timer" }, { command: "auto_release" }));
     }

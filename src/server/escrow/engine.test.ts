@@ -12,7 +12,7 @@ import { walletBalances } from "../ledger/wallet";
 import { inTransaction } from "../db/transaction";
 import { postAgentMessage } from "../conversations/messages";
 import { toEscrowJson } from "./escrow-view";
-import { sweepDueEscrows } from "./sweep";
+import { drainDueTimers } from "../jobs/scheduler";
 
 let tdb: TestDatabase;
 beforeAll(async () => {
@@ -228,7 +228,7 @@ describe("the delivery precondition (SPEC §3.2)", () => {
 });
 
 describe("timed transitions", () => {
-  it("the sweep applies each due deadline once and ignores escrows not yet due", async () => {
+  it("the scheduler applies each due deadline once and ignores escrows not yet due", async () => {
     const clock = testClock(new Date("2030-03-01T00:00:00Z"));
     const ctx = testContext(tdb.db, clock);
     const p = await createParties(tdb.db);
@@ -236,12 +236,12 @@ describe("timed transitions", () => {
     const delivered = await deliveredEscrow(ctx, clock, p);
 
     clock.advanceSeconds(47 * 3600); // before either deadline
-    await sweepDueEscrows(ctx); // (other tests' escrows in this database are long due)
+    await drainDueTimers(ctx); // (other tests' escrows in this database are long due)
     expect((await tdb.db.escrow.findUniqueOrThrow({ where: { id: delivered.id } })).status).toBe("delivered");
     expect((await tdb.db.escrow.findUniqueOrThrow({ where: { id: expiring.id } })).status).toBe("pending");
 
     clock.advanceSeconds(2 * 3600); // review window (48 h) passed; offer (7 d) not yet
-    await sweepDueEscrows(ctx);
+    await drainDueTimers(ctx);
     const released = await tdb.db.escrow.findUniqueOrThrow({ where: { id: delivered.id } });
     expect(released.status).toBe("completed");
     const completedEvent = await tdb.db.agentEvent.findFirstOrThrow({ where: { escrowId: delivered.id, type: "escrow.completed" } });
@@ -249,11 +249,11 @@ describe("timed transitions", () => {
     expect((await tdb.db.escrow.findUniqueOrThrow({ where: { id: expiring.id } })).status).toBe("pending");
 
     clock.advanceSeconds(6 * 24 * 3600);
-    await sweepDueEscrows(ctx);
+    await drainDueTimers(ctx);
     const expired = await tdb.db.escrow.findUniqueOrThrow({ where: { id: expiring.id } });
     expect(expired.status).toBe("cancelled");
     expect(expired.deadline).toBeNull();
-    const again = await sweepDueEscrows(ctx);
+    const again = await drainDueTimers(ctx);
     expect(again.applied).toBe(0);
     expect(await tdb.db.escrowEvent.count({ where: { escrowId: delivered.id, command: "auto_release" } })).toBe(1);
   });
@@ -276,7 +276,7 @@ describe("timed transitions", () => {
     await fund(ctx, p.customerId, 500);
     const escrow = await activeEscrow(ctx, p, 2_500);
     clock.advanceSeconds(24 * 3600 + 48 * 3600 + 1);
-    await sweepDueEscrows(ctx);
+    await drainDueTimers(ctx);
     const refunded = await tdb.db.escrow.findUniqueOrThrow({ where: { id: escrow.id } });
     expect(refunded.status).toBe("refunded");
     expect(refunded.outcome).toBe("refunded");
