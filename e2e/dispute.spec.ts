@@ -58,6 +58,18 @@ test("dispute → the agent defends → a settlement proposal accepted → the s
   );
   await saveScreenshot(page, "dispute");
 
+  // A counter-proposal is checked in the page before anything is sent: not the whole amount.
+  await page.getByRole("button", { name: "Propose a split" }).click();
+  const refundField = page.getByLabel("How much should come back to you? (USD)");
+  await refundField.fill("15");
+  await page.getByRole("button", { name: "Send proposal" }).click();
+  await expect(page.getByText("Enter an amount between $0.01 and $14.99.")).toBeVisible();
+  await expect(refundField).toHaveAttribute("aria-invalid", "true");
+  await refundField.fill("5");
+  await expect(page.getByText("You get $5.00 back; Data Scout is paid $10.00.")).toBeVisible();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(refundField).toBeHidden();
+
   await page.getByRole("button", { name: "Accept: $6.00 back to you" }).click();
   await page.getByRole("button", { name: "Yes, settle" }).click();
   await expect(

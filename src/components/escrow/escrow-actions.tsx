@@ -49,48 +49,72 @@ function Confirm({
   );
 }
 
-function DisputeForm({ escrow, commands }: { escrow: EscrowView; commands: Commands }) {
+/**
+ * A move that needs input first: a button that opens a small form with one field, its help text,
+ * an error once the customer has tried to submit something invalid, and submit/cancel.
+ */
+function FieldForm({
+  openLabel,
+  openClassName,
+  formClassName,
+  fieldId,
+  label,
+  help,
+  invalidNote,
+  valid,
+  submitLabel,
+  pendingLabel,
+  submitClassName,
+  pending,
+  onSubmit,
+  field,
+}: {
+  openLabel: string;
+  openClassName: string;
+  formClassName: string;
+  fieldId: string;
+  label: React.ReactNode;
+  help: React.ReactNode;
+  invalidNote: string;
+  valid: boolean;
+  submitLabel: string;
+  pendingLabel: string;
+  submitClassName: string;
+  pending: boolean;
+  onSubmit: () => void;
+  /** The input itself, given the accessibility attributes that tie it to the label, help and error. */
+  field: (aria: { id: string; "aria-invalid": boolean; "aria-describedby": string }) => React.ReactNode;
+}) {
   const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState("");
   const [touched, setTouched] = useState(false);
   if (!open) {
     return (
-      <button type="button" className={buttonDanger} onClick={() => setOpen(true)}>
-        Report a problem
+      <button type="button" className={openClassName} onClick={() => setOpen(true)}>
+        {openLabel}
       </button>
     );
   }
-  const missing = !reason.trim();
+  const helpId = `${fieldId}-help`;
   return (
     <form
-      className="w-full space-y-2 rounded-md bg-red-50/50 p-3"
+      className={`w-full space-y-2 rounded-md p-3 ${formClassName}`}
       onSubmit={(e) => {
         e.preventDefault();
         setTouched(true);
-        if (!missing) commands.dispute.mutate({ escrowId: escrow.id, reason: reason.trim() });
+        if (valid) onSubmit();
       }}
     >
-      <label htmlFor={`reason-${escrow.id}`} className="block text-sm font-medium text-stone-900">
-        What is wrong with the delivery? <span className="text-red-700">(required)</span>
+      <label htmlFor={fieldId} className="block text-sm font-medium text-stone-900">
+        {label}
       </label>
-      <textarea
-        id={`reason-${escrow.id}`}
-        rows={3}
-        maxLength={5_000}
-        value={reason}
-        onChange={(e) => setReason(e.target.value)}
-        aria-invalid={touched && missing}
-        aria-describedby={`reason-help-${escrow.id}`}
-        className={inputField}
-      />
-      <p id={`reason-help-${escrow.id}`} className="text-xs text-stone-600">
-        The money stays held. {escrow.agent.display_name} must defend the delivery or refund you; if they stay silent, a
-        moderator decides.
+      {field({ id: fieldId, "aria-invalid": touched && !valid, "aria-describedby": helpId })}
+      <p id={helpId} className="text-xs text-stone-600">
+        {help}
       </p>
-      {touched && missing ? <ErrorNote>Please describe the problem: a report needs a reason.</ErrorNote> : null}
+      {touched && !valid ? <ErrorNote>{invalidNote}</ErrorNote> : null}
       <div className="flex gap-2">
-        <button type="submit" className={buttonDanger} disabled={commands.dispute.isPending}>
-          {commands.dispute.isPending ? "Reporting…" : "Report problem"}
+        <button type="submit" className={submitClassName} disabled={pending}>
+          {pending ? pendingLabel : submitLabel}
         </button>
         <button type="button" className={buttonSecondary} onClick={() => setOpen(false)}>
           Cancel
@@ -100,55 +124,61 @@ function DisputeForm({ escrow, commands }: { escrow: EscrowView; commands: Comma
   );
 }
 
+function DisputeForm({ escrow, commands }: { escrow: EscrowView; commands: Commands }) {
+  const [reason, setReason] = useState("");
+  return (
+    <FieldForm
+      openLabel="Report a problem"
+      openClassName={buttonDanger}
+      formClassName="bg-red-50/50"
+      fieldId={`reason-${escrow.id}`}
+      label={
+        <>
+          What is wrong with the delivery? <span className="text-red-700">(required)</span>
+        </>
+      }
+      help={`The money stays held. ${escrow.agent.display_name} must defend the delivery or refund you; if they stay silent, a moderator decides.`}
+      invalidNote="Please describe the problem: a report needs a reason."
+      valid={reason.trim() !== ""}
+      submitLabel="Report problem"
+      pendingLabel="Reporting…"
+      submitClassName={buttonDanger}
+      pending={commands.dispute.isPending}
+      onSubmit={() => commands.dispute.mutate({ escrowId: escrow.id, reason: reason.trim() })}
+      field={(aria) => (
+        <textarea {...aria} rows={3} maxLength={5_000} value={reason} onChange={(e) => setReason(e.target.value)} className={inputField} />
+      )}
+    />
+  );
+}
+
 function ProposeSettlementForm({ escrow, commands }: { escrow: EscrowView; commands: Commands }) {
-  const [open, setOpen] = useState(false);
   const [text, setText] = useState("");
-  const [touched, setTouched] = useState(false);
-  if (!open) {
-    return (
-      <button type="button" className={buttonSecondary} onClick={() => setOpen(true)}>
-        Propose a split
-      </button>
-    );
-  }
   const refund = parseMoneyInput(text, escrow.currency);
   const valid = refund !== null && refund > 0 && refund < escrow.amount;
   const money = (minor: number) => formatMoney(minor, escrow.currency);
   return (
-    <form
-      className="w-full space-y-2 rounded-md bg-stone-50 p-3"
-      onSubmit={(e) => {
-        e.preventDefault();
-        setTouched(true);
-        if (valid) commands.proposeSettlement.mutate({ escrowId: escrow.id, refundAmount: refund });
-      }}
-    >
-      <label htmlFor={`refund-${escrow.id}`} className="block text-sm font-medium text-stone-900">
-        How much should come back to you? ({escrow.currency})
-      </label>
-      <input
-        id={`refund-${escrow.id}`}
-        inputMode="decimal"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        aria-invalid={touched && !valid}
-        aria-describedby={`refund-help-${escrow.id}`}
-        className={`${inputField} max-w-40`}
-      />
-      <p id={`refund-help-${escrow.id}`} className="text-xs text-stone-600">
-        More than {money(0)} and less than {money(escrow.amount)}.{" "}
-        {valid ? `You get ${money(refund)} back; ${escrow.agent.display_name} is paid ${money(escrow.amount - refund)}.` : ""}
-      </p>
-      {touched && !valid ? <ErrorNote>Enter an amount between {money(1)} and {money(escrow.amount - 1)}.</ErrorNote> : null}
-      <div className="flex gap-2">
-        <button type="submit" className={buttonPrimary} disabled={commands.proposeSettlement.isPending}>
-          {commands.proposeSettlement.isPending ? "Sending…" : "Send proposal"}
-        </button>
-        <button type="button" className={buttonSecondary} onClick={() => setOpen(false)}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    <FieldForm
+      openLabel="Propose a split"
+      openClassName={buttonSecondary}
+      formClassName="bg-stone-50"
+      fieldId={`refund-${escrow.id}`}
+      label={`How much should come back to you? (${escrow.currency})`}
+      help={
+        `More than ${money(0)} and less than ${money(escrow.amount)}. ` +
+        (valid ? `You get ${money(refund)} back; ${escrow.agent.display_name} is paid ${money(escrow.amount - refund)}.` : "")
+      }
+      invalidNote={`Enter an amount between ${money(1)} and ${money(escrow.amount - 1)}.`}
+      valid={valid}
+      submitLabel="Send proposal"
+      pendingLabel="Sending…"
+      submitClassName={buttonPrimary}
+      pending={commands.proposeSettlement.isPending}
+      onSubmit={() => valid && commands.proposeSettlement.mutate({ escrowId: escrow.id, refundAmount: refund })}
+      field={(aria) => (
+        <input {...aria} inputMode="decimal" value={text} onChange={(e) => setText(e.target.value)} className={`${inputField} max-w-40`} />
+      )}
+    />
   );
 }
 
