@@ -51,8 +51,10 @@ function buildIsStale(): boolean {
   );
 }
 
-// Tests ask for a clean stack of their own (never set by `npm start`).
-if (process.env.HOLDFAST_FRESH_DATA === "1" && embedded) rmSync(EMBEDDED_DATA_DIR, { recursive: true, force: true });
+// Tests ask for a clean stack of their own (never set by `npm start`): the whole data directory
+// goes — database, artifact files, auth secret, the demo agents' feed cursors — so nothing of a
+// previous run outlives its database. Only for the embedded database, whose data lives there too.
+if (process.env.HOLDFAST_FRESH_DATA === "1" && embedded) rmSync(path.dirname(EMBEDDED_DATA_DIR), { recursive: true, force: true });
 
 const database = await resolveDatabase();
 let child: ChildProcess | null = null;
