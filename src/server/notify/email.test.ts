@@ -1,20 +1,14 @@
 // Notifications end to end over a real SMTP server on loopback (smtp-server): a review reminder fired
 // by the timer reaches the customer's mailbox once; a failed send is logged and retried with backoff.
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "~/test/db";
+import { Mailbox } from "~/test/mailbox";
 import { createParties, deliveredEscrow, testClock } from "~/test/engine-fixtures";
 import { drainDueTimers } from "../jobs/scheduler";
 import { timerTestContext } from "../jobs/test-support";
 import { channelRegistry } from "./channel";
 import { createEmailChannel } from "./email";
 import { deliverDueNotifications, retryDelayS } from "./relay";
-
-interface Received {
-  to: string[];
-  raw: string;
-}
 
 let tdb: TestDatabase;
 beforeAll(async () => {
@@ -23,27 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await tdb.drop();
 });
-
-async function startMailbox(): Promise<{ port: number; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["AUTH", "STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = "";
-      stream.setEncoding("utf8");
-      stream.on("data", (chunk: string) => (raw += chunk));
-      stream.on("end", () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 /** Just enough MIME for a text mail from nodemailer: Q-encoded subject, quoted-printable body. */
 function readMail(raw: string): { subject: string; body: string } {
@@ -60,10 +33,11 @@ function readMail(raw: string): { subject: string; body: string } {
 
 describe("email notifications over SMTP", () => {
   it("a review reminder reaches the customer's mailbox exactly once", async () => {
-    const mailbox = await startMailbox();
+    const mailbox = new Mailbox();
+    await mailbox.listen();
     const clock = testClock();
     const ctx = timerTestContext(tdb.db, clock);
-    const email = createEmailChannel({ smtpUrl: `smtp://127.0.0.1:${mailbox.port}`, from: "Holdfast <no-reply@holdfast.test>" });
+    const email = createEmailChannel({ smtpUrl: mailbox.smtpUrl, from: "Holdfast <no-reply@holdfast.test>" });
     const channels = channelRegistry([email]);
     try {
       const p = await createParties(tdb.db);
@@ -105,10 +79,10 @@ describe("email notifications over SMTP", () => {
     clock.advanceSeconds(25 * 3600);
     await drainDueTimers(ctx, 2);
 
-    // Nothing listens on this port yet.
-    const mailbox = await startMailbox();
-    const port = mailbox.port;
-    await mailbox.close();
+    // A free port nothing listens on yet: a mailbox takes it and closes.
+    const first = new Mailbox();
+    const port = await first.listen();
+    await first.close();
     const email = createEmailChannel({ smtpUrl: `smtp://127.0.0.1:${port}`, from: "no-reply@holdfast.test", timeoutMs: 2_000 });
     const channels = channelRegistry([email]);
     const failed = await deliverDueNotifications(ctx, channels);
@@ -119,11 +93,8 @@ describe("email notifications over SMTP", () => {
     expect(pending.nextAttemptAt.getTime() - clock.now().getTime()).toBe(retryDelayS(1) * 1000);
 
     // Not before the backoff has passed; then it goes through.
-    const revived = new SMTPServer({ authOptional: true, disabledCommands: ["AUTH", "STARTTLS"], logger: false, onData(s, _session, cb) {
-      s.resume();
-      s.on("end", () => cb());
-    } });
-    await new Promise<void>((resolve) => revived.listen(port, "127.0.0.1", resolve));
+    const revived = new Mailbox();
+    await revived.listen(port);
     try {
       expect((await deliverDueNotifications(ctx, channels)).sent).toBe(0);
       clock.advanceSeconds(retryDelayS(1));
@@ -132,9 +103,10 @@ describe("email notifications over SMTP", () => {
       expect(sent).toMatchObject({ status: "sent", attempts: 2 });
       const log = await tdb.db.notificationAttempt.findMany({ where: { notificationId: pending.id }, orderBy: { attempt: "asc" } });
       expect(log.map((a) => a.ok)).toEqual([false, true]);
+      expect(revived.received).toHaveLength(1);
     } finally {
       email.close();
-      await new Promise<void>((resolve) => revived.close(() => resolve()));
+      await revived.close();
     }
   });
 

@@ -2,10 +2,9 @@
 // over real HTTP, email through a real SMTP server on loopback (smtp-server), and local HTTP servers
 // that speak the Telegram Bot API and the WhatsApp Cloud API. Alerts fan out to every channel with
 // retries; replies from each channel reach the agent as owner.instruction in the right conversation.
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClock } from "~/test/engine-fixtures";
+import { Mailbox } from "~/test/mailbox";
 import { inboundText, signBody, startFakeWhatsApp, type FakeWhatsApp } from "~/test/fake-whatsapp";
 import { startFakeTelegram, telegramUpdate, type FakeTelegram } from "~/test/fake-telegram";
 import { createUser } from "~/test/users";
@@ -30,17 +29,12 @@ const WA_VERIFY = "verify-me";
 const OWNER_PHONE = "15550102030";
 const OWNER_CHAT = 777001;
 
-interface Mail {
-  to: string[];
-  raw: string;
-}
-
 let clock: ReturnType<typeof testClock>;
 let h: OwnerLoopHarness;
 let telegram: FakeTelegram;
 let whatsapp: FakeWhatsApp;
-let smtp: SMTPServer;
-const mails: Mail[] = [];
+const mailbox = new Mailbox();
+const mails = mailbox.received;
 let w: World;
 let channels: ReturnType<typeof channelRegistry>;
 let closeEmail: () => void;
@@ -50,22 +44,8 @@ beforeAll(async () => {
   h = await createHarness(clock, { telegramSecret: TELEGRAM_SECRET, whatsappSecret: WA_SECRET, whatsappVerifyToken: WA_VERIFY });
   telegram = await startFakeTelegram();
   whatsapp = await startFakeWhatsApp();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["AUTH", "STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = "";
-      stream.setEncoding("utf8");
-      stream.on("data", (c: string) => (raw += c));
-      stream.on("end", () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  const email = createEmailChannel({ smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, from: "Holdfast <no-reply@holdfast.test>" });
+  await mailbox.listen();
+  const email = createEmailChannel({ smtpUrl: mailbox.smtpUrl, from: "Holdfast <no-reply@holdfast.test>" });
   closeEmail = () => email.close();
   channels = channelRegistry([
     email,
@@ -80,7 +60,7 @@ afterAll(async () => {
   closeEmail();
   await telegram.close();
   await whatsapp.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await mailbox.close();
   await h.close();
 });
 
