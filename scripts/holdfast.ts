@@ -4,12 +4,13 @@
 // once, then serves the web app and runs the demo seller agent (its own
 // process, speaking only the public protocol). Ctrl-C stops everything cleanly.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { EMBEDDED_DATA_DIR, resolveDatabase } from "../src/server/db/database-url";
 import { applyMigrations } from "../src/server/db/migrate";
 import { issueDemoAgentKeys, seedDemoData } from "../prisma/seed";
+import { buildIsStale } from "./next-build";
 
 /**
  * Short windows for the demo so a visitor sees timers act within minutes; each
@@ -35,20 +36,6 @@ const embedded = !process.env.DATABASE_URL;
 
 function log(line: string) {
   console.log(`[holdfast] ${line}`);
-}
-
-/** True when there is no production build or the code changed after it was made. */
-function buildIsStale(): boolean {
-  if (!existsSync(".next/BUILD_ID")) return true;
-  const builtAt = statSync(".next/BUILD_ID").mtimeMs;
-  const newest = (entry: string): number => {
-    const stat = statSync(entry);
-    if (!stat.isDirectory()) return stat.mtimeMs;
-    return Math.max(stat.mtimeMs, ...readdirSync(entry).map((name) => newest(path.join(entry, name))));
-  };
-  return ["src", "next.config.mjs", "package-lock.json", "postcss.config.mjs"].some(
-    (entry) => existsSync(entry) && newest(entry) > builtAt,
-  );
 }
 
 // Tests ask for a clean stack of their own (never set by `npm start`): the whole data directory

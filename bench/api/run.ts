@@ -19,14 +19,13 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { HoldfastClient } from "../../src/client";
 import { createDb } from "../../src/server/db/client";
+import { buildId, buildIsStale } from "../../scripts/next-build";
 import { captureSql } from "./capture";
 import { runLifecycles, STEPS, TRANSITION_STEPS, type LifecycleResult } from "./lifecycle";
 import { PGBENCH, runPgbench, seedPgbenchJobs, type PgbenchResult } from "./pgbench";
 import { READ_TARGETS, readAgents, runRead, type ReadResult } from "./reads";
 import {
   build,
-  buildId,
-  buildIsStale,
   log,
   memorySampler,
   onCleanup,

@@ -4,7 +4,7 @@
 // started here is stopped by `stopAll`, which run.ts calls on exit, on errors and on Ctrl-C.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
@@ -119,24 +119,6 @@ export async function seedPairs(url: string, count: number, tag = "api"): Promis
   } finally {
     await db.$disconnect();
   }
-}
-
-/** True when there is no production build or the code changed after it (the rule of scripts/holdfast.ts). */
-export function buildIsStale(): boolean {
-  if (!existsSync(".next/BUILD_ID")) return true;
-  const builtAt = statSync(".next/BUILD_ID").mtimeMs;
-  const newest = (entry: string): number => {
-    const stat = statSync(entry);
-    if (!stat.isDirectory()) return stat.mtimeMs;
-    return Math.max(stat.mtimeMs, ...readdirSync(entry).map((name) => newest(path.join(entry, name))));
-  };
-  return ["src", "next.config.mjs", "package-lock.json", "postcss.config.mjs"].some(
-    (entry) => existsSync(entry) && newest(entry) > builtAt,
-  );
-}
-
-export function buildId(): string | null {
-  return existsSync(".next/BUILD_ID") ? readFileSync(".next/BUILD_ID", "utf8").trim() : null;
 }
 
 export function serverEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {
