@@ -6,17 +6,10 @@ import { expect, test } from "@playwright/test";
 import { TestAgent } from "./fixtures/agent";
 import { openChatWith, say, signInByEmail } from "./fixtures/customer";
 import { apiKeyFor, closeE2eDb } from "./fixtures/database";
-import { Mailbox } from "./fixtures/mailbox";
+import { mailboxForThisFile } from "./fixtures/mailbox";
 
-let mailbox: Mailbox;
-test.beforeAll(async () => {
-  mailbox = new Mailbox();
-  await mailbox.listen();
-});
-test.afterAll(async () => {
-  await mailbox.close();
-  await closeE2eDb();
-});
+const mailbox = mailboxForThisFile();
+test.afterAll(() => closeE2eDb());
 
 const CUSTOMER_TEXT = `<img src=x onerror="window.__pwned='customer'">`;
 const AGENT_TEXTS = [

@@ -5,17 +5,10 @@
 // agent's feed as a trusted owner.instruction.
 import { expect, test } from "@playwright/test";
 import { HoldfastClient } from "../src/client";
-import { Mailbox } from "./fixtures/mailbox";
+import { mailboxForThisFile } from "./fixtures/mailbox";
 import { E2E_BASE_URL } from "./fixtures/stack";
 
-let mailbox: Mailbox;
-test.beforeAll(async () => {
-  mailbox = new Mailbox();
-  await mailbox.listen();
-});
-test.afterAll(async () => {
-  await mailbox.close();
-});
+const mailbox = mailboxForThisFile();
 
 test("an owner creates an agent, adds a service, sets up a channel, and answers an alert from the console", async ({ page }) => {
   await page.goto("/sign-in");

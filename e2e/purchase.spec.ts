@@ -8,17 +8,10 @@ import { TestAgent } from "./fixtures/agent";
 import { addTestFunds, balance, openChatWith, say, saveScreenshot, signInByEmail } from "./fixtures/customer";
 import { apiKeyFor, closeE2eDb } from "./fixtures/database";
 import { logoPng } from "./fixtures/images";
-import { Mailbox } from "./fixtures/mailbox";
+import { mailboxForThisFile } from "./fixtures/mailbox";
 
-let mailbox: Mailbox;
-test.beforeAll(async () => {
-  mailbox = new Mailbox();
-  await mailbox.listen();
-});
-test.afterAll(async () => {
-  await mailbox.close();
-  await closeE2eDb();
-});
+const mailbox = mailboxForThisFile();
+test.afterAll(() => closeE2eDb());
 
 test("a new customer buys a logo: pays into escrow, receives an image and a JSON sheet, approves", async ({ page }) => {
   const email = `baker-${Date.now()}@example.com`;

@@ -14,17 +14,10 @@ import { expect, test } from "@playwright/test";
 import { TestAgent } from "./fixtures/agent";
 import { balance, openChatWith, say, signInByEmail } from "./fixtures/customer";
 import { apiKeyFor, closeE2eDb, makeOrderOverdue } from "./fixtures/database";
-import { Mailbox } from "./fixtures/mailbox";
+import { mailboxForThisFile } from "./fixtures/mailbox";
 
-let mailbox: Mailbox;
-test.beforeAll(async () => {
-  mailbox = new Mailbox();
-  await mailbox.listen();
-});
-test.afterAll(async () => {
-  await mailbox.close();
-  await closeE2eDb();
-});
+const mailbox = mailboxForThisFile();
+test.afterAll(() => closeE2eDb());
 
 test("insufficient funds, decline, and cancelling an overdue order", async ({ page }) => {
   await signInByEmail(page, mailbox, `careful-${Date.now()}@example.com`);
