@@ -13,6 +13,11 @@ function contentDisposition(kind: string, name: string, download: boolean): stri
   return `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
+/** 404 for an unknown id and for an artifact the caller may not see alike: existence is not revealed. */
+export function artifactNotFound(): Response {
+  return Response.json({ error: { code: "not_found", message: "No artifact with that id is visible to you." } }, { status: 404 });
+}
+
 type StoredArtifact = Pick<Artifact, "kind" | "storageKey" | "data" | "mimeType" | "name" | "sha256">;
 
 export async function artifactResponse(artifact: StoredArtifact, download: boolean): Promise<Response> {

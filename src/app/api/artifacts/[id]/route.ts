@@ -3,14 +3,10 @@
 // agent that made it, or a moderator. Anyone else gets 404 (existence is not
 // revealed). Bytes come from the agent API's artifact storage.
 import { userFromRequest } from "~/server/auth/request-user";
-import { artifactResponse } from "~/server/artifacts/http-response";
+import { artifactNotFound, artifactResponse } from "~/server/artifacts/http-response";
 import { getDb } from "~/server/db/client";
 
 export const dynamic = "force-dynamic";
-
-function notFound() {
-  return Response.json({ error: { code: "not_found", message: "No artifact with that id is visible to you." } }, { status: 404 });
-}
 
 export async function GET(request: Request, context: { params: Promise<{ id: string }> }) {
   const user = await userFromRequest(request);
@@ -25,10 +21,10 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
       message: { select: { role: true, conversation: { select: { customerId: true } } } },
     },
   });
-  if (!artifact) return notFound();
+  if (!artifact) return artifactNotFound();
   const isCustomer = artifact.message?.conversation.customerId === user.id && artifact.message.role !== "owner";
   const allowed = isCustomer || artifact.agent.ownerId === user.id || user.role === "admin";
-  if (!allowed) return notFound();
+  if (!allowed) return artifactNotFound();
 
   return artifactResponse(artifact, new URL(request.url).searchParams.has("download"));
 }

@@ -2,24 +2,20 @@
 // conversation it belongs to — including files attached to owner instructions,
 // which the customer's route never serves. Anyone else gets the same 404 as an
 // unknown id (existence is not revealed); nobody signed in gets 401.
-import { artifactResponse } from "~/server/artifacts/http-response";
+import { artifactNotFound, artifactResponse } from "~/server/artifacts/http-response";
 import { userFromRequest } from "~/server/auth/request-user";
 import { getDb } from "~/server/db/client";
 
 export const dynamic = "force-dynamic";
-
-function notFound() {
-  return Response.json({ error: { code: "not_found", message: "No artifact with that id is visible to you." } }, { status: 404 });
-}
 
 export async function GET(request: Request, context: { params: Promise<{ id: string }> }) {
   const user = await userFromRequest(request);
   if (!user) {
     return Response.json({ error: { code: "unauthorized", message: "Sign in as a moderator to open case files." } }, { status: 401 });
   }
-  if (user.role !== "admin") return notFound();
+  if (user.role !== "admin") return artifactNotFound();
   const { id } = await context.params;
   const artifact = await getDb().artifact.findUnique({ where: { id } });
-  if (!artifact) return notFound();
+  if (!artifact) return artifactNotFound();
   return artifactResponse(artifact, new URL(request.url).searchParams.has("download"));
 }
