@@ -5,21 +5,11 @@
 // Routine success (funded, delivered, completed) never alerts.
 import { formatMoney } from "~/domain/money";
 import type { Tx } from "../db/transaction";
-import type { AlertReason, AlertSeverity, OwnerAlert } from "../db/generated/client";
+import type { AlertSeverity, OwnerAlert } from "../db/generated/client";
+import type { NewOwnerAlert } from "./create-alert";
 
-type Raise = (
-  tx: Tx,
-  alert: {
-    agentId: string;
-    reason: AlertReason;
-    title: string;
-    message: string;
-    severity: AlertSeverity;
-    escrowId?: string | null;
-    conversationId?: string | null;
-    now: Date;
-  },
-) => Promise<OwnerAlert>;
+// Passed in by create-alert.ts rather than imported from it, which imports this module.
+type Raise = (tx: Tx, alert: NewOwnerAlert) => Promise<OwnerAlert>;
 
 export async function alertOnOffer(tx: Tx, offer: { agentId: string; escrowId: string; now: Date }, raise: Raise): Promise<void> {
   const escrow = await tx.escrow.findUnique({ where: { id: offer.escrowId } });
