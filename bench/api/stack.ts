@@ -7,12 +7,11 @@ import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import pg from "pg";
 import { holdfastAdapter } from "../../src/server/auth/adapter";
 import { issueAgentApiKey } from "../../src/server/auth/api-keys";
 import { createDb } from "../../src/server/db/client";
 import { startEmbeddedPostgres, type RunningPostgres } from "../../src/server/db/embedded";
-import { applyMigrations } from "../../src/server/db/migrate";
+import { createMigratedDatabase } from "../../src/server/db/migrate";
 import { inTransaction } from "../../src/server/db/transaction";
 import { newId } from "../../src/server/ids";
 import { addTestFundsInTx } from "../../src/server/ledger/wallet";
@@ -60,12 +59,7 @@ export async function startDatabase(dataDir: string, port: number): Promise<Data
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const admin = new pg.Client({ connectionString: server.adminUrl });
-  await admin.connect();
-  await admin.query("CREATE DATABASE holdfast_bench");
-  await admin.end();
-  const url = server.urlFor("holdfast_bench");
-  await applyMigrations(url);
+  const url = await createMigratedDatabase(server.adminUrl, "holdfast_bench");
   return { server, url, adminUrl: server.adminUrl, logLines };
 }
 

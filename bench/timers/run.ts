@@ -9,14 +9,13 @@
 // ledger transfers. Offers are written in bulk SQL; the deadline is set a few seconds ahead once they
 // all exist, so every escrow is due at the same moment and the scheduler is sleeping until then.
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { createDb, type Db } from "../../src/server/db/client";
 import { startEmbeddedPostgres } from "../../src/server/db/embedded";
-import { applyMigrations } from "../../src/server/db/migrate";
+import { createMigratedDatabase } from "../../src/server/db/migrate";
+import { freePort } from "../../src/test/free-port";
 import { startScheduler } from "../../src/server/jobs/scheduler";
 import { seedDueOffers, timerTestContext } from "../../src/server/jobs/test-support";
 import { createParties } from "../../src/test/engine-fixtures";
@@ -36,17 +35,6 @@ const schedulers = Number(values.schedulers);
 const agents = Number(values.agents);
 const leadS = Number(values["lead-s"]);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
 function log(line: string) {
   console.log(`[bench] ${line}`);
 }
@@ -56,12 +44,7 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "holdfast-bench-"));
 const server = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), port: await freePort() });
 const dbs: Db[] = [];
 try {
-  const admin = new pg.Client({ connectionString: server.adminUrl });
-  await admin.connect();
-  await admin.query("CREATE DATABASE holdfast_bench");
-  await admin.end();
-  const url = server.urlFor("holdfast_bench");
-  await applyMigrations(url);
+  const url = await createMigratedDatabase(server.adminUrl, "holdfast_bench");
   const db = createDb(url, { maxConnections: 20 });
   dbs.push(db);
 

@@ -104,3 +104,23 @@ async function applyOne(client: pg.Client, migration: MigrationFile): Promise<vo
     throw new Error(`Migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
   }
 }
+
+/**
+ * Creates database `name` (dropped first if it exists) on the server of `adminUrl` and migrates it;
+ * returns its URL. For the throwaway databases of the test suite and the benchmarks.
+ */
+export async function createMigratedDatabase(adminUrl: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  await applyMigrations(url.toString());
+  return url.toString();
+}

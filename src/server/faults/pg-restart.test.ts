@@ -5,16 +5,15 @@
 // clean errors while it is down, the pool recovers by itself, and afterwards
 // no money is lost or doubled and no transition is half-written.
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createParties, fund, testContext } from "~/test/engine-fixtures";
 import { createUser } from "~/test/users";
 import { createDb, type Db } from "../db/client";
 import { startEmbeddedPostgres, type RunningPostgres } from "../db/embedded";
-import { applyMigrations } from "../db/migrate";
+import { createMigratedDatabase } from "../db/migrate";
+import { freePort } from "~/test/free-port";
 import { checkDatabaseLedger } from "../ledger/check";
 import { checkEscrowConsistency } from "./consistency";
 import { runLifecycle, type FaultParties } from "./lifecycle";
@@ -25,29 +24,13 @@ let server: RunningPostgres;
 let url: string;
 let db: Db;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port: p } = s.address() as net.AddressInfo;
-      s.close(() => resolve(p));
-    });
-    s.on("error", reject);
-  });
-}
-
 const start = () => startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port });
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), "holdfast-pg-restart-"));
   port = await freePort();
   server = await start();
-  const admin = new pg.Client({ connectionString: server.adminUrl });
-  await admin.connect();
-  await admin.query("CREATE DATABASE holdfast_restart");
-  await admin.end();
-  url = server.urlFor("holdfast_restart");
-  await applyMigrations(url);
+  url = await createMigratedDatabase(server.adminUrl, "holdfast_restart");
   db = createDb(url, { maxConnections: 16 });
 });
 afterAll(async () => {
