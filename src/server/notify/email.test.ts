@@ -31,20 +31,26 @@ function readMail(raw: string): { subject: string; body: string } {
   return { subject, body };
 }
 
+/** A delivered escrow 25 hours into its review window, its 24-hour reminder queued by the timer. */
+async function reviewReminderQueued() {
+  const clock = testClock();
+  const ctx = timerTestContext(tdb.db, clock);
+  const p = await createParties(tdb.db);
+  const escrow = await deliveredEscrow(ctx, clock, p);
+  clock.advanceSeconds(25 * 3600); // 23 h left: the 24 h reminder is due
+  await drainDueTimers(ctx, 2);
+  return { clock, ctx, p, escrow };
+}
+
 describe("email notifications over SMTP", () => {
   it("a review reminder reaches the customer's mailbox exactly once", async () => {
     const mailbox = new Mailbox();
     await mailbox.listen();
-    const clock = testClock();
-    const ctx = timerTestContext(tdb.db, clock);
     const email = createEmailChannel({ smtpUrl: mailbox.smtpUrl, from: "Holdfast <no-reply@holdfast.test>" });
     const channels = channelRegistry([email]);
     try {
-      const p = await createParties(tdb.db);
-      const escrow = await deliveredEscrow(ctx, clock, p);
-      clock.advanceSeconds(25 * 3600); // 23 h left: the 24 h reminder is due
-      await drainDueTimers(ctx, 2);
-      await drainDueTimers(ctx, 2);
+      const { ctx, p, escrow } = await reviewReminderQueued();
+      await drainDueTimers(ctx, 2); // a second round queues nothing more
 
       const first = await deliverDueNotifications(ctx, channels);
       const again = await deliverDueNotifications(ctx, channels);
@@ -72,12 +78,7 @@ describe("email notifications over SMTP", () => {
   });
 
   it("a failed send is logged and retried with backoff until the server takes it", async () => {
-    const clock = testClock();
-    const ctx = timerTestContext(tdb.db, clock);
-    const p = await createParties(tdb.db);
-    await deliveredEscrow(ctx, clock, p);
-    clock.advanceSeconds(25 * 3600);
-    await drainDueTimers(ctx, 2);
+    const { clock, ctx, p } = await reviewReminderQueued();
 
     // A free port nothing listens on yet: a mailbox takes it and closes.
     const first = new Mailbox();
@@ -111,12 +112,7 @@ describe("email notifications over SMTP", () => {
   });
 
   it("gives up after the last attempt and says why", async () => {
-    const clock = testClock();
-    const ctx = timerTestContext(tdb.db, clock);
-    const p = await createParties(tdb.db);
-    await deliveredEscrow(ctx, clock, p);
-    clock.advanceSeconds(25 * 3600);
-    await drainDueTimers(ctx, 2);
+    const { clock, ctx, p } = await reviewReminderQueued();
     const none = channelRegistry([]); // no email channel configured on this server
     for (let i = 0; i < 3; i++) {
       await deliverDueNotifications(ctx, none, { maxAttempts: 3 });
