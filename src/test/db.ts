@@ -1,8 +1,9 @@
 // Per-file test databases cloned from the migrated template (global-setup.ts).
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 import { createDb, type Db } from "../server/db/client";
+import { checkDatabaseLedger } from "../server/ledger/check";
 
 const TEMPLATE_DATABASE = "holdfast_test_template";
 
@@ -47,6 +48,36 @@ export async function createTestDatabase(options: { maxConnections?: number } = 
       await db.$disconnect();
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
+  };
+}
+
+/**
+ * A database of its own for the test file this is called in (at its top level): created before its
+ * tests, dropped after them. With `ledgerBalancedAfter`, the file's tests must also leave every
+ * ledger invariant holding (checked before the drop).
+ */
+export function databaseForThisFile(options: { maxConnections?: number; ledgerBalancedAfter?: boolean } = {}): TestDatabase {
+  let current: TestDatabase | null = null;
+  const get = (): TestDatabase => {
+    if (!current) throw new Error("the file's test database is only there while its tests run");
+    return current;
+  };
+  beforeAll(async () => {
+    current = await createTestDatabase(options);
+  });
+  afterAll(async () => {
+    if (!current) return;
+    if (options.ledgerBalancedAfter) expect(await checkDatabaseLedger(current.db)).toEqual([]);
+    await current.drop();
+  });
+  return {
+    get url() {
+      return get().url;
+    },
+    get db() {
+      return get().db;
+    },
+    drop: () => get().drop(),
   };
 }
 

@@ -1,11 +1,9 @@
 // Races on real PostgreSQL: whatever interleaving the database picks, one
 // command wins, the others are refused with a typed error, and money moves
 // exactly once.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "~/test/db";
-import {
-  createParties, deliveredEscrow, fund, offer, testClock, testContext,
-} from "~/test/engine-fixtures";
+import { describe, expect, it } from "vitest";
+import { databaseForThisFile } from "~/test/db";
+import { createParties, deliveredEscrow, fund, offer, testClock, testContext } from "~/test/engine-fixtures";
 import { isDomainError } from "~/domain/escrow/errors";
 import { runEscrowCommand } from "./run-command";
 import { drainDueTimers } from "../jobs/scheduler";
@@ -18,14 +16,7 @@ import { toEscrowJson, openSettlementOf } from "./escrow-view";
 import type { ActorRef } from "./actors";
 import { inTransaction } from "../db/transaction";
 
-let tdb: TestDatabase;
-beforeAll(async () => {
-  tdb = await createTestDatabase({ maxConnections: 30 });
-});
-afterAll(async () => {
-  expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
-  await tdb.drop();
-});
+const tdb = databaseForThisFile({ maxConnections: 30, ledgerBalancedAfter: true });
 
 /** Settles every promise; throws if any failed with something other than a typed refusal. */
 async function settleTyped(promises: Promise<unknown>[]) {

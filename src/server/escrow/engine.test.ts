@@ -1,27 +1,17 @@
 // The escrow engine on real PostgreSQL: one full lifecycle with exact money,
 // the delivery precondition in each of its failure modes, and the writes every
 // transition must make.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "~/test/db";
-import {
-  activeEscrow, createParties, deliverArtifact, deliveredEscrow, fund, offer, testClock, testContext,
-} from "~/test/engine-fixtures";
+import { describe, expect, it } from "vitest";
+import { databaseForThisFile } from "~/test/db";
+import { activeEscrow, createParties, deliverArtifact, deliveredEscrow, fund, offer, testClock, testContext } from "~/test/engine-fixtures";
 import { runEscrowCommand } from "./run-command";
-import { checkDatabaseLedger } from "../ledger/check";
 import { walletBalances } from "../ledger/wallet";
 import { inTransaction } from "../db/transaction";
 import { postAgentMessage } from "../conversations/messages";
 import { toEscrowJson } from "./escrow-view";
 import { drainDueTimers } from "../jobs/scheduler";
 
-let tdb: TestDatabase;
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-});
-afterAll(async () => {
-  expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
-  await tdb.drop();
-});
+const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
 
 const balanceOf = async (ctx: ReturnType<typeof testContext>, userId: string) =>
   (await walletBalances(ctx, userId)).find((b) => b.currency === "USD")?.balanceMinor ?? 0;

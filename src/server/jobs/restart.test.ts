@@ -3,20 +3,12 @@
 // state: every escrow is processed, none twice.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "~/test/db";
+import { describe, expect, it } from "vitest";
+import { databaseForThisFile } from "~/test/db";
 import { createParties } from "~/test/engine-fixtures";
-import { checkDatabaseLedger } from "../ledger/check";
 import { seedDueOffers } from "./test-support";
 
-let tdb: TestDatabase;
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-});
-afterAll(async () => {
-  expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
-  await tdb.drop();
-});
+const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
 
 function startWorker(url: string): ChildProcess {
   // One process (node with tsx's loader, not the tsx CLI, which would run the script in a grandchild

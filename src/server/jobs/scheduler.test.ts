@@ -1,23 +1,15 @@
 // The embedded scheduler on real PostgreSQL: two schedulers share 1,000 due escrows without doing
 // anything twice, and with seconds-long windows a whole escrow runs to its automatic end in real time.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "~/test/db";
+import { describe, expect, it } from "vitest";
+import { databaseForThisFile } from "~/test/db";
 import { activeEscrow, createParties, deliverArtifact, fund, offer, testClock, type Parties } from "~/test/engine-fixtures";
 import type { EngineContext } from "../context";
 import { createDb } from "../db/client";
 import { runEscrowCommand } from "../escrow/run-command";
-import { checkDatabaseLedger } from "../ledger/check";
 import { startScheduler } from "./scheduler";
 import { seedDueOffers, timerTestContext } from "./test-support";
 
-let tdb: TestDatabase;
-beforeAll(async () => {
-  tdb = await createTestDatabase({ maxConnections: 40 });
-});
-afterAll(async () => {
-  expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
-  await tdb.drop();
-});
+const tdb = databaseForThisFile({ maxConnections: 40, ledgerBalancedAfter: true });
 
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string) {
   const started = Date.now();

@@ -1,9 +1,9 @@
 // The timer contract on real PostgreSQL: every transition records its timers with it; a firing acts
 // only on the version that planned it and past its deadline; duplicates, stale and early firings
 // change nothing; races between a person and a timer have exactly one winner with the ledger balanced.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isDomainError } from "~/domain/escrow/errors";
-import { createTestDatabase, type TestDatabase } from "~/test/db";
+import { databaseForThisFile } from "~/test/db";
 import { activeEscrow, createParties, deliveredEscrow, offer, testClock, type Parties, type TestClock } from "~/test/engine-fixtures";
 import type { EngineContext } from "../context";
 import { runEscrowCommand } from "../escrow/run-command";
@@ -14,14 +14,7 @@ import { drainDueTimers } from "./scheduler";
 import { runBackstop } from "./backstop";
 import { timerTestContext } from "./test-support";
 
-let tdb: TestDatabase;
-beforeAll(async () => {
-  tdb = await createTestDatabase({ maxConnections: 30 });
-});
-afterAll(async () => {
-  expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
-  await tdb.drop();
-});
+const tdb = databaseForThisFile({ maxConnections: 30, ledgerBalancedAfter: true });
 
 const HOUR_S = 3600;
 

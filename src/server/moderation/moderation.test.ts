@@ -1,7 +1,7 @@
 // Moderation on a real database: only moderators reach it, a case gets one
 // decision however many moderators click, and splits are exact to the cent.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "~/test/db";
+import { describe, expect, it } from "vitest";
+import { databaseForThisFile } from "~/test/db";
 import { createParties, deliveredEscrow, testClock, testContext, type TestClock } from "~/test/engine-fixtures";
 import { createUser } from "~/test/users";
 import { callerFor } from "../api/root";
@@ -12,14 +12,7 @@ import { walletBalances } from "../ledger/wallet";
 import { inTransaction } from "../db/transaction";
 import { insertMessage } from "../conversations/messages";
 
-let tdb: TestDatabase;
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-});
-afterAll(async () => {
-  expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
-  await tdb.drop();
-});
+const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
 
 /** An escrow that reached admin_review because the agent never answered the dispute. */
 async function caseInReview(ctx: EngineContext, clock: TestClock, amountMinor = 10_001) {

@@ -1,7 +1,7 @@
 // Notifications end to end over a real SMTP server on loopback (smtp-server): a review reminder fired
 // by the timer reaches the customer's mailbox once; a failed send is logged and retried with backoff.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "~/test/db";
+import { describe, expect, it } from "vitest";
+import { databaseForThisFile } from "~/test/db";
 import { Mailbox } from "~/test/mailbox";
 import { createParties, deliveredEscrow, testClock } from "~/test/engine-fixtures";
 import { drainDueTimers } from "../jobs/scheduler";
@@ -10,13 +10,7 @@ import { channelRegistry } from "./channel";
 import { createEmailChannel } from "./email";
 import { deliverDueNotifications, retryDelayS } from "./relay";
 
-let tdb: TestDatabase;
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-});
-afterAll(async () => {
-  await tdb.drop();
-});
+const tdb = databaseForThisFile();
 
 /** Just enough MIME for a text mail from nodemailer: Q-encoded subject, quoted-printable body. */
 function readMail(raw: string): { subject: string; body: string } {

@@ -1,9 +1,9 @@
 // Held payouts on PostgreSQL: a new agent's released money waits in the
 // owner's held account until the hold ends, is released exactly once however
 // many workers race for it, and an established agent is paid at once.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { DEFAULT_TIER_POLICIES, type RiskTier, type TierPolicy } from "~/domain/risk";
-import { createTestDatabase, type TestDatabase } from "~/test/db";
+import { databaseForThisFile } from "~/test/db";
 import { createParties, deliveredEscrow, testClock, testContext } from "~/test/engine-fixtures";
 import { runEscrowCommand } from "../escrow/run-command";
 import { checkDatabaseLedger } from "../ledger/check";
@@ -11,14 +11,7 @@ import { walletBalances } from "../ledger/wallet";
 import { releaseDueHolds } from "./holds";
 import { agentRiskProfile } from "./profile";
 
-let tdb: TestDatabase;
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-});
-afterAll(async () => {
-  expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
-  await tdb.drop();
-});
+const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
 
 const HOLD_S = 3600;
 const policies: Record<RiskTier, TierPolicy> = {

@@ -2,24 +2,16 @@
 // spies, sleeps are recorded rather than waited for, and every step runs against real PostgreSQL.
 import { InngestTestEngine } from "@inngest/test";
 import { Inngest } from "inngest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "~/test/db";
+import { describe, expect, it } from "vitest";
+import { databaseForThisFile } from "~/test/db";
 import { createParties, deliveredEscrow, fund, offer, testClock } from "~/test/engine-fixtures";
 import { runEscrowCommand } from "../../escrow/run-command";
-import { checkDatabaseLedger } from "../../ledger/check";
 import { relayOutboxOnce, type OutboundEvent } from "../outbox-relay";
 import { timerTestContext } from "../test-support";
 import { ESCROW_CHANGED_EVENT, type EscrowChangedData } from "./client";
 import { createTimerFunctions, plannedTimers } from "./functions";
 
-let tdb: TestDatabase;
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-});
-afterAll(async () => {
-  expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
-  await tdb.drop();
-});
+const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
 
 const HOUR_S = 3600;
 
