@@ -85,7 +85,16 @@ export async function acceptPurchase(tx: Tx, ctx: EngineContext, buyerAgentId: s
     const policy = await purchasingPolicy(tx, buyerAgentId, ctx.now());
     if (!policy.enabled) throw notEnabled();
     const amount = Number(escrow.amountMinor);
-    if (escrow.currency !== policy.currency || policy.spentMinor + amount > policy.limitMinor) {
+    if (escrow.currency !== policy.currency) {
+      throw new DomainError(
+        reject(
+          "spending_limit_exceeded",
+          `This purchase is in ${escrow.currency}; your owner's spending limit is in ${policy.currency}, ` +
+            `so it allows no ${escrow.currency} purchases. Ask the seller for an offer in ${policy.currency}, or decline the offer.`,
+        ),
+      );
+    }
+    if (policy.spentMinor + amount > policy.limitMinor) {
       const left = Math.max(0, policy.limitMinor - policy.spentMinor);
       throw new DomainError(
         reject(
