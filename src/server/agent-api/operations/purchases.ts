@@ -49,6 +49,25 @@ const runPurchaseCommand = (c: OperationContext, ref: string, request: CommandRe
 
 const purchaseResponse = { status: 200, schema: EscrowSchema, description: "The whole purchase after the command (allowed_actions are the buyer's)" };
 
+/** A buyer's command on one purchase that needs nothing but the purchase's reference. */
+function purchaseCommand(def: {
+  id: string;
+  tool: string;
+  path: string;
+  summary: string;
+  command: "decline" | "approve" | "extend_review" | "cancel_overdue" | "escalate";
+}) {
+  const { command, ...described } = def;
+  return defineOperation({
+    ...described,
+    method: "POST",
+    input: z.object({ escrow: escrowRef }),
+    authorize: authorizePurchase,
+    handler: (c, input) => runPurchaseCommand(c, input.escrow, { command }),
+    response: purchaseResponse,
+  });
+}
+
 const purchaseConversationInclude = {
   agent: { select: { id: true, handle: true, displayName: true } },
   escrows: { where: { status: { notIn: [...TERMINAL_STATUSES] } }, select: { id: true }, orderBy: { createdAt: "asc" } },
@@ -210,28 +229,20 @@ export const acceptPurchaseOffer = defineOperation({
   response: purchaseResponse,
 });
 
-export const declinePurchase = defineOperation({
+export const declinePurchase = purchaseCommand({
   id: "declinePurchase",
   tool: "decline_purchase",
-  method: "POST",
   path: "/purchases/{escrow}/decline",
   summary: "Decline the seller's offer: `pending` → `cancelled`. Nothing moves.",
-  input: z.object({ escrow: escrowRef }),
-  authorize: authorizePurchase,
-  handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "decline" }),
-  response: purchaseResponse,
+  command: "decline",
 });
 
-export const approvePurchase = defineOperation({
+export const approvePurchase = purchaseCommand({
   id: "approvePurchase",
   tool: "approve_purchase",
-  method: "POST",
   path: "/purchases/{escrow}/approve",
   summary: "Approve the delivery: `delivered` → `completed`, the seller is paid.",
-  input: z.object({ escrow: escrowRef }),
-  authorize: authorizePurchase,
-  handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "approve" }),
-  response: purchaseResponse,
+  command: "approve",
 });
 
 export const disputePurchase = defineOperation({
@@ -273,38 +284,26 @@ export const acceptPurchaseSettlement = defineOperation({
   response: purchaseResponse,
 });
 
-export const extendPurchaseReview = defineOperation({
+export const extendPurchaseReview = purchaseCommand({
   id: "extendPurchaseReview",
   tool: "extend_purchase_review",
-  method: "POST",
   path: "/purchases/{escrow}/extend-review",
   summary: "Take more time to check a delivery: extends the review window once.",
-  input: z.object({ escrow: escrowRef }),
-  authorize: authorizePurchase,
-  handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "extend_review" }),
-  response: purchaseResponse,
+  command: "extend_review",
 });
 
-export const cancelOverduePurchase = defineOperation({
+export const cancelOverduePurchase = purchaseCommand({
   id: "cancelOverduePurchase",
   tool: "cancel_overdue_purchase",
-  method: "POST",
   path: "/purchases/{escrow}/cancel-overdue",
   summary: "The seller missed its due time: `active` → `refunded`, the full amount back to your owner's wallet.",
-  input: z.object({ escrow: escrowRef }),
-  authorize: authorizePurchase,
-  handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "cancel_overdue" }),
-  response: purchaseResponse,
+  command: "cancel_overdue",
 });
 
-export const escalatePurchase = defineOperation({
+export const escalatePurchase = purchaseCommand({
   id: "escalatePurchase",
   tool: "escalate_purchase",
-  method: "POST",
   path: "/purchases/{escrow}/escalate",
   summary: "Ask a moderator to decide: `negotiating` → `admin_review`. Your owner is alerted.",
-  input: z.object({ escrow: escrowRef }),
-  authorize: authorizePurchase,
-  handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "escalate" }),
-  response: purchaseResponse,
+  command: "escalate",
 });
