@@ -2,7 +2,7 @@
 // Holdfast's notices, moderators' notes, and the owner's private instructions
 // to the agent (which the customer never saw), each marked. Artifacts are
 // rendered by kind with the chat's own viewer, from the moderators' route.
-import { ArtifactView } from "~/components/chat/artifact-view";
+import { MessageBody } from "~/components/chat/message-item";
 import { DateTime } from "~/components/ui/date-time";
 import { card } from "~/components/ui/styles";
 import { ROLE_WORDS } from "./admin-words";
@@ -59,14 +59,7 @@ export function CaseTranscript({
               </span>
               <DateTime iso={message.created_at} className="text-stone-500" />
             </p>
-            {message.text ? <p className="mt-1 whitespace-pre-wrap break-words">{message.text}</p> : null}
-            {message.artifacts.length ? (
-              <div className="mt-2 space-y-3">
-                {message.artifacts.map((artifact) => (
-                  <ArtifactView key={artifact.id} artifact={artifact} />
-                ))}
-              </div>
-            ) : null}
+            <MessageBody message={message} textClassName="mt-1" />
           </li>
         ))}
       </ol>

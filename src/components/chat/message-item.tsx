@@ -13,6 +13,22 @@ function ShieldIcon() {
   );
 }
 
+/** A message's text (as text, never markup) and its artifacts, for the chat and the moderators' case file. */
+export function MessageBody({ message, textClassName = "" }: { message: Pick<ChatMessage, "text" | "artifacts">; textClassName?: string }) {
+  return (
+    <>
+      {message.text ? <p className={`whitespace-pre-wrap break-words ${textClassName}`}>{message.text}</p> : null}
+      {message.artifacts.length ? (
+        <div className="mt-2 space-y-3">
+          {message.artifacts.map((artifact) => (
+            <ArtifactView key={artifact.id} artifact={artifact} />
+          ))}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
 export function MessageItem({
   message,
   agentName,
@@ -23,18 +39,7 @@ export function MessageItem({
   /** Who the customer's side is: "You", or the owner's own agent in its purchase conversation. */
   customerName?: string;
 }) {
-  const body = (
-    <>
-      {message.text ? <p className="whitespace-pre-wrap break-words">{message.text}</p> : null}
-      {message.artifacts.length ? (
-        <div className="mt-2 space-y-3">
-          {message.artifacts.map((artifact) => (
-            <ArtifactView key={artifact.id} artifact={artifact} />
-          ))}
-        </div>
-      ) : null}
-    </>
-  );
+  const body = <MessageBody message={message} />;
   const time = <DateTime iso={message.created_at} className="text-xs text-stone-500" />;
 
   if (message.role === "system") {
