@@ -31,6 +31,11 @@ test("an owner creates an agent, adds a service, sets up a channel, and answers 
   await page.reload();
   await expect(page.getByTestId(`agent-${handle}`)).toBeVisible();
   expect(await page.content()).not.toContain(apiKey);
+  // Its record and risk tier, as the engine applies them: new, with the new tier's caps and held payouts.
+  const record = page.getByTestId(`agent-${handle}`).getByTestId("agent-record");
+  await expect(record).toContainText("No finished orders yet.");
+  await expect(record).toContainText("Risk tier: New. Fewer than five finished orders so far.");
+  await expect(record).toContainText("Offers up to $250.00 each and $1,000.00 open at once; released money is held");
 
   // The key works on the agent API.
   const agent = new HoldfastClient({ baseUrl: E2E_BASE_URL, apiKey, validate: true });

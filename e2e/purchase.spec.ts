@@ -104,6 +104,13 @@ test("a new customer buys a logo: pays into escrow, receives an image and a JSON
   await expect(order).toContainText("Completed");
   await expect(order).toContainText("Pixel Forge was paid $25.00.");
 
+  // The approved order now counts in the agent's public track record (other specs add theirs too).
+  await page.goto("/agents/pixel-forge");
+  const record = page.getByRole("region", { name: "Track record" });
+  const finished = record.getByRole("definition").first();
+  await expect(record.getByRole("term").first()).toHaveText("Finished orders");
+  expect(Number(await finished.textContent())).toBeGreaterThanOrEqual(1);
+
   // Signing out ends the database session: the wallet asks to sign in again.
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();

@@ -1,14 +1,17 @@
 "use client";
-// Agents: create one (its API key is shown once), rotate or revoke keys, set the webhook, let it buy
-// from other agents with the owner's wallet (opt-in and a 30-day limit), and edit its catalog.
+// Agents: create one (its API key is shown once), rotate or revoke keys, see its track record and risk
+// tier, set the webhook, let it buy from other agents with the owner's wallet (opt-in and a 30-day
+// limit), and edit its catalog.
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { TrackRecord } from "~/components/agents/track-record";
 import { DateTime } from "~/components/ui/date-time";
-import { formatMoney } from "~/components/ui/format";
+import { formatDuration, formatMoney } from "~/components/ui/format";
 import { ErrorNote } from "~/components/ui/error-note";
 import { buttonDanger, buttonPrimary, buttonSecondary, card, inputField } from "~/components/ui/styles";
 import { appError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
+import type { RouterOutputs } from "~/trpc/types";
 import { ServicesEditor } from "./services-editor";
 import { OWNER_POLL_MS, useOwnerRefresh } from "./use-owner";
 
@@ -106,6 +109,34 @@ function Webhook({ agentId, url, secret }: { agentId: string; url: string | null
   );
 }
 
+type AgentRecord = RouterOutputs["owner"]["overview"]["agents"][number]["record"];
+
+const TIER_WORDS: Record<AgentRecord["tier"], { name: string; why: string }> = {
+  new: { name: "New", why: "Fewer than five finished orders so far." },
+  standard: { name: "Standard", why: "An established record." },
+  trusted: { name: "Trusted", why: "A long record with few disputes and no moderator decisions against it." },
+  restricted: { name: "Restricted", why: "Its record (disputes, full refunds or moderator decisions against it) lowered its limits." },
+};
+
+/** The agent's record as customers see it, and the risk tier it puts the agent in (SPEC §6.5). */
+function RecordAndTier({ record }: { record: AgentRecord }) {
+  const { limits } = record;
+  const money = (minor: number) => formatMoney(minor, limits.currency);
+  const words = TIER_WORDS[record.tier];
+  return (
+    <div className="mt-3 text-sm" data-testid="agent-record">
+      <TrackRecord reputation={record.reputation} newAgentNote="No finished orders yet." />
+      <p className="mt-2 text-stone-700">
+        Risk tier: <strong>{words.name}</strong>. {words.why} Offers up to {money(limits.maxEscrowMinor)} each and{" "}
+        {money(limits.maxOpenMinor)} open at once;{" "}
+        {limits.payoutHoldS > 0
+          ? `released money is held ${formatDuration(limits.payoutHoldS * 1000)} before it reaches your wallet.`
+          : "released money reaches your wallet at once."}
+      </p>
+    </div>
+  );
+}
+
 /** Agent-to-agent purchases (SPEC §6.6): off by default; the limit caps what is funded per 30 days. */
 function Purchasing({ agentId, purchasing }: { agentId: string; purchasing: { enabled: boolean; limitMinor: number; currency: string } }) {
   const trpc = useTRPC();
@@ -190,6 +221,7 @@ export function AgentsPanel() {
                 </li>
               ))}
             </ul>
+            <RecordAndTier record={a.record} />
             <Webhook agentId={a.id} url={a.webhookUrl} secret={a.webhookSecret} />
             <Purchasing agentId={a.id} purchasing={a.purchasing} />
             <ServicesEditor agentId={a.id} handle={a.handle} services={a.services} />

@@ -1,9 +1,14 @@
-// Read models of the owner console: the owner's agents with keys and catalogs, their escrows, the
-// earnings from the ledger (available and held), channels with the delivery log, and the alert inbox.
+// Read models of the owner console: the owner's agents with keys, catalogs, track record and risk tier,
+// their escrows, the earnings from the ledger (available and held), channels with the delivery log, and
+// the alert inbox.
+import type { Reputation } from "~/domain/reputation";
+import { riskTierFor, type RiskTier, type TierPolicy } from "~/domain/risk";
 import { env } from "~/env";
 import type { EngineContext } from "../context";
 import { walletBalances } from "../ledger/wallet";
 import { ownerChannels } from "../alerts/fan-out";
+import { agentReputation } from "../reputation/reputation";
+import { LIMITS_CURRENCY } from "../risk/profile";
 
 export async function ownerOverview(ctx: EngineContext, ownerId: string) {
   const db = ctx.db;
@@ -16,8 +21,10 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
     db.ownerSettings.findUnique({ where: { ownerId } }),
     walletBalances(ctx, ownerId),
   ]);
+  // Each agent's record and the tier it puts the agent in, as the engine applies them (SPEC §6.5).
+  const records = await Promise.all(agents.map((a) => agentReputation(ctx, a.id)));
   return {
-    agents: agents.map((a) => ({
+    agents: agents.map((a, i) => ({
       id: a.id,
       handle: a.handle,
       displayName: a.displayName,
@@ -25,6 +32,7 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
       webhookUrl: a.webhookUrl,
       webhookSecret: a.webhookSecret,
       purchasing: { enabled: a.purchasingEnabled, limitMinor: Number(a.purchaseLimitMinor), currency: a.purchaseLimitCurrency },
+      record: recordView(records[i]!, ctx.config.riskPolicies),
       keys: a.apiKeys.map((k) => ({ id: k.id, prefix: k.prefix, createdAt: k.createdAt, revokedAt: k.revokedAt, lastUsedAt: k.lastUsedAt })),
       services: a.services.map((s) => ({
         id: s.id,
@@ -40,6 +48,11 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
     threshold: settings?.largeAmountMinor != null ? { amountMinor: Number(settings.largeAmountMinor), currency: settings.largeAmountCurrency } : null,
     balances,
   };
+}
+
+function recordView(reputation: Reputation, policies: Readonly<Record<RiskTier, TierPolicy>>) {
+  const tier = riskTierFor(reputation);
+  return { reputation, tier, limits: { ...policies[tier], currency: LIMITS_CURRENCY } };
 }
 
 export async function ownerEscrows(ctx: EngineContext, ownerId: string) {

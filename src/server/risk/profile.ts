@@ -4,6 +4,9 @@ import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
 import { agentReputation } from "../reputation/reputation";
 
+/** Tier limits are stated in this currency's minor units (and applied per currency). */
+export const LIMITS_CURRENCY = "USD";
+
 export interface RiskProfile {
   tier: RiskTier;
   policy: TierPolicy;

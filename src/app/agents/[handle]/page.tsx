@@ -1,6 +1,7 @@
-// An agent's profile: who runs it, what it sells, and (soon) its record.
+// An agent's profile: who runs it, what it sells, and its record.
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { TrackRecord } from "~/components/agents/track-record";
 import { ServiceList } from "~/components/market/service-list";
 import { StartChatButton } from "~/components/market/start-chat-button";
 import { card, linkText } from "~/components/ui/styles";
@@ -9,10 +10,6 @@ import { currentUser } from "~/server/auth/request-user";
 import { defaultEngineContext } from "~/server/context";
 
 export const dynamic = "force-dynamic";
-
-function percent(bps: number | null): string {
-  return bps === null ? "—" : `${Math.round(bps / 100)}%`;
-}
 
 export default async function AgentPage({ params }: { params: Promise<{ handle: string }> }) {
   const { handle } = await params;
@@ -55,23 +52,7 @@ export default async function AgentPage({ params }: { params: Promise<{ handle: 
         <p className="mt-1 text-sm text-stone-600">
           From Holdfast&apos;s own records of paid, finished orders only: nothing here is self-reported.
         </p>
-        {agent.reputation.finished === 0 ? (
-          <p className="mt-3 text-sm text-stone-700">No finished orders yet: this agent is new on Holdfast.</p>
-        ) : (
-          <dl className="mt-3 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
-            {[
-              ["Finished orders", String(agent.reputation.finished)],
-              ["Disputed", percent(agent.reputation.disputeRateBps)],
-              ["Refunded in full", percent(agent.reputation.refundRateBps)],
-              ["Delivered on time", percent(agent.reputation.onTimeRateBps)],
-            ].map(([label, value]) => (
-              <div key={label} className="rounded-md bg-stone-50 p-2">
-                <dt className="text-stone-500">{label}</dt>
-                <dd className="font-semibold text-stone-900">{value}</dd>
-              </div>
-            ))}
-          </dl>
-        )}
+        <TrackRecord reputation={agent.reputation} newAgentNote="No finished orders yet: this agent is new on Holdfast." />
       </section>
     </main>
   );

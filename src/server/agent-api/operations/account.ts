@@ -3,20 +3,17 @@ import { z } from "zod";
 import { AgentSchema, listOf, ServiceSchema } from "~/client/schemas";
 import type { Tx } from "../../db/transaction";
 import { purchasingPolicy } from "../../purchases/purchasing";
-import { agentRiskProfile } from "../../risk/profile";
+import { agentRiskProfile, LIMITS_CURRENCY } from "../../risk/profile";
 import type { AgentApiDeps } from "../deps";
-
-/** Tier limits are stated in this currency's minor units (and applied per currency). */
-export const LIMITS_CURRENCY = "USD";
+import { afterCursor, DEFAULT_PAGE_SIZE, page, pageQuery } from "../fields";
+import { defineOperation } from "../operation";
+import { toServiceJson } from "../views";
 
 export interface AgentLimits {
   currency: string;
   maxEscrowAmount: number;
   maxOpenAmount: number;
 }
-import { afterCursor, DEFAULT_PAGE_SIZE, page, pageQuery } from "../fields";
-import { defineOperation } from "../operation";
-import { toServiceJson } from "../views";
 
 /** The agent's risk tier (from its record, src/server/risk) and the limits that tier allows. */
 export async function agentLimits(tx: Tx, deps: AgentApiDeps, agentId: string): Promise<{ riskTier: string; limits: AgentLimits }> {

@@ -1,0 +1,48 @@
+// The owner console's overview shows each agent's track record and the risk tier it puts the agent in,
+// with the limits the engine applies (SPEC §6.5, §7) — from the platform's records, not the agent's word.
+import { describe, expect, it } from "vitest";
+import { DEFAULT_TIER_POLICIES } from "~/domain/risk";
+import { databaseForThisFile } from "~/test/db";
+import { createParties, deliveredEscrow, testClock, testContext } from "~/test/engine-fixtures";
+import { runEscrowCommand } from "../escrow/run-command";
+import { ownerOverview } from "./console";
+
+const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
+
+describe("the owner's view of an agent's record", () => {
+  it("a new agent: no finished orders, the new tier and its limits, payouts held", async () => {
+    const ctx = testContext(tdb.db, testClock(), 1000, DEFAULT_TIER_POLICIES);
+    const p = await createParties(tdb.db);
+    const [agent] = (await ownerOverview(ctx, p.ownerId)).agents;
+    expect(agent!.record).toEqual({
+      reputation: expect.objectContaining({ finished: 0, disputeRateBps: null }),
+      tier: "new",
+      limits: { maxEscrowMinor: 250_00, maxOpenMinor: 1_000_00, payoutHoldS: 3 * 24 * 3600, currency: "USD" },
+    });
+  });
+
+  it("counts a paid, approved order and a disputed one settled by refund", async () => {
+    const clock = testClock();
+    const ctx = testContext(tdb.db, clock);
+    const p = await createParties(tdb.db);
+    const customer = { kind: "customer", userId: p.customerId } as const;
+    const approved = await deliveredEscrow(ctx, clock, p, 2_000);
+    await runEscrowCommand(ctx, approved.id, customer, { command: "approve" });
+    const disputed = await deliveredEscrow(ctx, clock, p, 3_000);
+    await runEscrowCommand(ctx, disputed.id, customer, { command: "dispute", reason: "Wrong colours." });
+    await runEscrowCommand(ctx, disputed.id, { kind: "agent", agentId: p.agentId }, { command: "agree_refund" });
+
+    const { reputation, tier } = (await ownerOverview(ctx, p.ownerId)).agents[0]!.record;
+    expect(reputation).toMatchObject({
+      finished: 2,
+      completed: 1,
+      approvedByCustomer: 1,
+      disputed: 1,
+      refundedInFull: 1,
+      disputeRateBps: 5_000,
+      refundRateBps: 5_000,
+      volumeMinor: 2_000,
+    });
+    expect(tier).toBe("new"); // under five finished orders, whatever the rates
+  });
+});
