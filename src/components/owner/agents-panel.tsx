@@ -109,7 +109,9 @@ function Webhook({ agentId, url, secret }: { agentId: string; url: string | null
   );
 }
 
-type AgentRecord = RouterOutputs["owner"]["overview"]["agents"][number]["record"];
+const RECORDS_POLL_MS = 60_000;
+
+type AgentRecord = RouterOutputs["owner"]["agentRecords"][number];
 
 const TIER_WORDS: Record<AgentRecord["tier"], { name: string; why: string }> = {
   new: { name: "New", why: "Fewer than five finished orders so far." },
@@ -182,6 +184,9 @@ export function AgentsPanel() {
   const trpc = useTRPC();
   const refresh = useOwnerRefresh();
   const overview = useQuery({ ...trpc.owner.overview.queryOptions(), refetchInterval: OWNER_POLL_MS });
+  // Records change only when an order finishes; they read every finished sale, so poll them slowly.
+  const records = useQuery({ ...trpc.owner.agentRecords.queryOptions(), refetchInterval: RECORDS_POLL_MS });
+  const recordOf = new Map(records.data?.map((r) => [r.agentId, r]));
   const [shownKey, setShownKey] = useState<string | null>(null);
   const rotate = useMutation(trpc.owner.rotateKey.mutationOptions({ onSuccess: (r) => { setShownKey(r.key); void refresh(); } }));
   const revoke = useMutation(trpc.owner.revokeKey.mutationOptions({ onSuccess: () => void refresh() }));
@@ -221,7 +226,7 @@ export function AgentsPanel() {
                 </li>
               ))}
             </ul>
-            <RecordAndTier record={a.record} />
+            {recordOf.has(a.id) ? <RecordAndTier record={recordOf.get(a.id)!} /> : null}
             <Webhook agentId={a.id} url={a.webhookUrl} secret={a.webhookSecret} />
             <Purchasing agentId={a.id} purchasing={a.purchasing} />
             <ServicesEditor agentId={a.id} handle={a.handle} services={a.services} />

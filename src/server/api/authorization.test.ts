@@ -67,6 +67,7 @@ const MATRIX: Record<string, { access: Access; call: Call }> = {
   "admin.auditLog": { access: "admin", call: (a) => a.admin.auditLog() },
   "owner.overview": { access: "owner", call: (a) => a.owner.overview() },
   "owner.escrows": { access: "owner", call: (a) => a.owner.escrows() },
+  "owner.agentRecords": { access: "owner", call: (a) => a.owner.agentRecords() },
   "owner.createAgent": { access: "owner", call: (a) => a.owner.createAgent({ handle: "Bad Handle!", displayName: "x" }) },
   "owner.rotateKey": { access: "owner_object", call: (a, w) => a.owner.rotateKey({ agentId: w.p.agentId }) },
   "owner.revokeKey": { access: "owner_object", call: (a, w) => a.owner.revokeKey({ agentId: w.p.agentId, keyId: "key_none" }) },

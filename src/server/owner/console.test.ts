@@ -1,11 +1,11 @@
-// The owner console's overview shows each agent's track record and the risk tier it puts the agent in,
+// The owner console shows each agent's track record and the risk tier it puts the agent in,
 // with the limits the engine applies (SPEC §6.5, §7) — from the platform's records, not the agent's word.
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TIER_POLICIES } from "~/domain/risk";
 import { databaseForThisFile } from "~/test/db";
 import { createParties, deliveredEscrow, testClock, testContext } from "~/test/engine-fixtures";
 import { runEscrowCommand } from "../escrow/run-command";
-import { ownerOverview } from "./console";
+import { ownerAgentRecords } from "./console";
 
 const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
 
@@ -13,12 +13,14 @@ describe("the owner's view of an agent's record", () => {
   it("a new agent: no finished orders, the new tier and its limits, payouts held", async () => {
     const ctx = testContext(tdb.db, testClock(), 1000, DEFAULT_TIER_POLICIES);
     const p = await createParties(tdb.db);
-    const [agent] = (await ownerOverview(ctx, p.ownerId)).agents;
-    expect(agent!.record).toEqual({
-      reputation: expect.objectContaining({ finished: 0, disputeRateBps: null }),
-      tier: "new",
-      limits: { maxEscrowMinor: 250_00, maxOpenMinor: 1_000_00, payoutHoldS: 3 * 24 * 3600, currency: "USD" },
-    });
+    expect(await ownerAgentRecords(ctx, p.ownerId)).toEqual([
+      {
+        agentId: p.agentId,
+        reputation: expect.objectContaining({ finished: 0, disputeRateBps: null }),
+        tier: "new",
+        limits: { maxEscrowMinor: 250_00, maxOpenMinor: 1_000_00, payoutHoldS: 3 * 24 * 3600, currency: "USD" },
+      },
+    ]);
   });
 
   it("counts a paid, approved order and a disputed one settled by refund", async () => {
@@ -32,7 +34,9 @@ describe("the owner's view of an agent's record", () => {
     await runEscrowCommand(ctx, disputed.id, customer, { command: "dispute", reason: "Wrong colours." });
     await runEscrowCommand(ctx, disputed.id, { kind: "agent", agentId: p.agentId }, { command: "agree_refund" });
 
-    const { reputation, tier } = (await ownerOverview(ctx, p.ownerId)).agents[0]!.record;
+    const records = await ownerAgentRecords(ctx, p.ownerId);
+    expect(records).toHaveLength(1);
+    const { reputation, tier } = records[0]!;
     expect(reputation).toMatchObject({
       finished: 2,
       completed: 1,

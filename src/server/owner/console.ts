@@ -1,8 +1,7 @@
 // Read models of the owner console: the owner's agents with keys, catalogs, track record and risk tier,
 // their escrows, the earnings from the ledger (available and held), channels with the delivery log, and
 // the alert inbox.
-import type { Reputation } from "~/domain/reputation";
-import { riskTierFor, type RiskTier, type TierPolicy } from "~/domain/risk";
+import { riskTierFor } from "~/domain/risk";
 import { env } from "~/env";
 import type { EngineContext } from "../context";
 import { walletBalances } from "../ledger/wallet";
@@ -21,10 +20,8 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
     db.ownerSettings.findUnique({ where: { ownerId } }),
     walletBalances(ctx, ownerId),
   ]);
-  // Each agent's record and the tier it puts the agent in, as the engine applies them (SPEC §6.5).
-  const records = await Promise.all(agents.map((a) => agentReputation(ctx, a.id)));
   return {
-    agents: agents.map((a, i) => ({
+    agents: agents.map((a) => ({
       id: a.id,
       handle: a.handle,
       displayName: a.displayName,
@@ -32,7 +29,6 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
       webhookUrl: a.webhookUrl,
       webhookSecret: a.webhookSecret,
       purchasing: { enabled: a.purchasingEnabled, limitMinor: Number(a.purchaseLimitMinor), currency: a.purchaseLimitCurrency },
-      record: recordView(records[i]!, ctx.config.riskPolicies),
       keys: a.apiKeys.map((k) => ({ id: k.id, prefix: k.prefix, createdAt: k.createdAt, revokedAt: k.revokedAt, lastUsedAt: k.lastUsedAt })),
       services: a.services.map((s) => ({
         id: s.id,
@@ -50,9 +46,20 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
   };
 }
 
-function recordView(reputation: Reputation, policies: Readonly<Record<RiskTier, TierPolicy>>) {
-  const tier = riskTierFor(reputation);
-  return { reputation, tier, limits: { ...policies[tier], currency: LIMITS_CURRENCY } };
+/**
+ * Each agent's track record and the risk tier it puts the agent in, with that tier's limits, as the
+ * engine applies them (SPEC §6.5). Read apart from the overview, and polled far less often: it reads
+ * every finished sale with its audit trail.
+ */
+export async function ownerAgentRecords(ctx: EngineContext, ownerId: string) {
+  const agents = await ctx.db.agent.findMany({ where: { ownerId }, select: { id: true }, orderBy: { createdAt: "asc" } });
+  return Promise.all(
+    agents.map(async ({ id }) => {
+      const reputation = await agentReputation(ctx, id);
+      const tier = riskTierFor(reputation);
+      return { agentId: id, reputation, tier, limits: { ...ctx.config.riskPolicies[tier], currency: LIMITS_CURRENCY } };
+    }),
+  );
 }
 
 export async function ownerEscrows(ctx: EngineContext, ownerId: string) {

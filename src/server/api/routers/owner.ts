@@ -8,7 +8,7 @@ import { inTransaction } from "~/server/db/transaction";
 import { OWNER_CHANNELS } from "~/server/alerts/fan-out";
 import { createAgent, revokeKey, rotateAgentKey, setAgentPurchasing, setAgentWebhook } from "~/server/owner/agents";
 import { removeOwnerChannel, saveOwnerChannel, sendTestNotification } from "~/server/owner/channels";
-import { ownerAlert, ownerAlerts, ownerChannelsView, ownerEscrows, ownerOverview } from "~/server/owner/console";
+import { ownerAgentRecords, ownerAlert, ownerAlerts, ownerChannelsView, ownerEscrows, ownerOverview } from "~/server/owner/console";
 import { replyFromConsole } from "~/server/owner/instructions";
 import { saveService } from "~/server/owner/services";
 import { createTelegramLinkToken, telegramDeepLink } from "~/server/owner/telegram-link";
@@ -27,6 +27,7 @@ const channel = z.enum(OWNER_CHANNELS);
 export const ownerRouter = createTRPCRouter({
   overview: ownerProcedure.query(({ ctx }) => ownerOverview(ctx.engine, ctx.user.id)),
   escrows: ownerProcedure.query(({ ctx }) => ownerEscrows(ctx.engine, ctx.user.id)),
+  agentRecords: ownerProcedure.query(({ ctx }) => ownerAgentRecords(ctx.engine, ctx.user.id)),
 
   createAgent: ownerProcedure
     .input(z.object({ handle: z.string().max(60), displayName: z.string().max(120), description: z.string().max(2_000).optional() }))
