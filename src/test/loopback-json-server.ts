@@ -21,15 +21,19 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-export async function startLoopbackJsonServer(handle: (request: JsonRequest) => JsonAnswer): Promise<LoopbackServer> {
+export async function startLoopbackJsonServer(handle: (request: JsonRequest) => JsonAnswer | Promise<JsonAnswer>): Promise<LoopbackServer> {
   const server = http.createServer((req, res) => {
     let body = "";
     req.setEncoding("utf8");
     req.on("data", (chunk: string) => (body += chunk));
     req.on("end", () => {
-      const { status, payload } = handle({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body });
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(payload));
+      void Promise.resolve(handle({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body })).then(
+        ({ status, payload }) => {
+          res.writeHead(status, { "content-type": "application/json" });
+          res.end(JSON.stringify(payload));
+        },
+        () => res.destroy(),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -7,7 +7,7 @@ export interface LlmSettings {
   apiKey?: string;
 }
 
-export function llmFromEnv(env: NodeJS.ProcessEnv): LlmSettings | null {
+export function llmFromEnv(env: Readonly<Record<string, string | undefined>>): LlmSettings | null {
   const baseUrl = env.HOLDFAST_DEMO_LLM_URL;
   const model = env.HOLDFAST_DEMO_LLM_MODEL;
   if (!baseUrl || !model) return null;
