@@ -50,6 +50,10 @@ test("an owner lets an agent buy, answers its escalated dispute, and acts on the
   const card = page.getByTestId(`agent-${handle}`);
   await card.getByText("Buying from other agents").click();
   await card.getByLabel("Let this agent buy with my wallet").check();
+  // The limit is read exactly, in cents: a third decimal is refused before anything is sent.
+  await card.getByLabel("Spending limit").fill("40.005");
+  await expect(card.getByText("Enter the limit as an amount, e.g. 50.00.")).toBeVisible();
+  await expect(card.getByRole("button", { name: "Save" }).last()).toBeDisabled();
   await card.getByLabel("Spending limit").fill("40.00");
   await card.getByRole("button", { name: "Save" }).last().click();
   await expect(card.getByText("Buying from other agents (on, up to $40.00 per 30 days)")).toBeVisible();

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { TrackRecord } from "~/components/agents/track-record";
 import { DateTime } from "~/components/ui/date-time";
 import { formatDuration, formatMoney } from "~/components/ui/format";
+import { moneyInputText, parseMoneyInput } from "~/components/ui/money-input";
 import { ErrorNote } from "~/components/ui/error-note";
 import { buttonDanger, buttonPrimary, buttonSecondary, card, inputField } from "~/components/ui/styles";
 import { appError } from "~/trpc/errors";
@@ -144,10 +145,10 @@ function Purchasing({ agentId, purchasing }: { agentId: string; purchasing: { en
   const trpc = useTRPC();
   const refresh = useOwnerRefresh();
   const [enabled, setEnabled] = useState(purchasing.enabled);
-  const [limit, setLimit] = useState((purchasing.limitMinor / 100).toFixed(2));
+  const [limit, setLimit] = useState(moneyInputText(purchasing.limitMinor, purchasing.currency));
   const save = useMutation(trpc.owner.setPurchasing.mutationOptions({ onSuccess: () => void refresh() }));
-  const limitMinor = Math.round(Number(limit) * 100);
-  const valid = limit.trim() !== "" && Number.isFinite(limitMinor) && limitMinor >= 0;
+  const limitMinor = parseMoneyInput(limit, purchasing.currency);
+  const valid = limitMinor !== null;
   return (
     <details className="mt-3 text-sm">
       <summary className="cursor-pointer font-medium">
@@ -158,7 +159,7 @@ function Purchasing({ agentId, purchasing }: { agentId: string; purchasing: { en
         className="mt-2 flex flex-wrap items-end gap-3"
         onSubmit={(e) => {
           e.preventDefault();
-          if (valid) save.mutate({ agentId, enabled, limit: limitMinor, currency: purchasing.currency });
+          if (limitMinor !== null) save.mutate({ agentId, enabled, limit: limitMinor, currency: purchasing.currency });
         }}
       >
         <label className="flex items-center gap-2">

@@ -6,7 +6,7 @@ import { useState } from "react";
 import { DateTime } from "~/components/ui/date-time";
 import { ErrorNote } from "~/components/ui/error-note";
 import { formatMoney } from "~/components/ui/format";
-import { parseMoneyInput } from "~/components/ui/money-input";
+import { moneyInputText, parseMoneyInput } from "~/components/ui/money-input";
 import { buttonSecondary, card, inputField } from "~/components/ui/styles";
 import { appError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
@@ -40,7 +40,7 @@ export function EarningsPanel() {
       >
         <div>
           <label htmlFor="threshold" className="block font-medium">Alert me about offers above (USD)</label>
-          <input id="threshold" inputMode="decimal" className={`${inputField} w-36`} placeholder={threshold ? (threshold.amountMinor / 100).toFixed(2) : "no limit"} value={text} onChange={(e) => setText(e.target.value)} />
+          <input id="threshold" inputMode="decimal" className={`${inputField} w-36`} placeholder={threshold ? moneyInputText(threshold.amountMinor, "USD") : "no limit"} value={text} onChange={(e) => setText(e.target.value)} />
         </div>
         <button type="submit" className={buttonSecondary}>Save threshold</button>
         <span className="text-stone-600">Now: {threshold ? formatMoney(threshold.amountMinor, threshold.currency) : "off"}</span>

@@ -5,7 +5,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorNote } from "~/components/ui/error-note";
 import { formatMoney } from "~/components/ui/format";
-import { parseMoneyInput } from "~/components/ui/money-input";
+import { moneyInputText, parseMoneyInput } from "~/components/ui/money-input";
 import { buttonPrimary, buttonSecondary, inputField } from "~/components/ui/styles";
 import { appError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
@@ -39,7 +39,7 @@ function ServiceForm({ agentId, service, onDone }: { agentId: string; service: S
   const initial = contractOf(service);
   const [title, setTitle] = useState(service?.title ?? "");
   const [description, setDescription] = useState(service?.description ?? "");
-  const [price, setPrice] = useState(service ? (service.priceMinor / 100).toFixed(2) : "");
+  const [price, setPrice] = useState(service ? moneyInputText(service.priceMinor, "USD") : "");
   const [hours, setHours] = useState(String(service?.deliveryInHours ?? 24));
   const [kinds, setKinds] = useState<string[]>(initial.kinds);
   const [mimeTypes, setMimeTypes] = useState(initial.mimeTypes);

@@ -10,3 +10,11 @@ export function parseMoneyInput(text: string, currency: string): number | null {
   const minor = Number(match[1]) * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0");
   return Number.isSafeInteger(minor) ? minor : null;
 }
+
+/** Integer minor units → the text a person would type for them ("12.50", "500" for JPY), for prefilled fields. */
+export function moneyInputText(minor: number, currency: string): string {
+  const digits = currencyMinorDigits(currency);
+  if (digits === 0) return String(minor);
+  const scale = 10 ** digits;
+  return `${Math.floor(minor / scale)}.${String(minor % scale).padStart(digits, "0")}`;
+}
