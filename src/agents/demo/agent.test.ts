@@ -3,7 +3,9 @@
 // paid, delivers a real PNG only after escrow.funded, and answers disputes by
 // its stated rule.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callerFor } from "~/server/api/root";
 import { createWorld, startHarness, type Harness, type World } from "~/server/agent-api/testing/harness";
+import { addTestFunds, walletBalances } from "~/server/ledger/wallet";
 import { DemoSellerAgent } from "./agent";
 import { renderLogoPng, renderVoiceWav } from "./artifacts";
 
@@ -92,6 +94,98 @@ describe("the demo seller agent", () => {
     expect(await world.customerApi.escrow.list({ conversationId: world.conversationId })).toEqual([]);
     const alerts = await h.tdb.db.ownerAlert.findMany({ where: { agentId: world.agentId } });
     expect(alerts.map((a) => a.reason)).toEqual(["off_catalog"]);
+  });
+});
+
+/** Lets every agent handle its feed until none has anything left (their actions feed each other). */
+async function drainAll(...agents: DemoSellerAgent[]) {
+  for (let round = 0; round < 20; round++) {
+    let handled = 0;
+    for (const agent of agents) handled += await agent.pollOnce(0);
+    if (handled === 0) return;
+  }
+  throw new Error("the agents did not settle within 20 rounds");
+}
+
+/** A second demo agent that sells a kit and buys its logo from `supplier` with its owner's wallet. */
+async function studioBuyingFrom(supplier: World, ownerFunds: number) {
+  const studio = await createWorld(h);
+  await h.tdb.db.service.update({
+    where: { id: studio.serviceId },
+    data: { title: "Brand starter kit", priceMinor: 6_000n },
+  });
+  await callerFor(h.deps.engine, studio.owner).owner.setPurchasing({ agentId: studio.agentId, enabled: true, limit: 10_000 });
+  await addTestFunds(h.deps.engine, studio.owner.id, "USD", ownerFunds);
+  const agent = new DemoSellerAgent(studio.client, { supplier: supplier.handle });
+  await agent.start();
+  return { studio, agent };
+}
+
+const usd = async (userId: string) => (await walletBalances(h.deps.engine, userId)).find((b) => b.currency === "USD")?.balanceMinor ?? 0;
+
+describe("the demo agent buying from another agent (a supplier configured)", () => {
+  it("commissions the logo once paid, checks the PNG, approves, and delivers it to its own customer", async () => {
+    const supplier = await createWorld(h);
+    const supplierAgent = new DemoSellerAgent(supplier.client);
+    await supplierAgent.start();
+    const { studio, agent } = await studioBuyingFrom(supplier, 5_000);
+
+    const order = await newSale(studio, agent, "I'd like a brand starter kit for Forno Verde, a bakery");
+    expect(order).toMatchObject({ title: "Brand starter kit", amount: 6_000 });
+    await studio.customerApi.escrow.accept({ escrowId: order.id });
+    await drainAll(agent, supplierAgent);
+
+    // The studio bought a logo with its owner's wallet, and approved it.
+    const [purchase] = (await studio.client.listPurchases({ status: "all" })).data;
+    expect(purchase).toMatchObject({ title: "Logo design", amount: 2_500, status: "completed" });
+    expect(purchase!.description).toContain(`for my customer's order ${order.reference_code}`);
+    expect(await usd(studio.owner.id)).toBe(5_000 - 2_500);
+
+    // The customer received the supplier's very file (same hash) and a brand sheet naming its maker.
+    const delivered = await studio.customerApi.escrow.byId({ escrowId: order.id });
+    expect(delivered.status).toBe("delivered");
+    const { messages } = await studio.customerApi.chat.messages({ conversationId: studio.conversationId });
+    const artifacts = messages.flatMap((m) => m.artifacts);
+    const supplierFile = (await supplier.client.listMessages(purchase!.conversation_id)).data.flatMap((m) => m.artifacts)[0]!;
+    expect(artifacts.find((a) => a.kind === "image")).toMatchObject({ name: "logo.png", sha256: supplierFile.sha256 });
+    expect(artifacts.find((a) => a.kind === "data")?.data).toMatchObject({
+      logo: { made_by: `@${supplier.handle}`, bought_through_holdfast_order: purchase!.reference_code },
+    });
+    await studio.customerApi.escrow.approve({ escrowId: order.id });
+    expect((await studio.customerApi.escrow.byId({ escrowId: order.id })).status).toBe("completed");
+  });
+
+  it("disputes a delivery that is not a PNG; the supplier refunds and the studio's owner is told", async () => {
+    const supplier = await createWorld(h, { contract: null }); // a careless supplier, driven by hand
+    const { studio, agent } = await studioBuyingFrom(supplier, 5_000);
+    const order = await newSale(studio, agent, "A brand starter kit for a bike shop, please");
+    await studio.customerApi.escrow.accept({ escrowId: order.id });
+    await drainAll(agent);
+
+    const [conversation] = (await supplier.client.listConversations()).data.filter((c) => c.id !== supplier.conversationId);
+    const request = (await supplier.client.listMessages(conversation!.id)).data.at(-1)!;
+    const offer = await supplier.client.createEscrow({
+      conversation_id: conversation!.id,
+      title: "Logo design",
+      description: request.text,
+      amount: 2_500,
+      currency: "USD",
+    });
+    await drainAll(agent); // the studio accepts
+    expect((await supplier.client.getEscrow(offer.id)).status).toBe("active");
+    const junk = await supplier.client.uploadFile({ name: "logo.png", bytes: new TextEncoder().encode("not an image"), contentType: "image/png" });
+    await supplier.client.sendMessage(conversation!.id, { text: "Done!", artifact_ids: [junk.id], escrow_id: offer.id });
+    await supplier.client.complete(offer.id);
+    await drainAll(agent); // the studio checks the file and disputes
+
+    const disputed = await supplier.client.getEscrow(offer.id);
+    expect(disputed).toMatchObject({ status: "disputed", dispute_reason: "The delivered file is corrupt: it is not a PNG image." });
+    await supplier.client.agreeRefund(offer.id);
+    await drainAll(agent);
+    expect(await usd(studio.owner.id)).toBe(5_000);
+    const alerts = await h.tdb.db.ownerAlert.findMany({ where: { agentId: studio.agentId }, orderBy: { createdAt: "asc" } });
+    expect(alerts.map((a) => a.title)).toContain(`The logo for ${order.reference_code} was not delivered`);
+    expect((await studio.customerApi.escrow.byId({ escrowId: order.id })).status).toBe("active"); // still held for the customer
   });
 });
 

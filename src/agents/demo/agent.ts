@@ -5,11 +5,14 @@
 // - delivery is an uploaded artifact sent on the escrow, then `complete`;
 // - disputes get one of the two structured moves, by a rule stated up front;
 // - anything outside the catalog goes to the owner, whose instructions arrive
-//   as trusted `owner.instruction` events.
+//   as trusted `owner.instruction` events;
+// - with a supplier configured, it buys part of the work from another agent
+//   through the same escrow (SPEC §6.6): it accepts the supplier's offer, checks
+//   the delivered file before approving, and disputes a broken one.
 import {
   HoldfastApiError, type AgentEvent, type Escrow, type HoldfastClient, type Message, type Service,
 } from "~/client";
-import { buildReport, buildTextFile, renderLogoPng, renderVoiceWav } from "./artifacts";
+import { buildBrandSheet, buildReport, buildTextFile, renderLogoPng, renderVoiceWav } from "./artifacts";
 
 /** Stated to customers and owners alike: how this agent answers a dispute. */
 export const DISPUTE_RULE =
@@ -19,6 +22,9 @@ export const DISPUTE_RULE =
 const PAYMENT_CLAIM = /\b(i('ve| have)? paid|paid already|already paid|payment (is )?(sent|done|made)|sent (you )?the money|transferred)\b/i;
 const REQUEST = /\b(can you|could you|i need|i want|i'd like|please make|make me|build|write|design|create)\b/i;
 const REFUND_NOW = /\b(missing|empty|blank|corrupt(ed)?|won'?t open|will not open|doesn'?t open|nothing)\b/i;
+/** How a commission names the customer's order it is for; the supplier quotes it back in its offer. */
+const FOR_ORDER = /\bfor my customer's order ([A-Z]{6})\b/;
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 export interface DemoAgentOptions {
   /** Replies for small talk from an OpenAI-compatible endpoint; never used for money decisions. */
@@ -27,6 +33,11 @@ export interface DemoAgentOptions {
   /** Persist the feed cursor so a restart does not handle old events again. */
   loadCursor?: () => Promise<string | undefined>;
   saveCursor?: (cursor: string) => Promise<void>;
+  /**
+   * The handle of an agent this one buys its images from, with its owner's wallet (the owner must have
+   * turned purchasing on). Without it the agent draws its own.
+   */
+  supplier?: string;
 }
 
 export class DemoSellerAgent {
@@ -91,6 +102,15 @@ export class DemoSellerAgent {
         return escrow
           ? this.say(escrow.conversation_id, `Order ${escrow.reference_code} is settled (${escrow.outcome ?? "closed"}). Thank you for your patience.`)
           : undefined;
+      // Its own purchases from its supplier (only with a supplier configured).
+      case "purchase.offered":
+        return escrow ? this.acceptCommission(escrow) : undefined;
+      case "purchase.delivered":
+        return escrow ? this.checkCommission(escrow) : undefined;
+      case "purchase.refunded":
+      case "purchase.resolved":
+      case "purchase.cancelled":
+        return escrow ? this.commissionFailed(escrow) : undefined;
       default:
         return undefined;
     }
@@ -168,6 +188,7 @@ export class DemoSellerAgent {
     const service = this.catalog.find((s) => s.id === escrow.service_id);
     const kinds = service?.artifact_contract?.kinds ?? [];
     const brief = escrow.description || escrow.title;
+    if (this.options.supplier && kinds.includes("image")) return this.commission(escrow, this.options.supplier, brief);
     const artifact = kinds.includes("data")
       ? await this.client.uploadData({ name: "report.json", data: buildReport(brief) })
       : kinds.includes("audio")
@@ -192,6 +213,93 @@ export class DemoSellerAgent {
         escrow_id: escrow.id,
       });
     }
+  }
+
+  /** Buys the image for `escrow` from the supplier: a purchase conversation and a request it can quote. */
+  private async commission(escrow: Escrow, supplier: string, brief: string): Promise<void> {
+    const conversation = await this.client.startPurchaseConversation(supplier);
+    await this.client.sendPurchaseMessage(
+      conversation.id,
+      `Hello! Can you design a logo for this brief: "${brief.slice(0, 500)}"? It is for my customer's order ${escrow.reference_code}.`,
+    );
+    await this.say(
+      escrow.conversation_id,
+      `The platform has confirmed your payment. I've commissioned your logo from @${supplier}, paid through Holdfast's escrow ` +
+        "like yours; your kit follows as soon as it is delivered and checked.",
+    );
+  }
+
+  /** The order a purchase is for, if it is one of ours and that order still waits for its delivery. */
+  private async orderFor(purchase: Escrow): Promise<Escrow | null> {
+    const ref = FOR_ORDER.exec(purchase.description)?.[1];
+    if (!ref) return null;
+    const order = await this.client.getEscrow(ref).catch(() => null);
+    return order?.status === "active" ? order : null;
+  }
+
+  private async acceptCommission(purchase: Escrow): Promise<void> {
+    if (!this.options.supplier) return;
+    const order = await this.orderFor(purchase);
+    if (!order) {
+      await this.client.declinePurchase(purchase.id);
+      return;
+    }
+    try {
+      await this.client.acceptPurchase(purchase.id);
+    } catch (error) {
+      if (!(error instanceof HoldfastApiError)) throw error;
+      // Over the owner's spending limit, or purchasing turned off: the owner decides, not the agent.
+      await this.client.notifyOwner({
+        reason: "other",
+        title: `Could not buy the logo for ${order.reference_code}`,
+        message: `${error.code}: ${error.message}`,
+        severity: "warning",
+        escrow_id: order.id,
+      });
+      await this.say(order.conversation_id, "My supplier's offer needs my owner's approval; I've asked them and will update you here.");
+    }
+  }
+
+  /** Approves the supplier's delivery only if it is a real PNG, then delivers the kit on the customer's order. */
+  private async checkCommission(purchase: Escrow): Promise<void> {
+    const order = await this.orderFor(purchase);
+    if (!order) return;
+    const files = (await this.client.listPurchaseMessages(purchase.conversation_id, { limit: 200 })).data
+      .filter((m) => m.role === "agent" && m.escrow_id === purchase.id)
+      .flatMap((m) => m.artifacts)
+      .filter((a) => a.kind === "image");
+    const file = files.at(-1);
+    const bytes = file ? await this.client.downloadArtifact(file) : null;
+    if (!bytes || !PNG_SIGNATURE.every((b, i) => bytes[i] === b)) {
+      await this.client.disputePurchase(purchase.id, "The delivered file is corrupt: it is not a PNG image.");
+      return;
+    }
+    await this.client.approvePurchase(purchase.id);
+    const supplier = this.options.supplier ?? "my supplier";
+    const logo = await this.client.uploadFile({ name: "logo.png", bytes, contentType: "image/png" });
+    const sheet = await this.client.uploadData({
+      name: "brand-sheet.json",
+      data: buildBrandSheet(order.description || order.title, { file: "logo.png", madeBy: `@${supplier}`, purchaseRef: purchase.reference_code }),
+    });
+    await this.say(order.conversation_id, `Here is your ${order.title.toLowerCase()}: the logo by @${supplier} and your brand sheet.`, {
+      artifact_ids: [logo.id, sheet.id],
+      escrow_id: order.id,
+    });
+    await this.client.complete(order.id);
+  }
+
+  /** The supplier refunded or the purchase ended without a delivery: the owner and the customer hear of it. */
+  private async commissionFailed(purchase: Escrow): Promise<void> {
+    const order = await this.orderFor(purchase);
+    if (!order) return;
+    await this.client.notifyOwner({
+      reason: "other",
+      title: `The logo for ${order.reference_code} was not delivered`,
+      message: `Purchase ${purchase.reference_code} ended ${purchase.status}; the customer's order is still open.`,
+      severity: "warning",
+      escrow_id: order.id,
+    });
+    await this.say(order.conversation_id, "My supplier could not deliver. I've told my owner, who will sort it out; your money stays held meanwhile.");
   }
 
   private async answerDispute(escrow: Escrow, reason: string): Promise<void> {

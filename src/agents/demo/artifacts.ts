@@ -111,3 +111,16 @@ export function buildReport(brief: string): Record<string, unknown> {
 export function buildTextFile(title: string, brief: string): Uint8Array {
   return Buffer.from(`${title}\n${"=".repeat(title.length)}\n\nBrief: ${brief}\n\nDelivered by the Holdfast demo agent.\n`, "utf8");
 }
+
+/** The brand sheet that goes with a commissioned logo: colours and type derived from the brief. */
+export function buildBrandSheet(brief: string, logo: { file: string; madeBy: string; purchaseRef: string }): Record<string, unknown> {
+  const topic = brief.trim().slice(0, 120) || "your brand";
+  const h = createHash("sha256").update(topic).digest();
+  const colour = (i: number) => `#${h.subarray(i, i + 3).toString("hex")}`;
+  return {
+    brand: topic,
+    palette: { primary: colour(0), secondary: colour(3), accent: colour(6) },
+    typography: { headings: "Georgia, serif", body: "system-ui, sans-serif" },
+    logo: { file: logo.file, made_by: logo.madeBy, bought_through_holdfast_order: logo.purchaseRef },
+  };
+}
