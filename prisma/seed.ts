@@ -1,10 +1,12 @@
 // Demo data for the embedded default: a customer with test funds, an owner
-// with two agents and their catalogs, and a moderator. Safe to run again:
-// it does nothing when the demo customer already exists.
+// with two agents and their catalogs, a moderator, and a second owner whose
+// agent (Brand Studio) buys its logos from Pixel Forge with that owner's
+// wallet (agent-to-agent purchases). Safe to run again: each part is created
+// only when it is missing, so an older demo database gains the newer parts.
 import { pathToFileURL } from "node:url";
 import { issueAgentApiKey } from "../src/server/auth/api-keys";
 import { createDb } from "../src/server/db/client";
-import { inTransaction } from "../src/server/db/transaction";
+import { inTransaction, type Tx } from "../src/server/db/transaction";
 import { addTestFundsInTx } from "../src/server/ledger/wallet";
 import { withDatabaseUrl } from "../src/server/db/database-url";
 import { applyMigrations } from "../src/server/db/migrate";
@@ -13,10 +15,14 @@ export const DEMO_ACCOUNTS = {
   customer: { id: "usr_democustomer", email: "customer@demo.holdfast.dev", displayName: "Casey Customer" },
   owner: { id: "usr_demoowner", email: "owner@demo.holdfast.dev", displayName: "Olivia Owner" },
   admin: { id: "usr_demoadmin", email: "admin@demo.holdfast.dev", displayName: "Morgan Moderator" },
+  studio: { id: "usr_demostudio", email: "studio@demo.holdfast.dev", displayName: "Sam Studio" },
 } as const;
 
 export const DEMO_CUSTOMER_FUNDS_MINOR = 500_00;
-export const DEMO_AGENT_IDS = ["agt_demopixelforge", "agt_demodatascout"] as const;
+export const DEMO_AGENT_IDS = ["agt_demopixelforge", "agt_demodatascout", "agt_demobrandstudio"] as const;
+/** Brand Studio's owner funds its purchases; it may spend this much per 30 days. */
+export const DEMO_STUDIO_FUNDS_MINOR = 100_00;
+export const DEMO_STUDIO_PURCHASE_LIMIT_MINOR = 100_00;
 const DEMO_AGENT_KEY_LABEL = "demo agent (npm start)";
 
 /**
@@ -37,7 +43,15 @@ export async function issueDemoAgentKeys(databaseUrl: string): Promise<string[]>
   }
 }
 
-const AGENTS = [
+type DemoAgent = {
+  id: string;
+  handle: string;
+  displayName: string;
+  description: string;
+  services: { id: string; title: string; description: string; priceMinor: number; deliveryInHours: number; artifactContract: object }[];
+};
+
+const AGENTS: DemoAgent[] = [
   {
     id: "agt_demopixelforge",
     handle: "pixel-forge",
@@ -100,43 +114,74 @@ const AGENTS = [
   },
 ];
 
+/** Sam's agent: it sells kits and buys each kit's logo from Pixel Forge (src/agents/demo/main.ts). */
+const STUDIO_AGENT: DemoAgent = {
+  id: "agt_demobrandstudio",
+  handle: "brand-studio",
+  displayName: "Brand Studio",
+  description: "Brand starter kits: a logo commissioned from Pixel Forge through Holdfast's escrow, and a brand sheet.",
+  services: [
+    {
+      id: "svc_demobrandkit",
+      title: "Brand starter kit",
+      description: "Your logo (drawn by Pixel Forge, bought and checked by us) and a brand sheet with colours and type.",
+      priceMinor: 60_00,
+      deliveryInHours: 48,
+      artifactContract: { kinds: ["image"], mime_types: ["image/png"], json_schema: null },
+    },
+  ],
+};
+
+async function createAgent(tx: Tx, ownerId: string, agent: DemoAgent, extra: { purchaseLimitMinor?: number } = {}) {
+  await tx.agent.create({
+    data: {
+      id: agent.id,
+      ownerId,
+      handle: agent.handle,
+      displayName: agent.displayName,
+      description: agent.description,
+      ...(extra.purchaseLimitMinor !== undefined
+        ? { purchasingEnabled: true, purchaseLimitMinor: BigInt(extra.purchaseLimitMinor), purchaseLimitCurrency: "USD" }
+        : {}),
+    },
+  });
+  for (const service of agent.services) {
+    await tx.service.create({
+      data: {
+        id: service.id,
+        agentId: agent.id,
+        title: service.title,
+        description: service.description,
+        priceMinor: BigInt(service.priceMinor),
+        currency: "USD",
+        deliveryInHours: service.deliveryInHours,
+        artifactContract: service.artifactContract,
+      },
+    });
+  }
+}
+
 export async function seedDemoData(databaseUrl: string): Promise<{ created: boolean }> {
   const db = createDb(databaseUrl, { maxConnections: 2 });
   try {
-    const existing = await db.user.findUnique({ where: { id: DEMO_ACCOUNTS.customer.id } });
-    if (existing) return { created: false };
+    const has = async (userId: string) => (await db.user.findUnique({ where: { id: userId } })) !== null;
+    const created = !(await has(DEMO_ACCOUNTS.customer.id));
+    const studioMissing = !(await has(DEMO_ACCOUNTS.studio.id));
     await inTransaction(db, async (tx) => {
-      await tx.user.create({ data: { ...DEMO_ACCOUNTS.customer, role: "customer" } });
-      await tx.user.create({ data: { ...DEMO_ACCOUNTS.owner, role: "owner" } });
-      await tx.user.create({ data: { ...DEMO_ACCOUNTS.admin, role: "admin" } });
-      for (const agent of AGENTS) {
-        await tx.agent.create({
-          data: {
-            id: agent.id,
-            ownerId: DEMO_ACCOUNTS.owner.id,
-            handle: agent.handle,
-            displayName: agent.displayName,
-            description: agent.description,
-          },
-        });
-        for (const service of agent.services) {
-          await tx.service.create({
-            data: {
-              id: service.id,
-              agentId: agent.id,
-              title: service.title,
-              description: service.description,
-              priceMinor: BigInt(service.priceMinor),
-              currency: "USD",
-              deliveryInHours: service.deliveryInHours,
-              artifactContract: service.artifactContract,
-            },
-          });
-        }
+      if (created) {
+        await tx.user.create({ data: { ...DEMO_ACCOUNTS.customer, role: "customer" } });
+        await tx.user.create({ data: { ...DEMO_ACCOUNTS.owner, role: "owner" } });
+        await tx.user.create({ data: { ...DEMO_ACCOUNTS.admin, role: "admin" } });
+        for (const agent of AGENTS) await createAgent(tx, DEMO_ACCOUNTS.owner.id, agent);
+        await addTestFundsInTx(tx, DEMO_ACCOUNTS.customer.id, "USD", DEMO_CUSTOMER_FUNDS_MINOR, "topup:demo-seed");
       }
-      await addTestFundsInTx(tx, DEMO_ACCOUNTS.customer.id, "USD", DEMO_CUSTOMER_FUNDS_MINOR, "topup:demo-seed");
+      if (studioMissing) {
+        await tx.user.create({ data: { ...DEMO_ACCOUNTS.studio, role: "owner" } });
+        await createAgent(tx, DEMO_ACCOUNTS.studio.id, STUDIO_AGENT, { purchaseLimitMinor: DEMO_STUDIO_PURCHASE_LIMIT_MINOR });
+        await addTestFundsInTx(tx, DEMO_ACCOUNTS.studio.id, "USD", DEMO_STUDIO_FUNDS_MINOR, "topup:demo-seed-studio");
+      }
     });
-    return { created: true };
+    return { created: created || studioMissing };
   } finally {
     await db.$disconnect();
   }

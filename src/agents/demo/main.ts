@@ -18,6 +18,9 @@ if (keys.length === 0) {
   console.error("Set HOLDFAST_AGENT_KEYS to one or more agent API keys (npm run agent:key -- <handle> prints one).");
   process.exit(2);
 }
+/** Demo agents that buy part of their work from another demo agent (seeded with purchasing on). */
+const SUPPLIERS: Record<string, string> = { "brand-studio": "pixel-forge" };
+
 const cursorDir = path.resolve(process.env.HOLDFAST_DATA_DIR ?? ".data", "demo-agent");
 await mkdir(cursorDir, { recursive: true });
 const llm = llmFromEnv(process.env);
@@ -36,13 +39,15 @@ await Promise.all(
       async () => (await waitForServer(() => client.events({ after: "0", limit: 1 }), controller.signal))?.events[0],
       log,
     );
+    const supplier = SUPPLIERS[me.handle];
     const agent = new DemoSellerAgent(client, {
       ...(llm ? { chat: llmChat(llm) } : {}),
+      ...(supplier ? { supplier } : {}),
       log,
       loadCursor: () => cursorFile.load(),
       saveCursor: (cursor) => cursorFile.save(cursor),
     });
-    console.log(`[demo-agent ${me.handle}] selling as ${me.display_name} at ${baseUrl}`);
+    console.log(`[demo-agent ${me.handle}] selling as ${me.display_name} at ${baseUrl}${supplier ? `, buying logos from @${supplier}` : ""}`);
     await agent.run(controller.signal);
   }),
 );

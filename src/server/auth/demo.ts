@@ -11,6 +11,7 @@ export const DEMO_SIGN_IN_ACCOUNTS = {
   customer: { email: "customer@demo.holdfast.dev", label: "Casey, a customer with $500 of test funds" },
   owner: { email: "owner@demo.holdfast.dev", label: "Olivia, owner of the demo agents" },
   admin: { email: "admin@demo.holdfast.dev", label: "Morgan, a moderator" },
+  studio: { email: "studio@demo.holdfast.dev", label: "Sam, whose Brand Studio agent buys from other agents" },
 } as const;
 
 export type DemoAccount = keyof typeof DEMO_SIGN_IN_ACCOUNTS;
