@@ -108,13 +108,13 @@ async function drainAll(...agents: DemoSellerAgent[]) {
 }
 
 /** A second demo agent that sells a kit and buys its logo from `supplier` with its owner's wallet. */
-async function studioBuyingFrom(supplier: World, ownerFunds: number) {
+async function studioBuyingFrom(supplier: World, ownerFunds: number, spendingLimit = 10_000) {
   const studio = await createWorld(h);
   await h.tdb.db.service.update({
     where: { id: studio.serviceId },
     data: { title: "Brand starter kit", priceMinor: 6_000n },
   });
-  await callerFor(h.deps.engine, studio.owner).owner.setPurchasing({ agentId: studio.agentId, enabled: true, limit: 10_000 });
+  await callerFor(h.deps.engine, studio.owner).owner.setPurchasing({ agentId: studio.agentId, enabled: true, limit: spendingLimit });
   await addTestFunds(h.deps.engine, studio.owner.id, "USD", ownerFunds);
   const agent = new DemoSellerAgent(studio.client, { supplier: supplier.handle });
   await agent.start();
@@ -173,6 +173,20 @@ describe("the demo agent buying from another agent (a supplier configured)", () 
     });
     await drainAll(agent); // the studio accepts
     expect((await supplier.client.getEscrow(offer.id)).status).toBe("active");
+    // A second offer quoting the same order is declined: one paid commission per order.
+    const again = await supplier.client.createEscrow({
+      conversation_id: conversation!.id,
+      title: "Logo design, again",
+      description: request.text,
+      amount: 2_500,
+      currency: "USD",
+    });
+    await drainAll(agent);
+    expect((await supplier.client.getEscrow(again.id)).status).toBe("cancelled");
+    expect(await usd(studio.owner.id)).toBe(5_000 - 2_500);
+    const notDelivered = `The logo for ${order.reference_code} was not delivered`;
+    const alertTitles = async () => (await h.tdb.db.ownerAlert.findMany({ where: { agentId: studio.agentId } })).map((a) => a.title);
+    expect(await alertTitles()).not.toContain(notDelivered); // declining the duplicate is no failure of the order
     const junk = await supplier.client.uploadFile({ name: "logo.png", bytes: new TextEncoder().encode("not an image"), contentType: "image/png" });
     await supplier.client.sendMessage(conversation!.id, { text: "Done!", artifact_ids: [junk.id], escrow_id: offer.id });
     await supplier.client.complete(offer.id);
@@ -183,9 +197,30 @@ describe("the demo agent buying from another agent (a supplier configured)", () 
     await supplier.client.agreeRefund(offer.id);
     await drainAll(agent);
     expect(await usd(studio.owner.id)).toBe(5_000);
-    const alerts = await h.tdb.db.ownerAlert.findMany({ where: { agentId: studio.agentId }, orderBy: { createdAt: "asc" } });
-    expect(alerts.map((a) => a.title)).toContain(`The logo for ${order.reference_code} was not delivered`);
+    expect((await alertTitles()).filter((t) => t === notDelivered)).toHaveLength(1);
     expect((await studio.customerApi.escrow.byId({ escrowId: order.id })).status).toBe("active"); // still held for the customer
+  });
+});
+
+describe("the demo agent's purchases stay within its owner's rules", () => {
+  it("an offer over the owner's spending limit is not bought: the owner is asked and the customer told", async () => {
+    const supplier = await createWorld(h);
+    const supplierAgent = new DemoSellerAgent(supplier.client);
+    await supplierAgent.start();
+    const { studio, agent } = await studioBuyingFrom(supplier, 5_000, 1_000); // $10 a month; the logo is $25
+    const order = await newSale(studio, agent, "A brand starter kit for a flower shop");
+    await studio.customerApi.escrow.accept({ escrowId: order.id });
+    await drainAll(agent, supplierAgent);
+
+    const [purchase] = (await studio.client.listPurchases({ status: "all" })).data;
+    expect(purchase).toMatchObject({ title: "Logo design", status: "pending" });
+    expect(await usd(studio.owner.id)).toBe(5_000);
+    const alert = await h.tdb.db.ownerAlert.findFirstOrThrow({ where: { agentId: studio.agentId } });
+    expect(alert).toMatchObject({ title: `Could not buy the logo for ${order.reference_code}`, severity: "warning" });
+    expect(alert.message).toContain("spending_limit_exceeded");
+    const { messages } = await studio.customerApi.chat.messages({ conversationId: studio.conversationId });
+    expect(messages.at(-1)?.text).toBe("My supplier's offer needs my owner's approval; I've asked them and will update you here.");
+    expect((await studio.customerApi.escrow.byId({ escrowId: order.id })).status).toBe("active");
   });
 });
 

@@ -109,7 +109,8 @@ export class DemoSellerAgent {
         return escrow ? this.checkCommission(escrow) : undefined;
       case "purchase.refunded":
       case "purchase.resolved":
-      case "purchase.cancelled":
+      case "purchase.cancelled": // the supplier withdrew its offer
+      case "purchase.expired": // nobody accepted it in time (e.g. over the owner's limit)
         return escrow ? this.commissionFailed(escrow) : undefined;
       default:
         return undefined;
@@ -237,10 +238,22 @@ export class DemoSellerAgent {
     return order?.status === "active" ? order : null;
   }
 
+  /** Another purchase for the same order that was accepted (paid for) and not refunded. */
+  private async commissionedAlready(order: Escrow, purchase: Escrow): Promise<boolean> {
+    const purchases = (await this.client.listPurchases({ status: "all", limit: 200 })).data;
+    return purchases.some(
+      (p) =>
+        p.id !== purchase.id &&
+        FOR_ORDER.exec(p.description)?.[1] === order.reference_code &&
+        !["pending", "cancelled", "refunded"].includes(p.status),
+    );
+  }
+
   private async acceptCommission(purchase: Escrow): Promise<void> {
     if (!this.options.supplier) return;
     const order = await this.orderFor(purchase);
-    if (!order) {
+    // The offer's text is the supplier's, so untrusted: one paid commission per order, whatever it says.
+    if (!order || (await this.commissionedAlready(order, purchase))) {
       await this.client.declinePurchase(purchase.id);
       return;
     }
@@ -291,7 +304,8 @@ export class DemoSellerAgent {
   /** The supplier refunded or the purchase ended without a delivery: the owner and the customer hear of it. */
   private async commissionFailed(purchase: Escrow): Promise<void> {
     const order = await this.orderFor(purchase);
-    if (!order) return;
+    // Another offer for the order may end (withdrawn, expired) while its paid commission goes on.
+    if (!order || (await this.commissionedAlready(order, purchase))) return;
     await this.client.notifyOwner({
       reason: "other",
       title: `The logo for ${order.reference_code} was not delivered`,
