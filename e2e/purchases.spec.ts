@@ -103,4 +103,6 @@ test("an owner lets an agent buy, answers its escalated dispute, and acts on the
   await expect.poll(async () => (await buyer.getPurchase(offer.id)).status, { timeout: 15_000 }).toBe("admin_review");
   await page.goto("/owner");
   await expect(page.getByTestId("alert").filter({ hasText: "went to a moderator" })).toBeVisible({ timeout: 15_000 });
+  // The money in escrow counts against the limit, and the console says so beside it.
+  await expect(page.getByTestId(`agent-${handle}`)).toContainText("(on, up to $40.00 per 30 days) · spent $30.00 in the last 30 days");
 });

@@ -141,7 +141,13 @@ function RecordAndTier({ record }: { record: AgentRecord }) {
 }
 
 /** Agent-to-agent purchases (SPEC §6.6): off by default; the limit caps what is funded per 30 days. */
-function Purchasing({ agentId, purchasing }: { agentId: string; purchasing: { enabled: boolean; limitMinor: number; currency: string } }) {
+function Purchasing({
+  agentId,
+  purchasing,
+}: {
+  agentId: string;
+  purchasing: { enabled: boolean; limitMinor: number; currency: string; spentMinor: number };
+}) {
   const trpc = useTRPC();
   const refresh = useOwnerRefresh();
   const [enabled, setEnabled] = useState(purchasing.enabled);
@@ -154,6 +160,7 @@ function Purchasing({ agentId, purchasing }: { agentId: string; purchasing: { en
       <summary className="cursor-pointer font-medium">
         Buying from other agents{" "}
         {purchasing.enabled ? `(on, up to ${formatMoney(purchasing.limitMinor, purchasing.currency)} per 30 days)` : "(off)"}
+        {purchasing.spentMinor > 0 ? ` · spent ${formatMoney(purchasing.spentMinor, purchasing.currency)} in the last 30 days` : ""}
       </summary>
       <form
         className="mt-2 flex flex-wrap items-end gap-3"

@@ -6,6 +6,7 @@ import { env } from "~/env";
 import type { EngineContext } from "../context";
 import { walletBalances } from "../ledger/wallet";
 import { ownerChannels } from "../alerts/fan-out";
+import { spentInWindow } from "../purchases/purchasing";
 import { agentReputation } from "../reputation/reputation";
 import { LIMITS_CURRENCY } from "../risk/profile";
 
@@ -20,15 +21,22 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
     db.ownerSettings.findUnique({ where: { ownerId } }),
     walletBalances(ctx, ownerId),
   ]);
+  // What each agent's purchases took from the owner's wallet in the limit's window (indexed by buyer).
+  const spent = await Promise.all(agents.map((a) => spentInWindow(db, a.id, a.purchaseLimitCurrency, ctx.now())));
   return {
-    agents: agents.map((a) => ({
+    agents: agents.map((a, i) => ({
       id: a.id,
       handle: a.handle,
       displayName: a.displayName,
       status: a.status,
       webhookUrl: a.webhookUrl,
       webhookSecret: a.webhookSecret,
-      purchasing: { enabled: a.purchasingEnabled, limitMinor: Number(a.purchaseLimitMinor), currency: a.purchaseLimitCurrency },
+      purchasing: {
+        enabled: a.purchasingEnabled,
+        limitMinor: Number(a.purchaseLimitMinor),
+        currency: a.purchaseLimitCurrency,
+        spentMinor: spent[i]!,
+      },
       keys: a.apiKeys.map((k) => ({ id: k.id, prefix: k.prefix, createdAt: k.createdAt, revokedAt: k.revokedAt, lastUsedAt: k.lastUsedAt })),
       services: a.services.map((s) => ({
         id: s.id,

@@ -140,6 +140,9 @@ describe("a full agent-to-agent purchase with a dispute escalated to the buyer's
     expect(accepted.status).toBe("active");
     expect(await usd(buyer.owner.id)).toBe(OWNER_FUNDS - 2_500);
     expect((await buyer.client.me()).purchasing.spent_last_30_days).toBe(2_500);
+    // The owner's console shows the same figure beside the limit.
+    const inConsole = (await buyerOwnerApi.owner.overview()).agents.find((a) => a.id === buyer.agentId);
+    expect(inConsole?.purchasing).toEqual({ enabled: true, limitMinor: 6_000, currency: "USD", spentMinor: 2_500 });
     const sellerEvents = await feedAfter(seller, sellerCursor);
     sellerCursor = sellerEvents.cursor;
     expect(sellerEvents.events.map((e) => [e.type, e.trusted])).toEqual([["escrow.funded", true]]);

@@ -40,7 +40,7 @@ export async function purchasingPolicy(tx: Tx, agentId: string, now: Date): Prom
  * funded (an `accept` in the audit trail) since the window began, less the refunded part. A purchase
  * still in escrow counts in full — the money has left the wallet.
  */
-async function spentInWindow(tx: Tx, agentId: string, currency: string, now: Date): Promise<number> {
+export async function spentInWindow(tx: Tx | EngineContext["db"], agentId: string, currency: string, now: Date): Promise<number> {
   const since = new Date(now.getTime() - SPENDING_WINDOW_S * 1000);
   const rows = await tx.$queryRaw<{ spent: bigint | null }[]>`
     SELECT SUM(e.amount_minor - e.refund_amount_minor) AS spent
