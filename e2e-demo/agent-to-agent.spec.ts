@@ -3,7 +3,7 @@
 // wallet through the same escrow, checks the file, approves it, and delivers it with a brand sheet.
 // Both agents are the live demo agent process; the test only acts as the customer and as Sam.
 import { expect, test } from "@playwright/test";
-import { openChatWith, signInAsDemoCustomer } from "../e2e/fixtures/customer";
+import { openChatWith, saveScreenshot, signInAsDemoCustomer } from "../e2e/fixtures/customer";
 import { renderLogoPng } from "../src/agents/demo/artifacts";
 import { AGENT_TIMEOUT, agentMessages, artifactBytes, askForOffer, awaitNewAgentMessage, walletBalance } from "./fixtures";
 
@@ -29,6 +29,7 @@ test("Brand Studio buys the logo for a kit from Pixel Forge with its owner's wal
   const commission = `Hello! Can you design a logo for this brief: "${request}"? It is for my customer's order ${offer.reference}.`;
   expect((await artifactBytes(page, (await logo.getAttribute("src"))!)).equals(Buffer.from(renderLogoPng(commission)))).toBe(true);
   await expect(delivery.getByTestId("artifact-data")).toContainText("@pixel-forge");
+  await saveScreenshot(page, "demo-brand-kit");
 
   await offer.status.getByRole("button", { name: "Approve and pay" }).click();
   await offer.status.getByRole("button", { name: "Yes, release $60.00" }).click();
