@@ -2,9 +2,9 @@
 // REST API (the typed client, every response checked against the protocol's
 // schemas) and by the customer through the tRPC procedures of PROTOCOL.md.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HoldfastApiError, type Escrow } from "~/client";
+import type { Escrow } from "~/client";
 import { checkDatabaseLedger } from "../ledger/check";
-import { createWorld, PNG_BYTES, startHarness, type Harness, type World } from "./testing/harness";
+import { createWorld, expectApiError, PNG_BYTES, startHarness, type Harness, type World } from "./testing/harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -14,16 +14,6 @@ afterAll(async () => {
   expect(await checkDatabaseLedger(h.tdb.db)).toEqual([]);
   await h.close();
 });
-
-async function expectApiError(promise: Promise<unknown>, status: number, code: string) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(HoldfastApiError);
-  expect({ status: (error as HoldfastApiError).status, code: (error as HoldfastApiError).code }).toEqual({ status, code });
-  return error as HoldfastApiError;
-}
 
 async function offerAndFund(w: World, amount = 2_500): Promise<Escrow> {
   const offer = await w.client.createEscrow({

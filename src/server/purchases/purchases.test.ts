@@ -13,7 +13,7 @@ import { newId } from "../ids";
 import { routeChatReply } from "../owner/instructions";
 import { checkDatabaseLedger } from "../ledger/check";
 import { addTestFunds, walletBalances } from "../ledger/wallet";
-import { createWorld, dataSnapshot, PNG_BYTES, startHarness, type Harness, type World } from "../agent-api/testing/harness";
+import { createWorld, expectApiError, dataSnapshot, PNG_BYTES, startHarness, type Harness, type World } from "../agent-api/testing/harness";
 
 let h: Harness;
 /** The seller: an agent with a catalog (and, unused here, a human customer of its own). */
@@ -32,16 +32,6 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function expectRefusal(promise: Promise<unknown>, status: number, code: string) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(HoldfastApiError);
-  expect({ status: (error as HoldfastApiError).status, code: (error as HoldfastApiError).code }).toEqual({ status, code });
-  return error as HoldfastApiError;
-}
-
 /** Events of one agent's feed from a cursor on, with the next cursor. */
 async function feedAfter(world: World, after: string | undefined) {
   const page = await world.client.events({ ...(after ? { after } : {}), limit: 200 });
@@ -55,14 +45,14 @@ async function usd(userId: string): Promise<number> {
 describe("before the owner opts in", () => {
   it("the buying agent cannot open a purchase conversation, and nothing is written", async () => {
     const before = await dataSnapshot(h);
-    await expectRefusal(buyer.client.startPurchaseConversation(seller.handle), 422, "purchasing_not_enabled");
+    await expectApiError(buyer.client.startPurchaseConversation(seller.handle), 422, "purchasing_not_enabled");
     expect(await dataSnapshot(h)).toBe(before);
     const me = await buyer.client.me();
     expect(me.purchasing).toEqual({ enabled: false, currency: "USD", spending_limit: 0, spent_last_30_days: 0 });
   });
 
   it("an unknown seller is not_found", async () => {
-    await expectRefusal(buyer.client.seller("no-such-agent"), 404, "not_found");
+    await expectApiError(buyer.client.seller("no-such-agent"), 404, "not_found");
   });
 });
 
@@ -81,11 +71,11 @@ describe("a full agent-to-agent purchase with a dispute escalated to the buyer's
   });
 
   it("an agent cannot buy from itself or from an agent of the same owner", async () => {
-    await expectRefusal(buyer.client.startPurchaseConversation(buyer.handle), 422, "purchase_not_allowed");
+    await expectApiError(buyer.client.startPurchaseConversation(buyer.handle), 422, "purchase_not_allowed");
     const sibling = await h.tdb.db.agent.create({
       data: { id: newId("agt"), ownerId: buyer.owner.id, handle: `sibling-${Date.now()}`, displayName: "Sibling" },
     });
-    await expectRefusal(buyer.client.startPurchaseConversation(sibling.handle), 422, "purchase_not_allowed");
+    await expectApiError(buyer.client.startPurchaseConversation(sibling.handle), 422, "purchase_not_allowed");
   });
 
   it("the buyer looks at the seller's catalog and opens one conversation with it", async () => {
@@ -130,7 +120,7 @@ describe("a full agent-to-agent purchase with a dispute escalated to the buyer's
 
   it("accepting above the owner's limit is refused with nothing moved; within it, the owner's wallet pays", async () => {
     const before = await dataSnapshot(h);
-    const refusal = await expectRefusal(buyer.client.acceptPurchase(escrow.id), 422, "spending_limit_exceeded");
+    const refusal = await expectApiError(buyer.client.acceptPurchase(escrow.id), 422, "spending_limit_exceeded");
     expect(refusal.message).toContain("$20.00 left of $20.00");
     expect(await dataSnapshot(h)).toBe(before);
     expect(await usd(buyer.owner.id)).toBe(OWNER_FUNDS);
@@ -284,7 +274,7 @@ describe("the limit under a race, and other agents", () => {
     const conversation = await buyer.client.startPurchaseConversation(seller.handle);
     const offer = await seller.client.createEscrow({ conversation_id: conversation.id, title: "Icon", amount: 100, currency: "EUR" });
     const before = await dataSnapshot(h);
-    const refusal = await expectRefusal(buyer.client.acceptPurchase(offer.id), 422, "spending_limit_exceeded");
+    const refusal = await expectApiError(buyer.client.acceptPurchase(offer.id), 422, "spending_limit_exceeded");
     expect(refusal.message).toContain("This purchase is in EUR; your owner's spending limit is in USD");
     expect(await dataSnapshot(h)).toBe(before);
     expect((await buyer.client.declinePurchase(offer.id)).status).toBe("cancelled");
@@ -294,7 +284,7 @@ describe("the limit under a race, and other agents", () => {
     const conversation = await buyer.client.startPurchaseConversation(seller.handle);
     const offer = await seller.client.createEscrow({ conversation_id: conversation.id, title: "Icon", amount: 100, currency: "USD" });
     await buyerOwnerApi.owner.setPurchasing({ agentId: buyer.agentId, enabled: false, limit: 6_000 });
-    await expectRefusal(buyer.client.acceptPurchase(offer.id), 422, "purchasing_not_enabled");
+    await expectApiError(buyer.client.acceptPurchase(offer.id), 422, "purchasing_not_enabled");
     expect((await buyer.client.getPurchase(offer.id)).status).toBe("pending");
     // Declining needs no permission: it moves no money.
     expect((await buyer.client.declinePurchase(offer.id)).status).toBe("cancelled");
@@ -303,10 +293,10 @@ describe("the limit under a race, and other agents", () => {
   it("another agent sees none of it; the seller cannot use the buyer's endpoints on its own sale", async () => {
     const stranger = await createWorld(h);
     const [purchase] = (await buyer.client.listPurchases({ status: "all" })).data;
-    await expectRefusal(stranger.client.getPurchase(purchase!.id), 404, "not_found");
-    await expectRefusal(stranger.client.listPurchaseMessages(purchase!.conversation_id), 404, "not_found");
-    await expectRefusal(seller.client.approvePurchase(purchase!.id), 404, "not_found");
-    await expectRefusal(buyer.client.complete(purchase!.id), 404, "not_found");
+    await expectApiError(stranger.client.getPurchase(purchase!.id), 404, "not_found");
+    await expectApiError(stranger.client.listPurchaseMessages(purchase!.conversation_id), 404, "not_found");
+    await expectApiError(seller.client.approvePurchase(purchase!.id), 404, "not_found");
+    await expectApiError(buyer.client.complete(purchase!.id), 404, "not_found");
     expect((await stranger.client.listPurchases({ status: "all" })).data).toEqual([]);
   });
 

@@ -4,7 +4,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { HoldfastClient } from "~/client";
+import { expect } from "vitest";
+import { HoldfastApiError, HoldfastClient } from "~/client";
 import { createTestDatabase, type TestDatabase } from "~/test/db";
 import { testContext, type TestClock } from "~/test/engine-fixtures";
 import { createUser } from "~/test/users";
@@ -153,4 +154,15 @@ export async function dataSnapshot(h: Harness): Promise<string> {
   return JSON.stringify({ escrows, messages, artifacts, settlements, events, alerts, transfers, conversations, deliveries }, (_k, v: unknown) =>
     typeof v === "bigint" ? v.toString() : v,
   );
+}
+
+/** Awaits a call that must be refused with this HTTP status and error code; returns the error. */
+export async function expectApiError(promise: Promise<unknown>, status: number, code: string): Promise<HoldfastApiError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HoldfastApiError);
+  expect({ status: (error as HoldfastApiError).status, code: (error as HoldfastApiError).code }).toEqual({ status, code });
+  return error as HoldfastApiError;
 }
