@@ -21,10 +21,10 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
     db.ownerSettings.findUnique({ where: { ownerId } }),
     walletBalances(ctx, ownerId),
   ]);
-  // What each agent's purchases took from the owner's wallet in the limit's window (indexed by buyer).
-  const spent = await Promise.all(agents.map((a) => spentInWindow(db, a.id, a.purchaseLimitCurrency, ctx.now())));
+  // What each agent's purchases took from the owner's wallet in the limit's window, for all at once.
+  const spent = await spentInWindow(db, agents.map((a) => a.id), ctx.now());
   return {
-    agents: agents.map((a, i) => ({
+    agents: agents.map((a) => ({
       id: a.id,
       handle: a.handle,
       displayName: a.displayName,
@@ -35,7 +35,7 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
         enabled: a.purchasingEnabled,
         limitMinor: Number(a.purchaseLimitMinor),
         currency: a.purchaseLimitCurrency,
-        spentMinor: spent[i]!,
+        spentMinor: spent.get(a.id) ?? 0,
       },
       keys: a.apiKeys.map((k) => ({ id: k.id, prefix: k.prefix, createdAt: k.createdAt, revokedAt: k.revokedAt, lastUsedAt: k.lastUsedAt })),
       services: a.services.map((s) => ({

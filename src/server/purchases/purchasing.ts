@@ -31,24 +31,28 @@ export async function purchasingPolicy(tx: Tx, agentId: string, now: Date): Prom
     enabled: agent.purchasingEnabled,
     currency: agent.purchaseLimitCurrency,
     limitMinor: Number(agent.purchaseLimitMinor),
-    spentMinor: await spentInWindow(tx, agentId, agent.purchaseLimitCurrency, now),
+    spentMinor: (await spentInWindow(tx, [agentId], now)).get(agentId) ?? 0,
   };
 }
 
 /**
- * What the agent's purchases took from its owner's wallet in the window: the amount of every purchase
- * funded (an `accept` in the audit trail) since the window began, less the refunded part. A purchase
- * still in escrow counts in full — the money has left the wallet.
+ * What each agent's purchases took from its owner's wallet in the window, in the currency of its limit:
+ * the amount of every purchase funded (an `accept` in the audit trail) since the window began, less the
+ * refunded part. A purchase still in escrow counts in full — the money has left the wallet. One query
+ * for any number of agents (the owner console asks for all of an owner's agents at once); agents with
+ * nothing spent are absent from the map.
  */
-export async function spentInWindow(tx: Tx | EngineContext["db"], agentId: string, currency: string, now: Date): Promise<number> {
+export async function spentInWindow(tx: Tx | EngineContext["db"], agentIds: string[], now: Date): Promise<Map<string, number>> {
+  if (agentIds.length === 0) return new Map();
   const since = new Date(now.getTime() - SPENDING_WINDOW_S * 1000);
-  const rows = await tx.$queryRaw<{ spent: bigint | null }[]>`
-    SELECT SUM(e.amount_minor - e.refund_amount_minor) AS spent
-    FROM escrows e
-    WHERE e.buyer_agent_id = ${agentId} AND e.currency = ${currency}
+  const rows = await tx.$queryRaw<{ agent_id: string; spent: bigint }[]>`
+    SELECT e.buyer_agent_id AS agent_id, SUM(e.amount_minor - e.refund_amount_minor) AS spent
+    FROM escrows e JOIN agents a ON a.id = e.buyer_agent_id
+    WHERE e.buyer_agent_id = ANY(${agentIds}::text[]) AND e.currency = a.purchase_limit_currency
       AND EXISTS (SELECT 1 FROM escrow_events ev
-                  WHERE ev.escrow_id = e.id AND ev.command = 'accept' AND ev.created_at > ${since})`;
-  return Number(rows[0]?.spent ?? 0n);
+                  WHERE ev.escrow_id = e.id AND ev.command = 'accept' AND ev.created_at > ${since})
+    GROUP BY e.buyer_agent_id`;
+  return new Map(rows.map((r) => [r.agent_id, Number(r.spent)]));
 }
 
 function notEnabled(): DomainError {
