@@ -1,14 +1,12 @@
 // Read models of the owner console: the owner's agents with keys, catalogs, track record and risk tier,
 // their escrows, the earnings from the ledger (available and held), channels with the delivery log, and
 // the alert inbox.
-import { riskTierFor } from "~/domain/risk";
 import { env } from "~/env";
 import type { EngineContext } from "../context";
 import { walletBalances } from "../ledger/wallet";
 import { ownerChannels } from "../alerts/fan-out";
 import { spentInWindow } from "../purchases/purchasing";
-import { agentReputation } from "../reputation/reputation";
-import { LIMITS_CURRENCY } from "../risk/profile";
+import { agentRiskProfile, LIMITS_CURRENCY } from "../risk/profile";
 
 export async function ownerOverview(ctx: EngineContext, ownerId: string) {
   const db = ctx.db;
@@ -63,9 +61,8 @@ export async function ownerAgentRecords(ctx: EngineContext, ownerId: string) {
   const agents = await ctx.db.agent.findMany({ where: { ownerId }, select: { id: true }, orderBy: { createdAt: "asc" } });
   return Promise.all(
     agents.map(async ({ id }) => {
-      const reputation = await agentReputation(ctx, id);
-      const tier = riskTierFor(reputation);
-      return { agentId: id, reputation, tier, limits: { ...ctx.config.riskPolicies[tier], currency: LIMITS_CURRENCY } };
+      const { reputation, tier, policy } = await agentRiskProfile(ctx.db, ctx.config.riskPolicies, id);
+      return { agentId: id, reputation, tier, limits: { ...policy, currency: LIMITS_CURRENCY } };
     }),
   );
 }

@@ -2,12 +2,15 @@
 import { riskTierFor, type RiskTier, type TierPolicy } from "~/domain/risk";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
+import type { Reputation } from "~/domain/reputation";
 import { agentReputation } from "../reputation/reputation";
 
 /** Tier limits are stated in this currency's minor units (and applied per currency). */
 export const LIMITS_CURRENCY = "USD";
 
 export interface RiskProfile {
+  /** The record the tier was judged on. */
+  reputation: Reputation;
   tier: RiskTier;
   policy: TierPolicy;
 }
@@ -21,5 +24,5 @@ export async function agentRiskProfile(
 ): Promise<RiskProfile> {
   const reputation = await agentReputation({ db: client as Tx }, agentId, excludeEscrowId ? { excludeEscrowId } : {});
   const tier = riskTierFor(reputation);
-  return { tier, policy: policies[tier] };
+  return { reputation, tier, policy: policies[tier] };
 }
