@@ -10,6 +10,7 @@ import { inTransaction, type Tx } from "../src/server/db/transaction";
 import { addTestFundsInTx } from "../src/server/ledger/wallet";
 import { withDatabaseUrl } from "../src/server/db/database-url";
 import { applyMigrations } from "../src/server/db/migrate";
+import { checkContract } from "../src/server/owner/services";
 
 export const DEMO_ACCOUNTS = {
   customer: { id: "usr_democustomer", email: "customer@demo.holdfast.dev", displayName: "Casey Customer" },
@@ -155,7 +156,8 @@ async function createAgent(tx: Tx, ownerId: string, agent: DemoAgent, extra: { p
         priceMinor: BigInt(service.priceMinor),
         currency: "USD",
         deliveryInHours: service.deliveryInHours,
-        artifactContract: service.artifactContract,
+        // The console's own check and shape, so seeded and console-saved contracts look the same.
+        artifactContract: checkContract(service.artifactContract) ?? undefined,
       },
     });
   }

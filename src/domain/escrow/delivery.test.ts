@@ -111,9 +111,11 @@ describe("parseArtifactContract", () => {
     expect(parseArtifactContract(undefined)).toBeNull();
   });
 
-  it("reads a null kinds or mime_types as no constraint (as the protocol's schema allows)", () => {
-    expect(parseArtifactContract({ kinds: ["image"], mime_types: null })).toEqual({ kinds: ["image"] });
+  it("reads a missing or null kinds or mime_types as no constraint, always giving all three keys (PROTOCOL.md)", () => {
+    expect(parseArtifactContract({ kinds: ["image"], mime_types: null })).toEqual({ kinds: ["image"], mime_types: [], json_schema: null });
+    expect(parseArtifactContract({ mime_types: ["image/png"] })).toEqual({ kinds: [], mime_types: ["image/png"], json_schema: null });
     expect(parseArtifactContract({ kinds: null, mime_types: ["audio/wav"], json_schema: null })).toEqual({
+      kinds: [],
       mime_types: ["audio/wav"],
       json_schema: null,
     });

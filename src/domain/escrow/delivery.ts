@@ -5,7 +5,9 @@
  * counts; only artifacts the platform stored do.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import { linearRegExp } from "../linear-regexp";
 import { reject, type Rejection } from "./errors";
+import { jsonSchemaProblems } from "./json-schema-rules";
 
 export const ARTIFACT_KINDS = ["file", "image", "audio", "data"] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
@@ -136,11 +138,23 @@ function compileSchema(schema: object): Compiled {
 }
 
 function compileFresh(schema: object): Compiled {
+  // The bounds are checked here too, not only on save, so a schema stored before they existed still
+  // cannot run unbounded at delivery.
+  const problems = jsonSchemaProblems(schema);
+  if (problems.length > 0) return { ok: false, error: problems.join("; ") };
   // One Ajv instance per schema, so two owners' schemas that reuse the same `$id` cannot collide.
   // `strict: false` tolerates keywords Ajv does not know (owners write schemas by hand);
   // `validateFormats: false` because ajv-formats is not a dependency and an unknown format would
-  // otherwise fail compilation.
-  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false });
+  // otherwise fail compilation (and no format's own regular expression ever runs).
+  // `code.regExp`: `pattern` and `patternProperties` run on the linear-time engine, never on
+  // JavaScript's backtracking one (ReDoS). `$data` stays off, so a pattern never comes from the data.
+  const ajv = new Ajv({
+    strict: false,
+    validateFormats: false,
+    allErrors: false,
+    $data: false,
+    code: { regExp: linearRegExp },
+  });
   try {
     return { ok: true, validate: ajv.compile(schema) };
   } catch (error) {
@@ -160,28 +174,74 @@ export class InvalidArtifactContractError extends Error {
 }
 
 /**
- * Reads an artifact contract from untrusted JSON (the service catalog column, an owner's form).
+ * The one shape of a contract everywhere it is stored or shown (PROTOCOL.md "Service"): all three keys,
+ * lists never null (an empty list means no constraint), `json_schema` an object or null.
+ */
+export interface ArtifactContractJson {
+  kinds: ArtifactKind[];
+  mime_types: string[];
+  json_schema: Record<string, unknown> | null;
+}
+
+/**
+ * Reads an artifact contract from untrusted JSON (an owner's form, the seed) for saving: the shape, and
+ * the JSON Schema's bounds and patterns (json-schema-rules.ts), and that it compiles.
  * null/undefined → null (no contract). A malformed contract throws InvalidArtifactContractError rather
  * than returning null, because "no contract" would silently accept any delivery.
  */
-export function parseArtifactContract(x: unknown): ArtifactContract | null {
+export function parseArtifactContract(x: unknown): ArtifactContractJson | null {
+  return readContract(x, { checkSchema: true });
+}
+
+/**
+ * Reads a contract that was stored: the same shape, but the JSON Schema is judged when a delivery is
+ * checked (an unusable schema then answers "notify your owner"), so a contract stored under older
+ * rules does not break `complete` or the catalog.
+ */
+export function readStoredArtifactContract(x: unknown): ArtifactContractJson | null {
+  return readContract(x, { checkSchema: false });
+}
+
+/**
+ * The protocol's `artifact_contract` for a stored value, whatever older code stored (missing keys,
+ * null lists): the only serializer of contracts to agents, the market and the console. It never
+ * throws; what cannot be read as a list or a schema shows as no constraint.
+ */
+export function artifactContractJson(stored: unknown): ArtifactContractJson | null {
+  if (stored === null || stored === undefined) return null;
+  try {
+    return readStoredArtifactContract(stored);
+  } catch {
+    const x = isPlainObject(stored) ? stored : {};
+    return {
+      kinds: isStringArray(x.kinds) ? x.kinds.filter(isArtifactKind) : [],
+      mime_types: isStringArray(x.mime_types) ? [...x.mime_types] : [],
+      json_schema: isPlainObject(x.json_schema) ? x.json_schema : null,
+    };
+  }
+}
+
+function readContract(x: unknown, options: { checkSchema: boolean }): ArtifactContractJson | null {
   if (x === null || x === undefined) return null;
   if (!isPlainObject(x)) throw new InvalidArtifactContractError(["must be an object or null"]);
-  // A null list means "no constraint", as the protocol's schema allows (and as stored catalogs say it).
+  // A null list means "no constraint", as older stored catalogs say it.
   const given: Record<string, unknown> = Object.fromEntries(
     Object.entries(x).filter(([key, value]) => !(value === null && (key === "kinds" || key === "mime_types"))),
   );
-  const problems = artifactContractProblems(given);
+  const problems = artifactContractProblems(given, options);
   if (problems.length > 0) throw new InvalidArtifactContractError(problems);
-
-  const contract: ArtifactContract = {};
-  if (given.kinds !== undefined) contract.kinds = [...(given.kinds as string[])];
-  if (given.mime_types !== undefined) contract.mime_types = [...(given.mime_types as string[])];
-  if (given.json_schema !== undefined) contract.json_schema = given.json_schema as object | null;
-  return contract;
+  return {
+    kinds: given.kinds === undefined ? [] : [...(given.kinds as ArtifactKind[])],
+    mime_types: given.mime_types === undefined ? [] : [...(given.mime_types as string[])],
+    json_schema: (given.json_schema ?? null) as Record<string, unknown> | null,
+  };
 }
 
-function artifactContractProblems(x: Record<string, unknown>): string[] {
+function isArtifactKind(x: string): x is ArtifactKind {
+  return (ARTIFACT_KINDS as readonly string[]).includes(x);
+}
+
+function artifactContractProblems(x: Record<string, unknown>, options: { checkSchema: boolean }): string[] {
   const problems: string[] = [];
   for (const key of Object.keys(x)) {
     if (key !== "kinds" && key !== "mime_types" && key !== "json_schema") problems.push(`unknown key "${key}"`);
@@ -201,9 +261,13 @@ function artifactContractProblems(x: Record<string, unknown>): string[] {
   }
   if (x.json_schema !== undefined && x.json_schema !== null) {
     if (!isPlainObject(x.json_schema)) problems.push("json_schema must be an object or null");
-    else {
-      const compiled = compileSchema(x.json_schema);
-      if (!compiled.ok) problems.push(`json_schema does not compile: ${compiled.error}`);
+    else if (options.checkSchema) {
+      const schemaProblems = jsonSchemaProblems(x.json_schema);
+      if (schemaProblems.length > 0) problems.push(...schemaProblems);
+      else {
+        const compiled = compileSchema(x.json_schema);
+        if (!compiled.ok) problems.push(`json_schema does not compile: ${compiled.error}`);
+      }
     }
   }
   return problems;

@@ -33,9 +33,27 @@ function utf8Text(bytes: Uint8Array): string | null {
   }
 }
 
+/**
+ * An XML declaration, comments and an SVG doctype, then `<svg`. Read step by step rather than with one
+ * regular expression: `(<!--[\s\S]*?-->\s*)*` backtracks exponentially on "<!---->" repeated and
+ * no `<svg` (40 repetitions froze the server on upload).
+ */
+function startsAsSvg(head: string): boolean {
+  let rest = head;
+  const declaration = /^<\?xml[^>]*>/i.exec(rest);
+  if (declaration) rest = rest.slice(declaration[0].length).trimStart();
+  while (rest.startsWith("<!--")) {
+    const end = rest.indexOf("-->", 4);
+    if (end < 0) return false;
+    rest = rest.slice(end + 3).trimStart();
+  }
+  const doctype = /^<!DOCTYPE svg[^>]*>/i.exec(rest);
+  if (doctype) rest = rest.slice(doctype[0].length).trimStart();
+  return /^<svg[\s>]/i.test(rest);
+}
+
 function textType(text: string): string {
-  const head = text.trimStart().slice(0, 2048);
-  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head)) return "image/svg+xml";
+  if (startsAsSvg(text.trimStart().slice(0, 2048))) return "image/svg+xml";
   try {
     JSON.parse(text);
     return "application/json";

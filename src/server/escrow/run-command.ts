@@ -5,7 +5,7 @@
 // commits or none of it does.
 import type { CommandInput, Decision } from "~/domain/escrow/decide";
 import { decide } from "~/domain/escrow/decide";
-import { parseArtifactContract, type DeliveredArtifact } from "~/domain/escrow/delivery";
+import { readStoredArtifactContract, type DeliveredArtifact } from "~/domain/escrow/delivery";
 import { DomainError } from "~/domain/escrow/errors";
 import type { AccountRole } from "~/domain/escrow/types";
 import { escrowAccountKey, platformFeeKey, walletKey } from "~/domain/ledger/accounts";
@@ -106,7 +106,7 @@ async function completeInput(tx: Tx, row: EscrowRow, request: CommandRequest): P
   return {
     command: "complete",
     artifactsSinceStatusChange: delivered,
-    contract: parseArtifactContract(service?.artifactContract ?? null),
+    contract: readStoredArtifactContract(service?.artifactContract ?? null),
   };
 }
 

@@ -28,7 +28,7 @@ export interface ServiceInput {
 export function checkContract(contract: unknown): Prisma.InputJsonValue | null {
   try {
     const parsed = parseArtifactContract(contract);
-    return parsed === null ? null : (parsed as Prisma.InputJsonValue);
+    return parsed === null ? null : (parsed as unknown as Prisma.InputJsonValue);
   } catch (error) {
     if (error instanceof InvalidArtifactContractError) throw invalid("artifactContract", error.problems.join("; "));
     throw error;

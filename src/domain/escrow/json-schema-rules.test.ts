@@ -1,0 +1,159 @@
+import { describe, expect, it } from "vitest";
+import { linearPatternProblem, linearRegExp } from "../linear-regexp";
+import { checkDelivery, parseArtifactContract, InvalidArtifactContractError, type DeliveredArtifact } from "./delivery";
+import {
+  jsonSchemaProblems,
+  MAX_JSON_SCHEMA_BYTES,
+  MAX_JSON_SCHEMA_DEPTH,
+  MAX_JSON_SCHEMA_EXPANDED_NODES,
+} from "./json-schema-rules";
+
+const data = (value: unknown): DeliveredArtifact => ({ id: "a_json", kind: "data", mimeType: "application/json", data: value });
+
+function nested(depth: number): Record<string, unknown> {
+  let schema: Record<string, unknown> = { type: "string" };
+  for (let i = 0; i < depth; i++) schema = { type: "object", properties: { x: schema } };
+  return schema;
+}
+
+function timed<T>(run: () => T): { value: T; ms: number } {
+  const start = performance.now();
+  const value = run();
+  return { value, ms: performance.now() - start };
+}
+
+describe("the linear-time pattern engine", () => {
+  it("answers catastrophic-backtracking patterns in linear time", () => {
+    for (const pattern of ["^(a|a)+$", "^(a+)+$", "^(\\w+\\s?)*$", "(x+x+)+y", "^([a-zA-Z0-9])(([\\-.]|[_]+)?([a-zA-Z0-9]+))*$"]) {
+      const rx = linearRegExp(pattern, "u");
+      const { value, ms } = timed(() => rx.test(`${"a".repeat(5_000)}!`));
+      expect(value).toBe(false);
+      expect(ms).toBeLessThan(500);
+    }
+  });
+
+  it("keeps ECMAScript meaning for the usual pattern syntax", () => {
+    const cases: [string, string, boolean][] = [
+      ["^[A-Z]{3}$", "USD", true],
+      ["^[A-Z]{3}$", "usd", false],
+      ["^\\d{4}-\\d{2}$", "2026-11", true],
+      ["^[\\u0041-\\u005A]+$", "ABC", true],
+      ["^(?<year>\\d{4})$", "2026", true],
+      ["^\\p{Lu}", "Élan", true],
+      ["a/b", "xa/by", true],
+    ];
+    for (const [pattern, input, expected] of cases) {
+      expect(linearPatternProblem(pattern)).toBeNull();
+      expect(linearRegExp(pattern, "u").test(input)).toBe(expected);
+      expect(new RegExp(pattern, "u").test(input)).toBe(expected);
+    }
+  });
+
+  it.each([
+    ["a backreference", "^(a)\\1$", /backreferences/],
+    ["a named backreference", "^(?<x>a)\\k<x>$", /backreferences/],
+    ["a lookahead", "^(?=a)a$", /lookahead/],
+    ["a negative lookbehind", "(?<!a)b", /lookahead/],
+    ["an invalid pattern", "([a-", /not a valid regular expression/],
+    ["an overlong pattern", "a".repeat(1_001), /longer than 1000/],
+  ])("refuses %s", (_, pattern, message) => {
+    expect(linearPatternProblem(pattern)).toMatch(message);
+  });
+});
+
+describe("jsonSchemaProblems", () => {
+  it("accepts an ordinary contract schema", () => {
+    expect(
+      jsonSchemaProblems({
+        $id: "https://example.test/report",
+        type: "object",
+        required: ["summary"],
+        properties: { summary: { type: "string", pattern: "^\\S" }, tags: { type: "array", uniqueItems: true, maxItems: 20 } },
+        patternProperties: { "^x-": { type: "string" } },
+        $defs: { source: { type: "string", format: "uri" } },
+        additionalProperties: { $ref: "#/$defs/source" },
+      }),
+    ).toEqual([]);
+  });
+
+  it("names the path of a pattern the linear engine cannot run, in pattern and patternProperties", () => {
+    expect(jsonSchemaProblems({ properties: { code: { type: "string", pattern: "^(a)\\1$" } } })).toEqual([
+      expect.stringMatching(/^json_schema\/properties\/code\/pattern "\^\(a\)\\\\1\$" uses syntax .*backreferences/),
+    ]);
+    expect(jsonSchemaProblems({ items: [{ patternProperties: { "^(?=x)": {} } }] })).toEqual([
+      expect.stringMatching(/^json_schema\/items\/0\/patternProperties\/\^\(\?=x\): the pattern .*lookahead/),
+    ]);
+    expect(jsonSchemaProblems({ anyOf: [{ not: { pattern: "(?<=a)b" } }] })[0]).toMatch(/^json_schema\/anyOf\/0\/not\/pattern/);
+  });
+
+  it("does not mistake a property named pattern for the keyword", () => {
+    expect(jsonSchemaProblems({ properties: { pattern: { type: "string" } }, const: { pattern: "(a)\\1" } })).toEqual([]);
+  });
+
+  it("bounds nesting depth and serialized size", () => {
+    expect(jsonSchemaProblems(nested(10))).toEqual([]);
+    expect(jsonSchemaProblems(nested(MAX_JSON_SCHEMA_DEPTH))).toEqual([
+      expect.stringMatching(`nested more than ${MAX_JSON_SCHEMA_DEPTH} levels`),
+    ]);
+    expect(jsonSchemaProblems({ description: "x".repeat(MAX_JSON_SCHEMA_BYTES) })).toEqual([
+      expect.stringMatching(`at most ${MAX_JSON_SCHEMA_BYTES} bytes`),
+    ]);
+    // Deep enough to overflow a recursive walk: refused, not thrown.
+    expect(jsonSchemaProblems(nested(20_000))).toEqual([expect.stringMatching(/nested more than/)]);
+  });
+
+  it("refuses $ref chains that expand exponentially and recursive $refs", () => {
+    const defs: Record<string, unknown> = { d0: { type: "string" } };
+    for (let i = 1; i <= 30; i++) defs[`d${i}`] = { anyOf: [{ $ref: `#/$defs/d${i - 1}` }, { $ref: `#/$defs/d${i - 1}` }] };
+    expect(jsonSchemaProblems({ $defs: defs, $ref: "#/$defs/d30" })).toEqual([
+      expect.stringMatching(`more than ${MAX_JSON_SCHEMA_EXPANDED_NODES} subschemas`),
+    ]);
+    expect(jsonSchemaProblems({ properties: { child: { $ref: "#" } } })).toEqual([expect.stringMatching(/recursive \$ref/)]);
+    expect(jsonSchemaProblems({ anyOf: [{ $ref: "#/anyOf/1" }, { $ref: "#/anyOf/0" }] })).toEqual([expect.stringMatching(/recursive/)]);
+  });
+
+  it.each([
+    ["a remote $ref", { $ref: "https://example.test/schema.json" }, /\$ref must point inside this schema/],
+    ["a $ref to nothing", { $ref: "#/$defs/missing" }, /\$ref must point inside/],
+    ["a nested $id", { properties: { a: { $id: "other" } } }, /properties\/a\/\$id is only allowed at the top/],
+    ["$dynamicRef", { $dynamicRef: "#x" }, /\$dynamicRef is not supported/],
+    ["uniqueItems without maxItems", { uniqueItems: true }, /uniqueItems needs "maxItems" of at most 1000/],
+    ["uniqueItems with a large maxItems", { uniqueItems: true, maxItems: 100_000 }, /uniqueItems needs/],
+  ])("refuses %s", (_, schema, message) => {
+    expect(jsonSchemaProblems(schema)).toEqual([expect.stringMatching(message)]);
+  });
+});
+
+describe("artifact contracts with hostile schemas", () => {
+  it("checks the issue's ReDoS example in linear time at delivery", () => {
+    const contract = parseArtifactContract({ kinds: ["data"], json_schema: { properties: { x: { type: "string", pattern: "^(a|a)+$" } } } });
+    expect(contract).not.toBeNull();
+    const { value, ms } = timed(() => checkDelivery([data({ x: `${"a".repeat(40)}!` })], contract));
+    expect(value.ok).toBe(false);
+    expect(ms).toBeLessThan(500);
+    expect(checkDelivery([data({ x: "aaaa" })], contract).ok).toBe(true);
+  });
+
+  it("runs patternProperties on the linear engine too", () => {
+    const contract = parseArtifactContract({ json_schema: { patternProperties: { "^(a+)+$": { type: "number" } } } });
+    const { value, ms } = timed(() => checkDelivery([data({ [`${"a".repeat(40)}!`]: "x", aaa: 1 })], contract));
+    expect(value.ok).toBe(true);
+    expect(ms).toBeLessThan(500);
+    expect(checkDelivery([data({ aaa: "not a number" })], contract).ok).toBe(false);
+  });
+
+  it("refuses on save what the engine could not bound, naming the path", () => {
+    expect(() => parseArtifactContract({ json_schema: { properties: { a: { pattern: "(a)\\1" } } } })).toThrow(
+      /json_schema\/properties\/a\/pattern/,
+    );
+    expect(() => parseArtifactContract({ json_schema: nested(40) })).toThrow(InvalidArtifactContractError);
+  });
+
+  it("treats a stored schema that breaks the rules as unusable at delivery (notify the owner), quickly", () => {
+    const stored = { kinds: ["data"], mime_types: [], json_schema: { properties: { x: { pattern: "^(a|a)+(?=!)" } } } };
+    const { value, ms } = timed(() => checkDelivery([data({ x: `${"a".repeat(40)}!` })], stored));
+    expect(value).toMatchObject({ ok: false, rejection: { code: "artifact_contract_unmet" } });
+    expect(JSON.stringify(value)).toMatch(/notify your owner/);
+    expect(ms).toBeLessThan(500);
+  });
+});
