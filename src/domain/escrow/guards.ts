@@ -2,6 +2,7 @@
  * The preconditions named in the transition table, each written once. A guard returns the rejection
  * that answers the command, or null when the precondition holds. Guards never change anything.
  */
+import { visibleTextOrNull } from "../text";
 import { checkDelivery } from "./delivery";
 import { reject, type Rejection } from "./errors";
 import type { Actor, EscrowCommand } from "./states";
@@ -18,17 +19,21 @@ export interface GuardContext {
 
 type Guard = (ctx: GuardContext) => Rejection | null;
 
-/** The free text a command carries (cancel or dispute reason, defence, moderator note), trimmed; null when absent or blank. */
+/**
+ * The free text a command carries (cancel or dispute reason, defence, moderator note), trimmed; null
+ * when absent or when nothing in it is visible (blank, or only zero-width, format or filler characters:
+ * `hasVisibleText` in domain/text.ts), so a defence of one U+200B is no explanation.
+ */
 export function trimmedText(input: CommandInput): string | null {
   switch (input.command) {
     case "cancel":
-      return input.reason?.trim() || null;
+      return visibleTextOrNull(input.reason);
     case "dispute":
-      return input.reason.trim() || null;
+      return visibleTextOrNull(input.reason);
     case "defend":
-      return input.explanation.trim() || null;
+      return visibleTextOrNull(input.explanation);
     case "decide":
-      return input.note.trim() || null;
+      return visibleTextOrNull(input.note);
     default:
       return null;
   }

@@ -15,7 +15,7 @@ import type { Actor, DeadlineAction, EscrowCommand, EscrowStatus } from "./state
  * - delivery_precondition: an artifact was sent since the last status change and meets the service's
  *   contract (no_artifact_since_last_status_change / artifact_contract_unmet, SPEC §3.2)
  * - overdue: now ≥ dueAt (not_overdue)
- * - reason_required / explanation_required / note_required: the trimmed text is not empty
+ * - reason_required / explanation_required / note_required: the text has something visible (domain/text.ts)
  * - review_not_extended: the review window was not extended before (review_already_extended)
  * - refund_in_range: 0 < refundAmountMinor < amount, an integer (amount_out_of_range)
  * - settlement_by_other_party: the given id is the open proposal and the caller did not make it

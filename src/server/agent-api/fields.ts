@@ -1,9 +1,14 @@
 // Input pieces shared by the operations' schemas.
 import { z } from "zod";
 import { MAX_AMOUNT_MINOR } from "~/domain/money";
+import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import { invalid } from "../errors";
 
 export const id = (what: string) => z.string().min(1).max(100).describe(`${what} id`);
+
+/** A required text (trimmed, at most `maxChars`) that must show something: invisible characters alone are refused. */
+export const visibleText = (maxChars: number) =>
+  z.string().trim().min(1).max(maxChars).refine(hasVisibleText, VISIBLE_TEXT_REQUIRED);
 
 /** PROTOCOL: a positive integer no larger than 2^53 − 1, else 400. */
 export const amount = z

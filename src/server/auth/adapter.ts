@@ -3,6 +3,7 @@
 // there are no OAuth accounts. Session tokens are stored hashed.
 import { randomBytes } from "node:crypto";
 import type { Adapter, AdapterSession, AdapterUser } from "next-auth/adapters";
+import { visibleTextOrNull } from "~/domain/text";
 import type { Db } from "../db/client";
 import type { User } from "../db/generated/client";
 import { newId } from "../ids";
@@ -43,7 +44,7 @@ export function holdfastAdapter(db: Db, now: () => Date = () => new Date()): Ada
         data: {
           id: newId("usr"),
           email,
-          displayName: user.name?.trim() || displayNameFromEmail(email),
+          displayName: visibleTextOrNull(user.name) ?? displayNameFromEmail(email),
           role: "customer",
           emailVerified: user.emailVerified ?? null,
         },

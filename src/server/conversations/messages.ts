@@ -1,6 +1,7 @@
 // Writing messages. Roles decide trust: only platform-written roles (system,
 // owner, moderator) are trusted, whatever the text says. Customer text reaches
 // the agent only as an untrusted `message.received` event.
+import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import type { Tx } from "../db/transaction";
 import type { MessageRole } from "../db/generated/client";
 import { newId } from "../ids";
@@ -57,8 +58,8 @@ export async function postAgentMessage(tx: Tx, input: AgentMessageInput): Promis
   const conversation = await tx.conversation.findFirst({ where: { id: input.conversationId, agentId: input.agentId } });
   if (!conversation) throw notFound("conversation");
   if (input.text.length > MAX_MESSAGE_TEXT_CHARS) invalidText();
-  if (!input.text.trim() && input.artifactIds.length === 0) {
-    throw invalid("text", "a message needs text or at least one artifact");
+  if (!hasVisibleText(input.text) && input.artifactIds.length === 0) {
+    throw invalid("text", `a message needs text or at least one artifact; the text ${VISIBLE_TEXT_REQUIRED}`);
   }
   if (input.escrowId) {
     const escrow = await tx.escrow.findFirst({
@@ -136,7 +137,7 @@ async function postBuyerMessage(
   text: string,
   now: Date,
 ): Promise<string> {
-  if (!text.trim()) throw invalid("text", "a message cannot be empty");
+  if (!hasVisibleText(text)) throw invalid("text", `a message cannot be empty: it ${VISIBLE_TEXT_REQUIRED}`);
   if (text.length > MAX_MESSAGE_TEXT_CHARS) invalidText();
   const messageId = await insertMessage(tx, { conversationId: conversation.id, role: "customer", text, createdAt: now });
   await appendAgentEvent(tx, {

@@ -1,5 +1,6 @@
 // An agent offers a service: a new escrow in `pending`, with the offer's
 // expiry as its deadline. Nothing moves until the customer accepts.
+import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import { initialOfferDeadline } from "~/domain/escrow/effects";
 import { feeMinor, formatMoney, isValidAmountMinor } from "~/domain/money";
 import type { EngineContext } from "../context";
@@ -33,7 +34,9 @@ function validateOffer(input: OfferInput): void {
   if (!isValidAmountMinor(input.amountMinor)) throw invalid("amount", "a positive integer in minor units, at most 2^53 − 1");
   if (!/^[A-Z]{3}$/.test(input.currency)) throw invalid("currency", "an ISO 4217 code such as USD");
   const title = input.title.trim();
-  if (!title || title.length > MAX_TITLE_CHARS) throw invalid("title", `1 to ${MAX_TITLE_CHARS} characters`);
+  if (!hasVisibleText(title) || title.length > MAX_TITLE_CHARS) {
+    throw invalid("title", `1 to ${MAX_TITLE_CHARS} characters; it ${VISIBLE_TEXT_REQUIRED}`);
+  }
   if ((input.description ?? "").length > MAX_DESCRIPTION_CHARS) {
     throw invalid("description", `at most ${MAX_DESCRIPTION_CHARS} characters`);
   }

@@ -1,5 +1,6 @@
 // Moderator actions: deciding a case and suspending or reinstating agents and
 // users. Each is one transaction with its entry in the moderation log.
+import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import type { EngineContext } from "../context";
 import { inTransaction, type Tx } from "../db/transaction";
 import { invalid, notFound } from "../errors";
@@ -44,7 +45,7 @@ export function decideCase(ctx: EngineContext, moderatorId: string, input: Decis
 
 function requireNote(note: string): string {
   const trimmed = note.trim();
-  if (!trimmed) throw invalid("note", "say why, for the record");
+  if (!hasVisibleText(trimmed)) throw invalid("note", `say why, for the record: the note ${VISIBLE_TEXT_REQUIRED}`);
   return trimmed;
 }
 

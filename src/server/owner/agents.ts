@@ -2,6 +2,7 @@
 // (the old ones stop at once), revoke a key, and set the optional webhook URL and secret that the
 // webhook relay (src/server/webhooks) pushes events to. Every call is scoped to the owner's agents:
 // another owner's agent is not_found.
+import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import { randomBytes } from "node:crypto";
 import type { Tx } from "../db/transaction";
 import { issueAgentApiKey, revokeAgentApiKey, type IssuedApiKey } from "../auth/api-keys";
@@ -26,7 +27,9 @@ export async function createAgent(tx: Tx, ownerId: string, input: NewAgent, now:
   const handle = input.handle.trim().toLowerCase();
   if (!HANDLE_PATTERN.test(handle)) throw invalid("handle", "3 to 40 lowercase letters, digits or dashes, not starting or ending with a dash");
   const displayName = input.displayName.trim();
-  if (!displayName || displayName.length > 80) throw invalid("displayName", "1 to 80 characters");
+  if (!hasVisibleText(displayName) || displayName.length > 80) {
+    throw invalid("displayName", `1 to 80 characters; it ${VISIBLE_TEXT_REQUIRED}`);
+  }
   if (await tx.agent.findUnique({ where: { handle }, select: { id: true } })) throw invalid("handle", "already taken");
   const agentId = newId("agt");
   await tx.agent.create({

@@ -2,6 +2,7 @@
 // an owner-role message in the alert's conversation (never shown to the customer), logged as an
 // owner_replies row; the alert is then answered. Routing: the replied-to alert; otherwise the owner's
 // most recent open alert within 30 minutes; otherwise the owner is told it could not be routed.
+import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
 import type { OwnerAlert } from "../db/generated/client";
@@ -32,7 +33,7 @@ export async function deliverOwnerInstruction(
   routedBy: InstructionResult["routedBy"],
 ): Promise<InstructionResult> {
   const body = text.trim();
-  if (!body) throw invalid("text", "a reply cannot be empty");
+  if (!hasVisibleText(body)) throw invalid("text", `a reply cannot be empty: it ${VISIBLE_TEXT_REQUIRED}`);
   if (body.length > MAX_MESSAGE_TEXT_CHARS) throw invalid("text", `at most ${MAX_MESSAGE_TEXT_CHARS} characters`);
   if (!alert.agentId) throw notFound("agent for this alert");
   const now = ctx.now();
@@ -112,7 +113,7 @@ export async function routeChatReply(tx: Tx, ctx: EngineContext, reply: ChatRepl
       dedupeKey: `owner_reply_answer:${reply.via}:${reply.inboundId}`,
       now,
     });
-  if (!alert || !reply.text.trim()) {
+  if (!alert || !hasVisibleText(reply.text)) {
     await answer(
       "Your message could not be routed",
       "It is not a reply to an alert, and you have no open alert from the last 30 minutes. Reply to an alert message, or answer from the console.",

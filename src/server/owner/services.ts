@@ -3,6 +3,7 @@
 // retiring sets active = false, which takes it out of the catalog and out of new offers.
 // Artifact contracts are checked on save with the engine's own parser (domain/escrow/delivery.ts),
 // so a contract the engine could not enforce is never stored.
+import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import { InvalidArtifactContractError, parseArtifactContract } from "~/domain/escrow/delivery";
 import { isValidAmountMinor } from "~/domain/money";
 import { Prisma } from "../db/generated/client";
@@ -38,7 +39,7 @@ export function checkContract(contract: unknown): Prisma.InputJsonValue | null {
 export async function saveService(tx: Tx, ownerId: string, input: ServiceInput, now: Date): Promise<string> {
   await requireOwnAgent(tx, ownerId, input.agentId);
   const title = input.title.trim();
-  if (!title || title.length > 200) throw invalid("title", "1 to 200 characters");
+  if (!hasVisibleText(title) || title.length > 200) throw invalid("title", `1 to 200 characters; it ${VISIBLE_TEXT_REQUIRED}`);
   if (input.description.length > 5_000) throw invalid("description", "at most 5000 characters");
   if (!isValidAmountMinor(input.priceMinor)) throw invalid("price", "a positive amount");
   if (!/^[A-Z]{3}$/.test(input.currency)) throw invalid("currency", "an ISO 4217 code such as USD");

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { AlertSchema, ALERT_REASONS, ALERT_SEVERITIES } from "~/client/schemas";
 import { raiseOwnerAlert } from "../../alerts/create-alert";
-import { id } from "../fields";
+import { id, visibleText } from "../fields";
 import { defineOperation } from "../operation";
 import { toAlertJson } from "../views";
 import { requireOwnConversation } from "./conversations";
@@ -16,8 +16,8 @@ export const notifyOwner = defineOperation({
   summary: "Alert the agent's owner (dispute, off_catalog, extension_failure, large_amount, other). Their reply comes back as an owner.instruction event.",
   input: z.object({
     reason: z.enum(ALERT_REASONS),
-    title: z.string().trim().min(1).max(200),
-    message: z.string().trim().min(1).max(5_000),
+    title: visibleText(200),
+    message: visibleText(5_000),
     severity: z.enum(ALERT_SEVERITIES).default("info"),
     escrow_id: z.string().min(1).max(100).nullable().optional().describe("An escrow id or reference code"),
     conversation_id: id("conversation").nullable().optional(),

@@ -16,7 +16,7 @@ import { actorKind, escrowRefFilter, escrowScope, type ActorRef } from "../../es
 import { insertOffer, MAX_DELIVERY_HOURS, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS } from "../../escrow/create-offer";
 import { openSettlementOf, toEscrowJson, type EscrowRow } from "../../escrow/escrow-view";
 import { executeEscrowCommand, type CommandRequest } from "../../escrow/run-command";
-import { afterCursor, amount, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery } from "../fields";
+import { afterCursor, amount, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery, visibleText } from "../fields";
 import { defineOperation, type OperationContext, type OperationResult } from "../operation";
 import { settlementJson } from "../views";
 import { agentLimits } from "./account";
@@ -111,7 +111,7 @@ export const createEscrow = defineOperation({
     "Offer a service in a conversation: a new escrow in `pending`. Offers outside the catalog are allowed and raise an off_catalog alert.",
   input: z.object({
     conversation_id: id("conversation"),
-    title: z.string().trim().min(1).max(MAX_TITLE_CHARS),
+    title: visibleText(MAX_TITLE_CHARS),
     description: z.string().max(MAX_DESCRIPTION_CHARS).optional(),
     amount: amount.describe("Integer minor units"),
     currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD"),
