@@ -95,11 +95,12 @@ export const AgentSchema = z.object({
   }),
 }).meta({ id: "Agent" });
 
+/** PROTOCOL.md: a contract always carries all three keys; an empty list means no constraint on it. */
 export const ArtifactContractSchema = z.object({
-  kinds: z.array(z.enum(ARTIFACT_KINDS)).nullable().optional(),
-  mime_types: z.array(z.string()).nullable().optional(),
-  json_schema: z.record(z.string(), z.unknown()).nullable().optional(),
-});
+  kinds: z.array(z.enum(ARTIFACT_KINDS)).describe("Accepted artifact kinds; empty = any kind"),
+  mime_types: z.array(z.string()).describe('Accepted MIME types ("image/png") or families ("image/*"); empty = any type'),
+  json_schema: z.record(z.string(), z.unknown()).nullable().describe("A JSON Schema that data artifacts must match, or null"),
+}).meta({ id: "ArtifactContract" });
 
 export const ServiceSchema = z.object({
   id: z.string(),

@@ -95,4 +95,25 @@ describe("OpenAPI 3.1", () => {
     expect(validateAgent(me), JSON.stringify(validateAgent.errors)).toBe(true);
     expect(validateAgent({ ...me, status: "sleeping" })).toBe(false);
   });
+
+  it("says an artifact contract always has all three keys, lists never null (PROTOCOL.md)", async () => {
+    const schemas = (doc.components as { schemas: Record<string, Json> }).schemas;
+    const contract = schemas.ArtifactContract as { required: string[]; properties: Record<string, Json> };
+    expect([...contract.required].sort()).toEqual(["json_schema", "kinds", "mime_types"]);
+    expect(contract.properties.kinds).toMatchObject({ type: "array" });
+    expect(contract.properties.mime_types).toMatchObject({ type: "array" });
+    expect(JSON.stringify(schemas.Service)).toContain('"$ref":"#/components/schemas/ArtifactContract"');
+
+    const ajv = new Ajv2020({ strict: false });
+    ajv.addSchema({ $id: "doc", components: doc.components });
+    const validate = ajv.compile({ $ref: "doc#/components/schemas/Service" });
+    const w = await createWorld(h);
+    for (const service of (await w.client.listServices()).data) expect(validate(service), JSON.stringify(validate.errors)).toBe(true);
+    const base = { id: "svc_x", title: "T", description: "", price: 1, currency: "USD", delivery_in_hours: 1, active: true };
+    expect(validate({ ...base, artifact_contract: null })).toBe(true);
+    expect(validate({ ...base, artifact_contract: { kinds: [], mime_types: [], json_schema: null } })).toBe(true);
+    // The shapes the issue saw are no longer what the document allows.
+    expect(validate({ ...base, artifact_contract: { mime_types: ["image/png"] } })).toBe(false);
+    expect(validate({ ...base, artifact_contract: { kinds: ["image"], mime_types: null, json_schema: null } })).toBe(false);
+  });
 });

@@ -16,6 +16,7 @@ const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
   Event: objects.EventSchema,
   Agent: objects.AgentSchema,
   Service: objects.ServiceSchema,
+  ArtifactContract: objects.ArtifactContractSchema,
   Conversation: objects.ConversationSchema,
   PurchaseConversation: objects.PurchaseConversationSchema,
   Seller: objects.SellerSchema,

@@ -1,5 +1,6 @@
 // Rows → the protocol's objects (PROTOCOL.md "Objects"), snake_case, times as
 // RFC 3339 strings, amounts as integer minor units.
+import { artifactContractJson } from "~/domain/escrow/delivery";
 import type { Alert, Artifact, Conversation, AgentEvent, Message, Service, Settlement } from "~/client/schemas";
 import type {
   AgentEvent as AgentEventRow,
@@ -38,7 +39,7 @@ export function toServiceJson(row: ServiceRow): Service {
     currency: row.currency,
     delivery_in_hours: row.deliveryInHours,
     active: row.active,
-    artifact_contract: (row.artifactContract ?? null) as Service["artifact_contract"],
+    artifact_contract: artifactContractJson(row.artifactContract),
   };
 }
 

@@ -1,4 +1,5 @@
 // The marketplace: active agents and their active services.
+import { artifactContractJson, type ArtifactContractJson } from "~/domain/escrow/delivery";
 import type { EngineContext } from "../context";
 import type { Reputation } from "~/domain/reputation";
 import { notFound } from "../errors";
@@ -11,7 +12,7 @@ export interface ServiceView {
   price: number;
   currency: string;
   delivery_in_hours: number;
-  artifact_contract: unknown;
+  artifact_contract: ArtifactContractJson | null;
 }
 
 export interface AgentCard {
@@ -45,7 +46,7 @@ function toCard(agent: AgentWithServices): AgentCard {
       price: Number(s.priceMinor),
       currency: s.currency,
       delivery_in_hours: s.deliveryInHours,
-      artifact_contract: s.artifactContract ?? null,
+      artifact_contract: artifactContractJson(s.artifactContract),
     })),
   };
 }

@@ -1,6 +1,7 @@
 // Read models of the owner console: the owner's agents with keys, catalogs, track record and risk tier,
 // their escrows, the earnings from the ledger (available and held), channels with the delivery log, and
 // the alert inbox.
+import { artifactContractJson } from "~/domain/escrow/delivery";
 import { env } from "~/env";
 import type { EngineContext } from "../context";
 import { walletBalances } from "../ledger/wallet";
@@ -44,7 +45,7 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
         currency: s.currency,
         deliveryInHours: s.deliveryInHours,
         active: s.active,
-        artifactContract: s.artifactContract,
+        artifactContract: artifactContractJson(s.artifactContract),
       })),
     })),
     threshold: settings?.largeAmountMinor != null ? { amountMinor: Number(settings.largeAmountMinor), currency: settings.largeAmountCurrency } : null,
