@@ -7,7 +7,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import { linearRegExp } from "../linear-regexp";
 import { reject, type Rejection } from "./errors";
-import { jsonSchemaProblems } from "./json-schema-rules";
+import { jsonSchemaProblems, MAX_SCHEMA_CHECK_COST, schemaCheckCost } from "./json-schema-rules";
 
 export const ARTIFACT_KINDS = ["file", "image", "audio", "data"] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
@@ -97,6 +97,13 @@ function schemaProblem(name: string, data: unknown, schema: object): string | nu
   const compiled = compileSchema(schema);
   if (!compiled.ok) {
     return `The service's JSON Schema is invalid (${compiled.error}); notify your owner (reason extension_failure).`;
+  }
+  const cost = schemaCheckCost(schema as Record<string, unknown>, data);
+  if (cost > MAX_SCHEMA_CHECK_COST) {
+    return (
+      `${name} is too large to check against the service's JSON Schema (about ${cost} checks, at most ` +
+      `${MAX_SCHEMA_CHECK_COST}): send smaller data, or notify your owner (reason extension_failure) to simplify the schema.`
+    );
   }
   if (compiled.validate(data)) return null;
   return `${name} does not match the JSON Schema: ${formatAjvError(compiled.validate.errors?.[0])}.`;

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { linearPatternProblem, linearRegExp } from "../linear-regexp";
+import { linearPatternCostPer100Chars, linearPatternProblem, linearRegExp } from "../linear-regexp";
 import { checkDelivery, parseArtifactContract, InvalidArtifactContractError, type DeliveredArtifact } from "./delivery";
 import {
   jsonSchemaProblems,
   MAX_JSON_SCHEMA_BYTES,
   MAX_JSON_SCHEMA_DEPTH,
   MAX_JSON_SCHEMA_EXPANDED_NODES,
+  MAX_SCHEMA_CHECK_COST,
+  schemaCheckCost,
 } from "./json-schema-rules";
 
 const data = (value: unknown): DeliveredArtifact => ({ id: "a_json", kind: "data", mimeType: "application/json", data: value });
@@ -117,7 +119,7 @@ describe("jsonSchemaProblems", () => {
     ["a $ref to nothing", { $ref: "#/$defs/missing" }, /\$ref must point inside/],
     ["a nested $id", { properties: { a: { $id: "other" } } }, /properties\/a\/\$id is only allowed at the top/],
     ["$dynamicRef", { $dynamicRef: "#x" }, /\$dynamicRef is not supported/],
-    ["uniqueItems without maxItems", { uniqueItems: true }, /uniqueItems needs "maxItems" of at most 1000/],
+    ["uniqueItems without maxItems", { uniqueItems: true }, /uniqueItems needs "maxItems" of at most 100 /],
     ["uniqueItems with a large maxItems", { uniqueItems: true, maxItems: 100_000 }, /uniqueItems needs/],
   ])("refuses %s", (_, schema, message) => {
     expect(jsonSchemaProblems(schema)).toEqual([expect.stringMatching(message)]);
@@ -155,5 +157,49 @@ describe("artifact contracts with hostile schemas", () => {
     expect(value).toMatchObject({ ok: false, rejection: { code: "artifact_contract_unmet" } });
     expect(JSON.stringify(value)).toMatch(/notify your owner/);
     expect(ms).toBeLessThan(500);
+  });
+});
+
+describe("the work of one check is bounded", () => {
+  /** 899 branches that fail on a number and one that passes: every item walks them all. */
+  const wideAnyOf = { type: "array", items: { anyOf: [...Array.from({ length: 899 }, () => ({ type: "string" })), { type: "number" }] } };
+
+  it("refuses, at once, data that would cost too much against a wide schema (was 74 s for 250,000 numbers)", () => {
+    const contract = parseArtifactContract({ json_schema: wideAnyOf });
+    const numbers = Array.from({ length: 250_000 }, () => 0);
+    expect(schemaCheckCost(wideAnyOf, numbers)).toBeGreaterThan(MAX_SCHEMA_CHECK_COST);
+    const { value, ms } = timed(() => checkDelivery([data(numbers)], contract));
+    expect(value).toMatchObject({ ok: false, rejection: { code: "artifact_contract_unmet" } });
+    expect(JSON.stringify(value)).toMatch(/too large to check/);
+    expect(ms).toBeLessThan(1_000);
+    // Small data against the same schema is still checked.
+    expect(checkDelivery([data([1, 2, 3])], contract).ok).toBe(true);
+  });
+
+  it("lets ordinary schemas check large data", () => {
+    const flat = { type: "array", items: { type: "number" } };
+    const numbers = Array.from({ length: 250_000 }, () => 0);
+    expect(schemaCheckCost(flat, numbers)).toBeLessThan(MAX_SCHEMA_CHECK_COST);
+    expect(checkDelivery([data(numbers)], parseArtifactContract({ json_schema: flat })).ok).toBe(true);
+  });
+
+  it("weighs a pattern by its program: a large one over a long string is refused at once", () => {
+    const schema = { type: "string", pattern: "[ab]*a[ab]{900}$" };
+    const contract = parseArtifactContract({ json_schema: schema });
+    const long = "ab".repeat(500_000);
+    expect(schemaCheckCost(schema, long)).toBeGreaterThan(MAX_SCHEMA_CHECK_COST);
+    const { value, ms } = timed(() => checkDelivery([data(long)], contract));
+    expect(JSON.stringify(value)).toMatch(/too large to check/);
+    expect(ms).toBeLessThan(1_000);
+    expect(checkDelivery([data("ab".repeat(1_000))], contract).ok).toBe(false); // checked: no match
+    expect(checkDelivery([data(`${"ab".repeat(1_000)}${"a".repeat(901)}`)], contract).ok).toBe(true);
+  });
+
+  it("counts $ref targets each time they apply, long strings, and uniqueItems over whole items", () => {
+    const viaRef = { $defs: { n: { type: "number" } }, type: "array", items: { allOf: [{ $ref: "#/$defs/n" }, { $ref: "#/$defs/n" }] } };
+    expect(schemaCheckCost(viaRef, [1, 2])).toBe(1 + 2 * 5); // root; per item: items, allOf's two branches, two targets
+    expect(schemaCheckCost({ pattern: "a" }, "x".repeat(10_000))).toBe((1 + linearPatternCostPer100Chars("a")) * 101);
+    const unique = { type: "array", uniqueItems: true, maxItems: 100 };
+    expect(schemaCheckCost(unique, [[1, 2], [3]])).toBe(1 + 50 * 5);
   });
 });

@@ -69,6 +69,16 @@ describe("ReDoS through an owner's JSON Schema", () => {
     expect(ms).toBeLessThan(2_000);
   });
 
+  it("refuses at once data that would cost too much to check against a wide schema (no long validation)", async () => {
+    const w = await createWorld(h);
+    const branches = [...Array.from({ length: 899 }, () => ({ type: "string" })), { type: "number" }];
+    const { serviceId } = await saveDataService(w, { type: "object", properties: { n: { type: "array", items: { anyOf: branches } } } });
+    const escrowId = await fundAndSend(w, serviceId, { n: Array.from({ length: 15_000 }, () => 0) });
+    const { value: error, ms } = await timed(() => expectApiError(w.client.complete(escrowId), 422, "artifact_contract_unmet"));
+    expect(error.message).toMatch(/too large to check/);
+    expect(ms).toBeLessThan(2_000);
+  });
+
   it("treats a hostile schema stored before these rules as unusable (notify the owner), at once", async () => {
     const w = await createWorld(h);
     const serviceId = newId("svc");
