@@ -195,6 +195,15 @@ describe("the work of one check is bounded", () => {
     expect(checkDelivery([data(`${"ab".repeat(1_000)}${"a".repeat(901)}`)], contract).ok).toBe(true);
   });
 
+  it("weighs enum, const and required by what they list", () => {
+    const numbers = Array.from({ length: 2_000 }, (_, i) => i);
+    const wideEnum = { type: "array", items: { enum: numbers } };
+    const manyItems = Array.from({ length: 100_000 }, () => 1_999);
+    expect(schemaCheckCost(wideEnum, manyItems)).toBeGreaterThan(MAX_SCHEMA_CHECK_COST);
+    expect(schemaCheckCost(wideEnum, [1, 2, 3])).toBeLessThan(MAX_SCHEMA_CHECK_COST);
+    expect(schemaCheckCost({ enum: ["a", "b"] }, 7)).toBe(1 + 1 + 1); // the node, two listed values, 9 characters compared
+  });
+
   it("counts $ref targets each time they apply, long strings, and uniqueItems over whole items", () => {
     const viaRef = { $defs: { n: { type: "number" } }, type: "array", items: { allOf: [{ $ref: "#/$defs/n" }, { $ref: "#/$defs/n" }] } };
     expect(schemaCheckCost(viaRef, [1, 2])).toBe(1 + 2 * 5); // root; per item: items, allOf's two branches, two targets

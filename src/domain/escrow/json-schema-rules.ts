@@ -192,7 +192,14 @@ function workProfile(node: Schema, root: Record<string, unknown>, memo: Map<obje
   const known = memo.get(node);
   if (known) return known;
   // A pattern costs by the size of its program (a string weighs 1 per 100 characters, see dataWeightByDepth).
-  const ownCost = 1 + (typeof node.pattern === "string" ? linearPatternCostPer100Chars(node.pattern) : 0);
+  // `enum`, `const` and `required` compare against each listed value or name.
+  const listed = (Array.isArray(node.enum) ? node.enum.length : 0) + (Array.isArray(node.required) ? node.required.length : 0);
+  const compared = (node.enum !== undefined ? JSON.stringify(node.enum).length : 0) + (node.const !== undefined ? JSON.stringify(node.const).length : 0);
+  const ownCost =
+    1 +
+    (typeof node.pattern === "string" ? linearPatternCostPer100Chars(node.pattern) : 0) +
+    Math.ceil(listed / 10) +
+    Math.ceil(compared / 100);
   const keyPatternCost = isObject(node.patternProperties)
     ? Object.keys(node.patternProperties).reduce((sum, key) => sum + linearPatternCostPer100Chars(key), 0)
     : 0;
