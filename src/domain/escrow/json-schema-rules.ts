@@ -3,7 +3,8 @@
  * one stranger and run against data written by another, inside `complete`; so its cost must be
  * bounded before it is stored: its size, its nesting, its patterns (linear-time engine only), the
  * size it reaches once every `$ref` is followed, and `uniqueItems`, which compares items pairwise.
- * Each problem names where it is, e.g. `json_schema/properties/code/pattern`.
+ * Each problem names where it is, e.g. `json_schema/properties/code/pattern`. What a schema costs
+ * also depends on the data, so each delivery's check is bounded too (`schemaCheckCost`).
  */
 import { linearPatternCostPer100Chars, linearPatternProblem } from "../linear-regexp";
 
