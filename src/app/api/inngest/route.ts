@@ -47,7 +47,8 @@ function handle(method: "GET" | "POST" | "PUT"): Handler {
     if (!inngestConfigured()) return notConfigured();
     const capped = await capRequestBody(incoming, BODY_LIMIT_BYTES.inngest);
     if (capped instanceof Response) return capped;
-    return inngestHandlers()[method](new NextRequest(capped.request), context);
+    // The SDK expects Next's request type: a NextRequest over the bytes already read (GET passes as it came).
+    return inngestHandlers()[method](capped.request === incoming ? incoming : new NextRequest(capped.request), context);
   };
 }
 

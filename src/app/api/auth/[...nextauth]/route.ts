@@ -12,8 +12,8 @@ type RouteContext = { params: Promise<{ nextauth: string[] }> };
 async function handler(incoming: Request, context: RouteContext) {
   const capped = await capRequestBody(incoming, BODY_LIMIT_BYTES.form);
   if (capped instanceof Response) return capped;
-  // next-auth reads `nextUrl`: hand it a NextRequest over the bytes already read.
-  const request = new NextRequest(capped.request);
+  // next-auth reads `nextUrl`: hand it a NextRequest over the bytes already read (GET passes as it came).
+  const request = capped.request === incoming ? incoming : new NextRequest(capped.request);
   return NextAuth(request as never, context as never, authRuntime().options) as Promise<Response>;
 }
 
