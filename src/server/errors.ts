@@ -7,7 +7,8 @@ export type ServiceErrorCode =
   | "idempotency_key_reused"
   | "unauthorized"
   | "forbidden"
-  | "payload_too_large";
+  | "payload_too_large"
+  | "conflict";
 
 const STATUS: Record<ServiceErrorCode, number> = {
   not_found: 404,
@@ -16,6 +17,7 @@ const STATUS: Record<ServiceErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   payload_too_large: 413,
+  conflict: 409,
 };
 
 export interface ValidationDetail {
@@ -43,4 +45,27 @@ export function notFound(what: string): ServiceError {
 
 export function invalid(path: string, message: string): ServiceError {
   return new ServiceError("validation_error", `Invalid ${path}: ${message}`, [{ path, message }]);
+}
+
+/** A unique constraint refused the write: Prisma's P2002, or SQLSTATE 23505 from a raw query or the driver. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    const d = e as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: unknown }; cause?: unknown; kind?: unknown; originalCode?: unknown };
+    if (d.code === "P2002" || d.code === "23505" || d.meta?.code === "23505") return true;
+    if (d.kind === "UniqueConstraintViolation" || d.originalCode === "23505") return true;
+    e = d.cause ?? d.meta?.driverAdapterError;
+  }
+  return false;
+}
+
+/**
+ * Two requests raced to create the same unique thing (an agent handle, a channel address): the loser
+ * gets 409 conflict with a sentence, not a 500 with the constraint's name.
+ */
+export function conflictFromUniqueViolation(error: unknown): ServiceError | null {
+  if (!isUniqueViolation(error)) return null;
+  return new ServiceError(
+    "conflict",
+    "That value is already in use (another request may have saved it a moment ago). Choose another value, or reload and try again.",
+  );
 }

@@ -2,7 +2,8 @@
 // throw coded errors; only this file turns them into status + body.
 import { z } from "zod";
 import { DomainError } from "~/domain/escrow/errors";
-import { ServiceError, type ValidationDetail } from "../errors";
+import { conflictFromUniqueViolation, ServiceError, type ValidationDetail } from "../errors";
+import { INTERNAL_ERROR_MESSAGE, logInternalError } from "../http/internal-error";
 import type { OperationResult } from "./operation";
 
 export function errorBody(code: string, message: string, details?: ValidationDetail[]) {
@@ -41,12 +42,23 @@ export function knownErrorResult(error: unknown): OperationResult | null {
   if (error instanceof ServiceError) return errorResult(error.status, error.code, error.message, error.details);
   if (error instanceof DomainError) return errorResult(error.status, error.code, error.message);
   if (error instanceof ApiError) return errorResult(error.status, error.code, error.message);
+  const conflict = conflictFromUniqueViolation(error);
+  if (conflict) return errorResult(conflict.status, conflict.code, conflict.message);
   return null;
 }
 
 export function toErrorResult(error: unknown): OperationResult {
   const known = knownErrorResult(error);
   if (known) return known;
-  console.error("agent API: unexpected error", error);
-  return errorResult(500, "internal_error", "Something went wrong on our side. Retry the request; it is safe with the same Idempotency-Key.");
+  const requestId = logInternalError("agent API", error);
+  return {
+    status: 500,
+    body: {
+      error: {
+        code: "internal_error",
+        message: `${INTERNAL_ERROR_MESSAGE} Retry the request; it is safe with the same Idempotency-Key. Request id: ${requestId}.`,
+        request_id: requestId,
+      },
+    },
+  };
 }

@@ -36,11 +36,18 @@ export function encodeCursor(createdAt: Date, rowId: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${rowId}`, "utf8").toString("base64url");
 }
 
+/** Row ids this API hands out: a prefix and base-32ish characters (src/server/ids.ts). */
+const CURSOR_ROW_ID = /^[A-Za-z0-9_-]{1,100}$/;
+
 export function decodeCursor(cursor: string, field = "after"): { createdAt: Date; id: string } {
   const text = Buffer.from(cursor, "base64url").toString("utf8");
   const [time, rowId] = text.split("|");
   const createdAt = new Date(time ?? "");
-  if (!rowId || Number.isNaN(createdAt.getTime())) throw invalid(field, "not a cursor this API returned");
+  // A forged cursor must not reach the database as a 500: a year PostgreSQL cannot hold, or a NUL in the id.
+  const year = createdAt.getUTCFullYear();
+  if (!rowId || !CURSOR_ROW_ID.test(rowId) || Number.isNaN(createdAt.getTime()) || year < 1 || year > 9999) {
+    throw invalid(field, "not a cursor this API returned");
+  }
   return { createdAt, id: rowId };
 }
 

@@ -4,7 +4,9 @@
 // agent's and another agent's objects, sensible amounts) or hostile (wrong
 // types, huge and odd unicode strings, NUL bytes, nulls, nested objects,
 // negative/huge/fractional amounts, path traversal, HTML and script), plus
-// extra fields and occasionally a body that is not a JSON object at all.
+// extra fields and occasionally a body that is not a JSON object at all. Issue 16 added the shapes
+// that were still 500s: JSON nested thousands deep, numbers beyond bigint in cursors and limits,
+// malformed percent-encoding in path segments, and identical creates racing each other.
 // Invariants, checked on every request: never a 5xx; an error has PROTOCOL's
 // shape; a 4xx changes no row (dataSnapshot). Afterwards the ledger checks.
 // Seeded and bounded, so a run is the same every time.
@@ -141,11 +143,27 @@ function validish(field: string): fc.Arbitrary<unknown> {
   }
 }
 
+/** Numbers as text beyond what a bigint column, a double or a page size holds (cursors, limits). */
+const HUGE_NUMBER_TEXT = ["9".repeat(30), "9223372036854775808", "9223372036854775807", "-9223372036854775809", "1e400", "0".repeat(40) + "1", "18446744073709551616"];
+
+/** A cursor this API never returned, but shaped like one: a date the database cannot hold, a NUL in the id. */
+const FORGED_CURSORS = ["+200000-01-01T00:00:00.000Z|x", "-100000-01-01T00:00:00.000Z|x", "2026-01-01T00:00:00.000Z|a\u0000b", "2026-01-01T00:00:00.000Z|"].map((t) =>
+  Buffer.from(t, "utf8").toString("base64url"),
+);
+
 /** A query value: never a long wait (`wait` is the only one that sleeps). */
 function queryValue(field: string): fc.Arbitrary<string> {
   if (field === "wait") return fc.constantFrom("0", "-1", "31", "abc", "1e400", "NaN", "", " ", "0.0", "Infinity");
-  return fc.oneof(validish(field).map(String), nastyStrings);
+  return fc.oneof(validish(field).map(String), nastyStrings, fc.constantFrom(...HUGE_NUMBER_TEXT, ...FORGED_CURSORS));
 }
+
+/** JSON text nested far deeper than any request needs (was a stack overflow → 500 on every POST). */
+const deepJson = fc
+  .tuple(fc.integer({ min: 65, max: 6_000 }), fc.constantFrom("[", '{"a":'), fc.constantFrom("1", '"x"', "null"))
+  .map(([levels, open, leaf]) => `${open.repeat(levels)}${leaf}${(open === "[" ? "]" : "}").repeat(levels)}`);
+
+/** Raw path segments whose percent-encoding does not decode (a stray %, a cut-off escape, non-UTF-8 bytes). */
+const MALFORMED_SEGMENTS = ["%E0%A4%A", "%", "%zz", "%C0%AF", "%ED%A0%80", "a%2", "%FF%FE"];
 
 /** encodeURIComponent, but a lone surrogate becomes bytes that are not UTF-8 (the server must cope). */
 function encodePathSegment(value: string): string {
@@ -167,8 +185,15 @@ function requestArbitrary(op: (typeof OPERATIONS)[number]): fc.Arbitrary<FuzzReq
   const query = op.query ?? [];
   const bodyFields = fields.filter((f) => !pathParams.includes(f) && !query.includes(f));
 
+  // A path value is encoded, except a malformed raw segment, which goes on the wire as it is.
   const pathValues = fc.tuple(
-    ...pathParams.map((p) => fc.oneof({ weight: 3, arbitrary: validish(p).map(String) }, { weight: 2, arbitrary: hostileString })),
+    ...pathParams.map((p) =>
+      fc.oneof(
+        { weight: 3, arbitrary: validish(p).map((v) => encodePathSegment(String(v))) },
+        { weight: 2, arbitrary: hostileString.map(encodePathSegment) },
+        { weight: 1, arbitrary: fc.constantFrom(...MALFORMED_SEGMENTS) },
+      ),
+    ),
   );
   const queryValues = fc.record(Object.fromEntries(query.map((q) => [q, queryValue(q)])), { requiredKeys: [] });
   const bodyRecord = fc.record(
@@ -183,12 +208,13 @@ function requestArbitrary(op: (typeof OPERATIONS)[number]): fc.Arbitrary<FuzzReq
           { weight: 8, arbitrary: fc.tuple(bodyRecord, extras).map(([r, x]) => JSON.stringify({ ...x, ...r })) },
           { weight: 1, arbitrary: hostileValue.map((v) => JSON.stringify(v) ?? "") },
           { weight: 1, arbitrary: fc.oneof(hostileString, fc.constantFrom("{", '{"a":', "\u0000", "[]]", '{"amount":1e999}')) },
+          { weight: 2, arbitrary: fc.tuple(bodyRecord, deepJson).map(([r, d]) => JSON.stringify(r).replace(/}$/, `${Object.keys(r).length ? "," : ""}"nested":${d}}`)) },
         );
   const idempotencyKey = fc.option(fc.constantFrom("fuzz-1", "fuzz-2", "k".repeat(255), "k".repeat(256), " "), { nil: undefined });
 
   return fc.tuple(pathValues, queryValues, body, idempotencyKey).map(([values, q, json, key]) => {
     let i = 0;
-    let path = op.path.replace(/\{[a-z_]+\}/g, () => encodePathSegment(values[i++] ?? ""));
+    let path = op.path.replace(/\{[a-z_]+\}/g, () => values[i++] ?? "");
     const search = new URLSearchParams(q as Record<string, string>).toString();
     if (search) path += `?${search}`;
     const headers: Record<string, string> = {};
@@ -260,6 +286,27 @@ describe("fuzzing the agent API", () => {
           const context = `${id} ${field}=${short(JSON.stringify(nasty))} → ${response.status} ${short(JSON.stringify(response.body))}`;
           expect(response.status, context).toBeLessThan(500);
           if (response.status >= 400) expect(await dataSnapshot(h), `a refusal wrote rows: ${context}`).toBe(before);
+        }
+      }
+    },
+  );
+
+  it.each(OPERATIONS.filter((op) => op.method === "POST" && !op.public).map((op) => [op.id, op] as const))(
+    "%s: 8 identical requests at once (with one Idempotency-Key, and without) — never a 5xx",
+    async (id, op) => {
+      const pathParams = [...op.path.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1] as string);
+      const fields = Object.keys(op.input.shape).filter((f) => !pathParams.includes(f) && !(op.query ?? []).includes(f));
+      const input = Object.fromEntries([...pathParams, ...fields].map((f) => [f, fc.sample(validish(f), { seed: SEED + 1, numRuns: 1 })[0]]));
+      const path = op.path.replace(/\{([a-z_]+)\}/g, (_m, name: string) => encodePathSegment(String(input[name] ?? "")));
+      const body = JSON.stringify(Object.fromEntries(fields.map((f) => [f, input[f]])));
+      for (const key of [`race-${id}`, undefined]) {
+        const responses = await Promise.all(
+          Array.from({ length: 8 }, () =>
+            call(h, a.key.key, "POST", path, { body, headers: { "content-type": "application/json", ...(key ? { "idempotency-key": key } : {}) } }),
+          ),
+        );
+        for (const response of responses) {
+          expect(response.status, `${id} ${key ?? "no key"} → ${response.status} ${short(JSON.stringify(response.body))}`).toBeLessThan(500);
         }
       }
     },

@@ -12,7 +12,11 @@ import { hitRateLimit } from "../rate-limit/rate-limit";
 import type { AgentApiDeps } from "./deps";
 import { errorBody } from "./errors";
 import { executeOperation } from "./execute";
-import { MAX_IDEMPOTENCY_KEY_CHARS } from "./rest";
+import { MAX_IDEMPOTENCY_KEY_CHARS, MULTIPART_OVERHEAD_BYTES } from "./rest";
+import { jsonTooDeep, TOO_DEEP_MESSAGE } from "../http/client-json";
+import { logInternalError } from "../http/internal-error";
+import { capRequestBody, declaresTooLarge } from "../http/read-body";
+import type { AgentApiSettings } from "./deps";
 import type { Operation } from "./operation";
 import { listConversations, listMessages, OPERATIONS } from "./operations";
 import { pageQuery } from "./fields";
@@ -104,8 +108,32 @@ function jsonResponse(status: number, body: unknown, headers: Record<string, str
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 }
 
-export async function handleMcpRequest(request: Request, deps: AgentApiDeps): Promise<Response> {
-  const agent = await authenticateAgentKey(deps.engine.db, bearerToken(request.headers.get("authorization")), deps.engine.now());
+/** The largest MCP call is upload_artifact with the file in base64 (4/3 of the bytes). */
+export function mcpBodyLimitBytes(settings: AgentApiSettings): number {
+  return Math.max(settings.maxJsonBodyBytes, Math.ceil((settings.maxArtifactBytes * 4) / 3) + MULTIPART_OVERHEAD_BYTES);
+}
+
+function tooLarge(limit: number): Response {
+  return jsonResponse(413, errorBody("payload_too_large", `The request body is larger than the limit of ${limit} bytes.`));
+}
+
+export async function handleMcpRequest(incoming: Request, deps: AgentApiDeps): Promise<Response> {
+  try {
+    return await handleMcpRequestUnguarded(incoming, deps);
+  } catch (error) {
+    const requestId = logInternalError("mcp", error);
+    return jsonResponse(500, {
+      jsonrpc: "2.0",
+      error: { code: -32603, message: `Internal error. Request id: ${requestId}.`, data: { request_id: requestId } },
+      id: null,
+    });
+  }
+}
+
+async function handleMcpRequestUnguarded(incoming: Request, deps: AgentApiDeps): Promise<Response> {
+  const bodyLimit = mcpBodyLimitBytes(deps.settings);
+  if (declaresTooLarge(incoming, bodyLimit)) return tooLarge(bodyLimit);
+  const agent = await authenticateAgentKey(deps.engine.db, bearerToken(incoming.headers.get("authorization")), deps.engine.now());
   if (!agent) {
     return jsonResponse(401, errorBody("unauthorized", "Send a valid agent API key as `Authorization: Bearer <key>`."), {
       "www-authenticate": 'Bearer realm="holdfast-agent"',
@@ -116,6 +144,13 @@ export async function handleMcpRequest(request: Request, deps: AgentApiDeps): Pr
     return jsonResponse(429, errorBody("rate_limited", `Too many requests for this key. Retry after ${limit.retryAfterS} seconds.`), {
       "retry-after": String(limit.retryAfterS),
     });
+  }
+  // The SDK reads the whole body itself: read it here under the cap and hand it on in memory.
+  const capped = await capRequestBody(incoming, bodyLimit);
+  if (capped instanceof Response) return capped;
+  const request = capped.request;
+  if (jsonTooDeep(Buffer.from(capped.bytes).toString("utf8"))) {
+    return jsonResponse(400, { jsonrpc: "2.0", error: { code: -32700, message: `Parse error: ${TOO_DEEP_MESSAGE}.` }, id: null });
   }
   // Stateless: a fresh server and transport per request; nothing to share between calls but the database.
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

@@ -4,6 +4,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import { INTERNAL_ERROR_MESSAGE, logInternalError } from "../http/internal-error";
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 
@@ -53,9 +54,9 @@ export async function serveFetchHandler(handler: FetchHandler, port = 0): Promis
         res.end();
       })
       .catch((error: unknown) => {
-        console.error("node adapter: handler failed", error);
+        const requestId = logInternalError("node adapter", error);
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: { code: "internal_error", message: "internal error" } }));
+        res.end(JSON.stringify({ error: { code: "internal_error", message: `${INTERNAL_ERROR_MESSAGE} Request id: ${requestId}.`, request_id: requestId } }));
       });
   });
   server.on("connection", (socket) => {

@@ -4,6 +4,8 @@
 import { createHash } from "node:crypto";
 import { authenticateAgentKey, bearerToken } from "../auth/api-keys";
 import { invalid } from "../errors";
+import { parseClientJson } from "../http/client-json";
+import { BodyIncompleteError, BodyTooLargeError, readBodyCapped } from "../http/read-body";
 import { hitRateLimit } from "../rate-limit/rate-limit";
 import type { AgentApiDeps } from "./deps";
 import { ApiError, errorBody, toErrorResult } from "./errors";
@@ -15,7 +17,7 @@ import { AGENT_API_BASE } from "./views";
 
 export const MAX_IDEMPOTENCY_KEY_CHARS = 255;
 /** Room for multipart boundaries and headers around the file itself. */
-const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 interface Route {
   op: Operation;
@@ -61,27 +63,15 @@ function match(method: string, path: string): { route: Route; params: Record<str
   return pathMatched ? "method" : null;
 }
 
-/** Reads at most `limit` bytes of the body; more is 413, whatever Content-Length claimed. */
+/** Reads at most `limit` bytes of the body (the shared reader); more is 413, whatever Content-Length claimed. */
 async function readBody(request: Request, limit: number): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new ApiError(413, "payload_too_large", `The request body is larger than the limit of ${limit} bytes.`);
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
+  try {
+    return await readBodyCapped(request, limit);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new ApiError(413, "payload_too_large", error.message);
+    if (error instanceof BodyIncompleteError) throw new ApiError(400, "validation_error", error.message);
+    throw error;
   }
-  return new Uint8Array(Buffer.concat(chunks));
 }
 
 type ParsedBody =
@@ -114,12 +104,9 @@ async function parseBody(request: Request, op: Operation, deps: AgentApiDeps): P
   const bytes = await readBody(request, limit);
   const text = Buffer.from(bytes).toString("utf8");
   if (!text.trim()) return { kind: "json", value: {} };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { kind: "invalid", message: "the body is not valid JSON" };
-  }
+  const parsed = parseClientJson(text);
+  if (!parsed.ok) return { kind: "invalid", message: parsed.message };
+  const value = parsed.value;
   if (!value || typeof value !== "object" || Array.isArray(value)) {
     return { kind: "invalid", message: "the body must be a JSON object" };
   }

@@ -6,7 +6,8 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import { isDomainError } from "~/domain/escrow/errors";
 import type { EngineContext } from "../context";
-import { ServiceError } from "../errors";
+import { conflictFromUniqueViolation, ServiceError } from "../errors";
+import { INTERNAL_ERROR_MESSAGE, logInternalError } from "../http/internal-error";
 import { nulTextError } from "../nul-text";
 
 export type UserRole = "customer" | "owner" | "admin";
@@ -37,17 +38,28 @@ const CODE_BY_STATUS: Record<number, TrpcCode> = {
   429: "TOO_MANY_REQUESTS",
 };
 
-/** Domain and service errors become tRPC errors carrying the same code the agent API uses. */
+/**
+ * Domain and service errors become tRPC errors carrying the same code the agent API uses; a unique
+ * violation (two requests racing to create one handle or address) becomes CONFLICT.
+ */
 export function toTrpcError(error: unknown): unknown {
-  if (isDomainError(error) || error instanceof ServiceError) {
-    return new TRPCError({ code: CODE_BY_STATUS[error.status] ?? "BAD_REQUEST", message: error.message, cause: error });
-  }
+  const known = isDomainError(error) || error instanceof ServiceError ? error : conflictFromUniqueViolation(error);
+  if (known) return new TRPCError({ code: CODE_BY_STATUS[known.status] ?? "BAD_REQUEST", message: known.message, cause: known });
   return error;
 }
 
 const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, path }) {
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      // Not a refusal but a failure: its text (Prisma's message, table names, a stack) stays in the log.
+      const requestId = logInternalError(`trpc ${path ?? "?"}`, error.cause ?? error);
+      return {
+        code: shape.code,
+        message: `${INTERNAL_ERROR_MESSAGE} Please try again. Request id: ${requestId}.`,
+        data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, appCode: "internal_error", zodIssues: null, requestId },
+      };
+    }
     const cause = error.cause;
     const appCode =
       isDomainError(cause) || cause instanceof ServiceError
@@ -60,6 +72,7 @@ const t = initTRPC.context<TrpcContext>().create({
       data: {
         ...shape.data,
         appCode,
+        requestId: null,
         zodIssues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null,
       },
     };

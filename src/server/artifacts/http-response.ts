@@ -35,7 +35,7 @@ export async function artifactResponse(artifact: StoredArtifact, download: boole
       "content-length": String(bytes.byteLength),
       "content-disposition": contentDisposition(artifact.kind, artifact.name, download),
       "x-content-type-options": "nosniff",
-      "content-security-policy": "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox",
+      "content-security-policy": "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'",
       "cache-control": "private, max-age=3600",
       etag: `"${artifact.sha256}"`,
     },

@@ -8,6 +8,8 @@ import { inTransaction } from "../db/transaction";
 import { enqueueNotification } from "../notify/enqueue";
 import { alertOfSentMessage, routeChatReply } from "../owner/instructions";
 import { linkTelegramChat } from "../owner/telegram-link";
+import { parseClientJson } from "../http/client-json";
+import { BODY_LIMIT_BYTES, capRequestBody } from "../http/read-body";
 import { claimInbound, json, safeEqual } from "./verify";
 
 export interface TelegramInboundConfig {
@@ -53,7 +55,11 @@ export async function handleTelegramWebhook(request: Request, ctx: EngineContext
   if (request.method !== "POST") return json(405, { error: "POST only" });
   const given = request.headers.get("x-telegram-bot-api-secret-token");
   if (given === null || !safeEqual(given, config.secretToken)) return json(401, { error: "bad secret token" });
-  const update = parseUpdate(await request.json().catch(() => null));
+  const capped = await capRequestBody(request, BODY_LIMIT_BYTES.webhook);
+  if (capped instanceof Response) return capped;
+  const parsed = parseClientJson(new TextDecoder().decode(capped.bytes));
+  if (!parsed.ok) return json(400, { error: parsed.message });
+  const update = parseUpdate(parsed.value);
   if (!update) return json(400, { error: "not a Telegram update" });
 
   const outcome = await inTransaction(ctx.db, async (tx) => {

@@ -8,6 +8,8 @@ import type { EngineContext } from "../context";
 import { inTransaction } from "../db/transaction";
 import { enqueueNotification } from "../notify/enqueue";
 import { alertOfSentMessage, routeChatReply } from "../owner/instructions";
+import { parseClientJson } from "../http/client-json";
+import { BODY_LIMIT_BYTES, capRequestBody } from "../http/read-body";
 import { claimInbound, hubSignature, json, safeEqual } from "./verify";
 
 export interface WhatsAppInboundConfig {
@@ -62,16 +64,15 @@ export async function handleWhatsAppWebhook(request: Request, ctx: EngineContext
     return json(403, { error: "verification failed" });
   }
   if (request.method !== "POST") return json(405, { error: "GET or POST" });
-  const raw = new Uint8Array(await request.arrayBuffer());
+  // The signature covers the raw body, so the body is read first — under a cap, unauthenticated as it is.
+  const capped = await capRequestBody(request, BODY_LIMIT_BYTES.webhook);
+  if (capped instanceof Response) return capped;
+  const raw = capped.bytes;
   const signature = request.headers.get("x-hub-signature-256");
   if (signature === null || !safeEqual(signature, hubSignature(config.appSecret, raw))) return json(401, { error: "bad signature" });
-  let payload: unknown;
-  try {
-    payload = JSON.parse(new TextDecoder().decode(raw));
-  } catch {
-    return json(400, { error: "not JSON" });
-  }
-  const messages = messagesOf(payload);
+  const parsed = parseClientJson(new TextDecoder().decode(raw));
+  if (!parsed.ok) return json(400, { error: parsed.message });
+  const messages = messagesOf(parsed.value);
   if (!messages) return json(400, { error: "not a WhatsApp notification" });
 
   const outcomes = await inTransaction(ctx.db, async (tx) => {

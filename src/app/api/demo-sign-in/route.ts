@@ -5,6 +5,7 @@ import { isSameOrigin } from "~/server/auth/csrf";
 import { demoSignInUrl, isDemoAccount } from "~/server/auth/demo";
 import { authRuntime } from "~/server/auth/options";
 import { getDb } from "~/server/db/client";
+import { BODY_LIMIT_BYTES, capRequestBody } from "~/server/http/read-body";
 
 export const dynamic = "force-dynamic";
 
@@ -12,11 +13,14 @@ function safeCallback(value: FormDataEntryValue | null): string {
   return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/market";
 }
 
-export async function POST(request: Request) {
+export async function POST(incoming: Request) {
   if (!env().HOLDFAST_DEMO) return new Response("Demo accounts are not enabled here.", { status: 404 });
   const { baseUrl, secret } = authRuntime();
-  if (!isSameOrigin(request, baseUrl)) return new Response("Cross-site request refused.", { status: 403 });
-  const form = await request.formData();
+  if (!isSameOrigin(incoming, baseUrl)) return new Response("Cross-site request refused.", { status: 403 });
+  const capped = await capRequestBody(incoming, BODY_LIMIT_BYTES.form);
+  if (capped instanceof Response) return capped;
+  const form = await capped.request.formData().catch(() => null);
+  if (!form) return new Response("The form could not be read.", { status: 400 });
   const account = form.get("account");
   if (!isDemoAccount(account)) return new Response("Unknown demo account.", { status: 400 });
   const url = await demoSignInUrl(getDb(), {

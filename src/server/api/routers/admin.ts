@@ -2,6 +2,7 @@
 // admin.decide, admin.suspendAgent). Every one is adminProcedure: the role is
 // checked on the server for each call.
 import { z } from "zod";
+import { bigintParam } from "~/server/db/bigint-param";
 import { adminCase, adminQueue } from "~/server/moderation/queue";
 import { rankAgentsBySignals } from "~/server/moderation/signals";
 import { decideCase, moderationLog, setAgentSuspended, setUserSuspended } from "~/server/moderation/actions";
@@ -53,7 +54,7 @@ export const adminRouter = createTRPCRouter({
           moderatorId: z.string().optional(),
           action: z.enum(["decide", "suspend_agent", "reinstate_agent", "suspend_user", "reinstate_user"]).optional(),
           targetId: z.string().optional(),
-          before: z.string().regex(/^\d+$/).optional(),
+          before: bigintParam.optional(),
         })
         .optional(),
     )

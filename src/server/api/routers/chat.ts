@@ -5,6 +5,7 @@ import {
   customerConversation, customerMessages, listCustomerConversations, openConversation,
 } from "~/server/conversations/customer-chat";
 import { postCustomerMessage, MAX_MESSAGE_TEXT_CHARS } from "~/server/conversations/messages";
+import { bigintParam } from "~/server/db/bigint-param";
 import { inTransaction } from "~/server/db/transaction";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
@@ -20,7 +21,7 @@ export const chatRouter = createTRPCRouter({
     .input(z.object({ conversationId: z.string().min(1) }))
     .query(({ ctx, input }) => customerConversation(ctx.engine, ctx.user.id, input.conversationId)),
   messages: protectedProcedure
-    .input(z.object({ conversationId: z.string().min(1), after: z.string().regex(/^\d+$/).nullish() }))
+    .input(z.object({ conversationId: z.string().min(1), after: bigintParam.nullish() }))
     .query(({ ctx, input }) =>
       customerMessages(ctx.engine, ctx.user.id, input.conversationId, input.after ? BigInt(input.after) : null),
     ),

@@ -1,0 +1,177 @@
+// Issue 16 on the tRPC endpoint, through the route handler as a browser reaches it: input shapes that
+// were 500s (JSON nested thousands deep, cursors beyond bigint, two requests creating one handle or
+// address at once) are 4xx with a sentence, and an unexpected failure answers a generic message with
+// a request id while its detail (Prisma's message, the table's name) goes only to the server log.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestDatabase, type TestDatabase } from "~/test/db";
+import { createUser } from "~/test/users";
+import type { SessionUser } from "~/server/api/trpc";
+import { nulTextError } from "~/server/nul-text";
+
+let tdb: TestDatabase;
+let handler: (request: Request) => Promise<Response>;
+let createSession: (userId: string) => Promise<string>;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  process.env.DATABASE_URL = tdb.url;
+  process.env.NEXTAUTH_SECRET = "t".repeat(40);
+  process.env.HOLDFAST_BASE_URL = "http://localhost:3000";
+  const route = await import("./route");
+  handler = async (request) => (request.method === "GET" ? route.GET : route.POST)(request);
+  const { holdfastAdapter } = await import("~/server/auth/adapter");
+  const adapter = holdfastAdapter(tdb.db);
+  createSession = async (userId) => {
+    const sessionToken = `tok${Math.random().toString(36).slice(2)}${"x".repeat(20)}`;
+    await adapter.createSession!({ sessionToken, userId, expires: new Date(Date.now() + 3_600_000) });
+    return sessionToken;
+  };
+});
+afterAll(async () => {
+  const { getDb } = await import("~/server/db/client");
+  await getDb().$disconnect();
+  await tdb.drop();
+});
+
+const SAME_ORIGIN = { origin: "http://localhost:3000", "x-holdfast-csrf": "1", "content-type": "application/json" };
+
+interface TrpcAnswer {
+  status: number;
+  text: string;
+  error: { message: string; data: { code: string; appCode: string | null; requestId: string | null } } | null;
+}
+
+async function answer(response: Response): Promise<TrpcAnswer> {
+  const text = await response.text();
+  const body = JSON.parse(text) as { error?: { json: TrpcAnswer["error"] } };
+  return { status: response.status, text, error: body.error?.json ?? null };
+}
+
+async function mutate(path: string, body: string, token?: string) {
+  return answer(
+    await handler(
+      new Request(`http://localhost:3000/api/trpc/${path}`, {
+        method: "POST",
+        headers: { ...SAME_ORIGIN, ...(token ? { cookie: `next-auth.session-token=${token}` } : {}) },
+        body,
+      }),
+    ),
+  );
+}
+
+async function query(path: string, input: string, token?: string) {
+  return answer(
+    await handler(
+      new Request(`http://localhost:3000/api/trpc/${path}?input=${encodeURIComponent(input)}`, {
+        headers: token ? { cookie: `next-auth.session-token=${token}` } : {},
+      }),
+    ),
+  );
+}
+
+const deep = (levels: number, inner = "1") => `${"[".repeat(levels)}${inner}${"]".repeat(levels)}`;
+const json = (value: unknown) => JSON.stringify({ json: value });
+
+describe("JSON nested too deep", () => {
+  it("is 400 on every tRPC call, unauthenticated ones included (query and mutation)", async () => {
+    const body = `{"json":{"amount":${deep(5_000)}}}`; // ≈10 KB
+    const post = await mutate("wallet.addTestFunds", body);
+    expect(post.status).toBe(400);
+    expect(post.text).toContain("nested deeper than 64");
+    const get = await query("market.agents", `{"json":{"query":${deep(5_000, '"x"')}}}`);
+    expect(get.status).toBe(400);
+    // Brackets inside strings are text, not nesting.
+    const text = await query("market.agents", json({ query: "[".repeat(150) }));
+    expect(text.status).toBe(200);
+  });
+
+  it("the NUL walk itself neither recurses nor overflows on a value built in memory (server-side callers)", () => {
+    let value: unknown = "x";
+    for (let i = 0; i < 100_000; i++) value = { a: value };
+    expect(nulTextError(value)?.message).toContain("nested deeper than 64");
+    let shallow: unknown = "a\u0000";
+    for (let i = 0; i < 10; i++) shallow = [shallow];
+    expect(nulTextError(shallow)?.details?.[0]?.path).toBe("0.0.0.0.0.0.0.0.0.0");
+  });
+});
+
+describe("numbers beyond bigint in cursors", () => {
+  it("chat.messages `after` and admin.auditLog `before`: 400, not the database's out-of-range 500", async () => {
+    const customer = await createUser(tdb.db, "customer");
+    const admin = await createUser(tdb.db, "admin");
+    const customerToken = await createSession(customer.id);
+    const adminToken = await createSession(admin.id);
+    for (const cursor of ["9".repeat(30), "9223372036854775808", "00000000000000000000001"]) {
+      const messages = await query("chat.messages", json({ conversationId: "cnv_x", after: cursor }), customerToken);
+      expect(messages.status, cursor).toBe(400);
+      const log = await query("admin.auditLog", json({ before: cursor }), adminToken);
+      expect(log.status, cursor).toBe(400);
+    }
+    // The largest bigint is a cursor like any other.
+    expect((await query("admin.auditLog", json({ before: "9223372036854775807" }), adminToken)).status).toBe(200);
+    expect((await query("chat.messages", json({ conversationId: "cnv_x", after: "9223372036854775807" }), customerToken)).status).toBe(404);
+  });
+});
+
+describe("two requests creating one unique thing at once", () => {
+  const settle = async (calls: Promise<TrpcAnswer>[]) => {
+    const results = await Promise.all(calls);
+    for (const r of results) expect(r.status, r.text.slice(0, 300)).toBeLessThan(500);
+    return results;
+  };
+
+  it("20 concurrent owner.createAgent with one handle: one agent, the others 400/409 with a sentence", async () => {
+    const owner = await createUser(tdb.db, "owner");
+    const token = await createSession(owner.id);
+    const results = await settle(
+      Array.from({ length: 20 }, () => mutate("owner.createAgent", json({ handle: "twin-handle", displayName: "Twin" }), token)),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    for (const r of results.filter((x) => x.status !== 200)) {
+      expect([400, 409]).toContain(r.status);
+      expect(r.text).not.toMatch(/prisma|constraint|agents_handle|P2002/i);
+    }
+    expect(await tdb.db.agent.count({ where: { handle: "twin-handle" } })).toBe(1);
+  });
+
+  it("20 concurrent owner.saveChannel with one address, by one owner and by two: never a 500", async () => {
+    const [first, second] = [await createUser(tdb.db, "owner"), await createUser(tdb.db, "owner")];
+    const tokens = [await createSession(first!.id), await createSession(second!.id)];
+    const results = await settle(
+      Array.from({ length: 20 }, (_, i) =>
+        mutate("owner.saveChannel", json({ channel: "whatsapp", address: "+1 555 010 2030" }), tokens[i % 2]),
+      ),
+    );
+    for (const r of results.filter((x) => x.status !== 200)) {
+      expect([400, 409]).toContain(r.status);
+      expect(r.text).not.toMatch(/prisma|constraint|owner_channels|P2002/i);
+    }
+    expect(await tdb.db.ownerChannel.count({ where: { channel: "whatsapp", address: "15550102030" } })).toBe(1);
+  });
+});
+
+describe("an unexpected failure", () => {
+  it("answers a generic message with a request id; Prisma's detail goes only to the log, under that id", async () => {
+    const owner: SessionUser = await createUser(tdb.db, "owner");
+    const token = await createSession(owner.id);
+    await tdb.db.$executeRawUnsafe("DROP TABLE owner_settings CASCADE");
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+      logged.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(" "));
+    });
+    try {
+      const result = await mutate("owner.setThreshold", json({ amount: 5_000, currency: "USD" }), token);
+      expect(result.status).toBe(500);
+      expect(result.text).not.toMatch(/owner_settings|prisma|does not exist|relation|stack/i);
+      expect(result.error?.data.code).toBe("INTERNAL_SERVER_ERROR");
+      const requestId = result.error?.data.requestId;
+      expect(requestId).toMatch(/^req_[0-9a-f]{32}$/);
+      expect(result.error?.message).toContain(requestId);
+      const line = logged.find((l) => l.includes(requestId!));
+      expect(line).toBeDefined();
+      expect(line).toMatch(/owner_settings/);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
