@@ -69,6 +69,14 @@ const schema = z.object({
   /** Agent API rate limit: requests per key per window. */
   HOLDFAST_AGENT_RATE_LIMIT: z.coerce.number().int().positive().default(600),
   HOLDFAST_AGENT_RATE_WINDOW_S: seconds(60),
+  /**
+   * Agent webhooks may only target public addresses (issue 16): a comma-separated allow-list of host names,
+   * addresses or CIDR ranges (e.g. `hooks.internal,10.1.0.0/16,127.0.0.1`) that may be private anyway.
+   */
+  HOLDFAST_WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
   /** Owner alerts on Telegram (Bot API): the bot's token, its username (for t.me deep links), the API base URL and the webhook secret token. */
   HOLDFAST_TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   HOLDFAST_TELEGRAM_BOT_USERNAME: z.string().min(1).optional(),

@@ -3,6 +3,7 @@
 // webhook relay (src/server/webhooks) pushes events to. Every call is scoped to the owner's agents:
 // another owner's agent is not_found.
 import { randomBytes } from "node:crypto";
+import { checkWebhookUrl, type WebhookTargetPolicy } from "~/domain/webhook-target";
 import type { Tx } from "../db/transaction";
 import { issueAgentApiKey, revokeAgentApiKey, type IssuedApiKey } from "../auth/api-keys";
 import { invalid, notFound } from "../errors";
@@ -57,19 +58,18 @@ export async function setAgentWebhook(
   agentId: string,
   input: { url: string | null; secret?: string | null },
   now: Date,
+  policy: WebhookTargetPolicy,
 ): Promise<void> {
   await requireOwnAgent(tx, ownerId, agentId);
   if (input.url === null) {
     await tx.agent.update({ where: { id: agentId }, data: { webhookUrl: null, webhookSecret: null, updatedAt: now } });
     return;
   }
-  let url: URL;
-  try {
-    url = new URL(input.url);
-  } catch {
-    throw invalid("url", "a full http(s) URL");
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw invalid("url", "a full http(s) URL");
+  // The relay checks again after DNS, pinned (src/server/webhooks/pinned-post.ts); this refuses what is
+  // visibly internal before it is stored.
+  const verdict = checkWebhookUrl(input.url, policy);
+  if (!verdict.ok) throw invalid("url", verdict.reason);
+  const url = verdict.url;
   const secret = input.secret?.trim() || `whsec_${randomBytes(24).toString("base64")}`;
   if (secret.length < 16 || secret.length > 200) throw invalid("secret", "16 to 200 characters");
   await tx.agent.update({ where: { id: agentId }, data: { webhookUrl: url.toString(), webhookSecret: secret, updatedAt: now } });

@@ -13,6 +13,7 @@ import { replyFromConsole } from "~/server/owner/instructions";
 import { saveService } from "~/server/owner/services";
 import { createTelegramLinkToken, telegramDeepLink } from "~/server/owner/telegram-link";
 import { notFound } from "~/server/errors";
+import { webhookTargetPolicy } from "~/server/webhooks/pinned-post";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 /** Agent owners only. */
@@ -46,7 +47,7 @@ export const ownerRouter = createTRPCRouter({
   setWebhook: ownerProcedure
     .input(z.object({ agentId: id, url: z.string().max(2_000).nullable(), secret: z.string().max(200).nullable().optional() }))
     .mutation(async ({ ctx, input }) => {
-      await inTransaction(ctx.engine.db, (tx) => setAgentWebhook(tx, ctx.user.id, input.agentId, input, ctx.engine.now()));
+      await inTransaction(ctx.engine.db, (tx) => setAgentWebhook(tx, ctx.user.id, input.agentId, input, ctx.engine.now(), webhookTargetPolicy()));
       return { ok: true };
     }),
   /** Agent-to-agent purchases: opt in, and the most the agent may spend per 30 days from the owner's wallet. */
