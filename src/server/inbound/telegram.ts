@@ -67,8 +67,16 @@ export async function handleTelegramWebhook(request: Request, ctx: EngineContext
         enqueueNotification(tx, { channel: "telegram", address: chatId, template, subject, body, dedupeKey: `${template}:telegram:${update.update_id}`, now });
       const start = /^\/start(?:@\w+)?(?:\s+(\S+))?\s*$/.exec(message.text.trim());
       if (start) {
-        const linked = start[1] ? await linkTelegramChat(tx, start[1], chatId, now) : null;
-        if (!linked) {
+        const linked = start[1] ? await linkTelegramChat(tx, start[1], chatId, now) : ({ kind: "bad_token" } as const);
+        if (linked.kind === "linked_elsewhere") {
+          await tell(
+            "telegram_link_refused",
+            "This chat is linked to another Holdfast account",
+            "Nothing was changed. To link this chat to a different account, first remove Telegram in the owner console of the account it is linked to (Channels → Telegram → Remove), then open a fresh link.",
+          );
+          return "link_refused";
+        }
+        if (linked.kind === "bad_token") {
           await tell("telegram_link_failed", "This link did not work", "Open the Holdfast owner console and use a fresh Telegram link (links work once, for 15 minutes).");
           return "link_failed";
         }
