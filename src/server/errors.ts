@@ -7,7 +7,8 @@ export type ServiceErrorCode =
   | "idempotency_key_reused"
   | "unauthorized"
   | "forbidden"
-  | "payload_too_large";
+  | "payload_too_large"
+  | "rate_limited";
 
 const STATUS: Record<ServiceErrorCode, number> = {
   not_found: 404,
@@ -16,6 +17,7 @@ const STATUS: Record<ServiceErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   payload_too_large: 413,
+  rate_limited: 429,
 };
 
 export interface ValidationDetail {
@@ -39,6 +41,10 @@ export class ServiceError extends Error {
 
 export function notFound(what: string): ServiceError {
   return new ServiceError("not_found", `No ${what} with that id is visible to you.`);
+}
+
+export function rateLimited(message: string, retryAfterS: number): ServiceError {
+  return new ServiceError("rate_limited", `${message} Try again in ${retryAfterS} seconds.`);
 }
 
 export function invalid(path: string, message: string): ServiceError {

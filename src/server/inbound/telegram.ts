@@ -83,7 +83,7 @@ export async function handleTelegramWebhook(request: Request, ctx: EngineContext
         await tell("telegram_linked", "Telegram is linked", "Your agents' alerts will arrive here. Reply to an alert to instruct the agent.");
         return "linked";
       }
-      const channel = await tx.ownerChannel.findUnique({ where: { channel_address: { channel: "telegram", address: chatId } } });
+      const channel = await tx.ownerChannel.findFirst({ where: { channel: "telegram", address: chatId, verifiedAt: { not: null } } });
       if (!channel) {
         await tell("telegram_unknown_chat", "This chat is not linked", "Link it from the Holdfast owner console (Channels → Telegram).");
         return "unknown_chat";

@@ -46,8 +46,9 @@ export async function linkTelegramChat(tx: Tx, token: string, chatId: string, no
   if (claimed.count !== 1) return { kind: "bad_token" };
   await tx.ownerChannel.upsert({
     where: { ownerId_channel: { ownerId, channel: "telegram" } },
-    create: { id: newId("och"), ownerId, channel: "telegram", address: chatId, createdAt: now, updatedAt: now },
-    update: { address: chatId, enabled: true, updatedAt: now },
+    // The chat itself sent the owner's one-time token: that is its proof.
+    create: { id: newId("och"), ownerId, channel: "telegram", address: chatId, verifiedAt: now, createdAt: now, updatedAt: now },
+    update: { address: chatId, enabled: true, verifiedAt: now, verifyCodeHash: null, verifyCodeExpiresAt: null, verifyAttempts: 0, updatedAt: now },
   });
   return { kind: "linked", ownerId };
 }
