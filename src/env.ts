@@ -66,6 +66,15 @@ const schema = z.object({
   HOLDFAST_MAX_JSON_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   /** Where the local-disk artifact store keeps files (default: <HOLDFAST_DATA_DIR or .data>/artifacts). */
   HOLDFAST_ARTIFACT_DIR: z.string().min(1).optional(),
+  /**
+   * Reverse proxies in front of the server that append the client's address to X-Forwarded-For (0 = none:
+   * the header is the client's to forge, so clients are known by the connection's peer address).
+   */
+  HOLDFAST_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Sign-in mail (issue 16): links sent per address and per client per window; above it the page looks the same but no mail goes out. */
+  HOLDFAST_SIGN_IN_MAILS_PER_ADDRESS: z.coerce.number().int().positive().default(3),
+  HOLDFAST_SIGN_IN_MAILS_PER_CLIENT: z.coerce.number().int().positive().default(10),
+  HOLDFAST_SIGN_IN_MAIL_WINDOW_S: seconds(15 * 60),
   /** Agent API rate limit: requests per key per window. */
   HOLDFAST_AGENT_RATE_LIMIT: z.coerce.number().int().positive().default(600),
   HOLDFAST_AGENT_RATE_WINDOW_S: seconds(60),
