@@ -210,6 +210,24 @@ describe("webhook targets (issue 16: blind SSRF)", () => {
     expect(received).toHaveLength(0);
     const delivery = await h.tdb.db.webhookDelivery.findFirstOrThrow({ where: { agentId: w.agentId } });
     expect(delivery).toMatchObject({ status: "pending", attempts: 1, lastStatusCode: null });
+    expect(delivery.lastError).not.toMatch(/refused webhook/); // it tried the checked public address, and only that
+  });
+
+  it("connects to the address it checked, keeping the host name in Host", async () => {
+    received.length = 0;
+    const delivery = await pendingDelivery(`http://hooks.corp.example:${port()}/hooks`);
+    const lookups: string[] = [];
+    const resolve = (hostname: string): Promise<ResolvedAddress[]> => {
+      lookups.push(hostname);
+      return Promise.resolve([{ address: "127.0.0.1", family: 4 }]);
+    };
+    // The deployment allow-lists this private host by name.
+    await deliverDueWebhooks(h.tdb.db, { policy: { allowedHosts: ["hooks.corp.example"], requireHttps: false }, resolve });
+    expect(lookups).toEqual(["hooks.corp.example"]);
+    expect(received).toHaveLength(1);
+    expect(received[0]?.headers.host).toBe(`hooks.corp.example:${port()}`);
+    expect(received[0]?.verifyError).toBeNull();
+    expect(await h.tdb.db.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ status: "delivered" });
   });
 
   it("does not follow redirects", async () => {
