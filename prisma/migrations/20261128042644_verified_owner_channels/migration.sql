@@ -15,6 +15,8 @@ CREATE INDEX "owner_channels_channel_address_idx" ON "owner_channels"("channel",
 -- them with a code from the console before they get alerts again.
 UPDATE "owner_channels" SET "verified_at" = "created_at" WHERE "channel" = 'telegram';
 UPDATE "owner_channels" c SET "verified_at" = c."created_at" FROM "users" u WHERE c."channel" = 'email' AND u."id" = c."owner_id" AND lower(u."email") = c."address";
--- One owner per verified address (typed-in, unverified addresses may repeat, unseen by each other)
-CREATE UNIQUE INDEX "owner_channels_verified_address" ON "owner_channels" ("channel", "address") WHERE "verified_at" IS NOT NULL;
+-- One owner per verified chat or number, since replies from it are routed by address (typed-in, unverified
+-- addresses may repeat, unseen by each other). Email is never routed inbound, and a mailbox proven by two
+-- accounts may serve both.
+CREATE UNIQUE INDEX "owner_channels_verified_address" ON "owner_channels" ("channel", "address") WHERE "verified_at" IS NOT NULL AND "channel" <> 'email';
 ALTER TABLE "owner_channels" ADD CONSTRAINT "owner_channels_verify_attempts_nonnegative" CHECK ("verify_attempts" >= 0);

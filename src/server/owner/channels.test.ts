@@ -174,4 +174,18 @@ describe("verified channels", () => {
     expect(outcomes.every((o) => o === "ok" || o === "TOO_MANY_REQUESTS")).toBe(true);
     expect(outcomes.filter((o) => o === "ok").length).toBeGreaterThanOrEqual(5);
   });
+
+  it("lets two accounts that both prove one mailbox use it", async () => {
+    const shared = `shared-${freshPhone()}@example.test`;
+    const a = await createUser(h.tdb.db, "owner", "Mailbox A");
+    const callerA = callerFor(h.deps.engine, a);
+    await callerA.owner.saveChannel({ channel: "email", address: shared });
+    await relay();
+    await callerA.owner.verifyChannel({ channel: "email", code: codeIn(mailTo(shared)[0]?.raw)! });
+    // B's own sign-in address is that mailbox: choosing it needs no code and breaks nothing.
+    const b = await createUser(h.tdb.db, "owner", "Mailbox B");
+    await h.tdb.db.user.update({ where: { id: b.id }, data: { email: shared } });
+    expect(await callerFor(h.deps.engine, b).owner.saveChannel({ channel: "email", address: shared.toUpperCase() })).toEqual({ ok: true, codeSent: false });
+    expect(await h.tdb.db.ownerChannel.count({ where: { channel: "email", address: shared, verifiedAt: { not: null } } })).toBe(2);
+  });
 });

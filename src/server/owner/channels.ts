@@ -6,8 +6,8 @@
 // A typed-in address is anyone's until proven (issue 16): saving one stores it unverified and sends a
 // one-time code there; only after the owner enters it (verifyOwnerChannel) does it receive alerts or
 // test messages. Codes are stored hashed, expire after 15 minutes and allow 5 guesses; code sends and
-// test sends are rate-limited per owner and per address. Addresses are unique among verified channels
-// only, so a second owner typing the same address learns nothing about the first.
+// test sends are rate-limited per owner and per address. A number is unique among verified WhatsApp
+// channels only (replies route by it), so a second owner typing the same address learns nothing.
 import { createHash, randomInt, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db/client";
@@ -149,10 +149,13 @@ export async function verifyOwnerChannel(db: Db, ownerId: string, channel: Owner
     if (counted.count !== 1) return "locked" as const;
     const given = Buffer.from(codeHash(row.id, code.trim()), "utf8");
     if (!timingSafeEqual(given, Buffer.from(row.verifyCodeHash, "utf8"))) return "wrong" as const;
-    const elsewhere = await tx.ownerChannel.findFirst({
-      where: { channel, address: row.address, verifiedAt: { not: null }, ownerId: { not: ownerId } },
-      select: { id: true },
-    });
+    // A chat number routes replies to one account; a mailbox proven by two accounts may serve both.
+    const elsewhere =
+      channel !== "email" &&
+      (await tx.ownerChannel.findFirst({
+        where: { channel, address: row.address, verifiedAt: { not: null }, ownerId: { not: ownerId } },
+        select: { id: true },
+      }));
     if (elsewhere) return "linked_elsewhere" as const;
     await tx.ownerChannel.update({
       where: { id: row.id },
