@@ -4,7 +4,9 @@
 // another owner's agent is not_found.
 import { randomBytes } from "node:crypto";
 import { checkWebhookUrl, type WebhookTargetPolicy } from "~/domain/webhook-target";
-import type { Tx } from "../db/transaction";
+import type { Db } from "../db/client";
+import { inTransaction, type Tx } from "../db/transaction";
+import { webhookUrlRefusal, type Resolver } from "../webhooks/pinned-post";
 import { issueAgentApiKey, revokeAgentApiKey, type IssuedApiKey } from "../auth/api-keys";
 import { invalid, notFound } from "../errors";
 import { newId } from "../ids";
@@ -49,6 +51,27 @@ export async function revokeKey(tx: Tx, ownerId: string, agentId: string, keyId:
   const key = await tx.agentApiKey.findFirst({ where: { id: keyId, agentId } });
   if (!key) throw notFound("key");
   await revokeAgentApiKey(tx, keyId, now);
+}
+
+/**
+ * Saves the webhook after looking up its host (outside the transaction: DNS can be slow), so a name that
+ * resolves to an internal address is refused now, not only at send time.
+ */
+export async function saveAgentWebhook(
+  db: Db,
+  ownerId: string,
+  agentId: string,
+  input: { url: string | null; secret?: string | null },
+  now: Date,
+  policy: WebhookTargetPolicy,
+  resolve?: Resolver,
+): Promise<void> {
+  await requireOwnAgent(db, ownerId, agentId);
+  if (input.url !== null) {
+    const refusal = await webhookUrlRefusal(input.url, policy, resolve);
+    if (refusal) throw invalid("url", refusal);
+  }
+  await inTransaction(db, (tx) => setAgentWebhook(tx, ownerId, agentId, input, now, policy));
 }
 
 /** Sets or clears the webhook; a URL without a secret gets a generated one (shown in the console). */

@@ -61,6 +61,24 @@ export async function resolvePinnedTarget(
   return { url: verdict.url, hostname: verdict.hostname, pinned: addresses[0]! };
 }
 
+/**
+ * The save-time look at a webhook URL: the URL rule, and when its host resolves now, every address.
+ * A host that does not resolve (yet) is accepted; the relay checks again at every send.
+ */
+export async function webhookUrlRefusal(rawUrl: string, policy: WebhookTargetPolicy, resolve: Resolver = systemResolver, timeoutMs = 3_000): Promise<string | null> {
+  const bounded: Resolver = (hostname) =>
+    Promise.race([resolve(hostname), new Promise<never>((_, reject) => setTimeout(() => reject(new Error("DNS timed out")), timeoutMs).unref())]);
+  try {
+    await resolvePinnedTarget(rawUrl, policy, bounded);
+    return null;
+  } catch (error) {
+    if (!(error instanceof RefusedTarget)) throw error;
+    const verdict = checkWebhookUrl(rawUrl, policy);
+    if (!verdict.ok) return verdict.reason;
+    return error.message.startsWith("cannot resolve") ? null : error.message.replace(/^refused webhook target: /, "must be a public address: ");
+  }
+}
+
 /** A `lookup` that answers every query with the one checked address (node may ask with `all: true`). */
 function pinnedLookup(pinned: ResolvedAddress): LookupFunction {
   return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {

@@ -7,6 +7,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorld, startHarness, type Harness } from "../agent-api/testing/harness";
 import { callerFor } from "../api/root";
+import { saveAgentWebhook } from "../owner/agents";
 import type { ResolvedAddress } from "./pinned-post";
 import { deliverDueWebhooks, newWebhookSecret } from "./relay";
 
@@ -161,6 +162,23 @@ describe("webhook targets (issue 16: blind SSRF)", () => {
     expect(await h.tdb.db.agent.findUniqueOrThrow({ where: { id: w.agentId } })).toMatchObject({ webhookUrl: null, webhookSecret: null });
     await owner.owner.setWebhook({ agentId: w.agentId, url: "https://hooks.example.com/holdfast" });
     expect((await h.tdb.db.agent.findUniqueOrThrow({ where: { id: w.agentId } })).webhookUrl).toBe("https://hooks.example.com/holdfast");
+  });
+
+  it("refuses at save a host name that resolves to an internal address now, and accepts one that does not resolve yet", async () => {
+    const w = await createWorld(h);
+    const policy = { allowedHosts: [], requireHttps: false };
+    const toLoopback = () => Promise.resolve<ResolvedAddress[]>([{ address: "127.0.0.1", family: 4 }]);
+    const toMetadata = () => Promise.resolve<ResolvedAddress[]>([{ address: "93.184.216.34", family: 4 }, { address: "169.254.169.254", family: 4 }]);
+    for (const resolve of [toLoopback, toMetadata]) {
+      await expect(saveAgentWebhook(h.tdb.db, w.owner.id, w.agentId, { url: "https://hooks.example.com/x" }, new Date(), policy, resolve)).rejects.toMatchObject({
+        code: "validation_error",
+        message: expect.stringContaining("hooks.example.com resolves to"),
+      });
+    }
+    expect((await h.tdb.db.agent.findUniqueOrThrow({ where: { id: w.agentId } })).webhookUrl).toBeNull();
+    const unresolvable = () => Promise.reject(Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" }));
+    await saveAgentWebhook(h.tdb.db, w.owner.id, w.agentId, { url: "https://hooks.example.com/x" }, new Date(), policy, unresolvable);
+    expect((await h.tdb.db.agent.findUniqueOrThrow({ where: { id: w.agentId } })).webhookUrl).toBe("https://hooks.example.com/x");
   });
 
   async function pendingDelivery(url: string) {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { env } from "~/env";
 import { inTransaction } from "~/server/db/transaction";
 import { OWNER_CHANNELS } from "~/server/alerts/fan-out";
-import { createAgent, revokeKey, rotateAgentKey, setAgentPurchasing, setAgentWebhook } from "~/server/owner/agents";
+import { createAgent, revokeKey, rotateAgentKey, saveAgentWebhook, setAgentPurchasing } from "~/server/owner/agents";
 import { removeOwnerChannel, saveOwnerChannel, sendTestNotification, verifyOwnerChannel } from "~/server/owner/channels";
 import { ownerAgentRecords, ownerAlert, ownerAlerts, ownerChannelsView, ownerEscrows, ownerOverview } from "~/server/owner/console";
 import { replyFromConsole } from "~/server/owner/instructions";
@@ -47,7 +47,7 @@ export const ownerRouter = createTRPCRouter({
   setWebhook: ownerProcedure
     .input(z.object({ agentId: id, url: z.string().max(2_000).nullable(), secret: z.string().max(200).nullable().optional() }))
     .mutation(async ({ ctx, input }) => {
-      await inTransaction(ctx.engine.db, (tx) => setAgentWebhook(tx, ctx.user.id, input.agentId, input, ctx.engine.now(), webhookTargetPolicy()));
+      await saveAgentWebhook(ctx.engine.db, ctx.user.id, input.agentId, input, ctx.engine.now(), webhookTargetPolicy());
       return { ok: true };
     }),
   /** Agent-to-agent purchases: opt in, and the most the agent may spend per 30 days from the owner's wallet. */
