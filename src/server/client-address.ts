@@ -17,7 +17,7 @@ export function stampPeerAddresses(): void {
   if (proto[STAMPED]) return;
   const emit = proto.emit as (this: net.Server, event: string | symbol, ...args: unknown[]) => boolean;
   proto.emit = function stampedEmit(this: net.Server, event: string | symbol, ...args: unknown[]) {
-    if (event === "request") {
+    if (event === "request" || event === "checkContinue" || event === "checkExpectation") {
       const request = args[0] as IncomingMessage | undefined;
       if (request?.headers) request.headers[PEER_HEADER] = request.socket?.remoteAddress ?? "";
     }
