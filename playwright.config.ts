@@ -31,6 +31,8 @@ export default defineConfig({
       HOLDFAST_BASE_URL: `http://localhost:${PORT}`,
       HOLDFAST_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
       HOLDFAST_EMAIL_FROM: "Holdfast <no-reply@holdfast.test>",
+      // Every browser test signs in from 127.0.0.1: room above the per-client sign-in mail limit.
+      HOLDFAST_SIGN_IN_MAILS_PER_CLIENT: "100",
       // The browser tests drive agents through the API themselves, on the standard windows.
       HOLDFAST_DEMO_AGENT: "0",
       HOLDFAST_DEMO_WINDOWS: "0",

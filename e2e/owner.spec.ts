@@ -1,8 +1,8 @@
 // The owner loop in the browser: the demo owner creates an agent (its API key is shown once), adds a
-// service with an artifact contract, sets up WhatsApp and sends a test, then the agent (over the agent
-// API, with that key) asks for help; the alert is in the inbox and in the owner's mailbox (a real SMTP
-// server on loopback) with a link into the console; the owner replies there, and the reply reaches the
-// agent's feed as a trusted owner.instruction.
+// service with an artifact contract, adds an alert address (verified with the code mailed to it) and
+// sends a test, then the agent (over the agent API, with that key) asks for help; the alert is in the
+// inbox and in that mailbox (a real SMTP server on loopback) with a link into the console; the owner
+// replies there, and the reply reaches the agent's feed as a trusted owner.instruction.
 import { expect, test } from "@playwright/test";
 import { HoldfastClient } from "../src/client";
 import { mailboxForThisFile } from "./fixtures/mailbox";
@@ -55,21 +55,33 @@ test("an owner creates an agent, adds a service, sets up a channel, and answers 
   const services = await agent.listServices();
   expect(services.data).toEqual([expect.objectContaining({ title: "Pencil sketch", price: 1500, delivery_in_hours: 12, artifact_contract: expect.objectContaining({ kinds: ["image"], mime_types: ["image/png"] }) })]);
 
-  // Set up WhatsApp and send a test through the outbox.
-  await page.getByLabel("WhatsApp number").fill("+1 555 010 2030");
-  await page.getByRole("button", { name: "Save number" }).click();
-  const whatsapp = page.getByTestId("channel-whatsapp");
-  await expect(whatsapp).toContainText("15550102030");
-  await whatsapp.getByRole("button", { name: "Send test" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Test message queued for WhatsApp" })).toBeVisible();
+  // Send alerts to another address: it gets a code first (from the real mailbox), and alerts only once
+  // the code is entered; then a test goes through the outbox.
+  const alertsAddress = `alerts-${handle}@demo.holdfast.dev`;
+  await page.getByLabel("Alert email address").fill(alertsAddress);
+  await page.getByRole("button", { name: "Use this address" }).click();
+  const emailChannel = page.getByTestId("channel-email");
+  await expect(emailChannel).toContainText(`We sent a 6-digit code to ${alertsAddress}`);
+  await expect(emailChannel.getByRole("button", { name: "Send test" })).toBeVisible(); // the account address still works meanwhile
+  const codeMail = await mailbox.mailTo(alertsAddress, 20_000);
+  const code = /code is (\d{6})/.exec(codeMail.raw.replace(/=\r?\n/g, ""))?.[1];
+  expect(code).toMatch(/^\d{6}$/);
+  await page.getByLabel("Verification code for Email").fill(code!);
+  await emailChannel.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Email is verified" })).toBeVisible();
+  await expect(emailChannel).not.toContainText("We sent a 6-digit code");
+  await expect(emailChannel).toContainText(alertsAddress);
+  await emailChannel.getByRole("button", { name: "Send test" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Test message queued for Email" })).toBeVisible();
   await expect(page.getByTestId("delivery-log").getByRole("row").filter({ hasText: "Holdfast test message" }).first()).toContainText("sent", { timeout: 20_000 });
 
   // The agent asks its owner; the alert arrives in the inbox and by email, with a link into the console.
   const alert = await agent.notifyOwner({ reason: "other", title: "May I offer a rush delivery?", message: "A customer wants it in 2 hours for double the price.", severity: "warning" });
   const inboxAlert = page.getByTestId("alert").filter({ hasText: "May I offer a rush delivery?" });
   await expect(inboxAlert).toBeVisible({ timeout: 15_000 });
-  const mail = await mailbox.mailTo("owner@demo.holdfast.dev", 20_000);
-  expect(mail.raw.replace(/=\r?\n/g, "")).toContain(`/owner/alerts/${alert.id}`);
+  await expect
+    .poll(() => mailbox.received.some((m) => m.to.includes(alertsAddress) && m.raw.replace(/=\r?\n/g, "").includes(`/owner/alerts/${alert.id}`)), { timeout: 20_000 })
+    .toBe(true);
 
   // Reply from the console (on the alert's own page, as the email link opens it).
   await page.goto(`/owner/alerts/${alert.id}`);

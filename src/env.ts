@@ -66,9 +66,26 @@ const schema = z.object({
   HOLDFAST_MAX_JSON_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   /** Where the local-disk artifact store keeps files (default: <HOLDFAST_DATA_DIR or .data>/artifacts). */
   HOLDFAST_ARTIFACT_DIR: z.string().min(1).optional(),
+  /**
+   * Reverse proxies in front of the server that append the client's address to X-Forwarded-For (0 = none:
+   * the header is the client's to forge, so clients are known by the connection's peer address).
+   */
+  HOLDFAST_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Sign-in mail (issue 16): links sent per address and per client per window; above it the page looks the same but no mail goes out. */
+  HOLDFAST_SIGN_IN_MAILS_PER_ADDRESS: z.coerce.number().int().positive().default(3),
+  HOLDFAST_SIGN_IN_MAILS_PER_CLIENT: z.coerce.number().int().positive().default(10),
+  HOLDFAST_SIGN_IN_MAIL_WINDOW_S: seconds(15 * 60),
   /** Agent API rate limit: requests per key per window. */
   HOLDFAST_AGENT_RATE_LIMIT: z.coerce.number().int().positive().default(600),
   HOLDFAST_AGENT_RATE_WINDOW_S: seconds(60),
+  /**
+   * Agent webhooks may only target public addresses (issue 16): a comma-separated allow-list of host names,
+   * addresses or CIDR ranges (e.g. `hooks.internal,10.1.0.0/16,127.0.0.1`) that may be private anyway.
+   */
+  HOLDFAST_WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
   /** Owner alerts on Telegram (Bot API): the bot's token, its username (for t.me deep links), the API base URL and the webhook secret token. */
   HOLDFAST_TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   HOLDFAST_TELEGRAM_BOT_USERNAME: z.string().min(1).optional(),

@@ -4,6 +4,8 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.NEXT_PHASE === "phase-production-build") return;
+  // Per-client limits need the connection's peer address, which route handlers cannot see otherwise.
+  (await import("./server/client-address")).stampPeerAddresses();
   if (!process.env.DATABASE_URL) return;
   // Webhook push relay (src/server/webhooks/relay.ts): sends the agent-event outbox.
   (await import("./server/webhooks/relay")).startWebhookWorker();

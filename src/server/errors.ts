@@ -8,7 +8,8 @@ export type ServiceErrorCode =
   | "unauthorized"
   | "forbidden"
   | "payload_too_large"
-  | "conflict";
+  | "conflict"
+  | "rate_limited";
 
 const STATUS: Record<ServiceErrorCode, number> = {
   not_found: 404,
@@ -18,6 +19,7 @@ const STATUS: Record<ServiceErrorCode, number> = {
   forbidden: 403,
   payload_too_large: 413,
   conflict: 409,
+  rate_limited: 429,
 };
 
 export interface ValidationDetail {
@@ -41,6 +43,10 @@ export class ServiceError extends Error {
 
 export function notFound(what: string): ServiceError {
   return new ServiceError("not_found", `No ${what} with that id is visible to you.`);
+}
+
+export function rateLimited(message: string, retryAfterS: number): ServiceError {
+  return new ServiceError("rate_limited", `${message} Try again in ${retryAfterS} seconds.`);
 }
 
 export function invalid(path: string, message: string): ServiceError {

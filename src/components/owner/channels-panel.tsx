@@ -1,7 +1,8 @@
 "use client";
 // Notification channels: email (on by default), WhatsApp (a number), Telegram (linked by deep link),
 // each with a minimum severity and a "Send test" that goes through the same outbox as real alerts;
-// the delivery log underneath shows every attempt.
+// the delivery log underneath shows every attempt. A typed-in address gets a code first and receives
+// nothing else until the owner enters it here.
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { DateTime } from "~/components/ui/date-time";
@@ -22,13 +23,24 @@ export function ChannelsPanel() {
   const [email, setEmail] = useState("");
   const [link, setLink] = useState<{ url: string | null; command: string } | null>(null);
   const [tested, setTested] = useState<ChannelName | null>(null);
+  const [codes, setCodes] = useState<Partial<Record<ChannelName, string>>>({});
+  const [verified, setVerified] = useState<ChannelName | null>(null);
   const save = useMutation(trpc.owner.saveChannel.mutationOptions({ onSuccess: () => void refresh() }));
+  const verify = useMutation(
+    trpc.owner.verifyChannel.mutationOptions({
+      onSuccess: (_r, v) => {
+        setVerified(v.channel);
+        setCodes((c) => ({ ...c, [v.channel]: "" }));
+        void refresh();
+      },
+    }),
+  );
   const remove = useMutation(trpc.owner.removeChannel.mutationOptions({ onSuccess: () => void refresh() }));
   const test = useMutation(trpc.owner.sendTest.mutationOptions({ onSuccess: (_r, v) => { setTested(v.channel); void refresh(); } }));
   const telegramLink = useMutation(trpc.owner.telegramLink.mutationOptions({ onSuccess: (r) => setLink(r) }));
   const channels = view.data?.channels ?? [];
   const byName = (c: ChannelName) => channels.find((x) => x.channel === c);
-  const error = save.error ?? remove.error ?? test.error ?? telegramLink.error;
+  const error = save.error ?? verify.error ?? remove.error ?? test.error ?? telegramLink.error;
 
   return (
     <section aria-labelledby="channels-h" className={card}>
@@ -41,7 +53,9 @@ export function ChannelsPanel() {
             <li key={name} className="rounded-md border border-stone-200 p-3" data-testid={`channel-${name}`}>
               <div className="flex flex-wrap items-center gap-2">
                 <strong className="w-24">{LABEL[name]}</strong>
-                <span className="text-stone-700">{c ? `${c.address}${c.enabled ? "" : " (off)"}` : "not set up"}</span>
+                <span className="text-stone-700">
+                  {c ? (c.verified ? `${c.address}${c.enabled ? "" : " (off)"}` : `${c.pendingAddress ?? c.address} (not verified yet)`) : "not set up"}
+                </span>
                 {c ? (
                   <>
                     <label className="flex items-center gap-1">
@@ -56,9 +70,11 @@ export function ChannelsPanel() {
                         <option value="urgent">urgent only</option>
                       </select>
                     </label>
-                    <button type="button" className={buttonSecondary} onClick={() => test.mutate({ channel: name })} disabled={test.isPending}>
-                      Send test
-                    </button>
+                    {c.verified ? (
+                      <button type="button" className={buttonSecondary} onClick={() => test.mutate({ channel: name })} disabled={test.isPending}>
+                        Send test
+                      </button>
+                    ) : null}
                     {c.enabled ? (
                       <button type="button" className="text-red-800 underline" onClick={() => remove.mutate({ channel: name })}>
                         {name === "email" ? "Turn off" : "Remove"}
@@ -71,6 +87,34 @@ export function ChannelsPanel() {
                   </>
                 ) : null}
               </div>
+              {c?.pendingAddress ? (
+                <form
+                  className="mt-2 flex flex-wrap items-center gap-2"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    verify.mutate({ channel: name, code: codes[name] ?? "" });
+                  }}
+                >
+                  <span className="w-full text-stone-600">
+                    We sent a 6-digit code to {c.pendingAddress}; it gets no alerts until you enter it
+                    {name === "email" && c.verified ? ` (until then they go to ${c.address})` : ""}.
+                  </span>
+                  <label htmlFor={`ch-code-${name}`} className="sr-only">Verification code for {LABEL[name]}</label>
+                  <input
+                    id={`ch-code-${name}`}
+                    inputMode="numeric"
+                    autoComplete="one-time-code"
+                    className={`${inputField} w-32`}
+                    placeholder="123456"
+                    value={codes[name] ?? ""}
+                    onChange={(e) => setCodes((x) => ({ ...x, [name]: e.target.value }))}
+                  />
+                  <button type="submit" className={buttonSecondary} disabled={verify.isPending}>Verify</button>
+                  <button type="button" className="text-brand-700 underline" onClick={() => save.mutate({ channel: name, address: c.pendingAddress! })}>
+                    Send a new code
+                  </button>
+                </form>
+              ) : null}
               {name === "email" ? (
                 <form className="mt-2 flex gap-2" onSubmit={(e) => { e.preventDefault(); save.mutate({ channel: "email", address: email }); }}>
                   <label htmlFor="ch-email" className="sr-only">Alert email address</label>
@@ -113,6 +157,7 @@ export function ChannelsPanel() {
       </ul>
       <div aria-live="polite" className="mt-2">
         {tested ? <p role="status" className="text-sm text-emerald-800">Test message queued for {LABEL[tested]}; see the delivery log.</p> : null}
+        {verified ? <p role="status" className="text-sm text-emerald-800">{LABEL[verified]} is verified: alerts will arrive there.</p> : null}
         {error ? <ErrorNote>{appError(error).message}</ErrorNote> : null}
       </div>
       <details className="mt-4 text-sm" open>

@@ -83,6 +83,7 @@ const MATRIX: Record<string, { access: Access; call: Call }> = {
   "owner.setThreshold": { access: "owner", call: (a) => a.owner.setThreshold({ amount: 0, currency: "USD" }) },
   "owner.channels": { access: "owner", call: (a) => a.owner.channels() },
   "owner.saveChannel": { access: "owner", call: (a) => a.owner.saveChannel({ channel: "whatsapp", address: "not a number" }) },
+  "owner.verifyChannel": { access: "owner", call: (a) => a.owner.verifyChannel({ channel: "whatsapp", code: "000000" }) },
   "owner.removeChannel": { access: "owner", call: (a) => a.owner.removeChannel({ channel: "whatsapp" }) },
   "owner.telegramLink": { access: "owner", call: (a) => a.owner.telegramLink() },
   "owner.sendTest": { access: "owner", call: (a) => a.owner.sendTest({ channel: "telegram" }) },

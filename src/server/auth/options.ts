@@ -7,6 +7,7 @@ import { env } from "~/env";
 import { getDb } from "../db/client";
 import { holdfastAdapter, normalizeEmail, type HoldfastAdapterUser } from "./adapter";
 import { sendSignInLink } from "./email";
+import { allowSignInMail, maskEmail, signInClient } from "./sign-in-throttle";
 import { SESSION_MAX_AGE_S, SESSION_UPDATE_AGE_S } from "./session";
 import { authSecret, secureCookiesFor, webBaseUrl } from "./settings";
 
@@ -45,7 +46,19 @@ export function authRuntime(): AuthRuntime {
           if (!EMAIL_SHAPE.test(email) || email.length > 254) throw new Error("Invalid email address.");
           return email;
         },
-        sendVerificationRequest: ({ identifier, url, expires }) => sendSignInLink(e, { to: identifier, url, expires }),
+        async sendVerificationRequest({ identifier, url, expires }) {
+          const client = signInClient.getStore()?.clientAddress ?? null;
+          const limits = {
+            perAddress: { limit: e.HOLDFAST_SIGN_IN_MAILS_PER_ADDRESS, windowS: e.HOLDFAST_SIGN_IN_MAIL_WINDOW_S },
+            perClient: { limit: e.HOLDFAST_SIGN_IN_MAILS_PER_CLIENT, windowS: e.HOLDFAST_SIGN_IN_MAIL_WINDOW_S },
+          };
+          if (!(await allowSignInMail(getDb(), identifier, client, limits, new Date()))) {
+            // Same page for the person asking (no enumeration, no hint); no mail.
+            console.warn(`[holdfast] sign-in mail throttled: ${maskEmail(identifier)} from ${client ?? "an unknown client"}`);
+            return;
+          }
+          await sendSignInLink(e, { to: identifier, url, expires });
+        },
       }),
     ],
     pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in/error" },

@@ -73,15 +73,23 @@ export async function handleTelegramWebhook(request: Request, ctx: EngineContext
         enqueueNotification(tx, { channel: "telegram", address: chatId, template, subject, body, dedupeKey: `${template}:telegram:${update.update_id}`, now });
       const start = /^\/start(?:@\w+)?(?:\s+(\S+))?\s*$/.exec(message.text.trim());
       if (start) {
-        const linked = start[1] ? await linkTelegramChat(tx, start[1], chatId, now) : null;
-        if (!linked) {
+        const linked = start[1] ? await linkTelegramChat(tx, start[1], chatId, now) : ({ kind: "bad_token" } as const);
+        if (linked.kind === "linked_elsewhere") {
+          await tell(
+            "telegram_link_refused",
+            "This chat is linked to another Holdfast account",
+            "Nothing was changed. To link this chat to a different account, first remove Telegram in the owner console of the account it is linked to (Channels → Telegram → Remove), then open a fresh link.",
+          );
+          return "link_refused";
+        }
+        if (linked.kind === "bad_token") {
           await tell("telegram_link_failed", "This link did not work", "Open the Holdfast owner console and use a fresh Telegram link (links work once, for 15 minutes).");
           return "link_failed";
         }
         await tell("telegram_linked", "Telegram is linked", "Your agents' alerts will arrive here. Reply to an alert to instruct the agent.");
         return "linked";
       }
-      const channel = await tx.ownerChannel.findUnique({ where: { channel_address: { channel: "telegram", address: chatId } } });
+      const channel = await tx.ownerChannel.findFirst({ where: { channel: "telegram", address: chatId, verifiedAt: { not: null } } });
       if (!channel) {
         await tell("telegram_unknown_chat", "This chat is not linked", "Link it from the Holdfast owner console (Channels → Telegram).");
         return "unknown_chat";

@@ -85,7 +85,7 @@ export async function handleWhatsAppWebhook(request: Request, ctx: EngineContext
       }
       const result = await (async () => {
         if (m.text === null) return "ignored";
-        const channel = await tx.ownerChannel.findUnique({ where: { channel_address: { channel: "whatsapp", address: m.from } } });
+        const channel = await tx.ownerChannel.findFirst({ where: { channel: "whatsapp", address: m.from, verifiedAt: { not: null } } });
         if (!channel) {
           await enqueueNotification(tx, {
             channel: "whatsapp",

@@ -4,7 +4,10 @@
 // another owner's agent is not_found.
 import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import { randomBytes } from "node:crypto";
-import type { Tx } from "../db/transaction";
+import { checkWebhookUrl, type WebhookTargetPolicy } from "~/domain/webhook-target";
+import type { Db } from "../db/client";
+import { inTransaction, type Tx } from "../db/transaction";
+import { webhookUrlRefusal, type Resolver } from "../webhooks/pinned-post";
 import { issueAgentApiKey, revokeAgentApiKey, type IssuedApiKey } from "../auth/api-keys";
 import { invalid, notFound } from "../errors";
 import { newId } from "../ids";
@@ -53,6 +56,27 @@ export async function revokeKey(tx: Tx, ownerId: string, agentId: string, keyId:
   await revokeAgentApiKey(tx, keyId, now);
 }
 
+/**
+ * Saves the webhook after looking up its host (outside the transaction: DNS can be slow), so a name that
+ * resolves to an internal address is refused now, not only at send time.
+ */
+export async function saveAgentWebhook(
+  db: Db,
+  ownerId: string,
+  agentId: string,
+  input: { url: string | null; secret?: string | null },
+  now: Date,
+  policy: WebhookTargetPolicy,
+  resolve?: Resolver,
+): Promise<void> {
+  await requireOwnAgent(db, ownerId, agentId);
+  if (input.url !== null) {
+    const refusal = await webhookUrlRefusal(input.url, policy, resolve);
+    if (refusal) throw invalid("url", refusal);
+  }
+  await inTransaction(db, (tx) => setAgentWebhook(tx, ownerId, agentId, input, now, policy));
+}
+
 /** Sets or clears the webhook; a URL without a secret gets a generated one (shown in the console). */
 export async function setAgentWebhook(
   tx: Tx,
@@ -60,19 +84,18 @@ export async function setAgentWebhook(
   agentId: string,
   input: { url: string | null; secret?: string | null },
   now: Date,
+  policy: WebhookTargetPolicy,
 ): Promise<void> {
   await requireOwnAgent(tx, ownerId, agentId);
   if (input.url === null) {
     await tx.agent.update({ where: { id: agentId }, data: { webhookUrl: null, webhookSecret: null, updatedAt: now } });
     return;
   }
-  let url: URL;
-  try {
-    url = new URL(input.url);
-  } catch {
-    throw invalid("url", "a full http(s) URL");
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw invalid("url", "a full http(s) URL");
+  // The relay checks again after DNS, pinned (src/server/webhooks/pinned-post.ts); this refuses what is
+  // visibly internal before it is stored.
+  const verdict = checkWebhookUrl(input.url, policy);
+  if (!verdict.ok) throw invalid("url", verdict.reason);
+  const url = verdict.url;
   const secret = input.secret?.trim() || `whsec_${randomBytes(24).toString("base64")}`;
   if (secret.length < 16 || secret.length > 200) throw invalid("secret", "16 to 200 characters");
   await tx.agent.update({ where: { id: agentId }, data: { webhookUrl: url.toString(), webhookSecret: secret, updatedAt: now } });

@@ -20,20 +20,35 @@ export function telegramDeepLink(botUsername: string | undefined, token: string)
   return botUsername ? `https://t.me/${botUsername.replace(/^@/, "")}?start=${token}` : null;
 }
 
-/** Consumes a token and makes `chatId` the owner's Telegram channel; null when the token is unknown, used or expired. */
-export async function linkTelegramChat(tx: Tx, token: string, chatId: string, now: Date): Promise<{ ownerId: string } | null> {
+export type TelegramLinkOutcome =
+  | { kind: "linked"; ownerId: string }
+  /** Unknown, used or expired. */
+  | { kind: "bad_token" }
+  /** The chat is another account's channel: it stays there and the token stays unused (issue 16). */
+  | { kind: "linked_elsewhere" };
+
+/**
+ * Consumes a token and makes `chatId` the owner's Telegram channel. A chat already linked to another
+ * account is refused, not moved: otherwise one tap on someone else's deep link would silently take the
+ * chat away from its owner (who stops getting alerts while their replies answer the other account's).
+ */
+export async function linkTelegramChat(tx: Tx, token: string, chatId: string, now: Date): Promise<TelegramLinkOutcome> {
+  const tokenHash = hashToken(token);
+  const row = await tx.telegramLinkToken.findUnique({ where: { tokenHash } });
+  if (!row || row.usedAt !== null || row.expiresAt <= now) return { kind: "bad_token" };
+  const { ownerId } = row;
+  const elsewhere = await tx.ownerChannel.findFirst({ where: { channel: "telegram", address: chatId, ownerId: { not: ownerId } }, select: { id: true } });
+  if (elsewhere) return { kind: "linked_elsewhere" };
   const claimed = await tx.telegramLinkToken.updateMany({
-    where: { tokenHash: hashToken(token), usedAt: null, expiresAt: { gt: now } },
+    where: { tokenHash, usedAt: null, expiresAt: { gt: now } },
     data: { usedAt: now },
   });
-  if (claimed.count !== 1) return null;
-  const { ownerId } = await tx.telegramLinkToken.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } });
-  // A chat belongs to one owner: linking it here unlinks it elsewhere.
-  await tx.ownerChannel.deleteMany({ where: { channel: "telegram", address: chatId, ownerId: { not: ownerId } } });
+  if (claimed.count !== 1) return { kind: "bad_token" };
   await tx.ownerChannel.upsert({
     where: { ownerId_channel: { ownerId, channel: "telegram" } },
-    create: { id: newId("och"), ownerId, channel: "telegram", address: chatId, createdAt: now, updatedAt: now },
-    update: { address: chatId, enabled: true, updatedAt: now },
+    // The chat itself sent the owner's one-time token: that is its proof.
+    create: { id: newId("och"), ownerId, channel: "telegram", address: chatId, verifiedAt: now, createdAt: now, updatedAt: now },
+    update: { address: chatId, enabled: true, verifiedAt: now, verifyCodeHash: null, verifyCodeExpiresAt: null, verifyAttempts: 0, updatedAt: now },
   });
-  return { ownerId };
+  return { kind: "linked", ownerId };
 }

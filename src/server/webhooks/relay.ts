@@ -10,6 +10,8 @@ import type { Db } from "../db/client";
 import { getDb } from "../db/client";
 import { inTransaction } from "../db/transaction";
 import { toEventJson } from "../agent-api/views";
+import type { WebhookTargetPolicy } from "~/domain/webhook-target";
+import { pinnedPost, webhookTargetPolicy, type Resolver } from "./pinned-post";
 
 /** Seconds to wait before attempt n+1 after n failures; after the last, the delivery is marked failed. */
 export const DEFAULT_BACKOFF_S: readonly number[] = [5, 30, 120, 600, 1_800, 3_600, 7_200, 14_400, 28_800];
@@ -21,6 +23,10 @@ export interface WebhookRelayOptions {
   backoffS?: readonly number[];
   timeoutMs?: number;
   batchSize?: number;
+  /** Where webhooks may go; default: the deployment's (HOLDFAST_WEBHOOK_ALLOWED_HOSTS, https in production). */
+  policy?: WebhookTargetPolicy;
+  /** DNS; default: the system resolver. Tests inject one to play a rebinding DNS server. */
+  resolve?: Resolver;
 }
 
 /** A new Standard Webhooks secret (`whsec_` + base64 of 32 random bytes). */
@@ -49,23 +55,9 @@ async function claimDue(db: Db, now: Date, batchSize: number): Promise<string[]>
   });
 }
 
-interface AttemptOutcome {
-  ok: boolean;
-  statusCode: number | null;
-  error: string | null;
-}
+type ResolvedRelayOptions = Required<Omit<WebhookRelayOptions, "resolve">> & Pick<WebhookRelayOptions, "resolve">;
 
-async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<AttemptOutcome> {
-  try {
-    const response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
-    await response.body?.cancel().catch(() => undefined);
-    return { ok: response.status >= 200 && response.status < 300, statusCode: response.status, error: response.ok ? null : `HTTP ${response.status}` };
-  } catch (error) {
-    return { ok: false, statusCode: null, error: error instanceof Error ? error.message.slice(0, 500) : String(error) };
-  }
-}
-
-async function deliverOne(db: Db, deliveryId: string, options: Required<WebhookRelayOptions>): Promise<void> {
+async function deliverOne(db: Db, deliveryId: string, options: ResolvedRelayOptions): Promise<void> {
   const delivery = await db.webhookDelivery.findUniqueOrThrow({
     where: { id: deliveryId },
     include: { agent: { select: { webhookUrl: true, webhookSecret: true } } },
@@ -83,7 +75,7 @@ async function deliverOne(db: Db, deliveryId: string, options: Required<WebhookR
   const body = JSON.stringify(toEventJson(event));
   const signature = webhookSigner(webhookSecret).sign(delivery.id, now, body);
   const started = Date.now();
-  const outcome = await post(
+  const outcome = await pinnedPost(
     webhookUrl,
     {
       "content-type": "application/json",
@@ -93,7 +85,7 @@ async function deliverOne(db: Db, deliveryId: string, options: Required<WebhookR
       "webhook-signature": signature,
     },
     body,
-    options.timeoutMs,
+    { timeoutMs: options.timeoutMs, policy: options.policy, resolve: options.resolve },
   );
   const attempt = delivery.attempts + 1;
   const exhausted = attempt > options.backoffS.length;
@@ -126,8 +118,10 @@ async function deliverOne(db: Db, deliveryId: string, options: Required<WebhookR
 
 /** Sends every delivery that is due now; returns how many were attempted. Safe to run in several processes. */
 export async function deliverDueWebhooks(db: Db, options: WebhookRelayOptions = {}): Promise<number> {
-  const resolved: Required<WebhookRelayOptions> = {
+  const resolved: ResolvedRelayOptions = {
     now: options.now ?? (() => new Date()),
+    policy: options.policy ?? webhookTargetPolicy(),
+    resolve: options.resolve,
     backoffS: options.backoffS ?? DEFAULT_BACKOFF_S,
     timeoutMs: options.timeoutMs ?? 10_000,
     batchSize: options.batchSize ?? 20,

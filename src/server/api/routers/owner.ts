@@ -6,13 +6,14 @@ import { z } from "zod";
 import { env } from "~/env";
 import { inTransaction } from "~/server/db/transaction";
 import { OWNER_CHANNELS } from "~/server/alerts/fan-out";
-import { createAgent, revokeKey, rotateAgentKey, setAgentPurchasing, setAgentWebhook } from "~/server/owner/agents";
-import { removeOwnerChannel, saveOwnerChannel, sendTestNotification } from "~/server/owner/channels";
+import { createAgent, revokeKey, rotateAgentKey, saveAgentWebhook, setAgentPurchasing } from "~/server/owner/agents";
+import { removeOwnerChannel, saveOwnerChannel, sendTestNotification, verifyOwnerChannel } from "~/server/owner/channels";
 import { ownerAgentRecords, ownerAlert, ownerAlerts, ownerChannelsView, ownerEscrows, ownerOverview } from "~/server/owner/console";
 import { replyFromConsole } from "~/server/owner/instructions";
 import { saveService } from "~/server/owner/services";
 import { createTelegramLinkToken, telegramDeepLink } from "~/server/owner/telegram-link";
 import { notFound } from "~/server/errors";
+import { webhookTargetPolicy } from "~/server/webhooks/pinned-post";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 /** Agent owners only. */
@@ -46,7 +47,7 @@ export const ownerRouter = createTRPCRouter({
   setWebhook: ownerProcedure
     .input(z.object({ agentId: id, url: z.string().max(2_000).nullable(), secret: z.string().max(200).nullable().optional() }))
     .mutation(async ({ ctx, input }) => {
-      await inTransaction(ctx.engine.db, (tx) => setAgentWebhook(tx, ctx.user.id, input.agentId, input, ctx.engine.now()));
+      await saveAgentWebhook(ctx.engine.db, ctx.user.id, input.agentId, input, ctx.engine.now(), webhookTargetPolicy());
       return { ok: true };
     }),
   /** Agent-to-agent purchases: opt in, and the most the agent may spend per 30 days from the owner's wallet. */
@@ -96,14 +97,21 @@ export const ownerRouter = createTRPCRouter({
     }),
 
   channels: ownerProcedure.query(({ ctx }) => ownerChannelsView(ctx.engine, ctx.user.id)),
+  /** A new address is stored unverified and sent a code; it gets alerts once verifyChannel accepts the code. */
   saveChannel: ownerProcedure
     .input(z.object({ channel, address: z.string().max(320).optional(), enabled: z.boolean().optional(), minSeverity: z.enum(["info", "warning", "urgent"]).optional() }))
     .mutation(async ({ ctx, input }) => {
-      await inTransaction(ctx.engine.db, (tx) => saveOwnerChannel(tx, ctx.user.id, input, ctx.engine.now()));
+      const { codeSent } = await saveOwnerChannel(ctx.engine.db, ctx.user.id, input, ctx.engine.now());
+      return { ok: true, codeSent };
+    }),
+  verifyChannel: ownerProcedure
+    .input(z.object({ channel, code: z.string().trim().regex(/^\d{6}$/, "the 6-digit code") }))
+    .mutation(async ({ ctx, input }) => {
+      await verifyOwnerChannel(ctx.engine.db, ctx.user.id, input.channel, input.code, ctx.engine.now());
       return { ok: true };
     }),
   removeChannel: ownerProcedure.input(z.object({ channel })).mutation(async ({ ctx, input }) => {
-    await inTransaction(ctx.engine.db, (tx) => removeOwnerChannel(tx, ctx.user.id, input.channel));
+    await removeOwnerChannel(ctx.engine.db, ctx.user.id, input.channel, ctx.engine.now());
     return { ok: true };
   }),
   telegramLink: ownerProcedure.mutation(async ({ ctx }) => {
@@ -111,7 +119,7 @@ export const ownerRouter = createTRPCRouter({
     return { url: telegramDeepLink(env().HOLDFAST_TELEGRAM_BOT_USERNAME, token), command: `/start ${token}`, expiresAt };
   }),
   sendTest: ownerProcedure.input(z.object({ channel })).mutation(async ({ ctx, input }) => {
-    const notificationId = await inTransaction(ctx.engine.db, (tx) => sendTestNotification(tx, ctx.user.id, input.channel, ctx.engine.now()));
+    const notificationId = await sendTestNotification(ctx.engine.db, ctx.user.id, input.channel, ctx.engine.now());
     return { notificationId };
   }),
 

@@ -2,7 +2,10 @@
 // whole body itself, so the form is first read under a small cap and handed on in memory (issue 16).
 import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
+import { env } from "~/env";
 import { authRuntime } from "~/server/auth/options";
+import { signInClient } from "~/server/auth/sign-in-throttle";
+import { clientAddress } from "~/server/client-address";
 import { BODY_LIMIT_BYTES, capRequestBody } from "~/server/http/read-body";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +17,9 @@ async function handler(incoming: Request, context: RouteContext) {
   if (capped instanceof Response) return capped;
   // next-auth reads `nextUrl`: hand it a NextRequest over the bytes already read (GET passes as it came).
   const request = capped.request === incoming ? incoming : new NextRequest(capped.request);
-  return NextAuth(request as never, context as never, authRuntime().options) as Promise<Response>;
+  // Sign-in mail is throttled per client too (src/server/auth/sign-in-throttle.ts).
+  const client = clientAddress(request.headers, env().HOLDFAST_TRUSTED_PROXY_HOPS);
+  return signInClient.run({ clientAddress: client }, () => NextAuth(request as never, context as never, authRuntime().options) as Promise<Response>);
 }
 
 export { handler as GET, handler as POST };
