@@ -2,7 +2,7 @@
 // the alert's own transaction (the outbox), so an alert is delivered exactly when it was stored; the
 // notification relay sends them with retries and logs every attempt. Email is on by default at the
 // account's address; Telegram and WhatsApp once the owner set them up in the console.
-import { env } from "~/env";
+import { appUrl } from "../config";
 import type { Tx } from "../db/transaction";
 import type { AlertSeverity, OwnerAlert } from "../db/generated/client";
 import { enqueueNotification } from "../notify/enqueue";
@@ -39,7 +39,7 @@ export async function ownerChannels(tx: Tx, ownerId: string): Promise<ResolvedCh
 }
 
 export function alertLink(alertId: string): string {
-  return new URL(`/owner/alerts/${alertId}`, env().HOLDFAST_BASE_URL).toString();
+  return appUrl(`/owner/alerts/${alertId}`);
 }
 
 /** Subject and body of an alert on one channel: chat channels ask for a reply, email links to the console. */
