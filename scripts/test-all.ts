@@ -1,6 +1,6 @@
 // `npm test`: the whole suite, in the order that fails fastest — static checks,
-// unit and integration tests on real PostgreSQL, then the production build and
-// the browser tests against it. Exits non-zero on the first failure.
+// the production build (the `npm start` tests among the unit tests serve it),
+// unit and integration tests on real PostgreSQL, then the browser tests. Exits non-zero on the first failure.
 import { spawnSync } from "node:child_process";
 import { runningEmbeddedPort } from "../src/server/db/embedded";
 
@@ -29,8 +29,9 @@ function ledgerCheck(name: string, dataDir: string, pgPort: string): Step {
 const steps: Step[] = [
   { name: "typecheck", command: ["npx", "--no-install", "tsc", "--noEmit"] },
   { name: "lint", command: ["npx", "--no-install", "eslint", "."] },
-  { name: "unit and integration tests", command: ["npx", "--no-install", "vitest", "run"] },
+  // Before the unit tests: scripts/launcher-signals.test.ts runs `npm start`, which serves this build.
   { name: "production build", command: ["npx", "--no-install", "next", "build"] },
+  { name: "unit and integration tests", command: ["npx", "--no-install", "vitest", "run"] },
   // playwright.config.ts: the app with agents driven by the tests through the API.
   { name: "end-to-end tests", command: ["npx", "--no-install", "playwright", "test"] },
   ledgerCheck("end-to-end", ".data/e2e", process.env.E2E_PG_PORT ?? "54339"),
