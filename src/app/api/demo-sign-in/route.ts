@@ -6,7 +6,7 @@ import { isSameOrigin } from "~/server/auth/csrf";
 import { demoSignInUrl, isDemoAccount } from "~/server/auth/demo";
 import { authRuntime } from "~/server/auth/options";
 import { sameOriginReturnPath } from "~/server/auth/redirect";
-import { refusalResponse } from "~/server/auth/refusal";
+import { refusalResponse } from "~/server/refusal";
 import { getDb } from "~/server/db/client";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 // A refused browser request answers a page that says what happened and what
-// to do; an API client gets the same words as JSON. Used by Holdfast's own
-// form endpoints (the demo sign-in), where a person lands on the answer.
+// to do; an API client gets the same words as JSON. Used where a person can
+// land on the answer by navigating: the demo sign-in form, artifact links.
 
 export interface Refusal {
   status: number;
