@@ -165,8 +165,15 @@ function spawnChild(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
 try {
   const bind = chooseBindHost(process.env, demo);
   if ("error" in bind) throw new Error(bind.error);
-  // The one base-URL rule of src/env.ts, for the line that says where to open the app.
-  const baseUrl = parseEnv({ ...process.env, PORT: port }, { building: true }).HOLDFAST_BASE_URL;
+  // The checks the web server makes at its start (src/env.ts), made first: a bad setting (a production
+  // start without NEXTAUTH_SECRET) stops here with one clear line, before a database or a build.
+  // The base URL it yields is the one rule every link follows; the start line shows it.
+  const { HOLDFAST_BASE_URL: baseUrl } = parseEnv({
+    ...process.env,
+    PORT: port,
+    ...(demo ? { HOLDFAST_DEMO: "1" } : {}),
+    NODE_ENV: mode === "start" ? "production" : "development",
+  });
 
   // Tests ask for a clean stack of their own (never set by `npm start`): the whole data directory
   // goes — database, artifact files, auth secret, the demo agents' feed cursors — so nothing of a

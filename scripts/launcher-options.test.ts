@@ -1,5 +1,7 @@
 // Where `npm start` listens: the demo (one-click moderator sign-in) on loopback unless the operator
 // says otherwise; the start log says which.
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { chooseBindHost, localServerUrl } from "./launcher-options";
 
@@ -33,5 +35,22 @@ describe("the launcher's bind host", () => {
     expect(localServerUrl(null, 3000)).toBe("http://localhost:3000");
     expect(localServerUrl("0.0.0.0", "3100")).toBe("http://localhost:3100");
     expect(localServerUrl("::1", 3000)).toBe("http://[::1]:3000");
+  });
+});
+
+describe("the launcher's start checks", () => {
+  it("refuses a production start without NEXTAUTH_SECRET in one clear line, before touching a database", () => {
+    const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: "postgresql://nobody@127.0.0.1:1/none" };
+    for (const name of ["NODE_ENV", "NEXTAUTH_SECRET", "HOLDFAST_DEMO", "HOLDFAST_BASE_URL", "NEXTAUTH_URL"]) delete env[name];
+    const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/holdfast.ts", "start"], {
+      cwd: path.resolve(import.meta.dirname, ".."),
+      env: env as NodeJS.ProcessEnv,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/NEXTAUTH_SECRET: required in production/);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stdout).not.toMatch(/migration|building/);
   });
 });
