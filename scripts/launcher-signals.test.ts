@@ -3,7 +3,8 @@
 // it). Each case starts a real `npm start` on fresh data and free ports, waits for the app and the
 // demo agent, sends the signal, and then requires every process of the tree gone — launcher, web
 // server, demo agent, PostgreSQL — both ports closed, and no stack trace in the output. While it
-// runs, the demo must not be reachable on a non-loopback address (item 16).
+// runs, the demo must not be reachable on a non-loopback address (item 16). And a launcher killed
+// outright (SIGKILL) leaves nothing behind either: its children and PostgreSQL's keeper notice.
 //
 // Needs the production build (`next build`; `npm test` makes it before the unit tests): built here
 // first when it is missing or stale, which takes minutes.
@@ -185,4 +186,6 @@ describe("`npm start` stops completely", { timeout: 400_000 }, () => {
   it("on SIGTERM to the launcher", () => startAndStop("SIGTERM", "launcher"));
   it("on Ctrl-C (SIGINT to the process group)", () => startAndStop("SIGINT", "group"));
   it("when the terminal closes (SIGHUP to the process group)", () => startAndStop("SIGHUP", "group"));
+  // No chance to stop anything: the children and PostgreSQL's keeper notice the launcher is gone.
+  it("when the launcher is killed outright (SIGKILL)", () => startAndStop("SIGKILL", "launcher"));
 });
