@@ -40,6 +40,10 @@ const steps: Step[] = [
   ledgerCheck("demo-stack end-to-end", ".data/e2e-demo", process.env.E2E_DEMO_PG_PORT ?? "54340"),
 ];
 
+// A test run must leave the clone as it found it (no committed screenshot rewritten, no file added
+// outside the ignored folders): what `git status` shows now is compared with what it shows at the end.
+const statusBefore = gitStatus();
+
 for (const { name, command: [command, ...args], env: extra, before } of steps) {
   const started = Date.now();
   console.log(`\n=== ${name} ===`);
@@ -57,7 +61,18 @@ for (const { name, command: [command, ...args], env: extra, before } of steps) {
   }
   console.log(`✓ ${name} (${seconds}s)`);
 }
+const changed = gitStatus().filter((line) => !statusBefore.includes(line));
+if (changed.length) {
+  console.error(`\n✗ the test run changed files git tracks or sees (write them under an ignored folder):\n${changed.join("\n")}`);
+  process.exit(1);
+}
 console.log("\nAll tests passed.");
+
+/** `git status` lines (changed and untracked files), or nothing outside a git checkout. */
+function gitStatus(): string[] {
+  const status = spawnSync("git", ["status", "--porcelain", "--untracked-files=all"], { encoding: "utf8" });
+  return status.status === 0 ? status.stdout.split("\n").filter(Boolean) : [];
+}
 
 /** Playwright may return before the web server's embedded PostgreSQL has finished shutting down. */
 async function waitForDatabaseToStop(pgDir: string) {
