@@ -1,10 +1,11 @@
 // Validate the environment at build and start: a misconfigured server should
-// refuse to start, not fail on the first request.
+// refuse to start, not fail on the first request. `next build` checks only the
+// values' shapes; `next start` also what a running server needs (NEXTAUTH_SECRET
+// in production).
 import { createJiti } from "jiti";
 
 const jiti = createJiti(import.meta.url);
 const { parseEnv } = await jiti.import("./src/env.ts");
-parseEnv(process.env);
 // Security headers (CSP frame-ancestors, X-Frame-Options, …) for every page and API response.
 const { securityHeaders } = await jiti.import("./src/server/http/security-headers.ts");
 
@@ -24,4 +25,8 @@ const nextConfig = {
   },
 };
 
-export default nextConfig;
+/** @param {string} phase */
+export default function config(phase) {
+  parseEnv(process.env, { building: phase === "phase-production-build" });
+  return nextConfig;
+}

@@ -16,7 +16,7 @@ export default defineConfig({
   reporter: [["list"]],
   use: chromiumUse(`http://localhost:${PORT}`),
   webServer: {
-    command: "npx --no-install tsx scripts/holdfast.ts start",
+    command: "node --import tsx scripts/holdfast.ts start",
     url: `http://localhost:${PORT}`,
     timeout: 240_000,
     reuseExistingServer: false,

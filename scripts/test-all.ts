@@ -1,6 +1,6 @@
 // `npm test`: the whole suite, in the order that fails fastest — static checks,
-// unit and integration tests on real PostgreSQL, then the production build and
-// the browser tests against it. Exits non-zero on the first failure.
+// the production build (the `npm start` tests among the unit tests serve it),
+// unit and integration tests on real PostgreSQL, then the browser tests. Exits non-zero on the first failure.
 import { spawnSync } from "node:child_process";
 import { runningEmbeddedPort } from "../src/server/db/embedded";
 
@@ -29,8 +29,9 @@ function ledgerCheck(name: string, dataDir: string, pgPort: string): Step {
 const steps: Step[] = [
   { name: "typecheck", command: ["npx", "--no-install", "tsc", "--noEmit"] },
   { name: "lint", command: ["npx", "--no-install", "eslint", "."] },
-  { name: "unit and integration tests", command: ["npx", "--no-install", "vitest", "run"] },
+  // Before the unit tests: scripts/launcher-signals.test.ts runs `npm start`, which serves this build.
   { name: "production build", command: ["npx", "--no-install", "next", "build"] },
+  { name: "unit and integration tests", command: ["npx", "--no-install", "vitest", "run"] },
   // playwright.config.ts: the app with agents driven by the tests through the API.
   { name: "end-to-end tests", command: ["npx", "--no-install", "playwright", "test"] },
   ledgerCheck("end-to-end", ".data/e2e", process.env.E2E_PG_PORT ?? "54339"),
@@ -38,6 +39,10 @@ const steps: Step[] = [
   { name: "end-to-end tests on the demo stack", command: ["npx", "--no-install", "playwright", "test", "--config", "playwright.demo.config.ts"] },
   ledgerCheck("demo-stack end-to-end", ".data/e2e-demo", process.env.E2E_DEMO_PG_PORT ?? "54340"),
 ];
+
+// A test run must leave the clone as it found it (no committed screenshot rewritten, no file added
+// outside the ignored folders): what `git status` shows now is compared with what it shows at the end.
+const statusBefore = gitStatus();
 
 for (const { name, command: [command, ...args], env: extra, before } of steps) {
   const started = Date.now();
@@ -56,7 +61,18 @@ for (const { name, command: [command, ...args], env: extra, before } of steps) {
   }
   console.log(`✓ ${name} (${seconds}s)`);
 }
+const changed = gitStatus().filter((line) => !statusBefore.includes(line));
+if (changed.length) {
+  console.error(`\n✗ the test run changed files git tracks or sees (write them under an ignored folder):\n${changed.join("\n")}`);
+  process.exit(1);
+}
 console.log("\nAll tests passed.");
+
+/** `git status` lines (changed and untracked files), or nothing outside a git checkout. */
+function gitStatus(): string[] {
+  const status = spawnSync("git", ["status", "--porcelain", "--untracked-files=all"], { encoding: "utf8" });
+  return status.status === 0 ? status.stdout.split("\n").filter(Boolean) : [];
+}
 
 /** Playwright may return before the web server's embedded PostgreSQL has finished shutting down. */
 async function waitForDatabaseToStop(pgDir: string) {

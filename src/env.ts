@@ -12,8 +12,15 @@ const schema = z.object({
   /** PostgreSQL; when unset the launcher starts the embedded server and sets it. */
   DATABASE_URL: z.string().url().optional(),
   HOLDFAST_EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
-  /** Public base URL of the web app (links in emails and alerts). */
-  HOLDFAST_BASE_URL: z.string().url().default("http://localhost:3000"),
+  /** The web server's port (`npm start`, `next start`). */
+  PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /**
+   * Public base URL of the web app: every link Holdfast builds (sign-in mail, alerts, notices) and the
+   * same-origin checks. Unset → NEXTAUTH_URL, else http://localhost:<PORT or 3000> (see `withBaseUrl`).
+   */
+  HOLDFAST_BASE_URL: z.string().url().optional(),
+  /** next-auth's own name for the base URL; read only when HOLDFAST_BASE_URL is unset (then kept equal to it). */
+  NEXTAUTH_URL: z.string().url().optional(),
   /** Platform fee on released amounts, in basis points (100 = 1%). */
   HOLDFAST_FEE_BPS: z.coerce.number().int().min(0).max(10000).default(0),
   /** Enables demo accounts and the test funding source. */
@@ -54,7 +61,7 @@ const schema = z.object({
   INNGEST_EVENT_KEY: z.string().min(1).optional(),
   INNGEST_SIGNING_KEY: z.string().min(1).optional(),
   INNGEST_BASE_URL: z.string().url().optional(),
-  /** Signs next-auth's CSRF and email-link tokens. Required in production unless HOLDFAST_DEMO (then generated once under the data directory). */
+  /** Signs next-auth's CSRF and email-link tokens. Required in production unless HOLDFAST_DEMO (then generated once under the data directory): the server refuses to start without it. */
   NEXTAUTH_SECRET: z.string().min(32).optional(),
   /** SMTP server for sign-in links, e.g. smtp://user:pass@mail.example.com:587; unset → links are logged (development and demo only). */
   HOLDFAST_SMTP_URL: z.string().url().optional(),
@@ -99,14 +106,44 @@ const schema = z.object({
   HOLDFAST_WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
 });
 
-export type Env = z.infer<typeof schema>;
+/**
+ * The one base-URL rule: HOLDFAST_BASE_URL, else NEXTAUTH_URL, else localhost on PORT — so
+ * `PORT=3101 npm start` puts 3101 in sign-in links, alerts and notices alike. After parsing,
+ * HOLDFAST_BASE_URL is always set; every link is built from it (src/server/config.ts `appUrl`).
+ */
+const withBaseUrl = schema.transform((e) => ({
+  ...e,
+  HOLDFAST_BASE_URL: e.HOLDFAST_BASE_URL ?? e.NEXTAUTH_URL ?? `http://localhost:${e.PORT ?? 3000}`,
+}));
 
-export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = schema.safeParse(source);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
-    throw new Error(`Invalid Holdfast configuration:\n${problems}`);
+export type Env = z.infer<typeof withBaseUrl>;
+
+/** `next build` compiles without serving: requirements of a running server wait for its start. */
+const BUILD_PHASE = "phase-production-build";
+
+/** Rules across settings that a running server needs (README "Configuration"). */
+function startProblems(e: Env): string[] {
+  const problems: string[] = [];
+  if (e.NODE_ENV === "production" && !e.HOLDFAST_DEMO && !e.NEXTAUTH_SECRET) {
+    problems.push(
+      "  NEXTAUTH_SECRET: required in production (at least 32 characters; make one with `openssl rand -hex 32`). " +
+        "Only the embedded demo (HOLDFAST_DEMO=1) generates its own.",
+    );
   }
+  return problems;
+}
+
+export interface ParseEnvOptions {
+  /** True during `next build` (also when NEXT_PHASE says so): only the shapes of the values are checked. */
+  building?: boolean;
+}
+
+export function parseEnv(source: Record<string, string | undefined>, options: ParseEnvOptions = {}): Env {
+  const result = withBaseUrl.safeParse(source);
+  const problems = result.success ? [] : result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+  const building = options.building ?? source.NEXT_PHASE === BUILD_PHASE;
+  if (result.success && !building) problems.push(...startProblems(result.data));
+  if (!result.success || problems.length) throw new Error(`Invalid Holdfast configuration:\n${problems.join("\n")}`);
   return result.data;
 }
 

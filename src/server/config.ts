@@ -9,6 +9,14 @@ import {
 import { DEFAULT_TIER_POLICIES, type RiskTier, type TierPolicy } from "~/domain/risk";
 import { env, type Env } from "~/env";
 
+/**
+ * An absolute link to a page of the web app, for mail, alerts and notices: built on the one
+ * base-URL rule (src/env.ts), so links follow HOLDFAST_BASE_URL, NEXTAUTH_URL or PORT alike.
+ */
+export function appUrl(path: string, e: Env = env()): string {
+  return new URL(path, e.HOLDFAST_BASE_URL).toString();
+}
+
 export interface TimerSettings {
   /** escrow.due_soon this long before the due time (at most halfway from funding). */
   dueSoonLeadS: number;

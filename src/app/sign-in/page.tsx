@@ -3,17 +3,15 @@ import { EmailSignInForm } from "~/components/layout/email-sign-in-form";
 import { buttonSecondary, card } from "~/components/ui/styles";
 import { env } from "~/env";
 import { DEMO_SIGN_IN_ACCOUNTS, type DemoAccount } from "~/server/auth/demo";
+import { sameOriginReturnPath } from "~/server/auth/redirect";
 import { currentUser } from "~/server/auth/request-user";
+import { webBaseUrl } from "~/server/auth/settings";
 
 export const dynamic = "force-dynamic";
 
-function safeCallback(value: string | string[] | undefined): string {
-  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/market";
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  const callbackUrl = sameOriginReturnPath(params.callbackUrl, webBaseUrl(env()), "/market");
   if (await currentUser()) redirect(callbackUrl);
   const demo = env().HOLDFAST_DEMO;
   return (

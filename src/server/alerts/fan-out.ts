@@ -3,7 +3,7 @@
 // notification relay sends them with retries and logs every attempt. Email is on by default at the
 // account's address; Telegram and WhatsApp once the owner set them up in the console and proved the
 // address theirs (owner/channels.ts): an unverified channel gets nothing.
-import { env } from "~/env";
+import { appUrl } from "../config";
 import type { Tx } from "../db/transaction";
 import type { AlertSeverity, OwnerAlert } from "../db/generated/client";
 import { enqueueNotification } from "../notify/enqueue";
@@ -57,7 +57,7 @@ export async function ownerChannels(tx: Tx, ownerId: string): Promise<ResolvedCh
 }
 
 export function alertLink(alertId: string): string {
-  return new URL(`/owner/alerts/${alertId}`, env().HOLDFAST_BASE_URL).toString();
+  return appUrl(`/owner/alerts/${alertId}`);
 }
 
 /** Subject and body of an alert on one channel: chat channels ask for a reply, email links to the console. */

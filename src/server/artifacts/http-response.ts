@@ -3,6 +3,7 @@
 // untrusted: never sniffed, never run as a page of this site (e.g. an SVG with script).
 import { defaultArtifactDir, LocalDiskStorage } from "./storage";
 import type { Artifact } from "~/server/db/generated/client";
+import { refusalResponse } from "~/server/refusal";
 
 const INLINE_KINDS = new Set(["image", "audio"]);
 
@@ -14,8 +15,26 @@ function contentDisposition(kind: string, name: string, download: boolean): stri
 }
 
 /** 404 for an unknown id and for an artifact the caller may not see alike: existence is not revealed. */
-export function artifactNotFound(): Response {
-  return Response.json({ error: { code: "not_found", message: "No artifact with that id is visible to you." } }, { status: 404 });
+export function artifactNotFound(request: Request): Response {
+  return refusalResponse(request, {
+    status: 404,
+    code: "not_found",
+    title: "File not found",
+    message: "No artifact with that id is visible to you. If it was sent in one of your chats, open it from the chat while signed in with the account that received it.",
+    next: { href: "/c", label: "Open your chats" },
+  });
+}
+
+/** 401 for nobody signed in: a person opening a file link is sent to sign in and back to the file. */
+export function artifactSignInRequired(request: Request, message: string): Response {
+  const here = new URL(request.url);
+  return refusalResponse(request, {
+    status: 401,
+    code: "unauthorized",
+    title: "Sign in to open this file",
+    message,
+    next: { href: `/sign-in?callbackUrl=${encodeURIComponent(here.pathname + here.search)}`, label: "Sign in" },
+  });
 }
 
 type StoredArtifact = Pick<Artifact, "kind" | "storageKey" | "data" | "mimeType" | "name" | "sha256">;

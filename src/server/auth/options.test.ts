@@ -41,7 +41,8 @@ describe("next-auth options", () => {
     const base = "http://localhost:3000";
     expect(await redirect({ url: "/wallet", baseUrl: base })).toBe(`${base}/wallet`);
     expect(await redirect({ url: `${base}/c/cnv_1`, baseUrl: base })).toBe(`${base}/c/cnv_1`);
-    expect(await redirect({ url: "https://evil.example/steal", baseUrl: base })).toBe(base);
-    expect(await redirect({ url: "//evil.example", baseUrl: base })).toBe(base);
+    for (const url of ["https://evil.example/steal", "//evil.example", "/\\evil.test", "/\t/evil.test", "\\\\evil.test", "http://localhost:3000@evil.test", "javascript:alert(1)"]) {
+      expect(await redirect({ url, baseUrl: base }), url).toBe(`${base}/`);
+    }
   });
 });

@@ -7,6 +7,7 @@ import { env } from "~/env";
 import { getDb } from "../db/client";
 import { holdfastAdapter, normalizeEmail, type HoldfastAdapterUser } from "./adapter";
 import { sendSignInLink } from "./email";
+import { sameOriginReturnPath } from "./redirect";
 import { allowSignInMail, maskEmail, signInClient } from "./sign-in-throttle";
 import { SESSION_MAX_AGE_S, SESSION_UPDATE_AGE_S } from "./session";
 import { authSecret, secureCookiesFor, webBaseUrl } from "./settings";
@@ -29,8 +30,8 @@ export function authRuntime(): AuthRuntime {
   if (runtime) return runtime;
   const e = env();
   const baseUrl = webBaseUrl(e);
-  // next-auth builds its URLs (links in mail, redirects) from NEXTAUTH_URL.
-  process.env.NEXTAUTH_URL ??= baseUrl.origin;
+  // next-auth builds its URLs (links in mail, redirects) from NEXTAUTH_URL: the same base URL as every other link.
+  process.env.NEXTAUTH_URL = baseUrl.origin;
   const secret = authSecret(e);
   const secureCookies = secureCookiesFor(e, baseUrl);
   const options: NextAuthOptions = {
@@ -68,15 +69,9 @@ export function authRuntime(): AuthRuntime {
         const status = (user as Partial<HoldfastAdapterUser>).status;
         return status === undefined || status === "active";
       },
-      // Same-origin redirects only: a crafted callbackUrl cannot send a signed-in person elsewhere.
+      // Same-origin redirects only: a crafted callbackUrl cannot send a signed-in person elsewhere (redirect.ts).
       redirect({ url, baseUrl: base }) {
-        if (url.startsWith("/") && !url.startsWith("//")) return `${base}${url}`;
-        try {
-          if (new URL(url).origin === base) return url;
-        } catch {
-          // not a URL
-        }
-        return base;
+        return `${base.replace(/\/+$/, "")}${sameOriginReturnPath(url, base)}`;
       },
     },
     logger: {

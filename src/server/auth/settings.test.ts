@@ -9,7 +9,7 @@ import { authSecret, secureCookiesFor, webBaseUrl } from "./settings";
 
 describe("secure cookies", () => {
   it("are Secure over HTTPS and in production on a public host; not on plain-HTTP localhost", () => {
-    const prod = parseEnv({ NODE_ENV: "production" });
+    const prod = parseEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "s".repeat(32) });
     const dev = parseEnv({ NODE_ENV: "development" });
     expect(secureCookiesFor(prod, new URL("https://holdfast.example"))).toBe(true);
     expect(secureCookiesFor(prod, new URL("http://holdfast.example"))).toBe(true);
@@ -18,11 +18,11 @@ describe("secure cookies", () => {
     expect(secureCookiesFor(dev, new URL("http://localhost:3000"))).toBe(false);
   });
 
-  it("take the base URL from HOLDFAST_BASE_URL, else from PORT", () => {
-    expect(webBaseUrl(parseEnv({}), { PORT: "3100" }).origin).toBe("http://localhost:3100");
-    const set = { HOLDFAST_BASE_URL: "https://h.example", PORT: "3100" };
-    expect(webBaseUrl(parseEnv(set), set).origin).toBe("https://h.example");
-    expect(webBaseUrl(parseEnv({}), {}).origin).toBe("http://localhost:3000");
+  it("take the base URL from HOLDFAST_BASE_URL, else NEXTAUTH_URL, else from PORT", () => {
+    expect(webBaseUrl(parseEnv({ PORT: "3100" })).origin).toBe("http://localhost:3100");
+    expect(webBaseUrl(parseEnv({ HOLDFAST_BASE_URL: "https://h.example", PORT: "3100" })).origin).toBe("https://h.example");
+    expect(webBaseUrl(parseEnv({ NEXTAUTH_URL: "https://n.example", PORT: "3100" })).origin).toBe("https://n.example");
+    expect(webBaseUrl(parseEnv({})).origin).toBe("http://localhost:3000");
   });
 });
 
@@ -33,7 +33,9 @@ describe("the auth secret", () => {
   });
 
   it("is required in production outside a demo", () => {
-    expect(() => authSecret(parseEnv({ NODE_ENV: "production" }), "/nonexistent")).toThrow(/NEXTAUTH_SECRET is required/);
+    // parseEnv already refuses this environment (src/env.test.ts); authSecret holds the line on its own too.
+    const withoutSecret = { ...parseEnv({ NODE_ENV: "production" }, { building: true }), NEXTAUTH_SECRET: undefined };
+    expect(() => authSecret(withoutSecret, "/nonexistent")).toThrow(/NEXTAUTH_SECRET is required/);
   });
 
   it("is generated once per data directory in development and demos, readable only by its owner", () => {
@@ -66,5 +68,29 @@ describe("cross-site request protection", () => {
     expect(isTrustedMutation(post({ [CSRF_HEADER]: "1", "sec-fetch-site": "cross-site" }), base)).toBe(false);
     expect(isSameOrigin(post({ origin: "null" }), base)).toBe(false);
     expect(isSameOrigin(post({ "sec-fetch-site": "same-site" }), base)).toBe(false);
+  });
+
+  // Next.js gives route handlers a request URL on the base host, whatever Host the browser sent.
+  const postTo = (host: string, headers: Record<string, string>) =>
+    new Request("http://localhost:3000/api/demo-sign-in", { method: "POST", headers: { host, ...headers } });
+
+  it("accepts a page opened at the address the browser used (127.0.0.1, [::1], a LAN address)", () => {
+    expect(isSameOrigin(postTo("127.0.0.1:3000", { origin: "http://127.0.0.1:3000", "sec-fetch-site": "same-origin" }), base)).toBe(true);
+    expect(isSameOrigin(postTo("[::1]:3000", { origin: "http://[::1]:3000" }), base)).toBe(true);
+    expect(isSameOrigin(postTo("192.168.1.20:3000", { origin: "http://192.168.1.20:3000" }), base)).toBe(true);
+  });
+
+  it("still refuses every other origin, whatever the Host header", () => {
+    // Another site posting to the address the victim uses.
+    expect(isSameOrigin(postTo("127.0.0.1:3000", { origin: "https://evil.example" }), base)).toBe(false);
+    expect(isSameOrigin(postTo("127.0.0.1:3000", { origin: "http://127.0.0.1:3001" }), base)).toBe(false);
+    expect(isSameOrigin(postTo("127.0.0.1:3000", { origin: "http://127.0.0.1:3000", "sec-fetch-site": "cross-site" }), base)).toBe(false);
+    // DNS rebinding: an attacker's name pointed at this server matches its own Host header, and is still refused.
+    expect(isSameOrigin(postTo("evil.example:3000", { origin: "http://evil.example:3000" }), base)).toBe(false);
+    expect(isSameOrigin(postTo("127.0.0.1.evil.example:3000", { origin: "http://127.0.0.1.evil.example:3000" }), base)).toBe(false);
+    // Not bare origins.
+    expect(isSameOrigin(postTo("127.0.0.1:3000", { origin: "http://127.0.0.1:3000/x" }), base)).toBe(false);
+    expect(isSameOrigin(postTo("127.0.0.1:3000", { origin: "null" }), base)).toBe(false);
+    expect(isSameOrigin(postTo("127.0.0.1:3000", { origin: "javascript://127.0.0.1:3000" }), base)).toBe(false);
   });
 });

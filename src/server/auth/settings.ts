@@ -5,14 +5,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import path from "node:path";
 import type { Env } from "~/env";
 
-/**
- * The public URL. HOLDFAST_BASE_URL when set; otherwise localhost on PORT, so `PORT=3100 npm start`
- * still signs people in without further settings.
- */
-export function webBaseUrl(e: Env, source: Record<string, string | undefined> = process.env): URL {
-  if (source.HOLDFAST_BASE_URL) return new URL(e.HOLDFAST_BASE_URL);
-  const port = source.PORT;
-  return new URL(port ? `http://localhost:${port}` : e.HOLDFAST_BASE_URL);
+/** The public URL, by the one base-URL rule of src/env.ts (HOLDFAST_BASE_URL, NEXTAUTH_URL, localhost on PORT). */
+export function webBaseUrl(e: Env): URL {
+  return new URL(e.HOLDFAST_BASE_URL);
 }
 
 function isLoopback(hostname: string): boolean {

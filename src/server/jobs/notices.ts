@@ -3,7 +3,7 @@
 // Each runs inside the firing timer's transaction, after the escrow was locked and found unchanged,
 // and the timer row is marked fired in that same transaction: each notice happens once.
 import { formatMoney } from "~/domain/money";
-import { env } from "~/env";
+import { appUrl } from "../config";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
 import { appendAgentEvent } from "../events/agent-events";
@@ -12,7 +12,7 @@ import { notifyUser } from "../notify/enqueue";
 import { raiseOwnerAlert } from "../alerts/create-alert";
 
 function escrowLink(escrow: EscrowRow): string {
-  return new URL(`/orders/${escrow.id}`, env().HOLDFAST_BASE_URL).toString();
+  return appUrl(`/orders/${escrow.id}`);
 }
 
 function timeLeft(until: Date, now: Date): string {

@@ -3,7 +3,7 @@
 // agent that made it, or a moderator. Anyone else gets 404 (existence is not
 // revealed). Bytes come from the agent API's artifact storage.
 import { userFromRequest } from "~/server/auth/request-user";
-import { artifactNotFound, artifactResponse } from "~/server/artifacts/http-response";
+import { artifactNotFound, artifactResponse, artifactSignInRequired } from "~/server/artifacts/http-response";
 import { getDb } from "~/server/db/client";
 
 export const dynamic = "force-dynamic";
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, context: { params: Promise<{ id: string }> }) {
   const user = await userFromRequest(request);
   if (!user) {
-    return Response.json({ error: { code: "unauthorized", message: "Sign in to download artifacts." } }, { status: 401 });
+    return artifactSignInRequired(request, "Sign in to download artifacts.");
   }
   const { id } = await context.params;
   const artifact = await getDb().artifact.findUnique({
@@ -21,10 +21,10 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
       message: { select: { role: true, conversation: { select: { customerId: true } } } },
     },
   });
-  if (!artifact) return artifactNotFound();
+  if (!artifact) return artifactNotFound(request);
   const isCustomer = artifact.message?.conversation.customerId === user.id && artifact.message.role !== "owner";
   const allowed = isCustomer || artifact.agent.ownerId === user.id || user.role === "admin";
-  if (!allowed) return artifactNotFound();
+  if (!allowed) return artifactNotFound(request);
 
   return artifactResponse(artifact, new URL(request.url).searchParams.has("download"));
 }

@@ -4,6 +4,7 @@ import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 import { env } from "~/env";
 import { authRuntime } from "~/server/auth/options";
+import { sameOriginReturnPath } from "~/server/auth/redirect";
 import { signInClient } from "~/server/auth/sign-in-throttle";
 import { clientAddress } from "~/server/client-address";
 import { BODY_LIMIT_BYTES, capRequestBody } from "~/server/http/read-body";
@@ -12,14 +13,20 @@ export const dynamic = "force-dynamic";
 
 type RouteContext = { params: Promise<{ nextauth: string[] }> };
 
-async function handler(incoming: Request, context: RouteContext) {
+async function handler(incoming: NextRequest, context: RouteContext) {
   const capped = await capRequestBody(incoming, BODY_LIMIT_BYTES.form);
   if (capped instanceof Response) return capped;
   // next-auth reads `nextUrl`: hand it a NextRequest over the bytes already read (GET passes as it came).
   const request = capped.request === incoming ? incoming : new NextRequest(capped.request);
+  const { options, baseUrl } = authRuntime();
+  // A return address in the query becomes a path on this site before next-auth sees it: next-auth
+  // answers 500 to one it cannot parse (`\\evil.test`, `javascript:…`), and would redirect there.
+  const query = request.nextUrl.searchParams;
+  const callbackUrl = query.get("callbackUrl");
+  if (callbackUrl !== null) query.set("callbackUrl", sameOriginReturnPath(callbackUrl, baseUrl));
   // Sign-in mail is throttled per client too (src/server/auth/sign-in-throttle.ts).
   const client = clientAddress(request.headers, env().HOLDFAST_TRUSTED_PROXY_HOPS);
-  return signInClient.run({ clientAddress: client }, () => NextAuth(request as never, context as never, authRuntime().options) as Promise<Response>);
+  return signInClient.run({ clientAddress: client }, () => NextAuth(request as never, context as never, options) as Promise<Response>);
 }
 
 export { handler as GET, handler as POST };

@@ -62,10 +62,10 @@ afterAll(async () => {
   await rm(artifactDir, { recursive: true, force: true });
 });
 
-function get(id: string, token?: string, query = "") {
+function get(id: string, token?: string, query = "", extraHeaders: Record<string, string> = {}) {
   return handler(
     new Request(`http://localhost:3000/api/admin/artifacts/${id}${query}`, {
-      headers: token ? { cookie: `next-auth.session-token=${token}` } : {},
+      headers: { ...(token ? { cookie: `next-auth.session-token=${token}` } : {}), ...extraHeaders },
     }),
     { params: Promise.resolve({ id }) },
   );
@@ -112,6 +112,22 @@ describe("/api/admin/artifacts/{id}", () => {
     const known = await get(agentFile.id);
     const unknown = await get("art_nothing");
     expect(known.status).toBe(401);
-    expect(await known.text()).toBe(await unknown.text());
+    // The only difference is the id the visitor typed, in the sign-in link back to it.
+    expect((await known.text()).replaceAll(agentFile.id, "ID")).toBe((await unknown.text()).replaceAll("art_nothing", "ID"));
+  });
+
+  it("answers a person who opened the link in a browser with a page that says what to do", async () => {
+    const navigation = { accept: "text/html,application/xhtml+xml", "sec-fetch-mode": "navigate" };
+    const visitor = await get(agentFile.id, undefined, "", navigation);
+    expect(visitor.status).toBe(401);
+    expect(visitor.headers.get("content-type")).toContain("text/html");
+    const page = await visitor.text();
+    expect(page).toContain("<h1>Sign in to open this file</h1>");
+    expect(page).toContain(`href="/sign-in?callbackUrl=${encodeURIComponent(`/api/admin/artifacts/${agentFile.id}`)}"`);
+
+    const stranger = await createUser(tdb.db, "customer", "Browsing stranger");
+    const refused = await get(agentFile.id, await session(stranger.id), "", navigation);
+    expect(refused.status).toBe(404);
+    expect(await refused.text()).toContain("<h1>File not found</h1>");
   });
 });

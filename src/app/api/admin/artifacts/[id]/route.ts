@@ -2,7 +2,7 @@
 // conversation it belongs to — including files attached to owner instructions,
 // which the customer's route never serves. Anyone else gets the same 404 as an
 // unknown id (existence is not revealed); nobody signed in gets 401.
-import { artifactNotFound, artifactResponse } from "~/server/artifacts/http-response";
+import { artifactNotFound, artifactResponse, artifactSignInRequired } from "~/server/artifacts/http-response";
 import { userFromRequest } from "~/server/auth/request-user";
 import { getDb } from "~/server/db/client";
 
@@ -11,11 +11,11 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, context: { params: Promise<{ id: string }> }) {
   const user = await userFromRequest(request);
   if (!user) {
-    return Response.json({ error: { code: "unauthorized", message: "Sign in as a moderator to open case files." } }, { status: 401 });
+    return artifactSignInRequired(request, "Sign in as a moderator to open case files.");
   }
-  if (user.role !== "admin") return artifactNotFound();
+  if (user.role !== "admin") return artifactNotFound(request);
   const { id } = await context.params;
   const artifact = await getDb().artifact.findUnique({ where: { id } });
-  if (!artifact) return artifactNotFound();
+  if (!artifact) return artifactNotFound(request);
   return artifactResponse(artifact, new URL(request.url).searchParams.has("download"));
 }
