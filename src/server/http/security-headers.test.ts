@@ -51,7 +51,7 @@ describe("security headers", () => {
   );
 
   it("next.config.mjs serves these rules", async () => {
-    const config = (await import("../../../next.config.mjs")).default as { headers(): Promise<unknown> };
-    expect(await config.headers()).toEqual(securityHeaders());
+    const configFor = (await import("../../../next.config.mjs")).default as (phase: string) => { headers(): Promise<unknown> };
+    expect(await configFor("phase-production-server").headers()).toEqual(securityHeaders());
   });
 });
