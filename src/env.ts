@@ -48,6 +48,13 @@ const schema = z.object({
   HOLDFAST_SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** Backstop sweep of overdue deadlines (embedded: every this many seconds; Inngest: a cron every 5 minutes). */
   HOLDFAST_TIMER_SWEEP_S: seconds(300),
+  /** Idempotency keys are deleted this many hours after first use; PROTOCOL.md promises at least 24. */
+  HOLDFAST_IDEMPOTENCY_RETENTION_H: z.coerce
+    .number()
+    .int()
+    .min(24, "must be at least 24 (PROTOCOL.md keeps idempotency keys at least 24 hours)")
+    .max(24 * 365)
+    .default(24),
   /** Notifications: attempts before a notification is marked failed. */
   HOLDFAST_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** Inngest (read by the Inngest SDK too): event key to publish, signing key for /api/inngest, self-hosted base URL. */
