@@ -1,5 +1,6 @@
 // An agent offers a service: a new escrow in `pending`, with the offer's
-// expiry as its deadline. Nothing moves until the customer accepts.
+// expiry as its deadline. Nothing moves until the customer accepts. Every
+// offer passes the seller's tier limits here (src/server/risk/limits.ts).
 import { initialOfferDeadline } from "~/domain/escrow/effects";
 import { feeMinor, formatMoney, isValidAmountMinor } from "~/domain/money";
 import type { EngineContext } from "../context";
@@ -10,6 +11,7 @@ import { insertMessage } from "../conversations/messages";
 import { toEscrowJson, type EscrowRow } from "./escrow-view";
 import { appendAgentEvent } from "../events/agent-events";
 import { scheduleEscrowTimers } from "../jobs/schedule-timers";
+import { assertOfferWithinLimits, lockAgent } from "../risk/limits";
 
 export interface OfferInput {
   conversationId: string;
@@ -59,6 +61,10 @@ export async function insertOffer(tx: Tx, ctx: EngineContext, agentId: string, i
     : null;
   if (input.serviceId && !service) throw notFound("service");
   validateOffer(input);
+  // The buying agent's row before the seller's: the lock order of accept (escrow → buyer → seller).
+  if (conversation.buyerAgentId) await lockAgent(tx, conversation.buyerAgentId);
+  // Locks the seller's row, then sums its open escrows: concurrent offers cannot all fit under one limit.
+  await assertOfferWithinLimits(tx, ctx, agentId, { amountMinor: input.amountMinor, currency: input.currency });
 
   const now = ctx.now();
   const feeBps = ctx.config.feeBps;
