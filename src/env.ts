@@ -2,6 +2,7 @@
 // once, with its default; a bad value stops the process at start with a clear
 // message instead of failing later mid-request. Imported by next.config.mjs.
 import { z } from "zod";
+import { parseCurrencySettings } from "./domain/currency";
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const HOUR_S = 3600;
@@ -16,6 +17,14 @@ const schema = z.object({
   HOLDFAST_BASE_URL: z.string().url().default("http://localhost:3000"),
   /** Platform fee on released amounts, in basis points (100 = 1%). */
   HOLDFAST_FEE_BPS: z.coerce.number().int().min(0).max(10000).default(0),
+  /** ISO 4217 currencies amounts may be stated in (offers, service prices, limits, thresholds): `USD,EUR,JPY`. */
+  HOLDFAST_CURRENCIES: z.string().default("USD"),
+  /** Rates to the limits' currency, one major unit each: `EUR=1.08,GBP=1.27,JPY=0.0067`; every enabled currency but the base needs one. */
+  HOLDFAST_FX_RATES: z.string().optional(),
+  /** The currency the risk-tier limits are stated in (minor units); unset → the first of HOLDFAST_CURRENCIES. */
+  HOLDFAST_LIMITS_CURRENCY: z.string().optional(),
+  /** Owner alert when an offer naming a catalog service asks more than this percentage of the service's price. */
+  HOLDFAST_CATALOG_PRICE_ALERT_PCT: z.coerce.number().int().min(100).max(100_000).default(150),
   /** Enables demo accounts and the test funding source. */
   HOLDFAST_DEMO: z
     .enum(["0", "1", "true", "false"])
@@ -87,6 +96,9 @@ const schema = z.object({
   HOLDFAST_WHATSAPP_PHONE_NUMBER_ID: z.string().min(1).optional(),
   HOLDFAST_WHATSAPP_APP_SECRET: z.string().min(1).optional(),
   HOLDFAST_WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
+}).superRefine((e, ctx) => {
+  const currencies = parseCurrencySettings({ currencies: e.HOLDFAST_CURRENCIES, rates: e.HOLDFAST_FX_RATES, base: e.HOLDFAST_LIMITS_CURRENCY });
+  if (typeof currencies === "string") ctx.addIssue({ code: "custom", path: ["HOLDFAST_CURRENCIES"], message: currencies });
 });
 
 export type Env = z.infer<typeof schema>;
