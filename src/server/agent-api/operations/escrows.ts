@@ -133,7 +133,7 @@ export const createEscrow = defineOperation({
       serviceId: input.service_id ?? null,
       deliveryInHours: input.delivery_in_hours ?? null,
     });
-    await onOfferCreated(c.tx, { agentId: c.agent.agentId, escrowId: row.id, now: c.engine.now() });
+    await onOfferCreated(c.tx, { agentId: c.agent.agentId, escrowId: row.id, now: c.engine.now() }, c.engine.config);
     return { status: 201, body: await escrowJsonFor(c, seller(c.agent.agentId), row) };
   },
   response: { status: 201, schema: EscrowSchema, description: "The new escrow, pending" },
