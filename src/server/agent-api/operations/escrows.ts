@@ -105,13 +105,16 @@ export const createEscrow = defineOperation({
   method: "POST",
   path: "/escrows",
   summary:
-    "Offer a service in a conversation: a new escrow in `pending`. Offers outside the catalog are allowed and raise an off_catalog alert.",
+    "Offer a service in a conversation: a new escrow in `pending`. Offers outside the catalog are allowed and raise an off_catalog alert (so do offers above, by default, 150 % of the named service's price). Above your limits (GET /me, all currencies converted) is 422 amount_out_of_range.",
   input: z.object({
     conversation_id: id("conversation"),
     title: z.string().trim().min(1).max(MAX_TITLE_CHARS),
     description: z.string().max(MAX_DESCRIPTION_CHARS).optional(),
     amount: amount.describe("Integer minor units"),
-    currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD"),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD")
+      .describe("ISO 4217 code; one of the currencies this deployment enables (HOLDFAST_CURRENCIES, default USD), else 400 validation_error"),
     service_id: id("service").nullable().optional(),
     delivery_in_hours: z.number().int().min(1).max(MAX_DELIVERY_HOURS).nullable().optional(),
   }),
