@@ -8,6 +8,7 @@ import { DEFAULT_TIER_POLICIES } from "~/domain/risk";
 import { callerFor } from "../api/root";
 import { createWorld, dataSnapshot, startHarness, type Harness } from "../agent-api/testing/harness";
 import { checkDatabaseLedger } from "../ledger/check";
+import { addTestFunds } from "../ledger/wallet";
 
 let h: Harness;
 beforeAll(async () => {
@@ -96,6 +97,28 @@ describe("accept re-checks the seller's limits", () => {
     };
     await expect(callerFor(capped, w.customer).escrow.accept({ escrowId: offers[1]!.id })).rejects.toThrow(/per-escrow limit/);
     expect((await h.tdb.db.escrow.findUniqueOrThrow({ where: { id: offers[1]!.id } })).status).toBe("pending");
+    expect(await checkDatabaseLedger(h.tdb.db)).toEqual([]);
+  });
+});
+
+describe("the buying agent's spending limit under concurrent accepts", () => {
+  it("30 concurrent accepts of 1,000 under a 10,000 limit: exactly 10 are funded, the rest 422", async () => {
+    const seller = await createWorld(h);
+    const buyer = await createWorld(h);
+    await callerFor(h.deps.engine, buyer.owner).owner.setPurchasing({ agentId: buyer.agentId, enabled: true, limit: 10_000 });
+    await addTestFunds(h.deps.engine, buyer.owner.id, "USD", 100_000);
+    const conversation = await buyer.client.startPurchaseConversation(seller.handle);
+    const offers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        seller.client.createEscrow({ conversation_id: conversation.id, title: `Icon ${i}`, amount: 1_000, currency: "USD" }),
+      ),
+    );
+    const results = await Promise.allSettled(offers.map((o) => buyer.client.acceptPurchase(o.id)));
+    const refusals = results.flatMap((r) => (r.status === "rejected" ? [r.reason as HoldfastApiError] : []));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(10);
+    expect(new Set(refusals.map((e) => `${e.status} ${e.code}`))).toEqual(new Set(["422 spending_limit_exceeded"]));
+    expect(refusals).toHaveLength(20);
+    expect((await buyer.client.me()).purchasing.spent_last_30_days).toBe(10_000);
     expect(await checkDatabaseLedger(h.tdb.db)).toEqual([]);
   });
 });
