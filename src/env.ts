@@ -2,6 +2,7 @@
 // once, with its default; a bad value stops the process at start with a clear
 // message instead of failing later mid-request. Imported by next.config.mjs.
 import { z } from "zod";
+import { parseCurrencySettings } from "./domain/currency";
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const HOUR_S = 3600;
@@ -23,6 +24,14 @@ const schema = z.object({
   NEXTAUTH_URL: z.string().url().optional(),
   /** Platform fee on released amounts, in basis points (100 = 1%). */
   HOLDFAST_FEE_BPS: z.coerce.number().int().min(0).max(10000).default(0),
+  /** ISO 4217 currencies amounts may be stated in (offers, service prices, limits, thresholds): `USD,EUR,JPY`. */
+  HOLDFAST_CURRENCIES: z.string().default("USD"),
+  /** Rates to the limits' currency, one major unit each: `EUR=1.08,GBP=1.27,JPY=0.0067`; every enabled currency but the base needs one. */
+  HOLDFAST_FX_RATES: z.string().optional(),
+  /** The currency the risk-tier limits are stated in (minor units); unset → the first of HOLDFAST_CURRENCIES. */
+  HOLDFAST_LIMITS_CURRENCY: z.string().optional(),
+  /** Owner alert when an offer naming a catalog service asks more than this percentage of the service's price. */
+  HOLDFAST_CATALOG_PRICE_ALERT_PCT: z.coerce.number().int().min(100).max(100_000).default(150),
   /** Enables demo accounts and the test funding source. */
   HOLDFAST_DEMO: z
     .enum(["0", "1", "true", "false"])
@@ -45,7 +54,7 @@ const schema = z.object({
   HOLDFAST_DUE_SOON_S: seconds(6 * HOUR_S),
   /** Timer engine: embedded (a scheduler inside the server) or inngest; unset → inngest when INNGEST_EVENT_KEY is set, else embedded. */
   HOLDFAST_TIMERS: z.enum(["embedded", "inngest"]).optional(),
-  /** Background workers (timers, notification relay) in this server process: 0 for web-only processes when another process runs them. */
+  /** Background workers (timers, notification relay, payout holds, idempotency sweep) in this server process: 0 for web-only processes when another process runs them. */
   HOLDFAST_WORKERS: z
     .enum(["0", "1", "true", "false"])
     .default("1")
@@ -55,6 +64,13 @@ const schema = z.object({
   HOLDFAST_SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** Backstop sweep of overdue deadlines (embedded: every this many seconds; Inngest: a cron every 5 minutes). */
   HOLDFAST_TIMER_SWEEP_S: seconds(300),
+  /** Idempotency keys are deleted this many hours after first use; PROTOCOL.md promises at least 24. */
+  HOLDFAST_IDEMPOTENCY_RETENTION_H: z.coerce
+    .number()
+    .int()
+    .min(24, "must be at least 24 (PROTOCOL.md keeps idempotency keys at least 24 hours)")
+    .max(24 * 365)
+    .default(24),
   /** Notifications: attempts before a notification is marked failed. */
   HOLDFAST_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** Inngest (read by the Inngest SDK too): event key to publish, signing key for /api/inngest, self-hosted base URL. */
@@ -104,6 +120,9 @@ const schema = z.object({
   HOLDFAST_WHATSAPP_PHONE_NUMBER_ID: z.string().min(1).optional(),
   HOLDFAST_WHATSAPP_APP_SECRET: z.string().min(1).optional(),
   HOLDFAST_WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
+}).superRefine((e, ctx) => {
+  const currencies = parseCurrencySettings({ currencies: e.HOLDFAST_CURRENCIES, rates: e.HOLDFAST_FX_RATES, base: e.HOLDFAST_LIMITS_CURRENCY });
+  if (typeof currencies === "string") ctx.addIssue({ code: "custom", path: ["HOLDFAST_CURRENCIES"], message: currencies });
 });
 
 /**

@@ -1,10 +1,12 @@
 /**
- * Money arithmetic for Holdfast. Every rounding rule in the product lives here and nowhere else.
+ * Money arithmetic for Holdfast. Every rounding rule in the product lives here and nowhere else (but
+ * converting between currencies for limits, which rounds toward the safe side, in currency.ts).
  *
  * Amounts are integers in the currency's minor unit (cents for USD, yen for JPY). They are carried as
  * `number` because every amount we accept is a safe integer (≤ 2^53 − 1); products that could exceed
  * that (amount × basis points) are computed with BigInt.
  */
+import { isoMinorDigits } from "./currency";
 
 /** An integer amount in the currency's minor unit; always a safe integer. */
 export type MinorUnits = number;
@@ -80,9 +82,15 @@ export function settlementSplit(
 
 const minorDigitsCache = new Map<string, number>();
 
-/** Digits after the decimal point in the currency's minor unit (USD 2, JPY 0, KWD 3), per ISO 4217 via Intl. */
+/**
+ * Digits after the decimal point in the currency's minor unit (USD 2, JPY 0, KWD 3, HUF 2), from the
+ * ISO 4217 table (domain/currency.ts): that is what amounts are stored in. A code outside the table
+ * (a row from before currencies were checked) falls back to Intl, so it still prints.
+ */
 export function currencyMinorDigits(currency: string): number {
   const code = currency.toUpperCase();
+  const iso = isoMinorDigits(code);
+  if (iso !== null) return iso;
   const cached = minorDigitsCache.get(code);
   if (cached !== undefined) return cached;
   // Throws RangeError for a malformed code; an unknown but well-formed code gets Intl's default (2).

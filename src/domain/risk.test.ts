@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { computeReputation, type FinishedSale } from "./reputation";
-import { riskTierFor } from "./risk";
+import { offerLimitBreach, riskTierFor } from "./risk";
 
 const clean: FinishedSale = {
   status: "completed", outcome: "released", amountMinor: 1_000, releasedMinor: 1_000, completedVia: "approve",
@@ -26,5 +26,17 @@ describe("riskTierFor", () => {
   });
   it("keeps one bad review from blocking trust forever but not from standard", () => {
     expect(riskTierFor(computeReputation([...times(30, clean), lostInReview]))).toBe("standard");
+  });
+});
+
+describe("offerLimitBreach", () => {
+  const policy = { maxEscrowMinor: 25_000, maxOpenMinor: 100_000, payoutHoldS: 0 };
+  it("allows offers up to both caps, exactly", () => {
+    expect(offerLimitBreach(policy, 25_000, 75_000)).toBeNull();
+    expect(offerLimitBreach(policy, 1, 0)).toBeNull();
+  });
+  it("names the cap that is passed: per escrow first, then the open total", () => {
+    expect(offerLimitBreach(policy, 25_001, 0)).toEqual({ kind: "per_escrow", amountMinor: 25_001, capMinor: 25_000 });
+    expect(offerLimitBreach(policy, 25_000, 75_001)).toEqual({ kind: "open_total", amountMinor: 25_000, otherOpenMinor: 75_001, capMinor: 100_000 });
   });
 });

@@ -46,3 +46,22 @@ export function riskTierFor(reputation: Reputation): RiskTier {
   if (sales >= TRUSTED_SALES && (reputation.disputeRateBps ?? 0) <= 500 && reputation.adminLosses === 0) return "trusted";
   return "standard";
 }
+
+/** Why an offer does not fit its seller's tier, with the numbers the refusal states. */
+export type OfferLimitBreach =
+  | { kind: "per_escrow"; amountMinor: number; capMinor: number }
+  | { kind: "open_total"; amountMinor: number; otherOpenMinor: number; capMinor: number };
+
+/**
+ * Whether an offer of `amountMinor` fits the seller's tier, given the total of its OTHER open
+ * (non-terminal, pending included) escrows. All amounts are in the limits' currency. Pending offers
+ * count: they can all be accepted at once, so only a total that holds for every acceptance is safe.
+ * Checked when the offer is made and again when it is accepted (the tier may have dropped since).
+ */
+export function offerLimitBreach(policy: TierPolicy, amountMinor: number, otherOpenMinor: number): OfferLimitBreach | null {
+  if (amountMinor > policy.maxEscrowMinor) return { kind: "per_escrow", amountMinor, capMinor: policy.maxEscrowMinor };
+  if (otherOpenMinor + amountMinor > policy.maxOpenMinor) {
+    return { kind: "open_total", amountMinor, otherOpenMinor, capMinor: policy.maxOpenMinor };
+  }
+  return null;
+}

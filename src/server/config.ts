@@ -7,6 +7,7 @@ import {
   type ReviewPolicy,
 } from "~/domain/escrow/review-policy";
 import { DEFAULT_TIER_POLICIES, type RiskTier, type TierPolicy } from "~/domain/risk";
+import { DEFAULT_CURRENCY_SETTINGS, parseCurrencySettings, type CurrencySettings } from "~/domain/currency";
 import { env, type Env } from "~/env";
 
 /**
@@ -33,6 +34,21 @@ export interface EngineConfig {
    */
   reviewPolicy?: ReviewPolicy;
   timers?: TimerSettings;
+  /** An offer naming a catalog service alerts its owner above this percentage of the price; absent → 150. */
+  catalogPriceAlertPct?: number;
+  /** Enabled currencies, the limits' currency and conversion rates; absent → USD only (DEFAULT_CURRENCY_SETTINGS). */
+  currencies?: CurrencySettings;
+}
+
+/** The deployment's currencies (USD only unless configured). */
+export function currenciesOf(config: EngineConfig): CurrencySettings {
+  return config.currencies ?? DEFAULT_CURRENCY_SETTINGS;
+}
+
+export function currencySettingsFromEnv(e: Env): CurrencySettings {
+  const parsed = parseCurrencySettings({ currencies: e.HOLDFAST_CURRENCIES, rates: e.HOLDFAST_FX_RATES, base: e.HOLDFAST_LIMITS_CURRENCY });
+  if (typeof parsed === "string") throw new Error(`Invalid HOLDFAST_CURRENCIES / HOLDFAST_FX_RATES: ${parsed}`);
+  return parsed;
 }
 
 export const DEFAULT_TIMER_SETTINGS: TimerSettings = Object.freeze({ dueSoonLeadS: 6 * 3600 });
@@ -56,6 +72,8 @@ export function engineConfigFromEnv(): EngineConfig {
     },
     reviewPolicy: reviewPolicyFromEnv(e),
     timers: { dueSoonLeadS: e.HOLDFAST_DUE_SOON_S },
+    currencies: currencySettingsFromEnv(e),
+    catalogPriceAlertPct: e.HOLDFAST_CATALOG_PRICE_ALERT_PCT,
   };
 }
 

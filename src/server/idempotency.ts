@@ -30,7 +30,32 @@ export interface IdempotencyRequest {
   fingerprint: unknown;
 }
 
+/** The least a key is kept (PROTOCOL.md: "Keys are kept at least 24 hours"); the default retention. */
 export const IDEMPOTENCY_KEY_RETENTION_HOURS = 24;
+
+/** Rows one sweep statement deletes: bounds the statement's locks and WAL so it never stalls requests. */
+export const IDEMPOTENCY_SWEEP_BATCH = 1_000;
+
+/**
+ * Deletes one batch of keys first used more than `retentionHours` before `now`, oldest first; returns
+ * how many went (the polling loop runs it again at once while it returns a full batch). A retention
+ * under the protocol's 24 hours is refused, whatever the caller passes: a replay within a day must
+ * still find its key. Keys being claimed right now are uncommitted rows, invisible here.
+ */
+export async function sweepIdempotencyKeys(
+  db: Db,
+  options: { now: Date; retentionHours: number; batchSize?: number },
+): Promise<number> {
+  if (!Number.isInteger(options.retentionHours) || options.retentionHours < IDEMPOTENCY_KEY_RETENTION_HOURS) {
+    throw new RangeError(`idempotency key retention must be at least ${IDEMPOTENCY_KEY_RETENTION_HOURS} hours, got ${options.retentionHours}`);
+  }
+  const cutoff = new Date(options.now.getTime() - options.retentionHours * 3_600_000);
+  const batch = options.batchSize ?? IDEMPOTENCY_SWEEP_BATCH;
+  return db.$executeRaw`
+    DELETE FROM idempotency_keys WHERE id IN (
+      SELECT id FROM idempotency_keys WHERE created_at < ${cutoff}
+      ORDER BY created_at LIMIT ${batch} FOR UPDATE SKIP LOCKED)`;
+}
 
 export function requestHash(fingerprint: unknown): string {
   return createHash("sha256").update(stableJson(fingerprint)).digest("hex");

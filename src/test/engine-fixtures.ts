@@ -36,6 +36,17 @@ export const NO_HOLD_POLICIES: Readonly<Record<RiskTier, TierPolicy>> = Object.f
   Object.entries(DEFAULT_TIER_POLICIES).map(([tier, policy]) => [tier, { ...policy, payoutHoldS: 0 }]),
 ) as Record<RiskTier, TierPolicy>;
 
+/**
+ * No tier caps (and no holds): for tests of the engine's lifecycle and crash safety that make offers of
+ * any size and many at once for one agent; the limits have their own tests (src/server/risk/limits.test.ts).
+ */
+export const UNCAPPED_POLICIES: Readonly<Record<RiskTier, TierPolicy>> = Object.fromEntries(
+  Object.keys(DEFAULT_TIER_POLICIES).map((tier) => [
+    tier,
+    { maxEscrowMinor: Number.MAX_SAFE_INTEGER, maxOpenMinor: Number.MAX_SAFE_INTEGER, payoutHoldS: 0 },
+  ]),
+) as Record<RiskTier, TierPolicy>;
+
 export function testContext(
   db: Db,
   clock: TestClock,

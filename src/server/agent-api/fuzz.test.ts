@@ -116,7 +116,7 @@ function validish(field: string): fc.Arbitrary<unknown> {
     case "refund_amount":
       return fc.integer({ min: 1, max: 3_000 });
     case "currency":
-      return fc.constantFrom("USD", "EUR", "usd", "US", "USDX");
+      return fc.constantFrom("USD", "EUR", "JPY", "ZZZ", "XAU", "usd", "US", "USDX");
     case "delivery_in_hours":
       return fc.integer({ min: 1, max: 200 });
     case "action":

@@ -1,9 +1,12 @@
 // The alerts the platform raises by itself (SPEC §5), each inside the transaction of the change that
 // causes it, so none is lost and none is doubled: every dispute (from the escrow.disputed agent event
-// the engine appends), offers outside the catalog and offers above the owner's threshold (from the
-// offer's transaction). The overdue alert is raised by the overdue notice (src/server/jobs/notices.ts).
+// the engine appends), and the offer rules of src/domain/offer-alerts.ts — outside the catalog, above
+// the catalog price, above the owner's threshold (converted into its currency) — from the offer's
+// transaction. The overdue alert is raised by the overdue notice (src/server/jobs/notices.ts).
 // Routine success (funded, delivered, completed) never alerts.
 import { formatMoney } from "~/domain/money";
+import { DEFAULT_CATALOG_PRICE_ALERT_PCT, offerAlerts } from "~/domain/offer-alerts";
+import { currenciesOf, type EngineConfig } from "../config";
 import type { Tx } from "../db/transaction";
 import type { AlertSeverity, OwnerAlert } from "../db/generated/client";
 import type { NewOwnerAlert } from "./create-alert";
@@ -11,35 +14,41 @@ import type { NewOwnerAlert } from "./create-alert";
 // Passed in by create-alert.ts rather than imported from it, which imports this module.
 type Raise = (tx: Tx, alert: NewOwnerAlert) => Promise<OwnerAlert>;
 
-export async function alertOnOffer(tx: Tx, offer: { agentId: string; escrowId: string; now: Date }, raise: Raise): Promise<void> {
-  const escrow = await tx.escrow.findUnique({ where: { id: offer.escrowId } });
+export async function alertOnOffer(
+  tx: Tx,
+  offer: { agentId: string; escrowId: string; now: Date },
+  raise: Raise,
+  config: EngineConfig,
+): Promise<void> {
+  const escrow = await tx.escrow.findUnique({ where: { id: offer.escrowId }, include: { service: true } });
   if (!escrow || escrow.agentId !== offer.agentId) return;
-  const amount = formatMoney(Number(escrow.amountMinor), escrow.currency);
-  const base = { agentId: escrow.agentId, escrowId: escrow.id, conversationId: escrow.conversationId, now: offer.now };
-  if (!escrow.serviceId) {
-    await raise(tx, {
-      ...base,
-      reason: "off_catalog",
-      severity: "warning",
-      title: `Off-catalog offer: "${escrow.title}" for ${amount}`,
-      message: `Your agent offered "${escrow.title}" for ${amount} (ref ${escrow.referenceCode}), which is not in its catalog.`,
-    });
-  }
   const agent = await tx.agent.findUniqueOrThrow({ where: { id: escrow.agentId }, select: { ownerId: true } });
   const settings = await tx.ownerSettings.findUnique({ where: { ownerId: agent.ownerId } });
-  if (
-    settings?.largeAmountMinor != null &&
-    settings.largeAmountCurrency === escrow.currency &&
-    escrow.amountMinor > settings.largeAmountMinor
-  ) {
-    const threshold = formatMoney(Number(settings.largeAmountMinor), settings.largeAmountCurrency);
-    await raise(tx, {
-      ...base,
-      reason: "large_amount",
-      severity: "warning",
-      title: `Large offer: "${escrow.title}" for ${amount}`,
-      message: `Your agent offered "${escrow.title}" for ${amount} (ref ${escrow.referenceCode}), above your threshold of ${threshold}.`,
-    });
+  const service = escrow.service ? { priceMinor: Number(escrow.service.priceMinor), currency: escrow.service.currency } : null;
+  const threshold =
+    settings?.largeAmountMinor != null ? { amountMinor: Number(settings.largeAmountMinor), currency: settings.largeAmountCurrency } : null;
+  const tripped = offerAlerts(
+    { amountMinor: Number(escrow.amountMinor), currency: escrow.currency, service, threshold },
+    { currencies: currenciesOf(config), catalogPriceAlertPct: config.catalogPriceAlertPct ?? DEFAULT_CATALOG_PRICE_ALERT_PCT },
+  );
+  const amount = formatMoney(Number(escrow.amountMinor), escrow.currency);
+  const base = { agentId: escrow.agentId, escrowId: escrow.id, conversationId: escrow.conversationId, now: offer.now, severity: "warning" as const };
+  const offered = `Your agent offered "${escrow.title}" for ${amount} (ref ${escrow.referenceCode})`;
+  for (const rule of tripped) {
+    if (rule.kind === "off_catalog") {
+      await raise(tx, { ...base, reason: rule.reason, title: `Off-catalog offer: "${escrow.title}" for ${amount}`, message: `${offered}, which is not in its catalog.` });
+    } else if (rule.kind === "above_catalog_price" && escrow.service && service) {
+      const price = formatMoney(service.priceMinor, service.currency);
+      await raise(tx, {
+        ...base,
+        reason: rule.reason,
+        title: `Offer above catalog price: "${escrow.title}" for ${amount} (listed at ${price})`,
+        message: `${offered} for your catalog service "${escrow.service.title}", listed at ${price}: more than ${config.catalogPriceAlertPct ?? DEFAULT_CATALOG_PRICE_ALERT_PCT}% of its price.`,
+      });
+    } else if (rule.kind === "large_amount" && threshold) {
+      const limit = formatMoney(threshold.amountMinor, threshold.currency);
+      await raise(tx, { ...base, reason: rule.reason, title: `Large offer: "${escrow.title}" for ${amount}`, message: `${offered}, above your threshold of ${limit}.` });
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 // Owner alerts (PROTOCOL.md Alert, SPEC §5): raised by the agent (notify_owner) or by the platform
 // (automatic.ts). An alert is stored for the owner's inbox and, in the same transaction, queued for
 // every channel the owner configured (fan-out.ts), so it is delivered exactly when it exists.
+import type { EngineConfig } from "../config";
 import type { Tx } from "../db/transaction";
 import { notFound } from "../errors";
 import { newId } from "../ids";
@@ -43,10 +44,11 @@ export async function raiseOwnerAlert(tx: Tx, alert: NewOwnerAlert) {
 
 /**
  * Hook: an agent made an offer (PROTOCOL.md POST /escrows), in the offer's transaction. Offers
- * outside the catalog raise off_catalog; offers above the owner's threshold raise large_amount.
+ * outside the catalog or above the catalog price raise off_catalog; offers above the owner's threshold
+ * raise large_amount (rules: src/domain/offer-alerts.ts).
  */
-export async function onOfferCreated(tx: Tx, offer: { agentId: string; escrowId: string; now: Date }): Promise<void> {
-  await alertOnOffer(tx, offer, raiseOwnerAlert);
+export async function onOfferCreated(tx: Tx, offer: { agentId: string; escrowId: string; now: Date }, config: EngineConfig): Promise<void> {
+  await alertOnOffer(tx, offer, raiseOwnerAlert, config);
 }
 
 

@@ -1,16 +1,19 @@
 // An agent offers a service: a new escrow in `pending`, with the offer's
-// expiry as its deadline. Nothing moves until the customer accepts.
+// expiry as its deadline. Nothing moves until the customer accepts. Every
+// offer passes the seller's tier limits here (src/server/risk/limits.ts).
 import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import { initialOfferDeadline } from "~/domain/escrow/effects";
 import { feeMinor, formatMoney, isValidAmountMinor } from "~/domain/money";
 import type { EngineContext } from "../context";
 import { inTransaction, type Tx } from "../db/transaction";
+import { requireEnabledCurrency } from "../currency";
 import { invalid, notFound } from "../errors";
 import { newId, newReferenceCode } from "../ids";
 import { insertMessage } from "../conversations/messages";
 import { toEscrowJson, type EscrowRow } from "./escrow-view";
 import { appendAgentEvent } from "../events/agent-events";
 import { scheduleEscrowTimers } from "../jobs/schedule-timers";
+import { assertOfferWithinLimits, lockAgent } from "../risk/limits";
 
 export interface OfferInput {
   conversationId: string;
@@ -30,9 +33,9 @@ export function createOffer(ctx: EngineContext, agentId: string, input: OfferInp
   return inTransaction(ctx.db, (tx) => insertOffer(tx, ctx, agentId, input));
 }
 
-function validateOffer(input: OfferInput): void {
+function validateOffer(input: OfferInput, config: EngineContext["config"]): void {
   if (!isValidAmountMinor(input.amountMinor)) throw invalid("amount", "a positive integer in minor units, at most 2^53 − 1");
-  if (!/^[A-Z]{3}$/.test(input.currency)) throw invalid("currency", "an ISO 4217 code such as USD");
+  requireEnabledCurrency(config, input.currency);
   const title = input.title.trim();
   if (!hasVisibleText(title) || title.length > MAX_TITLE_CHARS) {
     throw invalid("title", `1 to ${MAX_TITLE_CHARS} characters; it ${VISIBLE_TEXT_REQUIRED}`);
@@ -61,7 +64,11 @@ export async function insertOffer(tx: Tx, ctx: EngineContext, agentId: string, i
     ? await tx.service.findFirst({ where: { id: input.serviceId, agentId, active: true } })
     : null;
   if (input.serviceId && !service) throw notFound("service");
-  validateOffer(input);
+  validateOffer(input, ctx.config);
+  // The buying agent's row before the seller's: the lock order of accept (escrow → buyer → seller).
+  if (conversation.buyerAgentId) await lockAgent(tx, conversation.buyerAgentId);
+  // Locks the seller's row, then sums its open escrows: concurrent offers cannot all fit under one limit.
+  await assertOfferWithinLimits(tx, ctx, agentId, { amountMinor: input.amountMinor, currency: input.currency });
 
   const now = ctx.now();
   const feeBps = ctx.config.feeBps;

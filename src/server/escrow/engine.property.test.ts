@@ -10,7 +10,7 @@ import { isDomainError } from "~/domain/escrow/errors";
 import { isTerminal, type Actor, type EscrowStatus } from "~/domain/escrow/states";
 import { transitionsFrom } from "~/domain/escrow/transitions";
 import { createTestDatabase, type TestDatabase } from "~/test/db";
-import { createParties, deliverArtifact, fund, offer, testClock, testContext } from "~/test/engine-fixtures";
+import { createParties, deliverArtifact, fund, offer, testClock, testContext, UNCAPPED_POLICIES } from "~/test/engine-fixtures";
 import { checkDatabaseLedger } from "../ledger/check";
 import type { ActorRef } from "./actors";
 import { openSettlementOf, toSnapshot } from "./escrow-view";
@@ -95,7 +95,7 @@ it("random sequences keep the database equal to decide() and the ledger balanced
   await fc.assert(
     fc.asyncProperty(fc.integer({ min: 1, max: 40_000 }), fc.array(stepArb, { minLength: 8, maxLength: 30 }), async (amountMinor, steps) => {
       const clock = testClock();
-      const ctx = testContext(tdb.db, clock, 250);
+      const ctx = testContext(tdb.db, clock, 250, UNCAPPED_POLICIES);
       const p = await createParties(tdb.db);
       await fund(ctx, p.customerId, FUNDING_MINOR);
       // When an escrow finishes, the run goes on with a new offer, so long runs stay busy.

@@ -20,6 +20,7 @@ import { insertMessage } from "../conversations/messages";
 import { postTransfer, type AccountSpec } from "../ledger/ledger";
 import { scheduleEscrowTimers, windowsForEscrow } from "../jobs/schedule-timers";
 import { recordHold, sellerPayoutAccount } from "../risk/holds";
+import { assertAcceptWithinLimits } from "../risk/limits";
 import { actorId, actorKind, escrowRefFilter, escrowScope, type ActorRef } from "./actors";
 import { openSettlementOf, toEscrowJson, toSnapshot, type EscrowRow, type SettlementRow } from "./escrow-view";
 
@@ -86,6 +87,9 @@ export async function executeOnLockedEscrow(
   const result = decide(toSnapshot(row, openSettlementOf(settlements)), input, actorKind(actor), now, windows, row.currency);
   if (!result.ok) throw new DomainError(result.rejection);
   if (result.noop) return { escrow: row, settlements, noop: true };
+  // Funding re-checks the seller's tier limits under its row lock (taken after the escrow's and the
+  // buying agent's, the lock order of every path): its tier may have dropped since the offer.
+  if (input.command === "accept") await assertAcceptWithinLimits(tx, ctx, row);
   return applyDecision(tx, ctx, row, actor, input, result, now);
 }
 

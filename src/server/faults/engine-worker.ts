@@ -4,7 +4,7 @@
 // is killed. Parties come from FAULT_PARTIES (JSON), made by the test.
 import { createDb } from "~/server/db/client";
 import { inTransaction } from "~/server/db/transaction";
-import { testContext } from "~/test/engine-fixtures";
+import { testContext, UNCAPPED_POLICIES } from "~/test/engine-fixtures";
 import { pick, runLifecycle, type FaultParties } from "./lifecycle";
 
 const url = process.env.DATABASE_URL;
@@ -13,7 +13,7 @@ const concurrency = Number(process.env.FAULT_CONCURRENCY ?? 8);
 if (!url || parties.length === 0) throw new Error("DATABASE_URL and FAULT_PARTIES are required");
 
 const db = createDb(url, { maxConnections: concurrency * 2 });
-const ctx = testContext(db, { now: () => new Date(), advanceSeconds() {}, set() {} }, 1000);
+const ctx = testContext(db, { now: () => new Date(), advanceSeconds() {}, set() {} }, 1000, UNCAPPED_POLICIES);
 async function loop() {
   for (;;) {
     await runLifecycle(ctx, pick(parties)).catch((error: unknown) => {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createParties, fund, testContext } from "~/test/engine-fixtures";
+import { createParties, fund, testContext, UNCAPPED_POLICIES } from "~/test/engine-fixtures";
 import { createUser } from "~/test/users";
 import { createDb, type Db } from "../db/client";
 import { startEmbeddedPostgres, type RunningPostgres } from "../db/embedded";
@@ -41,7 +41,7 @@ afterAll(async () => {
 
 describe("PostgreSQL restarted under load", () => {
   it("clean errors while down, recovery after, no money lost or doubled, no half-written transition", async () => {
-    const ctx = testContext(db, { now: () => new Date(), advanceSeconds() {}, set() {} });
+    const ctx = testContext(db, { now: () => new Date(), advanceSeconds() {}, set() {} }, 1000, UNCAPPED_POLICIES);
     const moderator = await createUser(db, "admin", "Mo Derator");
     const parties: FaultParties[] = [];
     for (let i = 0; i < 4; i++) {

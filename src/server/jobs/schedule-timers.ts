@@ -5,7 +5,8 @@ import { planTimers } from "~/domain/escrow/timer-plan";
 import { reviewWindowFor } from "~/domain/escrow/review-policy";
 import type { CommandInput, TimeWindows } from "~/domain/escrow/decide";
 import type { DeadlineAction, EscrowStatus } from "~/domain/escrow/states";
-import { DEFAULT_TIMER_SETTINGS, type EngineConfig } from "../config";
+import { convertMinor } from "~/domain/currency";
+import { currenciesOf, DEFAULT_TIMER_SETTINGS, type EngineConfig } from "../config";
 import type { Tx } from "../db/transaction";
 import type { EscrowRow } from "../escrow/escrow-view";
 
@@ -49,7 +50,15 @@ export async function scheduleEscrowTimers(tx: Tx, escrow: EscrowRow, now: Date,
  * The windows a command is decided with: the review window follows the amount (SPEC §6.1) when a
  * review policy is configured; every other window is the configured one.
  */
-export function windowsForEscrow(row: Pick<EscrowRow, "amountMinor">, input: Pick<CommandInput, "command">, config: EngineConfig): TimeWindows {
+export function windowsForEscrow(
+  row: Pick<EscrowRow, "amountMinor" | "currency">,
+  input: Pick<CommandInput, "command">,
+  config: EngineConfig,
+): TimeWindows {
   if (!config.reviewPolicy || input.command !== "complete") return config.windows;
-  return { ...config.windows, reviewWindowS: reviewWindowFor(config.reviewPolicy, Number(row.amountMinor)) };
+  // The tiers are amounts in the limits' currency: convert, rounded up (a longer window is the
+  // customer's safe side); an amount that cannot be converted gets the longest window.
+  const settings = currenciesOf(config);
+  const amount = convertMinor(settings, Number(row.amountMinor), row.currency, settings.base, "up") ?? Number.MAX_SAFE_INTEGER;
+  return { ...config.windows, reviewWindowS: reviewWindowFor(config.reviewPolicy, amount) };
 }

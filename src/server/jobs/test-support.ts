@@ -4,7 +4,7 @@ import { defaultReviewPolicy } from "~/domain/escrow/review-policy";
 import type { TimeWindows } from "~/domain/escrow/decide";
 import type { EngineContext } from "../context";
 import type { Db } from "../db/client";
-import { testContext, type TestClock } from "~/test/engine-fixtures";
+import { testContext, UNCAPPED_POLICIES, type TestClock } from "~/test/engine-fixtures";
 
 export function timerTestContext(
   db: Db,
@@ -12,7 +12,8 @@ export function timerTestContext(
   windows?: Partial<TimeWindows>,
   options: { dueSoonLeadS?: number; feeBps?: number } = {},
 ): EngineContext {
-  const base = testContext(db, clock as TestClock, options.feeBps ?? 1000);
+  // Timer tests make offers of any size (the review window follows the amount): no tier caps here.
+  const base = testContext(db, clock as TestClock, options.feeBps ?? 1000, UNCAPPED_POLICIES);
   const merged = { ...base.config.windows, ...windows };
   return {
     ...base,

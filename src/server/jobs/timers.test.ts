@@ -4,7 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { isDomainError } from "~/domain/escrow/errors";
 import { databaseForThisFile } from "~/test/db";
-import { activeEscrow, createParties, deliveredEscrow, offer, testClock, type Parties, type TestClock } from "~/test/engine-fixtures";
+import { parseCurrencySettings, type CurrencySettings } from "~/domain/currency";
+import { activeEscrow, createParties, deliverArtifact, deliveredEscrow, offer, testClock, type Parties, type TestClock } from "~/test/engine-fixtures";
+import { addTestFunds } from "../ledger/wallet";
 import type { EngineContext } from "../context";
 import { runEscrowCommand } from "../escrow/run-command";
 import { checkDatabaseLedger } from "../ledger/check";
@@ -64,6 +66,27 @@ describe("the write half: timers are recorded with the transition", () => {
     ] as const) {
       const { clock, ctx, p } = await setup();
       const escrow = await deliveredEscrow(ctx, clock, p, amount);
+      const row = await tdb.db.escrow.findUniqueOrThrow({ where: { id: escrow.id } });
+      expect(row.deadline!.getTime() - row.statusChangedAt.getTime()).toBe(hours * HOUR_S * 1000);
+    }
+  });
+});
+
+describe("the review window by amount, across currencies", () => {
+  it("reads the amount in the limits' currency: ¥300,000 ($2,010) gets 72 h, €2,400.00 ($2,592) 96 h", async () => {
+    const currencies = parseCurrencySettings({ currencies: "USD,EUR,JPY", rates: "EUR=1.08,JPY=0.0067" }) as CurrencySettings;
+    for (const [amount, currency, hours] of [
+      [300_000, "JPY", 72],
+      [240_000, "EUR", 96],
+    ] as const) {
+      const { clock, ctx: base, p } = await setup();
+      const ctx = { ...base, config: { ...base.config, currencies } };
+      await addTestFunds(ctx, p.customerId, currency, amount);
+      const escrow = await offer(ctx, p, { amountMinor: amount, currency });
+      await runEscrowCommand(ctx, escrow.id, { kind: "customer", userId: p.customerId }, { command: "accept" });
+      clock.advanceSeconds(60);
+      await deliverArtifact(ctx, p, escrow.id);
+      await runEscrowCommand(ctx, escrow.id, { kind: "agent", agentId: p.agentId }, { command: "complete" });
       const row = await tdb.db.escrow.findUniqueOrThrow({ where: { id: escrow.id } });
       expect(row.deadline!.getTime() - row.statusChangedAt.getTime()).toBe(hours * HOUR_S * 1000);
     }

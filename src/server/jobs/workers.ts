@@ -1,7 +1,7 @@
 // The background workers a Holdfast server process runs (started from src/instrumentation.ts, or
 // from run-scheduler.ts on its own): the timer engine (embedded scheduler, or the outbox relay to
-// Inngest) and the notification relay. Each is a loop over the database; several processes may run
-// them at once.
+// Inngest), the notification relay, payout-hold release and the idempotency-key sweep. Each is a
+// loop over the database; several processes may run them at once.
 import { env } from "~/env";
 import { timerEngine } from "../config";
 import { defaultEngineContext, type EngineContext } from "../context";
@@ -9,6 +9,7 @@ import { channelsFromEnv } from "../notify/channels-from-env";
 import type { ChannelRegistry } from "../notify/channel";
 import { deliverDueNotifications } from "../notify/relay";
 import { startPayoutHoldRelease } from "../risk/hold-worker";
+import { startIdempotencySweep } from "./idempotency-sweep";
 import { startScheduler } from "./scheduler";
 import { startOutboxRelay } from "./outbox-relay";
 import { pollingLoop, type Worker } from "./polling-loop";
@@ -50,6 +51,7 @@ export function startBackgroundWorkers(ctx: EngineContext = defaultEngineContext
   }
   workers.push(startNotificationRelay(ctx, channelsFromEnv(e), { maxAttempts: e.HOLDFAST_NOTIFY_MAX_ATTEMPTS, log }));
   workers.push(startPayoutHoldRelease(ctx, { log }));
+  workers.push(startIdempotencySweep(ctx, { retentionHours: e.HOLDFAST_IDEMPOTENCY_RETENTION_H, log }));
   log(`background workers: ${workers.map((w) => w.name).join(", ")} (timers: ${timerEngine(e)})`);
   return workers;
 }

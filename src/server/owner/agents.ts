@@ -9,6 +9,8 @@ import type { Db } from "../db/client";
 import { inTransaction, type Tx } from "../db/transaction";
 import { webhookUrlRefusal, type Resolver } from "../webhooks/pinned-post";
 import { issueAgentApiKey, revokeAgentApiKey, type IssuedApiKey } from "../auth/api-keys";
+import type { EngineConfig } from "../config";
+import { requireEnabledCurrency } from "../currency";
 import { invalid, notFound } from "../errors";
 import { newId } from "../ids";
 
@@ -112,10 +114,11 @@ export async function setAgentPurchasing(
   agentId: string,
   input: { enabled: boolean; limitMinor: number; currency: string },
   now: Date,
+  config: EngineConfig,
 ): Promise<void> {
   await requireOwnAgent(tx, ownerId, agentId);
   if (!Number.isSafeInteger(input.limitMinor) || input.limitMinor < 0) throw invalid("limitMinor", "a whole number of minor units, 0 or more");
-  if (!/^[A-Z]{3}$/.test(input.currency)) throw invalid("currency", "an ISO 4217 code such as USD");
+  requireEnabledCurrency(config, input.currency);
   await tx.agent.update({
     where: { id: agentId },
     data: {

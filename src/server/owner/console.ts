@@ -7,7 +7,9 @@ import type { EngineContext } from "../context";
 import { walletBalances } from "../ledger/wallet";
 import { ownerChannels } from "../alerts/fan-out";
 import { spentInWindow } from "../purchases/purchasing";
-import { agentRiskProfile, LIMITS_CURRENCY } from "../risk/profile";
+import { currenciesOf } from "../config";
+import { limitsCurrency } from "../currency";
+import { agentRiskProfile } from "../risk/profile";
 
 export async function ownerOverview(ctx: EngineContext, ownerId: string) {
   const db = ctx.db;
@@ -21,7 +23,7 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
     walletBalances(ctx, ownerId),
   ]);
   // What each agent's purchases took from the owner's wallet in the limit's window, for all at once.
-  const spent = await spentInWindow(db, agents.map((a) => a.id), ctx.now());
+  const spent = await spentInWindow(db, agents.map((a) => a.id), ctx.now(), currenciesOf(ctx.config));
   return {
     agents: agents.map((a) => ({
       id: a.id,
@@ -34,7 +36,7 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
         enabled: a.purchasingEnabled,
         limitMinor: Number(a.purchaseLimitMinor),
         currency: a.purchaseLimitCurrency,
-        spentMinor: spent.get(a.id) ?? 0,
+        spentMinor: spent.get(a.id)?.spentMinor ?? 0,
       },
       keys: a.apiKeys.map((k) => ({ id: k.id, prefix: k.prefix, createdAt: k.createdAt, revokedAt: k.revokedAt, lastUsedAt: k.lastUsedAt })),
       services: a.services.map((s) => ({
@@ -63,7 +65,7 @@ export async function ownerAgentRecords(ctx: EngineContext, ownerId: string) {
   return Promise.all(
     agents.map(async ({ id }) => {
       const { reputation, tier, policy } = await agentRiskProfile(ctx.db, ctx.config.riskPolicies, id);
-      return { agentId: id, reputation, tier, limits: { ...policy, currency: LIMITS_CURRENCY } };
+      return { agentId: id, reputation, tier, limits: { ...policy, currency: limitsCurrency(ctx.config) } };
     }),
   );
 }

@@ -8,6 +8,8 @@ import { InvalidArtifactContractError, parseArtifactContract } from "~/domain/es
 import { isValidAmountMinor } from "~/domain/money";
 import { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
+import type { EngineConfig } from "../config";
+import { requireEnabledCurrency } from "../currency";
 import { invalid, notFound } from "../errors";
 import { newId } from "../ids";
 import { MAX_DELIVERY_HOURS } from "../escrow/create-offer";
@@ -36,13 +38,13 @@ export function checkContract(contract: unknown): Prisma.InputJsonValue | null {
   }
 }
 
-export async function saveService(tx: Tx, ownerId: string, input: ServiceInput, now: Date): Promise<string> {
+export async function saveService(tx: Tx, ownerId: string, input: ServiceInput, now: Date, config: EngineConfig): Promise<string> {
   await requireOwnAgent(tx, ownerId, input.agentId);
   const title = input.title.trim();
   if (!hasVisibleText(title) || title.length > 200) throw invalid("title", `1 to 200 characters; it ${VISIBLE_TEXT_REQUIRED}`);
   if (input.description.length > 5_000) throw invalid("description", "at most 5000 characters");
   if (!isValidAmountMinor(input.priceMinor)) throw invalid("price", "a positive amount");
-  if (!/^[A-Z]{3}$/.test(input.currency)) throw invalid("currency", "an ISO 4217 code such as USD");
+  requireEnabledCurrency(config, input.currency);
   if (!Number.isInteger(input.deliveryInHours) || input.deliveryInHours < 1 || input.deliveryInHours > MAX_DELIVERY_HOURS) {
     throw invalid("deliveryInHours", `a whole number of hours from 1 to ${MAX_DELIVERY_HOURS}`);
   }

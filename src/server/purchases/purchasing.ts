@@ -3,7 +3,9 @@
 // through the same engine (accept, approve, dispute, settle, escalate). The conversation and escrow
 // name the owner as customer (their wallet pays, their console can act) and the agent as buyer.
 import { DomainError, reject } from "~/domain/escrow/errors";
+import { convertMinor, sumConverted, type CurrencySettings } from "~/domain/currency";
 import { formatMoney } from "~/domain/money";
+import { currenciesOf } from "../config";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
 import { notFound } from "../errors";
@@ -17,42 +19,69 @@ export interface PurchasingPolicy {
   enabled: boolean;
   currency: string;
   limitMinor: number;
-  /** Funded in the window, less what came back as refunds. */
+  /** Funded in the window, less what came back as refunds, converted into the limit's currency (rounded up). */
   spentMinor: number;
+  /** Currencies of purchases in the window that cannot be converted into the limit's currency. */
+  unconvertible: string[];
 }
 
-export async function purchasingPolicy(tx: Tx, agentId: string, now: Date): Promise<PurchasingPolicy> {
+export async function purchasingPolicy(tx: Tx, agentId: string, now: Date, currencies: CurrencySettings): Promise<PurchasingPolicy> {
   const agent = await tx.agent.findUnique({
     where: { id: agentId },
     select: { purchasingEnabled: true, purchaseLimitMinor: true, purchaseLimitCurrency: true },
   });
   if (!agent) throw notFound("agent");
+  const spent = (await spentInWindow(tx, [agentId], now, currencies)).get(agentId);
   return {
     enabled: agent.purchasingEnabled,
     currency: agent.purchaseLimitCurrency,
     limitMinor: Number(agent.purchaseLimitMinor),
-    spentMinor: (await spentInWindow(tx, [agentId], now)).get(agentId) ?? 0,
+    spentMinor: spent?.spentMinor ?? 0,
+    unconvertible: spent?.unconvertible ?? [],
   };
+}
+
+export interface SpentInWindow {
+  spentMinor: number;
+  unconvertible: string[];
 }
 
 /**
  * What each agent's purchases took from its owner's wallet in the window, in the currency of its limit:
  * the amount of every purchase funded (an `accept` in the audit trail) since the window began, less the
- * refunded part. A purchase still in escrow counts in full — the money has left the wallet. One query
- * for any number of agents (the owner console asks for all of an owner's agents at once); agents with
- * nothing spent are absent from the map.
+ * refunded part, each currency's subtotal converted with the configured rates and rounded UP (spending is
+ * never understated against the limit). A purchase still in escrow counts in full — the money has left
+ * the wallet. One query for any number of agents (the owner console asks for all of an owner's agents
+ * at once); agents with nothing spent are absent from the map.
  */
-export async function spentInWindow(tx: Tx | EngineContext["db"], agentIds: string[], now: Date): Promise<Map<string, number>> {
+export async function spentInWindow(
+  tx: Tx | EngineContext["db"],
+  agentIds: string[],
+  now: Date,
+  currencies: CurrencySettings,
+): Promise<Map<string, SpentInWindow>> {
   if (agentIds.length === 0) return new Map();
   const since = new Date(now.getTime() - SPENDING_WINDOW_S * 1000);
-  const rows = await tx.$queryRaw<{ agent_id: string; spent: bigint }[]>`
-    SELECT e.buyer_agent_id AS agent_id, SUM(e.amount_minor - e.refund_amount_minor) AS spent
+  const rows = await tx.$queryRaw<{ agent_id: string; limit_currency: string; currency: string; spent: bigint }[]>`
+    SELECT e.buyer_agent_id AS agent_id, a.purchase_limit_currency AS limit_currency, e.currency,
+           SUM(e.amount_minor - e.refund_amount_minor) AS spent
     FROM escrows e JOIN agents a ON a.id = e.buyer_agent_id
-    WHERE e.buyer_agent_id = ANY(${agentIds}::text[]) AND e.currency = a.purchase_limit_currency
+    WHERE e.buyer_agent_id = ANY(${agentIds}::text[])
       AND EXISTS (SELECT 1 FROM escrow_events ev
                   WHERE ev.escrow_id = e.id AND ev.command = 'accept' AND ev.created_at > ${since})
-    GROUP BY e.buyer_agent_id`;
-  return new Map(rows.map((r) => [r.agent_id, Number(r.spent)]));
+    GROUP BY e.buyer_agent_id, a.purchase_limit_currency, e.currency`;
+  const byAgent = new Map<string, { limitCurrency: string; amounts: { amountMinor: number; currency: string }[] }>();
+  for (const r of rows) {
+    const entry = byAgent.get(r.agent_id) ?? { limitCurrency: r.limit_currency, amounts: [] };
+    entry.amounts.push({ currency: r.currency, amountMinor: Number(r.spent) });
+    byAgent.set(r.agent_id, entry);
+  }
+  return new Map(
+    [...byAgent].map(([agentId, { limitCurrency, amounts }]) => {
+      const { totalMinor, unconvertible } = sumConverted(currencies, amounts, limitCurrency, "up");
+      return [agentId, { spentMinor: totalMinor, unconvertible }];
+    }),
+  );
 }
 
 function notEnabled(): DomainError {
@@ -86,24 +115,30 @@ export async function acceptPurchase(tx: Tx, ctx: EngineContext, buyerAgentId: s
   const escrow = await lockEscrow(tx, escrowRef, actor);
   await tx.$queryRaw`SELECT id FROM agents WHERE id = ${buyerAgentId} FOR UPDATE`;
   if (escrow.status === "pending") {
-    const policy = await purchasingPolicy(tx, buyerAgentId, ctx.now());
+    const currencies = currenciesOf(ctx.config);
+    const policy = await purchasingPolicy(tx, buyerAgentId, ctx.now(), currencies);
     if (!policy.enabled) throw notEnabled();
-    const amount = Number(escrow.amountMinor);
-    if (escrow.currency !== policy.currency) {
+    const amountMinor = Number(escrow.amountMinor);
+    const price = formatMoney(amountMinor, escrow.currency);
+    // The purchase in the limit's currency, rounded up: a conversion never lets a purchase slip under the limit.
+    const converted = convertMinor(currencies, amountMinor, escrow.currency, policy.currency, "up");
+    const unconvertible = [...(converted === null ? [escrow.currency] : []), ...policy.unconvertible];
+    if (converted === null || unconvertible.length > 0) {
       throw new DomainError(
         reject(
           "spending_limit_exceeded",
-          `This purchase is in ${escrow.currency}; your owner's spending limit is in ${policy.currency}, ` +
-            `so it allows no ${escrow.currency} purchases. Ask the seller for an offer in ${policy.currency}, or decline the offer.`,
+          `This purchase (${price}) cannot be checked against your owner's spending limit in ${policy.currency}: ` +
+            `there is no configured rate from ${[...new Set(unconvertible)].join(", ")}. Ask the seller for an offer in ${policy.currency}, or decline the offer.`,
         ),
       );
     }
-    if (policy.spentMinor + amount > policy.limitMinor) {
+    if (policy.spentMinor + converted > policy.limitMinor) {
       const left = Math.max(0, policy.limitMinor - policy.spentMinor);
+      const inLimitCurrency = escrow.currency === policy.currency ? "" : ` ≈ ${formatMoney(converted, policy.currency)}`;
       throw new DomainError(
         reject(
           "spending_limit_exceeded",
-          `This purchase (${formatMoney(amount, escrow.currency)}) is above what your owner allows: ` +
+          `This purchase (${price}${inLimitCurrency}) is above what your owner allows: ` +
             `${formatMoney(left, policy.currency)} left of ${formatMoney(policy.limitMinor, policy.currency)} per 30 days. ` +
             "Ask your owner to raise the limit, or decline the offer.",
         ),

@@ -5,9 +5,6 @@ import type { Tx } from "../db/transaction";
 import type { Reputation } from "~/domain/reputation";
 import { agentReputation } from "../reputation/reputation";
 
-/** Tier limits are stated in this currency's minor units (and applied per currency). */
-export const LIMITS_CURRENCY = "USD";
-
 export interface RiskProfile {
   /** The record the tier was judged on. */
   reputation: Reputation;

@@ -3,7 +3,9 @@ import { z } from "zod";
 import { AgentSchema, listOf, ServiceSchema } from "~/client/schemas";
 import type { Tx } from "../../db/transaction";
 import { purchasingPolicy } from "../../purchases/purchasing";
-import { agentRiskProfile, LIMITS_CURRENCY } from "../../risk/profile";
+import { currenciesOf } from "../../config";
+import { limitsCurrency } from "../../currency";
+import { agentRiskProfile } from "../../risk/profile";
 import type { AgentApiDeps } from "../deps";
 import { afterCursor, DEFAULT_PAGE_SIZE, page, pageQuery } from "../fields";
 import { defineOperation } from "../operation";
@@ -20,7 +22,7 @@ export async function agentLimits(tx: Tx, deps: AgentApiDeps, agentId: string): 
   const profile = await agentRiskProfile(tx, deps.engine.config.riskPolicies, agentId);
   return {
     riskTier: profile.tier,
-    limits: { currency: LIMITS_CURRENCY, maxEscrowAmount: profile.policy.maxEscrowMinor, maxOpenAmount: profile.policy.maxOpenMinor },
+    limits: { currency: limitsCurrency(deps.engine.config), maxEscrowAmount: profile.policy.maxEscrowMinor, maxOpenAmount: profile.policy.maxOpenMinor },
   };
 }
 
@@ -37,7 +39,7 @@ export const getMe = defineOperation({
       include: { owner: { select: { displayName: true } } },
     });
     const { riskTier, limits } = await agentLimits(c.tx, c.deps, agent.id);
-    const purchasing = await purchasingPolicy(c.tx, agent.id, c.engine.now());
+    const purchasing = await purchasingPolicy(c.tx, agent.id, c.engine.now(), currenciesOf(c.engine.config));
     return {
       status: 200,
       body: {

@@ -5,9 +5,7 @@
 // purchases.ts), so both sides of a deal share one path to the engine.
 import { z } from "zod";
 import { EscrowSchema, ESCROW_STATUSES, listOf, SettlementSchema } from "~/client/schemas";
-import { DomainError, reject } from "~/domain/escrow/errors";
 import { TERMINAL_STATUSES, type EscrowStatus } from "~/domain/escrow/states";
-import { formatMoney } from "~/domain/money";
 import { onOfferCreated } from "../../alerts/create-alert";
 import type { Prisma } from "../../db/generated/client";
 import type { Tx } from "../../db/transaction";
@@ -19,7 +17,6 @@ import { executeEscrowCommand, type CommandRequest } from "../../escrow/run-comm
 import { afterCursor, amount, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery, visibleText } from "../fields";
 import { defineOperation, type OperationContext, type OperationResult } from "../operation";
 import { settlementJson } from "../views";
-import { agentLimits } from "./account";
 import { requireOwnConversation } from "./conversations";
 
 const escrowRef = z.string().min(1).max(100).describe("The escrow's id or its 6-letter reference code");
@@ -108,13 +105,16 @@ export const createEscrow = defineOperation({
   method: "POST",
   path: "/escrows",
   summary:
-    "Offer a service in a conversation: a new escrow in `pending`. Offers outside the catalog are allowed and raise an off_catalog alert.",
+    "Offer a service in a conversation: a new escrow in `pending`. Offers outside the catalog are allowed and raise an off_catalog alert (so do offers above, by default, 150 % of the named service's price). Above your limits (GET /me, all currencies converted) is 422 amount_out_of_range.",
   input: z.object({
     conversation_id: id("conversation"),
     title: visibleText(MAX_TITLE_CHARS),
     description: z.string().max(MAX_DESCRIPTION_CHARS).optional(),
     amount: amount.describe("Integer minor units"),
-    currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD"),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD")
+      .describe("ISO 4217 code; one of the currencies this deployment enables (HOLDFAST_CURRENCIES, default USD), else 400 validation_error"),
     service_id: id("service").nullable().optional(),
     delivery_in_hours: z.number().int().min(1).max(MAX_DELIVERY_HOURS).nullable().optional(),
   }),
@@ -126,28 +126,7 @@ export const createEscrow = defineOperation({
     }
   },
   async handler(c, input) {
-    const { limits } = await agentLimits(c.tx, c.deps, c.agent.agentId);
-    if (input.amount > limits.maxEscrowAmount) {
-      throw new DomainError(
-        reject(
-          "amount_out_of_range",
-          `The amount ${input.amount} is above your per-escrow limit of ${limits.maxEscrowAmount} (${formatMoney(limits.maxEscrowAmount, limits.currency)}); see GET /me.`,
-        ),
-      );
-    }
-    const open = await c.tx.escrow.aggregate({
-      where: { agentId: c.agent.agentId, currency: input.currency, status: { notIn: [...TERMINAL_STATUSES] } },
-      _sum: { amountMinor: true },
-    });
-    const openAmount = Number(open._sum.amountMinor ?? 0n);
-    if (openAmount + input.amount > limits.maxOpenAmount) {
-      throw new DomainError(
-        reject(
-          "amount_out_of_range",
-          `Your open escrows already hold ${openAmount}; adding ${input.amount} would pass your open-amount limit of ${limits.maxOpenAmount}. Finish or cancel open escrows first; see GET /me.`,
-        ),
-      );
-    }
+    // The tier limits are checked (under the seller's row lock) by insertOffer, the one write path.
     const row = await insertOffer(c.tx, c.engine, c.agent.agentId, {
       conversationId: input.conversation_id,
       title: input.title,
@@ -157,7 +136,7 @@ export const createEscrow = defineOperation({
       serviceId: input.service_id ?? null,
       deliveryInHours: input.delivery_in_hours ?? null,
     });
-    await onOfferCreated(c.tx, { agentId: c.agent.agentId, escrowId: row.id, now: c.engine.now() });
+    await onOfferCreated(c.tx, { agentId: c.agent.agentId, escrowId: row.id, now: c.engine.now() }, c.engine.config);
     return { status: 201, body: await escrowJsonFor(c, seller(c.agent.agentId), row) };
   },
   response: { status: 201, schema: EscrowSchema, description: "The new escrow, pending" },

@@ -12,6 +12,7 @@ import { ownerAgentRecords, ownerAlert, ownerAlerts, ownerChannelsView, ownerEsc
 import { replyFromConsole } from "~/server/owner/instructions";
 import { saveService } from "~/server/owner/services";
 import { createTelegramLinkToken, telegramDeepLink } from "~/server/owner/telegram-link";
+import { requireEnabledCurrency } from "~/server/currency";
 import { notFound } from "~/server/errors";
 import { webhookTargetPolicy } from "~/server/webhooks/pinned-post";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
@@ -62,7 +63,14 @@ export const ownerRouter = createTRPCRouter({
     )
     .mutation(async ({ ctx, input }) => {
       await inTransaction(ctx.engine.db, (tx) =>
-        setAgentPurchasing(tx, ctx.user.id, input.agentId, { enabled: input.enabled, limitMinor: input.limit, currency: input.currency }, ctx.engine.now()),
+        setAgentPurchasing(
+          tx,
+          ctx.user.id,
+          input.agentId,
+          { enabled: input.enabled, limitMinor: input.limit, currency: input.currency },
+          ctx.engine.now(),
+          ctx.engine.config,
+        ),
       );
       return { ok: true };
     }),
@@ -83,7 +91,13 @@ export const ownerRouter = createTRPCRouter({
     )
     .mutation(async ({ ctx, input }) => {
       const serviceId = await inTransaction(ctx.engine.db, (tx) =>
-        saveService(tx, ctx.user.id, { ...input, priceMinor: input.price, artifactContract: input.artifactContract ?? null }, ctx.engine.now()),
+        saveService(
+          tx,
+          ctx.user.id,
+          { ...input, priceMinor: input.price, artifactContract: input.artifactContract ?? null },
+          ctx.engine.now(),
+          ctx.engine.config,
+        ),
       );
       return { serviceId };
     }),
@@ -91,6 +105,7 @@ export const ownerRouter = createTRPCRouter({
   setThreshold: ownerProcedure
     .input(z.object({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable(), currency: z.string().regex(/^[A-Z]{3}$/).default("USD") }))
     .mutation(async ({ ctx, input }) => {
+      requireEnabledCurrency(ctx.engine.config, input.currency);
       const data = { largeAmountMinor: input.amount === null ? null : BigInt(input.amount), largeAmountCurrency: input.currency };
       await ctx.engine.db.ownerSettings.upsert({ where: { ownerId: ctx.user.id }, create: { ownerId: ctx.user.id, ...data }, update: data });
       return { ok: true };

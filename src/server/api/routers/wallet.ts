@@ -3,6 +3,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { env } from "~/env";
+import { requireEnabledCurrency } from "~/server/currency";
 import { walletHistory } from "~/server/ledger/history";
 import { addTestFunds, MAX_TEST_TOPUP_MINOR, walletBalances } from "~/server/ledger/wallet";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
@@ -25,6 +26,7 @@ export const walletRouter = createTRPCRouter({
       if (!testFundingEnabled()) {
         throw new TRPCError({ code: "FORBIDDEN", message: "Test funds are only available in development and demo mode." });
       }
+      requireEnabledCurrency(ctx.engine.config, input.currency);
       await addTestFunds(ctx.engine, ctx.user.id, input.currency, input.amount);
       return { balances: await walletBalances(ctx.engine, ctx.user.id) };
     }),
