@@ -8,15 +8,15 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "~/server/api/root";
-import { createTestDatabase, type TestDatabase } from "~/test/db";
+import type { TestDatabase } from "~/test/db";
+import { openTrpcRoute, TRPC_BASE_URL as BASE, type TrpcRoute } from "~/test/trpc-route";
 import { createUser } from "~/test/users";
 
 const RUNS_PER_PROCEDURE = 15;
 const SEED = 20_261_128;
-const BASE = "http://localhost:3000";
 
 let tdb: TestDatabase;
-let route: { GET: (r: Request) => Promise<Response>; POST: (r: Request) => Promise<Response> };
+let route: TrpcRoute;
 const tokens: Record<string, string | null> = { anonymous: null };
 const pools: Record<string, string[]> = {};
 
@@ -55,18 +55,11 @@ async function send(proc: ProcedureInfo, inputJson: string, role: string) {
 }
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  process.env.DATABASE_URL = tdb.url;
-  process.env.NEXTAUTH_SECRET = "t".repeat(40);
-  process.env.HOLDFAST_BASE_URL = BASE;
-  route = (await import("./route")) as never;
-  const { holdfastAdapter } = await import("~/server/auth/adapter");
-  const adapter = holdfastAdapter(tdb.db);
+  route = await openTrpcRoute();
+  tdb = route.tdb;
   for (const role of ["customer", "owner", "admin"] as const) {
     const user = await createUser(tdb.db, role, `Fuzz ${role}`);
-    const sessionToken = `tok${role}${Math.random().toString(36).slice(2)}${"x".repeat(20)}`;
-    await adapter.createSession!({ sessionToken, userId: user.id, expires: new Date(Date.now() + 3_600_000) });
-    tokens[role] = sessionToken;
+    tokens[role] = await route.createSession(user.id);
   }
   // A few real objects, so some calls reach the database with ids that exist.
   const owner = procedures().find((p) => p.path === "owner.createAgent")!;
@@ -80,11 +73,7 @@ beforeAll(async () => {
   pools.id = [agent.id, conversation.id, spare.id, "esc_doesnotexist", "alr_x", "stl_x", "key_x", "svc_x"];
   pools.handle = ["fuzz-seller", "nobody-here"];
 });
-afterAll(async () => {
-  const { getDb } = await import("~/server/db/client");
-  await getDb().$disconnect();
-  await tdb.drop();
-});
+afterAll(() => route.close());
 
 // ---- arbitraries -----------------------------------------------------------
 

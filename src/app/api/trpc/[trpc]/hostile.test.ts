@@ -3,7 +3,8 @@
 // address at once) are 4xx with a sentence, and an unexpected failure answers a generic message with
 // a request id while its detail (Prisma's message, the table's name) goes only to the server log.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestDatabase, type TestDatabase } from "~/test/db";
+import type { TestDatabase } from "~/test/db";
+import { openTrpcRoute, type TrpcRoute } from "~/test/trpc-route";
 import { createUser } from "~/test/users";
 import type { SessionUser } from "~/server/api/trpc";
 import { nulTextError } from "~/server/nul-text";
@@ -11,27 +12,13 @@ import { nulTextError } from "~/server/nul-text";
 let tdb: TestDatabase;
 let handler: (request: Request) => Promise<Response>;
 let createSession: (userId: string) => Promise<string>;
+let route: TrpcRoute;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  process.env.DATABASE_URL = tdb.url;
-  process.env.NEXTAUTH_SECRET = "t".repeat(40);
-  process.env.HOLDFAST_BASE_URL = "http://localhost:3000";
-  const route = await import("./route");
-  handler = async (request) => (request.method === "GET" ? route.GET : route.POST)(request);
-  const { holdfastAdapter } = await import("~/server/auth/adapter");
-  const adapter = holdfastAdapter(tdb.db);
-  createSession = async (userId) => {
-    const sessionToken = `tok${Math.random().toString(36).slice(2)}${"x".repeat(20)}`;
-    await adapter.createSession!({ sessionToken, userId, expires: new Date(Date.now() + 3_600_000) });
-    return sessionToken;
-  };
+  route = await openTrpcRoute();
+  ({ tdb, handle: handler, createSession } = route);
 });
-afterAll(async () => {
-  const { getDb } = await import("~/server/db/client");
-  await getDb().$disconnect();
-  await tdb.drop();
-});
+afterAll(() => route.close());
 
 const SAME_ORIGIN = { origin: "http://localhost:3000", "x-holdfast-csrf": "1", "content-type": "application/json" };
 
@@ -146,11 +133,14 @@ describe("two requests creating one unique thing at once", () => {
       expect([400, 409, 429]).toContain(r.status);
       expect(r.text).not.toMatch(/prisma|constraint|owner_channels|P2002/i);
     }
-    // One row per owner: an unverified address may be typed by two owners (neither learns of the
-    // other, owner/channels.ts); only a verified one is unique.
-    for (const owner of [first!, second!]) {
-      expect(await tdb.db.ownerChannel.count({ where: { channel: "whatsapp", address: "15550102030", ownerId: owner.id } })).toBe(1);
-    }
+    // At most one row per owner: an unverified address may be typed by two owners (neither learns of
+    // the other, owner/channels.ts); only a verified one is unique. Codes to one address are capped
+    // whoever asks, so the slower owner may have been answered 429 with nothing stored.
+    const rows = await Promise.all(
+      [first!, second!].map((owner) => tdb.db.ownerChannel.count({ where: { channel: "whatsapp", address: "15550102030", ownerId: owner.id } })),
+    );
+    for (const n of rows) expect(n).toBeLessThanOrEqual(1);
+    expect(rows.reduce((a, b) => a + b)).toBeGreaterThanOrEqual(1);
   });
 });
 

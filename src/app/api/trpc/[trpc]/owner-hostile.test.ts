@@ -2,31 +2,20 @@
 // aimed at the server's own network are 400 with nothing stored, test sends flood into 429, and the
 // same address typed by two owners answers both alike.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "~/test/db";
+import type { TestDatabase } from "~/test/db";
+import { openTrpcRoute, type TrpcRoute } from "~/test/trpc-route";
 import { createUser } from "~/test/users";
 
 let tdb: TestDatabase;
 let handler: (request: Request) => Promise<Response> | Response;
 let session: (userId: string) => Promise<string>;
+let route: TrpcRoute;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  process.env.DATABASE_URL = tdb.url;
-  process.env.NEXTAUTH_SECRET = "h".repeat(40);
-  process.env.HOLDFAST_BASE_URL = "http://localhost:3000";
-  handler = (await import("./route")).POST as never;
-  const adapter = (await import("~/server/auth/adapter")).holdfastAdapter(tdb.db);
-  session = async (userId) => {
-    const sessionToken = `tok${Math.random().toString(36).slice(2)}${"y".repeat(20)}`;
-    await adapter.createSession!({ sessionToken, userId, expires: new Date(Date.now() + 3_600_000) });
-    return sessionToken;
-  };
+  route = await openTrpcRoute();
+  ({ tdb, POST: handler, createSession: session } = route);
 });
-afterAll(async () => {
-  const { getDb } = await import("~/server/db/client");
-  await getDb().$disconnect();
-  await tdb.drop();
-});
+afterAll(() => route.close());
 
 async function mutate(path: string, token: string, input: unknown): Promise<{ status: number; body: string }> {
   const response = await handler(

@@ -2,33 +2,20 @@
 // on every request, mutations need the same-origin header, and a suspended
 // person is signed out everywhere at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "~/test/db";
+import type { TestDatabase } from "~/test/db";
+import { openTrpcRoute, type TrpcRoute } from "~/test/trpc-route";
 import { createUser } from "~/test/users";
 
 let tdb: TestDatabase;
 let handler: (request: Request) => Promise<Response> | Response;
 let createSession: (userId: string, expires: Date) => Promise<string>;
+let route: TrpcRoute;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  process.env.DATABASE_URL = tdb.url;
-  process.env.NEXTAUTH_SECRET = "t".repeat(40);
-  process.env.HOLDFAST_BASE_URL = "http://localhost:3000";
-  const route = await import("./route");
-  handler = route.POST as never;
-  const { holdfastAdapter } = await import("~/server/auth/adapter");
-  const adapter = holdfastAdapter(tdb.db);
-  createSession = async (userId, expires) => {
-    const sessionToken = `tok${Math.random().toString(36).slice(2)}${"x".repeat(20)}`;
-    await adapter.createSession!({ sessionToken, userId, expires });
-    return sessionToken;
-  };
+  route = await openTrpcRoute();
+  ({ tdb, POST: handler, createSession } = route);
 });
-afterAll(async () => {
-  const { getDb } = await import("~/server/db/client");
-  await getDb().$disconnect();
-  await tdb.drop();
-});
+afterAll(() => route.close());
 
 const SAME_ORIGIN = { origin: "http://localhost:3000", "x-holdfast-csrf": "1", "content-type": "application/json" };
 
