@@ -85,6 +85,16 @@ test("return addresses after sign-in stay on the site, however they are spelled"
       expect(destination(response.headers().location).origin, raw).toBe(E2E_BASE_URL);
     }
 
+    // The same return address kept in next-auth's callback-url cookie (set by a sibling site on this
+    // host, or by hand) and none in the query: still this site, never a 500.
+    for (const raw of HOSTILE_CALLBACKS) {
+      const link = await demoLink(api, E2E_BASE_URL);
+      const query = link.search.replace(/&?callbackUrl=[^&]*/, "");
+      const response = await api.get(`${link.pathname}${query}`, { maxRedirects: 0, headers: { cookie: `next-auth.callback-url=${raw}` } });
+      expect(response.status(), raw).toBe(302);
+      expect(destination(response.headers().location).origin, raw).toBe(E2E_BASE_URL);
+    }
+
     // Signed in now: the sign-in page sends the person on at once (the 307 that went to /\evil.test).
     for (const raw of HOSTILE_CALLBACKS) {
       const response = await api.get(`/sign-in?callbackUrl=${raw}`, { maxRedirects: 0 });

@@ -1,6 +1,6 @@
 // Return addresses after sign-in stay on the site, whatever spelling tries to leave it.
 import { describe, expect, it } from "vitest";
-import { sameOriginReturnPath } from "./redirect";
+import { sameOriginCallbackCookies, sameOriginReturnPath } from "./redirect";
 
 const BASE = new URL("http://localhost:3000");
 
@@ -68,5 +68,25 @@ describe("sameOriginReturnPath", () => {
     expect(sameOriginReturnPath(["/a", "/b"], BASE, "/market")).toBe("/market");
     expect(sameOriginReturnPath("", BASE, "/market")).toBe("/market");
     expect(sameOriginReturnPath(`/${"a".repeat(5000)}`, BASE, "/market")).toBe("/market");
+  });
+});
+
+describe("sameOriginCallbackCookies", () => {
+  const base = "http://localhost:3000";
+  it.each([
+    ["next-auth.callback-url=%5C%5Cevil.test", "next-auth.callback-url=%2F"],
+    ["a=1; next-auth.callback-url=https%3A%2F%2Fevil.test; b=2", "a=1; next-auth.callback-url=%2F; b=2"],
+    ["__Secure-next-auth.callback-url=javascript%3Aalert(1)", "__Secure-next-auth.callback-url=%2F"],
+    ["next-auth.callback-url=%E0%A4%A", "next-auth.callback-url=%2F"],
+    ["next-auth.callback-url", "next-auth.callback-url=%2F"],
+    ["next-auth.callback-url=http%3A%2F%2Flocalhost%3A3000%2Fwallet", "next-auth.callback-url=%2Fwallet"],
+  ])("makes %s a same-origin path", (header, expected) => {
+    expect(sameOriginCallbackCookies(header, base)).toBe(expected);
+  });
+
+  it("leaves other cookies and already-safe values alone", () => {
+    expect(sameOriginCallbackCookies(null, base)).toBeNull();
+    expect(sameOriginCallbackCookies("next-auth.session-token=abc; theme=dark", base)).toBeNull();
+    expect(sameOriginCallbackCookies("next-auth.callback-url=%2Fmarket", base)).toBeNull();
   });
 });

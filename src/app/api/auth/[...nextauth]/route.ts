@@ -4,7 +4,7 @@ import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 import { env } from "~/env";
 import { authRuntime } from "~/server/auth/options";
-import { sameOriginReturnPath } from "~/server/auth/redirect";
+import { sameOriginCallbackCookies, sameOriginReturnPath } from "~/server/auth/redirect";
 import { signInClient } from "~/server/auth/sign-in-throttle";
 import { clientAddress } from "~/server/client-address";
 import { BODY_LIMIT_BYTES, capRequestBody } from "~/server/http/read-body";
@@ -17,8 +17,15 @@ async function handler(incoming: NextRequest, context: RouteContext) {
   const capped = await capRequestBody(incoming, BODY_LIMIT_BYTES.form);
   if (capped instanceof Response) return capped;
   // next-auth reads `nextUrl`: hand it a NextRequest over the bytes already read (GET passes as it came).
-  const request = capped.request === incoming ? incoming : new NextRequest(capped.request);
+  let request = capped.request === incoming ? incoming : new NextRequest(capped.request);
   const { options, baseUrl } = authRuntime();
+  // The return address next-auth keeps in a cookie becomes a path on this site too.
+  const cookies = sameOriginCallbackCookies(request.headers.get("cookie"), baseUrl);
+  if (cookies !== null) {
+    const headers = new Headers(request.headers);
+    headers.set("cookie", cookies);
+    request = new NextRequest(request, { headers });
+  }
   // A return address in the query becomes a path on this site before next-auth sees it: next-auth
   // answers 500 to one it cannot parse (`\\evil.test`, `javascript:…`), and would redirect there.
   const query = request.nextUrl.searchParams;
