@@ -29,7 +29,7 @@ export function startNotificationRelay(
       if (r.failed) log(`notifications: ${r.failed} gave up after the last attempt`);
       return r.sent + r.retrying + r.failed;
     },
-    { everyMs: options.everyMs ?? 2_000, log },
+    { everyMs: options.everyMs ?? 2_000, log, db: ctx.db },
   );
 }
 
