@@ -33,6 +33,16 @@ export function startNotificationRelay(
   );
 }
 
+/**
+ * The workers a server process runs, per the environment (readiness fails while one is not running):
+ * the webhook relay always (src/instrumentation.ts), the others unless HOLDFAST_WORKERS=0.
+ */
+export function expectedWorkerNames(e = env()): string[] {
+  const names = ["webhooks"];
+  if (!e.HOLDFAST_WORKERS) return names;
+  return [...names, timerEngine(e) === "embedded" ? "scheduler" : "inngest-relay", "notifications", "payout holds", "idempotency sweep"];
+}
+
 /** Starts every background worker this process should run, per the environment. */
 export function startBackgroundWorkers(ctx: EngineContext = defaultEngineContext()): Worker[] {
   const e = env();
