@@ -10,6 +10,7 @@ import type { Db } from "../db/client";
 import { getDb } from "../db/client";
 import { inTransaction } from "../db/transaction";
 import { registerWorker } from "../ops/heartbeats";
+import { countWebhookAttempt } from "../ops/metrics";
 import { toEventJson } from "../agent-api/views";
 import type { WebhookTargetPolicy } from "~/domain/webhook-target";
 import { pinnedPost, webhookTargetPolicy, type Resolver } from "./pinned-post";
@@ -104,6 +105,7 @@ async function deliverOne(db: Db, deliveryId: string, options: ResolvedRelayOpti
         createdAt: now,
       },
     });
+    countWebhookAttempt(outcome.ok ? "delivered" : exhausted ? "failed" : "retrying");
     await tx.webhookDelivery.update({
       where: { id: deliveryId },
       data: outcome.ok
