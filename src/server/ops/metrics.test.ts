@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClock } from "~/test/engine-fixtures";
 import { serveFetchHandler, type RunningServer } from "../agent-api/node-server";
 import { call, createWorld, expectApiError, PNG_BYTES, startHarness, type Harness, type World } from "../agent-api/testing/harness";
+import { createDb } from "../db/client";
 import { drainDueTimers } from "../jobs/scheduler";
+import { freePort } from "~/test/free-port";
 import { handleMetrics } from "./metrics";
 
 const TOKEN = "metrics-token-for-tests-0123456789";
@@ -192,5 +194,26 @@ describe("/api/metrics", () => {
     expect(value(s, "holdfast_notifications", { channel: "telegram", status: "failed" })).toBe(1);
     expect(value(s, "holdfast_outbox_backlog", { topic: "escrow.changed", state: "failing" })).toBe(1);
     expect(value(s, "holdfast_outbox_backlog", { topic: "escrow.changed", state: "pending" })).toBeGreaterThanOrEqual(1);
+  });
+
+  it("still answers when the database does not: the database-backed gauges are left out and the failure counted", async () => {
+    const dead = createDb(`postgresql://nobody@127.0.0.1:${await freePort()}/nothing`);
+    const server = await serveFetchHandler((request) => handleMetrics(request, { token: TOKEN, db: dead }));
+    try {
+      const startedAt = Date.now();
+      const res = await fetch(`${server.url}/api/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(res.status).toBe(200);
+      expect(Date.now() - startedAt).toBeLessThan(8_000);
+      expect(parse(await res.text()).some((x) => x.name === "holdfast_escrows")).toBe(false);
+      // The failures are counted during the scrape, so they show from the next one on.
+      const again = await fetch(`${server.url}/api/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const s = parse(await again.text());
+      expect(s.some((x) => x.name === "holdfast_escrows")).toBe(false);
+      expect(value(s, "holdfast_metrics_collect_errors_total", { metric: "holdfast_escrows" })).toBeGreaterThanOrEqual(1);
+      expect(s.some((x) => x.name === "process_cpu_user_seconds_total")).toBe(true);
+    } finally {
+      await server.close();
+      await dead.$disconnect();
+    }
   });
 });

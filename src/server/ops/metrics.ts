@@ -154,15 +154,24 @@ export function countWebhookAttempt(outcome: "delivered" | "retrying" | "failed"
 
 // ---- Database state, read at scrape time ----------------------------------------------------------------
 
-/** Runs a collect query; a failing database leaves the gauge empty for this scrape instead of failing it. */
+/** A scrape must answer within Prometheus' default timeout (10 s) even when the database hangs. */
+const COLLECT_TIMEOUT_MS = 3_000;
+
+/** Runs a collect query; a failing or hanging database leaves the gauge empty for this scrape instead of failing it. */
 async function fromDb<T>(name: string, gauge: Gauge<string>, read: (db: Db) => Promise<T>, apply: (value: T) => void): Promise<void> {
   gauge.reset();
   const db = metricsDb();
   if (!db) return;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    apply(await read(db));
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("timed out")), COLLECT_TIMEOUT_MS);
+    });
+    apply(await Promise.race([read(db), timeout]));
   } catch {
     metricsCollectErrors.inc({ metric: name });
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -171,7 +180,7 @@ const metricsCollectErrors = getOrCreate(
   () =>
     new Counter({
       name: `${PREFIX}metrics_collect_errors_total`,
-      help: "Scrapes where a database-backed metric could not be read (the database did not answer).",
+      help: "Scrapes where a database-backed metric could not be read (the database did not answer); shows from the next scrape.",
       labelNames: ["metric"] as const,
     }),
 );
