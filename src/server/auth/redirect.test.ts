@@ -1,6 +1,6 @@
 // Return addresses after sign-in stay on the site, whatever spelling tries to leave it.
 import { describe, expect, it } from "vitest";
-import { sameOriginCallbackCookies, sameOriginReturnPath } from "./redirect";
+import { callbackCookieRepairs, sameOriginReturnPath } from "./redirect";
 
 const BASE = new URL("http://localhost:3000");
 
@@ -71,22 +71,21 @@ describe("sameOriginReturnPath", () => {
   });
 });
 
-describe("sameOriginCallbackCookies", () => {
+describe("callbackCookieRepairs", () => {
   const base = "http://localhost:3000";
   it.each([
-    ["next-auth.callback-url=%5C%5Cevil.test", "next-auth.callback-url=%2F"],
-    ["a=1; next-auth.callback-url=https%3A%2F%2Fevil.test; b=2", "a=1; next-auth.callback-url=%2F; b=2"],
-    ["__Secure-next-auth.callback-url=javascript%3Aalert(1)", "__Secure-next-auth.callback-url=%2F"],
-    ["next-auth.callback-url=%E0%A4%A", "next-auth.callback-url=%2F"],
-    ["next-auth.callback-url", "next-auth.callback-url=%2F"],
-    ["next-auth.callback-url=http%3A%2F%2Flocalhost%3A3000%2Fwallet", "next-auth.callback-url=%2Fwallet"],
-  ])("makes %s a same-origin path", (header, expected) => {
-    expect(sameOriginCallbackCookies(header, base)).toBe(expected);
+    ["next-auth.callback-url", "\\\\evil.test", "/"],
+    ["next-auth.callback-url", "https://evil.test", "/"],
+    ["__Secure-next-auth.callback-url", "javascript:alert(1)", "/"],
+    ["next-auth.callback-url", "", "/"],
+    ["next-auth.callback-url", "http://localhost:3000/wallet", "/wallet"],
+  ])("replaces %s=%s with %s", (name, value, safe) => {
+    expect(callbackCookieRepairs([{ name: "theme", value: "dark" }, { name, value }], base)).toEqual([{ name, value: safe }]);
   });
 
   it("leaves other cookies and already-safe values alone", () => {
-    expect(sameOriginCallbackCookies(null, base)).toBeNull();
-    expect(sameOriginCallbackCookies("next-auth.session-token=abc; theme=dark", base)).toBeNull();
-    expect(sameOriginCallbackCookies("next-auth.callback-url=%2Fmarket", base)).toBeNull();
+    expect(callbackCookieRepairs([], base)).toEqual([]);
+    expect(callbackCookieRepairs([{ name: "next-auth.session-token", value: "https://evil.test" }], base)).toEqual([]);
+    expect(callbackCookieRepairs([{ name: "next-auth.callback-url", value: "/market" }], base)).toEqual([]);
   });
 });

@@ -37,26 +37,16 @@ const CALLBACK_COOKIE = /^(?:__Secure-)?next-auth\.callback-url$/;
 /**
  * next-auth also keeps the return address in a cookie and reads it back unchecked: one set by another
  * site on the same host (cookies ignore ports) or by hand could lead elsewhere, and one it cannot parse
- * (`\\evil.test`, `javascript:…`) makes it answer 500. Returns the Cookie header with every such value
- * made a same-origin path, or null when nothing needed to change.
+ * (`\\evil.test`, `javascript:…`) makes it answer 500. Returns, for each such cookie whose value is
+ * not already a same-origin path, the value to put in its place.
  */
-export function sameOriginCallbackCookies(cookieHeader: string | null, base: URL | string): string | null {
-  if (!cookieHeader) return null;
-  let changed = false;
-  const pairs = cookieHeader.split(";").map((pair) => {
-    const at = pair.indexOf("=");
-    const name = (at < 0 ? pair : pair.slice(0, at)).trim();
-    if (!CALLBACK_COOKIE.test(name)) return pair.trim();
-    const raw = at < 0 ? "" : pair.slice(at + 1).trim();
-    let value: string;
-    try {
-      value = decodeURIComponent(raw);
-    } catch {
-      value = "";
-    }
-    const safe = encodeURIComponent(sameOriginReturnPath(value, base));
-    if (safe !== raw) changed = true;
-    return `${name}=${safe}`;
-  });
-  return changed ? pairs.join("; ") : null;
+export function callbackCookieRepairs(
+  cookies: ReadonlyArray<{ name: string; value: string }>,
+  base: URL | string,
+): Array<{ name: string; value: string }> {
+  return cookies
+    .filter(({ name }) => CALLBACK_COOKIE.test(name))
+    .map(({ name, value }) => ({ name, value, safe: sameOriginReturnPath(value, base) }))
+    .filter(({ value, safe }) => value !== safe)
+    .map(({ name, safe }) => ({ name, value: safe }));
 }
