@@ -15,6 +15,7 @@ import { executeOperation } from "./execute";
 import { MAX_IDEMPOTENCY_KEY_CHARS, MULTIPART_OVERHEAD_BYTES } from "./rest";
 import { jsonTooDeep, TOO_DEEP_MESSAGE } from "../http/client-json";
 import { logInternalError } from "../http/internal-error";
+import { observeRequest, setRequestRoute } from "../http/observe";
 import { capRequestBody, declaresTooLarge } from "../http/read-body";
 import type { AgentApiSettings } from "./deps";
 import type { Operation } from "./operation";
@@ -85,6 +86,7 @@ function mcpServer(deps: AgentApiDeps, agent: AuthenticatedAgent, signal: AbortS
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const tool = MCP_TOOLS.find((t) => t.name === request.params.name);
     if (!tool) return toolResult(404, errorBody("not_found", `No tool named ${request.params.name}.`));
+    setRequestRoute(`tools/call ${tool.name}`);
     const { idempotency_key: idempotencyKey, ...args } = (request.params.arguments ?? {}) as Record<string, unknown>;
     if (
       idempotencyKey !== undefined &&
@@ -117,7 +119,12 @@ function tooLarge(limit: number): Response {
   return jsonResponse(413, errorBody("payload_too_large", `The request body is larger than the limit of ${limit} bytes.`));
 }
 
-export async function handleMcpRequest(incoming: Request, deps: AgentApiDeps): Promise<Response> {
+/** MCP's one dispatch point: request id, span and request log line (src/server/http/observe.ts). */
+export function handleMcpRequest(incoming: Request, deps: AgentApiDeps): Promise<Response> {
+  return observeRequest("mcp", incoming, () => dispatchMcpRequest(incoming, deps));
+}
+
+async function dispatchMcpRequest(incoming: Request, deps: AgentApiDeps): Promise<Response> {
   try {
     return await handleMcpRequestUnguarded(incoming, deps);
   } catch (error) {

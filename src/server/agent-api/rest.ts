@@ -14,6 +14,7 @@ import type { Operation } from "./operation";
 import { buildOpenApiDocument } from "./openapi";
 import { OPERATIONS } from "./operations";
 import { AGENT_API_BASE } from "./views";
+import { observeRequest, setRequestRoute } from "../http/observe";
 
 export const MAX_IDEMPOTENCY_KEY_CHARS = 255;
 /** Room for multipart boundaries and headers around the file itself. */
@@ -126,7 +127,12 @@ function rawResponse(raw: { bytes: Uint8Array; contentType: string; fileName: st
   });
 }
 
-export async function handleAgentApiRequest(request: Request, deps: AgentApiDeps): Promise<Response> {
+/** The agent API's one dispatch point: request id, span and request log line (src/server/http/observe.ts). */
+export function handleAgentApiRequest(request: Request, deps: AgentApiDeps): Promise<Response> {
+  return observeRequest("agent-api", request, () => dispatchAgentApiRequest(request, deps));
+}
+
+async function dispatchAgentApiRequest(request: Request, deps: AgentApiDeps): Promise<Response> {
   try {
     const url = new URL(request.url);
     if (!url.pathname.startsWith(AGENT_API_BASE)) return json(404, errorBody("not_found", "No such endpoint."));
@@ -150,6 +156,7 @@ export async function handleAgentApiRequest(request: Request, deps: AgentApiDeps
     if (matched === "method") return json(405, errorBody("method_not_allowed", `${method} is not supported on ${path}.`));
     const { route, params } = matched;
     const op = route.op;
+    setRequestRoute(`${op.method} ${op.path}`);
 
     // Per-key rate limit, counted in PostgreSQL so it holds across processes.
     const limit = await hitRateLimit(deps.engine.db, `agent-key:${agent.keyId}`, deps.settings.rateLimit, deps.engine.now());

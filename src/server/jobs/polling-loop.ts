@@ -1,4 +1,6 @@
 // A background loop over the database: do a round of work; sleep when there was nothing to do.
+// Each round is a job run with its log line and span (observe-job.ts).
+import { countSummary, observeJob } from "./observe-job";
 
 export interface Worker {
   name: string;
@@ -7,7 +9,8 @@ export interface Worker {
 
 export interface PollingLoopOptions {
   everyMs: number;
-  log: (line: string) => void;
+  /** Kept for callers; a failed round is logged by observeJob (error level, with its stack). */
+  log?: (line: string) => void;
 }
 
 /** Runs `work` repeatedly; sleeps `everyMs` after a round that did nothing or failed. */
@@ -18,9 +21,9 @@ export function pollingLoop(name: string, work: () => Promise<number>, options: 
     while (!stopped) {
       let done = 0;
       try {
-        done = await work();
-      } catch (error) {
-        options.log(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+        done = await observeJob(name, { summary: countSummary }, work);
+      } catch {
+        // observeJob logged it; sleep, then try again.
       }
       if (done === 0 && !stopped) {
         await new Promise<void>((resolve) => {
