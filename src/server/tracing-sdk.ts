@@ -54,9 +54,9 @@ export function startTracing(options: { exporter?: SpanExporter; serviceName?: s
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
   globalForTracing.holdfastTracing = provider;
-  const flush = () => void provider.shutdown().catch(() => undefined);
-  process.once("beforeExit", flush);
-  process.once("SIGTERM", flush);
+  // Exports what is buffered when the event loop drains. No SIGTERM listener: one would stop Node
+  // from exiting on the signal, and the server's own shutdown must stay as it is.
+  process.once("beforeExit", () => void provider.shutdown().catch(() => undefined));
   return provider;
 }
 
