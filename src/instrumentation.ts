@@ -1,9 +1,12 @@
-// Next.js startup hook: the background workers of the server process. They run in the Node.js
-// runtime only (never in the edge runtime, never during `next build`) and need the database.
+// Next.js startup hook: tracing, then the background workers of the server process. They run in the
+// Node.js runtime only (never in the edge runtime, never during `next build`) and need the database.
 // HOLDFAST_WORKERS=0 turns off the timer and notification workers for request-only processes.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.NEXT_PHASE === "phase-production-build") return;
+  // OpenTelemetry first, so every later span has a provider (src/server/tracing.ts): only when an
+  // OTLP endpoint is configured; otherwise nothing is loaded and the API stays a no-op.
+  if ((await import("./server/tracing")).tracingConfigured()) (await import("./server/tracing-sdk")).startTracing();
   // Per-client limits need the connection's peer address, which route handlers cannot see otherwise.
   (await import("./server/client-address")).stampPeerAddresses();
   if (!process.env.DATABASE_URL) return;

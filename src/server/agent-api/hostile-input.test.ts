@@ -2,11 +2,12 @@
 // cursors the database cannot hold, and unexpected failures were 500s (the last with internal
 // text). Each is now a 4xx in PROTOCOL's shape with nothing written, or — for a real failure — a
 // generic 500 carrying a request id that the server log holds with the detail.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "~/test/users";
 import { knownErrorResult } from "./errors";
 import { OPERATIONS } from "./operations";
 import { call, createWorld, dataSnapshot, startHarness, type Harness, type World } from "./testing/harness";
+import { captureLogs } from "../log";
 
 let h: Harness;
 let w: World;
@@ -96,9 +97,7 @@ describe("an unexpected failure", () => {
   it("REST and MCP answer a generic message with a request id; the detail is only in the log", async () => {
     await h.tdb.db.$executeRawUnsafe("DROP TABLE owner_alerts CASCADE");
     const logged: string[] = [];
-    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-      logged.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(" "));
-    });
+    const restore = captureLogs({ write: (line: string) => void logged.push(line) }, "error");
     try {
       const alert = { reason: "other", title: "Help", message: "Please look", severity: "info" };
       const rest = await call(h, w.key.key, "POST", "/owner-alerts", { json: alert });
@@ -108,6 +107,7 @@ describe("an unexpected failure", () => {
       const requestId = (rest.body as { error: { code: string; request_id: string; message: string } }).error.request_id;
       expect(requestId).toMatch(/^req_[0-9a-f]{32}$/);
       expect((rest.body as { error: { message: string } }).error.message).toContain(requestId);
+      expect(rest.headers.get("x-request-id")).toBe(requestId); // one id: header, body and log line
       expect(logged.find((l) => l.includes(requestId))).toMatch(/owner_alerts/);
 
       const viaMcp = await mcp(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "notify_owner", arguments: alert } }));
@@ -116,7 +116,7 @@ describe("an unexpected failure", () => {
       expect(mcpId).toBeDefined();
       expect(logged.find((l) => l.includes(mcpId!))).toMatch(/owner_alerts/);
     } finally {
-      spy.mockRestore();
+      restore();
     }
   });
 });

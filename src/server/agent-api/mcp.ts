@@ -8,7 +8,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { authenticateAgentKey, bearerToken, type AuthenticatedAgent } from "../auth/api-keys";
-import { observeRequest, stopwatch } from "../ops/metrics";
+import { recordRequestMetric, stopwatch } from "../ops/metrics";
 import { hitRateLimit } from "../rate-limit/rate-limit";
 import type { AgentApiDeps } from "./deps";
 import { errorBody } from "./errors";
@@ -16,6 +16,7 @@ import { executeOperation } from "./execute";
 import { MAX_IDEMPOTENCY_KEY_CHARS, MULTIPART_OVERHEAD_BYTES } from "./rest";
 import { jsonTooDeep, TOO_DEEP_MESSAGE } from "../http/client-json";
 import { logInternalError } from "../http/internal-error";
+import { observeRequest, setRequestRoute } from "../http/observe";
 import { capRequestBody, declaresTooLarge } from "../http/read-body";
 import type { AgentApiSettings } from "./deps";
 import type { Operation } from "./operation";
@@ -91,6 +92,7 @@ function mcpServer(deps: AgentApiDeps, agent: AuthenticatedAgent, signal: AbortS
     }
     label.route = tool.name;
     label.status = 400;
+    setRequestRoute(`tools/call ${tool.name}`);
     const { idempotency_key: idempotencyKey, ...args } = (request.params.arguments ?? {}) as Record<string, unknown>;
     if (
       idempotencyKey !== undefined &&
@@ -125,11 +127,16 @@ function tooLarge(limit: number): Response {
   return jsonResponse(413, errorBody("payload_too_large", `The request body is larger than the limit of ${limit} bytes.`));
 }
 
+/** MCP's one dispatch point: request id, span and request log line (src/server/http/observe.ts). */
+export function handleMcpRequest(incoming: Request, deps: AgentApiDeps): Promise<Response> {
+  return observeRequest("mcp", incoming, () => dispatchMcpRequest(incoming, deps));
+}
+
 /**
- * MCP's one entry: every request is counted and timed here (metrics) — by tool and the tool's status
- * when it called one, else as "(protocol)" (initialize, tools/list, refusals) with the HTTP status.
+ * Every MCP request is counted and timed here (metrics) — by tool and the tool's status when it
+ * called one, else as "(protocol)" (initialize, tools/list, refusals) with the HTTP status.
  */
-export async function handleMcpRequest(incoming: Request, deps: AgentApiDeps): Promise<Response> {
+async function dispatchMcpRequest(incoming: Request, deps: AgentApiDeps): Promise<Response> {
   const elapsed = stopwatch();
   const label: McpLabel = { route: "(protocol)", status: null };
   let response: Response;
@@ -144,7 +151,7 @@ export async function handleMcpRequest(incoming: Request, deps: AgentApiDeps): P
     });
     label.status = null;
   }
-  observeRequest("mcp", label.route, label.status ?? response.status, elapsed());
+  recordRequestMetric("mcp", label.route, label.status ?? response.status, elapsed());
   return response;
 }
 

@@ -6,7 +6,7 @@ import { authenticateAgentKey, bearerToken } from "../auth/api-keys";
 import { invalid } from "../errors";
 import { parseClientJson } from "../http/client-json";
 import { BodyIncompleteError, BodyTooLargeError, readBodyCapped } from "../http/read-body";
-import { observeRequest, stopwatch } from "../ops/metrics";
+import { recordRequestMetric, stopwatch } from "../ops/metrics";
 import { hitRateLimit } from "../rate-limit/rate-limit";
 import type { AgentApiDeps } from "./deps";
 import { ApiError, errorBody, toErrorResult } from "./errors";
@@ -15,6 +15,7 @@ import type { Operation } from "./operation";
 import { buildOpenApiDocument } from "./openapi";
 import { OPERATIONS } from "./operations";
 import { AGENT_API_BASE } from "./views";
+import { observeRequest, setRequestRoute } from "../http/observe";
 
 export const MAX_IDEMPOTENCY_KEY_CHARS = 255;
 /** Room for multipart boundaries and headers around the file itself. */
@@ -127,13 +128,18 @@ function rawResponse(raw: { bytes: Uint8Array; contentType: string; fileName: st
   });
 }
 
-/** The agent API's one entry: every request is counted and timed here, by operation (metrics). */
-export async function handleAgentApiRequest(request: Request, deps: AgentApiDeps): Promise<Response> {
-  const elapsed = stopwatch();
-  const label = { route: UNMATCHED_ROUTE };
-  const response = await dispatchAgentApiRequest(request, deps, label);
-  observeRequest("agent_api", label.route, response.status, elapsed());
-  return response;
+/**
+ * The agent API's one entry: request id, span and request log line (src/server/http/observe.ts), and
+ * every request counted and timed by operation (metrics).
+ */
+export function handleAgentApiRequest(request: Request, deps: AgentApiDeps): Promise<Response> {
+  return observeRequest("agent-api", request, async () => {
+    const elapsed = stopwatch();
+    const label = { route: UNMATCHED_ROUTE };
+    const response = await dispatchAgentApiRequest(request, deps, label);
+    recordRequestMetric("agent_api", label.route, response.status, elapsed());
+    return response;
+  });
 }
 
 /** Requests that name no operation share one label: raw paths would make the metric unbounded. */
@@ -168,6 +174,7 @@ async function dispatchAgentApiRequest(request: Request, deps: AgentApiDeps, lab
     if (matched === "method") return json(405, errorBody("method_not_allowed", `${method} is not supported on ${path}.`));
     const { route, params } = matched;
     const op = route.op;
+    setRequestRoute(`${op.method} ${op.path}`);
 
     // Per-key rate limit, counted in PostgreSQL so it holds across processes.
     const limit = await hitRateLimit(deps.engine.db, `agent-key:${agent.keyId}`, deps.settings.rateLimit, deps.engine.now());

@@ -10,7 +10,7 @@ import type { EngineContext } from "../context";
 import { conflictFromUniqueViolation, ServiceError } from "../errors";
 import { INTERNAL_ERROR_MESSAGE, logInternalError } from "../http/internal-error";
 import { nulTextError } from "../nul-text";
-import { observeRequest, stopwatch } from "../ops/metrics";
+import { recordRequestMetric, stopwatch } from "../ops/metrics";
 
 export type UserRole = "customer" | "owner" | "admin";
 
@@ -107,7 +107,7 @@ const refuseNulText = t.middleware(async ({ getRawInput, next }) => {
 const observe = t.middleware(async ({ path, next }) => {
   const elapsed = stopwatch();
   const result = await next();
-  observeRequest("trpc", path, result.ok ? 200 : getHTTPStatusCodeFromError(result.error), elapsed());
+  recordRequestMetric("trpc", path, result.ok ? 200 : getHTTPStatusCodeFromError(result.error), elapsed());
   return result;
 });
 

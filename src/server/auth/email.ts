@@ -1,8 +1,16 @@
 // Sending the sign-in link. Over SMTP (nodemailer) when HOLDFAST_SMTP_URL is
-// set; otherwise, in development and demo mode only, the link is written to
-// the server log so a local user can still sign in.
+// set; otherwise, in demo mode only, the link is printed to the terminal so a
+// local user can still sign in (the demo's mailbox, by design). Outside demo
+// mode a link never reaches any output: it is a password (issue 21).
 import { createTransport, type Transporter } from "nodemailer";
 import type { Env } from "~/env";
+import { log } from "../log";
+import { maskEmail } from "./sign-in-throttle";
+
+/** The demo's terminal, not the log: a human line a person copies the link from. */
+function printForDemo(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
 
 export interface SignInLinkMail {
   to: string;
@@ -47,7 +55,11 @@ export async function sendSignInLink(e: Env, mail: SignInLinkMail): Promise<void
     if (e.NODE_ENV === "production" && !e.HOLDFAST_DEMO) {
       throw new Error("Email sign-in needs HOLDFAST_SMTP_URL in production.");
     }
-    console.log(`[holdfast] no HOLDFAST_SMTP_URL: sign-in link for ${mail.to}: ${mail.url}`);
+    if (!e.HOLDFAST_DEMO) {
+      log().warn({ address: maskEmail(mail.to) }, "sign-in mail not sent: set HOLDFAST_SMTP_URL (or HOLDFAST_DEMO=1 to print links)");
+      throw new Error("Email sign-in needs HOLDFAST_SMTP_URL (or HOLDFAST_DEMO=1, which prints the link).");
+    }
+    printForDemo(`[holdfast] no HOLDFAST_SMTP_URL: sign-in link for ${mail.to}: ${mail.url}`);
     return;
   }
   const result = await transportFor(e.HOLDFAST_SMTP_URL).sendMail({

@@ -1,6 +1,7 @@
 // next-auth configuration: email magic links over SMTP, database sessions in
 // Holdfast's own tables, suspended people refused, secure cookies where the
 // site is served over HTTPS. Built lazily (at the first request, not at build).
+import { errorFields, log } from "../log";
 import type { NextAuthOptions } from "next-auth";
 import EmailProvider from "next-auth/providers/email";
 import { env } from "~/env";
@@ -55,7 +56,7 @@ export function authRuntime(): AuthRuntime {
           };
           if (!(await allowSignInMail(getDb(), identifier, client, limits, new Date()))) {
             // Same page for the person asking (no enumeration, no hint); no mail.
-            console.warn(`[holdfast] sign-in mail throttled: ${maskEmail(identifier)} from ${client ?? "an unknown client"}`);
+            log().warn({ address: maskEmail(identifier), client: client ?? "unknown" }, "sign-in mail throttled");
             return;
           }
           await sendSignInLink(e, { to: identifier, url, expires });
@@ -75,8 +76,12 @@ export function authRuntime(): AuthRuntime {
       },
     },
     logger: {
-      error: (code, metadata) => console.error(`[next-auth] ${code}`, metadata),
-      warn: (code) => console.warn(`[next-auth] ${code}`),
+      // The code and the error's message only: next-auth's metadata can hold the sign-in link or the request.
+      error: (code, metadata) => {
+        const error = metadata instanceof Error ? metadata : (metadata as { error?: unknown } | undefined)?.error;
+        log().error({ code, ...(error ? errorFields(error) : {}) }, "next-auth error");
+      },
+      warn: (code) => log().warn({ code }, "next-auth warning"),
       debug: () => undefined,
     },
   };

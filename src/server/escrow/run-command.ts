@@ -17,6 +17,8 @@ import { notFound, ServiceError } from "../errors";
 import { countTransition } from "../ops/metrics";
 import { appendAgentEvent } from "../events/agent-events";
 import { newId } from "../ids";
+import { currentRequestId, log } from "../log";
+import { inSpan } from "../tracing";
 import { insertMessage } from "../conversations/messages";
 import { postTransfer, type AccountSpec } from "../ledger/ledger";
 import { scheduleEscrowTimers, windowsForEscrow } from "../jobs/schedule-timers";
@@ -87,7 +89,32 @@ function countCommandFailure(command: string, error: unknown): void {
  * For callers that must check their own rules under the escrow's lock before the engine acts
  * (a buying agent's spending limit): `row` must come from `lockEscrow` in this same transaction.
  */
-export async function executeOnLockedEscrow(
+export function executeOnLockedEscrow(
+  tx: Tx,
+  ctx: EngineContext,
+  row: EscrowRow,
+  actor: ActorRef,
+  request: CommandRequest,
+): Promise<CommandResult> {
+  // The transition's span (a child of the request's or the timer's) and its one log line, which
+  // carries the request id of the run that caused it (src/server/log.ts). Logged when decided: a
+  // transaction that later rolls back shows as the request's 5xx or the job's failure line.
+  const fields = { escrowId: row.id, command: request.command, from: row.status, version: row.version, actorKind: actor.kind };
+  return inSpan(`escrow.transition ${request.command}`, { attributes: { "holdfast.escrow_id": row.id, "holdfast.command": request.command } }, async (span) => {
+    try {
+      const result = await countedDecideAndApply(tx, ctx, row, actor, request);
+      span.setAttribute("holdfast.escrow_status", result.escrow.status);
+      log().info({ ...fields, to: result.escrow.status, outcome: result.noop ? "noop" : "applied" }, "transition");
+      return result;
+    } catch (error) {
+      if (error instanceof DomainError) log().info({ ...fields, outcome: "rejected", code: error.code }, "transition");
+      throw error;
+    }
+  });
+}
+
+/** Every transition counted by command and outcome, and every refusal by its code (metrics). */
+async function countedDecideAndApply(
   tx: Tx,
   ctx: EngineContext,
   row: EscrowRow,
@@ -226,6 +253,7 @@ async function applyDecision(
   await tx.outboxMessage.create({
     data: {
       topic: "escrow.changed",
+      requestId: currentRequestId(),
       payload: {
         escrow_id: row.id,
         version: escrow.version,

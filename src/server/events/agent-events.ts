@@ -5,6 +5,7 @@
 import type { Tx } from "../db/transaction";
 import type { Prisma } from "../db/generated/client";
 import { newId } from "../ids";
+import { currentRequestId } from "../log";
 import { onAgentEvent } from "../alerts/create-alert";
 
 /** PostgreSQL NOTIFY channel; the payload is the agent id. Delivered on commit only. */
@@ -44,7 +45,7 @@ export async function appendAgentEvent(tx: Tx, event: NewAgentEvent): Promise<bi
   // Webhook push: an outbox row in the same transaction (src/server/webhooks/relay.ts sends it).
   if (agent.webhookUrl) {
     await tx.webhookDelivery.create({
-      data: { id: newId("whd"), agentId: event.agentId, eventId: created.id, nextAttemptAt: event.createdAt },
+      data: { id: newId("whd"), agentId: event.agentId, eventId: created.id, nextAttemptAt: event.createdAt, requestId: currentRequestId() },
     });
   }
   // Owner alerts the platform raises by itself (every dispute), in this same transaction.

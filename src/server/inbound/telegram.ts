@@ -11,6 +11,7 @@ import { linkTelegramChat } from "../owner/telegram-link";
 import { parseClientJson } from "../http/client-json";
 import { BODY_LIMIT_BYTES, capRequestBody } from "../http/read-body";
 import { claimInbound, json, safeEqual } from "./verify";
+import { observeRequest } from "../http/observe";
 
 export interface TelegramInboundConfig {
   /** HOLDFAST_TELEGRAM_WEBHOOK_SECRET; unset → the webhook is off (404). */
@@ -50,7 +51,12 @@ function parseUpdate(raw: unknown): TelegramUpdate | null {
   };
 }
 
-export async function handleTelegramWebhook(request: Request, ctx: EngineContext, config: TelegramInboundConfig): Promise<Response> {
+/** The inbound webhook's one dispatch point: request id, span and request log line (src/server/http/observe.ts). */
+export function handleTelegramWebhook(request: Request, ctx: EngineContext, config: TelegramInboundConfig): Promise<Response> {
+  return observeRequest("webhook-inbound", request, () => dispatch(request, ctx, config));
+}
+
+async function dispatch(request: Request, ctx: EngineContext, config: TelegramInboundConfig): Promise<Response> {
   if (!config.secretToken) return json(404, { error: "telegram is not configured" });
   if (request.method !== "POST") return json(405, { error: "POST only" });
   const given = request.headers.get("x-telegram-bot-api-secret-token");

@@ -11,6 +11,7 @@ import { alertOfSentMessage, routeChatReply } from "../owner/instructions";
 import { parseClientJson } from "../http/client-json";
 import { BODY_LIMIT_BYTES, capRequestBody } from "../http/read-body";
 import { claimInbound, hubSignature, json, safeEqual } from "./verify";
+import { observeRequest } from "../http/observe";
 
 export interface WhatsAppInboundConfig {
   /** HOLDFAST_WHATSAPP_APP_SECRET; unset → the webhook is off (404). */
@@ -53,7 +54,12 @@ function messagesOf(payload: unknown): InboundText[] | null {
   return out;
 }
 
-export async function handleWhatsAppWebhook(request: Request, ctx: EngineContext, config: WhatsAppInboundConfig): Promise<Response> {
+/** The inbound webhook's one dispatch point: request id, span and request log line (src/server/http/observe.ts). */
+export function handleWhatsAppWebhook(request: Request, ctx: EngineContext, config: WhatsAppInboundConfig): Promise<Response> {
+  return observeRequest("webhook-inbound", request, () => dispatch(request, ctx, config));
+}
+
+async function dispatch(request: Request, ctx: EngineContext, config: WhatsAppInboundConfig): Promise<Response> {
   if (!config.appSecret) return json(404, { error: "whatsapp is not configured" });
   if (request.method === "GET") {
     const q = new URL(request.url).searchParams;

@@ -7,6 +7,7 @@ import type { EngineContext } from "../context";
 import { inTransaction } from "../db/transaction";
 import { ESCROW_CHANGED_EVENT, inngest, type EscrowChangedData } from "./inngest/client";
 import { pollingLoop, type Worker } from "./polling-loop";
+import { errorFields, log as logger } from "../log";
 
 export interface OutboundEvent {
   id: string;
@@ -20,8 +21,14 @@ const publishToInngest: PublishEvents = (events) => inngest.send(events);
 
 interface OutboxRow {
   id: bigint;
+  request_id: string | null;
   payload: EscrowChangedData;
   attempts: number;
+}
+
+/** The requests that caused a batch's rows (timers' rows have none). */
+function requestIdsOf(rows: OutboxRow[]): string[] {
+  return [...new Set(rows.flatMap((r) => (r.request_id ? [r.request_id] : [])))];
 }
 
 /** Publishes up to `limit` pending escrow.changed rows; returns how many were published. */
@@ -29,7 +36,7 @@ export async function relayOutboxOnce(ctx: EngineContext, publish: PublishEvents
   return inTransaction(ctx.db, async (tx) => {
     const now = ctx.now();
     const rows = await tx.$queryRaw<OutboxRow[]>`
-      SELECT id, payload, attempts FROM outbox
+      SELECT id, payload, attempts, request_id FROM outbox
       WHERE topic = 'escrow.changed' AND processed_at IS NULL AND available_at <= ${now}
       ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
     if (rows.length === 0) return 0;
@@ -44,6 +51,7 @@ export async function relayOutboxOnce(ctx: EngineContext, publish: PublishEvents
       );
     } catch (error) {
       const attempts = Math.max(...rows.map((r) => r.attempts)) + 1;
+      logger().warn({ rows: rows.length, requestIds: requestIdsOf(rows), ...errorFields(error) }, "outbox publish failed");
       await tx.outboxMessage.updateMany({
         where: { id: { in: ids } },
         data: {
@@ -55,6 +63,7 @@ export async function relayOutboxOnce(ctx: EngineContext, publish: PublishEvents
       return 0;
     }
     await tx.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { processedAt: now } });
+    logger().info({ rows: rows.length, requestIds: requestIdsOf(rows) }, "outbox relayed");
     return rows.length;
   });
 }
@@ -66,6 +75,6 @@ export function startOutboxRelay(
   return pollingLoop("inngest-relay", () => relayOutboxOnce(ctx, options.publish), {
     everyMs: options.everyMs ?? 500,
     db: ctx.db,
-    log: options.log ?? ((line) => console.log(`[holdfast] ${line}`)),
+    log: options.log ?? ((line) => logger().info(line)),
   });
 }

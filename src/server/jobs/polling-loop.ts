@@ -1,8 +1,10 @@
 // A background loop over the database: do a round of work; sleep when there was nothing to do.
-// Each round ends with a heartbeat (src/server/ops/heartbeats.ts), failed rounds too: readiness asks
-// whether the loop still turns; whether the database answers is its own check.
+// Each round is a job run with its log line and span (observe-job.ts), and ends with a heartbeat
+// (src/server/ops/heartbeats.ts), failed rounds too: readiness asks whether the loop still turns;
+// whether the database answers is its own check.
 import type { Db } from "../db/client";
 import { registerWorker } from "../ops/heartbeats";
+import { countSummary, observeJob } from "./observe-job";
 
 export interface Worker {
   name: string;
@@ -11,7 +13,8 @@ export interface Worker {
 
 export interface PollingLoopOptions {
   everyMs: number;
-  log: (line: string) => void;
+  /** Kept for callers; a failed round is logged by observeJob (error level, with its stack). */
+  log?: (line: string) => void;
   /** Where the heartbeat is persisted (null/unset: in memory only). */
   db?: Db | null;
   /** Late for readiness after this long without a finished round (default: 3 × everyMs, at least a minute). */
@@ -27,9 +30,9 @@ export function pollingLoop(name: string, work: () => Promise<number>, options: 
     while (!stopped) {
       let done = 0;
       try {
-        done = await work();
-      } catch (error) {
-        options.log(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+        done = await observeJob(name, { summary: countSummary }, work);
+      } catch {
+        // observeJob logged it; sleep, then try again.
       }
       heartbeat.beat();
       if (done === 0 && !stopped) {

@@ -7,10 +7,12 @@
 // early. No busy loop: a due timer held by another process costs a short back-off, not a spin.
 import pg from "pg";
 import type { EngineContext } from "../context";
-import { fireNextDueTimer, postponeTimer, TimerFailure } from "./fire-timer";
+import { fireNextDueTimer, postponeTimer, TimerFailure, type FireOutcome } from "./fire-timer";
 import { runBackstop } from "./backstop";
 import { TIMERS_CHANNEL } from "./schedule-timers";
 import { registerWorker } from "../ops/heartbeats";
+import { log as logger } from "../log";
+import { observeJob } from "./observe-job";
 
 export interface SchedulerOptions {
   /** Timers fired in parallel by this process. */
@@ -61,7 +63,7 @@ export async function drainDueTimers(
     for (;;) {
       let outcome;
       try {
-        outcome = await fireNextDueTimer(ctx);
+        outcome = await observeJob("timer", { summary: timerSummary }, () => fireNextDueTimer(ctx));
       } catch (error) {
         if (!(error instanceof TimerFailure)) throw error;
         s.failures++;
@@ -78,6 +80,13 @@ export async function drainDueTimers(
   return s;
 }
 
+/** A timer firing's log fields; a round that found no due timer is idle (debug). */
+function timerSummary(outcome: FireOutcome | null): Record<string, unknown> | null {
+  if (!outcome || outcome.result === "not_due") return null;
+  const { timerId, ...rest } = outcome as FireOutcome & { timerId?: bigint };
+  return { ...rest, ...(timerId !== undefined ? { timerId: String(timerId) } : {}) };
+}
+
 async function nextFireAt(ctx: EngineContext): Promise<Date | null> {
   const next = await ctx.db.escrowTimer.findFirst({
     where: { status: "scheduled" },
@@ -91,7 +100,7 @@ export function startScheduler(ctx: EngineContext, options: SchedulerOptions = {
   const concurrency = options.concurrency ?? 8;
   const maxSleepMs = options.maxSleepMs ?? 30_000;
   const backstopEveryMs = options.backstopEveryMs ?? 300_000;
-  const log = options.log ?? ((line: string) => console.log(`[holdfast] scheduler: ${line}`));
+  const log = options.log ?? ((line: string) => logger().warn(`scheduler: ${line}`));
   const stats: SchedulerStats = { rounds: 0, applied: 0, stale: 0, failures: 0 };
 
   let stopped = false;
@@ -124,7 +133,7 @@ export function startScheduler(ctx: EngineContext, options: SchedulerOptions = {
         await drainDueTimers(ctx, concurrency, stats, () => heartbeat.beat());
         if (backstopEveryMs > 0 && Date.now() - lastBackstop >= backstopEveryMs) {
           lastBackstop = Date.now();
-          const r = await runBackstop(ctx, { marginS: options.backstopMarginS ?? 60 });
+          const r = await observeJob("timer backstop", { summary: (b) => ({ ...b }) }, () => runBackstop(ctx, { marginS: options.backstopMarginS ?? 60 }));
           if (r.repaired || r.fired) log(`backstop repaired ${r.repaired} and fired ${r.fired} timer(s)`);
         }
         if (stopped) break;

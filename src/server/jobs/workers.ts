@@ -13,6 +13,7 @@ import { startIdempotencySweep } from "./idempotency-sweep";
 import { startScheduler } from "./scheduler";
 import { startOutboxRelay } from "./outbox-relay";
 import { pollingLoop, type Worker } from "./polling-loop";
+import { log as logger } from "../log";
 
 export type { Worker };
 
@@ -21,7 +22,7 @@ export function startNotificationRelay(
   channels: ChannelRegistry,
   options: { everyMs?: number; maxAttempts?: number; log?: (line: string) => void } = {},
 ): Worker {
-  const log = options.log ?? ((line: string) => console.log(`[holdfast] ${line}`));
+  const log = options.log ?? ((line: string) => logger().warn(line));
   return pollingLoop(
     "notifications",
     async () => {
@@ -46,7 +47,7 @@ export function expectedWorkerNames(e = env()): string[] {
 /** Starts every background worker this process should run, per the environment. */
 export function startBackgroundWorkers(ctx: EngineContext = defaultEngineContext()): Worker[] {
   const e = env();
-  const log = (line: string) => console.log(`[holdfast] ${line}`);
+  const log = (line: string) => logger().info(line);
   const workers: Worker[] = [];
   if (timerEngine(e) === "embedded") {
     const scheduler = startScheduler(ctx, {

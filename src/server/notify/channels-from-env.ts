@@ -14,11 +14,13 @@ import { createWhatsAppChannel } from "./whatsapp";
 export function channelsFromEnv(e: Env): ChannelRegistry {
   const channels: NotificationChannel[] = [];
   const logFallback = e.NODE_ENV !== "production" || e.HOLDFAST_DEMO;
+  // The demo prints whole notifications to its terminal; elsewhere the log gets their ids only.
+  const print = e.HOLDFAST_DEMO ? (line: string) => void process.stdout.write(`${line}\n`) : undefined;
   if (e.HOLDFAST_SMTP_URL) channels.push(createEmailChannel({ smtpUrl: e.HOLDFAST_SMTP_URL, from: e.HOLDFAST_EMAIL_FROM }));
-  else if (logFallback) channels.push(createLogChannel("email"));
+  else if (logFallback) channels.push(createLogChannel("email", print));
   if (e.HOLDFAST_TELEGRAM_BOT_TOKEN) {
     channels.push(createTelegramChannel({ apiUrl: e.HOLDFAST_TELEGRAM_API_URL, botToken: e.HOLDFAST_TELEGRAM_BOT_TOKEN }));
-  } else if (logFallback) channels.push(createLogChannel("telegram"));
+  } else if (logFallback) channels.push(createLogChannel("telegram", print));
   if (e.HOLDFAST_WHATSAPP_TOKEN && e.HOLDFAST_WHATSAPP_PHONE_NUMBER_ID) {
     channels.push(
       createWhatsAppChannel({
@@ -27,6 +29,6 @@ export function channelsFromEnv(e: Env): ChannelRegistry {
         phoneNumberId: e.HOLDFAST_WHATSAPP_PHONE_NUMBER_ID,
       }),
     );
-  } else if (logFallback) channels.push(createLogChannel("whatsapp"));
+  } else if (logFallback) channels.push(createLogChannel("whatsapp", print));
   return channelRegistry(channels);
 }

@@ -6,6 +6,7 @@
 // A process killed after the provider accepted a message but before the commit sends it again on
 // the next run: delivery to an outside system is at least once (email carries our notification id
 // in a header for that reason).
+import { log } from "../log";
 import type { EngineContext } from "../context";
 import { inTransaction } from "../db/transaction";
 import type { ChannelRegistry } from "./channel";
@@ -80,6 +81,10 @@ export async function deliverDueNotifications(
         },
       });
       const status = error === null ? "sent" : attempt >= maxAttempts ? "failed" : "pending";
+      // One line per send: ids and outcome; never the address, subject or body (message texts).
+      const fields = { notificationId: row.id, channel: row.channel, attempt, outcome: status, durationMs: Date.now() - started };
+      if (error === null) log().info(fields, "notification send");
+      else log().warn({ ...fields, error }, "notification send");
       await tx.notification.update({
         where: { id: row.id },
         data: {

@@ -61,7 +61,7 @@ const requestDuration = getOrCreate(
 );
 
 /** Records one request; `route` must be a template or name, never a raw path. */
-export function observeRequest(transport: Transport, route: string, status: number, durationS: number): void {
+export function recordRequestMetric(transport: Transport, route: string, status: number, durationS: number): void {
   const labels = { transport, route, status: String(status) };
   requests.inc(labels);
   requestDuration.observe(labels, durationS);

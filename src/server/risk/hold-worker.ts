@@ -1,5 +1,6 @@
 // The background worker that moves held payouts to the owners' wallets when
 // their hold ends; started with the server's other workers (src/server/jobs/workers.ts).
+import { log as logger } from "../log";
 import type { EngineContext } from "../context";
 import { pollingLoop, type Worker } from "../jobs/polling-loop";
 import { releaseDueHolds } from "./holds";
@@ -8,6 +9,6 @@ export function startPayoutHoldRelease(
   ctx: EngineContext,
   options: { everyMs?: number; log?: (line: string) => void } = {},
 ): Worker {
-  const log = options.log ?? ((line: string) => console.log(`[holdfast] ${line}`));
+  const log = options.log ?? ((line: string) => logger().info(line));
   return pollingLoop("payout holds", () => releaseDueHolds(ctx, { limit: 100 }), { everyMs: options.everyMs ?? 5_000, log, db: ctx.db });
 }

@@ -14,6 +14,9 @@ import { countWebhookAttempt } from "../ops/metrics";
 import { toEventJson } from "../agent-api/views";
 import type { WebhookTargetPolicy } from "~/domain/webhook-target";
 import { pinnedPost, webhookTargetPolicy, type Resolver } from "./pinned-post";
+import type { Prisma } from "../db/generated/client";
+import { log as logger, withRunContext } from "../log";
+import { countSummary, observeJob } from "../jobs/observe-job";
 
 /** Seconds to wait before attempt n+1 after n failures; after the last, the delivery is marked failed. */
 export const DEFAULT_BACKOFF_S: readonly number[] = [5, 30, 120, 600, 1_800, 3_600, 7_200, 14_400, 28_800];
@@ -66,6 +69,14 @@ async function deliverOne(db: Db, deliveryId: string, options: ResolvedRelayOpti
     where: { id: deliveryId },
     include: { agent: { select: { webhookUrl: true, webhookSecret: true } } },
   });
+  // The attempt runs (and logs) under the id of the request that caused the event.
+  await withRunContext({ requestId: delivery.requestId ?? undefined }, () => attemptDelivery(db, delivery, options));
+}
+
+type ClaimedDelivery = Prisma.WebhookDeliveryGetPayload<{ include: { agent: { select: { webhookUrl: true; webhookSecret: true } } } }>;
+
+async function attemptDelivery(db: Db, delivery: ClaimedDelivery, options: ResolvedRelayOptions): Promise<void> {
+  const deliveryId = delivery.id;
   const now = options.now();
   const { webhookUrl, webhookSecret } = delivery.agent;
   if (!webhookUrl || !webhookSecret) {
@@ -93,6 +104,20 @@ async function deliverOne(db: Db, deliveryId: string, options: ResolvedRelayOpti
   );
   const attempt = delivery.attempts + 1;
   const exhausted = attempt > options.backoffS.length;
+  // One line per attempt: ids, the target's host (never the URL: its path or query may hold a token), the outcome.
+  const outcomeFields = {
+    deliveryId,
+    agentId: delivery.agentId,
+    eventId: String(delivery.eventId),
+    attempt,
+    host: new URL(webhookUrl).host,
+    statusCode: outcome.statusCode,
+    outcome: outcome.ok ? "delivered" : exhausted ? "failed" : "retrying",
+    durationMs: Date.now() - started,
+    ...(outcome.error ? { error: outcome.error } : {}),
+  };
+  if (outcome.ok) logger().info(outcomeFields, "webhook attempt");
+  else logger().warn(outcomeFields, "webhook attempt");
   await inTransaction(db, async (tx) => {
     await tx.webhookAttempt.create({
       data: {
@@ -152,9 +177,9 @@ export function startWebhookWorker(intervalMs = 2_000): () => void {
   const heartbeat = registerWorker("webhooks", { db: getDb(), everyMs: intervalMs });
   const tick = async () => {
     try {
-      await deliverDueWebhooks(getDb(), { onBatch: () => heartbeat.beat() });
-    } catch (error) {
-      console.error("webhook relay:", error);
+      await observeJob("webhook relay", { summary: countSummary }, () => deliverDueWebhooks(getDb(), { onBatch: () => heartbeat.beat() }));
+    } catch {
+      // observeJob logged it (error level, with its stack); try again on the next tick.
     }
     heartbeat.beat();
     if (!stopped) timer = setTimeout(() => void tick(), intervalMs);

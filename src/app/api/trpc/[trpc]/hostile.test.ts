@@ -2,12 +2,13 @@
 // were 500s (JSON nested thousands deep, cursors beyond bigint, two requests creating one handle or
 // address at once) are 4xx with a sentence, and an unexpected failure answers a generic message with
 // a request id while its detail (Prisma's message, the table's name) goes only to the server log.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "~/test/db";
 import { openTrpcRoute, type TrpcRoute } from "~/test/trpc-route";
 import { createUser } from "~/test/users";
 import type { SessionUser } from "~/server/api/trpc";
 import { nulTextError } from "~/server/nul-text";
+import { captureLogs } from "~/server/log";
 
 let tdb: TestDatabase;
 let handler: (request: Request) => Promise<Response>;
@@ -150,9 +151,7 @@ describe("an unexpected failure", () => {
     const token = await createSession(owner.id);
     await tdb.db.$executeRawUnsafe("DROP TABLE owner_settings CASCADE");
     const logged: string[] = [];
-    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-      logged.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(" "));
-    });
+    const restore = captureLogs({ write: (line: string) => void logged.push(line) }, "error");
     try {
       const result = await mutate("owner.setThreshold", json({ amount: 5_000, currency: "USD" }), token);
       expect(result.status).toBe(500);
@@ -165,7 +164,7 @@ describe("an unexpected failure", () => {
       expect(line).toBeDefined();
       expect(line).toMatch(/owner_settings/);
     } finally {
-      spy.mockRestore();
+      restore();
     }
   });
 });

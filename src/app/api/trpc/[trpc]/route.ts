@@ -10,6 +10,7 @@ import { isTrustedMutation } from "~/server/auth/csrf";
 import { defaultEngineContext } from "~/server/context";
 import { jsonTooDeep, TOO_DEEP_MESSAGE } from "~/server/http/client-json";
 import { BODY_LIMIT_BYTES, capRequestBody } from "~/server/http/read-body";
+import { observeRequest } from "~/server/http/observe";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +18,10 @@ function refused(status: number, code: string, message: string): Response {
   return Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
 }
 
-async function handler(incoming: Request) {
+/** tRPC's one dispatch point: request id, span and request log line (src/server/http/observe.ts). */
+const handler = (incoming: Request) => observeRequest("trpc", incoming, () => dispatch(incoming));
+
+async function dispatch(incoming: Request): Promise<Response> {
   if (incoming.method !== "GET" && !isTrustedMutation(incoming, authRuntime().baseUrl)) {
     return refused(403, "forbidden", "Cross-site request refused.");
   }

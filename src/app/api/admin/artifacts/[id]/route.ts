@@ -5,10 +5,16 @@
 import { artifactNotFound, artifactResponse, artifactSignInRequired } from "~/server/artifacts/http-response";
 import { userFromRequest } from "~/server/auth/request-user";
 import { getDb } from "~/server/db/client";
+import { observeRequest } from "~/server/http/observe";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, context: { params: Promise<{ id: string }> }) {
+/** The artifact download's one dispatch point: request id, span and request log line (src/server/http/observe.ts). */
+export function GET(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
+  return observeRequest("artifacts", request, () => serve(request, context));
+}
+
+async function serve(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
   const user = await userFromRequest(request);
   if (!user) {
     return artifactSignInRequired(request, "Sign in as a moderator to open case files.");
