@@ -115,11 +115,12 @@ describe("readiness: migrations and workers", () => {
     expect(missing.status).toBe(503);
     expect(missing.body.checks.workers.workers).toContainEqual({ worker: "notifications", state: "missing" });
 
-    const beat = registerWorker("notifications", { db: t.db, staleAfterMs: 400 });
+    // Seconds, not milliseconds: on a loaded shared machine a readiness request alone can take half a second.
+    const beat = registerWorker("notifications", { db: t.db, staleAfterMs: 3_000 });
     beat.beat();
     expect((await ready(http)).status).toBe(200);
 
-    await sleep(600); // no round since: the loop is stuck
+    await sleep(3_500); // no round since: the loop is stuck
     const late = await ready(http);
     expect(late.status).toBe(503);
     expect(late.body.checks.workers.workers).toContainEqual(expect.objectContaining({ worker: "notifications", state: "late" }));
@@ -139,10 +140,10 @@ describe("readiness: migrations and workers", () => {
         if (++rounds > 1) await new Promise(() => undefined);
         return 0;
       },
-      { everyMs: 10, staleAfterMs: 300, log: () => undefined },
+      { everyMs: 10, staleAfterMs: 3_000, log: () => undefined },
     );
     expect((await ready(http)).status).toBe(200);
-    await sleep(500);
+    await sleep(3_500);
     const r = await ready(http);
     expect(r.status).toBe(503);
     expect(r.body.checks.workers.workers).toContainEqual(expect.objectContaining({ worker: "hanging loop", state: "late" }));
