@@ -71,6 +71,8 @@ const schema = z.object({
     .min(24, "must be at least 24 (PROTOCOL.md keeps idempotency keys at least 24 hours)")
     .max(24 * 365)
     .default(24),
+  /** The background ledger check (the same check as `npm run ledger:check`): seconds between runs, 0 = off. */
+  HOLDFAST_LEDGER_CHECK_INTERVAL_S: z.coerce.number().int().min(0).max(7 * DAY_S).default(300),
   /** Notifications: attempts before a notification is marked failed. */
   HOLDFAST_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** Inngest (read by the Inngest SDK too): event key to publish, signing key for /api/inngest, self-hosted base URL. */
