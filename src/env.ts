@@ -54,7 +54,7 @@ const schema = z.object({
   HOLDFAST_DUE_SOON_S: seconds(6 * HOUR_S),
   /** Timer engine: embedded (a scheduler inside the server) or inngest; unset → inngest when INNGEST_EVENT_KEY is set, else embedded. */
   HOLDFAST_TIMERS: z.enum(["embedded", "inngest"]).optional(),
-  /** Background workers (timers, notification relay, payout holds, idempotency sweep) in this server process: 0 for web-only processes when another process runs them. */
+  /** Background workers (timers, notification relay, payout holds, idempotency sweep, ledger check) in this server process: 0 for web-only processes when another process runs them. */
   HOLDFAST_WORKERS: z
     .enum(["0", "1", "true", "false"])
     .default("1")
