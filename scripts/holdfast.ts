@@ -220,6 +220,12 @@ try {
           (process.env.HOLDFAST_DEMO_WINDOWS !== "0" ? " Demo windows are short (review 10 min) so timers act while you watch." : "")
       : `Holdfast is starting on ${baseUrl}`,
   );
+  // Where probes and scrapers look (src/server/ops): on the local address, as a load balancer reaches it.
+  const local = localServerUrl(bind.host, port);
+  log(
+    `health ${local}/api/health, readiness ${local}/api/ready, metrics ${local}/api/metrics ` +
+      (process.env.HOLDFAST_METRICS_TOKEN ? "(bearer token HOLDFAST_METRICS_TOKEN)" : "(off: set HOLDFAST_METRICS_TOKEN to turn it on)"),
+  );
 } catch (error) {
   if (!stopping) console.error(`[holdfast] ${error instanceof Error ? error.message : String(error)}`);
   await shutdown(1);

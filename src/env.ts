@@ -111,6 +111,8 @@ const schema = z.object({
     .string()
     .default("")
     .transform((v) => v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
+  /** Bearer token for GET /api/metrics (Prometheus); unset → the endpoint answers 404. At least 16 characters (`openssl rand -hex 32`). */
+  HOLDFAST_METRICS_TOKEN: z.string().min(16).optional(),
   /** Owner alerts on Telegram (Bot API): the bot's token, its username (for t.me deep links), the API base URL and the webhook secret token. */
   HOLDFAST_TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   HOLDFAST_TELEGRAM_BOT_USERNAME: z.string().min(1).optional(),

@@ -7,6 +7,7 @@
 //   duplicate runs the work itself.
 // Deterministic refusals (4xx) are stored and replayed too, via a savepoint
 // that undoes the work but keeps the key.
+import { countIdempotentReplay } from "./ops/metrics";
 import { createHash } from "node:crypto";
 import type { Db } from "./db/client";
 import { inTransaction, type Tx } from "./db/transaction";
@@ -121,5 +122,6 @@ async function replay(tx: Tx, request: IdempotencyRequest, hash: string): Promis
       "This Idempotency-Key was already used with a different request. Use a new key for a new request.",
     );
   }
+  countIdempotentReplay(request.scope);
   return { status: stored.responseStatus, body: JSON.parse(stored.responseBody) as unknown, replayed: true };
 }

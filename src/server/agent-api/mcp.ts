@@ -8,6 +8,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { authenticateAgentKey, bearerToken, type AuthenticatedAgent } from "../auth/api-keys";
+import { observeRequest, stopwatch } from "../ops/metrics";
 import { hitRateLimit } from "../rate-limit/rate-limit";
 import type { AgentApiDeps } from "./deps";
 import { errorBody } from "./errors";
@@ -77,14 +78,19 @@ function toolResult(status: number, body: unknown): CallToolResult {
   };
 }
 
-function mcpServer(deps: AgentApiDeps, agent: AuthenticatedAgent, signal: AbortSignal): Server {
+function mcpServer(deps: AgentApiDeps, agent: AuthenticatedAgent, signal: AbortSignal, label: McpLabel): Server {
   const server = new Server({ name: "holdfast", version: "1.0.0" }, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: MCP_TOOLS.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema as never })),
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const tool = MCP_TOOLS.find((t) => t.name === request.params.name);
-    if (!tool) return toolResult(404, errorBody("not_found", `No tool named ${request.params.name}.`));
+    if (!tool) {
+      label.status = 404;
+      return toolResult(404, errorBody("not_found", `No tool named ${request.params.name}.`));
+    }
+    label.route = tool.name;
+    label.status = 400;
     const { idempotency_key: idempotencyKey, ...args } = (request.params.arguments ?? {}) as Record<string, unknown>;
     if (
       idempotencyKey !== undefined &&
@@ -95,10 +101,12 @@ function mcpServer(deps: AgentApiDeps, agent: AuthenticatedAgent, signal: AbortS
       ]));
     }
     const op = tool.operationFor(args);
+    label.status = 500; // until the operation answers: a throw is an internal error
     const result = await executeOperation(deps, agent, op, args, {
       signal,
       ...(typeof idempotencyKey === "string" && op.method === "POST" ? { idempotencyKey } : {}),
     });
+    label.status = result.status;
     return toolResult(result.status, result.body);
   });
   return server;
@@ -117,20 +125,37 @@ function tooLarge(limit: number): Response {
   return jsonResponse(413, errorBody("payload_too_large", `The request body is larger than the limit of ${limit} bytes.`));
 }
 
+/**
+ * MCP's one entry: every request is counted and timed here (metrics) — by tool and the tool's status
+ * when it called one, else as "(protocol)" (initialize, tools/list, refusals) with the HTTP status.
+ */
 export async function handleMcpRequest(incoming: Request, deps: AgentApiDeps): Promise<Response> {
+  const elapsed = stopwatch();
+  const label: McpLabel = { route: "(protocol)", status: null };
+  let response: Response;
   try {
-    return await handleMcpRequestUnguarded(incoming, deps);
+    response = await handleMcpRequestUnguarded(incoming, deps, label);
   } catch (error) {
     const requestId = logInternalError("mcp", error);
-    return jsonResponse(500, {
+    response = jsonResponse(500, {
       jsonrpc: "2.0",
       error: { code: -32603, message: `Internal error. Request id: ${requestId}.`, data: { request_id: requestId } },
       id: null,
     });
+    label.status = null;
   }
+  observeRequest("mcp", label.route, label.status ?? response.status, elapsed());
+  return response;
 }
 
-async function handleMcpRequestUnguarded(incoming: Request, deps: AgentApiDeps): Promise<Response> {
+interface McpLabel {
+  /** The tool called (a name of MCP_TOOLS only), else "(protocol)". */
+  route: string;
+  /** The tool's own status (its HTTP equivalent), when one ran. */
+  status: number | null;
+}
+
+async function handleMcpRequestUnguarded(incoming: Request, deps: AgentApiDeps, label: McpLabel): Promise<Response> {
   const bodyLimit = mcpBodyLimitBytes(deps.settings);
   if (declaresTooLarge(incoming, bodyLimit)) return tooLarge(bodyLimit);
   const agent = await authenticateAgentKey(deps.engine.db, bearerToken(incoming.headers.get("authorization")), deps.engine.now());
@@ -154,7 +179,7 @@ async function handleMcpRequestUnguarded(incoming: Request, deps: AgentApiDeps):
   }
   // Stateless: a fresh server and transport per request; nothing to share between calls but the database.
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  const server = mcpServer(deps, agent, request.signal);
+  const server = mcpServer(deps, agent, request.signal, label);
   await server.connect(transport);
   try {
     return await transport.handleRequest(request);

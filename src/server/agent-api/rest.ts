@@ -6,6 +6,7 @@ import { authenticateAgentKey, bearerToken } from "../auth/api-keys";
 import { invalid } from "../errors";
 import { parseClientJson } from "../http/client-json";
 import { BodyIncompleteError, BodyTooLargeError, readBodyCapped } from "../http/read-body";
+import { observeRequest, stopwatch } from "../ops/metrics";
 import { hitRateLimit } from "../rate-limit/rate-limit";
 import type { AgentApiDeps } from "./deps";
 import { ApiError, errorBody, toErrorResult } from "./errors";
@@ -126,12 +127,29 @@ function rawResponse(raw: { bytes: Uint8Array; contentType: string; fileName: st
   });
 }
 
+/** The agent API's one entry: every request is counted and timed here, by operation (metrics). */
 export async function handleAgentApiRequest(request: Request, deps: AgentApiDeps): Promise<Response> {
+  const elapsed = stopwatch();
+  const label = { route: UNMATCHED_ROUTE };
+  const response = await dispatchAgentApiRequest(request, deps, label);
+  observeRequest("agent_api", label.route, response.status, elapsed());
+  return response;
+}
+
+/** Requests that name no operation share one label: raw paths would make the metric unbounded. */
+const UNMATCHED_ROUTE = "(unmatched)";
+
+async function dispatchAgentApiRequest(request: Request, deps: AgentApiDeps, label: { route: string }): Promise<Response> {
   try {
     const url = new URL(request.url);
     if (!url.pathname.startsWith(AGENT_API_BASE)) return json(404, errorBody("not_found", "No such endpoint."));
     const path = url.pathname.slice(AGENT_API_BASE.length) || "/";
     const method = request.method.toUpperCase();
+    if (path === "/openapi.json") label.route = "openapi";
+    else {
+      const named = match(method, path);
+      if (named !== null && named !== "method") label.route = named.route.op.id;
+    }
 
     if (path === "/openapi.json" && method === "GET") {
       return json(200, buildOpenApiDocument(), { "cache-control": "public, max-age=60" });

@@ -2,6 +2,7 @@
 // session on every call. Routers stay thin: validate input with zod, call a
 // service, return what it returns.
 import { initTRPC, TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { isDomainError } from "~/domain/escrow/errors";
@@ -9,6 +10,7 @@ import type { EngineContext } from "../context";
 import { conflictFromUniqueViolation, ServiceError } from "../errors";
 import { INTERNAL_ERROR_MESSAGE, logInternalError } from "../http/internal-error";
 import { nulTextError } from "../nul-text";
+import { observeRequest, stopwatch } from "../ops/metrics";
 
 export type UserRole = "customer" | "owner" | "admin";
 
@@ -98,7 +100,18 @@ const refuseNulText = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(mapErrors).use(refuseNulText);
+/**
+ * tRPC's one place every procedure passes: counted and timed by procedure path (bounded: the router's
+ * own names; an unknown path never reaches a procedure) and the HTTP status its answer maps to.
+ */
+const observe = t.middleware(async ({ path, next }) => {
+  const elapsed = stopwatch();
+  const result = await next();
+  observeRequest("trpc", path, result.ok ? 200 : getHTTPStatusCodeFromError(result.error), elapsed());
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(observe).use(mapErrors).use(refuseNulText);
 
 /** Any signed-in, non-suspended person. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

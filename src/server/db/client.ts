@@ -1,13 +1,26 @@
 // The Prisma client over node-postgres (Prisma 7's Rust-free client with
 // @prisma/adapter-pg). One pool per process, created lazily.
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/client";
 
 export type Db = PrismaClient;
 
+const pools = new WeakMap<Db, pg.Pool>();
+
 export function createDb(databaseUrl: string, options: { maxConnections?: number } = {}): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.maxConnections ?? 10 });
-  return new PrismaClient({ adapter });
+  // The pool is ours (not the adapter's) so its use can be measured (src/server/ops/metrics.ts);
+  // $disconnect still ends it.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.maxConnections ?? 10 });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  const db = new PrismaClient({ adapter });
+  pools.set(db, pool);
+  return db;
+}
+
+/** The node-postgres pool under a client made by createDb (null for any other). */
+export function poolOf(db: Db): pg.Pool | null {
+  return pools.get(db) ?? null;
 }
 
 const globalForDb = globalThis as unknown as { holdfastDb?: Db };

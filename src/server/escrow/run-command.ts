@@ -6,14 +6,15 @@
 import type { CommandInput, Decision } from "~/domain/escrow/decide";
 import { decide } from "~/domain/escrow/decide";
 import { readStoredArtifactContract, type DeliveredArtifact } from "~/domain/escrow/delivery";
-import { DomainError } from "~/domain/escrow/errors";
+import { DomainError, isDomainError } from "~/domain/escrow/errors";
 import type { AccountRole } from "~/domain/escrow/types";
 import { escrowAccountKey, platformFeeKey, walletKey } from "~/domain/ledger/accounts";
 import { operationKey } from "~/domain/ledger/transfers";
 import type { EngineContext } from "../context";
 import type { Prisma } from "../db/generated/client";
 import { inTransaction, type Tx } from "../db/transaction";
-import { notFound } from "../errors";
+import { notFound, ServiceError } from "../errors";
+import { countTransition } from "../ops/metrics";
 import { appendAgentEvent } from "../events/agent-events";
 import { newId } from "../ids";
 import { insertMessage } from "../conversations/messages";
@@ -65,7 +66,21 @@ export async function executeEscrowCommand(
   actor: ActorRef,
   request: CommandRequest,
 ): Promise<CommandResult> {
-  return executeOnLockedEscrow(tx, ctx, await lockEscrow(tx, escrowRef, actor), actor, request);
+  let row: EscrowRow;
+  try {
+    row = await lockEscrow(tx, escrowRef, actor);
+  } catch (error) {
+    countCommandFailure(request.command, error);
+    throw error;
+  }
+  return executeOnLockedEscrow(tx, ctx, row, actor, request);
+}
+
+/** Every command through the engine, by outcome (metrics): rejections by their code, failures as errors. */
+function countCommandFailure(command: string, error: unknown): void {
+  if (isDomainError(error)) countTransition(command, "rejected", error.code);
+  else if (error instanceof ServiceError) countTransition(command, "rejected", error.code);
+  else countTransition(command, "error", "internal");
 }
 
 /**
@@ -73,6 +88,23 @@ export async function executeEscrowCommand(
  * (a buying agent's spending limit): `row` must come from `lockEscrow` in this same transaction.
  */
 export async function executeOnLockedEscrow(
+  tx: Tx,
+  ctx: EngineContext,
+  row: EscrowRow,
+  actor: ActorRef,
+  request: CommandRequest,
+): Promise<CommandResult> {
+  try {
+    const result = await decideAndApply(tx, ctx, row, actor, request);
+    countTransition(request.command, result.noop ? "noop" : "applied");
+    return result;
+  } catch (error) {
+    countCommandFailure(request.command, error);
+    throw error;
+  }
+}
+
+async function decideAndApply(
   tx: Tx,
   ctx: EngineContext,
   row: EscrowRow,

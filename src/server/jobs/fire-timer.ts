@@ -3,6 +3,7 @@
 // the deadline has passed; the timer row is marked in the same transaction. So a late, duplicated,
 // reordered or stale firing changes nothing, whoever fires it: the embedded scheduler, an Inngest
 // function or the backstop sweep.
+import { observeTimerLateness } from "../ops/metrics";
 import { isDomainError } from "~/domain/escrow/errors";
 import { isDeadlineAction } from "~/domain/escrow/states";
 import type { EngineContext } from "../context";
@@ -139,7 +140,9 @@ async function finish(
   status: "fired" | "stale",
   outcome: string,
 ): Promise<FireOutcome> {
-  await tx.escrowTimer.update({ where: { id: timer.id }, data: { status, outcome: outcome.slice(0, 500), firedAt: ctx.now() } });
+  const firedAt = ctx.now();
+  await tx.escrowTimer.update({ where: { id: timer.id }, data: { status, outcome: outcome.slice(0, 500), firedAt } });
+  observeTimerLateness(timer.kind, status, timer.fire_at, firedAt);
   const base = { timerId: timer.id, escrowId: timer.escrow_id, kind: timer.kind };
   return status === "fired" ? { result: "applied", ...base } : { result: "stale", ...base, reason: outcome };
 }

@@ -13,6 +13,6 @@ export function startIdempotencySweep(
   return pollingLoop(
     "idempotency sweep",
     () => sweepIdempotencyKeys(ctx.db, { now: ctx.now(), retentionHours: options.retentionHours }),
-    { everyMs: options.everyMs ?? 10 * 60_000, log },
+    { everyMs: options.everyMs ?? 10 * 60_000, log, db: ctx.db },
   );
 }

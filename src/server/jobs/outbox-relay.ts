@@ -65,6 +65,7 @@ export function startOutboxRelay(
 ): Worker {
   return pollingLoop("inngest-relay", () => relayOutboxOnce(ctx, options.publish), {
     everyMs: options.everyMs ?? 500,
+    db: ctx.db,
     log: options.log ?? ((line) => console.log(`[holdfast] ${line}`)),
   });
 }

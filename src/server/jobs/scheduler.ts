@@ -10,6 +10,7 @@ import type { EngineContext } from "../context";
 import { fireNextDueTimer, postponeTimer, TimerFailure } from "./fire-timer";
 import { runBackstop } from "./backstop";
 import { TIMERS_CHANNEL } from "./schedule-timers";
+import { registerWorker } from "../ops/heartbeats";
 
 export interface SchedulerOptions {
   /** Timers fired in parallel by this process. */
@@ -44,8 +45,16 @@ const CONTENDED_BACKOFF_MS = 200;
 /** After an unexpected error outside any timer (database down), wait this long. */
 const ERROR_BACKOFF_MS = 2_000;
 
-/** One round without sleeping: fire every due timer with `concurrency` workers. For tests and the benchmark. */
-export async function drainDueTimers(ctx: EngineContext, concurrency = 8, stats?: SchedulerStats): Promise<SchedulerStats> {
+/**
+ * One round without sleeping: fire every due timer with `concurrency` workers. For tests and the
+ * benchmark. `onFired` runs after each timer (the heartbeat: a long backlog is progress, not a hang).
+ */
+export async function drainDueTimers(
+  ctx: EngineContext,
+  concurrency = 8,
+  stats?: SchedulerStats,
+  onFired?: () => void,
+): Promise<SchedulerStats> {
   const s = stats ?? { rounds: 0, applied: 0, stale: 0, failures: 0 };
   s.rounds++;
   const worker = async () => {
@@ -60,6 +69,7 @@ export async function drainDueTimers(ctx: EngineContext, concurrency = 8, stats?
         continue;
       }
       if (!outcome || outcome.result === "not_due") return;
+      onFired?.();
       if (outcome.result === "applied") s.applied++;
       else if (outcome.result === "stale") s.stale++;
     }
@@ -104,11 +114,14 @@ export function startScheduler(ctx: EngineContext, options: SchedulerOptions = {
     if (fireAtMs < plannedWakeAt) wake();
   }, log) : null;
 
+  // Beats after every round (and every fired timer); an idle scheduler wakes at least every maxSleepMs.
+  const heartbeat = registerWorker("scheduler", { db: ctx.db, everyMs: maxSleepMs });
   let lastBackstop = Date.now();
   const loop = (async () => {
     while (!stopped) {
+      heartbeat.beat();
       try {
-        await drainDueTimers(ctx, concurrency, stats);
+        await drainDueTimers(ctx, concurrency, stats, () => heartbeat.beat());
         if (backstopEveryMs > 0 && Date.now() - lastBackstop >= backstopEveryMs) {
           lastBackstop = Date.now();
           const r = await runBackstop(ctx, { marginS: options.backstopMarginS ?? 60 });
@@ -130,6 +143,7 @@ export function startScheduler(ctx: EngineContext, options: SchedulerOptions = {
     wake,
     async stop() {
       stopped = true;
+      heartbeat.stop();
       wake();
       await loop;
       await listener?.close();

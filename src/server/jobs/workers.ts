@@ -31,8 +31,25 @@ export function startNotificationRelay(
       if (r.failed) log(`notifications: ${r.failed} gave up after the last attempt`);
       return r.sent + r.retrying + r.failed;
     },
-    { everyMs: options.everyMs ?? 2_000, log },
+    { everyMs: options.everyMs ?? 2_000, log, db: ctx.db },
   );
+}
+
+/**
+ * The workers a server process runs, per the environment (readiness fails while one is not running):
+ * the webhook relay always (src/instrumentation.ts), the others unless HOLDFAST_WORKERS=0.
+ */
+export function expectedWorkerNames(e = env()): string[] {
+  const names = ["webhooks"];
+  if (!e.HOLDFAST_WORKERS) return names;
+  return [
+    ...names,
+    timerEngine(e) === "embedded" ? "scheduler" : "inngest-relay",
+    "notifications",
+    "payout holds",
+    "idempotency sweep",
+    ...(e.HOLDFAST_LEDGER_CHECK_INTERVAL_S > 0 ? ["ledger check"] : []),
+  ];
 }
 
 /** Starts every background worker this process should run, per the environment. */

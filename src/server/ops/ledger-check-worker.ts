@@ -20,6 +20,6 @@ export function startLedgerCheck(
       // Never "more work to do": the loop sleeps a whole interval after every round.
       return 0;
     },
-    { everyMs: options.intervalS * 1000, log },
+    { everyMs: options.intervalS * 1000, log, db: ctx.db },
   );
 }

@@ -1,5 +1,6 @@
 // Fixed-window request counters in PostgreSQL, so a limit holds across every
 // server process: one upsert per request, counted atomically by the row.
+import { countRateLimited } from "../ops/metrics";
 import type { Db } from "../db/client";
 
 export interface RateLimitPolicy {
@@ -25,6 +26,7 @@ export async function hitRateLimit(db: Db, key: string, policy: RateLimitPolicy,
     await db.rateLimitBucket.deleteMany({ where: { key, windowStart: { lt: windowStart } } });
   }
   if (count <= policy.limit) return { allowed: true, remaining: policy.limit - count };
+  countRateLimited(key);
   const retryAfterS = Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000));
   return { allowed: false, retryAfterS };
 }

@@ -9,5 +9,5 @@ export function startPayoutHoldRelease(
   options: { everyMs?: number; log?: (line: string) => void } = {},
 ): Worker {
   const log = options.log ?? ((line: string) => console.log(`[holdfast] ${line}`));
-  return pollingLoop("payout holds", () => releaseDueHolds(ctx, { limit: 100 }), { everyMs: options.everyMs ?? 5_000, log });
+  return pollingLoop("payout holds", () => releaseDueHolds(ctx, { limit: 100 }), { everyMs: options.everyMs ?? 5_000, log, db: ctx.db });
 }

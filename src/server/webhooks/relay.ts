@@ -9,6 +9,8 @@ import { Webhook } from "standardwebhooks";
 import type { Db } from "../db/client";
 import { getDb } from "../db/client";
 import { inTransaction } from "../db/transaction";
+import { registerWorker } from "../ops/heartbeats";
+import { countWebhookAttempt } from "../ops/metrics";
 import { toEventJson } from "../agent-api/views";
 import type { WebhookTargetPolicy } from "~/domain/webhook-target";
 import { pinnedPost, webhookTargetPolicy, type Resolver } from "./pinned-post";
@@ -27,6 +29,8 @@ export interface WebhookRelayOptions {
   policy?: WebhookTargetPolicy;
   /** DNS; default: the system resolver. Tests inject one to play a rebinding DNS server. */
   resolve?: Resolver;
+  /** Called after each batch (the worker's heartbeat: a long backlog is progress, not a hang). */
+  onBatch?: () => void;
 }
 
 /** A new Standard Webhooks secret (`whsec_` + base64 of 32 random bytes). */
@@ -55,7 +59,7 @@ async function claimDue(db: Db, now: Date, batchSize: number): Promise<string[]>
   });
 }
 
-type ResolvedRelayOptions = Required<Omit<WebhookRelayOptions, "resolve">> & Pick<WebhookRelayOptions, "resolve">;
+type ResolvedRelayOptions = Required<Omit<WebhookRelayOptions, "resolve" | "onBatch">> & Pick<WebhookRelayOptions, "resolve">;
 
 async function deliverOne(db: Db, deliveryId: string, options: ResolvedRelayOptions): Promise<void> {
   const delivery = await db.webhookDelivery.findUniqueOrThrow({
@@ -101,6 +105,7 @@ async function deliverOne(db: Db, deliveryId: string, options: ResolvedRelayOpti
         createdAt: now,
       },
     });
+    countWebhookAttempt(outcome.ok ? "delivered" : exhausted ? "failed" : "retrying");
     await tx.webhookDelivery.update({
       where: { id: deliveryId },
       data: outcome.ok
@@ -132,6 +137,7 @@ export async function deliverDueWebhooks(db: Db, options: WebhookRelayOptions = 
     if (ids.length === 0) return attempted;
     await Promise.all(ids.map((id) => deliverOne(db, id, resolved)));
     attempted += ids.length;
+    options.onBatch?.();
   }
 }
 
@@ -142,17 +148,21 @@ export function startWebhookWorker(intervalMs = 2_000): () => void {
   if (globalForRelay.holdfastWebhookWorker) return globalForRelay.holdfastWebhookWorker;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
+  // A backlog is sent batch by batch in one round; each batch counts as a beat.
+  const heartbeat = registerWorker("webhooks", { db: getDb(), everyMs: intervalMs });
   const tick = async () => {
     try {
-      await deliverDueWebhooks(getDb());
+      await deliverDueWebhooks(getDb(), { onBatch: () => heartbeat.beat() });
     } catch (error) {
       console.error("webhook relay:", error);
     }
+    heartbeat.beat();
     if (!stopped) timer = setTimeout(() => void tick(), intervalMs);
   };
   timer = setTimeout(() => void tick(), intervalMs);
   const stop = () => {
     stopped = true;
+    heartbeat.stop();
     if (timer) clearTimeout(timer);
     globalForRelay.holdfastWebhookWorker = undefined;
   };
