@@ -1,6 +1,7 @@
 "use client";
 // /admin/ops: the machinery at a glance, refreshed every few seconds — timer lag, the outboxes with their
-// failing items, webhook endpoints failing per agent, the last ledger check (with "Run now").
+// failing items, webhook endpoints failing per agent, the last ledger check (with "Run now"), and the
+// worker heartbeats of every server process.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ErrorNote } from "~/components/ui/error-note";
 import { formatDateTime, formatDuration } from "~/components/ui/format";
@@ -8,6 +9,7 @@ import { buttonSecondary, card } from "~/components/ui/styles";
 import { appError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import { DeliveryItems } from "./delivery-items";
+import { ProcessHeartbeats } from "./process-heartbeats";
 
 const POLL_MS = 5_000;
 
@@ -108,6 +110,8 @@ export function Operations() {
           <Figure label="Latest firing, late by" value={late(o.timers.maxLatenessLastHourS)} bad={o.timers.maxLatenessLastHourS > 60} />
         </dl>
       </section>
+
+      <ProcessHeartbeats processes={o.processes} at={o.at} />
 
       <section aria-labelledby="webhooks-heading" className={card}>
         <h2 id="webhooks-heading" className="text-lg font-semibold">

@@ -20,9 +20,13 @@ export function registerLedgerCheckMetrics(options: { register?: Registry; db?: 
   const registry = options.register ?? defaultRegister;
   if (registry.getSingleMetric(LEDGER_CHECK_METRICS.ok)) return;
   const db = options.db ?? getDb;
-  let cached: { at: number; run: Promise<LedgerCheckRunView | null> } | null = null;
-  const latest = () => {
-    if (!cached || Date.now() - cached.at > READ_REUSE_MS) cached = { at: Date.now(), run: latestLedgerCheckRun(db()) };
+  let cached: { at: number; run: Promise<LedgerCheckRunView | null | undefined> } | null = null;
+  // undefined when the database did not answer: the gauges keep their last values and the scrape still
+  // succeeds (a scrape that fails as a whole would hide every other metric exactly when they matter).
+  const latest = (): Promise<LedgerCheckRunView | null | undefined> => {
+    if (!cached || Date.now() - cached.at > READ_REUSE_MS) {
+      cached = { at: Date.now(), run: Promise.resolve().then(() => latestLedgerCheckRun(db())).catch(() => undefined) };
+    }
     return cached.run;
   };
   new Gauge({
@@ -31,7 +35,7 @@ export function registerLedgerCheckMetrics(options: { register?: Registry; db?: 
     registers: [registry],
     async collect() {
       const run = await latest();
-      this.set(run === null || run.ok ? 1 : 0);
+      if (run !== undefined) this.set(run === null || run.ok ? 1 : 0);
     },
   });
   new Gauge({
@@ -40,7 +44,7 @@ export function registerLedgerCheckMetrics(options: { register?: Registry; db?: 
     registers: [registry],
     async collect() {
       const run = await latest();
-      this.set(run ? run.finishedAt.getTime() / 1000 : 0);
+      if (run !== undefined) this.set(run ? run.finishedAt.getTime() / 1000 : 0);
     },
   });
   new Gauge({
@@ -49,7 +53,7 @@ export function registerLedgerCheckMetrics(options: { register?: Registry; db?: 
     registers: [registry],
     async collect() {
       const run = await latest();
-      this.set(run ? run.violationCount : 0);
+      if (run !== undefined) this.set(run ? run.violationCount : 0);
     },
   });
 }

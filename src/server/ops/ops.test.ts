@@ -93,6 +93,10 @@ describe("the periodic ledger check", () => {
       expect(gauges[LEDGER_CHECK_METRICS.ok]).toBe(0);
       expect(gauges[LEDGER_CHECK_METRICS.violations]).toBe(2);
       expect(gauges[LEDGER_CHECK_METRICS.lastRun]).toBeGreaterThan(Date.now() / 1000 - 60);
+      // A database that does not answer leaves the gauges as they were and the scrape still succeeds.
+      const unreachable = new Registry();
+      registerLedgerCheckMetrics({ register: unreachable, db: () => { throw new Error("database down"); } });
+      await expect(unreachable.metrics()).resolves.toContain(LEDGER_CHECK_METRICS.ok);
 
       const ops = await admin.admin.ops();
       expect(ops.ledgerCheck).toMatchObject({ ok: false, violationCount: 2 });
@@ -229,6 +233,23 @@ describe("retry now and give up", () => {
     expect(entries.map((e) => [e.action, e.targetType, e.moderatorId])).toEqual([
       ["retry_delivery", "notification", moderators[1]!.id],
       ["give_up_delivery", "outbox", moderators[1]!.id],
+    ]);
+  });
+
+  it("lists worker heartbeats per process and marks a process that stopped beating", async () => {
+    const now = Date.now();
+    const beat = (processId: string, worker: string, agoS: number) =>
+      tdb.db.workerHeartbeat.create({
+        data: { processId, worker, host: processId.split(":")[0]!, pid: Number(processId.split(":")[1]), startedAt: new Date(now - 3_600_000), beatAt: new Date(now - agoS * 1000) },
+      });
+    await beat("web-1:11:aaaa", "webhooks", 3);
+    await beat("web-1:11:aaaa", "scheduler", 20);
+    await beat("web-2:22:bbbb", "webhooks", 600);
+    // (This test process's own ledger-check worker beat too, above: only the two seeded processes are compared.)
+    const processes = (await callerFor(ctx, moderators[0]!).admin.ops()).processes.filter((p) => p.host.startsWith("web-"));
+    expect(processes.map((p) => [p.host, p.pid, p.silent, p.workers.map((w) => w.worker).sort()])).toEqual([
+      ["web-1", 11, false, ["scheduler", "webhooks"]],
+      ["web-2", 22, true, ["webhooks"]],
     ]);
   });
 

@@ -1,9 +1,11 @@
 // What /admin/ops shows (issue 21 item 6): the machinery's state read from the database, which every
 // process shares — timer lag and backlog, the notification, webhook and Inngest outboxes with their
-// failing items, webhook endpoints failing per agent, and the last ledger check. Read-only; the
+// failing items, webhook endpoints failing per agent, the last ledger check and the worker heartbeats
+// of every process. Read-only; the
 // moderator's actions on an item are in deliveries.ts.
 import { timerEngine } from "../config";
 import type { EngineContext } from "../context";
+import { listWorkerHeartbeats } from "./heartbeats";
 import { latestLedgerCheckRun, type LedgerCheckRunView } from "./ledger-check-runs";
 
 /** Failing items listed per queue; the counts cover all of them. */
@@ -50,6 +52,20 @@ export interface FailingWebhookEndpoint {
   lastDeliveredAt: Date | null;
 }
 
+/** A process whose newest beat is older than this has stopped (the webhook relay alone beats every few seconds). */
+export const PROCESS_SILENT_AFTER_S = 120;
+
+export interface ProcessHeartbeats {
+  processId: string;
+  host: string;
+  pid: number;
+  startedAt: Date;
+  lastBeatAt: Date;
+  /** No worker of the process has beaten for PROCESS_SILENT_AFTER_S: it stopped, or hangs. */
+  silent: boolean;
+  workers: { worker: string; beatAt: Date }[];
+}
+
 export interface OperationsOverview {
   at: Date;
   timerEngine: "embedded" | "inngest";
@@ -67,6 +83,8 @@ export interface OperationsOverview {
   /** The Inngest outbox (escrow.changed); null with the embedded timer engine, which does not relay it. */
   outbox: QueueBacklog | null;
   ledgerCheck: LedgerCheckRunView | null;
+  /** Worker heartbeats per server process (src/server/ops/heartbeats.ts), newest process first. */
+  processes: ProcessHeartbeats[];
 }
 
 const seconds = (ms: number) => Math.max(0, Math.round(ms / 1000));
@@ -241,18 +259,36 @@ async function outboxBacklog(ctx: EngineContext, now: Date): Promise<QueueBacklo
   };
 }
 
+async function processHeartbeats(ctx: EngineContext, now: Date): Promise<ProcessHeartbeats[]> {
+  const byProcess = new Map<string, ProcessHeartbeats>();
+  for (const row of await listWorkerHeartbeats(ctx.db)) {
+    let p = byProcess.get(row.processId);
+    if (!p) {
+      p = { processId: row.processId, host: row.host, pid: row.pid, startedAt: row.startedAt, lastBeatAt: row.beatAt, silent: false, workers: [] };
+      byProcess.set(row.processId, p);
+    }
+    p.workers.push({ worker: row.worker, beatAt: row.beatAt });
+    if (row.beatAt > p.lastBeatAt) p.lastBeatAt = row.beatAt;
+  }
+  const processes = [...byProcess.values()];
+  for (const p of processes) p.silent = now.getTime() - p.lastBeatAt.getTime() > PROCESS_SILENT_AFTER_S * 1000;
+  // Running processes first, then the most recently heard from.
+  return processes.sort((a, b) => Number(a.silent) - Number(b.silent) || b.lastBeatAt.getTime() - a.lastBeatAt.getTime());
+}
+
 export async function operationsOverview(
   ctx: EngineContext,
   options: { timerEngine?: "embedded" | "inngest" } = {},
 ): Promise<OperationsOverview> {
   const now = ctx.now();
   const engine = options.timerEngine ?? timerEngine();
-  const [timers, notifications, webhooks, outbox, ledgerCheck] = await Promise.all([
+  const [timers, notifications, webhooks, outbox, ledgerCheck, processes] = await Promise.all([
     timerLag(ctx, now),
     notificationBacklog(ctx, now),
     webhookBacklog(ctx, now),
     engine === "inngest" ? outboxBacklog(ctx, now) : Promise.resolve(null),
     latestLedgerCheckRun(ctx.db),
+    processHeartbeats(ctx, now),
   ]);
-  return { at: now, timerEngine: engine, timers, notifications, webhooks, outbox, ledgerCheck };
+  return { at: now, timerEngine: engine, timers, notifications, webhooks, outbox, ledgerCheck, processes };
 }
