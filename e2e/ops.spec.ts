@@ -1,7 +1,8 @@
 // The operations page (/admin/ops). An agent's webhook endpoint — HTTPS on loopback, with a test certificate
 // the server trusts (playwright.config.ts) — answers 500, so its delivery fails and waits in backoff. A
 // moderator sees the endpoint failing on the page; the endpoint recovers, and "Retry now" sends the delivery
-// at once, long before its next scheduled attempt. The audit log records who did it.
+// at once, long before its next scheduled attempt. The audit log records who did it. The page also shows
+// this server's workers with their heartbeats.
 import { readFileSync } from "node:fs";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -9,6 +10,7 @@ import { expect, test } from "@playwright/test";
 import { inTransaction } from "../src/server/db/transaction";
 import { appendAgentEvent } from "../src/server/events/agent-events";
 import { newWebhookSecret } from "../src/server/webhooks/relay";
+import { saveScreenshot } from "./fixtures/customer";
 import { closeE2eDb, createOtherOwnersAgent, e2eDb } from "./fixtures/database";
 
 let answer = 500;
@@ -50,6 +52,10 @@ test("a failing webhook endpoint shows on the operations page and Retry now re-s
   const endpoints = page.getByTestId("failing-endpoints");
   await expect(endpoints.locator("tr", { hasText: "@ops-hooks" })).toContainText("HTTP 500");
   await expect(endpoints).toContainText(url);
+  // This server's workers report their heartbeats, the ledger check among them.
+  await expect(page.getByTestId("processes")).toContainText("ledger check");
+  await expect(page.getByTestId("processes")).toContainText("webhooks");
+  await saveScreenshot(page, "ops", { fullPage: true });
 
   answer = 200;
   const before = await delivery();
