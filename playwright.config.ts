@@ -1,5 +1,6 @@
 // End-to-end tests against the built app on a fresh embedded database of
 // their own (port 3100, data under .data/e2e), in Debian's chromium.
+import { resolve } from "node:path";
 import { defineConfig } from "@playwright/test";
 import { chromiumUse } from "./e2e/fixtures/browser";
 
@@ -36,6 +37,9 @@ export default defineConfig({
       // The browser tests drive agents through the API themselves, on the standard windows.
       HOLDFAST_DEMO_AGENT: "0",
       HOLDFAST_DEMO_WINDOWS: "0",
+      // e2e/ops.spec.ts: agent webhooks to an HTTPS endpoint on loopback, whose test certificate the server trusts.
+      HOLDFAST_WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
+      NODE_EXTRA_CA_CERTS: resolve("e2e/fixtures/tls/loopback.crt"),
     },
   },
 });

@@ -54,7 +54,7 @@ const schema = z.object({
   HOLDFAST_DUE_SOON_S: seconds(6 * HOUR_S),
   /** Timer engine: embedded (a scheduler inside the server) or inngest; unset → inngest when INNGEST_EVENT_KEY is set, else embedded. */
   HOLDFAST_TIMERS: z.enum(["embedded", "inngest"]).optional(),
-  /** Background workers (timers, notification relay, payout holds, idempotency sweep) in this server process: 0 for web-only processes when another process runs them. */
+  /** Background workers (timers, notification relay, payout holds, idempotency sweep, ledger check) in this server process: 0 for web-only processes when another process runs them. */
   HOLDFAST_WORKERS: z
     .enum(["0", "1", "true", "false"])
     .default("1")
@@ -71,6 +71,8 @@ const schema = z.object({
     .min(24, "must be at least 24 (PROTOCOL.md keeps idempotency keys at least 24 hours)")
     .max(24 * 365)
     .default(24),
+  /** The background ledger check (the same check as `npm run ledger:check`): seconds between runs, 0 = off. */
+  HOLDFAST_LEDGER_CHECK_INTERVAL_S: z.coerce.number().int().min(0).max(7 * DAY_S).default(300),
   /** Notifications: attempts before a notification is marked failed. */
   HOLDFAST_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** Inngest (read by the Inngest SDK too): event key to publish, signing key for /api/inngest, self-hosted base URL. */

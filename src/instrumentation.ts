@@ -10,6 +10,8 @@ export async function register() {
   // Per-client limits need the connection's peer address, which route handlers cannot see otherwise.
   (await import("./server/client-address")).stampPeerAddresses();
   if (!process.env.DATABASE_URL) return;
+  // The last ledger check's gauges on prom-client's default registry (read from the database at scrape time).
+  (await import("./server/ops/ledger-metrics")).registerLedgerCheckMetrics();
   // Webhook push relay (src/server/webhooks/relay.ts): sends the agent-event outbox.
   (await import("./server/webhooks/relay")).startWebhookWorker();
   // Timers (embedded scheduler, or the outbox relay to Inngest) and the notification relay (src/server/jobs/workers.ts).

@@ -1,26 +1,33 @@
-// The moderation console's own links, under the site header.
+// The moderation console's own links, under the site header, and the urgent ledger alert under them.
 import Link from "next/link";
+import { LedgerAlertBanner } from "./ledger-alert-banner";
 
 const LINKS = [
   { href: "/admin", label: "Review queue", key: "queue" },
   { href: "/admin/signals", label: "Risk signals", key: "signals" },
   { href: "/admin/audit", label: "Audit log", key: "audit" },
+  { href: "/admin/ops", label: "Operations", key: "ops" },
 ] as const;
 
-export function AdminNav({ current }: { current: "queue" | "audit" | "case" | "signals" }) {
+export function AdminNav({ current }: { current: "queue" | "audit" | "case" | "signals" | "ops" }) {
   return (
-    <nav aria-label="Moderation" className="mb-6 flex items-center gap-4 border-b border-stone-200 pb-3 text-sm">
-      <span className="rounded bg-amber-100 px-2 py-0.5 text-xs font-semibold uppercase tracking-wide text-amber-900">Moderation</span>
-      {LINKS.map((link) => (
-        <Link
-          key={link.key}
-          href={link.href}
-          aria-current={current === link.key ? "page" : undefined}
-          className={`hover:text-brand-700 hover:underline ${current === link.key ? "font-semibold text-brand-700" : "text-stone-700"}`}
-        >
-          {link.label}
-        </Link>
-      ))}
-    </nav>
+    <>
+      <nav aria-label="Moderation" className="mb-6 flex items-center gap-4 border-b border-stone-200 pb-3 text-sm">
+        <span className="rounded bg-amber-100 px-2 py-0.5 text-xs font-semibold uppercase tracking-wide text-amber-900">
+          Moderation
+        </span>
+        {LINKS.map((link) => (
+          <Link
+            key={link.key}
+            href={link.href}
+            aria-current={current === link.key ? "page" : undefined}
+            className={`hover:text-brand-700 hover:underline ${current === link.key ? "font-semibold text-brand-700" : "text-stone-700"}`}
+          >
+            {link.label}
+          </Link>
+        ))}
+      </nav>
+      <LedgerAlertBanner />
+    </>
   );
 }

@@ -16,7 +16,16 @@ export function routeWords(route: string, escalatedBy: string | null): string {
   return ROUTE_WORDS[route] ?? route;
 }
 
-export const AUDIT_ACTIONS = ["decide", "suspend_agent", "reinstate_agent", "suspend_user", "reinstate_user"] as const;
+export const AUDIT_ACTIONS = [
+  "decide",
+  "suspend_agent",
+  "reinstate_agent",
+  "suspend_user",
+  "reinstate_user",
+  "retry_delivery",
+  "give_up_delivery",
+  "run_ledger_check",
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** The audit log's filters (also its address: ?action=&moderator=&target=). */
@@ -32,6 +41,9 @@ export const ACTION_WORDS: Record<string, string> = {
   reinstate_agent: "Reinstated an agent",
   suspend_user: "Suspended a person",
   reinstate_user: "Reinstated a person",
+  retry_delivery: "Retried a delivery now",
+  give_up_delivery: "Gave up a delivery",
+  run_ledger_check: "Ran the ledger check",
 };
 
 export const TRANSFER_WORDS: Record<string, string> = {

@@ -36,6 +36,9 @@ export type LedgerInvariant =
 
 export interface LedgerViolation {
   invariant: LedgerInvariant;
+  /** What it is about (a currency, an account key, an escrow id): with the invariant, it names the violation
+   * apart from the amounts in the message, which change as money moves. */
+  subject: string;
   message: string;
 }
 
@@ -55,6 +58,7 @@ function currencySums(accounts: readonly AccountBalance[]): LedgerViolation[] {
     .filter(([, sum]) => sum !== 0n)
     .map(([currency, sum]) => ({
       invariant: "currency_sum_nonzero",
+      subject: currency,
       message: `${currency} accounts sum to ${sum}, not 0: money was created or destroyed.`,
     }));
 }
@@ -64,6 +68,7 @@ function negativeBalances(accounts: readonly AccountBalance[]): LedgerViolation[
     .filter((account) => !mayGoNegative(account.kind) && BigInt(account.balanceMinor) < 0n)
     .map((account) => ({
       invariant: "negative_balance",
+      subject: account.key,
       message: `Account ${account.key} (${account.kind}) has a negative balance of ${account.balanceMinor}.`,
     }));
 }
@@ -98,6 +103,7 @@ function escrowViolation(escrow: EscrowFundingFact, account: AccountBalance | un
     if (!wasFunded(escrow.status)) return null;
     return {
       invariant: "missing_escrow_account",
+      subject: escrow.id,
       message: `Escrow ${escrow.id} is ${escrow.status}, so it was funded, but it has no ledger account.`,
     };
   }
@@ -106,6 +112,7 @@ function escrowViolation(escrow: EscrowFundingFact, account: AccountBalance | un
     if (balance === BigInt(escrow.amountMinor)) return null;
     return {
       invariant: "funded_escrow_mismatch",
+      subject: escrow.id,
       message: `Escrow ${escrow.id} is ${escrow.status} and should hold ${escrow.amountMinor} ${escrow.currency}, but its account holds ${balance}.`,
     };
   }
@@ -113,11 +120,13 @@ function escrowViolation(escrow: EscrowFundingFact, account: AccountBalance | un
   if (isTerminal(escrow.status)) {
     return {
       invariant: "terminal_escrow_nonzero",
+      subject: escrow.id,
       message: `Escrow ${escrow.id} is ${escrow.status}, but its account still holds ${balance} ${escrow.currency}.`,
     };
   }
   return {
     invariant: "unfunded_escrow_nonzero",
+    subject: escrow.id,
     message: `Escrow ${escrow.id} is ${escrow.status} (not funded yet), but its account holds ${balance} ${escrow.currency}.`,
   };
 }

@@ -25,6 +25,8 @@ interface World {
   escrowId: string;
   agentHandle: string;
   alertId: string;
+  /** A failed notification, for the operations page's retry / give up. */
+  notificationId: string;
 }
 
 type Call = (api: ReturnType<typeof callerFor>, w: World) => Promise<unknown>;
@@ -65,6 +67,11 @@ const MATRIX: Record<string, { access: Access; call: Call }> = {
   "admin.suspendAgent": { access: "admin", call: (a, w) => a.admin.suspendAgent({ agentId: w.p.agentId, suspended: false, note: "n" }) },
   "admin.suspendUser": { access: "admin", call: (a, w) => a.admin.suspendUser({ userId: w.p.customerId, suspended: false, note: "n" }) },
   "admin.auditLog": { access: "admin", call: (a) => a.admin.auditLog() },
+  "admin.ops": { access: "admin", call: (a) => a.admin.ops() },
+  "admin.ledgerAlert": { access: "admin", call: (a) => a.admin.ledgerAlert() },
+  "admin.runLedgerCheck": { access: "admin", call: (a) => a.admin.runLedgerCheck() },
+  "admin.retryDelivery": { access: "admin", call: (a, w) => a.admin.retryDelivery({ kind: "notification", id: w.notificationId }) },
+  "admin.giveUpDelivery": { access: "admin", call: (a, w) => a.admin.giveUpDelivery({ kind: "notification", id: w.notificationId }) },
   "owner.overview": { access: "owner", call: (a) => a.owner.overview() },
   "owner.escrows": { access: "owner", call: (a) => a.owner.escrows() },
   "owner.agentRecords": { access: "owner", call: (a) => a.owner.agentRecords() },
@@ -111,7 +118,10 @@ beforeAll(async () => {
   const alert = await tdb.db.ownerAlert.create({
     data: { id: "alr_matrix", ownerId: p.ownerId, agentId: p.agentId, reason: "other", title: "t", message: "m", severity: "info", conversationId: p.conversationId },
   });
-  world = { p, escrowId: escrow.id, agentHandle: agent.handle, alertId: alert.id };
+  const notification = await tdb.db.notification.create({
+    data: { id: "ntf_matrix", channel: "email", address: "x@test", template: "t", subject: "s", body: "b", dedupeKey: "matrix", status: "failed", attempts: 8, nextAttemptAt: clock.now() },
+  });
+  world = { p, escrowId: escrow.id, agentHandle: agent.handle, alertId: alert.id, notificationId: notification.id };
   const a = await tdb.db.user.findUniqueOrThrow({ where: { id: p.customerId } });
   users.customerA = { id: a.id, email: a.email, displayName: a.displayName, role: "customer" };
   users.customerB = await createUser(tdb.db, "customer", "Stranger");
@@ -130,8 +140,9 @@ async function snapshot(): Promise<string> {
       (SELECT count(*) FROM conversations), (SELECT count(*) FROM moderation_actions), (SELECT count(*) FROM ledger_transfers),
       (SELECT string_agg(id || status, ',' ORDER BY id) FROM users), (SELECT string_agg(id || status, ',' ORDER BY id) FROM agents),
       (SELECT string_agg(id || coalesce(revoked_at::text, ''), ',' ORDER BY id) FROM agent_api_keys), (SELECT count(*) FROM services),
-      (SELECT count(*) FROM owner_channels), (SELECT count(*) FROM owner_settings), (SELECT count(*) FROM notifications),
-      (SELECT string_agg(id || status, ',' ORDER BY id) FROM owner_alerts), (SELECT count(*) FROM telegram_link_tokens)
+      (SELECT count(*) FROM owner_channels), (SELECT count(*) FROM owner_settings), (SELECT string_agg(id || status || next_attempt_at || coalesce(given_up_at::text, ''), ',' ORDER BY id) FROM notifications),
+      (SELECT string_agg(id || status, ',' ORDER BY id) FROM owner_alerts), (SELECT count(*) FROM telegram_link_tokens),
+      (SELECT count(*) FROM ledger_check_runs)
     )) AS digest`;
   return rows[0]!.digest;
 }

@@ -1,6 +1,7 @@
 // The background workers a Holdfast server process runs (started from src/instrumentation.ts, or
 // from run-scheduler.ts on its own): the timer engine (embedded scheduler, or the outbox relay to
-// Inngest), the notification relay, payout-hold release and the idempotency-key sweep. Each is a
+// Inngest), the notification relay, payout-hold release, the idempotency-key sweep and the periodic
+// ledger check (src/server/ops/ledger-check-worker.ts). Each is a
 // loop over the database; several processes may run them at once.
 import { env } from "~/env";
 import { timerEngine } from "../config";
@@ -9,6 +10,7 @@ import { channelsFromEnv } from "../notify/channels-from-env";
 import type { ChannelRegistry } from "../notify/channel";
 import { deliverDueNotifications } from "../notify/relay";
 import { startPayoutHoldRelease } from "../risk/hold-worker";
+import { startLedgerCheck } from "../ops/ledger-check-worker";
 import { startIdempotencySweep } from "./idempotency-sweep";
 import { startScheduler } from "./scheduler";
 import { startOutboxRelay } from "./outbox-relay";
@@ -41,7 +43,14 @@ export function startNotificationRelay(
 export function expectedWorkerNames(e = env()): string[] {
   const names = ["webhooks"];
   if (!e.HOLDFAST_WORKERS) return names;
-  return [...names, timerEngine(e) === "embedded" ? "scheduler" : "inngest-relay", "notifications", "payout holds", "idempotency sweep"];
+  return [
+    ...names,
+    timerEngine(e) === "embedded" ? "scheduler" : "inngest-relay",
+    "notifications",
+    "payout holds",
+    "idempotency sweep",
+    ...(e.HOLDFAST_LEDGER_CHECK_INTERVAL_S > 0 ? ["ledger check"] : []),
+  ];
 }
 
 /** Starts every background worker this process should run, per the environment. */
@@ -63,6 +72,7 @@ export function startBackgroundWorkers(ctx: EngineContext = defaultEngineContext
   workers.push(startNotificationRelay(ctx, channelsFromEnv(e), { maxAttempts: e.HOLDFAST_NOTIFY_MAX_ATTEMPTS, log }));
   workers.push(startPayoutHoldRelease(ctx, { log }));
   workers.push(startIdempotencySweep(ctx, { retentionHours: e.HOLDFAST_IDEMPOTENCY_RETENTION_H, log }));
+  if (e.HOLDFAST_LEDGER_CHECK_INTERVAL_S > 0) workers.push(startLedgerCheck(ctx, { intervalS: e.HOLDFAST_LEDGER_CHECK_INTERVAL_S, log }));
   log(`background workers: ${workers.map((w) => w.name).join(", ")} (timers: ${timerEngine(e)})`);
   return workers;
 }

@@ -7,6 +7,7 @@ import type { Db } from "../db/client";
 
 export interface DatabaseLedgerViolation {
   invariant: LedgerViolation["invariant"] | "balance_differs_from_transfers" | "held_differs_from_holds";
+  subject: string;
   message: string;
 }
 
@@ -40,6 +41,7 @@ export async function checkDatabaseLedger(db: Db): Promise<DatabaseLedgerViolati
         if (BigInt(row.balance_minor) !== BigInt(row.from_transfers)) {
           violations.push({
             invariant: "balance_differs_from_transfers",
+            subject: row.key,
             message: `Account ${row.key} holds ${row.balance_minor} but its transfers add up to ${row.from_transfers}.`,
           });
         }
@@ -54,6 +56,7 @@ export async function checkDatabaseLedger(db: Db): Promise<DatabaseLedgerViolati
         if (BigInt(row.balance_minor) !== BigInt(row.holds)) {
           violations.push({
             invariant: "held_differs_from_holds",
+            subject: row.key,
             message: `Held account ${row.key} holds ${row.balance_minor} but its unreleased holds add up to ${row.holds}.`,
           });
         }

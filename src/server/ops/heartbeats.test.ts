@@ -32,7 +32,7 @@ describe("worker heartbeats", () => {
     process.env.DATABASE_URL = t.url; // the webhook relay uses the process-wide client
     running.push(...startBackgroundWorkers({ db: t.db, now: () => new Date(), config: engineConfigFromEnv() }));
     stopWebhooks = startWebhookWorker(50);
-    const names = ["scheduler", "notifications", "payout holds", "idempotency sweep", "webhooks"];
+    const names = ["scheduler", "notifications", "payout holds", "idempotency sweep", "ledger check", "webhooks"];
 
     // Each has finished a round (a beat, not just its registration).
     await until(async () => checkWorkers(), () => names.every((n) => beatOf(n) !== null));

@@ -6,9 +6,17 @@ import { bigintParam } from "~/server/db/bigint-param";
 import { adminCase, adminQueue } from "~/server/moderation/queue";
 import { rankAgentsBySignals } from "~/server/moderation/signals";
 import { decideCase, moderationLog, setAgentSuspended, setUserSuspended } from "~/server/moderation/actions";
+import { giveUpDelivery, logLedgerCheckRequest, retryDeliveryNow } from "~/server/ops/deliveries";
+import { latestLedgerCheckRun, runLedgerCheck } from "~/server/ops/ledger-check-runs";
+import { operationsOverview } from "~/server/ops/overview";
 import { adminProcedure, createTRPCRouter } from "../trpc";
 
 const note = z.string().max(5_000);
+const deliveryItem = z.object({
+  kind: z.enum(["webhook", "notification", "outbox"]),
+  id: z.string().min(1).max(64),
+  note: z.string().max(1_000).optional(),
+});
 
 export const adminRouter = createTRPCRouter({
   queue: adminProcedure.query(({ ctx }) => adminQueue(ctx.engine)),
@@ -52,7 +60,9 @@ export const adminRouter = createTRPCRouter({
       z
         .object({
           moderatorId: z.string().optional(),
-          action: z.enum(["decide", "suspend_agent", "reinstate_agent", "suspend_user", "reinstate_user"]).optional(),
+          action: z
+            .enum(["decide", "suspend_agent", "reinstate_agent", "suspend_user", "reinstate_user", "retry_delivery", "give_up_delivery", "run_ledger_check"])
+            .optional(),
           targetId: z.string().optional(),
           before: bigintParam.optional(),
         })
@@ -66,4 +76,18 @@ export const adminRouter = createTRPCRouter({
         ...(input?.before ? { beforeId: BigInt(input.before) } : {}),
       }),
     ),
+  /** The operations page (/admin/ops): timers, outboxes, failing webhooks, the last ledger check. */
+  ops: adminProcedure.query(({ ctx }) => operationsOverview(ctx.engine)),
+  /** The last ledger check when it found violations (the banner on every moderation page), else null. */
+  ledgerAlert: adminProcedure.query(async ({ ctx }) => {
+    const run = await latestLedgerCheckRun(ctx.engine.db);
+    return run && !run.ok ? run : null;
+  }),
+  runLedgerCheck: adminProcedure.mutation(async ({ ctx }) => {
+    const run = await runLedgerCheck(ctx.engine, { trigger: "manual" });
+    await logLedgerCheckRequest(ctx.engine, ctx.user.id, run.id, run.ok ? "Ledger check: no violation." : `Ledger check: ${run.violationCount} violation(s).`);
+    return run;
+  }),
+  retryDelivery: adminProcedure.input(deliveryItem).mutation(({ ctx, input }) => retryDeliveryNow(ctx.engine, ctx.user.id, input)),
+  giveUpDelivery: adminProcedure.input(deliveryItem).mutation(({ ctx, input }) => giveUpDelivery(ctx.engine, ctx.user.id, input)),
 });
