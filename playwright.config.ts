@@ -3,6 +3,7 @@
 import { resolve } from "node:path";
 import { defineConfig } from "@playwright/test";
 import { chromiumUse } from "./e2e/fixtures/browser";
+import { E2E_METRICS_TOKEN } from "./e2e/fixtures/stack";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 // The tests run a real SMTP server on this loopback port and read sign-in links from the mail (e2e/fixtures/mailbox.ts).
@@ -39,6 +40,8 @@ export default defineConfig({
       HOLDFAST_DEMO_WINDOWS: "0",
       // e2e/ops.spec.ts: agent webhooks to an HTTPS endpoint on loopback, whose test certificate the server trusts.
       HOLDFAST_WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
+      // /api/metrics is on (e2e/operations-endpoints.spec.ts scrapes the production server).
+      HOLDFAST_METRICS_TOKEN: E2E_METRICS_TOKEN,
       NODE_EXTRA_CA_CERTS: resolve("e2e/fixtures/tls/loopback.crt"),
     },
   },
