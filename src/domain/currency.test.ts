@@ -94,6 +94,8 @@ describe("parseCurrencySettings: the sentence an operator reads", () => {
     [{ currencies: "USD,EUR", base: "GBP" }, "the limits' currency GBP must be one of the enabled currencies (USD, EUR)"],
     [{ currencies: "USD,EUR", rates: "EUR=1=2" }, 'rate entry "EUR=1=2" must be <ISO 4217 code>=<decimal>, e.g. EUR=1.08'],
     [{ currencies: "USD,EUR", rates: "ZZZ=2" }, 'rate entry "ZZZ=2" must be <ISO 4217 code>=<decimal>, e.g. EUR=1.08'],
+    [{ currencies: "USD,EUR", rates: "EUR=1.1, ZZZ=2" }, 'rate entry "ZZZ=2" must be <ISO 4217 code>=<decimal>, e.g. EUR=1.08'],
+    [{ currencies: "USD,EUR", rates: "EUR" }, 'rate of EUR must be a positive decimal such as 1.08, got ""'],
     [{ currencies: "USD,EUR", rates: "EUR=abc" }, 'rate of EUR must be a positive decimal such as 1.08, got "abc"'],
     [{ currencies: "USD,EUR", rates: "EUR=1.1,USD=2" }, "the rate of the limits' currency USD is 1 by definition"],
     [{ currencies: "USD,EUR", rates: "EUR=1.1 , EUR=1.2" }, "EUR has two rates"],
@@ -122,6 +124,14 @@ describe("parseCurrencySettings: the sentence an operator reads", () => {
   });
 });
 
+describe("the ISO 4217 table, every line of it", () => {
+  it("gives two digits to a code from each line of the two-digit list", () => {
+    for (const code of ["AED", "CAD", "CDF", "GIP", "GMD", "KZT", "MGA", "PLN", "QAR", "TOP", "TRY", "ZWL"]) {
+      expect([code, isoMinorDigits(code)]).toEqual([code, 2]);
+    }
+  });
+});
+
 describe("parseRate", () => {
   it("reads up to 15 whole digits and 12 decimals, trimmed", () => {
     expect(parseRate(" 2 ")).toEqual({ numerator: 2n, denominator: 1n });
@@ -142,6 +152,8 @@ describe("convertMinor and sumConverted: refusals and rounding", () => {
     expect(() => convertMinor(settings, -1, "EUR", "USD", "up")).toThrow("amountMinor must be a non-negative safe integer, got -1");
     expect(() => convertMinor(settings, 1.5, "EUR", "USD", "up")).toThrow(RangeError);
     expect(convertMinor(settings, 0, "EUR", "USD", "up")).toBe(0);
+    // a currency into itself needs no rate
+    expect(convertMinor(DEFAULT_CURRENCY_SETTINGS, 5, "CHF", "CHF", "up")).toBe(5);
   });
   it("needs a rate on both sides", () => {
     const noJpyDigits: CurrencySettings = { ...settings, rates: new Map([...settings.rates, ["XAU", { numerator: 2000n, denominator: 1n }]]) };
@@ -172,6 +184,8 @@ describe("convertMinor and sumConverted: refusals and rounding", () => {
       { amountMinor: 1, currency: "ZZZ" },
     ];
     expect(sumConverted(settings, amounts, "USD", "up")).toEqual({ totalMinor: 5, unconvertible: ["CHF", "ZZZ"] });
+    const many = ["ZZZ", "SEK", "CHF", "NOK", "AUD", "DKK"].map((currency) => ({ amountMinor: 1, currency }));
+    expect(sumConverted(settings, many, "USD", "up").unconvertible).toEqual(["AUD", "CHF", "DKK", "NOK", "SEK", "ZZZ"]);
   });
   it("caps a subtotal past 2^53 instead of throwing", () => {
     const huge = [
