@@ -42,6 +42,22 @@ describe("feeMinor", () => {
     expect(() => feeMinor(MAX_AMOUNT_MINOR + 1, 100)).toThrow(/safe integer/);
   });
 
+  it("refuses a negative fee rate: the platform never pays the seller a 'fee'", () => {
+    expect(() => feeMinor(100_000, -1)).toThrow(/feeBps must be an integer from 0 to 10000, got -1/);
+    expect(() => feeMinor(100_000, -10_000)).toThrow(RangeError);
+    expect(() => releaseSplit(100_000, -1)).toThrow(/feeBps/);
+    expect(() => settlementSplit(100_000, 0, -1)).toThrow(/feeBps/);
+    expect(() => feeMinor(100, Number.NaN)).toThrow(/got NaN/);
+  });
+
+  it("says which amount is wrong and why", () => {
+    expect(() => feeMinor(-1, 100)).toThrow(new RangeError("amountMinor must not be negative, got -1"));
+    expect(() => feeMinor(1.5, 100)).toThrow(new RangeError("amountMinor must be a safe integer in minor units, got 1.5"));
+    expect(() => settlementSplit(100, 101, 0)).toThrow(new RangeError("refundMinor (101) exceeds amountMinor (100)"));
+    expect(() => settlementSplit(100, -1, 0)).toThrow(new RangeError("refundMinor must not be negative, got -1"));
+    expect(() => settlementSplit(-1, 0, 0)).toThrow(new RangeError("amountMinor must not be negative, got -1"));
+  });
+
   it("equals the exact floor of amount × bps / 10000 (property)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: MAX_AMOUNT_MINOR }), fc.integer({ min: 0, max: 10_000 }), (amount, bps) => {
@@ -114,6 +130,26 @@ describe("formatMoney", () => {
     expect(formatMoney(-150, "EUR")).toBe("-€1.50");
   });
 
+  it("prints zero without a sign, negative zero included", () => {
+    expect(formatMoney(0, "USD")).toBe("$0.00");
+    expect(formatMoney(-0, "USD")).toBe("$0.00");
+    expect(formatMoney(0, "JPY")).toBe("¥0");
+    expect(formatMoney(-0, "JPY")).toBe("¥0");
+    expect(formatMoney(-1, "USD")).toBe("-$0.01");
+    expect(formatMoney(-1, "JPY")).toBe("-¥1");
+  });
+
+  it("pads the fraction and groups the whole part", () => {
+    expect(formatMoney(1, "KWD")).toBe("KWD\u00a00.001");
+    expect(formatMoney(1_234_567, "USD")).toBe("$12,345.67");
+    expect(formatMoney(100, "usd")).toBe("$1.00");
+    expect(formatMoney(1, "CLF")).toBe("CLF\u00a00.0001");
+  });
+
+  it("refuses an amount that is not whole minor units", () => {
+    expect(() => formatMoney(0.5, "USD")).toThrow(/amountMinor must be a safe integer/);
+  });
+
   it("prints amounts near 2^53 exactly", () => {
     expect(formatMoney(MAX_AMOUNT_MINOR, "USD")).toBe("$90,071,992,547,409.91");
     expect(formatMoney(MAX_AMOUNT_MINOR, "JPY")).toBe("¥9,007,199,254,740,991");
@@ -123,5 +159,23 @@ describe("formatMoney", () => {
     expect(currencyMinorDigits("USD")).toBe(2);
     expect(currencyMinorDigits("jpy")).toBe(0);
     expect(currencyMinorDigits("BHD")).toBe(3);
+  });
+
+  it("trusts ISO 4217 over Intl where they differ (IQD has 3 digits, Intl says 0)", () => {
+    expect(currencyMinorDigits("IQD")).toBe(3);
+    expect(currencyMinorDigits("iqd")).toBe(3);
+    expect(formatMoney(1_234, "IQD")).toBe("IQD\u00a01.234");
+    expect(currencyMinorDigits("LBP")).toBe(2);
+  });
+
+  it("still prints a code outside the table (Intl's digits), and refuses a malformed one", () => {
+    expect(currencyMinorDigits("XAU")).toBe(2);
+    expect(currencyMinorDigits("XAU")).toBe(2); // the cached answer is the same
+    expect(currencyMinorDigits("xau")).toBe(2);
+    expect(formatMoney(150, "XAU")).toBe("XAU\u00a01.50");
+    expect(currencyMinorDigits("ITL")).toBe(0); // the lira, withdrawn: Intl still knows it had no minor unit
+    expect(currencyMinorDigits("ITL")).toBe(0);
+    expect(formatMoney(1_500, "ITL")).toBe("ITL\u00a01,500");
+    expect(() => currencyMinorDigits("US")).toThrow(RangeError);
   });
 });

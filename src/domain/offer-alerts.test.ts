@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CURRENCY_SETTINGS, parseCurrencySettings, type CurrencySettings } from "./currency";
-import { offerAlerts, type OfferAlertFacts } from "./offer-alerts";
+import { DEFAULT_CATALOG_PRICE_ALERT_PCT, OFFER_ALERT_RULES, offerAlerts, type OfferAlertFacts } from "./offer-alerts";
 
 const multi = parseCurrencySettings({ currencies: "USD,EUR,JPY", rates: "EUR=1.08,JPY=0.0067" }) as CurrencySettings;
 const policy = { currencies: multi, catalogPriceAlertPct: 150 };
@@ -38,5 +38,28 @@ describe("offerAlerts", () => {
     const usdOnly = { ...policy, currencies: DEFAULT_CURRENCY_SETTINGS };
     expect(kinds({ amountMinor: 1, currency: "EUR" }, usdOnly)).toEqual(["above_catalog_price"]);
     expect(kinds({ amountMinor: 1, threshold: { amountMinor: 10_000, currency: "GBP" } }, usdOnly)).toEqual(["large_amount"]);
+  });
+});
+
+describe("offer alert rules, as the owner's inbox sees them", () => {
+  it("files an above-catalog-price alert under off_catalog, and a large amount under large_amount", () => {
+    const reasons = (o: Partial<OfferAlertFacts>) =>
+      offerAlerts({ amountMinor: 1_000, currency: "USD", service: { priceMinor: 1_000, currency: "USD" }, threshold: null, ...o }, policy).map(
+        (r) => [r.kind, r.reason],
+      );
+    expect(reasons({ service: null })).toEqual([["off_catalog", "off_catalog"]]);
+    expect(reasons({ amountMinor: 1_501 })).toEqual([["above_catalog_price", "off_catalog"]]);
+    expect(reasons({ amountMinor: 1_501, threshold: { amountMinor: 1_500, currency: "USD" } })).toEqual([
+      ["above_catalog_price", "off_catalog"],
+      ["large_amount", "large_amount"],
+    ]);
+  });
+  it("alerts above the threshold, not at it", () => {
+    expect(kinds({ amountMinor: 10_000, service: { priceMinor: 10_000, currency: "USD" }, threshold: { amountMinor: 10_000, currency: "USD" } })).toEqual([]);
+    expect(kinds({ amountMinor: 10_001, service: { priceMinor: 10_000, currency: "USD" }, threshold: { amountMinor: 10_000, currency: "USD" } })).toEqual(["large_amount"]);
+  });
+  it("defaults the catalog-price alert to 150 %", () => {
+    expect(DEFAULT_CATALOG_PRICE_ALERT_PCT).toBe(150);
+    expect(OFFER_ALERT_RULES.map((r) => r.kind)).toEqual(["off_catalog", "above_catalog_price", "large_amount"]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { computeReputation, type FinishedSale } from "./reputation";
-import { offerLimitBreach, riskTierFor } from "./risk";
+import { computeReputation, type FinishedSale, type Reputation } from "./reputation";
+import { DEFAULT_TIER_POLICIES, NEW_AGENT_SALES, RISK_TIERS, TRUSTED_SALES, offerLimitBreach, riskTierFor } from "./risk";
 
 const clean: FinishedSale = {
   status: "completed", outcome: "released", amountMinor: 1_000, releasedMinor: 1_000, completedVia: "approve",
@@ -38,5 +38,94 @@ describe("offerLimitBreach", () => {
   it("names the cap that is passed: per escrow first, then the open total", () => {
     expect(offerLimitBreach(policy, 25_001, 0)).toEqual({ kind: "per_escrow", amountMinor: 25_001, capMinor: 25_000 });
     expect(offerLimitBreach(policy, 25_000, 75_001)).toEqual({ kind: "open_total", amountMinor: 25_000, otherOpenMinor: 75_001, capMinor: 100_000 });
+  });
+});
+
+// A record as riskTierFor reads it; every test states only the facts it is about.
+const record = (r: Partial<Reputation>): Reputation => ({
+  ...computeReputation([]),
+  finished: 10, completed: 10, disputed: 0, disputeRateBps: 0, refundRateBps: 0, adminLosses: 0,
+  ...r,
+});
+
+describe("riskTierFor at every boundary", () => {
+  it("restricts at two moderator losses, not one, whatever the volume", () => {
+    expect(riskTierFor(record({ finished: 100, adminLosses: 1 }))).toBe("standard");
+    expect(riskTierFor(record({ finished: 100, adminLosses: 2 }))).toBe("restricted");
+    expect(riskTierFor(record({ finished: 0, disputeRateBps: null, refundRateBps: null, adminLosses: 2 }))).toBe("restricted");
+  });
+
+  it("restricts at a 30 % dispute rate, not 29.99 %", () => {
+    expect(riskTierFor(record({ disputeRateBps: 2_999 }))).toBe("standard");
+    expect(riskTierFor(record({ disputeRateBps: 3_000 }))).toBe("restricted");
+    // the same through the record: 3 disputes in 10 sales
+    const disputed = { ...clean, disputed: true, completedVia: "withdrawn" as const };
+    expect(riskTierFor(computeReputation([...times(3, disputed), ...times(7, clean)]))).toBe("restricted");
+  });
+
+  it("restricts at a 30 % full-refund rate, not 29.99 %", () => {
+    expect(riskTierFor(record({ refundRateBps: 2_999 }))).toBe("standard");
+    expect(riskTierFor(record({ refundRateBps: 3_000 }))).toBe("restricted");
+    expect(riskTierFor(record({ finished: 30, refundRateBps: 3_000 }))).toBe("restricted");
+    const refunded: FinishedSale = { ...clean, status: "refunded", outcome: "refunded", releasedMinor: 0, completedVia: null };
+    expect(riskTierFor(computeReputation([...times(3, refunded), ...times(7, clean)]))).toBe("restricted");
+    expect(riskTierFor(computeReputation([...times(2, refunded), ...times(8, clean)]))).toBe("standard");
+  });
+
+  it("judges rates only from three sales on: two bad sales of two stay new", () => {
+    expect(riskTierFor(record({ finished: 2, disputeRateBps: 10_000, refundRateBps: 10_000 }))).toBe("new");
+    expect(riskTierFor(record({ finished: 3, disputeRateBps: 10_000 }))).toBe("restricted");
+    expect(riskTierFor(record({ finished: 3, refundRateBps: 10_000 }))).toBe("restricted");
+  });
+
+  it("leaves new at five sales", () => {
+    expect(riskTierFor(record({ finished: 4 }))).toBe("new");
+    expect(riskTierFor(record({ finished: 5 }))).toBe("standard");
+  });
+
+  it("trusts from 25 sales with at most 5 % disputed and no moderator loss", () => {
+    expect(riskTierFor(record({ finished: 24 }))).toBe("standard");
+    expect(riskTierFor(record({ finished: 25 }))).toBe("trusted");
+    expect(riskTierFor(record({ finished: 25, disputeRateBps: 500 }))).toBe("trusted");
+    expect(riskTierFor(record({ finished: 25, disputeRateBps: 501 }))).toBe("standard");
+    expect(riskTierFor(record({ finished: 1_000, disputeRateBps: 2_999 }))).toBe("standard");
+    expect(riskTierFor(record({ finished: 25, adminLosses: 1 }))).toBe("standard");
+    // 2 disputes in 40 sales is exactly 5 %
+    const disputed = { ...clean, disputed: true, completedVia: "withdrawn" as const };
+    expect(riskTierFor(computeReputation([...times(2, disputed), ...times(38, clean)]))).toBe("trusted");
+    expect(riskTierFor(computeReputation([...times(3, disputed), ...times(37, clean)]))).toBe("standard");
+  });
+});
+
+describe("tier policies", () => {
+  it("holds a new seller's payouts 3 days and a restricted one's 7; standard and trusted are paid at once", () => {
+    expect(DEFAULT_TIER_POLICIES.new.payoutHoldS).toBe(3 * 24 * 3600);
+    expect(DEFAULT_TIER_POLICIES.restricted.payoutHoldS).toBe(7 * 24 * 3600);
+    expect(DEFAULT_TIER_POLICIES.standard.payoutHoldS).toBe(0);
+    expect(DEFAULT_TIER_POLICIES.trusted.payoutHoldS).toBe(0);
+  });
+
+  it("caps each tier's single escrow and open total (SPEC §6.5)", () => {
+    expect(DEFAULT_TIER_POLICIES).toEqual({
+      new: { maxEscrowMinor: 25_000, maxOpenMinor: 100_000, payoutHoldS: 259_200 },
+      standard: { maxEscrowMinor: 200_000, maxOpenMinor: 1_000_000, payoutHoldS: 0 },
+      trusted: { maxEscrowMinor: 1_000_000, maxOpenMinor: 5_000_000, payoutHoldS: 0 },
+      restricted: { maxEscrowMinor: 10_000, maxOpenMinor: 20_000, payoutHoldS: 604_800 },
+    });
+    expect(Object.isFrozen(DEFAULT_TIER_POLICIES)).toBe(true);
+  });
+
+  it("names the tiers in order and the sales that move a seller between them", () => {
+    expect(RISK_TIERS).toEqual(["new", "standard", "trusted", "restricted"]);
+    expect([NEW_AGENT_SALES, TRUSTED_SALES]).toEqual([5, 25]);
+  });
+});
+
+describe("offerLimitBreach at the caps", () => {
+  const policy = { maxEscrowMinor: 25_000, maxOpenMinor: 100_000, payoutHoldS: 0 };
+  it("allows an open total of exactly the cap and refuses one unit more", () => {
+    expect(offerLimitBreach(policy, 1, 99_999)).toBeNull();
+    expect(offerLimitBreach(policy, 2, 99_999)).toEqual({ kind: "open_total", amountMinor: 2, otherOpenMinor: 99_999, capMinor: 100_000 });
+    expect(offerLimitBreach(policy, 25_000, 0)).toBeNull();
   });
 });

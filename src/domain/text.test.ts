@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { INVISIBLE_TEXTS } from "~/test/invisible-text-corpus";
-import { hasVisibleText, visibleTextOrNull } from "./text";
+import { VISIBLE_TEXT_REQUIRED, hasVisibleText, visibleTextOrNull } from "./text";
 
 const VISIBLE_TEXTS: string[] = [
   "ok",
@@ -32,5 +32,9 @@ describe("hasVisibleText", () => {
   it("treats absent text as not written", () => {
     expect(hasVisibleText(undefined)).toBe(false);
     expect(hasVisibleText(null)).toBe(false);
+  });
+
+  it("tells the writer why a blank text is refused", () => {
+    expect(VISIBLE_TEXT_REQUIRED).toBe("must contain visible text (whitespace and invisible characters alone do not count)");
   });
 });

@@ -81,3 +81,73 @@ describe("webhook target policy", () => {
     expect(checkResolvedAddress(open, "a.example", "93.184.216.34")).toBeNull();
   });
 });
+
+describe("webhook target policy, the exact answers", () => {
+  it("gives the owner the reason for each refusal", () => {
+    expect(checkWebhookUrl("not a url", open)).toEqual({ ok: false, reason: "a full http(s) URL" });
+    expect(checkWebhookUrl("ftp://hooks.example.com/x", open)).toEqual({ ok: false, reason: "a full http(s) URL" });
+    expect(checkWebhookUrl("https://user@hooks.example.com/x", open)).toEqual({ ok: false, reason: "must not carry a user name or password" });
+    expect(checkWebhookUrl("https://:pw@hooks.example.com/x", open)).toEqual({ ok: false, reason: "must not carry a user name or password" });
+    expect(checkWebhookUrl("http://10.0.0.5/x", open)).toEqual({ ok: false, reason: "must be a public address (10.0.0.5 is a private address)" });
+    expect(checkWebhookUrl("http://LocalHost./x", open)).toEqual({ ok: false, reason: "must be a public host name (localhost is local)" });
+    expect(checkWebhookUrl("http://intranet/x", open)).toEqual({ ok: false, reason: "must be a public host name (intranet is local)" });
+  });
+
+  it("accepts https in production and trims what the owner pasted", () => {
+    const verdict = checkWebhookUrl("  https://Hooks.Example.com./x  ", production);
+    expect(verdict).toMatchObject({ ok: true, hostname: "hooks.example.com", literalAddress: null });
+    expect(verdict.ok && verdict.url.href).toBe("https://hooks.example.com./x");
+  });
+
+  it("answers a public IPv6 literal in its short form", () => {
+    expect(checkWebhookUrl("https://[2606:4700:0:0:0:0:0:1111]/x", open)).toMatchObject({
+      ok: true,
+      hostname: "2606:4700::1111",
+      literalAddress: "2606:4700::1111",
+    });
+  });
+
+  it("treats only whole local labels as local: names that merely contain them are public", () => {
+    for (const url of [
+      "http://x.notlocalhost/x",
+      "http://hooks.localhost.example.com/x",
+      "http://hooks.internal.example/x",
+      "http://x.nothome.arpa/x",
+      "http://x.homexarpa/x",
+      "http://mylocal.example/x",
+    ]) {
+      expect(checkWebhookUrl(url, open), url).toMatchObject({ ok: true });
+    }
+    for (const url of ["http://a.local/x", "http://b.home.arpa/x", "http://c.localdomain/x", "http://localdomain/x", "http://internal/x"]) {
+      expect(checkWebhookUrl(url, open).ok, url).toBe(false);
+    }
+  });
+
+  it("reads allow-list entries case- and space-insensitively, skipping blanks", () => {
+    const allow: WebhookTargetPolicy = { allowedHosts: ["", "  ", " Hooks.Internal ", " 10.1.0.0/16 "], requireHttps: false };
+    expect(checkWebhookUrl("http://hooks.internal/x", allow).ok).toBe(true);
+    expect(checkWebhookUrl("http://HOOKS.INTERNAL./x", allow).ok).toBe(true);
+    expect(checkWebhookUrl("http://10.1.200.1/x", allow).ok).toBe(true);
+    expect(checkWebhookUrl("http://other.internal/x", allow).ok).toBe(false);
+  });
+
+  it("matches an allowed range only against addresses of its own family", () => {
+    const allow: WebhookTargetPolicy = { allowedHosts: ["10.0.0.0/8", "fd00::/8", "::1"], requireHttps: false };
+    expect(checkResolvedAddress(allow, "a.example", "fe80::1")).toBe("a.example resolves to fe80::1 is a linkLocal address");
+    expect(checkResolvedAddress(allow, "a.example", "fd12::1")).toBeNull();
+    expect(checkResolvedAddress(allow, "a.example", "[::1]")).toBeNull();
+    expect(checkResolvedAddress(allow, "a.example", "0:0:0:0:0:0:0:1")).toBeNull();
+    expect(checkResolvedAddress(allow, "a.example", "127.0.0.1")).toBe("a.example resolves to 127.0.0.1 is a loopback address");
+    expect(checkResolvedAddress(allow, "a.example", "192.168.0.1")).toMatch(/private/);
+    // a bare address entry is not a range
+    expect(checkResolvedAddress({ allowedHosts: ["10.0.0.1"], requireHttps: false }, "a.example", "10.0.0.2")).toMatch(/private/);
+    expect(checkResolvedAddress({ allowedHosts: ["not/a-cidr"], requireHttps: false }, "a.example", "10.0.0.2")).toMatch(/private/);
+  });
+
+  it("names the host as the owner knows it when a resolved address is refused", () => {
+    expect(checkResolvedAddress(open, "HOOKS.Example.", "10.0.0.1")).toBe("hooks.example resolves to 10.0.0.1 is a private address");
+    expect(checkResolvedAddress(open, "a.example", "not-an-ip")).toBe('a.example resolves to "not-an-ip" is not an IP address');
+    // an allow-listed host name opens every address it resolves to
+    expect(checkResolvedAddress({ allowedHosts: ["a.example"], requireHttps: false }, "A.Example", "10.0.0.1")).toBeNull();
+  });
+});

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
-import type { EscrowStatus } from "../escrow/states";
-import { escrowAccountKey, externalFundingKey, platformFeeKey, walletKey } from "./accounts";
+import { FUNDED_STATUSES, type EscrowStatus } from "../escrow/states";
+import {
+  LEDGER_ACCOUNT_KINDS,
+  escrowAccountKey,
+  externalFundingKey,
+  externalPayoutKey,
+  heldKey,
+  mayGoNegative,
+  platformFeeKey,
+  walletKey,
+} from "./accounts";
 import { checkLedgerInvariants, type AccountBalance, type EscrowFundingFact } from "./invariants";
+import { TRANSFER_KINDS, operationKey } from "./transfers";
 
 const wallet = (user: string, balance: number, currency = "USD"): AccountBalance => ({
   key: walletKey(user, currency),
@@ -96,5 +106,95 @@ describe("checkLedgerInvariants", () => {
     const account: AccountBalance = { key: escrowAccountKey("e9"), kind: "escrow", currency: "USD", balanceMinor: 500 };
     expect(invariantsOf([funding(-500), account], [fact("e9", "active")])).toEqual([]);
     expect(invariantsOf([funding(-500), account], [fact("e9", "completed")])).toEqual(["terminal_escrow_nonzero"]);
+  });
+});
+
+describe("checkLedgerInvariants: what each violation says", () => {
+  it("states the currency and the sum of money created or destroyed", () => {
+    expect(checkLedgerInvariants([funding(-1000), wallet("buyer", 1001)], [])).toEqual([
+      { invariant: "currency_sum_nonzero", message: "USD accounts sum to 1, not 0: money was created or destroyed." },
+    ]);
+    expect(checkLedgerInvariants([funding(-1000), wallet("buyer", 999)], [])[0]!.message).toMatch(/sum to -1, not 0/);
+  });
+
+  it("states the account, its kind and the negative balance", () => {
+    expect(checkLedgerInvariants([funding(100), wallet("buyer", -100)], [])).toEqual([
+      { invariant: "negative_balance", message: "Account wallet:buyer:USD (wallet) has a negative balance of -100." },
+    ]);
+  });
+
+  it("allows a wallet at exactly zero, and both external accounts below it", () => {
+    expect(invariantsOf([wallet("buyer", 0)])).toEqual([]);
+    const payout: AccountBalance = { key: externalPayoutKey("USD"), kind: "external_payout", currency: "USD", balanceMinor: -5 };
+    expect(invariantsOf([payout, wallet("buyer", 5)])).toEqual([]);
+    for (const kind of ["held", "escrow", "platform_fee"] as const) {
+      expect(invariantsOf([funding(5), { key: kind, kind, currency: "USD", balanceMinor: -5 }])).toEqual(["negative_balance"]);
+    }
+  });
+
+  it("states what a funded escrow should hold and what it holds, too little or too much", () => {
+    expect(checkLedgerInvariants([funding(-501), escrowAccount("e1", 501)], [fact("e1", "active")])).toEqual([
+      {
+        invariant: "funded_escrow_mismatch",
+        message: "Escrow e1 is active and should hold 500 USD, but its account holds 501.",
+      },
+    ]);
+  });
+
+  it("checks every funded state for its amount", () => {
+    for (const status of FUNDED_STATUSES) {
+      expect(invariantsOf([funding(-500), escrowAccount("e1", 500)], [fact("e1", status)])).toEqual([]);
+      expect(invariantsOf([funding(0), escrowAccount("e1", 0)], [fact("e1", status)])).toEqual(["funded_escrow_mismatch"]);
+    }
+  });
+
+  it("states what a finished or unfunded escrow still holds", () => {
+    expect(checkLedgerInvariants([funding(-7), escrowAccount("e1", 7)], [fact("e1", "refunded")])).toEqual([
+      { invariant: "terminal_escrow_nonzero", message: "Escrow e1 is refunded, but its account still holds 7 USD." },
+    ]);
+    expect(checkLedgerInvariants([funding(-7), escrowAccount("e1", 7)], [fact("e1", "pending")])).toEqual([
+      { invariant: "unfunded_escrow_nonzero", message: "Escrow e1 is pending (not funded yet), but its account holds 7 USD." },
+    ]);
+    expect(invariantsOf([escrowAccount("e1", 0)], [fact("e1", "pending"), fact("e2", "cancelled")])).toEqual([]);
+    expect(invariantsOf([escrowAccount("e1", 0)], [fact("e1", "completed")])).toEqual([]);
+  });
+
+  it("states which escrow has no account", () => {
+    expect(checkLedgerInvariants([], [fact("e1", "disputed")])).toEqual([
+      { invariant: "missing_escrow_account", message: "Escrow e1 is disputed, so it was funded, but it has no ledger account." },
+    ]);
+  });
+
+  it("matches an escrow only with an escrow account, by escrowId, its key, or a bare key", () => {
+    // a held account that names the escrow is not the escrow's account
+    const held: AccountBalance = { key: "held:u:USD", kind: "held", currency: "USD", balanceMinor: 0, escrowId: "e1" };
+    expect(invariantsOf([funding(-500), escrowAccount("e1", 500), held], [fact("e1", "active")])).toEqual([]);
+    const bare: AccountBalance = { key: "e7", kind: "escrow", currency: "USD", balanceMinor: 500 };
+    expect(invariantsOf([funding(-500), bare], [fact("e7", "active")])).toEqual([]);
+    const nullId: AccountBalance = { key: escrowAccountKey("e8"), kind: "escrow", currency: "USD", balanceMinor: 500, escrowId: null };
+    expect(invariantsOf([funding(-500), nullId], [fact("e8", "active")])).toEqual([]);
+  });
+
+  it("reports every violation, sums first, then negatives, then escrows", () => {
+    expect(
+      invariantsOf([wallet("a", -1), escrowAccount("e1", 3)], [fact("e1", "active"), fact("e2", "completed")]),
+    ).toEqual(["currency_sum_nonzero", "negative_balance", "funded_escrow_mismatch", "missing_escrow_account"]);
+  });
+});
+
+describe("ledger account and operation keys", () => {
+  it("are the stable strings the database stores", () => {
+    expect(walletKey("u1", "USD")).toBe("wallet:u1:USD");
+    expect(heldKey("u1", "EUR")).toBe("held:u1:EUR");
+    expect(escrowAccountKey("e1")).toBe("escrow:e1");
+    expect(platformFeeKey("JPY")).toBe("platform_fee:JPY");
+    expect(externalFundingKey("USD")).toBe("external_funding:USD");
+    expect(externalPayoutKey("USD")).toBe("external_payout:USD");
+    expect(operationKey("e1", "release")).toBe("e1:release");
+  });
+
+  it("let only the external accounts go negative", () => {
+    expect(LEDGER_ACCOUNT_KINDS.filter(mayGoNegative)).toEqual(["external_funding", "external_payout"]);
+    expect(TRANSFER_KINDS).toEqual(["fund", "release", "fee", "refund", "topup", "payout", "hold_release"]);
   });
 });

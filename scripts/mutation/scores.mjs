@@ -1,0 +1,90 @@
+// Prints the mutation score per file from Stryker's JSON reports (npm run test:mutation:scores), and with
+// `--write` records the files measured into docs/MUTATION.md's score table (rows of other files are kept).
+//   node scripts/mutation/scores.mjs [--write] [--machine "2 cores, shared"]
+// Reads reports/mutation/mutation.json (full runs) and reports/mutation/files/*/mutation.json (runs with
+// --mutate <file>); for each source file the newest report wins.
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const REPORTS = path.join(ROOT, "reports/mutation");
+const DOC = path.join(ROOT, "docs/MUTATION.md");
+const START = "<!-- mutation-scores:start -->";
+const END = "<!-- mutation-scores:end -->";
+
+function reportPaths() {
+  const paths = [path.join(REPORTS, "mutation.json")];
+  const perFile = path.join(REPORTS, "files");
+  if (existsSync(perFile)) {
+    for (const name of readdirSync(perFile)) paths.push(path.join(perFile, name, "mutation.json"));
+  }
+  return paths.filter((file) => existsSync(file));
+}
+
+/** file → { counts, measuredAt } from the newest report that covers it. */
+function newestResults() {
+  const byFile = new Map();
+  for (const reportPath of reportPaths()) {
+    const measuredAt = statSync(reportPath).mtime;
+    const report = JSON.parse(readFileSync(reportPath, "utf8"));
+    for (const [file, { mutants }] of Object.entries(report.files)) {
+      const relative = path.isAbsolute(file) ? path.relative(ROOT, file) : file;
+      const known = byFile.get(relative);
+      if (known && known.measuredAt >= measuredAt) continue;
+      const counts = { Killed: 0, Survived: 0, Timeout: 0, NoCoverage: 0, CompileError: 0, RuntimeError: 0, Ignored: 0 };
+      for (const mutant of mutants) counts[mutant.status] = (counts[mutant.status] ?? 0) + 1;
+      byFile.set(relative, { counts, measuredAt });
+    }
+  }
+  return byFile;
+}
+
+/** Stryker's definition: detected (killed + timeout) over valid mutants (compile and runtime errors and
+ * ignored mutants are not counted). */
+function score({ Killed, Survived, Timeout, NoCoverage }) {
+  const valid = Killed + Survived + Timeout + NoCoverage;
+  return valid === 0 ? null : ((Killed + Timeout) / valid) * 100;
+}
+
+function row(file, { counts, measuredAt }, machine) {
+  const value = score(counts);
+  const shown = value === null ? "n/a" : `${value.toFixed(1)} %`;
+  const date = measuredAt.toISOString().slice(0, 10);
+  return `| ${file} | ${shown} | ${counts.Killed + counts.Timeout} | ${counts.Survived} | ${counts.NoCoverage} | ${counts.Ignored} | ${date} | ${machine} |`;
+}
+
+const args = process.argv.slice(2);
+const machineAt = args.indexOf("--machine");
+const machine = machineAt >= 0 ? args[machineAt + 1] : `${os.cpus().length} cores, shared`;
+const results = newestResults();
+if (results.size === 0) {
+  console.error("No Stryker report under reports/mutation/ — run npm run test:mutation first.");
+  process.exit(1);
+}
+const rows = [...results.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([file, result]) => row(file, result, machine));
+const header = [
+  "| File | Score | Detected | Survived | No coverage | Ignored | Measured | Machine |",
+  "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+];
+console.log([...header, ...rows].join("\n"));
+
+let total = { Killed: 0, Survived: 0, Timeout: 0, NoCoverage: 0 };
+for (const { counts } of results.values()) for (const key of Object.keys(total)) total[key] += counts[key];
+console.log(`\nAll files above: ${score(total)?.toFixed(1)} %`);
+
+if (args.includes("--write")) {
+  const doc = readFileSync(DOC, "utf8");
+  const from = doc.indexOf(START);
+  const to = doc.indexOf(END);
+  if (from < 0 || to < from) throw new Error(`docs/MUTATION.md has no ${START} … ${END} section`);
+  const kept = doc
+    .slice(from + START.length, to)
+    .split("\n")
+    .filter((line) => line.startsWith("| src/"))
+    .filter((line) => !results.has(line.split("|")[1].trim()));
+  const table = [...kept, ...rows].sort((a, b) => a.split("|")[1].trim().localeCompare(b.split("|")[1].trim()));
+  const next = `${doc.slice(0, from + START.length)}\n${[...header, ...table].join("\n")}\n${doc.slice(to)}`;
+  writeFileSync(DOC, next);
+  console.log(`\nRecorded ${rows.length} file(s) in docs/MUTATION.md.`);
+}
