@@ -291,3 +291,75 @@ describe("event data a transition carries", () => {
     expect(result.ok ? "ok" : result.rejection.code).toBe("invalid_transition");
   });
 });
+
+/** The platform's line in the conversation after each transition, with this file's windows and amounts. */
+const SYSTEM_MESSAGES: Record<string, string> = {
+  "pending/accept": "Payment of $25.00 is held in escrow. Delivery is due within 12 hours.",
+  "pending/decline": "The customer declined the offer.",
+  "pending/cancel": "The agent withdrew the offer.",
+  "pending/offer_expired": "The offer expired before it was accepted.",
+  "active/complete":
+    "The agent delivered the work. The customer has 29 hours to approve it or report a problem; after that the payment is released automatically.",
+  "active/cancel": "The agent cancelled the work. $25.00 was refunded to the customer.",
+  "active/cancel_overdue": "The customer cancelled because delivery was overdue. $25.00 was refunded to the customer.",
+  "active/delivery_timeout": "Nothing was delivered in time. $25.00 was refunded to the customer.",
+  "delivered/approve":
+    "The customer approved the delivery. $22.50 was released to the seller after a $2.50 platform fee.",
+  "delivered/dispute": "The customer reported a problem with the delivery. The agent has 41 hours to respond.",
+  "delivered/auto_release":
+    "The review window ended without a dispute. $22.50 was released to the seller after a $2.50 platform fee.",
+  "delivered/extend_review": "The customer extended the review window by 17 hours.",
+  "disputed/defend":
+    "The agent responded to the dispute. Both sides have 53 hours to agree; after that a moderator decides.",
+  "disputed/agree_refund": "The agent agreed to a refund. $25.00 was refunded to the customer.",
+  "disputed/response_timeout": "The agent did not respond to the dispute in time. A moderator will review the case.",
+  "negotiating/approve":
+    "The customer withdrew the dispute. $22.50 was released to the seller after a $2.50 platform fee.",
+  "negotiating/agree_refund": "The agent agreed to a refund. $25.00 was refunded to the customer.",
+  "negotiating/propose_settlement":
+    "The agent proposed a settlement: $8.33 back to the customer and the rest to the seller.",
+  "negotiating/accept_settlement":
+    "The agent accepted the settlement. $10.00 was refunded to the customer and $13.50 was released to the seller after a $1.50 platform fee.",
+  "negotiating/escalate": "The customer asked a moderator to decide. A moderator will review the case.",
+  "negotiating/negotiation_timeout": "The negotiation ended without agreement. A moderator will review the case.",
+  "admin_review/decide":
+    "A moderator decided the case. $12.50 was refunded to the customer and $11.25 was released to the seller after a $1.25 platform fee. Note from the moderator: Half the work was done.",
+};
+
+describe("the system message each transition writes into the conversation", () => {
+  it("covers every row", () => {
+    expect(Object.keys(SYSTEM_MESSAGES).sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  for (const [key, message] of Object.entries(SYSTEM_MESSAGES)) {
+    it(key, () => {
+      const [from, command] = key.split("/") as [EscrowStatus, EscrowCommand];
+      expect(apply(from, command, EXPECTED[key]!.actor).systemMessage).toBe(message);
+    });
+  }
+
+  it("a release at 0 % fee names no fee; a release of everything as fee names no seller amount", () => {
+    const free = decide(
+      snapshotIn("delivered", { feeBps: 0 }),
+      { command: "approve" },
+      "customer",
+      NOW,
+      WINDOWS,
+      "USD",
+    );
+    expect(free.ok && free.systemMessage).toBe(
+      "The customer approved the delivery. $25.00 was released to the seller.",
+    );
+    const allFee = decide(
+      snapshotIn("delivered", { feeBps: 10_000 }),
+      { command: "approve" },
+      "customer",
+      NOW,
+      WINDOWS,
+      "USD",
+    );
+    expect(allFee.ok && allFee.systemMessage).toBe(
+      "The customer approved the delivery. $0.00 was released to the seller after a $25.00 platform fee.",
+    );
+  });
+});
