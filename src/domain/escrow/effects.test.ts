@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TIME_WINDOWS, decide } from "./decide";
-import { moneyEffect } from "./effects";
+import { deadlineAfter, moneyEffect } from "./effects";
 import { findTransition } from "./transitions";
-import { LONG_AFTER, snapshotIn } from "./test-support";
+import { LONG_AFTER, T0, snapshotIn } from "./test-support";
 
 function row(from: Parameters<typeof findTransition>[0], command: Parameters<typeof findTransition>[1]) {
   const rule = findTransition(from, command);
@@ -52,6 +52,17 @@ describe("extending a review window that has no deadline", () => {
     expect(result.ok ? null : result.rejection).toEqual({
       code: "review_already_extended",
       message: "The review window can be extended only once, and it already was.",
+    });
+  });
+});
+
+describe("deadlineAfter", () => {
+  it("a state entered with the offer deadline gets the offer TTL from now (no row does so today)", () => {
+    const rule = { ...row("pending", "decline"), deadline: "offer_expired" as const };
+    const windows = { ...DEFAULT_TIME_WINDOWS, offerTtlS: 1234 };
+    expect(deadlineAfter(rule, snapshotIn("pending"), { command: "decline" }, T0, windows)).toEqual({
+      deadline: new Date(T0.getTime() + 1_234_000),
+      deadlineAction: "offer_expired",
     });
   });
 });
