@@ -147,3 +147,9 @@ describe("parsing the review policy from the environment", () => {
     expect(odd.tiers.map((t) => t.upToMinor)).toEqual([50_000, 250_000, null]);
   });
 });
+
+describe("a very short base window", () => {
+  it("drops a reminder that would round to 0 s before the deadline", () => {
+    expect(defaultReviewPolicy(5).reminderOffsetsS).toEqual([3]);
+  });
+});
