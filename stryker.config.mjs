@@ -9,7 +9,10 @@ function reportDirectory() {
   const at = process.argv.findIndex((arg) => arg === "--mutate" || arg === "-m");
   const subset = at >= 0 ? process.argv[at + 1] : undefined;
   if (!subset) return "reports/mutation";
-  const name = subset.replace(/^src\/domain\//, "").replace(/:.*$/, "").replace(/[^A-Za-z0-9.-]+/g, "_");
+  const name = subset
+    .replace(/^src\/domain\//, "")
+    .replace(/:.*$/, "")
+    .replace(/[^A-Za-z0-9.-]+/g, "_");
   return `reports/mutation/files/${name}`;
 }
 const reports = reportDirectory();

@@ -32,7 +32,15 @@ function newestResults() {
       const relative = path.isAbsolute(file) ? path.relative(ROOT, file) : file;
       const known = byFile.get(relative);
       if (known && known.measuredAt >= measuredAt) continue;
-      const counts = { Killed: 0, Survived: 0, Timeout: 0, NoCoverage: 0, CompileError: 0, RuntimeError: 0, Ignored: 0 };
+      const counts = {
+        Killed: 0,
+        Survived: 0,
+        Timeout: 0,
+        NoCoverage: 0,
+        CompileError: 0,
+        RuntimeError: 0,
+        Ignored: 0,
+      };
       for (const mutant of mutants) counts[mutant.status] = (counts[mutant.status] ?? 0) + 1;
       byFile.set(relative, { counts, measuredAt });
     }
@@ -62,7 +70,9 @@ if (results.size === 0) {
   console.error("No Stryker report under reports/mutation/ — run npm run test:mutation first.");
   process.exit(1);
 }
-const rows = [...results.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([file, result]) => row(file, result, machine));
+const rows = [...results.entries()]
+  .sort(([a], [b]) => a.localeCompare(b))
+  .map(([file, result]) => row(file, result, machine));
 const header = [
   "| File | Score | Detected | Survived | No coverage | Ignored | Measured | Machine |",
   "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",

@@ -14,5 +14,7 @@ export default defineConfig({
     // right at vitest's 5 s default, so it failed at random here (issue 23).
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Under mutation testing only (npm run test:mutation): no shrinking of failing properties.
+    setupFiles: process.env.STRYKER_MUTATOR_WORKER ? ["scripts/mutation/fast-check-setup.ts"] : [],
   },
 });

@@ -451,3 +451,55 @@ describe("allowedActions", () => {
     }
   });
 });
+
+// Issue 23: rules the mutation run showed unpinned.
+describe("delivery time promised by the offer", () => {
+  it.each([0, -3, Number.NaN, Number.POSITIVE_INFINITY, null])(
+    "deliveryInHours %s falls back to the default week",
+    (deliveryInHours) => {
+      const decision = ok(run(snapshotIn("pending", { deliveryInHours }), { command: "accept" }, "customer", T0));
+      expect(decision.patch.dueAt).toEqual(new Date(T0.getTime() + DEFAULT_DELIVERY_IN_HOURS * H));
+    },
+  );
+
+  it("a fraction of an hour is kept as promised", () => {
+    const decision = ok(run(snapshotIn("pending", { deliveryInHours: 0.5 }), { command: "accept" }, "customer", T0));
+    expect(decision.patch.dueAt).toEqual(new Date(T0.getTime() + H / 2));
+  });
+});
+
+describe("required texts with nothing visible", () => {
+  it.each(["   ", "\t\n", "\u200b", " \u00a0 "])("%j is no reason, explanation or note", (blank) => {
+    expect(code(run(snapshotIn("delivered"), { command: "dispute", reason: blank }, "customer"))).toBe("reason_required");
+    expect(code(run(snapshotIn("disputed"), { command: "defend", explanation: blank }, "agent"))).toBe(
+      "explanation_required",
+    );
+    const decideInput: CommandInput = { command: "decide", outcome: "refund", note: blank };
+    expect(code(run(snapshotIn("admin_review"), decideInput, "moderator"))).toBe("note_required");
+  });
+
+  it("a blank cancel reason is left out of the event", () => {
+    expect(ok(run(snapshotIn("active"), { command: "cancel", reason: "   " }, "agent")).agentEvent.data).toEqual({
+      via: "cancel",
+    });
+  });
+
+  it("the moderator's note is on the event and in the audit, trimmed", () => {
+    const input: CommandInput = { command: "decide", outcome: "refund", note: "  Not delivered.  " };
+    const decision = ok(run(snapshotIn("admin_review"), input, "moderator"));
+    expect(decision.agentEvent.data).toEqual({ via: "moderator", outcome: "refunded", refund_amount: 2500, note: "Not delivered." });
+    expect(decision.auditReason).toBe("Not delivered.");
+  });
+
+  it("an accepted settlement's event says settlement, with no note", () => {
+    const decision = ok(run(snapshotIn("negotiating"), validInput("accept_settlement", snapshotIn("negotiating")), "agent"));
+    expect(decision.agentEvent.data).toEqual({
+      via: "settlement",
+      settlement_id: SETTLEMENT_ID,
+      outcome: "split",
+      refund_amount: 1000,
+      note: null,
+    });
+    expect(decision.settlement).toEqual({ action: "accept", settlementId: SETTLEMENT_ID });
+  });
+});

@@ -138,3 +138,84 @@ describe("parseArtifactContract", () => {
     expect(() => parseArtifactContract(raw)).toThrow(InvalidArtifactContractError);
   });
 });
+
+// Issue 23: rules of the artifact contract that no test pinned (found by mutation testing).
+describe("artifact contract rules", () => {
+  const deliver = (artifact: DeliveredArtifact, contract: ArtifactContract) => checkDelivery([artifact], contract);
+
+  it("an artifact meets a list of MIME types when it has ANY of them", () => {
+    expect(deliver(png, { mime_types: ["image/svg+xml", "image/png"] })).toEqual({ ok: true, qualifying: ["a_png"] });
+    expect(deliver(png, { mime_types: ["image/png", "image/svg+xml"] })).toEqual({ ok: true, qualifying: ["a_png"] });
+  });
+
+  it("an artifact meets a list of kinds when it is ANY of them", () => {
+    expect(deliver(mp3, { kinds: ["image", "audio"] })).toEqual({ ok: true, qualifying: ["a_mp3"] });
+  });
+
+  it("type/* accepts that type's subtypes only; an exact type is not a prefix", () => {
+    expect(deliver(png, { mime_types: ["image/*"] }).ok).toBe(true);
+    expect(deliver(mp3, { mime_types: ["image/*"] }).ok).toBe(false);
+    const jsonPatch: DeliveredArtifact = { id: "a_patch", kind: "file", mimeType: "application/json-patch+json" };
+    expect(deliver(jsonPatch, { mime_types: ["application/json"] }).ok).toBe(false);
+    const imageish: DeliveredArtifact = { id: "a_x", kind: "image", mimeType: "imagex/png" };
+    expect(deliver(imageish, { mime_types: ["image/*"] }).ok).toBe(false);
+  });
+
+  it("MIME types compare without case and without parameters", () => {
+    const svg: DeliveredArtifact = { id: "a_svg", kind: "image", mimeType: "Image/SVG+XML; charset=utf-8" };
+    expect(deliver(svg, { mime_types: ["image/svg+xml"] }).ok).toBe(true);
+    expect(deliver(png, { mime_types: ["IMAGE/PNG"] }).ok).toBe(true);
+  });
+
+  it("lists only the qualifying artifacts and names the first problem when none qualifies", () => {
+    expect(checkDelivery([mp3, png], { mime_types: ["image/png"] })).toEqual({ ok: true, qualifying: ["a_png"] });
+    const rejection = failure(checkDelivery([mp3, png], { kinds: ["data"] }));
+    expect(rejection.code).toBe("artifact_contract_unmet");
+    expect(rejection.message).toContain("Artifact a_mp3 is of kind audio, not data.");
+    expect(rejection.message).toContain("expected kind data)");
+  });
+
+  it("the refusal says what the contract expects", () => {
+    const message = failure(deliver(mp3, { kinds: ["image"], mime_types: ["image/png", "image/webp"] })).message;
+    expect(message).toContain("expected kind image, with MIME type image/png or image/webp)");
+    expect(failure(deliver(mp3, { mime_types: ["image/png"] })).message).toContain(
+      "Artifact a_mp3 has MIME type audio/mpeg, not image/png.",
+    );
+    const schemaMessage = failure(deliver(report({ title: "x" }), { json_schema: reportSchema })).message;
+    expect(schemaMessage).toContain("expected data matching the service's JSON Schema)");
+    expect(schemaMessage).toContain("Artifact a_json does not match the JSON Schema: the data must have required property 'pages'.");
+  });
+
+  it("empty lists are no constraint", () => {
+    expect(deliver(mp3, { kinds: [], mime_types: [] })).toEqual({ ok: true, qualifying: ["a_mp3"] });
+  });
+
+  it("data without JSON is refused under a schema; a non-data artifact is not checked against it", () => {
+    const noData: DeliveredArtifact = { id: "a_json", kind: "data", mimeType: "application/json" };
+    expect(failure(deliver(noData, { json_schema: reportSchema })).message).toContain("Artifact a_json carries no JSON data.");
+    expect(deliver(png, { json_schema: reportSchema }).ok).toBe(true);
+  });
+
+  it("names where in the data a schema failed", () => {
+    const message = failure(deliver(report({ title: "x", pages: 0 }), { json_schema: reportSchema })).message;
+    expect(message).toContain("data/pages must be >= 1");
+  });
+
+  it.each([42, [], "image/png", true, [{ kinds: ["image"] }]])("parseArtifactContract(%j) is refused, not 'no contract'", (x) => {
+    expect(() => parseArtifactContract(x)).toThrow(InvalidArtifactContractError);
+    expect(() => parseArtifactContract(x)).toThrow("must be an object or null");
+  });
+
+  it("null and undefined are no contract; null lists are no constraint", () => {
+    expect(parseArtifactContract(null)).toBeNull();
+    expect(parseArtifactContract(undefined)).toBeNull();
+    expect(parseArtifactContract({ kinds: null, mime_types: null })).toEqual({ kinds: [], mime_types: [], json_schema: null });
+  });
+
+  it("a schema may carry keywords Ajv does not know and formats it cannot check (owners write them by hand)", () => {
+    const schema = { type: "object", "x-ui-order": ["email"], properties: { email: { type: "string", format: "email" } } };
+    expect(parseArtifactContract({ json_schema: schema })?.json_schema).toEqual(schema);
+    expect(deliver(report({ email: "not an address" }), { json_schema: schema }).ok).toBe(true);
+    expect(deliver(report({ email: 7 }), { json_schema: schema }).ok).toBe(false);
+  });
+});

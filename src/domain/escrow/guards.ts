@@ -26,8 +26,9 @@ type Guard = (ctx: GuardContext) => Rejection | null;
  */
 export function trimmedText(input: CommandInput): string | null {
   switch (input.command) {
+    // One case for both: as two identical cases, dropping "cancel" fell through to "dispute" unnoticed (an
+    // equivalent mutant, issue 23).
     case "cancel":
-      return visibleTextOrNull(input.reason);
     case "dispute":
       return visibleTextOrNull(input.reason);
     case "defend":

@@ -87,3 +87,69 @@ describe("parsing the environment's text", () => {
     );
   });
 });
+
+// Issue 23: parsing rules no test pinned (found by mutation testing).
+describe("parsing the review policy from the environment", () => {
+  it.each([
+    ["100=10,100=20,*=30", "ascending"],
+    ["200=10,100=20,*=30", "ascending"],
+    ["x100=10,*=30", "is not <max amount"],
+    ["100=10x,*=30", "is not <max amount"],
+    ["100=10,*=30,", null],
+    ["*=10,100=20", "must come last"],
+    ["100=10", "the last tier must be *"],
+    ["", "at least one tier"],
+    [" , ", "at least one tier"],
+    ["100=0,*=30", "positive number of seconds"],
+    ["*=0", "positive number of seconds"],
+    ["99999999999999999999=10,*=5", "too large"],
+  ])("tiers %j → %s", (text, error) => {
+    const parsed = parseReviewTiers(text);
+    if (error === null) expect(parsed).toEqual([{ upToMinor: 100, windowS: 10 }, { upToMinor: null, windowS: 30 }]);
+    else expect(typeof parsed === "string" ? parsed : "parsed").toContain(error);
+  });
+
+  it("reads tiers with spaces around the parts", () => {
+    expect(parseReviewTiers(" 50000 = 172800 , * = 345600 ")).toEqual([
+      { upToMinor: 50_000, windowS: 172_800 },
+      { upToMinor: null, windowS: 345_600 },
+    ]);
+  });
+
+  it.each(["0", "86400,0", "-5", "1.5", "x"])("reminder offsets %j are refused", (text) => {
+    expect(parseReminderOffsets(text)).toMatch(/is not a positive number of seconds/);
+  });
+
+  it("reminder offsets are deduplicated, largest first", () => {
+    expect(parseReminderOffsets("14400, 86400,86400")).toEqual([86_400, 14_400]);
+    expect(parseReminderOffsets("")).toEqual([]);
+  });
+
+  it("a hand-built policy without an open tier is a bug, not a window", () => {
+    expect(() => reviewWindowFor({ tiers: [{ upToMinor: 10, windowS: 5 }], reminderOffsetsS: [] }, 11)).toThrow(
+      /no tier for every amount/,
+    );
+  });
+
+  it("a reminder exactly now is not sent; one a millisecond ahead is", () => {
+    const policy: ReviewPolicy = { tiers: [{ upToMinor: null, windowS: 100 }], reminderOffsetsS: [60] };
+    const deadline = new Date("2026-01-10T00:01:00Z");
+    expect(reminderTimes(policy, deadline, new Date("2026-01-10T00:00:00Z"))).toEqual([]);
+    expect(reminderTimes(policy, deadline, new Date("2026-01-09T23:59:59.999Z"))).toEqual([
+      { offsetS: 60, at: new Date("2026-01-10T00:00:00Z") },
+    ]);
+  });
+
+  it("the default policy rounds 1.5 × and base / 12 to whole seconds", () => {
+    const odd = defaultReviewPolicy(25);
+    expect(odd.tiers.map((t) => t.windowS)).toEqual([25, 38, 50]);
+    expect(odd.reminderOffsetsS).toEqual([13, 2]);
+    expect(odd.tiers.map((t) => t.upToMinor)).toEqual([50_000, 250_000, null]);
+  });
+});
+
+describe("a very short base window", () => {
+  it("drops a reminder that would round to 0 s before the deadline", () => {
+    expect(defaultReviewPolicy(5).reminderOffsetsS).toEqual([3]);
+  });
+});

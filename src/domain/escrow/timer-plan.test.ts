@@ -61,3 +61,37 @@ describe("dueSoonAt", () => {
     expect(dueSoonAt(at("2026-01-05T11:00:00Z"), now, 6 * 3600)).toEqual(at("2026-01-05T10:30:00Z"));
   });
 });
+
+// Issue 23: what planTimers must leave out.
+describe("planTimers leaves out", () => {
+  it("the deadline timer when the state has no deadline action, or no deadline", () => {
+    expect(planTimers({ status: "admin_review", deadline: null, deadlineAction: null, dueAt: null }, now, settings)).toEqual([]);
+    expect(
+      planTimers({ status: "pending", deadline: at("2026-01-12T10:00:00Z"), deadlineAction: null, dueAt: null }, now, settings),
+    ).toEqual([]);
+    expect(planTimers({ status: "pending", deadline: null, deadlineAction: "offer_expired", dueAt: null }, now, settings)).toEqual([]);
+  });
+
+  it("review reminders unless the escrow is delivered and waiting for auto_release", () => {
+    const deadline = at("2026-01-07T10:00:00Z");
+    const kinds = (status: "delivered" | "disputed", deadlineAction: "auto_release" | "response_timeout") =>
+      planTimers({ status, deadline, deadlineAction, dueAt: null }, now, settings).map((t) => t.kind);
+    expect(kinds("delivered", "auto_release")).toEqual(["deadline", "review_reminder", "review_reminder"]);
+    expect(kinds("disputed", "response_timeout")).toEqual(["deadline"]);
+    expect(kinds("delivered", "response_timeout")).toEqual(["deadline"]);
+  });
+
+  it("due-time timers outside active, or without a due time", () => {
+    const dueAt = at("2026-01-06T10:00:00Z");
+    expect(planTimers({ status: "delivered", deadline: null, deadlineAction: null, dueAt }, now, settings)).toEqual([]);
+    expect(planTimers({ status: "active", deadline: null, deadlineAction: null, dueAt: null }, now, settings)).toEqual([]);
+  });
+});
+
+describe("dueSoonAt rounding", () => {
+  it("lands on a whole millisecond halfway through an odd interval", () => {
+    expect(dueSoonAt(new Date(now.getTime() + 3), now, 0).getTime()).toBe(now.getTime() + 3);
+    expect(dueSoonAt(new Date(now.getTime() + 3), now, 1).getTime()).toBe(now.getTime() + 2);
+    expect(dueSoonAt(new Date(now.getTime() + 3), now, 100).getTime()).toBe(now.getTime() + 2);
+  });
+});
