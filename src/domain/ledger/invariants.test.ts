@@ -112,14 +112,14 @@ describe("checkLedgerInvariants", () => {
 describe("checkLedgerInvariants: what each violation says", () => {
   it("states the currency and the sum of money created or destroyed", () => {
     expect(checkLedgerInvariants([funding(-1000), wallet("buyer", 1001)], [])).toEqual([
-      { invariant: "currency_sum_nonzero", message: "USD accounts sum to 1, not 0: money was created or destroyed." },
+      { invariant: "currency_sum_nonzero", subject: "USD", message: "USD accounts sum to 1, not 0: money was created or destroyed." },
     ]);
     expect(checkLedgerInvariants([funding(-1000), wallet("buyer", 999)], [])[0]!.message).toMatch(/sum to -1, not 0/);
   });
 
   it("states the account, its kind and the negative balance", () => {
     expect(checkLedgerInvariants([funding(100), wallet("buyer", -100)], [])).toEqual([
-      { invariant: "negative_balance", message: "Account wallet:buyer:USD (wallet) has a negative balance of -100." },
+      { invariant: "negative_balance", subject: "wallet:buyer:USD", message: "Account wallet:buyer:USD (wallet) has a negative balance of -100." },
     ]);
   });
 
@@ -136,6 +136,7 @@ describe("checkLedgerInvariants: what each violation says", () => {
     expect(checkLedgerInvariants([funding(-501), escrowAccount("e1", 501)], [fact("e1", "active")])).toEqual([
       {
         invariant: "funded_escrow_mismatch",
+        subject: "e1",
         message: "Escrow e1 is active and should hold 500 USD, but its account holds 501.",
       },
     ]);
@@ -150,10 +151,10 @@ describe("checkLedgerInvariants: what each violation says", () => {
 
   it("states what a finished or unfunded escrow still holds", () => {
     expect(checkLedgerInvariants([funding(-7), escrowAccount("e1", 7)], [fact("e1", "refunded")])).toEqual([
-      { invariant: "terminal_escrow_nonzero", message: "Escrow e1 is refunded, but its account still holds 7 USD." },
+      { invariant: "terminal_escrow_nonzero", subject: "e1", message: "Escrow e1 is refunded, but its account still holds 7 USD." },
     ]);
     expect(checkLedgerInvariants([funding(-7), escrowAccount("e1", 7)], [fact("e1", "pending")])).toEqual([
-      { invariant: "unfunded_escrow_nonzero", message: "Escrow e1 is pending (not funded yet), but its account holds 7 USD." },
+      { invariant: "unfunded_escrow_nonzero", subject: "e1", message: "Escrow e1 is pending (not funded yet), but its account holds 7 USD." },
     ]);
     expect(invariantsOf([escrowAccount("e1", 0)], [fact("e1", "pending"), fact("e2", "cancelled")])).toEqual([]);
     expect(invariantsOf([escrowAccount("e1", 0)], [fact("e1", "completed")])).toEqual([]);
@@ -161,7 +162,7 @@ describe("checkLedgerInvariants: what each violation says", () => {
 
   it("states which escrow has no account", () => {
     expect(checkLedgerInvariants([], [fact("e1", "disputed")])).toEqual([
-      { invariant: "missing_escrow_account", message: "Escrow e1 is disputed, so it was funded, but it has no ledger account." },
+      { invariant: "missing_escrow_account", subject: "e1", message: "Escrow e1 is disputed, so it was funded, but it has no ledger account." },
     ]);
   });
 
