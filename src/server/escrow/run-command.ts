@@ -96,39 +96,25 @@ export function executeOnLockedEscrow(
   actor: ActorRef,
   request: CommandRequest,
 ): Promise<CommandResult> {
-  // The transition's span (a child of the request's or the timer's) and its one log line, which
-  // carries the request id of the run that caused it (src/server/log.ts). Logged when decided: a
-  // transaction that later rolls back shows as the request's 5xx or the job's failure line.
+  // The transition's span (a child of the request's or the timer's), its one log line, which carries
+  // the request id of the run that caused it (src/server/log.ts), and its count by outcome (metrics).
+  // Logged when decided: a transaction that later rolls back shows as the request's 5xx or the job's
+  // failure line.
   const fields = { escrowId: row.id, command: request.command, from: row.status, version: row.version, actorKind: actor.kind };
   return inSpan(`escrow.transition ${request.command}`, { attributes: { "holdfast.escrow_id": row.id, "holdfast.command": request.command } }, async (span) => {
     try {
-      const result = await countedDecideAndApply(tx, ctx, row, actor, request);
+      const result = await decideAndApply(tx, ctx, row, actor, request);
+      const outcome = result.noop ? "noop" : "applied";
       span.setAttribute("holdfast.escrow_status", result.escrow.status);
-      log().info({ ...fields, to: result.escrow.status, outcome: result.noop ? "noop" : "applied" }, "transition");
+      log().info({ ...fields, to: result.escrow.status, outcome }, "transition");
+      countTransition(request.command, outcome);
       return result;
     } catch (error) {
       if (error instanceof DomainError) log().info({ ...fields, outcome: "rejected", code: error.code }, "transition");
+      countCommandFailure(request.command, error);
       throw error;
     }
   });
-}
-
-/** Every transition counted by command and outcome, and every refusal by its code (metrics). */
-async function countedDecideAndApply(
-  tx: Tx,
-  ctx: EngineContext,
-  row: EscrowRow,
-  actor: ActorRef,
-  request: CommandRequest,
-): Promise<CommandResult> {
-  try {
-    const result = await decideAndApply(tx, ctx, row, actor, request);
-    countTransition(request.command, result.noop ? "noop" : "applied");
-    return result;
-  } catch (error) {
-    countCommandFailure(request.command, error);
-    throw error;
-  }
 }
 
 async function decideAndApply(

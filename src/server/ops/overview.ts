@@ -4,6 +4,7 @@
 // of every process. Read-only; the
 // moderator's actions on an item are in deliveries.ts.
 import { timerEngine } from "../config";
+import { Prisma } from "../db/generated/client";
 import type { EngineContext } from "../context";
 import { listWorkerHeartbeats } from "./heartbeats";
 import { latestLedgerCheckRun, type LedgerCheckRunView } from "./ledger-check-runs";
@@ -110,7 +111,12 @@ async function timerLag(ctx: EngineContext, now: Date): Promise<OperationsOvervi
   };
 }
 
-async function notificationBacklog(ctx: EngineContext, now: Date): Promise<QueueBacklog> {
+/**
+ * The counts of a queue sent with retries (notifications, webhook deliveries: both keep status,
+ * next_attempt_at, attempts and given_up_at), over `rows` — its table and the filter leaving out
+ * what is done.
+ */
+async function retriedQueueCounts(ctx: EngineContext, rows: Prisma.Sql, now: Date): Promise<Omit<QueueBacklog, "failing">> {
   const [counts] = await ctx.db.$queryRaw<{ pending: number; due: number; oldest_due: Date | null; retrying: number; failed: number }[]>`
     SELECT
       count(*) FILTER (WHERE status = 'pending')::int AS pending,
@@ -118,7 +124,18 @@ async function notificationBacklog(ctx: EngineContext, now: Date): Promise<Queue
       min(next_attempt_at) FILTER (WHERE status = 'pending' AND next_attempt_at <= ${now}) AS oldest_due,
       count(*) FILTER (WHERE status = 'pending' AND attempts > 0)::int AS retrying,
       count(*) FILTER (WHERE status = 'failed' AND given_up_at IS NULL)::int AS failed
-    FROM notifications WHERE status <> 'sent'`;
+    FROM ${rows}`;
+  return {
+    pending: counts?.pending ?? 0,
+    due: counts?.due ?? 0,
+    oldestDueLatenessS: counts?.oldest_due ? seconds(now.getTime() - counts.oldest_due.getTime()) : 0,
+    retrying: counts?.retrying ?? 0,
+    failed: counts?.failed ?? 0,
+  };
+}
+
+async function notificationBacklog(ctx: EngineContext, now: Date): Promise<QueueBacklog> {
+  const counts = await retriedQueueCounts(ctx, Prisma.sql`notifications WHERE status <> 'sent'`, now);
   const rows = await ctx.db.notification.findMany({
     where: { OR: [{ status: "pending", attempts: { gt: 0 } }, { status: "failed", givenUpAt: null }] },
     orderBy: { createdAt: "desc" },
@@ -126,11 +143,7 @@ async function notificationBacklog(ctx: EngineContext, now: Date): Promise<Queue
     select: { id: true, status: true, channel: true, address: true, template: true, escrowId: true, attempts: true, lastError: true, nextAttemptAt: true, createdAt: true },
   });
   return {
-    pending: counts?.pending ?? 0,
-    due: counts?.due ?? 0,
-    oldestDueLatenessS: counts?.oldest_due ? seconds(now.getTime() - counts.oldest_due.getTime()) : 0,
-    retrying: counts?.retrying ?? 0,
-    failed: counts?.failed ?? 0,
+    ...counts,
     // The text is never shown: it may hold a verification code.
     failing: rows.map((n) => ({
       kind: "notification",
@@ -147,14 +160,7 @@ async function notificationBacklog(ctx: EngineContext, now: Date): Promise<Queue
 }
 
 async function webhookBacklog(ctx: EngineContext, now: Date): Promise<OperationsOverview["webhooks"]> {
-  const [counts] = await ctx.db.$queryRaw<{ pending: number; due: number; oldest_due: Date | null; retrying: number; failed: number }[]>`
-    SELECT
-      count(*) FILTER (WHERE status = 'pending')::int AS pending,
-      count(*) FILTER (WHERE status = 'pending' AND next_attempt_at <= ${now})::int AS due,
-      min(next_attempt_at) FILTER (WHERE status = 'pending' AND next_attempt_at <= ${now}) AS oldest_due,
-      count(*) FILTER (WHERE status = 'pending' AND attempts > 0)::int AS retrying,
-      count(*) FILTER (WHERE status = 'failed' AND given_up_at IS NULL)::int AS failed
-    FROM webhook_deliveries WHERE status <> 'delivered'`;
+  const counts = await retriedQueueCounts(ctx, Prisma.sql`webhook_deliveries WHERE status <> 'delivered'`, now);
   const rows = await ctx.db.webhookDelivery.findMany({
     where: { OR: [{ status: "pending", attempts: { gt: 0 } }, { status: "failed", givenUpAt: null }] },
     orderBy: { createdAt: "desc" },
@@ -193,11 +199,7 @@ async function webhookBacklog(ctx: EngineContext, now: Date): Promise<Operations
      ORDER BY f.failed + f.retrying DESC, a.handle
      LIMIT ${FAILING_ITEMS_LISTED}`;
   return {
-    pending: counts?.pending ?? 0,
-    due: counts?.due ?? 0,
-    oldestDueLatenessS: counts?.oldest_due ? seconds(now.getTime() - counts.oldest_due.getTime()) : 0,
-    retrying: counts?.retrying ?? 0,
-    failed: counts?.failed ?? 0,
+    ...counts,
     failing: rows.map((d) => ({
       kind: "webhook",
       id: d.id,
