@@ -7,3 +7,6 @@ export type RouterInputs = inferRouterInputs<AppRouter>;
 export type EscrowView = RouterOutputs["orders"]["list"][number];
 export type ChatMessage = RouterOutputs["chat"]["messages"]["messages"][number];
 export type ChatArtifact = ChatMessage["artifacts"][number];
+export type OperationsOverview = RouterOutputs["admin"]["ops"];
+export type DeliveryItem = OperationsOverview["webhooks"]["failing"][number];
+export type ProcessHeartbeatsView = OperationsOverview["processes"][number];

@@ -8,18 +8,7 @@ import { formatDateTime } from "~/components/ui/format";
 import { buttonDanger, buttonSecondary } from "~/components/ui/styles";
 import { appError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
-
-export interface DeliveryItem {
-  kind: "webhook" | "notification" | "outbox";
-  id: string;
-  state: "retrying" | "failed";
-  target: string;
-  what: string;
-  attempts: number;
-  lastError: string | null;
-  nextAttemptAt: Date | null;
-  createdAt: Date;
-}
+import type { DeliveryItem } from "~/trpc/types";
 
 export function DeliveryItems({ items, label }: { items: DeliveryItem[]; label: string }) {
   const trpc = useTRPC();

@@ -3,18 +3,9 @@
 // stay until pruned, so a crash is visible rather than silently gone.
 import { formatDateTime, formatDuration } from "~/components/ui/format";
 import { card } from "~/components/ui/styles";
+import type { ProcessHeartbeatsView } from "~/trpc/types";
 
-interface ProcessRow {
-  processId: string;
-  host: string;
-  pid: number;
-  startedAt: Date;
-  lastBeatAt: Date;
-  silent: boolean;
-  workers: { worker: string; beatAt: Date }[];
-}
-
-export function ProcessHeartbeats({ processes, at }: { processes: ProcessRow[]; at: Date }) {
+export function ProcessHeartbeats({ processes, at }: { processes: ProcessHeartbeatsView[]; at: Date }) {
   const ago = (d: Date) => `${formatDuration(at.getTime() - d.getTime())} ago`;
   return (
     <section aria-labelledby="processes-heading" className={card}>
