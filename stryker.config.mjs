@@ -29,7 +29,6 @@ const config = {
   mutate: [
     "src/domain/**/*.ts",
     "!src/domain/**/*.test.ts",
-    "!src/domain/**/test-support.ts",
     "!src/domain/vitest.domain.config.ts",
   ],
   // The transition table's `note:` texts are docs prose (see the plugin for why not a disable comment).

@@ -1,7 +1,7 @@
 // Keeps the MCP example honest: it sells one service end to end against the
 // real server, the customer acting through tRPC.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createWorld, startHarness, type Harness } from "~/server/agent-api/testing/harness";
+import { createWorld, startHarness, type Harness } from "~/test/agent-api-harness";
 import { runMcpSeller } from "./mcp-seller";
 
 let h: Harness;

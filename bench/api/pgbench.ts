@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb } from "../../src/server/db/client";
-import { seedDueOffers } from "../../src/server/jobs/test-support";
+import { seedDueOffers } from "~/test/timer-fixtures";
 import { onCleanup, seedPairs } from "./stack";
 import { Samples } from "./stats";
 

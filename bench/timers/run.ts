@@ -17,7 +17,7 @@ import { startEmbeddedPostgres } from "../../src/server/db/embedded";
 import { createMigratedDatabase } from "../../src/server/db/migrate";
 import { freePort } from "../../src/test/free-port";
 import { startScheduler } from "../../src/server/jobs/scheduler";
-import { seedDueOffers, timerTestContext } from "../../src/server/jobs/test-support";
+import { seedDueOffers, timerTestContext } from "~/test/timer-fixtures";
 import { createParties } from "../../src/test/engine-fixtures";
 
 const { values } = parseArgs({

@@ -4,7 +4,7 @@
 // backlog off; a retention under the protocol's 24 hours is refused at start and by the sweep itself.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "~/env";
-import { call, createWorld, startHarness, type Harness, type World } from "./agent-api/testing/harness";
+import { call, createWorld, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 import { newId } from "./ids";
 import { IDEMPOTENCY_KEY_RETENTION_HOURS, sweepIdempotencyKeys } from "./idempotency";
 import { startIdempotencySweep } from "./jobs/idempotency-sweep";

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { databaseForThisFile } from "~/test/db";
 import { activeEscrow, createParties, testClock } from "~/test/engine-fixtures";
 import { drainDueTimers } from "./jobs/scheduler";
-import { timerTestContext } from "./jobs/test-support";
+import { timerTestContext } from "~/test/timer-fixtures";
 
 // Before anything reads the environment (env() is read once per process).
 beforeAll(() => {

@@ -2,7 +2,7 @@
 // PostgreSQL ("invalid byte sequence for encoding UTF8: 0x00"); now it is a
 // validation error on both transports and nothing is written.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, createWorld, dataSnapshot, startHarness, type Harness, type World } from "./agent-api/testing/harness";
+import { call, createWorld, dataSnapshot, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 import { firstNulPath } from "./nul-text";
 
 let h: Harness;

@@ -6,7 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { env } from "~/env";
-import { call, createWorld, startHarness, type Harness } from "./agent-api/testing/harness";
+import { call, createWorld, startHarness, type Harness } from "~/test/agent-api-harness";
 import { sendSignInLink } from "./auth/email";
 import { logInternalError } from "./http/internal-error";
 import { acceptRequestId, captureLogs, scrubSecrets } from "./log";

@@ -5,7 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, createWorld, startHarness, type Harness } from "./agent-api/testing/harness";
+import { call, createWorld, startHarness, type Harness } from "~/test/agent-api-harness";
 import { flushTraces, tracingConfigured } from "./tracing";
 import { startTracing } from "./tracing-sdk";
 

@@ -4,7 +4,7 @@
 // its stated rule.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor } from "~/server/api/root";
-import { createWorld, startHarness, type Harness, type World } from "~/server/agent-api/testing/harness";
+import { createWorld, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 import { addTestFunds, walletBalances } from "~/server/ledger/wallet";
 import { DemoSellerAgent } from "./agent";
 import { renderLogoPng, renderVoiceWav } from "./artifacts";

@@ -2,7 +2,7 @@
 // protocol: the request it sends, the reply it takes, and the scripted fallback when the model is
 // down, slow or answers nonsense. The model only ever writes a greeting; it cannot move money.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWorld, startHarness, type Harness } from "~/server/agent-api/testing/harness";
+import { createWorld, startHarness, type Harness } from "~/test/agent-api-harness";
 import { startLoopbackJsonServer, type JsonAnswer, type JsonRequest, type LoopbackServer } from "~/test/loopback-json-server";
 import { DemoSellerAgent } from "./agent";
 import { llmChat, llmFromEnv } from "./llm";

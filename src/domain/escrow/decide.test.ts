@@ -13,7 +13,7 @@ import {
 } from "./decide";
 import type { RejectionCode } from "./errors";
 import { ACTORS, ESCROW_STATUSES, type Actor } from "./states";
-import { LONG_AFTER, PNG, SETTLEMENT_ID, T0, snapshotIn, validInput } from "./test-support";
+import { LONG_AFTER, PNG, SETTLEMENT_ID, T0, snapshotIn, validInput } from "~/test/domain-fixtures";
 
 const H = 3600_000;
 const W = DEFAULT_TIME_WINDOWS;

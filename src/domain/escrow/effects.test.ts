@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_TIME_WINDOWS, decide } from "./decide";
 import { deadlineAfter, moneyEffect } from "./effects";
 import { findTransition } from "./transitions";
-import { LONG_AFTER, T0, snapshotIn } from "./test-support";
+import { LONG_AFTER, T0, snapshotIn } from "~/test/domain-fixtures";
 
 function row(from: Parameters<typeof findTransition>[0], command: Parameters<typeof findTransition>[1]) {
   const rule = findTransition(from, command);

@@ -23,7 +23,7 @@ import {
 import type { ArtifactContract, DeliveredArtifact } from "./delivery";
 import { DomainError } from "./errors";
 import { ACTORS, ESCROW_COMMANDS, ESCROW_STATUSES, isTerminal, type Actor, type EscrowCommand } from "./states";
-import { T0, validInput } from "./test-support";
+import { T0, validInput } from "~/test/domain-fixtures";
 import { TRANSITIONS, findTransition } from "./transitions";
 
 const CURRENCY = "USD";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_TIME_WINDOWS, decide, type CommandInput, type DecideResult, type EscrowSnapshot } from "./decide";
 import { GUARDS } from "./guards";
 import type { Actor } from "./states";
-import { LONG_AFTER, SETTLEMENT_ID, T0, snapshotIn, validInput } from "./test-support";
+import { LONG_AFTER, SETTLEMENT_ID, T0, snapshotIn, validInput } from "~/test/domain-fixtures";
 
 const DAY_MS = 86_400_000;
 const at = (ms: number) => new Date(T0.getTime() + ms);

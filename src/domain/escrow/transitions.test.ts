@@ -15,7 +15,7 @@ import {
   type EscrowCommand,
   type EscrowStatus,
 } from "./states";
-import { LONG_AFTER, otherParty, snapshotIn, validInput } from "./test-support";
+import { LONG_AFTER, otherParty, snapshotIn, validInput } from "~/test/domain-fixtures";
 import { TRANSITIONS, findTransition, type TransitionRule } from "./transitions";
 import { DEFAULT_TIME_WINDOWS, type Decision, type EscrowSnapshot } from "./types";
 

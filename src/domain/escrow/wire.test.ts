@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { decide, type CommandInput, type Decision, type EscrowSnapshot, type TimeWindows } from "./decide";
 import type { Actor, EscrowCommand, EscrowStatus } from "./states";
 import { TRANSITIONS } from "./transitions";
-import { T0, snapshotIn, validInput } from "./test-support";
+import { T0, snapshotIn, validInput } from "~/test/domain-fixtures";
 
 const HOUR_S = 3600;
 /** All different, none a multiple of another's difference: each deadline names its window. */

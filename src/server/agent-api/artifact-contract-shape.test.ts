@@ -9,7 +9,7 @@ import { seedDemoData } from "../../../prisma/seed";
 import { callerFor } from "../api/root";
 import { issueAgentApiKey } from "../auth/api-keys";
 import { newId } from "../ids";
-import { call, createWorld, startHarness, type Harness, type World } from "./testing/harness";
+import { call, createWorld, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 
 let h: Harness;
 beforeAll(async () => {

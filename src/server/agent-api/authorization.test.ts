@@ -6,7 +6,7 @@ import { revokeAgentApiKey, issueAgentApiKey } from "../auth/api-keys";
 import { callerFor } from "../api/root";
 import { addTestFunds } from "../ledger/wallet";
 import { OPERATIONS } from "./operations";
-import { call, createWorld, dataSnapshot, PNG_BYTES, startHarness, type Harness, type World } from "./testing/harness";
+import { call, createWorld, dataSnapshot, PNG_BYTES, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 
 let h: Harness;
 let a: World;

@@ -1,7 +1,7 @@
 // Hostile and malformed input over real HTTP: every endpoint answers a clear
 // 4xx with PROTOCOL's error shape, never a 5xx, and writes nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, createWorld, dataSnapshot, ELF_BYTES, PNG_BYTES, startHarness, TEST_SETTINGS, type Harness, type World } from "./testing/harness";
+import { call, createWorld, dataSnapshot, ELF_BYTES, PNG_BYTES, startHarness, TEST_SETTINGS, type Harness, type World } from "~/test/agent-api-harness";
 
 let h: Harness;
 let w: World;

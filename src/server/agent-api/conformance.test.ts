@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Escrow } from "~/client";
 import { checkDatabaseLedger } from "../ledger/check";
-import { createWorld, expectApiError, PNG_BYTES, startHarness, type Harness, type World } from "./testing/harness";
+import { createWorld, expectApiError, PNG_BYTES, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 
 let h: Harness;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { parseEnv } from "~/env";
 import { callerFor } from "../api/root";
 import { checkDatabaseLedger } from "../ledger/check";
 import { addTestFunds } from "../ledger/wallet";
-import { createWorld, dataSnapshot, expectApiError, startHarness, type Harness, type World } from "./testing/harness";
+import { createWorld, dataSnapshot, expectApiError, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 
 const MULTI = parseCurrencySettings({ currencies: "USD,EUR,GBP,JPY", rates: "EUR=1.08,GBP=1.27,JPY=0.0067" }) as CurrencySettings;
 

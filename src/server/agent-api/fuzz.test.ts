@@ -14,7 +14,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkDatabaseLedger } from "../ledger/check";
 import { OPERATIONS } from "./operations";
-import { call, createWorld, dataSnapshot, PNG_BYTES, startHarness, type Harness, type World } from "./testing/harness";
+import { call, createWorld, dataSnapshot, PNG_BYTES, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 
 const RUNS_PER_OPERATION = 30;
 const SEED = 20_260_110;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "~/test/users";
 import { knownErrorResult } from "./errors";
 import { OPERATIONS } from "./operations";
-import { call, createWorld, dataSnapshot, startHarness, type Harness, type World } from "./testing/harness";
+import { call, createWorld, dataSnapshot, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 import { captureLogs } from "../log";
 
 let h: Harness;

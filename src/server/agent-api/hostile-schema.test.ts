@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_JSON_SCHEMA_BYTES, MAX_JSON_SCHEMA_DEPTH } from "~/domain/escrow/json-schema-rules";
 import { newId } from "../ids";
 import { callerFor } from "../api/root";
-import { createWorld, expectApiError, startHarness, type Harness, type World } from "./testing/harness";
+import { createWorld, expectApiError, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 
 let h: Harness;
 beforeAll(async () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_IMPERSONATIONS, ARTIFACT_INJECTIONS, CUSTOMER_INJECTIONS } from "~/test/injection-corpus";
 import { checkDatabaseLedger } from "../ledger/check";
-import { createWorld, startHarness, type Harness, type World } from "./testing/harness";
+import { createWorld, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 
 let h: Harness;
 let w: World;

@@ -8,7 +8,7 @@ import type { Escrow } from "~/client";
 import { INVISIBLE_TEXTS } from "~/test/invisible-text-corpus";
 import { createUser } from "~/test/users";
 import { callerFor } from "../api/root";
-import { createWorld, dataSnapshot, expectApiError, PNG_BYTES, startHarness, type Harness, type World } from "./testing/harness";
+import { createWorld, dataSnapshot, expectApiError, PNG_BYTES, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 
 let h: Harness;
 beforeAll(async () => {

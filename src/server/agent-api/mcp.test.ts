@@ -5,7 +5,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Escrow, Settlement } from "~/client";
 import { checkDatabaseLedger } from "../ledger/check";
-import { createWorld, PNG_BYTES, startHarness, type Harness, type World } from "./testing/harness";
+import { createWorld, PNG_BYTES, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 
 let h: Harness;
 const clients: Client[] = [];

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWorld, startHarness, type Harness } from "./testing/harness";
+import { createWorld, startHarness, type Harness } from "~/test/agent-api-harness";
 
 /** PROTOCOL.md's endpoint table, as method + path with parameters blanked. */
 const PROTOCOL_ENDPOINTS = [

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PgFeedNotifier } from "../events/feed";
 import { serveFetchHandler, type RunningServer } from "./node-server";
 import { handleAgentApiRequest } from "./rest";
-import { createWorld, startHarness, type Harness } from "./testing/harness";
+import { createWorld, startHarness, type Harness } from "~/test/agent-api-harness";
 
 let h: Harness;
 let second: RunningServer;

@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalDiskStorage } from "../artifacts/storage";
 import { checkDatabaseLedger } from "../ledger/check";
-import { call, createWorld, dataSnapshot, PNG_BYTES, startHarness, TEST_SETTINGS, type Harness, type World } from "./testing/harness";
+import { call, createWorld, dataSnapshot, PNG_BYTES, startHarness, TEST_SETTINGS, type Harness, type World } from "~/test/agent-api-harness";
 
 let h: Harness;
 let w: World;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCurrencySettings, type CurrencySettings } from "~/domain/currency";
 import { callerFor } from "../api/root";
-import { createWorld, startHarness, type Harness, type World } from "../agent-api/testing/harness";
+import { createWorld, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 
 let h: Harness;
 beforeAll(async () => {

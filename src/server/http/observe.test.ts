@@ -2,7 +2,7 @@
 // route, the inbound Telegram and WhatsApp webhooks and both artifact downloads answer with an
 // X-Request-Id and write one request line under that id — refusals included.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../agent-api/testing/harness";
+import { startHarness, type Harness } from "~/test/agent-api-harness";
 import { handleTelegramWebhook } from "../inbound/telegram";
 import { handleWhatsAppWebhook } from "../inbound/whatsapp";
 import { captureLogs } from "../log";

@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { databaseForThisFile } from "~/test/db";
 import { createParties } from "~/test/engine-fixtures";
-import { seedDueOffers } from "./test-support";
+import { seedDueOffers } from "~/test/timer-fixtures";
 
 const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
 

@@ -7,7 +7,7 @@ import type { EngineContext } from "../context";
 import { createDb } from "../db/client";
 import { runEscrowCommand } from "../escrow/run-command";
 import { startScheduler } from "./scheduler";
-import { seedDueOffers, timerTestContext } from "./test-support";
+import { seedDueOffers, timerTestContext } from "~/test/timer-fixtures";
 
 const tdb = databaseForThisFile({ maxConnections: 40, ledgerBalancedAfter: true });
 

@@ -14,7 +14,7 @@ import type { ActorRef } from "../escrow/actors";
 import { fireTimerById } from "./fire-timer";
 import { drainDueTimers } from "./scheduler";
 import { runBackstop } from "./backstop";
-import { timerTestContext } from "./test-support";
+import { timerTestContext } from "~/test/timer-fixtures";
 
 const tdb = databaseForThisFile({ maxConnections: 30, ledgerBalancedAfter: true });
 

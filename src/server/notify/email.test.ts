@@ -5,7 +5,7 @@ import { databaseForThisFile } from "~/test/db";
 import { Mailbox } from "~/test/mailbox";
 import { createParties, deliveredEscrow, testClock } from "~/test/engine-fixtures";
 import { drainDueTimers } from "../jobs/scheduler";
-import { timerTestContext } from "../jobs/test-support";
+import { timerTestContext } from "~/test/timer-fixtures";
 import { channelRegistry } from "./channel";
 import { createEmailChannel } from "./email";
 import { deliverDueNotifications, retryDelayS } from "./relay";

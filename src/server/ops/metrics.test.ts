@@ -8,7 +8,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClock } from "~/test/engine-fixtures";
 import { serveFetchHandler, type RunningServer } from "../agent-api/node-server";
-import { call, createWorld, expectApiError, PNG_BYTES, startHarness, type Harness, type World } from "../agent-api/testing/harness";
+import { call, createWorld, expectApiError, PNG_BYTES, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 import { createDb } from "../db/client";
 import { drainDueTimers } from "../jobs/scheduler";
 import { freePort } from "~/test/free-port";

@@ -14,7 +14,7 @@ import type { SessionUser } from "../api/trpc";
 import type { EngineContext } from "../context";
 import { runEscrowCommand } from "../escrow/run-command";
 import { newId } from "../ids";
-import { realClock } from "../jobs/test-support";
+import { realClock } from "~/test/timer-fixtures";
 import { deliverDueWebhooks, newWebhookSecret } from "../webhooks/relay";
 import { startLedgerCheck } from "./ledger-check-worker";
 import { LEDGER_CHECK_METRICS, registerLedgerCheckMetrics } from "./ledger-metrics";

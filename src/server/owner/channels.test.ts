@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Mailbox } from "~/test/mailbox";
 import { startFakeWhatsApp, type FakeWhatsApp } from "~/test/fake-whatsapp";
 import { createUser } from "~/test/users";
-import { createWorld, startHarness, type Harness, type World } from "../agent-api/testing/harness";
+import { createWorld, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 import { callerFor } from "../api/root";
 import { channelRegistry } from "../notify/channel";
 import { createEmailChannel } from "../notify/email";

@@ -11,15 +11,15 @@ import { createUser } from "~/test/users";
 import type { Escrow } from "~/client/schemas";
 import { callerFor } from "../api/root";
 import { inTransaction } from "../db/transaction";
-import { createHarness, type OwnerLoopHarness } from "./testing/owner-loop-harness";
-import { PNG_BYTES, createWorld, type World } from "../agent-api/testing/harness";
+import { createHarness, type OwnerLoopHarness } from "~/test/owner-loop-harness";
+import { PNG_BYTES, createWorld, type World } from "~/test/agent-api-harness";
 import { channelRegistry } from "../notify/channel";
 import { createEmailChannel } from "../notify/email";
 import { createTelegramChannel } from "../notify/telegram";
 import { createWhatsAppChannel } from "../notify/whatsapp";
 import { deliverDueNotifications, retryDelayS } from "../notify/relay";
 import { drainDueTimers } from "../jobs/scheduler";
-import { timerTestContext } from "../jobs/test-support";
+import { timerTestContext } from "~/test/timer-fixtures";
 import { saveOwnerChannel, verifyOwnerChannel } from "./channels";
 import { createTelegramLinkToken } from "./telegram-link";
 

@@ -11,7 +11,7 @@ import { channelRegistry } from "../notify/channel";
 import { deliverDueNotifications } from "../notify/relay";
 import { createTelegramChannel } from "../notify/telegram";
 import { createTelegramLinkToken, TELEGRAM_LINK_TTL_S } from "./telegram-link";
-import { createHarness, type OwnerLoopHarness } from "./testing/owner-loop-harness";
+import { createHarness, type OwnerLoopHarness } from "~/test/owner-loop-harness";
 
 const TELEGRAM_SECRET = "tg-secret_link_tests";
 let clock: ReturnType<typeof testClock>;

@@ -13,7 +13,7 @@ import { newId } from "../ids";
 import { routeChatReply } from "../owner/instructions";
 import { checkDatabaseLedger } from "../ledger/check";
 import { addTestFunds, walletBalances } from "../ledger/wallet";
-import { createWorld, expectApiError, dataSnapshot, PNG_BYTES, startHarness, type Harness, type World } from "../agent-api/testing/harness";
+import { createWorld, expectApiError, dataSnapshot, PNG_BYTES, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 
 let h: Harness;
 /** The seller: an agent with a catalog (and, unused here, a human customer of its own). */

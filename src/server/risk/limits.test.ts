@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HoldfastApiError } from "~/client";
 import { DEFAULT_TIER_POLICIES } from "~/domain/risk";
 import { callerFor } from "../api/root";
-import { createWorld, dataSnapshot, startHarness, type Harness } from "../agent-api/testing/harness";
+import { createWorld, dataSnapshot, startHarness, type Harness } from "~/test/agent-api-harness";
 import { checkDatabaseLedger } from "../ledger/check";
 import { addTestFunds } from "../ledger/wallet";
 

@@ -5,7 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWorld, startHarness, type Harness } from "../agent-api/testing/harness";
+import { createWorld, startHarness, type Harness } from "~/test/agent-api-harness";
 import { callerFor } from "../api/root";
 import { saveAgentWebhook } from "../owner/agents";
 import type { ResolvedAddress } from "./pinned-post";

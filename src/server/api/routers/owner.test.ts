@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HoldfastClient } from "~/client";
 import { createUser } from "~/test/users";
-import { startHarness, type Harness } from "../../agent-api/testing/harness";
+import { startHarness, type Harness } from "~/test/agent-api-harness";
 import { callerFor } from "../root";
 
 let h: Harness;

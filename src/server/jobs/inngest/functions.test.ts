@@ -7,7 +7,7 @@ import { databaseForThisFile } from "~/test/db";
 import { createParties, deliveredEscrow, fund, offer, testClock } from "~/test/engine-fixtures";
 import { runEscrowCommand } from "../../escrow/run-command";
 import { relayOutboxOnce, type OutboundEvent } from "../outbox-relay";
-import { timerTestContext } from "../test-support";
+import { timerTestContext } from "~/test/timer-fixtures";
 import { ESCROW_CHANGED_EVENT, type EscrowChangedData } from "./client";
 import { createTimerFunctions, plannedTimers } from "./functions";
 

@@ -2,8 +2,8 @@
 // production configuration has (the shared fixtures leave them out so engine tests see fixed windows).
 import { defaultReviewPolicy } from "~/domain/escrow/review-policy";
 import type { TimeWindows } from "~/domain/escrow/decide";
-import type { EngineContext } from "../context";
-import type { Db } from "../db/client";
+import type { EngineContext } from "~/server/context";
+import type { Db } from "~/server/db/client";
 import { testContext, UNCAPPED_POLICIES, type TestClock } from "~/test/engine-fixtures";
 
 export function timerTestContext(

@@ -9,15 +9,15 @@ import { HoldfastApiError, HoldfastClient } from "~/client";
 import { createTestDatabase, type TestDatabase } from "~/test/db";
 import { testContext, type TestClock } from "~/test/engine-fixtures";
 import { createUser } from "~/test/users";
-import { callerFor } from "../../api/root";
-import { issueAgentApiKey } from "../../auth/api-keys";
-import { LocalDiskStorage } from "../../artifacts/storage";
-import { PgFeedNotifier } from "../../events/feed";
-import { newId } from "../../ids";
-import type { AgentApiDeps, AgentApiSettings } from "../deps";
-import { handleMcpRequest } from "../mcp";
-import { serveFetchHandler } from "../node-server";
-import { handleAgentApiRequest } from "../rest";
+import { callerFor } from "~/server/api/root";
+import { issueAgentApiKey } from "~/server/auth/api-keys";
+import { LocalDiskStorage } from "~/server/artifacts/storage";
+import { PgFeedNotifier } from "~/server/events/feed";
+import { newId } from "~/server/ids";
+import type { AgentApiDeps, AgentApiSettings } from "~/server/agent-api/deps";
+import { handleMcpRequest } from "~/server/agent-api/mcp";
+import { serveFetchHandler } from "~/server/agent-api/node-server";
+import { handleAgentApiRequest } from "~/server/agent-api/rest";
 
 export const realClock: TestClock = { now: () => new Date(), advanceSeconds() {}, set() {} };
 

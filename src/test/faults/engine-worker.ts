@@ -5,7 +5,7 @@
 import { createDb } from "~/server/db/client";
 import { inTransaction } from "~/server/db/transaction";
 import { testContext, UNCAPPED_POLICIES } from "~/test/engine-fixtures";
-import { pick, runLifecycle, type FaultParties } from "./lifecycle";
+import { pick, runLifecycle, type FaultParties } from "~/test/faults/lifecycle";
 
 const url = process.env.DATABASE_URL;
 const parties = JSON.parse(process.env.FAULT_PARTIES ?? "[]") as FaultParties[];

@@ -2,9 +2,9 @@
  * Test fixtures for the escrow domain (imported by *.test.ts only): consistent escrow snapshots for
  * every state, and a valid input for every command.
  */
-import type { DeliveredArtifact } from "./delivery";
-import type { Actor, DeadlineAction, EscrowCommand, EscrowStatus } from "./states";
-import type { CommandInput, EscrowSnapshot } from "./types";
+import type { DeliveredArtifact } from "~/domain/escrow/delivery";
+import type { Actor, DeadlineAction, EscrowCommand, EscrowStatus } from "~/domain/escrow/states";
+import type { CommandInput, EscrowSnapshot } from "~/domain/escrow/types";
 
 export const T0 = new Date("2025-01-01T00:00:00.000Z");
 const DAY_MS = 86_400_000;

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "~/test/db";
 import { createParties, fund, testContext } from "~/test/engine-fixtures";
 import { createUser } from "~/test/users";
-import { checkDatabaseLedger } from "../ledger/check";
-import { checkEscrowConsistency } from "./consistency";
+import { checkDatabaseLedger } from "~/server/ledger/check";
+import { checkEscrowConsistency } from "~/test/faults/consistency";
 
 let tdb: TestDatabase;
 let partiesJson: string;
@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(() => tdb.drop());
 
 function startEngine(): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", path.resolve("src/server/faults/engine-worker.ts")], {
+  return spawn(process.execPath, ["--import", "tsx", path.resolve("src/test/faults/engine-worker.ts")], {
     env: { ...process.env, DATABASE_URL: tdb.url, FAULT_PARTIES: partiesJson, FAULT_CONCURRENCY: "8", NODE_ENV: "test" },
     stdio: ["ignore", "pipe", "pipe"],
   });

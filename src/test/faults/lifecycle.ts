@@ -2,8 +2,8 @@
 // (engine-worker.ts in a child process, pg-restart.test.ts in process).
 // Refusals (the loser of a race) are expected and swallowed; anything else
 // the engine throws reaches the caller.
-import type { EngineContext } from "../context";
-import { runEscrowCommand } from "../escrow/run-command";
+import type { EngineContext } from "~/server/context";
+import { runEscrowCommand } from "~/server/escrow/run-command";
 import { deliverArtifact, offer, type Parties } from "~/test/engine-fixtures";
 import { isDomainError } from "~/domain/escrow/errors";
 

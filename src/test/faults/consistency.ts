@@ -6,7 +6,7 @@
 // checkDatabaseLedger.
 import { findTransition } from "~/domain/escrow/transitions";
 import type { EscrowCommand, EscrowStatus } from "~/domain/escrow/states";
-import type { Db } from "../db/client";
+import type { Db } from "~/server/db/client";
 
 const UNFUNDED: readonly string[] = ["pending", "cancelled"];
 

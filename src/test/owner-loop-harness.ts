@@ -1,10 +1,10 @@
 // The agent API harness plus the inbound webhooks (Telegram, WhatsApp) on their own real HTTP port.
 import type { TestClock } from "~/test/engine-fixtures";
-import { startHarness, type Harness } from "../../agent-api/testing/harness";
-import { serveFetchHandler } from "../../agent-api/node-server";
-import type { Db } from "../../db/client";
-import { handleTelegramWebhook } from "../../inbound/telegram";
-import { handleWhatsAppWebhook } from "../../inbound/whatsapp";
+import { startHarness, type Harness } from "~/test/agent-api-harness";
+import { serveFetchHandler } from "~/server/agent-api/node-server";
+import type { Db } from "~/server/db/client";
+import { handleTelegramWebhook } from "~/server/inbound/telegram";
+import { handleWhatsAppWebhook } from "~/server/inbound/whatsapp";
 
 export interface OwnerLoopHarness {
   api: Harness;
