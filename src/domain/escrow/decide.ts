@@ -51,6 +51,8 @@ export function decide(
   if (!rule.actors.includes(actor)) return rejected(forbidden(rule));
 
   const ctx: GuardContext = { escrow, input, actor, now, windows };
+  // Checked once: the guard decides on it and the event lists the qualifying artifacts from it.
+  if (input.command === "complete") ctx.delivery = checkDelivery(input.artifactsSinceStatusChange, input.contract);
   const failure = firstFailingGuard(rule.guards, ctx);
   if (failure !== null) return rejected(failure);
   return applyRule(rule, ctx, currency);
@@ -115,6 +117,7 @@ function idempotentComplete(escrow: EscrowSnapshot): Decision {
     agentEvent: { type: "escrow.delivered", data: { idempotent: true } },
     systemMessage: null,
     auditReason: null,
+    sideEffects: { alerts: [], timers: [] },
   };
 }
 
@@ -133,6 +136,7 @@ function applyRule(rule: TransitionRule, ctx: GuardContext, currency: string): D
     agentEvent: { type: rule.event, data: eventData(rule, ctx, money, patch) },
     systemMessage: systemMessageFor(rule, ctx, money, currency),
     auditReason: trimmedText(input) ?? timerAuditReason(input, escrow, now),
+    sideEffects: { alerts: rule.alerts, timers: rule.timers },
   };
   if (input.command === "propose_settlement") {
     decision.settlement = { action: "propose", proposedBy: asParty(actor), refundAmountMinor: input.refundAmountMinor };
@@ -174,7 +178,7 @@ function eventData(
       if (text !== null) data.reason = text;
       break;
     case "complete":
-      data.artifact_ids = qualifyingArtifactIds(input);
+      data.artifact_ids = ctx.delivery?.ok ? ctx.delivery.qualifying : [];
       break;
     case "dispute":
       data.reason = text;
@@ -200,11 +204,6 @@ function eventData(
     data.note = input.command === "decide" ? text : null;
   }
   return data;
-}
-
-function qualifyingArtifactIds(input: Extract<CommandInput, { command: "complete" }>): string[] {
-  const check = checkDelivery(input.artifactsSinceStatusChange, input.contract);
-  return check.ok ? check.qualifying : [];
 }
 
 function timerAuditReason(input: CommandInput, escrow: EscrowSnapshot, now: Date): string | null {

@@ -3,7 +3,7 @@
  * that answers the command, or null when the precondition holds. Guards never change anything.
  */
 import { visibleTextOrNull } from "../text";
-import { checkDelivery } from "./delivery";
+import { checkDelivery, type DeliveryCheck } from "./delivery";
 import { reject, type Rejection } from "./errors";
 import type { Actor, EscrowCommand } from "./states";
 import { isTimerCommand, type GuardName } from "./transitions";
@@ -15,6 +15,8 @@ export interface GuardContext {
   actor: Actor;
   now: Date;
   windows: TimeWindows;
+  /** For `complete`: the delivery check, made once per decision (the guard and the event's artifact ids read it). */
+  delivery?: DeliveryCheck;
 }
 
 type Guard = (ctx: GuardContext) => Rejection | null;
@@ -85,9 +87,9 @@ const deadlineReached: Guard = ({ escrow, input, now }) => {
   return null;
 };
 
-const deliveryPrecondition: Guard = ({ input }) => {
+const deliveryPrecondition: Guard = ({ input, delivery }) => {
   if (input.command !== "complete") return misplaced("delivery_precondition", input.command);
-  const check = checkDelivery(input.artifactsSinceStatusChange, input.contract);
+  const check = delivery ?? checkDelivery(input.artifactsSinceStatusChange, input.contract);
   return check.ok ? null : check.rejection;
 };
 

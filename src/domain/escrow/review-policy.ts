@@ -11,6 +11,9 @@
  *   above                                 → 2 × base   (96 h)
  *   reminders at base / 2 and base / 12 before the deadline (24 h and 4 h left)
  */
+import { convertMinor, type CurrencySettings } from "../currency";
+import type { EscrowCommand } from "./states";
+import type { TimeWindows } from "./types";
 
 export interface ReviewTier {
   /** Inclusive upper bound of the amount in minor units; null = every larger amount. */
@@ -46,6 +49,24 @@ export function reviewWindowFor(policy: ReviewPolicy, amountMinor: number): numb
   }
   // parsePolicy guarantees a final open tier; a policy built by hand without one is a bug.
   throw new Error("review policy has no tier for every amount (the last tier needs no upper bound)");
+}
+
+/**
+ * The windows a command is decided with: with a review policy, `complete` gets the review window for
+ * the escrow's amount; every other window (and every other command) is the configured one. The tiers
+ * are amounts in the limits' currency (`currencies.base`): the amount is converted rounded up (a longer
+ * window is the customer's safe side), and one that cannot be converted gets the longest window.
+ */
+export function windowsForCommand(
+  command: EscrowCommand,
+  escrow: { amountMinor: number; currency: string },
+  windows: TimeWindows,
+  policy: ReviewPolicy | null,
+  currencies: CurrencySettings,
+): TimeWindows {
+  if (!policy || command !== "complete") return windows;
+  const amount = convertMinor(currencies, escrow.amountMinor, escrow.currency, currencies.base, "up") ?? Number.MAX_SAFE_INTEGER;
+  return { ...windows, reviewWindowS: reviewWindowFor(policy, amount) };
 }
 
 export interface ReminderTime {

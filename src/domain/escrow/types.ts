@@ -3,6 +3,7 @@
  * them without import cycles; decide.ts re-exports all of them (import from "~/domain/escrow/decide").
  */
 import type { ArtifactContract, DeliveredArtifact } from "./delivery";
+import type { SideEffects } from "./side-effects";
 import type { Rejection } from "./errors";
 import type { DeadlineAction, EscrowOutcome, EscrowStatus, Party } from "./states";
 
@@ -116,6 +117,8 @@ export interface Decision {
   systemMessage: string | null;
   /** The reason, explanation or note given, for the audit trail. */
   auditReason: string | null;
+  /** The row's alerts and timers (side-effects.ts), for the service to write with the change. */
+  sideEffects: SideEffects;
 }
 
 export type DecideResult = Decision | { ok: false; rejection: Rejection };

@@ -8,8 +8,7 @@ import type {
   OwnerAlert as OwnerAlertRow,
   Service as ServiceRow,
 } from "../db/generated/client";
-import { minor, type SettlementRow } from "../escrow/escrow-view";
-import { toSettlementJson } from "../escrow/run-command";
+import { minor, toSettlementJson, type SettlementRow } from "../escrow/escrow-view";
 
 export const AGENT_API_BASE = "/api/agent/v1";
 

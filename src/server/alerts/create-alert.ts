@@ -1,12 +1,10 @@
 // Owner alerts (PROTOCOL.md Alert, SPEC §5): raised by the agent (notify_owner) or by the platform
-// (automatic.ts). An alert is stored for the owner's inbox and, in the same transaction, queued for
+// (automatic.ts, which imports this file; nothing here imports it back). An alert is stored for the owner's inbox and, in the same transaction, queued for
 // every channel the owner configured (fan-out.ts), so it is delivered exactly when it exists.
-import type { EngineConfig } from "../config";
 import type { Tx } from "../db/transaction";
 import { notFound } from "../errors";
 import { newId } from "../ids";
 import type { AlertReason, AlertSeverity } from "../db/generated/client";
-import { alertOnAgentEvent, alertOnOffer } from "./automatic";
 import { fanOutAlert } from "./fan-out";
 
 export interface NewOwnerAlert {
@@ -40,22 +38,4 @@ export async function raiseOwnerAlert(tx: Tx, alert: NewOwnerAlert) {
   });
   await fanOutAlert(tx, row, alert.now);
   return row;
-}
-
-/**
- * Hook: an agent made an offer (PROTOCOL.md POST /escrows), in the offer's transaction. Offers
- * outside the catalog or above the catalog price raise off_catalog; offers above the owner's threshold
- * raise large_amount (rules: src/domain/offer-alerts.ts).
- */
-export async function onOfferCreated(tx: Tx, offer: { agentId: string; escrowId: string; now: Date }, config: EngineConfig): Promise<void> {
-  await alertOnOffer(tx, offer, raiseOwnerAlert, config);
-}
-
-
-/** Hook: every agent event, in its transaction; disputes alert the owner (automatic.ts). */
-export async function onAgentEvent(
-  tx: Tx,
-  event: { agentId: string; type: string; escrowId?: string | null; createdAt: Date; data: Record<string, unknown> },
-): Promise<void> {
-  await alertOnAgentEvent(tx, event, raiseOwnerAlert);
 }

@@ -2,7 +2,7 @@
 // else, and answers not_found otherwise: another party's escrow must be
 // indistinguishable from one that does not exist.
 import type { Actor } from "~/domain/escrow/states";
-import type { Prisma } from "../db/generated/client";
+import { Prisma } from "../db/generated/client";
 
 export type ActorRef =
   | { kind: "customer"; userId: string }
@@ -45,7 +45,32 @@ export function escrowScope(actor: ActorRef): Prisma.EscrowWhereInput {
   }
 }
 
-/** Escrows are addressed by id or by their 6-letter reference code. */
+/** Escrows are addressed by id or by their 6-letter reference code (any case); null for an id. */
+function referenceCodeOf(ref: string): string | null {
+  return /^[A-Za-z]{6}$/.test(ref) ? ref.toUpperCase() : null;
+}
+
 export function escrowRefFilter(ref: string): Prisma.EscrowWhereInput {
-  return /^[A-Za-z]{6}$/.test(ref) ? { referenceCode: ref.toUpperCase() } : { id: ref };
+  const code = referenceCodeOf(ref);
+  return code !== null ? { referenceCode: code } : { id: ref };
+}
+
+/**
+ * The same escrow (by reference and within the actor's scope) as SQL, for the one statement that finds
+ * and locks it (`SELECT … FOR UPDATE`); keep it equal to escrowRefFilter and escrowScope.
+ */
+export function escrowRefAndScopeSql(ref: string, actor: ActorRef): Prisma.Sql {
+  const code = referenceCodeOf(ref);
+  const byRef = code !== null ? Prisma.sql`reference_code = ${code}` : Prisma.sql`id = ${ref}`;
+  switch (actor.kind) {
+    case "customer":
+      return Prisma.sql`${byRef} AND customer_id = ${actor.userId}`;
+    case "agent":
+      return Prisma.sql`${byRef} AND agent_id = ${actor.agentId}`;
+    case "buyer_agent":
+      return Prisma.sql`${byRef} AND buyer_agent_id = ${actor.agentId}`;
+    case "moderator":
+    case "timer":
+      return byRef;
+  }
 }

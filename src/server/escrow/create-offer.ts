@@ -1,52 +1,36 @@
-// An agent offers a service: a new escrow in `pending`, with the offer's
-// expiry as its deadline. Nothing moves until the customer accepts. Every
-// offer passes the seller's tier limits here (src/server/risk/limits.ts).
-import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
-import { initialOfferDeadline } from "~/domain/escrow/effects";
-import { feeMinor, formatMoney, isValidAmountMinor } from "~/domain/money";
+// An agent offers a service: the lifecycle's first row (OFFER_RULE). The domain judges the terms and
+// says what the escrow starts as (src/domain/escrow/offer.ts); the seller's tier limits are checked
+// under its row lock (src/server/risk/limits.ts); the one write path records it (record-transition.ts).
+import { decideOffer, offerProblem, type OfferTerms } from "~/domain/escrow/offer";
+import { isEnabledCurrency } from "~/domain/currency";
+import { currenciesOf } from "../config";
 import type { EngineContext } from "../context";
-import { inTransaction, type Tx } from "../db/transaction";
 import { requireEnabledCurrency } from "../currency";
+import { inTransaction, type Tx } from "../db/transaction";
 import { invalid, notFound } from "../errors";
-import { newId, newReferenceCode } from "../ids";
-import { insertMessage } from "../conversations/messages";
-import { toEscrowJson, type EscrowRow } from "./escrow-view";
-import { appendAgentEvent } from "../events/agent-events";
-import { scheduleEscrowTimers } from "../jobs/schedule-timers";
+import { newReferenceCode } from "../ids";
+import type { EscrowRow } from "./escrow-view";
+import { recordOffer } from "./record-transition";
 import { assertOfferWithinLimits, lockAgent } from "../risk/limits";
 
-export interface OfferInput {
-  conversationId: string;
-  title: string;
-  description?: string;
-  amountMinor: number;
-  currency: string;
-  serviceId?: string | null;
-  deliveryInHours?: number | null;
-}
+export { MAX_DELIVERY_HOURS, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS } from "~/domain/escrow/offer";
 
-export const MAX_TITLE_CHARS = 200;
-export const MAX_DESCRIPTION_CHARS = 5_000;
-export const MAX_DELIVERY_HOURS = 24 * 365;
+export interface OfferInput extends OfferTerms {
+  conversationId: string;
+  serviceId?: string | null;
+}
 
 export function createOffer(ctx: EngineContext, agentId: string, input: OfferInput): Promise<EscrowRow> {
   return inTransaction(ctx.db, (tx) => insertOffer(tx, ctx, agentId, input));
 }
 
-function validateOffer(input: OfferInput, config: EngineContext["config"]): void {
-  if (!isValidAmountMinor(input.amountMinor)) throw invalid("amount", "a positive integer in minor units, at most 2^53 − 1");
-  requireEnabledCurrency(config, input.currency);
-  const title = input.title.trim();
-  if (!hasVisibleText(title) || title.length > MAX_TITLE_CHARS) {
-    throw invalid("title", `1 to ${MAX_TITLE_CHARS} characters; it ${VISIBLE_TEXT_REQUIRED}`);
-  }
-  if ((input.description ?? "").length > MAX_DESCRIPTION_CHARS) {
-    throw invalid("description", `at most ${MAX_DESCRIPTION_CHARS} characters`);
-  }
-  const hours = input.deliveryInHours;
-  if (hours !== undefined && hours !== null && (!Number.isInteger(hours) || hours < 1 || hours > MAX_DELIVERY_HOURS)) {
-    throw invalid("delivery_in_hours", `a whole number of hours from 1 to ${MAX_DELIVERY_HOURS}`);
-  }
+/** 400 validation_error for the first unacceptable field (the domain's offerProblem). */
+function assertValidTerms(input: OfferInput, config: EngineContext["config"]): void {
+  const problem = offerProblem(input, isEnabledCurrency(currenciesOf(config), input.currency));
+  if (problem === null) return;
+  // The currency's answer names the currencies this deployment accepts.
+  if (problem.field === "currency") requireEnabledCurrency(config, input.currency);
+  throw invalid(problem.field, problem.expected);
 }
 
 async function unusedReferenceCode(tx: Tx): Promise<string> {
@@ -64,84 +48,18 @@ export async function insertOffer(tx: Tx, ctx: EngineContext, agentId: string, i
     ? await tx.service.findFirst({ where: { id: input.serviceId, agentId, active: true } })
     : null;
   if (input.serviceId && !service) throw notFound("service");
-  validateOffer(input, ctx.config);
+  assertValidTerms(input, ctx.config);
   // The buying agent's row before the seller's: the lock order of accept (escrow → buyer → seller).
   if (conversation.buyerAgentId) await lockAgent(tx, conversation.buyerAgentId);
   // Locks the seller's row, then sums its open escrows: concurrent offers cannot all fit under one limit.
   await assertOfferWithinLimits(tx, ctx, agentId, { amountMinor: input.amountMinor, currency: input.currency });
 
   const now = ctx.now();
-  const feeBps = ctx.config.feeBps;
-  const escrow = await tx.escrow.create({
-    data: {
-      id: newId("esc"),
-      referenceCode: await unusedReferenceCode(tx),
-      conversationId: conversation.id,
-      agentId,
-      customerId: conversation.customerId,
-      buyerAgentId: conversation.buyerAgentId,
-      serviceId: service?.id ?? null,
-      title: input.title.trim(),
-      description: input.description ?? "",
-      amountMinor: BigInt(input.amountMinor),
-      currency: input.currency,
-      feeBps,
-      feeAmountMinor: BigInt(feeMinor(input.amountMinor, feeBps)),
-      status: "pending",
-      version: 1,
-      deadline: initialOfferDeadline(now, ctx.config.windows),
-      deadlineAction: "offer_expired",
-      deliveryInHours: input.deliveryInHours ?? service?.deliveryInHours ?? null,
-      statusChangedAt: now,
-      createdAt: now,
-      updatedAt: now,
-    },
-  });
-  await tx.escrowEvent.create({
-    data: {
-      escrowId: escrow.id,
-      fromStatus: null,
-      toStatus: "pending",
-      command: "offer",
-      actorKind: "agent",
-      actorId: agentId,
-      version: escrow.version,
-      createdAt: now,
-    },
-  });
-  await insertMessage(tx, {
-    conversationId: conversation.id,
-    escrowId: escrow.id,
-    role: "system",
-    text: `Offer: ${escrow.title} for ${formatMoney(input.amountMinor, input.currency)}. Accept and pay to hold the money in escrow until delivery. (ref ${escrow.referenceCode})`,
-    createdAt: now,
-  });
-  if (escrow.buyerAgentId) {
-    // The buying agent learns of the offer from the platform, not from the seller's words.
-    await appendAgentEvent(tx, {
-      agentId: escrow.buyerAgentId,
-      type: "purchase.offered",
-      escrowId: escrow.id,
-      conversationId: conversation.id,
-      data: { escrow: toEscrowJson(escrow, null, "customer", now) },
-      createdAt: now,
-    });
-  }
-  await tx.outboxMessage.create({
-    data: {
-      topic: "escrow.changed",
-      payload: {
-        escrow_id: escrow.id,
-        version: escrow.version,
-        status: escrow.status,
-        event: "escrow.offered",
-        deadline: escrow.deadline?.toISOString() ?? null,
-        deadline_action: escrow.deadlineAction,
-      },
-      availableAt: now,
-      createdAt: now,
-    },
-  });
-  await scheduleEscrowTimers(tx, escrow, now, ctx.config);
-  return escrow;
+  const decision = decideOffer(input, service?.deliveryInHours ?? null, ctx.config.feeBps, now, ctx.config.windows);
+  return recordOffer(
+    tx,
+    ctx,
+    { agentId, conversation, serviceId: service?.id ?? null, referenceCode: await unusedReferenceCode(tx), decision },
+    now,
+  );
 }

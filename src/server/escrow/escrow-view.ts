@@ -79,3 +79,15 @@ export function toEscrowJson(row: EscrowRow, openSettlement: OpenSettlement | nu
     updated_at: row.updatedAt.toISOString(),
   };
 }
+
+/** PROTOCOL "Settlement". */
+export function toSettlementJson(s: SettlementRow) {
+  return {
+    id: s.id,
+    escrow_id: s.escrowId,
+    proposed_by: s.proposedBy,
+    refund_amount: Number(s.refundAmountMinor),
+    status: s.status,
+    created_at: s.createdAt.toISOString(),
+  };
+}

@@ -6,7 +6,6 @@ import type { Tx } from "../db/transaction";
 import type { Prisma } from "../db/generated/client";
 import { newId } from "../ids";
 import { currentRequestId } from "../log";
-import { onAgentEvent } from "../alerts/create-alert";
 
 /** PostgreSQL NOTIFY channel; the payload is the agent id. Delivered on commit only. */
 export const AGENT_EVENTS_CHANNEL = "holdfast_agent_events";
@@ -48,8 +47,6 @@ export async function appendAgentEvent(tx: Tx, event: NewAgentEvent): Promise<bi
       data: { id: newId("whd"), agentId: event.agentId, eventId: created.id, nextAttemptAt: event.createdAt, requestId: currentRequestId() },
     });
   }
-  // Owner alerts the platform raises by itself (every dispute), in this same transaction.
-  await onAgentEvent(tx, event);
   // Wakes long-polling readers of this agent's feed when the transaction commits.
   await tx.$executeRaw`SELECT pg_notify(${AGENT_EVENTS_CHANNEL}, ${event.agentId})`;
   return agent.lastEventSeq;

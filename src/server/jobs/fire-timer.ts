@@ -5,12 +5,13 @@
 // function or the backstop sweep.
 import { observeTimerLateness } from "../ops/metrics";
 import { isDomainError } from "~/domain/escrow/errors";
+import { reminderStaleReason } from "~/domain/escrow/side-effects";
 import { isDeadlineAction } from "~/domain/escrow/states";
 import type { EngineContext } from "../context";
 import { inTransaction, type Tx } from "../db/transaction";
-import { executeEscrowCommand } from "../escrow/run-command";
+import { executeOnLockedEscrow, lockEscrow } from "../escrow/run-command";
 import type { EscrowRow } from "../escrow/escrow-view";
-import { sendDueSoon, sendOverdue, sendReviewReminder } from "./notices";
+import { sendReminder } from "./notices";
 
 export interface TimerRow {
   id: bigint;
@@ -91,40 +92,33 @@ export function fireTimerById(ctx: EngineContext, timerId: bigint | string | num
   });
 }
 
+const TIMER_ACTOR = { kind: "timer" } as const;
+
+/** Locks the escrow once (the same lock every transition takes), then acts if the timer still applies. */
 async function fireLocked(tx: Tx, ctx: EngineContext, timer: TimerRow): Promise<FireOutcome> {
-  await tx.$queryRaw`SELECT id FROM escrows WHERE id = ${timer.escrow_id} FOR UPDATE`;
-  const escrow = await tx.escrow.findUniqueOrThrow({ where: { id: timer.escrow_id } });
-  const stale = (reason: string) => finish(tx, ctx, timer, "stale", reason);
+  const escrow = await lockEscrow(tx, timer.escrow_id, TIMER_ACTOR);
   if (escrow.version !== timer.escrow_version) {
-    return stale(`the escrow moved on (version ${escrow.version}, timer planned at ${timer.escrow_version})`);
+    return finish(tx, ctx, timer, "stale", `the escrow moved on (version ${escrow.version}, timer planned at ${timer.escrow_version})`);
   }
-  switch (timer.kind) {
-    case "deadline":
-      return fireDeadline(tx, ctx, timer);
-    case "review_reminder":
-      if (escrow.status !== "delivered") return stale(`escrow is ${escrow.status}`);
-      await sendReviewReminder(tx, ctx, escrow, timer.offset_s);
-      return finish(tx, ctx, timer, "fired", "applied");
-    case "due_soon":
-    case "overdue":
-      if (escrow.status !== "active") return stale(`escrow is ${escrow.status}`);
-      await (timer.kind === "due_soon" ? sendDueSoon : sendOverdue)(tx, ctx, escrow as EscrowRow);
-      return finish(tx, ctx, timer, "fired", "applied");
-  }
+  if (timer.kind === "deadline") return fireDeadline(tx, ctx, timer, escrow);
+  // What a reminder sends, and while which status it still applies, is data (REMINDER_RULES).
+  const staleReason = reminderStaleReason(timer.kind, escrow.status);
+  if (staleReason !== null) return finish(tx, ctx, timer, "stale", staleReason);
+  await sendReminder(tx, ctx, escrow, timer.kind, timer.offset_s);
+  return finish(tx, ctx, timer, "fired", "applied");
 }
 
-async function fireDeadline(tx: Tx, ctx: EngineContext, timer: TimerRow): Promise<FireOutcome> {
+async function fireDeadline(tx: Tx, ctx: EngineContext, timer: TimerRow, escrow: EscrowRow): Promise<FireOutcome> {
   if (!isDeadlineAction(timer.action)) return finish(tx, ctx, timer, "stale", `no deadline action (${timer.action})`);
   try {
-    // The same command path as every other actor: the domain re-checks the state, the deadline
-    // action and that the deadline has passed (guards.ts deadline_reached).
-    await executeEscrowCommand(tx, ctx, timer.escrow_id, { kind: "timer" }, { command: timer.action });
+    // The same command path as every other actor, on the row already locked: the domain re-checks the
+    // state, the deadline action and that the deadline has passed (guards.ts deadline_reached).
+    await executeOnLockedEscrow(tx, ctx, escrow, TIMER_ACTOR, { command: timer.action });
   } catch (error) {
     if (!isDomainError(error)) throw error;
     // Nothing was written before the rejection, so the transaction is still clean.
     if (error.code === "deadline_not_reached") {
       // Cannot happen while fire_at is the version's deadline; if it ever does, follow the escrow.
-      const escrow = await tx.escrow.findUniqueOrThrow({ where: { id: timer.escrow_id }, select: { deadline: true } });
       if (escrow.deadline) await tx.escrowTimer.update({ where: { id: timer.id }, data: { fireAt: escrow.deadline } });
       return { result: "not_due", timerId: timer.id };
     }

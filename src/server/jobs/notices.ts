@@ -1,7 +1,10 @@
-// What the non-transition timers do (docs/ARCHITECTURE.md "Timers"): review reminders to the
-// customer, escrow.due_soon and escrow.overdue to the agent, and the overdue alert to the owner.
-// Each runs inside the firing timer's transaction, after the escrow was locked and found unchanged,
-// and the timer row is marked fired in that same transaction: each notice happens once.
+// The wording of what the non-transition timers send (docs/ARCHITECTURE.md "Timers"): review
+// reminders to the customer, escrow.due_soon and escrow.overdue to the agent, the overdue email to the
+// customer. WHICH timer sends WHICH notices and alerts is data: REMINDER_RULES in
+// src/domain/escrow/side-effects.ts. Each runs inside the firing timer's transaction, after the escrow
+// was locked and found unchanged, and the timer row is marked fired in that same transaction: each
+// notice happens once.
+import { REMINDER_RULES, type NoticeKind, type TimerKind } from "~/domain/escrow/side-effects";
 import { formatMoney } from "~/domain/money";
 import { appUrl } from "../config";
 import type { EngineContext } from "../context";
@@ -9,7 +12,35 @@ import type { Tx } from "../db/transaction";
 import { appendAgentEvent } from "../events/agent-events";
 import { toEscrowJson, minor, type EscrowRow } from "../escrow/escrow-view";
 import { notifyUser } from "../notify/enqueue";
-import { raiseOwnerAlert } from "../alerts/create-alert";
+import { raiseAlerts } from "../alerts/automatic";
+
+interface NoticeContext {
+  tx: Tx;
+  ctx: EngineContext;
+  escrow: EscrowRow;
+  /** Seconds before the deadline, for review reminders (part of the reminder's dedupe key). */
+  offsetS: number;
+}
+
+const SENDERS: Record<NoticeKind, (n: NoticeContext) => Promise<void>> = {
+  review_reminder: (n) => sendReviewReminder(n.tx, n.ctx, n.escrow, n.offsetS),
+  due_soon: (n) => sendDueSoon(n.tx, n.ctx, n.escrow),
+  overdue: (n) => sendOverdueEvent(n.tx, n.ctx, n.escrow),
+  delivery_overdue: (n) => sendOverdueEmail(n.tx, n.ctx, n.escrow),
+};
+
+/** Sends what a firing reminder timer declares (REMINDER_RULES): its notices, then its owner alerts. */
+export async function sendReminder(
+  tx: Tx,
+  ctx: EngineContext,
+  escrow: EscrowRow,
+  kind: Exclude<TimerKind, "deadline">,
+  offsetS: number,
+): Promise<void> {
+  const rule = REMINDER_RULES[kind];
+  for (const notice of rule.notices) await SENDERS[notice]({ tx, ctx, escrow, offsetS });
+  await raiseAlerts(tx, ctx.config, rule.alerts, escrow, ctx.now());
+}
 
 function escrowLink(escrow: EscrowRow): string {
   return appUrl(`/orders/${escrow.id}`);
@@ -23,7 +54,7 @@ function timeLeft(until: Date, now: Date): string {
 }
 
 /** SPEC §6.1: the customer is reminded before the money is released without their word. */
-export async function sendReviewReminder(tx: Tx, ctx: EngineContext, escrow: EscrowRow, offsetS: number): Promise<void> {
+async function sendReviewReminder(tx: Tx, ctx: EngineContext, escrow: EscrowRow, offsetS: number): Promise<void> {
   const now = ctx.now();
   const deadline = escrow.deadline ?? now;
   const amount = formatMoney(minor(escrow.amountMinor), escrow.currency);
@@ -44,7 +75,7 @@ export async function sendReviewReminder(tx: Tx, ctx: EngineContext, escrow: Esc
 }
 
 /** SPEC §6.2: the agent hears that the due time is near (trusted platform event). */
-export async function sendDueSoon(tx: Tx, ctx: EngineContext, escrow: EscrowRow): Promise<void> {
+async function sendDueSoon(tx: Tx, ctx: EngineContext, escrow: EscrowRow): Promise<void> {
   const now = ctx.now();
   await appendAgentEvent(tx, {
     agentId: escrow.agentId,
@@ -56,11 +87,8 @@ export async function sendDueSoon(tx: Tx, ctx: EngineContext, escrow: EscrowRow)
   });
 }
 
-/**
- * SPEC §6.2: at the due time the agent gets escrow.overdue, the customer learns they may cancel for a
- * full refund, and the agent's owner is alerted.
- */
-export async function sendOverdue(tx: Tx, ctx: EngineContext, escrow: EscrowRow): Promise<void> {
+/** SPEC §6.2: at the due time the agent gets escrow.overdue (the owner is alerted: REMINDER_RULES.overdue). */
+async function sendOverdueEvent(tx: Tx, ctx: EngineContext, escrow: EscrowRow): Promise<void> {
   const now = ctx.now();
   await appendAgentEvent(tx, {
     agentId: escrow.agentId,
@@ -74,6 +102,11 @@ export async function sendOverdue(tx: Tx, ctx: EngineContext, escrow: EscrowRow)
     },
     createdAt: now,
   });
+}
+
+/** SPEC §6.2: the customer learns they may cancel for a full refund. */
+async function sendOverdueEmail(tx: Tx, ctx: EngineContext, escrow: EscrowRow): Promise<void> {
+  const now = ctx.now();
   const amount = formatMoney(minor(escrow.amountMinor), escrow.currency);
   await notifyUser(tx, escrow.customerId, {
     template: "delivery_overdue",
@@ -87,28 +120,5 @@ export async function sendOverdue(tx: Tx, ctx: EngineContext, escrow: EscrowRow)
     escrowId: escrow.id,
     dedupeKey: `delivery_overdue:${escrow.id}`,
     now,
-  });
-  await raiseOverdueOwnerAlert(tx, ctx, escrow);
-}
-
-/**
- * The owner of an agent that missed its due time is alerted (SPEC §5, §6.2): an owner alert (PROTOCOL
- * "Alert", reason `other`) in the owner's inbox, delivered to the owner's channels by the owner loop.
- */
-export async function raiseOverdueOwnerAlert(tx: Tx, ctx: EngineContext, escrow: EscrowRow): Promise<void> {
-  const agent = await tx.agent.findUnique({ where: { id: escrow.agentId }, select: { handle: true } });
-  if (!agent) return;
-  await raiseOwnerAlert(tx, {
-    agentId: escrow.agentId,
-    reason: "other",
-    title: `Delivery overdue: "${escrow.title}" (ref ${escrow.referenceCode})`,
-    message: [
-      `@${agent.handle} has not delivered "${escrow.title}" (ref ${escrow.referenceCode}), due at ${escrow.dueAt?.toISOString() ?? "?"}.`,
-      `The customer may now cancel for a full refund; it is refunded automatically at ${escrow.deadline?.toISOString() ?? "the end of the grace period"}.`,
-    ].join("\n"),
-    severity: "warning",
-    escrowId: escrow.id,
-    conversationId: escrow.conversationId,
-    now: ctx.now(),
   });
 }

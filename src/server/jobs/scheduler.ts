@@ -9,7 +9,7 @@ import pg from "pg";
 import type { EngineContext } from "../context";
 import { fireNextDueTimer, postponeTimer, TimerFailure, type FireOutcome } from "./fire-timer";
 import { runBackstop } from "./backstop";
-import { TIMERS_CHANNEL } from "./schedule-timers";
+import { TIMERS_CHANNEL } from "../escrow/escrow-timers";
 import { registerWorker } from "../ops/heartbeats";
 import { log as logger } from "../log";
 import { observeJob } from "./observe-job";

@@ -6,7 +6,6 @@
 import { z } from "zod";
 import { EscrowSchema, ESCROW_STATUSES, listOf, SettlementSchema } from "~/client/schemas";
 import { TERMINAL_STATUSES, type EscrowStatus } from "~/domain/escrow/states";
-import { onOfferCreated } from "../../alerts/create-alert";
 import type { Prisma } from "../../db/generated/client";
 import type { Tx } from "../../db/transaction";
 import { invalid, notFound } from "../../errors";
@@ -126,7 +125,7 @@ export const createEscrow = defineOperation({
     }
   },
   async handler(c, input) {
-    // The tier limits are checked (under the seller's row lock) by insertOffer, the one write path.
+    // The tier limits (under the seller's row lock) and the offer alerts are in insertOffer, the one write path.
     const row = await insertOffer(c.tx, c.engine, c.agent.agentId, {
       conversationId: input.conversation_id,
       title: input.title,
@@ -136,7 +135,6 @@ export const createEscrow = defineOperation({
       serviceId: input.service_id ?? null,
       deliveryInHours: input.delivery_in_hours ?? null,
     });
-    await onOfferCreated(c.tx, { agentId: c.agent.agentId, escrowId: row.id, now: c.engine.now() }, c.engine.config);
     return { status: 201, body: await escrowJsonFor(c, seller(c.agent.agentId), row) };
   },
   response: { status: 201, schema: EscrowSchema, description: "The new escrow, pending" },
