@@ -1,0 +1,123 @@
+// The one write path, structurally (issue 19): every transition finds and locks its escrow row with
+// exactly one `SELECT … FOR UPDATE` and reads it once before deciding — an accept, a complete, a timer
+// firing and a buying agent's accept alike — and an offer, from whatever transport, writes the same
+// record as a command (audit row, outbox row, timers) and raises the owner alerts its row declares.
+// Counted from the statements the client sends (src/test/statement-log.ts); no timings are asserted.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseForThisFile } from "~/test/db";
+import { createParties, deliverArtifact, fund, offer, testClock } from "~/test/engine-fixtures";
+import { statementLoggingDb, type StatementLog } from "~/test/statement-log";
+import { timerTestContext } from "~/test/timer-fixtures";
+import type { EngineContext } from "../context";
+import { fireTimerById } from "../jobs/fire-timer";
+import { runEscrowCommand } from "./run-command";
+
+const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
+let log: StatementLog;
+const clock = testClock();
+let ctx: EngineContext;
+
+beforeAll(() => {
+  log = statementLoggingDb(tdb.url);
+  ctx = timerTestContext(log.db, clock);
+});
+afterAll(() => log.close());
+
+const onEscrows = (sql: string) => /\bFROM\s+("public"\.)?"?escrows"?\s/i.test(sql);
+/** Statements that lock an escrow row. */
+const escrowLocks = (statements: string[]) => statements.filter((s) => onEscrows(s) && /FOR UPDATE/i.test(s));
+/**
+ * Plain reads of one escrow row by its id or reference code (not the lock; not the risk rules' queries
+ * over an agent's escrows).
+ */
+const escrowRowReads = (statements: string[]) =>
+  statements.filter(
+    (s) => /^\s*SELECT/i.test(s) && !/FOR UPDATE/i.test(s) && /WHERE[\s(]*"public"\."escrows"\."(id|reference_code)" =/.test(s),
+  );
+/** Everything sent before the compare-and-set UPDATE of the escrow: what the decision was made on. */
+const beforeCas = (statements: string[]) => {
+  const cas = statements.findIndex((s) => /^\s*UPDATE\s+("public"\.)?"?escrows"?/i.test(s));
+  expect(cas, "the transition wrote the escrow row").toBeGreaterThan(0);
+  return statements.slice(0, cas);
+};
+
+async function measured<T>(run: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  log.clear();
+  const result = await run();
+  return { result, statements: [...log.statements] };
+}
+
+describe("every transition locks its escrow once and reads it once before deciding", () => {
+  it("accept (by reference code), complete and approve", async () => {
+    const p = await createParties(log.db);
+    await fund(ctx, p.customerId, 5_000);
+    const pending = await offer(ctx, p);
+    const customer = { kind: "customer", userId: p.customerId } as const;
+
+    const accept = await measured(() => runEscrowCommand(ctx, pending.referenceCode, customer, { command: "accept" }));
+    expect(accept.result.escrow.status).toBe("active");
+    expect(escrowLocks(accept.statements)).toHaveLength(1);
+    expect(escrowRowReads(beforeCas(accept.statements))).toHaveLength(1);
+
+    clock.advanceSeconds(60);
+    await deliverArtifact(ctx, p, pending.id);
+    const complete = await measured(() => runEscrowCommand(ctx, pending.id, { kind: "agent", agentId: p.agentId }, { command: "complete" }));
+    expect(complete.result.escrow.status).toBe("delivered");
+    expect(escrowLocks(complete.statements)).toHaveLength(1);
+    expect(escrowRowReads(beforeCas(complete.statements))).toHaveLength(1);
+
+    const approve = await measured(() => runEscrowCommand(ctx, pending.id, customer, { command: "approve" }));
+    expect(approve.result.escrow.status).toBe("completed");
+    expect(escrowLocks(approve.statements)).toHaveLength(1);
+  });
+
+  it("a firing deadline timer", async () => {
+    const p = await createParties(log.db);
+    const pending = await offer(ctx, p);
+    const timer = await log.db.escrowTimer.findFirstOrThrow({ where: { escrowId: pending.id, kind: "deadline" } });
+    clock.set(timer.fireAt);
+    const fired = await measured(() => fireTimerById(ctx, timer.id));
+    expect(fired.result).toMatchObject({ result: "applied" });
+    expect((await log.db.escrow.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe("cancelled");
+    expect(escrowLocks(fired.statements)).toHaveLength(1);
+    expect(escrowRowReads(beforeCas(fired.statements))).toHaveLength(1);
+  });
+
+  it("a firing reminder timer, and a stale one", async () => {
+    const p = await createParties(log.db);
+    await fund(ctx, p.customerId, 5_000);
+    const pending = await offer(ctx, p);
+    await runEscrowCommand(ctx, pending.id, { kind: "customer", userId: p.customerId }, { command: "accept" });
+    const [dueSoon, overdue] = await Promise.all(
+      (["due_soon", "overdue"] as const).map((kind) => log.db.escrowTimer.findFirstOrThrow({ where: { escrowId: pending.id, kind } })),
+    );
+    clock.set(dueSoon!.fireAt);
+    const fired = await measured(() => fireTimerById(ctx, dueSoon!.id));
+    expect(fired.result).toMatchObject({ result: "applied" });
+    expect(escrowLocks(fired.statements)).toHaveLength(1);
+    expect(escrowRowReads(fired.statements)).toHaveLength(1);
+
+    await runEscrowCommand(ctx, pending.id, { kind: "agent", agentId: p.agentId }, { command: "cancel" });
+    clock.set(overdue!.fireAt);
+    const stale = await measured(() => fireTimerById(ctx, overdue!.id));
+    expect(stale.result).toMatchObject({ result: "stale" });
+    expect(escrowLocks(stale.statements)).toHaveLength(1);
+  });
+});
+
+describe("an offer is the lifecycle's first row, written by the same path", () => {
+  it("writes the audit row, the outbox row and its deadline timer, and raises the offer alerts from any caller", async () => {
+    const p = await createParties(log.db);
+    // Not in the catalog: the offer row declares the offer alerts, so even an offer made outside the
+    // REST handler (here the service directly) alerts the owner.
+    const made = await offer(ctx, p, { serviceId: null, title: "Something else" });
+    const audit = await log.db.escrowEvent.findMany({ where: { escrowId: made.id } });
+    expect(audit).toMatchObject([{ command: "offer", fromStatus: null, toStatus: "pending", actorKind: "agent", actorId: p.agentId }]);
+    const outbox = await log.db.outboxMessage.findMany({ where: { topic: "escrow.changed", payload: { path: ["escrow_id"], equals: made.id } } });
+    expect(outbox.map((o) => (o.payload as { event: string }).event)).toEqual(["escrow.offered"]);
+    const timers = await log.db.escrowTimer.findMany({ where: { escrowId: made.id } });
+    expect(timers.map((t) => [t.kind, t.action])).toEqual([["deadline", "offer_expired"]]);
+    const alerts = await log.db.ownerAlert.findMany({ where: { escrowId: made.id } });
+    expect(alerts.map((a) => a.reason)).toEqual(["off_catalog"]);
+  });
+});
