@@ -1,14 +1,48 @@
 /**
- * Renders the transition table as Markdown for docs/ARCHITECTURE.md. A script pastes the output in,
- * so the documented lifecycle is always the one the code runs.
+ * Renders the transition table as Markdown for docs/ARCHITECTURE.md: one row per transition (the offer
+ * first), with the side effects each row declares, then what each reminder timer sends. A script pastes
+ * the output in, so the documented lifecycle is always the one the code runs.
  */
-import { TRANSITIONS, type TransitionRule } from "./transitions";
+import { REMINDER_RULES, type SideEffects } from "./side-effects";
+import { OFFER_RULE, TRANSITIONS, type OfferRule, type TransitionRule } from "./transitions";
 
-const HEADER = ["from", "command", "actors", "to", "deadline entered", "ledger", "event", "note"] as const;
+const HEADER = ["from", "command", "actors", "to", "deadline entered", "ledger", "event", "side effects", "note"] as const;
+const REMINDER_HEADER = ["timer", "applies while", "notices", "alerts", "what it sends"] as const;
 
 export function describeLifecycleMarkdown(): string {
-  const lines = [row(HEADER), row(HEADER.map(() => "---")), ...TRANSITIONS.map((rule) => row(cells(rule)))];
+  const lines = [
+    row(HEADER),
+    row(HEADER.map(() => "---")),
+    row(offerCells(OFFER_RULE)),
+    ...TRANSITIONS.map((rule) => row(cells(rule))),
+  ];
+  return `${lines.join("\n")}\n\n${describeRemindersMarkdown()}`;
+}
+
+/** What the timers that are not deadlines send when they fire (a deadline runs its row above). */
+export function describeRemindersMarkdown(): string {
+  const lines = [
+    row(REMINDER_HEADER),
+    row(REMINDER_HEADER.map(() => "---")),
+    ...Object.entries(REMINDER_RULES).map(([kind, rule]) =>
+      row([code(kind), code(rule.whileStatus), list(rule.notices), list(rule.alerts), rule.note]),
+    ),
+  ];
   return `${lines.join("\n")}\n`;
+}
+
+function offerCells(rule: OfferRule): string[] {
+  return [
+    "—",
+    code(rule.command) + ` [${rule.guards.join(", ")}]`,
+    rule.actors.join(", "),
+    code(rule.to),
+    code(rule.deadline),
+    "—",
+    code(rule.event),
+    sideEffectsCell(rule),
+    rule.note,
+  ];
 }
 
 function cells(rule: TransitionRule): string[] {
@@ -20,8 +54,18 @@ function cells(rule: TransitionRule): string[] {
     deadlineCell(rule),
     rule.ledger === null ? "—" : rule.ledger === "by_outcome" ? "release / refund / split" : rule.ledger,
     code(rule.event) + (rule.via !== undefined ? ` (via ${rule.via})` : ""),
+    sideEffectsCell(rule),
     rule.note,
   ];
+}
+
+/** "timers: `deadline`, `due_soon`; alerts: `dispute`" — or "—" for a row that causes neither. */
+function sideEffectsCell(rule: SideEffects): string {
+  const parts = [
+    ...(rule.timers.length > 0 ? [`timers: ${list(rule.timers)}`] : []),
+    ...(rule.alerts.length > 0 ? [`alerts: ${list(rule.alerts)}`] : []),
+  ];
+  return parts.length > 0 ? parts.join("; ") : "—";
 }
 
 function deadlineCell(rule: TransitionRule): string {
@@ -32,6 +76,10 @@ function deadlineCell(rule: TransitionRule): string {
 
 function guardSuffix(rule: TransitionRule): string {
   return rule.guards.length > 0 ? ` [${rule.guards.join(", ")}]` : "";
+}
+
+function list(items: readonly string[]): string {
+  return items.length > 0 ? items.map(code).join(", ") : "—";
 }
 
 function code(text: string): string {

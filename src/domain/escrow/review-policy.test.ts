@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { parseCurrencySettings, type CurrencySettings } from "../currency";
+import { DEFAULT_TIME_WINDOWS } from "./types";
 import {
   defaultReviewPolicy,
   parseReminderOffsets,
   parseReviewTiers,
   reminderTimes,
   reviewWindowFor,
+  windowsForCommand,
   type ReviewPolicy,
 } from "./review-policy";
 
@@ -151,5 +154,28 @@ describe("parsing the review policy from the environment", () => {
 describe("a very short base window", () => {
   it("drops a reminder that would round to 0 s before the deadline", () => {
     expect(defaultReviewPolicy(5).reminderOffsetsS).toEqual([3]);
+  });
+});
+
+describe("windowsForCommand (the review window by amount, SPEC §6.1)", () => {
+  const base = 48 * 3600;
+  const policy = defaultReviewPolicy(base);
+  const currencies = parseCurrencySettings({ currencies: "USD,EUR", rates: "EUR=1.08" }) as CurrencySettings;
+
+  it("gives complete the tier's window for the amount, in the limits' currency", () => {
+    expect(windowsForCommand("complete", { amountMinor: 50_000, currency: "USD" }, DEFAULT_TIME_WINDOWS, policy, currencies).reviewWindowS).toBe(base);
+    expect(windowsForCommand("complete", { amountMinor: 50_001, currency: "USD" }, DEFAULT_TIME_WINDOWS, policy, currencies).reviewWindowS).toBe(base * 1.5);
+    // 47,000 EUR cents ≈ 50,760 USD cents: the middle tier, after conversion rounded up.
+    expect(windowsForCommand("complete", { amountMinor: 47_000, currency: "EUR" }, DEFAULT_TIME_WINDOWS, policy, currencies).reviewWindowS).toBe(base * 1.5);
+  });
+
+  it("gives an amount that cannot be converted (a currency no longer configured) the longest window", () => {
+    expect(windowsForCommand("complete", { amountMinor: 1, currency: "GBP" }, DEFAULT_TIME_WINDOWS, policy, currencies).reviewWindowS).toBe(base * 2);
+  });
+
+  it("leaves every other command, and a deployment without a policy, on the configured windows", () => {
+    const big = { amountMinor: 10_000_000, currency: "USD" };
+    expect(windowsForCommand("dispute", big, DEFAULT_TIME_WINDOWS, policy, currencies)).toBe(DEFAULT_TIME_WINDOWS);
+    expect(windowsForCommand("complete", big, DEFAULT_TIME_WINDOWS, null, currencies)).toBe(DEFAULT_TIME_WINDOWS);
   });
 });
