@@ -16,7 +16,7 @@ import { runEscrowCommand } from "../escrow/run-command";
 import { newId } from "../ids";
 import { realClock } from "~/test/timer-fixtures";
 import { deliverDueWebhooks, newWebhookSecret } from "../webhooks/relay";
-import { startLedgerCheck } from "./ledger-check-worker";
+import { startLedgerCheck } from "../jobs/ledger-check-worker";
 import { LEDGER_CHECK_METRICS, registerLedgerCheckMetrics } from "./ledger-metrics";
 import { operationsOverview } from "./overview";
 

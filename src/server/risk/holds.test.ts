@@ -97,7 +97,7 @@ it("the server's background worker releases due holds on its own", async () => {
   const escrow = await deliveredEscrow(ctx, clock, p, 700);
   await runEscrowCommand(ctx, escrow.id, { kind: "customer", userId: p.customerId }, { command: "approve" });
   clock.advanceSeconds(HOLD_S);
-  const { startPayoutHoldRelease } = await import("./hold-worker");
+  const { startPayoutHoldRelease } = await import("../jobs/hold-worker");
   const worker = startPayoutHoldRelease(ctx, { everyMs: 20, log: () => undefined });
   try {
     for (let i = 0; i < 200 && (await walletBalances(ctx, p.ownerId))[0]?.heldMinor !== 0; i++) {

@@ -1,9 +1,9 @@
 // The periodic ledger check (HOLDFAST_LEDGER_CHECK_INTERVAL_S; 0 = off), started with the server's other
-// background workers (src/server/jobs/workers.ts). Every process with workers runs this loop; a round
-// skips the check when another process ran it within the interval (ledger-check-runs.ts).
+// background workers (workers.ts). Every process with workers runs this loop; a round
+// skips the check when another process ran it within the interval (ops/ledger-check-runs.ts).
 import type { EngineContext } from "../context";
-import { pollingLoop, type Worker } from "../jobs/polling-loop";
-import { latestLedgerCheckRun, runScheduledLedgerCheck } from "./ledger-check-runs";
+import { latestLedgerCheckRun, runScheduledLedgerCheck } from "../ops/ledger-check-runs";
+import { pollingLoop, type Worker } from "./polling-loop";
 
 export function startLedgerCheck(
   ctx: EngineContext,

@@ -1,9 +1,9 @@
 // The background worker that moves held payouts to the owners' wallets when
-// their hold ends; started with the server's other workers (src/server/jobs/workers.ts).
+// their hold ends (src/server/risk/holds.ts); started with the server's other workers (workers.ts).
 import { log as logger } from "../log";
 import type { EngineContext } from "../context";
-import { pollingLoop, type Worker } from "../jobs/polling-loop";
-import { releaseDueHolds } from "./holds";
+import { releaseDueHolds } from "../risk/holds";
+import { pollingLoop, type Worker } from "./polling-loop";
 
 export function startPayoutHoldRelease(
   ctx: EngineContext,
