@@ -9,7 +9,10 @@ import { createParties, deliverArtifact, fund, offer, testClock } from "~/test/e
 import { statementLoggingDb, type StatementLog } from "~/test/statement-log";
 import { timerTestContext } from "~/test/timer-fixtures";
 import type { EngineContext } from "../context";
+import { inTransaction } from "../db/transaction";
+import { newId } from "../ids";
 import { fireTimerById } from "../jobs/fire-timer";
+import { acceptPurchase } from "../purchases/purchasing";
 import { runEscrowCommand } from "./run-command";
 
 const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
@@ -102,6 +105,31 @@ describe("every transition locks its escrow once and reads it once before decidi
     const stale = await measured(() => fireTimerById(ctx, overdue!.id));
     expect(stale.result).toMatchObject({ result: "stale" });
     expect(escrowLocks(stale.statements)).toHaveLength(1);
+  });
+});
+
+describe("a buying agent's accept goes through the same path", () => {
+  it("locks the escrow once, then the buying agent, and funds from its owner's wallet", async () => {
+    const seller = await createParties(log.db);
+    const buyerAgentId = newId("agt");
+    const conversationId = newId("cnv");
+    await log.db.agent.create({
+      data: { id: buyerAgentId, ownerId: seller.customerId, handle: `buyer-${buyerAgentId}`, displayName: "Buyer", purchasingEnabled: true, purchaseLimitMinor: 100_000n },
+    });
+    await log.db.conversation.create({ data: { id: conversationId, agentId: seller.agentId, customerId: seller.customerId, buyerAgentId } });
+    await fund(ctx, seller.customerId, 5_000);
+    const pending = await offer(ctx, { ...seller, conversationId });
+
+    const accepted = await measured(() => inTransaction(log.db, (tx) => acceptPurchase(tx, ctx, buyerAgentId, pending.id)));
+    expect(accepted.result.escrow.status).toBe("active");
+    expect(escrowLocks(accepted.statements)).toHaveLength(1);
+    expect(escrowRowReads(beforeCas(accepted.statements))).toHaveLength(1);
+    const events = await log.db.agentEvent.findMany({ where: { escrowId: pending.id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.agentId === buyerAgentId ? "buyer" : "seller", e.type])).toEqual([
+      ["buyer", "purchase.offered"],
+      ["buyer", "purchase.funded"],
+      ["seller", "escrow.funded"],
+    ]);
   });
 });
 
