@@ -18,7 +18,6 @@ import { actorKind, escrowRefAndScopeSql, type ActorRef } from "./actors";
 import { minor, openSettlementOf, toSnapshot, type EscrowRow, type SettlementRow } from "./escrow-view";
 import { recordTransition } from "./record-transition";
 
-
 /** What callers supply; facts the engine reads itself (artifacts, contract) are filled in here. */
 export type CommandRequest =
   | Exclude<CommandInput, { command: "complete" }>

@@ -3,6 +3,8 @@
 // firing and a buying agent's accept alike — and an offer, from whatever transport, writes the same
 // record as a command (audit row, outbox row, timers) and raises the owner alerts its row declares.
 // Counted from the statements the client sends (src/test/statement-log.ts); no timings are asserted.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseForThisFile } from "~/test/db";
 import { createParties, deliverArtifact, fund, offer, testClock } from "~/test/engine-fixtures";
@@ -147,5 +149,22 @@ describe("an offer is the lifecycle's first row, written by the same path", () =
     expect(timers.map((t) => [t.kind, t.action])).toEqual([["deadline", "offer_expired"]]);
     const alerts = await log.db.ownerAlert.findMany({ where: { escrowId: made.id } });
     expect(alerts.map((a) => a.reason)).toEqual(["off_catalog"]);
+  });
+});
+
+describe("no second write path", () => {
+  /** Production sources under src/ (tests, test harnesses and the generated client left out). */
+  function sources(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return entry.name === "generated" || full === path.join("src", "test") ? [] : sources(full);
+      return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [full] : [];
+    });
+  }
+
+  it("only record-transition.ts writes escrow rows, their audit rows or escrow.changed outbox rows", () => {
+    const writes = /\bescrow\.(create|createMany|update|updateMany|upsert|delete|deleteMany)\(|\bescrowEvent\.(create|createMany)\(|\b(UPDATE|INSERT INTO|DELETE FROM)\s+"?escrows"?\b|topic: "escrow\.changed"/;
+    const writers = sources("src").filter((file) => writes.test(readFileSync(file, "utf8")));
+    expect(writers).toEqual([path.join("src", "server", "escrow", "record-transition.ts")]);
   });
 });
