@@ -1,7 +1,7 @@
 // The background workers a Holdfast server process runs (started from src/instrumentation.ts, or
 // from run-scheduler.ts on its own): the timer engine (embedded scheduler, or the outbox relay to
 // Inngest), the notification relay, payout-hold release, the idempotency-key sweep and the periodic
-// ledger check (src/server/ops/ledger-check-worker.ts). Each is a
+// ledger check (ledger-check-worker.ts). Each is a
 // loop over the database; several processes may run them at once.
 import { env } from "~/env";
 import { timerEngine } from "../config";
