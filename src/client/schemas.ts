@@ -4,6 +4,9 @@
 // and the client cannot drift apart unnoticed. Pure zod: safe to import anywhere.
 import { z } from "zod";
 
+/** Where the agent API lives on a Holdfast server; every endpoint path in PROTOCOL.md is relative to it. */
+export const AGENT_API_PATH = "/api/agent/v1";
+
 const time = z.string().describe("RFC 3339 UTC time");
 const nullableTime = time.nullable();
 

@@ -14,7 +14,7 @@ import { executeOperation, type ExecuteOptions } from "./execute";
 import type { Operation } from "./operation";
 import { buildOpenApiDocument } from "./openapi";
 import { OPERATIONS } from "./operations";
-import { AGENT_API_BASE } from "./views";
+import { AGENT_API_PATH } from "~/client/schemas";
 import { observeRequest, setRequestRoute } from "../http/observe";
 
 export const MAX_IDEMPOTENCY_KEY_CHARS = 255;
@@ -148,8 +148,8 @@ const UNMATCHED_ROUTE = "(unmatched)";
 async function dispatchAgentApiRequest(request: Request, deps: AgentApiDeps, label: { route: string }): Promise<Response> {
   try {
     const url = new URL(request.url);
-    if (!url.pathname.startsWith(AGENT_API_BASE)) return json(404, errorBody("not_found", "No such endpoint."));
-    const path = url.pathname.slice(AGENT_API_BASE.length) || "/";
+    if (!url.pathname.startsWith(AGENT_API_PATH)) return json(404, errorBody("not_found", "No such endpoint."));
+    const path = url.pathname.slice(AGENT_API_PATH.length) || "/";
     const method = request.method.toUpperCase();
     if (path === "/openapi.json") label.route = "openapi";
     else {
@@ -170,7 +170,7 @@ async function dispatchAgentApiRequest(request: Request, deps: AgentApiDeps, lab
     }
 
     const matched = match(method, path);
-    if (matched === null) return json(404, errorBody("not_found", `No endpoint ${method} ${path}. See ${AGENT_API_BASE}/openapi.json.`));
+    if (matched === null) return json(404, errorBody("not_found", `No endpoint ${method} ${path}. See ${AGENT_API_PATH}/openapi.json.`));
     if (matched === "method") return json(405, errorBody("method_not_allowed", `${method} is not supported on ${path}.`));
     const { route, params } = matched;
     const op = route.op;

@@ -6,21 +6,12 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { isDomainError } from "~/domain/escrow/errors";
+import type { SessionUser } from "../auth/session-user";
 import type { EngineContext } from "../context";
 import { conflictFromUniqueViolation, ServiceError } from "../errors";
 import { INTERNAL_ERROR_MESSAGE, logInternalError } from "../http/internal-error";
 import { nulTextError } from "../nul-text";
 import { recordRequestMetric, stopwatch } from "../ops/metrics";
-
-export type UserRole = "customer" | "owner" | "admin";
-
-/** The signed-in person, re-read from the database on every request (never trusted from the client). */
-export interface SessionUser {
-  id: string;
-  email: string;
-  displayName: string;
-  role: UserRole;
-}
 
 export interface TrpcContext {
   engine: EngineContext;

@@ -4,7 +4,7 @@ import type { EngineContext } from "../context";
 import { notFound } from "../errors";
 import { escrowRefFilter } from "./actors";
 import { openSettlementOf, toEscrowJson, type EscrowJson, type EscrowRow, type SettlementRow } from "./escrow-view";
-import { toSettlementJson } from "./run-command";
+import { toSettlementJson } from "../views/protocol";
 
 export interface CustomerEscrowView extends EscrowJson {
   agent: { handle: string; display_name: string };

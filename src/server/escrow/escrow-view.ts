@@ -3,15 +3,10 @@
 import { allowedActions, type EscrowSnapshot, type OpenSettlement } from "~/domain/escrow/decide";
 import type { Actor, DeadlineAction, EscrowStatus } from "~/domain/escrow/states";
 import type { Escrow as EscrowRow, Settlement as SettlementRow } from "../db/generated/client";
+import { minor } from "../views/protocol";
 
 export type { EscrowRow, SettlementRow };
 
-/** Minor units from a BIGINT column; amounts are capped at 2^53 − 1 by constraint. */
-export function minor(value: bigint): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new Error(`amount ${value} exceeds the safe integer range`);
-  return n;
-}
 
 export function openSettlementOf(settlements: SettlementRow[]): OpenSettlement | null {
   const open = settlements.find((s) => s.status === "open");

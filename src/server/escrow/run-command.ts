@@ -25,6 +25,7 @@ import { scheduleEscrowTimers, windowsForEscrow } from "../jobs/schedule-timers"
 import { recordHold, sellerPayoutAccount } from "../risk/holds";
 import { assertAcceptWithinLimits } from "../risk/limits";
 import { actorId, actorKind, escrowRefFilter, escrowScope, type ActorRef } from "./actors";
+import { toSettlementJson } from "../views/protocol";
 import { openSettlementOf, toEscrowJson, toSnapshot, type EscrowRow, type SettlementRow } from "./escrow-view";
 
 /** What callers supply; facts the engine reads itself (artifacts, contract) are filled in here. */
@@ -315,15 +316,4 @@ async function applySettlementEffect(tx: Tx, row: EscrowRow, decision: Decision,
     },
   });
   return toSettlementJson(created);
-}
-
-export function toSettlementJson(s: SettlementRow) {
-  return {
-    id: s.id,
-    escrow_id: s.escrowId,
-    proposed_by: s.proposedBy,
-    refund_amount: Number(s.refundAmountMinor),
-    status: s.status,
-    created_at: s.createdAt.toISOString(),
-  };
 }

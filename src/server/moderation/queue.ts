@@ -4,7 +4,7 @@ import type { EngineContext } from "../context";
 import { notFound } from "../errors";
 import { escrowRefFilter } from "../escrow/actors";
 import { openSettlementOf, toEscrowJson } from "../escrow/escrow-view";
-import { toSettlementJson } from "../escrow/run-command";
+import { toSettlementJson } from "../views/protocol";
 import { toMessageView } from "../conversations/customer-chat";
 import { agentReputation } from "../reputation/reputation";
 

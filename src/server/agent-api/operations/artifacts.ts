@@ -5,7 +5,7 @@ import { readAgentArtifact, storeDataArtifact, storeFileArtifact } from "../../a
 import { invalid, ServiceError } from "../../errors";
 import { id } from "../fields";
 import { defineOperation, type OperationContext, type OperationResult } from "../operation";
-import { toArtifactJson } from "../views";
+import { toArtifactJson } from "../../views/protocol";
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 

@@ -16,7 +16,7 @@ import { openSettlementOf, toEscrowJson, type EscrowRow } from "../../escrow/esc
 import { executeEscrowCommand, type CommandRequest } from "../../escrow/run-command";
 import { afterCursor, amount, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery, visibleText } from "../fields";
 import { defineOperation, type OperationContext, type OperationResult } from "../operation";
-import { settlementJson } from "../views";
+import { toSettlementJson } from "../../views/protocol";
 import { requireOwnConversation } from "./conversations";
 
 const escrowRef = z.string().min(1).max(100).describe("The escrow's id or its 6-letter reference code");
@@ -58,7 +58,7 @@ export async function proposeSettlementAs(c: OperationContext, actor: ActorRef, 
   const result = await executeEscrowCommand(c.tx, c.engine, ref, actor, { command: "propose_settlement", refundAmountMinor });
   const created = result.settlements.find((s) => s.status === "open");
   if (!created) throw new Error("propose_settlement committed without an open settlement");
-  return { status: 201, body: settlementJson(created) };
+  return { status: 201, body: toSettlementJson(created) };
 }
 
 /** A settlement named in a path must belong to the escrow it is under, or 404. */

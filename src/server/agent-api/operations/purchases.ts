@@ -17,7 +17,7 @@ import type { CommandRequest } from "../../escrow/run-command";
 import { acceptPurchase, openPurchaseConversation } from "../../purchases/purchasing";
 import { afterCursor, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery } from "../fields";
 import { defineOperation, type OperationContext } from "../operation";
-import { toMessageJson, toServiceJson } from "../views";
+import { toMessageJson, toServiceJson } from "../../views/protocol";
 import { messagePage } from "./conversations";
 import {
   escrowJsonFor, escrowPageFor, proposeSettlementAs, requireEscrowOf, requireSettlementOn, runCommandAs,
