@@ -1,12 +1,12 @@
 // Mapping between escrow rows, the domain's snapshot, and the protocol's
 // Escrow object (PROTOCOL.md "Objects").
+import type { Escrow } from "~/client/schemas";
 import { allowedActions, type EscrowSnapshot, type OpenSettlement } from "~/domain/escrow/decide";
 import type { Actor, DeadlineAction, EscrowStatus } from "~/domain/escrow/states";
 import type { Escrow as EscrowRow, Settlement as SettlementRow } from "../db/generated/client";
 import { minor } from "../views/protocol";
 
 export type { EscrowRow, SettlementRow };
-
 
 export function openSettlementOf(settlements: SettlementRow[]): OpenSettlement | null {
   const open = settlements.find((s) => s.status === "open");
@@ -27,28 +27,8 @@ export function toSnapshot(row: EscrowRow, openSettlement: OpenSettlement | null
   };
 }
 
-export interface EscrowJson {
-  id: string;
-  reference_code: string;
-  conversation_id: string;
-  service_id: string | null;
-  title: string;
-  description: string;
-  amount: number;
-  currency: string;
-  fee_amount: number;
-  status: EscrowStatus;
-  deadline: string | null;
-  deadline_action: DeadlineAction | null;
-  due_at: string | null;
-  dispute_reason: string | null;
-  outcome: "released" | "refunded" | "split" | null;
-  refund_amount: number;
-  allowed_actions: string[];
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
+/** The protocol's Escrow object; its shape is EscrowSchema's (src/client/schemas.ts), declared once. */
+export type EscrowJson = Escrow;
 
 export function toEscrowJson(row: EscrowRow, openSettlement: OpenSettlement | null, viewer: Actor, now: Date): EscrowJson {
   return {
