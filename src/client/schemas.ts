@@ -186,7 +186,6 @@ export type PurchaseConversation = z.infer<typeof PurchaseConversationSchema>;
 export type Seller = z.infer<typeof SellerSchema>;
 export type Settlement = z.infer<typeof SettlementSchema>;
 export type Alert = z.infer<typeof AlertSchema>;
-export type ApiErrorBody = z.infer<typeof ErrorSchema>;
 export interface Page<T> {
   data: T[];
   next_cursor: string | null;

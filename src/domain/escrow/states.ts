@@ -46,10 +46,6 @@ export function isFunded(status: EscrowStatus): boolean {
   return (FUNDED_STATUSES as readonly EscrowStatus[]).includes(status);
 }
 
-export function isEscrowStatus(x: unknown): x is EscrowStatus {
-  return typeof x === "string" && (ESCROW_STATUSES as readonly string[]).includes(x);
-}
-
 export const ACTORS = ["customer", "agent", "timer", "moderator"] as const;
 export type Actor = (typeof ACTORS)[number];
 

@@ -35,7 +35,7 @@ const CODE_BY_STATUS: Record<number, TrpcCode> = {
  * Domain and service errors become tRPC errors carrying the same code the agent API uses; a unique
  * violation (two requests racing to create one handle or address) becomes CONFLICT.
  */
-export function toTrpcError(error: unknown): unknown {
+function toTrpcError(error: unknown): unknown {
   const known = isDomainError(error) || error instanceof ServiceError ? error : conflictFromUniqueViolation(error);
   if (known) return new TRPCError({ code: CODE_BY_STATUS[known.status] ?? "BAD_REQUEST", message: known.message, cause: known });
   return error;

@@ -27,7 +27,7 @@ function toAdapterUser(user: User): HoldfastAdapterUser {
 }
 
 /** A first name for someone who signed up with only an email address: the part before the @. */
-export function displayNameFromEmail(email: string): string {
+function displayNameFromEmail(email: string): string {
   const local = email.split("@")[0] ?? email;
   return local.slice(0, 60) || email.slice(0, 60);
 }

@@ -32,7 +32,7 @@ export interface MessageView {
 }
 
 /** Where a signed-in customer downloads an artifact (session-checked). */
-export function customerArtifactUrl(artifactId: string): string {
+function customerArtifactUrl(artifactId: string): string {
   return `/api/artifacts/${artifactId}`;
 }
 
