@@ -58,6 +58,12 @@ const readConversation: Tool = {
   operationFor: (args) => (args.conversation_id === undefined ? listConversations : listMessages),
 };
 
+/** The MCP tools that run an operation (docs/PROTOCOL.md's endpoint table names them). */
+export function toolsRunning(op: Operation): string[] {
+  if (op === listConversations || op === listMessages) return [readConversation.name];
+  return op.tool && !op.restOnly ? [op.tool] : [];
+}
+
 const MCP_TOOLS: readonly Tool[] = [
   ...OPERATIONS.filter((op) => op.tool && !op.restOnly).map<Tool>((op) => ({
     name: op.tool ?? op.id,
