@@ -15,6 +15,7 @@ import { insertOffer, MAX_DELIVERY_HOURS, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS
 import { openSettlementOf, toEscrowJson, type EscrowRow } from "../../escrow/escrow-view";
 import { executeEscrowCommand, type CommandRequest } from "../../escrow/run-command";
 import { afterCursor, amount, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery, visibleText } from "../fields";
+import { transitionsText } from "../lifecycle-text";
 import { defineOperation, type OperationContext, type OperationResult } from "../operation";
 import { toSettlementJson } from "../../views/protocol";
 import { requireOwnConversation } from "./conversations";
@@ -185,7 +186,7 @@ export const completeEscrow = defineOperation({
   method: "POST",
   path: "/escrows/{escrow}/complete",
   summary:
-    "Deliver: `active` → `delivered` if you sent at least one artifact on this escrow since it became active (and it meets the service's artifact contract). Idempotent.",
+    `Deliver: ${transitionsText("complete", "agent")} if you sent at least one artifact on this escrow since it became active (and it meets the service's artifact contract). Idempotent.`,
   input: z.object({ escrow: escrowRef }),
   authorize: authorizeEscrow,
   handler: (c, input) => runCommand(c, input.escrow, { command: "complete" }),
@@ -197,7 +198,7 @@ export const cancelEscrow = defineOperation({
   tool: "cancel_service",
   method: "POST",
   path: "/escrows/{escrow}/cancel",
-  summary: "Withdraw: `pending` → `cancelled`, `active` → `refunded` (full refund to the customer).",
+  summary: `Withdraw: ${transitionsText("cancel", "agent")} (full refund to the customer).`,
   input: z.object({ escrow: escrowRef, reason: z.string().max(2_000).optional() }),
   authorize: authorizeEscrow,
   handler: (c, input) => runCommand(c, input.escrow, { command: "cancel", ...(input.reason !== undefined ? { reason: input.reason } : {}) }),
@@ -258,7 +259,7 @@ export const escalateEscrow = defineOperation({
   tool: "escalate",
   method: "POST",
   path: "/escrows/{escrow}/escalate",
-  summary: "Ask a moderator to decide: `negotiating` → `admin_review`.",
+  summary: `Ask a moderator to decide: ${transitionsText("escalate", "agent")}.`,
   input: z.object({ escrow: escrowRef }),
   authorize: authorizeEscrow,
   handler: (c, input) => runCommand(c, input.escrow, { command: "escalate" }),
