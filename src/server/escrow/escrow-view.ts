@@ -2,7 +2,7 @@
 // Escrow object (PROTOCOL.md "Objects").
 import type { Escrow } from "~/client/schemas";
 import { allowedActions, type EscrowSnapshot, type OpenSettlement } from "~/domain/escrow/decide";
-import type { Actor, DeadlineAction, EscrowStatus } from "~/domain/escrow/states";
+import type { Actor } from "~/domain/escrow/states";
 import type { Escrow as EscrowRow, Settlement as SettlementRow } from "../db/generated/client";
 import { minor } from "../views/protocol";
 
@@ -15,11 +15,11 @@ export function openSettlementOf(settlements: SettlementRow[]): OpenSettlement |
 
 export function toSnapshot(row: EscrowRow, openSettlement: OpenSettlement | null): EscrowSnapshot {
   return {
-    status: row.status as EscrowStatus,
+    status: row.status,
     amountMinor: minor(row.amountMinor),
     feeBps: row.feeBps,
     deadline: row.deadline,
-    deadlineAction: (row.deadlineAction ?? null) as DeadlineAction | null,
+    deadlineAction: row.deadlineAction ?? null,
     dueAt: row.dueAt,
     deliveryInHours: row.deliveryInHours,
     reviewExtended: row.reviewExtended,
@@ -41,9 +41,9 @@ export function toEscrowJson(row: EscrowRow, openSettlement: OpenSettlement | nu
     amount: minor(row.amountMinor),
     currency: row.currency,
     fee_amount: minor(row.feeAmountMinor),
-    status: row.status as EscrowStatus,
+    status: row.status,
     deadline: row.deadline?.toISOString() ?? null,
-    deadline_action: (row.deadlineAction ?? null) as DeadlineAction | null,
+    deadline_action: row.deadlineAction ?? null,
     due_at: row.dueAt?.toISOString() ?? null,
     dispute_reason: row.disputeReason,
     outcome: row.outcome ?? null,
