@@ -16,6 +16,12 @@ const config = [
     },
   },
   {
+    // Imports point one way: a runtime import cycle between files fails lint. Type-only imports and
+    // cycles between areas (server/escrow ⇄ server/jobs) are checked by scripts/import-cycles.test.ts.
+    files: ["src/**/*.ts", "src/**/*.tsx"],
+    rules: { "import/no-cycle": ["error", { ignoreExternal: true }] },
+  },
+  {
     // The domain is pure: no framework, database or server imports.
     files: ["src/domain/**/*.ts"],
     rules: {

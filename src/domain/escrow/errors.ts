@@ -31,8 +31,6 @@ export const REJECTIONS = {
 
 export type RejectionCode = keyof typeof REJECTIONS;
 
-export const REJECTION_CODES = Object.keys(REJECTIONS) as RejectionCode[];
-
 /** A refusal: `message` is a full sentence that a language model or a person can act on. */
 export interface Rejection {
   code: RejectionCode;
@@ -41,10 +39,6 @@ export interface Rejection {
 
 export function reject(code: RejectionCode, message: string): Rejection {
   return { code, message };
-}
-
-export function isRejectionCode(x: unknown): x is RejectionCode {
-  return typeof x === "string" && Object.hasOwn(REJECTIONS, x);
 }
 
 /** What services throw; transports (REST, MCP, tRPC) map `code`/`status` to their own error shapes. */

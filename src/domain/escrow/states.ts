@@ -1,4 +1,8 @@
-/** The vocabulary of the escrow lifecycle (SPEC §3.1). The transitions themselves are in transitions.ts. */
+/**
+ * The vocabulary of the escrow lifecycle (SPEC §3.1). The transitions themselves are in transitions.ts.
+ * These lists are declared once: the wire schemas (src/client/schemas.ts) are built from them with
+ * z.enum, and src/server/db/enums.test.ts fails when a Prisma enum says otherwise.
+ */
 
 export const ESCROW_STATUSES = [
   "pending",
@@ -42,15 +46,12 @@ export function isFunded(status: EscrowStatus): boolean {
   return (FUNDED_STATUSES as readonly EscrowStatus[]).includes(status);
 }
 
-export function isEscrowStatus(x: unknown): x is EscrowStatus {
-  return typeof x === "string" && (ESCROW_STATUSES as readonly string[]).includes(x);
-}
-
 export const ACTORS = ["customer", "agent", "timer", "moderator"] as const;
 export type Actor = (typeof ACTORS)[number];
 
 /** The two parties to a deal; they propose and accept settlements. */
-export type Party = "customer" | "agent";
+export const PARTIES = ["customer", "agent"] as const;
+export type Party = (typeof PARTIES)[number];
 
 export const ESCROW_COMMANDS = [
   "accept",
@@ -89,4 +90,13 @@ export function isDeadlineAction(x: unknown): x is DeadlineAction {
   return typeof x === "string" && (DEADLINE_ACTIONS as readonly string[]).includes(x);
 }
 
-export type EscrowOutcome = "released" | "refunded" | "split";
+export const ESCROW_OUTCOMES = ["released", "refunded", "split"] as const;
+export type EscrowOutcome = (typeof ESCROW_OUTCOMES)[number];
+
+/** A settlement proposal is open until the other party accepts it or a newer proposal supersedes it. */
+export const SETTLEMENT_STATUSES = ["open", "accepted", "superseded"] as const;
+export type SettlementStatus = (typeof SETTLEMENT_STATUSES)[number];
+
+/** What an artifact is; `data` is a JSON payload, the others are measured from the bytes. */
+export const ARTIFACT_KINDS = ["file", "image", "audio", "data"] as const;
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];

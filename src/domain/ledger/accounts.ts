@@ -46,7 +46,3 @@ export function platformFeeKey(currency: string): string {
 export function externalFundingKey(currency: string): string {
   return `external_funding:${currency}`;
 }
-
-export function externalPayoutKey(currency: string): string {
-  return `external_payout:${currency}`;
-}

@@ -4,7 +4,6 @@ import {
   LEDGER_ACCOUNT_KINDS,
   escrowAccountKey,
   externalFundingKey,
-  externalPayoutKey,
   heldKey,
   mayGoNegative,
   platformFeeKey,
@@ -125,7 +124,7 @@ describe("checkLedgerInvariants: what each violation says", () => {
 
   it("allows a wallet at exactly zero, and both external accounts below it", () => {
     expect(invariantsOf([wallet("buyer", 0)])).toEqual([]);
-    const payout: AccountBalance = { key: externalPayoutKey("USD"), kind: "external_payout", currency: "USD", balanceMinor: -5 };
+    const payout: AccountBalance = { key: "external_payout:USD", kind: "external_payout", currency: "USD", balanceMinor: -5 };
     expect(invariantsOf([payout, wallet("buyer", 5)])).toEqual([]);
     for (const kind of ["held", "escrow", "platform_fee"] as const) {
       expect(invariantsOf([funding(5), { key: kind, kind, currency: "USD", balanceMinor: -5 }])).toEqual(["negative_balance"]);
@@ -190,7 +189,6 @@ describe("ledger account and operation keys", () => {
     expect(escrowAccountKey("e1")).toBe("escrow:e1");
     expect(platformFeeKey("JPY")).toBe("platform_fee:JPY");
     expect(externalFundingKey("USD")).toBe("external_funding:USD");
-    expect(externalPayoutKey("USD")).toBe("external_payout:USD");
     expect(operationKey("e1", "release")).toBe("e1:release");
   });
 

@@ -22,7 +22,7 @@ export interface AgentApiDeps {
   settings: AgentApiSettings;
 }
 
-export function agentApiSettingsFromEnv(): AgentApiSettings {
+function agentApiSettingsFromEnv(): AgentApiSettings {
   const e = env();
   return {
     maxArtifactBytes: e.HOLDFAST_MAX_ARTIFACT_BYTES,

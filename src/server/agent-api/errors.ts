@@ -10,7 +10,7 @@ export function errorBody(code: string, message: string, details?: ValidationDet
   return { error: { code, message, ...(details ? { details } : {}) } };
 }
 
-export function errorResult(status: number, code: string, message: string, details?: ValidationDetail[]): OperationResult {
+function errorResult(status: number, code: string, message: string, details?: ValidationDetail[]): OperationResult {
   return { status, body: errorBody(code, message, details) };
 }
 

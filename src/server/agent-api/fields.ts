@@ -32,14 +32,14 @@ export const pageQuery = {
 };
 
 /** Keyset cursors over (created_at, id): opaque to callers. */
-export function encodeCursor(createdAt: Date, rowId: string): string {
+function encodeCursor(createdAt: Date, rowId: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${rowId}`, "utf8").toString("base64url");
 }
 
 /** Row ids this API hands out: a prefix and base-32ish characters (src/server/ids.ts). */
 const CURSOR_ROW_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
-export function decodeCursor(cursor: string, field = "after"): { createdAt: Date; id: string } {
+function decodeCursor(cursor: string, field = "after"): { createdAt: Date; id: string } {
   const text = Buffer.from(cursor, "base64url").toString("utf8");
   const [time, rowId] = text.split("|");
   const createdAt = new Date(time ?? "");

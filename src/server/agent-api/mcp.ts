@@ -58,7 +58,13 @@ const readConversation: Tool = {
   operationFor: (args) => (args.conversation_id === undefined ? listConversations : listMessages),
 };
 
-export const MCP_TOOLS: readonly Tool[] = [
+/** The MCP tools that run an operation (docs/PROTOCOL.md's endpoint table names them). */
+export function toolsRunning(op: Operation): string[] {
+  if (op === listConversations || op === listMessages) return [readConversation.name];
+  return op.tool && !op.restOnly ? [op.tool] : [];
+}
+
+const MCP_TOOLS: readonly Tool[] = [
   ...OPERATIONS.filter((op) => op.tool && !op.restOnly).map<Tool>((op) => ({
     name: op.tool ?? op.id,
     description: op.summary,
@@ -119,7 +125,7 @@ function jsonResponse(status: number, body: unknown, headers: Record<string, str
 }
 
 /** The largest MCP call is upload_artifact with the file in base64 (4/3 of the bytes). */
-export function mcpBodyLimitBytes(settings: AgentApiSettings): number {
+function mcpBodyLimitBytes(settings: AgentApiSettings): number {
   return Math.max(settings.maxJsonBodyBytes, Math.ceil((settings.maxArtifactBytes * 4) / 3) + MULTIPART_OVERHEAD_BYTES);
 }
 

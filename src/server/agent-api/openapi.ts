@@ -5,7 +5,7 @@ import { z } from "zod";
 import * as objects from "~/client/schemas";
 import type { Operation } from "./operation";
 import { OPERATIONS } from "./operations";
-import { AGENT_API_BASE } from "./views";
+import { AGENT_API_PATH } from "~/client/schemas";
 
 type Json = Record<string, unknown>;
 
@@ -149,7 +149,7 @@ export function buildOpenApiDocument(): Json {
       description:
         "The contract between Holdfast and seller agents (PROTOCOL.md). The same operations are MCP tools at /api/mcp (x-mcp-tool names the tool).",
     },
-    servers: [{ url: AGENT_API_BASE }],
+    servers: [{ url: AGENT_API_PATH }],
     security: [{ bearer: [] }],
     paths,
     components: {

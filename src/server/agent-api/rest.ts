@@ -14,7 +14,7 @@ import { executeOperation, type ExecuteOptions } from "./execute";
 import type { Operation } from "./operation";
 import { buildOpenApiDocument } from "./openapi";
 import { OPERATIONS } from "./operations";
-import { AGENT_API_BASE } from "./views";
+import { AGENT_API_PATH } from "~/client/schemas";
 import { observeRequest, setRequestRoute } from "../http/observe";
 
 export const MAX_IDEMPOTENCY_KEY_CHARS = 255;
@@ -148,15 +148,10 @@ const UNMATCHED_ROUTE = "(unmatched)";
 async function dispatchAgentApiRequest(request: Request, deps: AgentApiDeps, label: { route: string }): Promise<Response> {
   try {
     const url = new URL(request.url);
-    if (!url.pathname.startsWith(AGENT_API_BASE)) return json(404, errorBody("not_found", "No such endpoint."));
-    const path = url.pathname.slice(AGENT_API_BASE.length) || "/";
+    if (!url.pathname.startsWith(AGENT_API_PATH)) return json(404, errorBody("not_found", "No such endpoint."));
+    const path = url.pathname.slice(AGENT_API_PATH.length) || "/";
     const method = request.method.toUpperCase();
-    if (path === "/openapi.json") label.route = "openapi";
-    else {
-      const named = match(method, path);
-      if (named !== null && named !== "method") label.route = named.route.op.id;
-    }
-
+    label.route = routeLabel(method, path) ?? label.route;
     if (path === "/openapi.json" && method === "GET") {
       return json(200, buildOpenApiDocument(), { "cache-control": "public, max-age=60" });
     }
@@ -170,55 +165,18 @@ async function dispatchAgentApiRequest(request: Request, deps: AgentApiDeps, lab
     }
 
     const matched = match(method, path);
-    if (matched === null) return json(404, errorBody("not_found", `No endpoint ${method} ${path}. See ${AGENT_API_BASE}/openapi.json.`));
+    if (matched === null) return json(404, errorBody("not_found", `No endpoint ${method} ${path}. See ${AGENT_API_PATH}/openapi.json.`));
     if (matched === "method") return json(405, errorBody("method_not_allowed", `${method} is not supported on ${path}.`));
-    const { route, params } = matched;
-    const op = route.op;
+    const op = matched.route.op;
     setRequestRoute(`${op.method} ${op.path}`);
 
-    // Per-key rate limit, counted in PostgreSQL so it holds across processes.
-    const limit = await hitRateLimit(deps.engine.db, `agent-key:${agent.keyId}`, deps.settings.rateLimit, deps.engine.now());
-    if (!limit.allowed) {
-      return json(429, errorBody("rate_limited", `Too many requests for this key. Retry after ${limit.retryAfterS} seconds.`), {
-        "retry-after": String(limit.retryAfterS),
-      });
-    }
-
+    const refused = (await rateLimitRefusal(deps, agent.keyId)) ?? idempotencyKeyRefusal(request, method);
+    if (refused) return refused;
     const options: ExecuteOptions = { signal: request.signal };
     const idempotencyKey = request.headers.get("idempotency-key");
-    if (method === "POST" && idempotencyKey !== null) {
-      if (idempotencyKey.length < 1 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_CHARS) {
-        const error = invalid("Idempotency-Key", `1 to ${MAX_IDEMPOTENCY_KEY_CHARS} characters`);
-        return json(400, errorBody(error.code, error.message, error.details));
-      }
-      options.idempotencyKey = idempotencyKey;
-    }
+    if (method === "POST" && idempotencyKey !== null) options.idempotencyKey = idempotencyKey;
 
-    const query: Record<string, unknown> = {};
-    for (const name of op.query ?? []) {
-      const value = url.searchParams.get(name);
-      if (value !== null) query[name] = value;
-    }
-    let raw: Record<string, unknown> = { ...query, ...params };
-    if (method === "POST") {
-      const body = await parseBody(request, op, deps);
-      if (body.kind === "json") {
-        raw = { ...body.value, ...raw };
-      } else if (body.kind === "invalid") {
-        // Ownership still answers first (404 before 400).
-        options.run = () => Promise.reject(invalid("(body)", body.message));
-      } else {
-        const upload = op.multipart;
-        if (!upload) throw new Error("multipart body for an operation without multipart");
-        options.fingerprint = {
-          name: body.name,
-          sha256: createHash("sha256").update(body.bytes).digest("hex"),
-          size: body.bytes.byteLength,
-        };
-        options.run = (c) => upload(c, { name: body.name, bytes: body.bytes });
-      }
-    }
-
+    const raw = await operationInput(request, url, op, matched.params, deps, options);
     const result = await executeOperation(deps, agent, op, raw, options);
     if (result.raw && result.status === 200) return rawResponse(result.raw);
     return json(result.status, result.body, result.replayed ? { "idempotent-replayed": "true" } : {});
@@ -227,4 +185,60 @@ async function dispatchAgentApiRequest(request: Request, deps: AgentApiDeps, lab
     const result = toErrorResult(error);
     return json(result.status, result.body);
   }
+}
+
+/** The metric label of a request: the operation's id when the path names one (before any auth). */
+function routeLabel(method: string, path: string): string | null {
+  if (path === "/openapi.json") return "openapi";
+  const named = match(method, path);
+  return named !== null && named !== "method" ? named.route.op.id : null;
+}
+
+/** Per-key rate limit, counted in PostgreSQL so it holds across processes. */
+async function rateLimitRefusal(deps: AgentApiDeps, keyId: string): Promise<Response | null> {
+  const limit = await hitRateLimit(deps.engine.db, `agent-key:${keyId}`, deps.settings.rateLimit, deps.engine.now());
+  if (limit.allowed) return null;
+  return json(429, errorBody("rate_limited", `Too many requests for this key. Retry after ${limit.retryAfterS} seconds.`), {
+    "retry-after": String(limit.retryAfterS),
+  });
+}
+
+function idempotencyKeyRefusal(request: Request, method: string): Response | null {
+  const key = request.headers.get("idempotency-key");
+  if (method !== "POST" || key === null || (key.length >= 1 && key.length <= MAX_IDEMPOTENCY_KEY_CHARS)) return null;
+  const error = invalid("Idempotency-Key", `1 to ${MAX_IDEMPOTENCY_KEY_CHARS} characters`);
+  return json(400, errorBody(error.code, error.message, error.details));
+}
+
+/**
+ * The operation's flat input: query parameters, path parameters and (for POST) the JSON body's fields.
+ * A multipart upload or a malformed body becomes `options.run` instead, so ownership still answers
+ * first (404 before 400).
+ */
+async function operationInput(
+  request: Request,
+  url: URL,
+  op: Operation,
+  params: Record<string, string>,
+  deps: AgentApiDeps,
+  options: ExecuteOptions,
+): Promise<Record<string, unknown>> {
+  const query: Record<string, unknown> = {};
+  for (const name of op.query ?? []) {
+    const value = url.searchParams.get(name);
+    if (value !== null) query[name] = value;
+  }
+  const raw: Record<string, unknown> = { ...query, ...params };
+  if (request.method.toUpperCase() !== "POST") return raw;
+  const body = await parseBody(request, op, deps);
+  if (body.kind === "json") return { ...body.value, ...raw };
+  if (body.kind === "invalid") {
+    options.run = () => Promise.reject(invalid("(body)", body.message));
+    return raw;
+  }
+  const upload = op.multipart;
+  if (!upload) throw new Error("multipart body for an operation without multipart");
+  options.fingerprint = { name: body.name, sha256: createHash("sha256").update(body.bytes).digest("hex"), size: body.bytes.byteLength };
+  options.run = (c) => upload(c, { name: body.name, bytes: body.bytes });
+  return raw;
 }

@@ -11,7 +11,7 @@ import { createUser } from "~/test/users";
 import type { EngineContext } from "../context";
 import { runEscrowCommand } from "../escrow/run-command";
 import { appRouter, callerFor } from "./root";
-import type { SessionUser } from "./trpc";
+import type { SessionUser } from "../auth/session-user";
 
 /**
  * Who may call it: anyone; any signed-in person on their own data; only the object's customer;

@@ -5,7 +5,8 @@ import { marketRouter } from "./routers/market";
 import { ordersRouter } from "./routers/orders";
 import { ownerRouter } from "./routers/owner";
 import { walletRouter } from "./routers/wallet";
-import { createCallerFactory, createTRPCRouter, type SessionUser } from "./trpc";
+import type { SessionUser } from "../auth/session-user";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
 import type { EngineContext } from "../context";
 
 export const appRouter = createTRPCRouter({

@@ -6,21 +6,12 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { isDomainError } from "~/domain/escrow/errors";
+import type { SessionUser } from "../auth/session-user";
 import type { EngineContext } from "../context";
 import { conflictFromUniqueViolation, ServiceError } from "../errors";
 import { INTERNAL_ERROR_MESSAGE, logInternalError } from "../http/internal-error";
 import { nulTextError } from "../nul-text";
 import { recordRequestMetric, stopwatch } from "../ops/metrics";
-
-export type UserRole = "customer" | "owner" | "admin";
-
-/** The signed-in person, re-read from the database on every request (never trusted from the client). */
-export interface SessionUser {
-  id: string;
-  email: string;
-  displayName: string;
-  role: UserRole;
-}
 
 export interface TrpcContext {
   engine: EngineContext;
@@ -44,7 +35,7 @@ const CODE_BY_STATUS: Record<number, TrpcCode> = {
  * Domain and service errors become tRPC errors carrying the same code the agent API uses; a unique
  * violation (two requests racing to create one handle or address) becomes CONFLICT.
  */
-export function toTrpcError(error: unknown): unknown {
+function toTrpcError(error: unknown): unknown {
   const known = isDomainError(error) || error instanceof ServiceError ? error : conflictFromUniqueViolation(error);
   if (known) return new TRPCError({ code: CODE_BY_STATUS[known.status] ?? "BAD_REQUEST", message: known.message, cause: known });
   return error;

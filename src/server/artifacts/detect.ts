@@ -1,7 +1,7 @@
 // What an upload really is, from its bytes (magic numbers), never from the
 // name or the client's Content-Type. Executables are refused outright.
 import { fileTypeFromBuffer } from "file-type";
-import type { ArtifactKind } from "~/domain/escrow/delivery";
+import type { ArtifactKind } from "~/domain/escrow/states";
 
 export type DetectedType =
   | { ok: true; kind: Exclude<ArtifactKind, "data">; mimeType: string }

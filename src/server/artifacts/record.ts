@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import type { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
 import { newId } from "../ids";
-import type { ArtifactKind } from "~/domain/escrow/delivery";
+import type { ArtifactKind } from "~/domain/escrow/states";
 
 export interface StoredArtifactInput {
   agentId: string;

@@ -27,7 +27,7 @@ function toAdapterUser(user: User): HoldfastAdapterUser {
 }
 
 /** A first name for someone who signed up with only an email address: the part before the @. */
-export function displayNameFromEmail(email: string): string {
+function displayNameFromEmail(email: string): string {
   const local = email.split("@")[0] ?? email;
   return local.slice(0, 60) || email.slice(0, 60);
 }
@@ -36,7 +36,15 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/**
+ * next-auth's storage on Holdfast's tables: people, database sessions (only the token's hash is stored)
+ * and single-use sign-in links.
+ */
 export function holdfastAdapter(db: Db, now: () => Date = () => new Date()): Adapter {
+  return { ...userStore(db), ...sessionStore(db, now), ...verificationTokenStore(db, now) };
+}
+
+function userStore(db: Db): Pick<Adapter, "createUser" | "getUser" | "getUserByEmail" | "updateUser"> {
   return {
     async createUser(user: Omit<AdapterUser, "id">) {
       const email = normalizeEmail(user.email);
@@ -67,6 +75,14 @@ export function holdfastAdapter(db: Db, now: () => Date = () => new Date()): Ada
       });
       return toAdapterUser(updated);
     },
+  };
+}
+
+function sessionStore(
+  db: Db,
+  now: () => Date,
+): Pick<Adapter, "createSession" | "getSessionAndUser" | "updateSession" | "deleteSession"> {
+  return {
     async createSession(session) {
       await db.session.create({
         data: {
@@ -102,6 +118,11 @@ export function holdfastAdapter(db: Db, now: () => Date = () => new Date()): Ada
     async deleteSession(sessionToken) {
       await db.session.deleteMany({ where: { tokenHash: hashSessionToken(sessionToken) } });
     },
+  };
+}
+
+function verificationTokenStore(db: Db, now: () => Date): Pick<Adapter, "createVerificationToken" | "useVerificationToken"> {
+  return {
     async createVerificationToken(token) {
       // `token` is already next-auth's hash of the emailed token with the secret.
       await db.verificationToken.create({

@@ -28,7 +28,7 @@ function isAddressHost(hostname: string): boolean {
  * saw, or — for an address (isAddressHost) — the Host header the browser sent, so a page
  * opened at http://127.0.0.1:3000 can post to itself while the base URL says localhost.
  */
-export function isOwnOrigin(origin: string, request: Request, baseUrl: URL): boolean {
+function isOwnOrigin(origin: string, request: Request, baseUrl: URL): boolean {
   if (origin === baseUrl.origin || origin === new URL(request.url).origin) return true;
   let parsed: URL;
   try {

@@ -25,7 +25,7 @@ function transportFor(smtpUrl: string): Transporter {
   return cachedTransport.transport;
 }
 
-export function signInMailText(url: string, host: string): string {
+function signInMailText(url: string, host: string): string {
   return [
     `Sign in to Holdfast (${host})`,
     "",

@@ -14,7 +14,7 @@ import { SESSION_MAX_AGE_S, SESSION_UPDATE_AGE_S } from "./session";
 import { authSecret, secureCookiesFor, webBaseUrl } from "./settings";
 
 /** How long an emailed sign-in link works. */
-export const SIGN_IN_LINK_MAX_AGE_S = 24 * 60 * 60;
+const SIGN_IN_LINK_MAX_AGE_S = 24 * 60 * 60;
 
 const EMAIL_SHAPE = /^[^\s@"<>]+@[^\s@"<>]+\.[^\s@"<>]+$/;
 

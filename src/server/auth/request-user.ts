@@ -4,7 +4,7 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { env } from "~/env";
 import { getDb } from "../db/client";
-import type { SessionUser } from "../api/trpc";
+import type { SessionUser } from "./session-user";
 import { cookieFromHeader, resolveSessionUser, sessionCookieName } from "./session";
 import { secureCookiesFor, webBaseUrl } from "./settings";
 

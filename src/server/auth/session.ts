@@ -3,7 +3,7 @@
 // an expired session, a deleted session or a suspended user is nobody.
 import { createHash } from "node:crypto";
 import type { Db } from "../db/client";
-import type { SessionUser } from "../api/trpc";
+import type { SessionUser } from "./session-user";
 
 /** How long a sign-in lasts. next-auth extends it at most once a day while the person keeps using the app. */
 export const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60;

@@ -1,6 +1,7 @@
 // The customer's side of a conversation: starting one with an agent, and
 // reading it. Owner instructions are private between the owner and the agent:
 // they are never returned to a customer.
+import type { MessageRole } from "~/domain/vocabulary";
 import type { EngineContext } from "../context";
 import { notFound } from "../errors";
 import { newId } from "../ids";
@@ -23,7 +24,7 @@ export interface MessageView {
   id: string;
   conversation_id: string;
   escrow_id: string | null;
-  role: "customer" | "agent" | "system" | "owner" | "moderator";
+  role: MessageRole;
   trusted: boolean;
   text: string;
   artifacts: ArtifactView[];
@@ -31,7 +32,7 @@ export interface MessageView {
 }
 
 /** Where a signed-in customer downloads an artifact (session-checked). */
-export function customerArtifactUrl(artifactId: string): string {
+function customerArtifactUrl(artifactId: string): string {
   return `/api/artifacts/${artifactId}`;
 }
 

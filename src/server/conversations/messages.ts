@@ -7,7 +7,7 @@ import type { MessageRole } from "../db/generated/client";
 import { newId } from "../ids";
 import { invalid, notFound } from "../errors";
 import { appendAgentEvent } from "../events/agent-events";
-import { toMessageJson } from "../agent-api/views";
+import { toMessageJson } from "../views/protocol";
 
 const TRUSTED_ROLES: ReadonlySet<MessageRole> = new Set(["system", "owner", "moderator"]);
 export const MAX_MESSAGE_TEXT_CHARS = 20_000;

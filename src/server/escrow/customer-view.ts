@@ -3,7 +3,8 @@
 import type { EngineContext } from "../context";
 import { notFound } from "../errors";
 import { escrowRefFilter } from "./actors";
-import { openSettlementOf, toEscrowJson, toSettlementJson, type EscrowJson, type EscrowRow, type SettlementRow } from "./escrow-view";
+import { openSettlementOf, toEscrowJson, type EscrowJson, type EscrowRow, type SettlementRow } from "./escrow-view";
+import { toSettlementJson } from "../views/protocol";
 
 export interface CustomerEscrowView extends EscrowJson {
   agent: { handle: string; display_name: string };

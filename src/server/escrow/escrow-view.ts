@@ -1,17 +1,12 @@
 // Mapping between escrow rows, the domain's snapshot, and the protocol's
 // Escrow object (PROTOCOL.md "Objects").
+import type { Escrow } from "~/client/schemas";
 import { allowedActions, type EscrowSnapshot, type OpenSettlement } from "~/domain/escrow/decide";
-import type { Actor, DeadlineAction, EscrowStatus } from "~/domain/escrow/states";
+import type { Actor } from "~/domain/escrow/states";
 import type { Escrow as EscrowRow, Settlement as SettlementRow } from "../db/generated/client";
+import { minor } from "../views/protocol";
 
 export type { EscrowRow, SettlementRow };
-
-/** Minor units from a BIGINT column; amounts are capped at 2^53 − 1 by constraint. */
-export function minor(value: bigint): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new Error(`amount ${value} exceeds the safe integer range`);
-  return n;
-}
 
 export function openSettlementOf(settlements: SettlementRow[]): OpenSettlement | null {
   const open = settlements.find((s) => s.status === "open");
@@ -20,11 +15,11 @@ export function openSettlementOf(settlements: SettlementRow[]): OpenSettlement |
 
 export function toSnapshot(row: EscrowRow, openSettlement: OpenSettlement | null): EscrowSnapshot {
   return {
-    status: row.status as EscrowStatus,
+    status: row.status,
     amountMinor: minor(row.amountMinor),
     feeBps: row.feeBps,
     deadline: row.deadline,
-    deadlineAction: (row.deadlineAction ?? null) as DeadlineAction | null,
+    deadlineAction: row.deadlineAction ?? null,
     dueAt: row.dueAt,
     deliveryInHours: row.deliveryInHours,
     reviewExtended: row.reviewExtended,
@@ -32,28 +27,8 @@ export function toSnapshot(row: EscrowRow, openSettlement: OpenSettlement | null
   };
 }
 
-export interface EscrowJson {
-  id: string;
-  reference_code: string;
-  conversation_id: string;
-  service_id: string | null;
-  title: string;
-  description: string;
-  amount: number;
-  currency: string;
-  fee_amount: number;
-  status: EscrowStatus;
-  deadline: string | null;
-  deadline_action: DeadlineAction | null;
-  due_at: string | null;
-  dispute_reason: string | null;
-  outcome: "released" | "refunded" | "split" | null;
-  refund_amount: number;
-  allowed_actions: string[];
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
+/** The protocol's Escrow object; its shape is EscrowSchema's (src/client/schemas.ts), declared once. */
+export type EscrowJson = Escrow;
 
 export function toEscrowJson(row: EscrowRow, openSettlement: OpenSettlement | null, viewer: Actor, now: Date): EscrowJson {
   return {
@@ -66,9 +41,9 @@ export function toEscrowJson(row: EscrowRow, openSettlement: OpenSettlement | nu
     amount: minor(row.amountMinor),
     currency: row.currency,
     fee_amount: minor(row.feeAmountMinor),
-    status: row.status as EscrowStatus,
+    status: row.status,
     deadline: row.deadline?.toISOString() ?? null,
-    deadline_action: (row.deadlineAction ?? null) as DeadlineAction | null,
+    deadline_action: row.deadlineAction ?? null,
     due_at: row.dueAt?.toISOString() ?? null,
     dispute_reason: row.disputeReason,
     outcome: row.outcome ?? null,
@@ -77,17 +52,5 @@ export function toEscrowJson(row: EscrowRow, openSettlement: OpenSettlement | nu
     version: row.version,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
-  };
-}
-
-/** PROTOCOL "Settlement". */
-export function toSettlementJson(s: SettlementRow) {
-  return {
-    id: s.id,
-    escrow_id: s.escrowId,
-    proposed_by: s.proposedBy,
-    refund_amount: Number(s.refundAmountMinor),
-    status: s.status,
-    created_at: s.createdAt.toISOString(),
   };
 }

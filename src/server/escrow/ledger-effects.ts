@@ -10,7 +10,8 @@ import type { Tx } from "../db/transaction";
 import { newId } from "../ids";
 import { postTransfer, type AccountSpec } from "../ledger/ledger";
 import { recordHold, sellerPayoutAccount } from "../risk/holds";
-import { toSettlementJson, type EscrowRow } from "./escrow-view";
+import type { EscrowRow } from "./escrow-view";
+import { toSettlementJson } from "../views/protocol";
 
 export async function postLedgerMovements(tx: Tx, ctx: EngineContext, row: EscrowRow, decision: Decision, now: Date): Promise<void> {
   if (decision.ledger.length === 0) return;

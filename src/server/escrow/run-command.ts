@@ -15,7 +15,8 @@ import { log } from "../log";
 import { inSpan } from "../tracing";
 import { assertAcceptWithinLimits } from "../risk/limits";
 import { actorKind, escrowRefAndScopeSql, type ActorRef } from "./actors";
-import { minor, openSettlementOf, toSnapshot, type EscrowRow, type SettlementRow } from "./escrow-view";
+import { openSettlementOf, toSnapshot, type EscrowRow, type SettlementRow } from "./escrow-view";
+import { minor } from "../views/protocol";
 import { recordTransition } from "./record-transition";
 
 /** What callers supply; facts the engine reads itself (artifacts, contract) are filled in here. */

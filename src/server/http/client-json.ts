@@ -41,17 +41,3 @@ export function parseClientJson(text: string): ClientJson {
     return { ok: false, message: "the body is not valid JSON" };
   }
 }
-
-/** The depth of an already-parsed value beyond MAX_JSON_DEPTH? Iterative, stops at the bound. */
-export function valueTooDeep(value: unknown, maxDepth = MAX_JSON_DEPTH): boolean {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  while (stack.length > 0) {
-    const { value: v, depth } = stack.pop()!;
-    if (v === null || typeof v !== "object") continue;
-    if (depth + 1 > maxDepth) return true;
-    for (const item of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) {
-      if (item !== null && typeof item === "object") stack.push({ value: item, depth: depth + 1 });
-    }
-  }
-  return false;
-}

@@ -10,7 +10,8 @@ import { appUrl } from "../config";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
 import { appendAgentEvent } from "../events/agent-events";
-import { toEscrowJson, minor, type EscrowRow } from "../escrow/escrow-view";
+import { minor } from "../views/protocol";
+import { toEscrowJson, type EscrowRow } from "../escrow/escrow-view";
 import { notifyUser } from "../notify/enqueue";
 import { raiseAlerts } from "../alerts/automatic";
 

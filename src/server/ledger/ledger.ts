@@ -98,8 +98,3 @@ async function credit(tx: Tx, accountId: string, amount: bigint): Promise<void> 
   await tx.$executeRaw`
     UPDATE ledger_accounts SET balance_minor = balance_minor + ${amount}, updated_at = now() WHERE id = ${accountId}`;
 }
-
-export async function accountBalanceMinor(tx: Tx, key: string): Promise<number> {
-  const rows = await tx.$queryRaw<{ balance_minor: bigint }[]>`SELECT balance_minor FROM ledger_accounts WHERE key = ${key}`;
-  return Number(rows[0]?.balance_minor ?? 0n);
-}

@@ -3,7 +3,8 @@
 import type { EngineContext } from "../context";
 import { notFound } from "../errors";
 import { escrowRefFilter } from "../escrow/actors";
-import { openSettlementOf, toEscrowJson, toSettlementJson } from "../escrow/escrow-view";
+import { openSettlementOf, toEscrowJson } from "../escrow/escrow-view";
+import { toSettlementJson } from "../views/protocol";
 import { toMessageView } from "../conversations/customer-chat";
 import { agentReputation } from "../reputation/reputation";
 

@@ -10,7 +10,7 @@ import { databaseForThisFile } from "~/test/db";
 import { createParties, fund, offer, testContext, type Parties } from "~/test/engine-fixtures";
 import { createUser } from "~/test/users";
 import { callerFor } from "../api/root";
-import type { SessionUser } from "../api/trpc";
+import type { SessionUser } from "../auth/session-user";
 import type { EngineContext } from "../context";
 import { runEscrowCommand } from "../escrow/run-command";
 import { newId } from "../ids";

@@ -11,7 +11,7 @@ import { getDb } from "../db/client";
 import { inTransaction } from "../db/transaction";
 import { registerWorker } from "../ops/heartbeats";
 import { countWebhookAttempt } from "../ops/metrics";
-import { toEventJson } from "../agent-api/views";
+import { toEventJson } from "../views/protocol";
 import type { WebhookTargetPolicy } from "~/domain/webhook-target";
 import { pinnedPost, webhookTargetPolicy, type Resolver } from "./pinned-post";
 import type { Prisma } from "../db/generated/client";

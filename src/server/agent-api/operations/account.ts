@@ -9,7 +9,7 @@ import { agentRiskProfile } from "../../risk/profile";
 import type { AgentApiDeps } from "../deps";
 import { afterCursor, DEFAULT_PAGE_SIZE, page, pageQuery } from "../fields";
 import { defineOperation } from "../operation";
-import { toServiceJson } from "../views";
+import { toServiceJson } from "../../views/protocol";
 
 export interface AgentLimits {
   currency: string;

@@ -4,7 +4,7 @@ import { AlertSchema, ALERT_REASONS, ALERT_SEVERITIES } from "~/client/schemas";
 import { raiseOwnerAlert } from "../../alerts/create-alert";
 import { id, visibleText } from "../fields";
 import { defineOperation } from "../operation";
-import { toAlertJson } from "../views";
+import { toAlertJson } from "../../views/protocol";
 import { requireOwnConversation } from "./conversations";
 import { requireOwnEscrow } from "./escrows";
 

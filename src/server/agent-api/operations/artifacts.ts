@@ -1,11 +1,11 @@
 // Artifacts: uploads typed and hashed by the platform, and their authenticated download.
 import { z } from "zod";
-import { ArtifactSchema } from "~/client/schemas";
+import { ARTIFACT_KINDS, ArtifactSchema } from "~/client/schemas";
 import { readAgentArtifact, storeDataArtifact, storeFileArtifact } from "../../artifacts/upload";
 import { invalid, ServiceError } from "../../errors";
 import { id } from "../fields";
 import { defineOperation, type OperationContext, type OperationResult } from "../operation";
-import { toArtifactJson } from "../views";
+import { toArtifactJson } from "../../views/protocol";
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -29,7 +29,7 @@ export const uploadArtifact = defineOperation({
     'Upload an artifact: multipart/form-data with a `file` part, or JSON {"kind":"data","name","data":{…}} for structured data, or JSON {"name","content_base64"} for a file. Kind, MIME type, size and SHA-256 are measured from the bytes; executables are refused.',
   input: z
     .object({
-      kind: z.enum(["data", "file", "image", "audio"]).optional().describe('"data" for a JSON payload; otherwise the kind is measured from the bytes'),
+      kind: z.enum(ARTIFACT_KINDS).optional().describe('"data" for a JSON payload; otherwise the kind is measured from the bytes'),
       name: z.string().min(1).max(255),
       data: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional().describe("The JSON payload of a data artifact"),
       content_base64: z.string().optional().describe("The file's bytes, base64-encoded (for clients that cannot send multipart)"),

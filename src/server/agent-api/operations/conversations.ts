@@ -9,7 +9,7 @@ import type { Prisma } from "../../db/generated/client";
 import { invalid, notFound } from "../../errors";
 import { afterCursor, DEFAULT_PAGE_SIZE, id, page, pageQuery } from "../fields";
 import { defineOperation } from "../operation";
-import { toConversationJson, toMessageJson } from "../views";
+import { toConversationJson, toMessageJson } from "../../views/protocol";
 
 export const MAX_ARTIFACTS_PER_MESSAGE = 20;
 

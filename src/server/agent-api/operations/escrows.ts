@@ -14,8 +14,9 @@ import { insertOffer, MAX_DELIVERY_HOURS, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS
 import { openSettlementOf, toEscrowJson, type EscrowRow } from "../../escrow/escrow-view";
 import { executeEscrowCommand, type CommandRequest } from "../../escrow/run-command";
 import { afterCursor, amount, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery, visibleText } from "../fields";
+import { transitionsText } from "../lifecycle-text";
 import { defineOperation, type OperationContext, type OperationResult } from "../operation";
-import { settlementJson } from "../views";
+import { toSettlementJson } from "../../views/protocol";
 import { requireOwnConversation } from "./conversations";
 
 const escrowRef = z.string().min(1).max(100).describe("The escrow's id or its 6-letter reference code");
@@ -57,7 +58,7 @@ export async function proposeSettlementAs(c: OperationContext, actor: ActorRef, 
   const result = await executeEscrowCommand(c.tx, c.engine, ref, actor, { command: "propose_settlement", refundAmountMinor });
   const created = result.settlements.find((s) => s.status === "open");
   if (!created) throw new Error("propose_settlement committed without an open settlement");
-  return { status: 201, body: settlementJson(created) };
+  return { status: 201, body: toSettlementJson(created) };
 }
 
 /** A settlement named in a path must belong to the escrow it is under, or 404. */
@@ -183,7 +184,7 @@ export const completeEscrow = defineOperation({
   method: "POST",
   path: "/escrows/{escrow}/complete",
   summary:
-    "Deliver: `active` → `delivered` if you sent at least one artifact on this escrow since it became active (and it meets the service's artifact contract). Idempotent.",
+    `Deliver: ${transitionsText("complete", "agent")} if you sent at least one artifact on this escrow since it became active (and it meets the service's artifact contract). Idempotent.`,
   input: z.object({ escrow: escrowRef }),
   authorize: authorizeEscrow,
   handler: (c, input) => runCommand(c, input.escrow, { command: "complete" }),
@@ -195,7 +196,7 @@ export const cancelEscrow = defineOperation({
   tool: "cancel_service",
   method: "POST",
   path: "/escrows/{escrow}/cancel",
-  summary: "Withdraw: `pending` → `cancelled`, `active` → `refunded` (full refund to the customer).",
+  summary: `Withdraw: ${transitionsText("cancel", "agent")} (full refund to the customer).`,
   input: z.object({ escrow: escrowRef, reason: z.string().max(2_000).optional() }),
   authorize: authorizeEscrow,
   handler: (c, input) => runCommand(c, input.escrow, { command: "cancel", ...(input.reason !== undefined ? { reason: input.reason } : {}) }),
@@ -256,7 +257,7 @@ export const escalateEscrow = defineOperation({
   tool: "escalate",
   method: "POST",
   path: "/escrows/{escrow}/escalate",
-  summary: "Ask a moderator to decide: `negotiating` → `admin_review`.",
+  summary: `Ask a moderator to decide: ${transitionsText("escalate", "agent")}.`,
   input: z.object({ escrow: escrowRef }),
   authorize: authorizeEscrow,
   handler: (c, input) => runCommand(c, input.escrow, { command: "escalate" }),

@@ -5,7 +5,7 @@ import { invalid } from "../../errors";
 import { longPollAgentEvents } from "../../events/feed";
 import { MAX_PAGE_SIZE } from "../fields";
 import { defineOperation } from "../operation";
-import { toEventJson } from "../views";
+import { toEventJson } from "../../views/protocol";
 
 export const MAX_WAIT_S = 30;
 

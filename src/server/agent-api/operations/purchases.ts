@@ -16,8 +16,9 @@ import { openSettlementOf, toEscrowJson, type EscrowRow } from "../../escrow/esc
 import type { CommandRequest } from "../../escrow/run-command";
 import { acceptPurchase, openPurchaseConversation } from "../../purchases/purchasing";
 import { afterCursor, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery } from "../fields";
+import { transitionsText } from "../lifecycle-text";
 import { defineOperation, type OperationContext } from "../operation";
-import { toMessageJson, toServiceJson } from "../views";
+import { toMessageJson, toServiceJson } from "../../views/protocol";
 import { messagePage } from "./conversations";
 import {
   escrowJsonFor, escrowPageFor, proposeSettlementAs, requireEscrowOf, requireSettlementOn, runCommandAs,
@@ -219,7 +220,7 @@ export const acceptPurchaseOffer = defineOperation({
   method: "POST",
   path: "/purchases/{escrow}/accept",
   summary:
-    "Accept the seller's offer: `pending` → `active`, the amount moves from your owner's wallet into escrow. Refused with spending_limit_exceeded above your owner's limit.",
+    `Accept the seller's offer: ${transitionsText("accept", "customer")}, the amount moves from your owner's wallet into escrow. Refused with spending_limit_exceeded above your owner's limit.`,
   input: z.object({ escrow: escrowRef }),
   authorize: authorizePurchase,
   async handler(c, input) {
@@ -233,7 +234,7 @@ export const declinePurchase = purchaseCommand({
   id: "declinePurchase",
   tool: "decline_purchase",
   path: "/purchases/{escrow}/decline",
-  summary: "Decline the seller's offer: `pending` → `cancelled`. Nothing moves.",
+  summary: `Decline the seller's offer: ${transitionsText("decline", "customer")}. Nothing moves.`,
   command: "decline",
 });
 
@@ -241,7 +242,7 @@ export const approvePurchase = purchaseCommand({
   id: "approvePurchase",
   tool: "approve_purchase",
   path: "/purchases/{escrow}/approve",
-  summary: "Approve the delivery: `delivered` → `completed`, the seller is paid.",
+  summary: `Approve the delivery (or withdraw a dispute): ${transitionsText("approve", "customer")}, the seller is paid.`,
   command: "approve",
 });
 
@@ -250,7 +251,7 @@ export const disputePurchase = defineOperation({
   tool: "dispute_purchase",
   method: "POST",
   path: "/purchases/{escrow}/dispute",
-  summary: "Report a problem with the delivery: `delivered` → `disputed` (a reason is required). The money stays in escrow.",
+  summary: `Report a problem with the delivery: ${transitionsText("dispute", "customer")} (a reason is required). The money stays in escrow.`,
   input: z.object({ escrow: escrowRef, reason: z.string().max(2_000) }),
   authorize: authorizePurchase,
   handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "dispute", reason: input.reason }),
@@ -296,7 +297,7 @@ export const cancelOverduePurchase = purchaseCommand({
   id: "cancelOverduePurchase",
   tool: "cancel_overdue_purchase",
   path: "/purchases/{escrow}/cancel-overdue",
-  summary: "The seller missed its due time: `active` → `refunded`, the full amount back to your owner's wallet.",
+  summary: `The seller missed its due time: ${transitionsText("cancel_overdue", "customer")}, the full amount back to your owner's wallet.`,
   command: "cancel_overdue",
 });
 
@@ -304,6 +305,6 @@ export const escalatePurchase = purchaseCommand({
   id: "escalatePurchase",
   tool: "escalate_purchase",
   path: "/purchases/{escrow}/escalate",
-  summary: "Ask a moderator to decide: `negotiating` → `admin_review`. Your owner is alerted.",
+  summary: `Ask a moderator to decide: ${transitionsText("escalate", "customer")}. Your owner is alerted.`,
   command: "escalate",
 });

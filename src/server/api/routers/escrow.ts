@@ -5,7 +5,8 @@ import { z } from "zod";
 import type { CommandRequest } from "~/server/escrow/run-command";
 import { runEscrowCommand } from "~/server/escrow/run-command";
 import { customerEscrow, customerEscrows } from "~/server/escrow/customer-view";
-import { createTRPCRouter, protectedProcedure, type SessionUser, type TrpcContext } from "../trpc";
+import type { SessionUser } from "../../auth/session-user";
+import { createTRPCRouter, protectedProcedure, type TrpcContext } from "../trpc";
 
 const escrowRef = z.object({ escrowId: z.string().min(1).max(64) });
 const amountMinor = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "~/test/db";
 import { openTrpcRoute, type TrpcRoute } from "~/test/trpc-route";
 import { createUser } from "~/test/users";
-import type { SessionUser } from "~/server/api/trpc";
+import type { SessionUser } from "~/server/auth/session-user";
 import { nulTextError } from "~/server/nul-text";
 import { captureLogs } from "~/server/log";
 

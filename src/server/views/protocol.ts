@@ -1,19 +1,27 @@
 // Rows → the protocol's objects (PROTOCOL.md "Objects"), snake_case, times as
-// RFC 3339 strings, amounts as integer minor units.
+// RFC 3339 strings, amounts as integer minor units. This is the layer between the domain and the
+// services: it imports only the domain, the wire schemas and row types, so any service (messages,
+// escrows, webhooks) and any transport can shape an object without importing another service.
 import { artifactContractJson } from "~/domain/escrow/delivery";
+import { AGENT_API_PATH } from "~/client/schemas";
 import type { Alert, Artifact, Conversation, AgentEvent, Message, Service, Settlement } from "~/client/schemas";
 import type {
   AgentEvent as AgentEventRow,
   Artifact as ArtifactRow,
   OwnerAlert as OwnerAlertRow,
   Service as ServiceRow,
+  Settlement as SettlementRow,
 } from "../db/generated/client";
-import { minor, toSettlementJson, type SettlementRow } from "../escrow/escrow-view";
 
-export const AGENT_API_BASE = "/api/agent/v1";
+/** Minor units from a BIGINT column; amounts are capped at 2^53 − 1 by constraint. */
+export function minor(value: bigint): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`amount ${value} exceeds the safe integer range`);
+  return n;
+}
 
 export function artifactUrl(id: string): string {
-  return `${AGENT_API_BASE}/artifacts/${id}/content`;
+  return `${AGENT_API_PATH}/artifacts/${id}/content`;
 }
 
 export function toArtifactJson(row: ArtifactRow): Artifact {
@@ -112,6 +120,13 @@ export function toAlertJson(row: OwnerAlertRow): Alert {
   };
 }
 
-export function settlementJson(row: SettlementRow): Settlement {
-  return toSettlementJson(row);
+export function toSettlementJson(s: SettlementRow): Settlement {
+  return {
+    id: s.id,
+    escrow_id: s.escrowId,
+    proposed_by: s.proposedBy,
+    refund_amount: Number(s.refundAmountMinor),
+    status: s.status,
+    created_at: s.createdAt.toISOString(),
+  };
 }
