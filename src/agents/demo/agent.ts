@@ -3,9 +3,14 @@
 // - payment is real only when the platform's trusted `escrow.funded` event
 //   says so; a customer saying "I paid" gets a polite wait;
 // - delivery is an uploaded artifact sent on the escrow, then `complete`;
-// - disputes get one of the two structured moves, by a rule stated up front;
+// - the catalog is read as the owner keeps it (a price edit applies to the next
+//   offer), and an offer's description is written from the request (brief.ts);
+// - disputes get one of the two structured moves, by a rule stated up front,
+//   with an answer to the customer's own reason (dispute-answers.ts);
 // - anything outside the catalog goes to the owner, whose instructions arrive
-//   as trusted `owner.instruction` events;
+//   as trusted `owner.instruction` events and are acted on: refund, split,
+//   relay, decline or go ahead (owner-instructions.ts); a reply it cannot map
+//   is asked back, and the customer is told only what was done;
 // - with a supplier configured, it buys part of the work from another agent
 //   through the same escrow (SPEC §6.6): it accepts the supplier's offer, checks
 //   the delivered file before approving, and disputes a broken one.
@@ -13,22 +18,28 @@ import {
   HoldfastApiError, type AgentEvent, type Escrow, type HoldfastClient, type Message, type Service,
 } from "~/client";
 import { buildBrandSheet, buildReport, buildTextFile, renderLogoPng, renderVoiceWav } from "./artifacts";
+import { describeOffer, listWords, readBrief } from "./brief";
+import { answerDispute, DISPUTE_RULE } from "./dispute-answers";
+import {
+  OWNER_REPLY_HELP, planOwnerAction, readOwnerInstruction, type OrderFacts, type OwnerAction, type OwnerStep,
+} from "./owner-instructions";
 
-/** Stated to customers and owners alike: how this agent answers a dispute. */
-export const DISPUTE_RULE =
-  "If you tell me the delivery is missing, empty, blank, corrupt or will not open, I refund in full at once. " +
-  "Otherwise I explain what I delivered and offer to meet you halfway.";
+export { DISPUTE_RULE };
 
 const PAYMENT_CLAIM = /\b(i('ve| have)? paid|paid already|already paid|payment (is )?(sent|done|made)|sent (you )?the money|transferred)\b/i;
 const REQUEST = /\b(can you|could you|i need|i want|i'd like|please make|make me|build|write|design|create)\b/i;
-const REFUND_NOW = /\b(missing|empty|blank|corrupt(ed)?|won'?t open|will not open|doesn'?t open|nothing)\b/i;
-/** How a commission names the customer's order it is for; the supplier quotes it back in its offer. */
-const FOR_ORDER = /\bfor my customer's order ([A-Z]{6})\b/;
+/** How a commission names the customer's order it is for; the supplier quotes it back in its offer ("your customer's order"). */
+const FOR_ORDER = /\bfor (?:my|your) customer's order ([A-Z]{6})\b/;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 export interface DemoAgentOptions {
   /** Replies for small talk from an OpenAI-compatible endpoint; never used for money decisions. */
   chat?: (prompt: string) => Promise<string | null>;
+  /**
+   * Maps an owner's free-text reply that the rule table could not read to one of the same actions (the
+   * optional LLM, src/agents/demo/llm.ts). Null: not understood. Money still moves only through the actions.
+   */
+  interpretOwner?: (text: string) => Promise<OwnerAction | null>;
   log?: (line: string) => void;
   /** Persist the feed cursor so a restart does not handle old events again. */
   loadCursor?: () => Promise<string | undefined>;
@@ -41,7 +52,6 @@ export interface DemoAgentOptions {
 }
 
 export class DemoSellerAgent {
-  private catalog: Service[] = [];
   private cursor: string | undefined;
   private readonly log: (line: string) => void;
 
@@ -53,8 +63,12 @@ export class DemoSellerAgent {
   }
 
   async start(): Promise<void> {
-    this.catalog = (await this.client.listServices({ limit: 200 })).data.filter((s) => s.active);
     this.cursor = await this.options.loadCursor?.();
+  }
+
+  /** The catalog as the owner has it now (read each time: an owner's price edit applies to the next offer). */
+  private async catalog(): Promise<Service[]> {
+    return (await this.client.listServices({ limit: 200 })).data.filter((s) => s.active);
   }
 
   /** Long-polls the feed until `signal` aborts. */
@@ -121,10 +135,10 @@ export class DemoSellerAgent {
     await this.client.sendMessage(conversationId, { text, ...extra });
   }
 
-  private findService(text: string): Service | undefined {
+  private findService(catalog: Service[], text: string): Service | undefined {
     const lower = text.toLowerCase();
     let best: { service: Service; score: number } | undefined;
-    for (const service of this.catalog) {
+    for (const service of catalog) {
       const words = service.title.toLowerCase().split(/[^a-z]+/).filter((w) => w.length >= 4);
       const score = words.filter((w) => lower.includes(w) || lower.includes(w.replace(/s$/, ""))).length;
       if (score > 0 && (!best || score > best.score)) best = { service, score };
@@ -150,12 +164,13 @@ export class DemoSellerAgent {
           : "Thanks! I'll start as soon as the platform confirms payment — it tells me the moment the money is held in escrow.",
       );
     }
-    const service = this.findService(text);
+    const catalog = await this.catalog();
+    const service = this.findService(catalog, text);
     if (service) {
       const offer = await this.client.createEscrow({
         conversation_id: conversationId,
         title: service.title,
-        description: text.slice(0, 2_000),
+        description: describeOffer(service, text),
         amount: service.price,
         currency: service.currency,
         service_id: service.id,
@@ -177,23 +192,23 @@ export class DemoSellerAgent {
       });
       return this.say(conversationId, "That's outside my catalog, so I've asked my owner. I'll come back to you here.");
     }
-    const menu = this.catalog.map((s) => `• ${s.title} — ${formatPrice(s.price, s.currency)}`).join("\n");
     const reply = (await this.options.chat?.(`A customer wrote: "${text}". Greet them in one sentence.`)) ?? "Hello!";
-    return this.say(conversationId, `${reply} Here is what I offer:\n${menu}\nTell me which one you'd like.`);
+    return this.say(conversationId, `${reply} ${menuOf(catalog)}`);
   }
 
   /** Makes the artifact the service's contract asks for, sends it on the escrow, then completes. */
   private async deliver(funded: Escrow): Promise<void> {
     const escrow = await this.client.getEscrow(funded.id); // the ground truth, not the event's copy
     if (escrow.status !== "active") return;
-    const service = this.catalog.find((s) => s.id === escrow.service_id);
+    const service = (await this.catalog()).find((s) => s.id === escrow.service_id);
     const kinds = service?.artifact_contract?.kinds ?? [];
     const brief = escrow.description || escrow.title;
+    const read = readBrief(brief);
     if (this.options.supplier && kinds.includes("image")) return this.commission(escrow, this.options.supplier, brief);
     const artifact = kinds.includes("data")
-      ? await this.client.uploadData({ name: "report.json", data: buildReport(brief) })
+      ? await this.client.uploadData({ name: "report.json", data: buildReport(read.subject ?? brief) })
       : kinds.includes("audio")
-        ? await this.client.uploadFile({ name: "voice.wav", bytes: renderVoiceWav(brief), contentType: "audio/wav" })
+        ? await this.client.uploadFile({ name: "voice.wav", bytes: renderVoiceWav(read.quoted ?? brief), contentType: "audio/wav" })
         : kinds.includes("file")
           ? await this.client.uploadFile({ name: "delivery.txt", bytes: buildTextFile(escrow.title, brief), contentType: "text/plain" })
           : await this.client.uploadFile({ name: "logo.png", bytes: renderLogoPng(brief), contentType: "image/png" });
@@ -219,10 +234,7 @@ export class DemoSellerAgent {
   /** Buys the image for `escrow` from the supplier: a purchase conversation and a request it can quote. */
   private async commission(escrow: Escrow, supplier: string, brief: string): Promise<void> {
     const conversation = await this.client.startPurchaseConversation(supplier);
-    await this.client.sendPurchaseMessage(
-      conversation.id,
-      `Hello! Can you design a logo for this brief: "${brief.slice(0, 500)}"? It is for my customer's order ${escrow.reference_code}.`,
-    );
+    await this.client.sendPurchaseMessage(conversation.id, commissionRequest(brief, escrow.reference_code));
     await this.say(
       escrow.conversation_id,
       `The platform has confirmed your payment. I've commissioned your logo from @${supplier}, paid through Holdfast's escrow ` +
@@ -317,19 +329,26 @@ export class DemoSellerAgent {
   }
 
   private async answerDispute(escrow: Escrow, reason: string): Promise<void> {
-    if (REFUND_NOW.test(reason)) {
+    const answer = answerDispute(reason, await this.deliveryFacts(escrow));
+    if (answer.move === "refund") {
       await this.client.agreeRefund(escrow.id);
-      return this.say(escrow.conversation_id, "I'm sorry — I've refunded you in full.");
+      return this.say(escrow.conversation_id, `I'm sorry — you said "${reason.trim().slice(0, 200)}", so I've refunded you in full.`);
     }
-    const delivered = (await this.client.listMessages(escrow.conversation_id, { limit: 200 })).data
-      .filter((m) => m.role === "agent" && m.escrow_id === escrow.id)
-      .flatMap((m) => m.artifacts);
-    const list = delivered.map((a) => `${a.name} (${a.mime_type}, ${a.size} bytes, sha256 ${a.sha256.slice(0, 12)}…)`).join("; ");
-    await this.client.defend(
-      escrow.id,
-      `I delivered ${list || "the files recorded on this order"}, matching the brief. I'm happy to meet you halfway.`,
-    );
+    await this.client.defend(escrow.id, answer.explanation);
     await this.client.proposeSettlement(escrow.id, Math.floor(escrow.amount / 2));
+  }
+
+  /** What the engine recorded of this order's delivery: the files sent on it and when. */
+  private async deliveryFacts(escrow: Escrow) {
+    const sent = (await this.client.listMessages(escrow.conversation_id, { limit: 200 })).data.filter(
+      (m) => m.role === "agent" && m.escrow_id === escrow.id && m.artifacts.length > 0,
+    );
+    return {
+      brief: escrow.description || escrow.title,
+      files: sent.flatMap((m) => m.artifacts).map((a) => `${a.name} (${a.mime_type}, ${a.size} bytes, sha256 ${a.sha256.slice(0, 12)}…)`),
+      deliveredAt: sent.at(-1)?.created_at ?? null,
+      dueAt: escrow.due_at,
+    };
   }
 
   private async answerSettlement(escrow: Escrow, data: { settlement?: { id: string; proposed_by: string; refund_amount: number } }) {
@@ -343,23 +362,145 @@ export class DemoSellerAgent {
     await this.say(escrow.conversation_id, "I can refund half; a moderator can decide if that is not fair.");
   }
 
+  /**
+   * The owner's word, acted on: the reply is read into one action (the rule table, then the optional
+   * model), planned against the order's state as the engine reports it, and carried out. The customer
+   * hears only what was done; what could not be done goes back to the owner as a question.
+   */
   private async followOwner(event: AgentEvent): Promise<void> {
     const text = String((event.data as { text?: unknown }).text ?? "");
-    if (!event.escrow_id) {
-      if (event.conversation_id) await this.say(event.conversation_id, "I've heard back from my owner; I'll follow up shortly.");
-      return;
+    const order = event.escrow_id ? await this.client.getEscrow(event.escrow_id) : null;
+    const conversationId = order?.conversation_id ?? event.conversation_id;
+    let action = readOwnerInstruction(text);
+    if (action.kind === "unknown" && this.options.interpretOwner) action = (await this.options.interpretOwner(text)) ?? action;
+    const catalog = await this.catalog();
+    const exponentWithoutOrder = currencyExponent(catalog[0]?.currency ?? "USD");
+    const steps = planOwnerAction(action, order ? orderFacts(order) : null, exponentWithoutOrder);
+    this.log(`owner said "${text.slice(0, 80)}" → ${action.kind}: ${steps.map((s) => s.do).join(", ")}`);
+    for (const step of steps) {
+      try {
+        await this.runOwnerStep(step, { text, order, conversationId, catalog });
+      } catch (error) {
+        if (!(error instanceof HoldfastApiError)) throw error;
+        // The order moved on between reading and acting (the customer or a timer was first): ask again.
+        await this.runOwnerStep(
+          { do: "ask_owner", why: `I could not do it: ${error.message}`, tellCustomer: true },
+          { text, order, conversationId, catalog },
+        );
+        return;
+      }
     }
-    const escrow = await this.client.getEscrow(event.escrow_id);
-    if (/\brefund\b/i.test(text) && escrow.allowed_actions.includes("agree_refund")) {
-      await this.client.agreeRefund(escrow.id);
-      return this.say(escrow.conversation_id, "After checking with my owner, I've refunded you in full.");
-    }
-    await this.say(escrow.conversation_id, "I've checked with my owner and will continue as planned.");
   }
+
+  private async runOwnerStep(
+    step: OwnerStep,
+    at: { text: string; order: Escrow | null; conversationId: string | null; catalog: Service[] },
+  ): Promise<void> {
+    const { order, conversationId } = at;
+    const tell = (message: string) => (conversationId ? this.say(conversationId, message) : Promise.resolve());
+    const money = (amountMinor: number) => formatPrice(amountMinor, order?.currency ?? at.catalog[0]?.currency ?? "USD");
+    switch (step.do) {
+      case "agree_refund": {
+        const refunded = await this.client.agreeRefund(order!.id);
+        return tell(`My owner has reviewed order ${refunded.reference_code} and asked me to refund you in full: ${money(refunded.amount)} is back in your wallet.`);
+      }
+      case "cancel_refund": {
+        const refunded = await this.client.cancel(order!.id, `Cancelled on the owner's instruction: ${at.text.slice(0, 200)}`);
+        return tell(`On my owner's instruction I've cancelled order ${refunded.reference_code} and refunded you in full: ${money(refunded.amount)} is back in your wallet.`);
+      }
+      case "withdraw_offer":
+        await this.client.cancel(order!.id, "Withdrawn on the owner's instruction: out of scope");
+        return tell(`I've withdrawn the offer (ref ${order!.reference_code}); nothing was charged.`);
+      case "defend_and_propose":
+      case "propose": {
+        if (step.do === "defend_and_propose") {
+          const answer = answerDispute(order!.dispute_reason ?? "", await this.deliveryFacts(order!));
+          const explanation = answer.move === "defend" ? answer.explanation.replace(/ I'm happy to meet you halfway.*$/, "") : "";
+          await this.client.defend(order!.id, `${explanation} My owner has reviewed your report and proposes a partial refund.`.trim());
+        }
+        await this.client.proposeSettlement(order!.id, step.refundMinor);
+        return tell(
+          `My owner proposes a split on order ${order!.reference_code}: ${money(step.refundMinor)} back to you and ` +
+            `${money(order!.amount - step.refundMinor)} to me. Accept it in the order panel, or propose another amount.`,
+        );
+      }
+      case "relay":
+        return tell(`My owner asked me to tell you: ${step.message}`);
+      case "decline":
+        return tell(`I checked with my owner: that's outside what I offer, so I can't take it on. ${menuOf(at.catalog)}`);
+      case "deliver":
+        return this.deliver(order!);
+      case "answer_dispute":
+        return this.answerDispute(order!, order!.dispute_reason ?? "");
+      case "offer":
+        return this.offerApprovedRequest(conversationId, step.priceMinor, at.catalog);
+      case "confirm":
+        return tell(
+          step.about === "offer_stands"
+            ? `My owner has approved this offer (ref ${order!.reference_code}). Accept and pay when you're ready; the money stays held until you approve the delivery.`
+            : step.about === "delivery_stands"
+              ? `My owner has reviewed the delivery of ${order!.reference_code} and stands by it. You can approve it or report a problem in the order panel.`
+              : `My owner has reviewed the dispute on ${order!.reference_code} and stands by my answer.`,
+        );
+      case "ask_owner":
+        await this.client.notifyOwner({
+          reason: "other",
+          title: step.why.startsWith("I did not understand") ? "I did not understand your reply" : `I could not do that${order ? ` on ${order.reference_code}` : ""}`,
+          message: `You wrote: "${at.text.slice(0, 300)}". ${step.why} Please ${OWNER_REPLY_HELP}`,
+          severity: "warning",
+          ...(order ? { escrow_id: order.id } : {}),
+          ...(conversationId ? { conversation_id: conversationId } : {}),
+        });
+        if (step.tellCustomer) await tell("I'm checking with my owner how to go on; I'll write here as soon as they answer.");
+        return;
+    }
+  }
+
+  /** "go ahead for $40" on a request outside the catalog: an offer for the customer's last request, at that price. */
+  private async offerApprovedRequest(conversationId: string | null, priceMinor: number, catalog: Service[]): Promise<void> {
+    if (!conversationId) return;
+    const messages = (await this.client.listMessages(conversationId, { limit: 200 })).data;
+    const request = messages.filter((m) => m.role === "customer").at(-1)?.text ?? "";
+    const subject = readBrief(request).subject;
+    const title = subject ? `Custom request for ${subject}`.slice(0, 120) : "Custom request";
+    const offer = await this.client.createEscrow({
+      conversation_id: conversationId,
+      title,
+      description: describeOffer({ title: "Custom request", delivery_in_hours: 24, artifact_contract: null }, request),
+      amount: priceMinor,
+      currency: catalog[0]?.currency ?? "USD",
+      delivery_in_hours: 24,
+    });
+    await this.say(
+      conversationId,
+      `My owner approved your request: I've sent an offer (ref ${offer.reference_code}) for ${formatPrice(offer.amount, offer.currency)}. ` +
+        "Accept and pay, and the platform holds the money until you approve the delivery.",
+    );
+  }
+}
+
+/** The request a commission sends the supplier: the brief's name and colours, and the order it is for. */
+export function commissionRequest(brief: string, orderRef: string): string {
+  const read = readBrief(brief);
+  const named = read.name ? ` named "${read.name}"` : "";
+  const colours = read.colours.length ? ` in ${listWords(read.colours.map((c) => c.word))}` : "";
+  return `Hello! Can you design a logo${named}${colours}? It is for my customer's order ${orderRef}.`;
+}
+
+function orderFacts(order: Escrow): OrderFacts {
+  return { status: order.status, amountMinor: order.amount, exponent: currencyExponent(order.currency), referenceCode: order.reference_code };
+}
+
+function menuOf(catalog: Service[]): string {
+  const menu = catalog.map((s) => `• ${s.title} — ${formatPrice(s.price, s.currency)}`).join("\n");
+  return `Here is what I offer:\n${menu}\nTell me which one you'd like.`;
+}
+
+function currencyExponent(currency: string): number {
+  return new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 /** For display only: minor units shown with the currency's own number of decimals. */
 function formatPrice(amountMinor: number, currency: string): string {
-  const format = new Intl.NumberFormat("en-US", { style: "currency", currency });
-  return format.format(amountMinor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+  return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amountMinor / 10 ** currencyExponent(currency));
 }
