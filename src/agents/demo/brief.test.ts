@@ -16,7 +16,7 @@ describe("readBrief", () => {
       name: "Crumb & Co",
       colours: [{ word: "navy", rgb: NAMED_COLOURS.navy }, { word: "gold", rgb: NAMED_COLOURS.gold }],
     });
-    expect(readBrief("I'd like a brand starter kit for Forno Verde, a bakery")).toMatchObject({ name: "Forno Verde" });
+    expect(readBrief("I'd like a brand starter kit for Forno Verde, a bakery in Lisbon.")).toMatchObject({ name: "Forno Verde", subject: "a bakery in Lisbon" });
     expect(readBrief('logo called "Blue Fox" with #ff8800')).toMatchObject({ name: "Blue Fox", colours: [{ word: "#ff8800", rgb: [255, 136, 0] }] });
     expect(readBrief('a voice clip saying "Welcome to the shop"')).toMatchObject({ quoted: "Welcome to the shop" });
   });
@@ -39,7 +39,12 @@ describe("describeOffer", () => {
   });
 
   it("reads back to the same brief, so the logo drawn from the offer is the one drawn from the request", () => {
-    for (const request of ["A logo for my bakery, Crumb & Co, in navy and gold", "logo named Tidewater in teal", "Can you design a logo for my bike shop?"]) {
+    for (const request of [
+      "A logo for my bakery, Crumb & Co, in navy and gold",
+      "logo named Tidewater in teal",
+      "Can you design a logo for my bike shop?",
+      "I'd like a brand starter kit for Forno Verde, a bakery in Lisbon.",
+    ]) {
       const description = describeOffer(LOGO, request);
       expect(readBrief(description)).toEqual(readBrief(request));
       expect(Buffer.from(renderLogoPng(description)).equals(Buffer.from(renderLogoPng(request)))).toBe(true);
@@ -128,9 +133,13 @@ describe("answerDispute", () => {
     const result = answerDispute(reason, facts);
     expect(result).toMatchObject({ move: "defend", topic });
     const explanation = (result as { explanation: string }).explanation;
-    expect(explanation).toContain(`You said: "${reason}".`);
+    expect(explanation).toContain(`You said: "${reason}". `);
     expect(explanation).toContain(answer);
     expect(explanation).toContain("proposed refunding half");
+  });
+
+  it("quotes a reason that ends its own sentence without a second full stop", () => {
+    expect((answerDispute("Not what I asked for!", facts) as { explanation: string }).explanation).toMatch(/^You said: "Not what I asked for!" I made it/);
   });
 
   it("says so when the brief named no colours rather than pretending it did", () => {

@@ -96,6 +96,12 @@ export function readBrief(text: string): Brief {
     const article = determiner === "my" || determiner === "our" || determiner === "your" ? "your" : determiner;
     subject = rest === name ? null : `${article ? `${article} ` : ""}${rest}`;
   }
+  if (!subject && name) {
+    // "for Forno Verde, a bakery in Lisbon": what the named thing is, set off after the name.
+    const after = text.slice(text.indexOf(name) + name.length);
+    const what = new RegExp(`^["”']?,\\s+(a|an)\\s+([^,.;:!?"“”]{2,80}?)${SUBJECT_END}`, "i").exec(after);
+    if (what) subject = `${what[1]!.toLowerCase()} ${what[2]!.trim()}`;
+  }
   return { subject, name, colours, quoted: quoted && quoted !== name ? quoted : null };
 }
 

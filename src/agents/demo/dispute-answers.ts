@@ -87,7 +87,9 @@ export function quoteReason(reason: string): string {
 export function answerDispute(reason: string, facts: DeliveryFacts): DisputeAnswer {
   if (REFUND_NOW.test(reason)) return { move: "refund" };
   const row = DISPUTE_ANSWERS.find((r) => r.pattern.test(reason));
-  const said = reason.trim() ? `You said: "${quoteReason(reason)}". ` : "";
+  const quoted = quoteReason(reason);
+  // A reason that ends a sentence itself needs no second full stop after the quote.
+  const said = quoted ? `You said: "${quoted}"${/[.!?…]$/.test(quoted) ? "" : "."} ` : "";
   const body = row ? row.answer(facts) : `I delivered ${delivered(facts)}, made from your brief (${briefLine(facts.brief)}).`;
   return { move: "defend", topic: row?.topic ?? "other", explanation: `${said}${body} I'm happy to meet you halfway: I've proposed refunding half.` };
 }
