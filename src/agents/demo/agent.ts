@@ -375,7 +375,7 @@ export class DemoSellerAgent {
     if (action.kind === "unknown" && this.options.interpretOwner) action = (await this.options.interpretOwner(text)) ?? action;
     const catalog = await this.catalog();
     const exponentWithoutOrder = currencyExponent(catalog[0]?.currency ?? "USD");
-    const steps = planOwnerAction(action, order ? orderFacts(order) : null, exponentWithoutOrder);
+    const steps = planOwnerAction(action, order ? orderFacts(order) : null, { hasConversation: conversationId !== null, exponentWithoutOrder });
     this.log(`owner said "${text.slice(0, 80)}" → ${action.kind}: ${steps.map((s) => s.do).join(", ")}`);
     for (const step of steps) {
       try {

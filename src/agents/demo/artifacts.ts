@@ -70,16 +70,18 @@ export interface LogoDesign {
  */
 export function designLogo(briefText: string): LogoDesign {
   const brief = readBrief(briefText);
-  const described = brief.subject !== null || brief.name !== null || brief.colours.length > 0;
+  const described = brief.subject !== null || brief.name !== null || brief.colours.length > 0 || brief.quoted !== null || brief.motif !== null;
   // The same brief read from the request and from the offer written from it draws the same logo.
-  const seed = described ? JSON.stringify([brief.subject, brief.name, brief.colours.map((c) => c.word)]) : briefText.trim();
+  const seed = described ? JSON.stringify([brief.subject, brief.name, brief.colours.map((c) => c.word), brief.quoted, brief.motif]) : briefText.trim();
   const [hashRing, hashDisc] = palette(seed);
   const asked = brief.colours.map((c) => c.rgb);
   const ring = asked[0] ?? hashRing;
   const disc = asked[1] ?? (asked[0] ? (luminance(asked[0]) > 0.6 ? INK : WHITE) : hashDisc);
   const readable = (c: Rgb) => contrast(c, disc) >= 3;
   const lettering = asked[2] && readable(asked[2]) ? asked[2] : readable(ring) ? ring : luminance(disc) > 0.4 ? INK : WHITE;
-  return { ring, disc, lettering, initials: brief.name ? initialsOf(brief.name) : "", name: brief.name ? drawableText(brief.name) : "" };
+  // Words in quotes are what the customer wants on the logo when no name is given.
+  const words = brief.name ?? (brief.quoted && brief.quoted.length <= 30 ? brief.quoted : null);
+  return { ring, disc, lettering, initials: words ? initialsOf(words) : "", name: words ? drawableText(words) : "" };
 }
 
 /** A logo from a brief: a coloured ring around a disc with the name's initials and, where it fits, the name. */

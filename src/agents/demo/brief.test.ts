@@ -10,7 +10,10 @@ const LOGO = { title: "Logo design", delivery_in_hours: 24, artifact_contract: {
 
 describe("readBrief", () => {
   it("reads the subject in the agent's words, a name, colours (words and hex) and quoted text", () => {
-    expect(readBrief("Hi! Can you design a logo for my bakery?")).toEqual({ subject: "your bakery", name: null, colours: [], quoted: null });
+    expect(readBrief("Hi! Can you design a logo for my bakery?")).toEqual({ subject: "your bakery", name: null, colours: [], quoted: null, motif: null });
+    expect(readBrief("I want a logo with a fox on it, burgundy please")).toMatchObject({ motif: "a fox", colours: [{ word: "burgundy" }] });
+    expect(readBrief("a logo saying 'Sunny Side' for my café")).toMatchObject({ quoted: "Sunny Side", subject: "your café" });
+    expect(readBrief("I'd like a logo, don't make it ugly")).toMatchObject({ quoted: null }); // apostrophes are not quotes
     expect(readBrief("A logo for my bakery, Crumb & Co, in navy and gold please")).toMatchObject({
       subject: "your bakery",
       name: "Crumb & Co",
@@ -102,6 +105,15 @@ describe("the logo", () => {
     expect(Buffer.from(renderLogoPng('logo named "Forno Verde" in yellow')).equals(Buffer.from(renderLogoPng('logo named "Mill Lane" in yellow')))).toBe(false);
   });
 
+  it("letters the quoted words when the brief gives no name", () => {
+    expect(designLogo("a logo saying 'Sunny Side' for my café")).toMatchObject({ initials: "SS", name: "SUNNY SIDE" });
+    const description = describeOffer(LOGO, "a logo saying 'Sunny Side' for my café, with a fox");
+    expect(description).toBe(
+      'Logo design for your café showing a fox, with the words "Sunny Side". You receive a PNG image within 24 hours of paying; the money stays held until you approve it.',
+    );
+    expect(designLogo(description)).toEqual(designLogo("a logo saying 'Sunny Side' for my café, with a fox"));
+  });
+
   it("without colours named, each brief still gets its own palette; without a name, a plain mark", () => {
     expect(Buffer.from(renderLogoPng("for my bakery")).equals(Buffer.from(renderLogoPng("for my garage")))).toBe(false);
     expect(designLogo("for my bakery")).toMatchObject({ initials: "", name: "" });
@@ -126,6 +138,7 @@ describe("answerDispute", () => {
     ["I don't like the colours", "colours", "the colours your brief named (navy and gold)"],
     ["The name is misspelled", "name", 'carries "Crumb & Co"'],
     ["It came late", "late", "before the due time of 2026-01-03 09:00 UTC"],
+    ["It is far too small and blurry", "size", "at the size this service delivers"],
     ["This is not what I asked for", "not_as_asked", 'I made it from your brief: Logo design for your bakery named "Crumb & Co" in navy and gold'],
     ["It looks amateurish", "quality", "Taste differs"],
     ["My cat disapproves", "other", "I delivered logo.png"],

@@ -36,6 +36,15 @@ export const NAMED_COLOURS: Readonly<Record<string, Rgb>> = {
   grey: [107, 114, 128],
   gray: [107, 114, 128],
   charcoal: [55, 65, 81],
+  burgundy: [128, 0, 32],
+  coral: [248, 113, 113],
+  mint: [152, 237, 195],
+  lavender: [196, 181, 253],
+  peach: [253, 186, 140],
+  bronze: [205, 127, 50],
+  copper: [184, 115, 51],
+  emerald: [4, 120, 87],
+  mustard: [202, 138, 4],
   black: [17, 17, 17],
 };
 
@@ -51,19 +60,23 @@ export interface Brief {
   /** A name to put on the work ("Forno Verde"), when the request gives one. */
   name: string | null;
   colours: Colour[];
-  /** Words in quotes that are not the name: the text a voice clip speaks. */
+  /** Words in quotes that are not the name: the text a voice clip speaks, the words on a logo. */
   quoted: string | null;
+  /** What the work should show: "a fox" from "a logo with a fox". */
+  motif: string | null;
 }
 
 const COLOUR_WORDS = new RegExp(`#[0-9a-f]{6}\\b|#[0-9a-f]{3}\\b|\\b(?:${Object.keys(NAMED_COLOURS).join("|")})\\b`, "gi");
-const QUOTED = /["“]([^"”]{1,200})["”]/;
+const QUOTED = /["“]([^"”]{1,200})["”]|(?:^|\s)'([^']{1,60})'(?=[\s,.!?;:]|$)/;
 const NAMED = /\b(?:called|named|name(?:d)? is|brand(?: name)? is|the name)\s+["“']?([A-Za-z0-9][\w&'.-]*(?:\s+[A-Z0-9&][\w&'.-]*){0,3})["”']?/;
 /** "for Forno Verde, a bakery": a capitalised name right after "for". */
 const FOR_NAME = /\bfor\s+((?:[A-Z][\w&'-]*|&)(?:\s+(?:[A-Z][\w&'-]*|&|of|de|la|the)){0,3})(?=\s*(?:[,.;:!?]|$|\s+(?:in|with|and|a|an|using)\b))/;
 /** "for my bakery, Crumb & Co": a capitalised name set off after the customer's own business. */
 const APPOSITIVE = /\b(?:for|of)\s+(?:my|our)\s+[a-z][\w -]{1,40}?,\s+((?:[A-Z][\w&'-]*|&)(?:\s+(?:[A-Z][\w&'-]*|&|of|de|la|the)){0,3})/;
-const SUBJECT_END = `(?=\\s*(?:[,.;:!?"“]|$|\\s+(?:called|named|in\\s+(?:#|(?:${Object.keys(NAMED_COLOURS).join("|")})\\b)|with|using|please)\\b))`;
+const SUBJECT_END = `(?=\\s*(?:[,.;:!?"“]|$|\\s+(?:called|named|in\\s+(?:#|(?:${Object.keys(NAMED_COLOURS).join("|")})\\b)|with|showing|using|please)\\b))`;
 const SUBJECT = new RegExp(`\\b(?:for|about|on)\\s+((?:my|our|a|an|the|your)\\s+)?([^,.;:!?"“”]{2,80}?)${SUBJECT_END}`, "i");
+/** "a logo with a fox on it": what the work shows. */
+const MOTIF = new RegExp(`\\b(?:with|showing|featuring|of)\\s+(a|an)\\s+([a-z][^,.;:!?"“”]{1,40}?)(?:\\s+on it)?${SUBJECT_END}`, "i");
 /** "write my wedding speech": the customer's own thing, named right after the verb. */
 const OWN_THING = new RegExp(`\\b(?:write|make|design|draw|create|build|record|read|do|fix|edit|translate)\\s+(my|our)\\s+([^,.;:!?"“”]{2,60}?)${SUBJECT_END}`, "i");
 
@@ -75,7 +88,8 @@ function hexRgb(hex: string): Rgb {
 
 /** Reads a customer's request (or an offer description written by `describeOffer`). */
 export function readBrief(text: string): Brief {
-  const quoted = QUOTED.exec(text)?.[1]?.trim() ?? null;
+  const quotedMatch = QUOTED.exec(text);
+  const quoted = (quotedMatch?.[1] ?? quotedMatch?.[2])?.trim() || null;
   const named = NAMED.exec(text)?.[1] ?? FOR_NAME.exec(text)?.[1] ?? APPOSITIVE.exec(text)?.[1] ?? null;
   const name = named?.trim().replace(/[.]+$/, "") || null;
   // Colour words inside the name or quoted text are words, not colours ("Blue Fox").
@@ -102,7 +116,9 @@ export function readBrief(text: string): Brief {
     const what = new RegExp(`^["”']?,\\s+(a|an)\\s+([^,.;:!?"“”]{2,80}?)${SUBJECT_END}`, "i").exec(after);
     if (what) subject = `${what[1]!.toLowerCase()} ${what[2]!.trim()}`;
   }
-  return { subject, name, colours, quoted: quoted && quoted !== name ? quoted : null };
+  const motifMatch = MOTIF.exec(text);
+  const motif = motifMatch ? `${motifMatch[1]!.toLowerCase()} ${motifMatch[2]!.trim()}` : null;
+  return { subject, name, colours, quoted: quoted && quoted !== name ? quoted : null, motif };
 }
 
 /** What a service delivers, from its artifact contract's kinds. */
@@ -126,10 +142,11 @@ export function describeOffer(service: OfferedService, request: string): string 
   const parts = [service.title];
   if (brief.subject) parts.push(` for ${brief.subject}`);
   if (brief.name) parts.push(` named "${brief.name}"`);
-  if (brief.colours.length) parts.push(` in ${listWords(brief.colours.map((c) => c.word))}`);
-  if (brief.quoted) parts.push(`, reading "${brief.quoted}"`);
-  if (!brief.subject && !brief.name && !brief.colours.length && !brief.quoted) parts.push(", to the brief you gave in the chat");
   const kinds = service.artifact_contract?.kinds ?? [];
+  if (brief.motif) parts.push(` showing ${brief.motif}`);
+  if (brief.colours.length) parts.push(` in ${listWords(brief.colours.map((c) => c.word))}`);
+  if (brief.quoted) parts.push(kinds.includes("audio") ? `, reading "${brief.quoted}"` : `, with the words "${brief.quoted}"`);
+  if (!brief.subject && !brief.name && !brief.colours.length && !brief.quoted && !brief.motif) parts.push(", to the brief you gave in the chat");
   return `${parts.join("")}. You receive ${deliverable(kinds)} within ${service.delivery_in_hours} hours of paying; the money stays held until you approve it.`;
 }
 

@@ -54,6 +54,11 @@ export const DISPUTE_ANSWERS: readonly Row[] = [
     },
   },
   {
+    topic: "size",
+    pattern: /\b(small|tiny|big|large|size|resolution|blurry|pixel\w*|low[- ]res|dimensions?)\b/i,
+    answer: (f) => `I delivered ${delivered(f)}, at the size this service delivers; the sizes are recorded by the platform with the files.`,
+  },
+  {
     topic: "late",
     pattern: /\b(late|slow|too long|overdue|deadline|delay\w*|on time)\b/i,
     answer: (f) =>

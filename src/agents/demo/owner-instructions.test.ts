@@ -27,6 +27,13 @@ describe("readOwnerInstruction", () => {
     ['Tell them: "Refund? No."', { kind: "relay", message: "Refund? No." }],
     ["tell them their logo is coming tomorrow", { kind: "relay", message: "Your logo is coming tomorrow." }],
     ["let the customer know we can add a second colour for free", { kind: "relay", message: "We can add a second colour for free." }],
+    ["Cancel the order and give them their money back", { kind: "refund" }],
+    ["cancel it", { kind: "refund" }],
+    ["withdraw the offer", { kind: "decline" }],
+    ["cancel the offer", { kind: "decline" }],
+    ["No.", { kind: "decline" }],
+    ["not interested", { kind: "decline" }],
+    ["offer them $10", { kind: "split", refund: { kind: "money", major: "10" } }],
     ["go ahead", { kind: "go_ahead", price: null }],
     ["Yes, proceed", { kind: "go_ahead", price: null }],
     ["go ahead for $40", { kind: "go_ahead", price: { kind: "money", major: "40" } }],
@@ -109,6 +116,13 @@ describe("planOwnerAction", () => {
       }
     }
     expect(planOwnerAction({ kind: "refund" }, order("admin_review"))).toEqual([expect.objectContaining({ do: "ask_owner", tellCustomer: true })]);
+  });
+
+  it("an alert about no chat has no customer: what needs one is asked back, and nobody is told to wait", () => {
+    const noChat = { hasConversation: false, exponentWithoutOrder: 2 };
+    for (const action of [{ kind: "relay", message: "Hi" }, { kind: "decline" }, { kind: "go_ahead", price: { kind: "money", major: "40" } }] as const) {
+      expect(planOwnerAction(action, null, noChat)).toEqual([expect.objectContaining({ do: "ask_owner", tellCustomer: false })]);
+    }
   });
 
   it("an instruction that maps to nothing is asked back, and the customer of an open order is told the owner is consulted", () => {

@@ -54,12 +54,12 @@ export function statedAmountMinor(amount: StatedAmount, orderAmountMinor: number
 }
 
 const NEGATED_REFUND = /\b(?:don'?t|do not|no|never|not)\s+(?:give\s+(?:them\s+|a\s+)?|offer\s+(?:them\s+|a\s+)?|a\s+)?(?:full\s+)?refund/i;
-const REFUND = /\b(refund\w*|reimburse\w*|money back|pay (?:them|it|the customer) back|give (?:them|the customer|it) (?:the money |their money )?back)\b|\d\s*back\b|\bback to (?:them|the customer)\b/i;
+const REFUND = /\b(refund\w*|reimburse\w*|money back|cancel(?:l?ed)?(?! the offer)(?! their offer)|pay (?:them|it|the customer) back|give (?:them|the customer|it) (?:the money |their money )?back)\b|\d\s*back\b|\bback to (?:them|the customer)\b/i;
 const FULL = /\b(full|fully|in full|all (?:of )?(?:it|the money)|everything|entire|whole)\b/i;
 const NOT_FULL = /\bnot\s+(?:a\s+|the\s+)?(?:full|fully|in full|everything|all)\b/i;
-const SPLIT = /\b(split|settle(?:ment)?|meet (?:them )?halfway|halfway|partial(?:ly)?|part of)\b/i;
+const SPLIT = /\b(split|settle(?:ment)?|meet (?:them )?halfway|halfway|partial(?:ly)?|part of|offer (?:them |the customer )?(?:\$|€|£|usd|eur|gbp)?\s?\d)/i;
 const DECLINE =
-  /\b(out of (?:our |my )?scope|outside (?:our|my|the) (?:scope|catalog|catalogue|services?)|not (?:something )?(?:we|i) (?:do|offer|sell)|we don'?t do (?:that|this)|decline|say no|turn (?:it|them|that) down|(?:can'?t|cannot|won'?t) do (?:it|that|this))\b/i;
+  /^(?:no|nope|nah|no thanks|not interested|pass)[.!]*$|\b(not interested|withdraw (?:the |our |my )?offer|cancel (?:the|their) offer|out of (?:our |my )?scope|outside (?:our|my|the) (?:scope|catalog|catalogue|services?)|not (?:something )?(?:we|i) (?:do|offer|sell)|we don'?t do (?:that|this)|decline|say no|turn (?:it|them|that) down|(?:can'?t|cannot|won'?t) do (?:it|that|this))\b/i;
 const QUOTED_RELAY = /^(?:please\s+)?(?:tell|say(?: to)?|message|reply(?: to)?|let)\b[^"“”']*?[:,]?\s*["“'](.+)["”']\s*[.!]?$/is;
 const RELAY =
   /^(?:please\s+)?(?:(?:tell|inform|let)\s+(?:them|the customer|the buyer|him|her)(?:\s+know)?|say|reply|relay|message|pass (?:this|it) on)\b\s*(?:that\s+)?[:,-]?\s*(.+)$/is;
@@ -162,9 +162,15 @@ const TERMINAL = new Set(["completed", "refunded", "resolved", "cancelled"]);
  * The steps for `action` on `order` (null: the instruction is about the chat, not an order). One row per
  * action; within it, one branch per state the lifecycle allows the agent to act in (SPEC §3.1).
  */
-export function planOwnerAction(action: OwnerAction, order: OrderFacts | null, exponentWithoutOrder = 2): OwnerStep[] {
-  const ask = (why: string): OwnerStep[] => [{ do: "ask_owner", why, tellCustomer: !order || !TERMINAL.has(order.status) }];
+export function planOwnerAction(
+  action: OwnerAction,
+  order: OrderFacts | null,
+  chat: { hasConversation: boolean; exponentWithoutOrder: number } = { hasConversation: true, exponentWithoutOrder: 2 },
+): OwnerStep[] {
+  const ask = (why: string): OwnerStep[] => [{ do: "ask_owner", why, tellCustomer: chat.hasConversation && (!order || !TERMINAL.has(order.status)) }];
   if (action.kind === "unknown") return ask("I did not understand your reply.");
+  // An alert about no chat (a notify_owner without one) has no customer to tell or to make an offer to.
+  if (!chat.hasConversation && !order) return ask("This alert is not about a chat with a customer, so there is no one to tell or to make an offer to.");
   if (action.kind === "relay") return [{ do: "relay", message: action.message }];
   if (order && TERMINAL.has(order.status) && action.kind !== "decline") {
     return [{ do: "ask_owner", why: `Order ${order.referenceCode} is already ${order.status}; nothing more can change on it.`, tellCustomer: false }];
@@ -186,7 +192,7 @@ export function planOwnerAction(action: OwnerAction, order: OrderFacts | null, e
       if (refundMinor === null || refundMinor <= 0 || refundMinor > order.amountMinor) {
         return ask(`A split must give back more than nothing and at most the order's amount on ${ref}.`);
       }
-      if (refundMinor === order.amountMinor) return planOwnerAction({ kind: "refund" }, order);
+      if (refundMinor === order.amountMinor) return planOwnerAction({ kind: "refund" }, order, chat);
       if (order.status === "disputed") return [{ do: "defend_and_propose", refundMinor }];
       if (order.status === "negotiating") return [{ do: "propose", refundMinor }];
       return ask(`A split is possible only once the customer reports a problem; ${ref} is ${order.status}.`);
@@ -197,7 +203,7 @@ export function planOwnerAction(action: OwnerAction, order: OrderFacts | null, e
     case "go_ahead":
       if (!order) {
         if (!action.price) return ask('To make an offer for this request I need a price: reply "go ahead for $40".');
-        const priceMinor = statedAmountMinor(action.price, 0, exponentWithoutOrder);
+        const priceMinor = statedAmountMinor(action.price, 0, chat.exponentWithoutOrder);
         if (action.price.kind === "percent" || !priceMinor) return ask('To make an offer I need a price in money: reply "go ahead for $40".');
         return [{ do: "offer", priceMinor }];
       }
