@@ -226,6 +226,14 @@ describe("the demo agent's purchases stay within its owner's rules", () => {
     const { messages } = await studio.customerApi.chat.messages({ conversationId: studio.conversationId });
     expect(messages.at(-1)?.text).toBe("My supplier's offer needs my owner's approval; I've asked them and will update you here.");
     expect((await studio.customerApi.escrow.byId({ escrowId: order.id })).status).toBe("active");
+
+    // The promise is kept: the owner raises the limit and says "go ahead"; the waiting offer is bought and the kit delivered.
+    await callerFor(h.deps.engine, studio.owner).owner.setPurchasing({ agentId: studio.agentId, enabled: true, limit: 10_000 });
+    await callerFor(h.deps.engine, studio.owner).owner.reply({ alertId: alert.id, text: "Go ahead" });
+    await drainAll(agent, supplierAgent);
+    expect((await studio.client.getPurchase(purchase!.id)).status).toBe("completed");
+    expect((await studio.client.listPurchases({ status: "all" })).data).toHaveLength(1); // the waiting offer, not a second commission
+    expect((await studio.customerApi.escrow.byId({ escrowId: order.id })).status).toBe("delivered");
   });
 });
 

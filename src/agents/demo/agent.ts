@@ -228,6 +228,10 @@ export class DemoSellerAgent {
         severity: "warning",
         escrow_id: escrow.id,
       });
+      await this.say(
+        escrow.conversation_id,
+        `The platform's check refused my delivery of ${escrow.reference_code}, so it does not count yet. I've told my owner; your money stays held meanwhile.`,
+      );
     }
   }
 
@@ -429,7 +433,7 @@ export class DemoSellerAgent {
       case "decline":
         return tell(`I checked with my owner: that's outside what I offer, so I can't take it on. ${menuOf(at.catalog)}`);
       case "deliver":
-        return this.deliver(order!);
+        return (await this.acceptWaitingCommission(order!)) ? undefined : this.deliver(order!);
       case "answer_dispute":
         return this.answerDispute(order!, order!.dispute_reason ?? "");
       case "offer":
@@ -454,6 +458,17 @@ export class DemoSellerAgent {
         if (step.tellCustomer) await tell("I'm checking with my owner how to go on; I'll write here as soon as they answer.");
         return;
     }
+  }
+
+  /** "go ahead" on an order whose supplier offer waited for the owner: buy it now (the owner may have raised the limit). */
+  private async acceptWaitingCommission(order: Escrow): Promise<boolean> {
+    if (!this.options.supplier) return false;
+    const waiting = (await this.client.listPurchases({ status: "pending", limit: 200 })).data.find(
+      (p) => FOR_ORDER.exec(p.description)?.[1] === order.reference_code,
+    );
+    if (!waiting) return false;
+    await this.acceptCommission(waiting);
+    return true;
   }
 
   /** "go ahead for $40" on a request outside the catalog: an offer for the customer's last request, at that price. */

@@ -85,6 +85,9 @@ describe("the owner's instruction acts on the order", () => {
     await world.customerApi.escrow.accept({ escrowId: offer!.id });
     await drain(agent);
     expect((await world.customerApi.escrow.byId({ escrowId: offer!.id })).status).toBe("active");
+    expect((await agentLines(world)).at(-1)).toBe(
+      `The platform's check refused my delivery of ${offer!.reference_code}, so it does not count yet. I've told my owner; your money stays held meanwhile.`,
+    );
 
     const alert = await ownerReplies(world, "Refund them.");
     expect(alert).toMatchObject({ reason: "extension_failure", escrowId: offer!.id });
