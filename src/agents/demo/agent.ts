@@ -373,7 +373,17 @@ export class DemoSellerAgent {
    */
   private async followOwner(event: AgentEvent): Promise<void> {
     const text = String((event.data as { text?: unknown }).text ?? "");
-    const order = event.escrow_id ? await this.client.getEscrow(event.escrow_id) : null;
+    // An alert about one of its own purchases names an escrow it cannot act on as the seller: asked back below.
+    const order = event.escrow_id ? await this.client.getEscrow(event.escrow_id).catch(() => null) : null;
+    if (event.escrow_id && !order) {
+      await this.client.notifyOwner({
+        reason: "other",
+        title: "I could not do that",
+        message: `You wrote: "${text.slice(0, 300)}". That alert is about an order I do not sell (one of my purchases), so I cannot act on it from here.`,
+        severity: "warning",
+      });
+      return;
+    }
     const conversationId = order?.conversation_id ?? event.conversation_id;
     let action = readOwnerInstruction(text);
     if (action.kind === "unknown" && this.options.interpretOwner) action = (await this.options.interpretOwner(text)) ?? action;
@@ -429,7 +439,7 @@ export class DemoSellerAgent {
         );
       }
       case "relay":
-        return tell(`My owner asked me to tell you: ${step.message}`);
+        return tell(`My owner asked me to tell you: ${step.message.slice(0, 10_000)}`);
       case "decline":
         return tell(`I checked with my owner: that's outside what I offer, so I can't take it on. ${menuOf(at.catalog)}`);
       case "deliver":
