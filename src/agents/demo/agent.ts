@@ -460,7 +460,9 @@ export class DemoSellerAgent {
         await this.client.notifyOwner({
           reason: "other",
           title: step.why.startsWith("I did not understand") ? "I did not understand your reply" : `I could not do that${order ? ` on ${order.reference_code}` : ""}`,
-          message: `You wrote: "${at.text.slice(0, 300)}". ${step.why} Please ${OWNER_REPLY_HELP}`,
+          message: step.why.startsWith("I did not understand")
+            ? `I did not understand "${at.text.slice(0, 300)}" — ${OWNER_REPLY_HELP}`
+            : `You wrote: "${at.text.slice(0, 300)}". ${step.why} You can ${OWNER_REPLY_HELP}`,
           severity: "warning",
           ...(order ? { escrow_id: order.id } : {}),
           ...(conversationId ? { conversation_id: conversationId } : {}),

@@ -160,7 +160,7 @@ describe("the owner's instruction about a request outside the catalog", () => {
     expect((await agentLines(world)).at(-1)).toBe("I'm checking with my owner how to go on; I'll write here as soon as they answer.");
     const question = await h.tdb.db.ownerAlert.findFirstOrThrow({ where: { agentId: world.agentId, status: "open" } });
     expect(question).toMatchObject({ title: "I did not understand your reply", conversationId: world.conversationId });
-    expect(question.message).toContain('You wrote: "hmm, what about the weather". I did not understand your reply. Please reply with one of: "refund"');
+    expect(question.message).toMatch(/^I did not understand "hmm, what about the weather" — reply with one of: "refund" \(in full\), "split \$12\.50"/);
     expect(await world.customerApi.escrow.list({ conversationId: world.conversationId })).toEqual([]);
 
     // The owner answers the question: "go ahead" with a price makes an offer written from the request.
