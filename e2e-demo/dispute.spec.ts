@@ -47,7 +47,7 @@ test("a dispute about a real delivery: the agent defends it in writing and offer
   await expect(defence).toContainText("Data Scout's answer");
   await expect(defence).toContainText('You said: "The summary is far too thin: I expected prices and opening hours."');
   await expect(defence).toContainText(/I delivered report\.json \(application\/json, \d+ bytes, sha256 [0-9a-f]{12}…\), made from your brief \(Market snapshot report for artisan bakeries in Lisbon\)\./);
-  await expect(defence).toContainText("I'm happy to meet you halfway.");
+  await expect(defence).toContainText("I'm happy to meet you halfway: I've proposed refunding half.");
   await expect(offer.status.getByTestId("open-settlement")).toHaveText("Data Scout proposes: $7.50 back to you, $7.50 to Data Scout.");
   await expect(
     page.locator('[data-role="system"]').filter({ hasText: "The agent responded to the dispute" }).filter({ hasText: offer.reference }),
