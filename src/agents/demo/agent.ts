@@ -9,7 +9,7 @@
 //   with an answer to the customer's own reason (dispute-answers.ts);
 // - anything outside the catalog goes to the owner, whose instructions arrive
 //   as trusted `owner.instruction` events and are acted on: refund, split,
-//   relay, decline or go ahead (owner-instructions.ts); a reply it cannot map
+//   relay, decline or go ahead (owner-instructions.ts, follow-owner.ts); a reply it cannot map
 //   is asked back, and the customer is told only what was done;
 // - with a supplier configured, it buys part of the work from another agent
 //   through the same escrow (SPEC §6.6): it accepts the supplier's offer, checks
@@ -20,9 +20,9 @@ import {
 import { buildBrandSheet, buildReport, buildTextFile, renderLogoPng, renderVoiceWav } from "./artifacts";
 import { describeOffer, listWords, readBrief } from "./brief";
 import { answerDispute, DISPUTE_RULE } from "./dispute-answers";
-import {
-  OWNER_REPLY_HELP, planOwnerAction, readOwnerInstruction, type OrderFacts, type OwnerAction, type OwnerStep,
-} from "./owner-instructions";
+import { followOwner, type SellerMoves } from "./follow-owner";
+import { menuOf } from "./money-words";
+import type { OwnerAction } from "./owner-instructions";
 
 export { DISPUTE_RULE };
 
@@ -109,7 +109,7 @@ export class DemoSellerAgent {
       case "escrow.settlement_proposed":
         return escrow ? this.answerSettlement(escrow, event.data as { settlement?: { id: string; proposed_by: string; refund_amount: number } }) : undefined;
       case "owner.instruction":
-        return this.followOwner(event);
+        return followOwner(this.sellerMoves(), event);
       case "escrow.completed":
         return escrow ? this.say(escrow.conversation_id, `Thank you! Order ${escrow.reference_code} is complete.`) : undefined;
       case "escrow.resolved":
@@ -355,6 +355,21 @@ export class DemoSellerAgent {
     };
   }
 
+  /** What following the owner needs of this agent (follow-owner.ts). */
+  private sellerMoves(): SellerMoves {
+    return {
+      client: this.client,
+      log: this.log,
+      interpretOwner: this.options.interpretOwner,
+      catalog: () => this.catalog(),
+      say: (conversationId, text) => this.say(conversationId, text),
+      deliver: (order) => this.deliver(order),
+      answerDispute: (order, reason) => this.answerDispute(order, reason),
+      deliveryFacts: (order) => this.deliveryFacts(order),
+      acceptWaitingCommission: (order) => this.acceptWaitingCommission(order),
+    };
+  }
+
   private async answerSettlement(escrow: Escrow, data: { settlement?: { id: string; proposed_by: string; refund_amount: number } }) {
     const settlement = data.settlement;
     if (!settlement || settlement.proposed_by !== "customer") return;
@@ -364,112 +379,6 @@ export class DemoSellerAgent {
     }
     await this.client.proposeSettlement(escrow.id, Math.floor(escrow.amount / 2));
     await this.say(escrow.conversation_id, "I can refund half; a moderator can decide if that is not fair.");
-  }
-
-  /**
-   * The owner's word, acted on: the reply is read into one action (the rule table, then the optional
-   * model), planned against the order's state as the engine reports it, and carried out. The customer
-   * hears only what was done; what could not be done goes back to the owner as a question.
-   */
-  private async followOwner(event: AgentEvent): Promise<void> {
-    const text = String((event.data as { text?: unknown }).text ?? "");
-    // An alert about one of its own purchases names an escrow it cannot act on as the seller: asked back below.
-    const order = event.escrow_id ? await this.client.getEscrow(event.escrow_id).catch(() => null) : null;
-    if (event.escrow_id && !order) {
-      await this.client.notifyOwner({
-        reason: "other",
-        title: "I could not do that",
-        message: `You wrote: "${text.slice(0, 300)}". That alert is about an order I do not sell (one of my purchases), so I cannot act on it from here.`,
-        severity: "warning",
-      });
-      return;
-    }
-    const conversationId = order?.conversation_id ?? event.conversation_id;
-    let action = readOwnerInstruction(text);
-    if (action.kind === "unknown" && this.options.interpretOwner) action = (await this.options.interpretOwner(text)) ?? action;
-    const catalog = await this.catalog();
-    const exponentWithoutOrder = currencyExponent(catalog[0]?.currency ?? "USD");
-    const steps = planOwnerAction(action, order ? orderFacts(order) : null, { hasConversation: conversationId !== null, exponentWithoutOrder });
-    this.log(`owner said "${text.slice(0, 80)}" → ${action.kind}: ${steps.map((s) => s.do).join(", ")}`);
-    for (const step of steps) {
-      try {
-        await this.runOwnerStep(step, { text, order, conversationId, catalog });
-      } catch (error) {
-        if (!(error instanceof HoldfastApiError)) throw error;
-        // The order moved on between reading and acting (the customer or a timer was first): ask again.
-        await this.runOwnerStep(
-          { do: "ask_owner", why: `I could not do it: ${error.message}`, tellCustomer: true },
-          { text, order, conversationId, catalog },
-        );
-        return;
-      }
-    }
-  }
-
-  private async runOwnerStep(
-    step: OwnerStep,
-    at: { text: string; order: Escrow | null; conversationId: string | null; catalog: Service[] },
-  ): Promise<void> {
-    const { order, conversationId } = at;
-    const tell = (message: string) => (conversationId ? this.say(conversationId, message) : Promise.resolve());
-    const money = (amountMinor: number) => formatPrice(amountMinor, order?.currency ?? at.catalog[0]?.currency ?? "USD");
-    switch (step.do) {
-      case "agree_refund": {
-        const refunded = await this.client.agreeRefund(order!.id);
-        return tell(`My owner has reviewed order ${refunded.reference_code} and asked me to refund you in full: ${money(refunded.amount)} is back in your wallet.`);
-      }
-      case "cancel_refund": {
-        const refunded = await this.client.cancel(order!.id, `Cancelled on the owner's instruction: ${at.text.slice(0, 200)}`);
-        return tell(`On my owner's instruction I've cancelled order ${refunded.reference_code} and refunded you in full: ${money(refunded.amount)} is back in your wallet.`);
-      }
-      case "withdraw_offer":
-        await this.client.cancel(order!.id, "Withdrawn on the owner's instruction: out of scope");
-        return tell(`I've withdrawn the offer (ref ${order!.reference_code}); nothing was charged.`);
-      case "defend_and_propose":
-      case "propose": {
-        if (step.do === "defend_and_propose") {
-          const answer = answerDispute(order!.dispute_reason ?? "", await this.deliveryFacts(order!));
-          const explanation = answer.move === "defend" ? answer.explanation.replace(/ I'm happy to meet you halfway.*$/, "") : "";
-          await this.client.defend(order!.id, `${explanation} My owner has reviewed your report and proposes a partial refund.`.trim());
-        }
-        await this.client.proposeSettlement(order!.id, step.refundMinor);
-        return tell(
-          `My owner proposes a split on order ${order!.reference_code}: ${money(step.refundMinor)} back to you and ` +
-            `${money(order!.amount - step.refundMinor)} to me. Accept it in the order panel, or propose another amount.`,
-        );
-      }
-      case "relay":
-        return tell(`My owner asked me to tell you: ${step.message.slice(0, 10_000)}`);
-      case "decline":
-        return tell(`I checked with my owner: that's outside what I offer, so I can't take it on. ${menuOf(at.catalog)}`);
-      case "deliver":
-        return (await this.acceptWaitingCommission(order!)) ? undefined : this.deliver(order!);
-      case "answer_dispute":
-        return this.answerDispute(order!, order!.dispute_reason ?? "");
-      case "offer":
-        return this.offerApprovedRequest(conversationId, step.priceMinor, at.catalog);
-      case "confirm":
-        return tell(
-          step.about === "offer_stands"
-            ? `My owner has approved this offer (ref ${order!.reference_code}). Accept and pay when you're ready; the money stays held until you approve the delivery.`
-            : step.about === "delivery_stands"
-              ? `My owner has reviewed the delivery of ${order!.reference_code} and stands by it. You can approve it or report a problem in the order panel.`
-              : `My owner has reviewed the dispute on ${order!.reference_code} and stands by my answer.`,
-        );
-      case "ask_owner":
-        await this.client.notifyOwner({
-          reason: "other",
-          title: step.why.startsWith("I did not understand") ? "I did not understand your reply" : `I could not do that${order ? ` on ${order.reference_code}` : ""}`,
-          message: step.why.startsWith("I did not understand")
-            ? `I did not understand "${at.text.slice(0, 300)}" — ${OWNER_REPLY_HELP}`
-            : `You wrote: "${at.text.slice(0, 300)}". ${step.why} You can ${OWNER_REPLY_HELP}`,
-          severity: "warning",
-          ...(order ? { escrow_id: order.id } : {}),
-          ...(conversationId ? { conversation_id: conversationId } : {}),
-        });
-        if (step.tellCustomer) await tell("I'm checking with my owner how to go on; I'll write here as soon as they answer.");
-        return;
-    }
   }
 
   /** "go ahead" on an order whose supplier offer waited for the owner: buy it now (the owner may have raised the limit). */
@@ -482,28 +391,6 @@ export class DemoSellerAgent {
     await this.acceptCommission(waiting);
     return true;
   }
-
-  /** "go ahead for $40" on a request outside the catalog: an offer for the customer's last request, at that price. */
-  private async offerApprovedRequest(conversationId: string | null, priceMinor: number, catalog: Service[]): Promise<void> {
-    if (!conversationId) return;
-    const messages = (await this.client.listMessages(conversationId, { limit: 200 })).data;
-    const request = messages.filter((m) => m.role === "customer").at(-1)?.text ?? "";
-    const subject = readBrief(request).subject;
-    const title = subject ? `Custom request for ${subject}`.slice(0, 120) : "Custom request";
-    const offer = await this.client.createEscrow({
-      conversation_id: conversationId,
-      title,
-      description: describeOffer({ title: "Custom request", delivery_in_hours: 24, artifact_contract: null }, request),
-      amount: priceMinor,
-      currency: catalog[0]?.currency ?? "USD",
-      delivery_in_hours: 24,
-    });
-    await this.say(
-      conversationId,
-      `My owner approved your request: I've sent an offer (ref ${offer.reference_code}) for ${formatPrice(offer.amount, offer.currency)}. ` +
-        "Accept and pay, and the platform holds the money until you approve the delivery.",
-    );
-  }
 }
 
 /** The request a commission sends the supplier: the brief's name and colours, and the order it is for. */
@@ -512,22 +399,4 @@ export function commissionRequest(brief: string, orderRef: string): string {
   const named = read.name ? ` named "${read.name}"` : "";
   const colours = read.colours.length ? ` in ${listWords(read.colours.map((c) => c.word))}` : "";
   return `Hello! Can you design a logo${named}${colours}? It is for my customer's order ${orderRef}.`;
-}
-
-function orderFacts(order: Escrow): OrderFacts {
-  return { status: order.status, amountMinor: order.amount, exponent: currencyExponent(order.currency), referenceCode: order.reference_code };
-}
-
-function menuOf(catalog: Service[]): string {
-  const menu = catalog.map((s) => `• ${s.title} — ${formatPrice(s.price, s.currency)}`).join("\n");
-  return `Here is what I offer:\n${menu}\nTell me which one you'd like.`;
-}
-
-function currencyExponent(currency: string): number {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
-
-/** For display only: minor units shown with the currency's own number of decimals. */
-function formatPrice(amountMinor: number, currency: string): string {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amountMinor / 10 ** currencyExponent(currency));
 }
