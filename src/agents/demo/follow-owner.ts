@@ -6,7 +6,9 @@ import { HoldfastApiError, type AgentEvent, type Escrow, type HoldfastClient, ty
 import { describeOffer, readBrief } from "./brief";
 import { answerDispute, type DeliveryFacts } from "./dispute-answers";
 import { currencyExponent, formatPrice, menuOf } from "./money-words";
-import { OWNER_REPLY_HELP, planOwnerAction, readOwnerInstruction, type OrderFacts, type OwnerAction, type OwnerStep } from "./owner-instructions";
+import {
+  OWNER_REPLY_HELP, planOwnerAction, readOwnerInstruction, relayedClause, type OrderFacts, type OwnerAction, type OwnerStep,
+} from "./owner-instructions";
 
 /** What following the owner needs from the seller agent: its client and its own moves. */
 export interface SellerMoves {
@@ -61,6 +63,9 @@ export async function followOwner(seller: SellerMoves, event: AgentEvent): Promi
       return;
     }
   }
+  // "Refund them and tell them we're sorry": the message goes with the action, once the action is done.
+  const alsoSay = relayedClause(text, action);
+  if (alsoSay && conversationId && !steps.some((s) => s.do === "ask_owner")) await seller.say(conversationId, `My owner also asked me to tell you: ${alsoSay.slice(0, 10_000)}`);
 }
 
 async function runOwnerStep(

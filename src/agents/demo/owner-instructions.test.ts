@@ -3,7 +3,7 @@
 // "tell them that's out of scope"), and every state of the lifecycle the agent can be asked in.
 import { describe, expect, it } from "vitest";
 import {
-  actionFromModel, OWNER_INSTRUCTION_RULES, planOwnerAction, readOwnerInstruction, statedAmount, statedAmountMinor, type OrderFacts,
+  actionFromModel, OWNER_INSTRUCTION_RULES, planOwnerAction, readOwnerInstruction, relayedClause, statedAmount, statedAmountMinor, type OrderFacts,
 } from "./owner-instructions";
 
 describe("readOwnerInstruction", () => {
@@ -14,6 +14,8 @@ describe("readOwnerInstruction", () => {
     ["give them their money back", { kind: "refund" }],
     ["ok refund in full please", { kind: "refund" }],
     ["refund $10", { kind: "split", refund: { kind: "money", major: "10" } }],
+    ["refund $10, please", { kind: "split", refund: { kind: "money", major: "10" } }],
+    ["Refund 12.5.", { kind: "split", refund: { kind: "money", major: "12.5" } }],
     ["give them 12.50 back", { kind: "split", refund: { kind: "money", major: "12.50" } }],
     ["not a full refund, give them half back", { kind: "split", refund: { kind: "percent", percent: 50 } }],
     ["propose a split: $7,50 to the customer", { kind: "split", refund: { kind: "money", major: "7.50" } }],
@@ -51,6 +53,18 @@ describe("readOwnerInstruction", () => {
       const first = row.example.split(" · ")[0]!;
       expect(row.match(first), row.example).not.toBeNull();
     }
+  });
+});
+
+describe("relayedClause", () => {
+  it("passes on a message given beside another action, and nothing twice", () => {
+    const read = (text: string) => relayedClause(text, readOwnerInstruction(text));
+    expect(read("Refund them and tell them we're sorry")).toBe("We're sorry.");
+    expect(read('split $10, then tell them "thanks for your patience"')).toBe("thanks for your patience");
+    expect(read("go ahead. Let them know it ships Monday")).toBe("It ships Monday.");
+    expect(read("tell them that's out of scope")).toBeNull(); // the decline says it
+    expect(read("tell them we'll be late")).toBeNull(); // a relay is already the message
+    expect(read("offer a full refund")).toBeNull();
   });
 });
 

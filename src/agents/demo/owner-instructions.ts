@@ -24,7 +24,7 @@ export const OWNER_REPLY_HELP =
   'reply with one of: "refund" (in full), "split $12.50" (what goes back to the customer), ' +
   '"tell them <your message>", "out of scope", or "go ahead" ("go ahead for $40" for a request outside the catalog).';
 
-const MONEY = /(?:[$€£]\s?|\b(?:usd|eur|gbp)\s?)?(?<![\d.,])(\d{1,9}(?:[.,]\d{1,3})?)(?![\d.,])(?!\s*(?:%|percent|h\b|hrs?\b|hours?|days?|min))/i;
+const MONEY = /(?:[$€£]\s?|\b(?:usd|eur|gbp)\s?)?(?<!\d)(?<!\d[.,])(\d{1,9}(?:[.,]\d{1,3})?)(?!\d)(?![.,]\d)(?!\s*(?:%|percent|h\b|hrs?\b|hours?|days?|min))/i;
 const PERCENT = /(\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)/i;
 const HALF = /\b(half|halfway|50\s?\/\s?50|fifty[- ]fifty)\b/i;
 
@@ -118,6 +118,22 @@ export function readOwnerInstruction(text: string): OwnerAction {
     if (action) return action;
   }
   return { kind: "unknown" };
+}
+
+const RELAY_CLAUSE = /(?:^|\band\s+|\bthen\s+|[,;.]\s*)(?:please\s+)?(?:tell|let)\s+(?:them|the customer|the buyer|him|her)(?:\s+know)?\s+(?:that\s+)?(.+)$/i;
+
+/**
+ * A message to pass on beside another action: "refund them and tell them we're sorry" refunds and says
+ * "We're sorry." Null when the action is itself a relay, or the clause only restates a decline.
+ */
+export function relayedClause(text: string, action: OwnerAction): string | null {
+  if (action.kind === "relay" || action.kind === "unknown") return null;
+  const normalised = text.replace(/\s+/g, " ").trim();
+  if (QUOTED_RELAY.test(normalised) && !/^(?:please\s+)?(?:tell|say|message|reply|let)\b/i.test(normalised)) return null;
+  const clause = RELAY_CLAUSE.exec(normalised)?.[1]?.trim();
+  if (!clause || DECLINE.test(clause)) return null;
+  const quoted = /^["“'](.+)["”']\s*[.!]?$/.exec(clause)?.[1];
+  return quoted ?? toCustomer(clause);
 }
 
 /** "tell them their logo is late" → "Your logo is late.": the owner speaks of the customer, the relay to them. */

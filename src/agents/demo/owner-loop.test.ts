@@ -101,13 +101,14 @@ describe("the owner's instruction acts on the order", () => {
   it('"propose a split: $10 back": the customer sees the proposal and accepting it splits the money', async () => {
     const { world, agent } = await seller();
     const offer = await disputedOrder(world, agent, "It looks amateurish");
-    await ownerReplies(world, "propose a split: $10 back to the customer");
+    await ownerReplies(world, "propose a split: $10 back to the customer, and tell them thanks for their patience");
     await drain(agent);
 
     const negotiating = await world.customerApi.escrow.byId({ escrowId: offer.id });
     const open = negotiating.settlements.find((s) => s.status === "open");
     expect(open).toMatchObject({ proposed_by: "agent", refund_amount: 1_000 });
-    expect((await agentLines(world)).at(-1)).toBe(
+    expect((await agentLines(world)).at(-1)).toBe("My owner also asked me to tell you: Thanks for your patience.");
+    expect((await agentLines(world)).at(-2)).toBe(
       `My owner proposes a split on order ${offer.reference_code}: $10.00 back to you and $15.00 to me. Accept it in the order panel, or propose another amount.`,
     );
     const resolved = await world.customerApi.escrow.acceptSettlement({ escrowId: offer.id, settlementId: open!.id });
