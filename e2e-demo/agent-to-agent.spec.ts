@@ -4,6 +4,7 @@
 // Both agents are the live demo agent process; the test only acts as the customer and as Sam.
 import { expect, test } from "@playwright/test";
 import { openChatWith, saveScreenshot, signInAsDemoCustomer } from "../e2e/fixtures/customer";
+import { commissionRequest } from "../src/agents/demo/agent";
 import { renderLogoPng } from "../src/agents/demo/artifacts";
 import { AGENT_TIMEOUT, agentMessages, artifactBytes, askForOffer, awaitNewAgentMessage, walletBalance } from "./fixtures";
 
@@ -23,10 +24,11 @@ test("Brand Studio buys the logo for a kit from Pixel Forge with its owner's wal
   });
   await expect(offer.status.getByTestId("escrow-status-label")).toHaveText("Delivered — your review", { timeout: AGENT_TIMEOUT });
 
-  // Exactly the PNG Pixel Forge drew for the studio's request, which quotes this order.
+  // Exactly the PNG Pixel Forge drew for the studio's request, which names the kit's brand and this order.
   const logo = delivery.getByRole("img", { name: "logo.png" });
   await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
-  const commission = `Hello! Can you design a logo for this brief: "${request}"? It is for my customer's order ${offer.reference}.`;
+  const commission = commissionRequest(request, offer.reference);
+  expect(commission).toBe(`Hello! Can you design a logo named "Forno Verde"? It is for my customer's order ${offer.reference}.`);
   expect((await artifactBytes(page, (await logo.getAttribute("src"))!)).equals(Buffer.from(renderLogoPng(commission)))).toBe(true);
   await expect(delivery.getByTestId("artifact-data")).toContainText("@pixel-forge");
   await saveScreenshot(page, "demo-brand-kit");

@@ -35,17 +35,19 @@ test("a dispute about a real delivery: the agent defends it in writing and offer
   const request = "I need a market snapshot report on artisan bakeries in Lisbon.";
   const { offer, delivery } = await buyReport(page, request);
   const report = delivery.getByRole("group", { name: "Data: report.json" });
-  await expect(report).toContainText(`Snapshot of ${request}`);
+  // Made from the brief the offer was written from, not from the customer's sentence pasted in.
+  await expect(report).toContainText("Snapshot of artisan bakeries in Lisbon");
   await expect(report).toContainText("Northwind");
 
   // Not "missing", "empty" or "corrupt": the rule's other branch.
   await reportProblem(page, offer, "The summary is far too thin: I expected prices and opening hours.");
   await expect(offer.status.getByTestId("escrow-status-label")).toHaveText("Negotiating", { timeout: AGENT_TIMEOUT });
-  // The agent's written answer names the file the platform recorded, with its size and hash.
+  // The agent's written answer quotes the customer's reason and names the file the platform recorded, with its size and hash.
   const defence = offer.status.getByTestId("agent-defence");
   await expect(defence).toContainText("Data Scout's answer");
-  await expect(defence).toContainText(/I delivered report\.json \(application\/json, \d+ bytes, sha256 [0-9a-f]{12}…\), matching the brief\./);
-  await expect(defence).toContainText("I'm happy to meet you halfway.");
+  await expect(defence).toContainText('You said: "The summary is far too thin: I expected prices and opening hours."');
+  await expect(defence).toContainText(/I delivered report\.json \(application\/json, \d+ bytes, sha256 [0-9a-f]{12}…\), made from your brief \(Market snapshot report for artisan bakeries in Lisbon\)\./);
+  await expect(defence).toContainText("I'm happy to meet you halfway: I've proposed refunding half.");
   await expect(offer.status.getByTestId("open-settlement")).toHaveText("Data Scout proposes: $7.50 back to you, $7.50 to Data Scout.");
   await expect(
     page.locator('[data-role="system"]').filter({ hasText: "The agent responded to the dispute" }).filter({ hasText: offer.reference }),
@@ -74,7 +76,9 @@ test("a delivery reported corrupt: the agent refunds in full at once, by its rul
 
   await reportProblem(page, offer, "The report file is corrupt and will not open.");
   await expect(offer.card.getByTestId("offer-state")).toHaveText("Refunded", { timeout: AGENT_TIMEOUT });
-  await expect(agentMessages(page, "I'm sorry — I've refunded you in full.")).toBeVisible({ timeout: AGENT_TIMEOUT });
+  await expect(
+    agentMessages(page, 'I\'m sorry — you said "The report file is corrupt and will not open.", so I\'ve refunded you in full.'),
+  ).toBeVisible({ timeout: AGENT_TIMEOUT });
   await expect(
     page.locator('[data-role="system"]').filter({ hasText: "The agent agreed to a refund. $15.00 was refunded to the customer." }).filter({ hasText: offer.reference }),
   ).toBeVisible();

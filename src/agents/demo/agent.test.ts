@@ -36,6 +36,8 @@ describe("the demo seller agent", () => {
 
     const offer = await newSale(world, agent, "Hi! Can you design a logo for my bakery?");
     expect(offer).toMatchObject({ title: "Logo design", amount: 2_500, status: "pending" });
+    // Written from the request, not a copy of it.
+    expect(offer.description).toBe("Logo design for your bakery. You receive a PNG image within 24 hours of paying; the money stays held until you approve it.");
 
     // A customer's claim of payment changes nothing: no delivery, a polite wait.
     await world.customerApi.chat.send({ conversationId: world.conversationId, text: "I already paid, send it now" });
@@ -138,7 +140,10 @@ describe("the demo agent buying from another agent (a supplier configured)", () 
     // The studio bought a logo with its owner's wallet, and approved it.
     const [purchase] = (await studio.client.listPurchases({ status: "all" })).data;
     expect(purchase).toMatchObject({ title: "Logo design", amount: 2_500, status: "completed" });
-    expect(purchase!.description).toContain(`for my customer's order ${order.reference_code}`);
+    // The supplier wrote its offer from the studio's request: the order it is for, and the name asked for.
+    expect(purchase!.description).toBe(
+      `Logo design for your customer's order ${order.reference_code} named "Forno Verde". You receive a PNG image within 24 hours of paying; the money stays held until you approve it.`,
+    );
     expect(await usd(studio.owner.id)).toBe(5_000 - 2_500);
 
     // The customer received the supplier's very file (same hash) and a brand sheet naming its maker.
@@ -221,6 +226,14 @@ describe("the demo agent's purchases stay within its owner's rules", () => {
     const { messages } = await studio.customerApi.chat.messages({ conversationId: studio.conversationId });
     expect(messages.at(-1)?.text).toBe("My supplier's offer needs my owner's approval; I've asked them and will update you here.");
     expect((await studio.customerApi.escrow.byId({ escrowId: order.id })).status).toBe("active");
+
+    // The promise is kept: the owner raises the limit and says "go ahead"; the waiting offer is bought and the kit delivered.
+    await callerFor(h.deps.engine, studio.owner).owner.setPurchasing({ agentId: studio.agentId, enabled: true, limit: 10_000 });
+    await callerFor(h.deps.engine, studio.owner).owner.reply({ alertId: alert.id, text: "Go ahead" });
+    await drainAll(agent, supplierAgent);
+    expect((await studio.client.getPurchase(purchase!.id)).status).toBe("completed");
+    expect((await studio.client.listPurchases({ status: "all" })).data).toHaveLength(1); // the waiting offer, not a second commission
+    expect((await studio.customerApi.escrow.byId({ escrowId: order.id })).status).toBe("delivered");
   });
 });
 

@@ -3,9 +3,14 @@
 // - payment is real only when the platform's trusted `escrow.funded` event
 //   says so; a customer saying "I paid" gets a polite wait;
 // - delivery is an uploaded artifact sent on the escrow, then `complete`;
-// - disputes get one of the two structured moves, by a rule stated up front;
+// - the catalog is read as the owner keeps it (a price edit applies to the next
+//   offer), and an offer's description is written from the request (brief.ts);
+// - disputes get one of the two structured moves, by a rule stated up front,
+//   with an answer to the customer's own reason (dispute-answers.ts);
 // - anything outside the catalog goes to the owner, whose instructions arrive
-//   as trusted `owner.instruction` events;
+//   as trusted `owner.instruction` events and are acted on: refund, split,
+//   relay, decline or go ahead (owner-instructions.ts, follow-owner.ts); a reply it cannot map
+//   is asked back, and the customer is told only what was done;
 // - with a supplier configured, it buys part of the work from another agent
 //   through the same escrow (SPEC §6.6): it accepts the supplier's offer, checks
 //   the delivered file before approving, and disputes a broken one.
@@ -13,22 +18,28 @@ import {
   HoldfastApiError, type AgentEvent, type Escrow, type HoldfastClient, type Message, type Service,
 } from "~/client";
 import { buildBrandSheet, buildReport, buildTextFile, renderLogoPng, renderVoiceWav } from "./artifacts";
+import { describeOffer, listWords, readBrief } from "./brief";
+import { answerDispute, DISPUTE_RULE } from "./dispute-answers";
+import { followOwner, type SellerMoves } from "./follow-owner";
+import { menuOf } from "./money-words";
+import type { OwnerAction } from "./owner-instructions";
 
-/** Stated to customers and owners alike: how this agent answers a dispute. */
-export const DISPUTE_RULE =
-  "If you tell me the delivery is missing, empty, blank, corrupt or will not open, I refund in full at once. " +
-  "Otherwise I explain what I delivered and offer to meet you halfway.";
+export { DISPUTE_RULE };
 
 const PAYMENT_CLAIM = /\b(i('ve| have)? paid|paid already|already paid|payment (is )?(sent|done|made)|sent (you )?the money|transferred)\b/i;
 const REQUEST = /\b(can you|could you|i need|i want|i'd like|please make|make me|build|write|design|create)\b/i;
-const REFUND_NOW = /\b(missing|empty|blank|corrupt(ed)?|won'?t open|will not open|doesn'?t open|nothing)\b/i;
-/** How a commission names the customer's order it is for; the supplier quotes it back in its offer. */
-const FOR_ORDER = /\bfor my customer's order ([A-Z]{6})\b/;
+/** How a commission names the customer's order it is for; the supplier quotes it back in its offer ("your customer's order"). */
+const FOR_ORDER = /\bfor (?:my|your) customer's order ([A-Z]{6})\b/;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 export interface DemoAgentOptions {
   /** Replies for small talk from an OpenAI-compatible endpoint; never used for money decisions. */
   chat?: (prompt: string) => Promise<string | null>;
+  /**
+   * Maps an owner's free-text reply that the rule table could not read to one of the same actions (the
+   * optional LLM, src/agents/demo/llm.ts). Null: not understood. Money still moves only through the actions.
+   */
+  interpretOwner?: (text: string) => Promise<OwnerAction | null>;
   log?: (line: string) => void;
   /** Persist the feed cursor so a restart does not handle old events again. */
   loadCursor?: () => Promise<string | undefined>;
@@ -41,7 +52,6 @@ export interface DemoAgentOptions {
 }
 
 export class DemoSellerAgent {
-  private catalog: Service[] = [];
   private cursor: string | undefined;
   private readonly log: (line: string) => void;
 
@@ -53,8 +63,12 @@ export class DemoSellerAgent {
   }
 
   async start(): Promise<void> {
-    this.catalog = (await this.client.listServices({ limit: 200 })).data.filter((s) => s.active);
     this.cursor = await this.options.loadCursor?.();
+  }
+
+  /** The catalog as the owner has it now (read each time: an owner's price edit applies to the next offer). */
+  private async catalog(): Promise<Service[]> {
+    return (await this.client.listServices({ limit: 200 })).data.filter((s) => s.active);
   }
 
   /** Long-polls the feed until `signal` aborts. */
@@ -95,7 +109,7 @@ export class DemoSellerAgent {
       case "escrow.settlement_proposed":
         return escrow ? this.answerSettlement(escrow, event.data as { settlement?: { id: string; proposed_by: string; refund_amount: number } }) : undefined;
       case "owner.instruction":
-        return this.followOwner(event);
+        return followOwner(this.sellerMoves(), event);
       case "escrow.completed":
         return escrow ? this.say(escrow.conversation_id, `Thank you! Order ${escrow.reference_code} is complete.`) : undefined;
       case "escrow.resolved":
@@ -121,10 +135,10 @@ export class DemoSellerAgent {
     await this.client.sendMessage(conversationId, { text, ...extra });
   }
 
-  private findService(text: string): Service | undefined {
+  private findService(catalog: Service[], text: string): Service | undefined {
     const lower = text.toLowerCase();
     let best: { service: Service; score: number } | undefined;
-    for (const service of this.catalog) {
+    for (const service of catalog) {
       const words = service.title.toLowerCase().split(/[^a-z]+/).filter((w) => w.length >= 4);
       const score = words.filter((w) => lower.includes(w) || lower.includes(w.replace(/s$/, ""))).length;
       if (score > 0 && (!best || score > best.score)) best = { service, score };
@@ -150,12 +164,13 @@ export class DemoSellerAgent {
           : "Thanks! I'll start as soon as the platform confirms payment — it tells me the moment the money is held in escrow.",
       );
     }
-    const service = this.findService(text);
+    const catalog = await this.catalog();
+    const service = this.findService(catalog, text);
     if (service) {
       const offer = await this.client.createEscrow({
         conversation_id: conversationId,
         title: service.title,
-        description: text.slice(0, 2_000),
+        description: describeOffer(service, text),
         amount: service.price,
         currency: service.currency,
         service_id: service.id,
@@ -177,23 +192,23 @@ export class DemoSellerAgent {
       });
       return this.say(conversationId, "That's outside my catalog, so I've asked my owner. I'll come back to you here.");
     }
-    const menu = this.catalog.map((s) => `• ${s.title} — ${formatPrice(s.price, s.currency)}`).join("\n");
     const reply = (await this.options.chat?.(`A customer wrote: "${text}". Greet them in one sentence.`)) ?? "Hello!";
-    return this.say(conversationId, `${reply} Here is what I offer:\n${menu}\nTell me which one you'd like.`);
+    return this.say(conversationId, `${reply} ${menuOf(catalog)}`);
   }
 
   /** Makes the artifact the service's contract asks for, sends it on the escrow, then completes. */
   private async deliver(funded: Escrow): Promise<void> {
     const escrow = await this.client.getEscrow(funded.id); // the ground truth, not the event's copy
     if (escrow.status !== "active") return;
-    const service = this.catalog.find((s) => s.id === escrow.service_id);
+    const service = (await this.catalog()).find((s) => s.id === escrow.service_id);
     const kinds = service?.artifact_contract?.kinds ?? [];
     const brief = escrow.description || escrow.title;
+    const read = readBrief(brief);
     if (this.options.supplier && kinds.includes("image")) return this.commission(escrow, this.options.supplier, brief);
     const artifact = kinds.includes("data")
-      ? await this.client.uploadData({ name: "report.json", data: buildReport(brief) })
+      ? await this.client.uploadData({ name: "report.json", data: buildReport(read.subject ?? brief) })
       : kinds.includes("audio")
-        ? await this.client.uploadFile({ name: "voice.wav", bytes: renderVoiceWav(brief), contentType: "audio/wav" })
+        ? await this.client.uploadFile({ name: "voice.wav", bytes: renderVoiceWav(read.quoted ?? brief), contentType: "audio/wav" })
         : kinds.includes("file")
           ? await this.client.uploadFile({ name: "delivery.txt", bytes: buildTextFile(escrow.title, brief), contentType: "text/plain" })
           : await this.client.uploadFile({ name: "logo.png", bytes: renderLogoPng(brief), contentType: "image/png" });
@@ -213,16 +228,17 @@ export class DemoSellerAgent {
         severity: "warning",
         escrow_id: escrow.id,
       });
+      await this.say(
+        escrow.conversation_id,
+        `The platform's check refused my delivery of ${escrow.reference_code}, so it does not count yet. I've told my owner; your money stays held meanwhile.`,
+      );
     }
   }
 
   /** Buys the image for `escrow` from the supplier: a purchase conversation and a request it can quote. */
   private async commission(escrow: Escrow, supplier: string, brief: string): Promise<void> {
     const conversation = await this.client.startPurchaseConversation(supplier);
-    await this.client.sendPurchaseMessage(
-      conversation.id,
-      `Hello! Can you design a logo for this brief: "${brief.slice(0, 500)}"? It is for my customer's order ${escrow.reference_code}.`,
-    );
+    await this.client.sendPurchaseMessage(conversation.id, commissionRequest(brief, escrow.reference_code));
     await this.say(
       escrow.conversation_id,
       `The platform has confirmed your payment. I've commissioned your logo from @${supplier}, paid through Holdfast's escrow ` +
@@ -317,19 +333,41 @@ export class DemoSellerAgent {
   }
 
   private async answerDispute(escrow: Escrow, reason: string): Promise<void> {
-    if (REFUND_NOW.test(reason)) {
+    const answer = answerDispute(reason, await this.deliveryFacts(escrow));
+    if (answer.move === "refund") {
       await this.client.agreeRefund(escrow.id);
-      return this.say(escrow.conversation_id, "I'm sorry — I've refunded you in full.");
+      return this.say(escrow.conversation_id, `I'm sorry — you said "${reason.trim().slice(0, 200)}", so I've refunded you in full.`);
     }
-    const delivered = (await this.client.listMessages(escrow.conversation_id, { limit: 200 })).data
-      .filter((m) => m.role === "agent" && m.escrow_id === escrow.id)
-      .flatMap((m) => m.artifacts);
-    const list = delivered.map((a) => `${a.name} (${a.mime_type}, ${a.size} bytes, sha256 ${a.sha256.slice(0, 12)}…)`).join("; ");
-    await this.client.defend(
-      escrow.id,
-      `I delivered ${list || "the files recorded on this order"}, matching the brief. I'm happy to meet you halfway.`,
-    );
+    await this.client.defend(escrow.id, answer.explanation);
     await this.client.proposeSettlement(escrow.id, Math.floor(escrow.amount / 2));
+  }
+
+  /** What the engine recorded of this order's delivery: the files sent on it and when. */
+  private async deliveryFacts(escrow: Escrow) {
+    const sent = (await this.client.listMessages(escrow.conversation_id, { limit: 200 })).data.filter(
+      (m) => m.role === "agent" && m.escrow_id === escrow.id && m.artifacts.length > 0,
+    );
+    return {
+      brief: escrow.description || escrow.title,
+      files: sent.flatMap((m) => m.artifacts).map((a) => `${a.name} (${a.mime_type}, ${a.size} bytes, sha256 ${a.sha256.slice(0, 12)}…)`),
+      deliveredAt: sent.at(-1)?.created_at ?? null,
+      dueAt: escrow.due_at,
+    };
+  }
+
+  /** What following the owner needs of this agent (follow-owner.ts). */
+  private sellerMoves(): SellerMoves {
+    return {
+      client: this.client,
+      log: this.log,
+      interpretOwner: this.options.interpretOwner,
+      catalog: () => this.catalog(),
+      say: (conversationId, text) => this.say(conversationId, text),
+      deliver: (order) => this.deliver(order),
+      answerDispute: (order, reason) => this.answerDispute(order, reason),
+      deliveryFacts: (order) => this.deliveryFacts(order),
+      acceptWaitingCommission: (order) => this.acceptWaitingCommission(order),
+    };
   }
 
   private async answerSettlement(escrow: Escrow, data: { settlement?: { id: string; proposed_by: string; refund_amount: number } }) {
@@ -343,23 +381,22 @@ export class DemoSellerAgent {
     await this.say(escrow.conversation_id, "I can refund half; a moderator can decide if that is not fair.");
   }
 
-  private async followOwner(event: AgentEvent): Promise<void> {
-    const text = String((event.data as { text?: unknown }).text ?? "");
-    if (!event.escrow_id) {
-      if (event.conversation_id) await this.say(event.conversation_id, "I've heard back from my owner; I'll follow up shortly.");
-      return;
-    }
-    const escrow = await this.client.getEscrow(event.escrow_id);
-    if (/\brefund\b/i.test(text) && escrow.allowed_actions.includes("agree_refund")) {
-      await this.client.agreeRefund(escrow.id);
-      return this.say(escrow.conversation_id, "After checking with my owner, I've refunded you in full.");
-    }
-    await this.say(escrow.conversation_id, "I've checked with my owner and will continue as planned.");
+  /** "go ahead" on an order whose supplier offer waited for the owner: buy it now (the owner may have raised the limit). */
+  private async acceptWaitingCommission(order: Escrow): Promise<boolean> {
+    if (!this.options.supplier) return false;
+    const waiting = (await this.client.listPurchases({ status: "pending", limit: 200 })).data.find(
+      (p) => FOR_ORDER.exec(p.description)?.[1] === order.reference_code,
+    );
+    if (!waiting) return false;
+    await this.acceptCommission(waiting);
+    return true;
   }
 }
 
-/** For display only: minor units shown with the currency's own number of decimals. */
-function formatPrice(amountMinor: number, currency: string): string {
-  const format = new Intl.NumberFormat("en-US", { style: "currency", currency });
-  return format.format(amountMinor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+/** The request a commission sends the supplier: the brief's name and colours, and the order it is for. */
+export function commissionRequest(brief: string, orderRef: string): string {
+  const read = readBrief(brief);
+  const named = read.name ? ` named "${read.name}"` : "";
+  const colours = read.colours.length ? ` in ${listWords(read.colours.map((c) => c.word))}` : "";
+  return `Hello! Can you design a logo${named}${colours}? It is for my customer's order ${orderRef}.`;
 }

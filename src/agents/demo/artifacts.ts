@@ -1,9 +1,11 @@
 // Real artifacts the demo agent produces, generated from the order itself:
-// a PNG logo (drawn pixel by pixel, encoded here), a WAV voice-style clip
+// a PNG logo in the colours and with the name the brief asks for (drawn pixel by pixel, encoded here), a WAV voice-style clip
 // (a short tone sequence spelling the text's rhythm), a JSON report and a text
 // file. Deterministic: the same order always yields the same bytes.
 import { createHash } from "node:crypto";
 import { deflateSync } from "node:zlib";
+import { readBrief, type Rgb } from "./brief";
+import { drawableText, GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from "./pixel-font";
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -26,32 +28,121 @@ function pngChunk(type: string, data: Uint8Array): Buffer {
   return Buffer.concat([length, typeAndData, crc]);
 }
 
-/** Colours picked from the brief, so each customer gets their own logo. */
-function palette(seed: string): [number, number, number][] {
+/** Colours picked from a seed, for a brief that names none: each customer still gets their own logo. */
+function palette(seed: string): [Rgb, Rgb, Rgb] {
   const h = createHash("sha256").update(seed).digest();
-  return [0, 3, 6].map((i) => [h[i]! | 0x40, h[i + 1]! | 0x20, h[i + 2]! | 0x30]);
+  return [0, 3, 6].map((i) => [h[i]! | 0x40, h[i + 1]! | 0x20, h[i + 2]! | 0x30] as const) as [Rgb, Rgb, Rgb];
 }
 
-/** A 128×128 logo: a ring with a diagonal band and a centre dot. */
-export function renderLogoPng(brief: string, size = 128): Uint8Array {
-  const [ring, band, dot] = palette(brief) as [[number, number, number], [number, number, number], [number, number, number]];
-  const raw = Buffer.alloc((size * 4 + 1) * size);
+/** WCAG relative luminance, for choosing lettering that can be read on the disc. */
+function luminance([r, g, b]: Rgb): number {
+  const lin = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+function contrast(a: Rgb, b: Rgb): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+const WHITE: Rgb = [255, 255, 255];
+const INK: Rgb = [17, 17, 17];
+
+/** Up to three initials of a name ("Forno Verde" → "FV"; one word → its first two letters). */
+export function initialsOf(name: string): string {
+  const words = drawableText(name).split(" ").filter((w) => w && w !== "&");
+  if (words.length === 1) return words[0]!.slice(0, 2);
+  return words.slice(0, 3).map((w) => w[0]).join("");
+}
+
+export interface LogoDesign {
+  ring: Rgb;
+  disc: Rgb;
+  lettering: Rgb;
+  initials: string;
+  name: string;
+}
+
+/**
+ * The logo a brief asks for: the colours it names (ring, then disc, then lettering), and its name's
+ * initials and the name itself in lettering that contrasts with the disc. A brief that names no colours
+ * gets a palette of its own; one that names no name gets a plain mark.
+ */
+export function designLogo(briefText: string): LogoDesign {
+  const brief = readBrief(briefText);
+  const described = brief.subject !== null || brief.name !== null || brief.colours.length > 0 || brief.quoted !== null || brief.motif !== null;
+  // The same brief read from the request and from the offer written from it draws the same logo.
+  const seed = described ? JSON.stringify([brief.subject, brief.name, brief.colours.map((c) => c.word), brief.quoted, brief.motif]) : briefText.trim();
+  const [hashRing, hashDisc] = palette(seed);
+  const asked = brief.colours.map((c) => c.rgb);
+  const ring = asked[0] ?? hashRing;
+  const disc = asked[1] ?? (asked[0] ? (luminance(asked[0]) > 0.6 ? INK : WHITE) : hashDisc);
+  const readable = (c: Rgb) => contrast(c, disc) >= 3;
+  const lettering = asked[2] && readable(asked[2]) ? asked[2] : readable(ring) ? ring : luminance(disc) > 0.4 ? INK : WHITE;
+  // Words in quotes are what the customer wants on the logo when no name is given.
+  const words = brief.name ?? (brief.quoted && brief.quoted.length <= 30 ? brief.quoted : null);
+  return { ring, disc, lettering, initials: words ? initialsOf(words) : "", name: words ? drawableText(words) : "" };
+}
+
+/** A logo from a brief: a coloured ring around a disc with the name's initials and, where it fits, the name. */
+export function renderLogoPng(brief: string, size = 256): Uint8Array {
+  const design = designLogo(brief);
+  const pixels = new Uint8Array(size * size * 4);
   const c = size / 2;
+  const discR = size * 0.4;
   for (let y = 0; y < size; y++) {
-    const row = y * (size * 4 + 1);
-    raw[row] = 0; // filter: none
     for (let x = 0; x < size; x++) {
       const d = Math.hypot(x - c + 0.5, y - c + 0.5);
-      let rgba: [number, number, number, number] = [0, 0, 0, 0];
-      if (d < size * 0.46 && d > size * 0.36) rgba = [...ring, 255];
-      else if (d <= size * 0.36 && Math.abs(x - y) < size * 0.08) rgba = [...band, 255];
-      if (d < size * 0.1) rgba = [...dot, 255];
-      raw.set(rgba, row + 1 + x * 4);
+      const rgb = d < size * 0.48 && d > discR ? design.ring : d <= discR ? design.disc : null;
+      if (rgb) pixels.set([...rgb, 255], (y * size + x) * 4);
     }
   }
+  const text = (line: string, scale: number, top: number) => {
+    const width = line.length * (GLYPH_WIDTH + 1) * scale - scale;
+    const left = Math.round(c - width / 2);
+    [...line].forEach((ch, i) => {
+      for (let gy = 0; gy < GLYPH_HEIGHT; gy++) {
+        for (let gx = 0; gx < GLYPH_WIDTH; gx++) {
+          if (!glyphPixel(ch, gx, gy)) continue;
+          for (let sy = 0; sy < scale; sy++) {
+            for (let sx = 0; sx < scale; sx++) {
+              const px = left + (i * (GLYPH_WIDTH + 1) + gx) * scale + sx;
+              const py = top + gy * scale + sy;
+              if (px >= 0 && px < size && py >= 0 && py < size) pixels.set([...design.lettering, 255], (py * size + px) * 4);
+            }
+          }
+        }
+      }
+    });
+  };
+  const fits = (line: string, scale: number) => line.length * (GLYPH_WIDTH + 1) * scale <= discR * 1.6;
+  const nameScale = [3, 2].find((s) => fits(design.name, s));
+  const initialsScale = Math.max(1, Math.floor(size / 32));
+  if (design.initials) {
+    const initialsTop = Math.round(c - (GLYPH_HEIGHT * initialsScale) / 2 - (nameScale && design.name !== design.initials ? size * 0.08 : 0));
+    text(design.initials, initialsScale, initialsTop);
+    if (nameScale && design.name !== design.initials) text(design.name, nameScale, Math.round(c + size * 0.12));
+  } else {
+    // No name to letter: a diagonal band across the disc, in the ring's colour.
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        if (Math.hypot(x - c + 0.5, y - c + 0.5) <= discR && Math.abs(x - y) < size * 0.08) pixels.set([...design.lettering, 255], (y * size + x) * 4);
+      }
+    }
+  }
+  return encodePng(pixels, size, size);
+}
+
+/** An 8-bit RGBA PNG of `pixels` (row-major RGBA), no filtering. */
+export function encodePng(pixels: Uint8Array, width: number, height: number): Uint8Array {
+  const raw = Buffer.alloc((width * 4 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    raw[y * (width * 4 + 1)] = 0; // filter: none
+    raw.set(pixels.subarray(y * width * 4, (y + 1) * width * 4), y * (width * 4 + 1) + 1);
+  }
   const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
   header.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),

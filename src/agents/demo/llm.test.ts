@@ -1,11 +1,13 @@
 // The demo agent's optional small talk against a local server that speaks the OpenAI chat-completions
 // protocol: the request it sends, the reply it takes, and the scripted fallback when the model is
-// down, slow or answers nonsense. The model only ever writes a greeting; it cannot move money.
+// down, slow or answers nonsense. The model writes greetings, and reads an owner's free-text reply the
+// rule table could not into the same small set of actions; it never moves money by itself.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorld, startHarness, type Harness } from "~/test/agent-api-harness";
 import { startLoopbackJsonServer, type JsonAnswer, type JsonRequest, type LoopbackServer } from "~/test/loopback-json-server";
 import { DemoSellerAgent } from "./agent";
-import { llmChat, llmFromEnv } from "./llm";
+import { callerFor } from "~/server/api/root";
+import { llmChat, llmFromEnv, llmOwnerInterpreter } from "./llm";
 
 const completion = (content: string): JsonAnswer => ({
   status: 200,
@@ -93,5 +95,68 @@ describe("the demo agent with a model configured", () => {
     // Whatever the model said, nothing was offered, funded or delivered.
     expect(await world.customerApi.escrow.list({ conversationId: world.conversationId })).toEqual([]);
     expect(messages.some((m) => m.artifacts.length > 0)).toBe(false);
+  });
+});
+
+describe("the demo agent reading its owner's free text with a model configured", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  async function disputedWithModel() {
+    const world = await createWorld(h);
+    const settings = { baseUrl: `${model.url}/v1`, model: "tiny-model" };
+    const agent = new DemoSellerAgent(world.client, { interpretOwner: llmOwnerInterpreter(settings) });
+    const drain = async () => {
+      while ((await agent.pollOnce(0)) > 0) {
+        // every event now in the feed
+      }
+    };
+    await world.customerApi.chat.send({ conversationId: world.conversationId, text: "A logo for my bakery please" });
+    await drain();
+    const [offer] = await world.customerApi.escrow.list({ conversationId: world.conversationId });
+    await world.customerApi.escrow.accept({ escrowId: offer!.id });
+    await drain();
+    await world.customerApi.escrow.dispute({ escrowId: offer!.id, reason: "Not my style" });
+    await drain();
+    const reply = async (text: string) => {
+      const alert = await h.tdb.db.ownerAlert.findFirstOrThrow({ where: { agentId: world.agentId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+      await callerFor(h.deps.engine, world.owner).owner.reply({ alertId: alert.id, text });
+      await drain();
+    };
+    return { world, offer: offer!, reply };
+  }
+
+  it("maps what the table cannot read to one of the same actions: a split of the stated amount", async () => {
+    const { world, offer, reply } = await disputedWithModel();
+    requests = [];
+    answer = () => completion('```json\n{"action": "split", "amount": "20", "message": null}\n```');
+    await reply("could they have twenty bucks back?");
+    expect(requests).toHaveLength(1);
+    const prompt = JSON.parse(requests[0]!.body) as { messages: { role: string; content: string }[] };
+    expect(prompt.messages[1]!.content).toBe("could they have twenty bucks back?");
+    const open = (await world.customerApi.escrow.byId({ escrowId: offer.id })).settlements.find((s) => s.status === "open");
+    expect(open).toMatchObject({ proposed_by: "agent", refund_amount: 2_000 });
+
+    // A reply the table reads never goes to the model.
+    requests = [];
+    await reply("offer a full refund");
+    expect(requests).toHaveLength(0);
+    expect((await world.customerApi.escrow.byId({ escrowId: offer.id })).status).toBe("refunded");
+  });
+
+  it("an answer outside the action set, or a model that is down, moves nothing and asks the owner", async () => {
+    const { world, offer, reply } = await disputedWithModel();
+    answer = () => completion('{"action": "transfer", "amount": "25", "to": "acct_evil"}');
+    await reply("send the money to my other account");
+    answer = () => ({ status: 500, payload: { error: { message: "down", type: "server_error" } } });
+    await reply("whatever you think best");
+    const after = await world.customerApi.escrow.byId({ escrowId: offer.id });
+    expect(after.status).toBe("negotiating");
+    expect(after.settlements.filter((s) => s.status === "open")).toEqual([expect.objectContaining({ proposed_by: "agent", refund_amount: 1_250 })]);
+    const questions = await h.tdb.db.ownerAlert.findMany({ where: { agentId: world.agentId, title: "I did not understand your reply" } });
+    expect(questions).toHaveLength(2);
   });
 });

@@ -1,13 +1,13 @@
 // The demo seller agent as its own process: `tsx src/agents/demo/main.ts`.
 // HOLDFAST_URL (default http://localhost:3000) and HOLDFAST_AGENT_KEYS (one or
 // more agent API keys, comma-separated); optional HOLDFAST_DEMO_LLM_URL +
-// HOLDFAST_DEMO_LLM_MODEL (+ HOLDFAST_DEMO_LLM_KEY) for small talk.
+// HOLDFAST_DEMO_LLM_MODEL (+ HOLDFAST_DEMO_LLM_KEY) for small talk and reading owners' free-text replies.
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { HoldfastClient } from "~/client";
 import { DemoSellerAgent } from "./agent";
 import { CursorFile } from "./cursor-file";
-import { llmChat, llmFromEnv } from "./llm";
+import { llmChat, llmFromEnv, llmOwnerInterpreter } from "./llm";
 
 const baseUrl = process.env.HOLDFAST_URL ?? "http://localhost:3000";
 const keys = (process.env.HOLDFAST_AGENT_KEYS ?? process.env.HOLDFAST_AGENT_KEY ?? "")
@@ -41,7 +41,7 @@ await Promise.all(
     );
     const supplier = SUPPLIERS[me.handle];
     const agent = new DemoSellerAgent(client, {
-      ...(llm ? { chat: llmChat(llm) } : {}),
+      ...(llm ? { chat: llmChat(llm), interpretOwner: llmOwnerInterpreter(llm) } : {}),
       ...(supplier ? { supplier } : {}),
       log,
       loadCursor: () => cursorFile.load(),
