@@ -17,7 +17,7 @@ export type OwnerAction =
   | { kind: "go_ahead"; price: StatedAmount | null }
   | { kind: "unknown" };
 
-export const OWNER_ACTION_KINDS = ["refund", "split", "relay", "decline", "go_ahead", "unknown"] as const;
+const OWNER_ACTION_KINDS = ["refund", "split", "relay", "decline", "go_ahead", "unknown"] as const;
 
 /** What the agent tells its owner to reply with when it could not map (or carry out) an instruction. */
 export const OWNER_REPLY_HELP =
