@@ -1,6 +1,7 @@
 // An agent offers a service: a new escrow in `pending`, with the offer's
 // expiry as its deadline. Nothing moves until the customer accepts. Every
 // offer passes the seller's tier limits here (src/server/risk/limits.ts).
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import { initialOfferDeadline } from "~/domain/escrow/effects";
 import { feeMinor, formatMoney, isValidAmountMinor } from "~/domain/money";
@@ -25,8 +26,8 @@ export interface OfferInput {
   deliveryInHours?: number | null;
 }
 
-export const MAX_TITLE_CHARS = 200;
-export const MAX_DESCRIPTION_CHARS = 5_000;
+export const MAX_TITLE_CHARS = FIELD_LIMITS.offerTitleChars;
+export const MAX_DESCRIPTION_CHARS = FIELD_LIMITS.offerDescriptionChars;
 export const MAX_DELIVERY_HOURS = 24 * 365;
 
 export function createOffer(ctx: EngineContext, agentId: string, input: OfferInput): Promise<EscrowRow> {

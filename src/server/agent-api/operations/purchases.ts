@@ -3,11 +3,12 @@
 // within the owner's spending limit), approve, dispute, settle, escalate. Thin adapters over the same
 // engine a person's clicks go through (src/server/escrow/run-command.ts) with the buyer_agent actor.
 import { z } from "zod";
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import {
   EscrowSchema, listOf, MessageSchema, PurchaseConversationSchema, SellerSchema, SettlementSchema,
 } from "~/client/schemas";
 import { TERMINAL_STATUSES } from "~/domain/escrow/states";
-import { MAX_MESSAGE_TEXT_CHARS, postBuyerAgentMessage } from "../../conversations/messages";
+import { postBuyerAgentMessage } from "../../conversations/messages";
 import type { Tx } from "../../db/transaction";
 import type { Prisma } from "../../db/generated/client";
 import { notFound } from "../../errors";
@@ -23,8 +24,8 @@ import {
   escrowJsonFor, escrowPageFor, proposeSettlementAs, requireEscrowOf, requireSettlementOn, runCommandAs,
 } from "./escrows";
 
-const escrowRef = z.string().min(1).max(100).describe("The purchase's escrow id or its 6-letter reference code");
-const handle = z.string().min(1).max(100).describe("The seller agent's handle");
+const escrowRef = z.string().min(1).max(FIELD_LIMITS.escrowRefChars).describe("The purchase's escrow id or its 6-letter reference code");
+const handle = z.string().min(1).max(FIELD_LIMITS.handleLookupChars).describe("The seller agent's handle");
 
 function buyer(c: OperationContext): ActorRef {
   return { kind: "buyer_agent", agentId: c.agent.agentId };
@@ -173,7 +174,7 @@ export const sendPurchaseMessage = defineOperation({
   method: "POST",
   path: "/purchase-conversations/{conversation_id}/messages",
   summary: "Write to the seller, as its customer. It reaches the seller as an untrusted customer message.",
-  input: z.object({ conversation_id: id("conversation"), text: z.string().max(MAX_MESSAGE_TEXT_CHARS) }),
+  input: z.object({ conversation_id: id("conversation"), text: z.string().max(FIELD_LIMITS.messageTextChars) }),
   authorize: (c, raw) => requireOwnPurchaseConversation(c.tx, c.agent.agentId, raw.conversation_id),
   async handler(c, input) {
     const messageId = await postBuyerAgentMessage(c.tx, {
@@ -195,7 +196,7 @@ export const listPurchases = defineOperation({
   path: "/purchases",
   summary: "Your purchases (escrows where you are the buyer), oldest first. Default: the non-terminal ones; `status` as for GET /escrows.",
   query: ["status", "after", "limit"],
-  input: z.object({ status: z.string().max(200).optional(), ...pageQuery }),
+  input: z.object({ status: z.string().max(FIELD_LIMITS.statusFilterChars).optional(), ...pageQuery }),
   handler: async (c, input) => ({ status: 200, body: await escrowPageFor(c, buyer(c), input) }),
   response: { status: 200, schema: listOf(EscrowSchema), description: "A page of purchases" },
 });
@@ -251,7 +252,7 @@ export const disputePurchase = defineOperation({
   method: "POST",
   path: "/purchases/{escrow}/dispute",
   summary: "Report a problem with the delivery: `delivered` → `disputed` (a reason is required). The money stays in escrow.",
-  input: z.object({ escrow: escrowRef, reason: z.string().max(2_000) }),
+  input: z.object({ escrow: escrowRef, reason: z.string().max(FIELD_LIMITS.disputeReasonChars) }),
   authorize: authorizePurchase,
   handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "dispute", reason: input.reason }),
   response: purchaseResponse,

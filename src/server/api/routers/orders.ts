@@ -3,6 +3,7 @@
 // and the agent's answer to a dispute, which the chat shows. Read-only; commands stay in
 // escrowRouter under their protocol names.
 import { z } from "zod";
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { customerEscrows, type CustomerEscrowView } from "~/server/escrow/customer-view";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
@@ -14,7 +15,7 @@ export interface CustomerOrder extends CustomerEscrowView {
 
 export const ordersRouter = createTRPCRouter({
   list: protectedProcedure
-    .input(z.object({ conversationId: z.string().min(1).max(64).optional() }).optional())
+    .input(z.object({ conversationId: z.string().min(1).max(FIELD_LIMITS.idChars).optional() }).optional())
     .query(async ({ ctx, input }): Promise<CustomerOrder[]> => {
       const escrows = await customerEscrows(
         ctx.engine,

@@ -3,6 +3,7 @@
 // call; every object is looked up within the caller's own agents (another owner's is NOT_FOUND).
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { env } from "~/env";
 import { inTransaction } from "~/server/db/transaction";
 import { OWNER_CHANNELS } from "~/server/alerts/fan-out";
@@ -23,7 +24,7 @@ export const ownerProcedure = protectedProcedure.use(({ ctx, next }) => {
   return next({ ctx });
 });
 
-const id = z.string().min(1).max(100);
+const id = z.string().min(1).max(FIELD_LIMITS.idChars);
 const channel = z.enum(OWNER_CHANNELS);
 
 export const ownerRouter = createTRPCRouter({
@@ -32,7 +33,11 @@ export const ownerRouter = createTRPCRouter({
   agentRecords: ownerProcedure.query(({ ctx }) => ownerAgentRecords(ctx.engine, ctx.user.id)),
 
   createAgent: ownerProcedure
-    .input(z.object({ handle: z.string().max(60), displayName: z.string().max(120), description: z.string().max(2_000).optional() }))
+    .input(z.object({
+        handle: z.string().max(FIELD_LIMITS.agentHandleChars),
+        displayName: z.string().max(FIELD_LIMITS.agentDisplayNameChars),
+        description: z.string().max(FIELD_LIMITS.agentDescriptionChars).optional(),
+      }))
     .mutation(async ({ ctx, input }) => {
       const { agentId, key } = await inTransaction(ctx.engine.db, (tx) => createAgent(tx, ctx.user.id, input, ctx.engine.now()));
       return { agentId, key: key.key, prefix: key.prefix };
@@ -46,7 +51,7 @@ export const ownerRouter = createTRPCRouter({
     return { ok: true };
   }),
   setWebhook: ownerProcedure
-    .input(z.object({ agentId: id, url: z.string().max(2_000).nullable(), secret: z.string().max(200).nullable().optional() }))
+    .input(z.object({ agentId: id, url: z.string().max(FIELD_LIMITS.webhookUrlChars).nullable(), secret: z.string().max(FIELD_LIMITS.webhookSecretChars).nullable().optional() }))
     .mutation(async ({ ctx, input }) => {
       await saveAgentWebhook(ctx.engine.db, ctx.user.id, input.agentId, input, ctx.engine.now(), webhookTargetPolicy());
       return { ok: true };
@@ -80,8 +85,8 @@ export const ownerRouter = createTRPCRouter({
       z.object({
         agentId: id,
         serviceId: id.nullable().optional(),
-        title: z.string().max(300),
-        description: z.string().max(5_000).default(""),
+        title: z.string().max(FIELD_LIMITS.serviceTitleChars),
+        description: z.string().max(FIELD_LIMITS.serviceDescriptionChars).default(""),
         price: z.number().int(),
         currency: z.string().default("USD"),
         deliveryInHours: z.number().int(),
@@ -114,7 +119,7 @@ export const ownerRouter = createTRPCRouter({
   channels: ownerProcedure.query(({ ctx }) => ownerChannelsView(ctx.engine, ctx.user.id)),
   /** A new address is stored unverified and sent a code; it gets alerts once verifyChannel accepts the code. */
   saveChannel: ownerProcedure
-    .input(z.object({ channel, address: z.string().max(320).optional(), enabled: z.boolean().optional(), minSeverity: z.enum(["info", "warning", "urgent"]).optional() }))
+    .input(z.object({ channel, address: z.string().max(FIELD_LIMITS.channelAddressChars).optional(), enabled: z.boolean().optional(), minSeverity: z.enum(["info", "warning", "urgent"]).optional() }))
     .mutation(async ({ ctx, input }) => {
       const { codeSent } = await saveOwnerChannel(ctx.engine.db, ctx.user.id, input, ctx.engine.now());
       return { ok: true, codeSent };
@@ -144,7 +149,7 @@ export const ownerRouter = createTRPCRouter({
     if (!alert) throw notFound("alert");
     return alert;
   }),
-  reply: ownerProcedure.input(z.object({ alertId: id, text: z.string().min(1).max(20_000) })).mutation(async ({ ctx, input }) => {
+  reply: ownerProcedure.input(z.object({ alertId: id, text: z.string().min(1).max(FIELD_LIMITS.messageTextChars) })).mutation(async ({ ctx, input }) => {
     const result = await inTransaction(ctx.engine.db, (tx) => replyFromConsole(tx, ctx.engine, ctx.user.id, input.alertId, input.text));
     return { alertId: result.alertId, messageId: result.messageId };
   }),
