@@ -16,7 +16,7 @@ import { offerLimitBreach, type OfferLimitBreach } from "~/domain/risk";
 import { currenciesOf } from "../config";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
-import { agentRiskProfile } from "./profile";
+import { agentRiskTier } from "./profile";
 
 /** Locks the agent's row for the rest of the transaction: the serialisation point of its limits. */
 export async function lockAgent(tx: Tx, agentId: string): Promise<void> {
@@ -48,7 +48,7 @@ async function judge(tx: Tx, ctx: EngineContext, agentId: string, offer: OfferAm
   await lockAgent(tx, agentId);
   const settings = currenciesOf(ctx.config);
   const limitsCurrency = settings.base;
-  const { policy } = await agentRiskProfile(tx, ctx.config.riskPolicies, agentId);
+  const { policy } = await agentRiskTier(tx, ctx.config.riskPolicies, agentId);
   const amount = convertMinor(settings, offer.amountMinor, offer.currency, limitsCurrency, "up");
   const open = sumConverted(settings, await otherOpenAmounts(tx, agentId, excludeEscrowId), limitsCurrency, "up");
   const unconvertible = [...(amount === null ? [offer.currency] : []), ...open.unconvertible];
