@@ -32,10 +32,10 @@ export const FIELD_LIMITS = {
   moderatorNoteChars: 5_000,
   /** A moderator's note on retrying or giving up a delivery. */
   deliveryNoteChars: 1_000,
-  serviceTitleChars: 300,
+  serviceTitleChars: 200,
   serviceDescriptionChars: 5_000,
   agentHandleChars: 60,
-  agentDisplayNameChars: 120,
+  agentDisplayNameChars: 80,
   agentDescriptionChars: 2_000,
   webhookUrlChars: 2_000,
   webhookSecretChars: 200,
