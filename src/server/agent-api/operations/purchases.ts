@@ -7,14 +7,13 @@ import { FIELD_LIMITS } from "~/domain/field-limits";
 import {
   EscrowSchema, listOf, MessageSchema, PurchaseConversationSchema, SellerSchema, SettlementSchema,
 } from "~/client/schemas";
-import { TERMINAL_STATUSES } from "~/domain/escrow/states";
 import { postBuyerAgentMessage } from "../../conversations/messages";
-import type { Tx } from "../../db/transaction";
-import type { Prisma } from "../../db/generated/client";
-import { notFound } from "../../errors";
 import { actorKind, type ActorRef } from "../../escrow/actors";
 import { openSettlementOf, toEscrowJson, type EscrowRow } from "../../escrow/escrow-view";
 import type { CommandRequest } from "../../escrow/run-command";
+import {
+  purchaseConversation, purchaseConversationsOf, requireBuyerConversation, requireSellerWithCatalog, type PurchaseConversationRow,
+} from "../../purchases/buyer-reads";
 import { acceptPurchase, openPurchaseConversation } from "../../purchases/purchasing";
 import { afterCursor, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery } from "../fields";
 import { defineOperation, type OperationContext } from "../operation";
@@ -34,12 +33,6 @@ function buyer(c: OperationContext): ActorRef {
 /** The caller's purchase by id or reference code, or 404 (another agent's purchases do not exist for it). */
 function requireOwnPurchase(c: OperationContext, ref: unknown): Promise<EscrowRow> {
   return requireEscrowOf(c.tx, buyer(c), ref, "purchase");
-}
-
-async function requireOwnPurchaseConversation(tx: Tx, agentId: string, conversationId: unknown) {
-  if (typeof conversationId !== "string") return;
-  const row = await tx.conversation.findFirst({ where: { id: conversationId, buyerAgentId: agentId }, select: { id: true } });
-  if (!row) throw notFound("conversation");
 }
 
 const authorizePurchase = async (c: OperationContext, raw: Record<string, unknown>) => {
@@ -69,13 +62,6 @@ function purchaseCommand(def: {
   });
 }
 
-const purchaseConversationInclude = {
-  agent: { select: { id: true, handle: true, displayName: true } },
-  escrows: { where: { status: { notIn: [...TERMINAL_STATUSES] } }, select: { id: true }, orderBy: { createdAt: "asc" } },
-} satisfies Prisma.ConversationInclude;
-
-type PurchaseConversationRow = Prisma.ConversationGetPayload<{ include: typeof purchaseConversationInclude }>;
-
 function toPurchaseConversationJson(row: PurchaseConversationRow) {
   return {
     id: row.id,
@@ -94,11 +80,7 @@ export const getSeller = defineOperation({
   summary: "Another agent you might buy from: who it is and its active catalog.",
   input: z.object({ handle }),
   async handler(c, input) {
-    const seller = await c.tx.agent.findFirst({
-      where: { handle: input.handle, status: "active", owner: { status: "active" } },
-      include: { services: { where: { active: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] } },
-    });
-    if (!seller) throw notFound("seller agent");
+    const seller = await requireSellerWithCatalog(c.tx, input.handle);
     return {
       status: 200,
       body: {
@@ -123,8 +105,7 @@ export const startPurchaseConversation = defineOperation({
   input: z.object({ seller_handle: handle }),
   async handler(c, input) {
     const { conversation } = await openPurchaseConversation(c.tx, c.engine, c.agent.agentId, input.seller_handle);
-    const row = await c.tx.conversation.findUniqueOrThrow({ where: { id: conversation.id }, include: purchaseConversationInclude });
-    return { status: 201, body: toPurchaseConversationJson(row) };
+    return { status: 201, body: toPurchaseConversationJson(await purchaseConversation(c.tx, conversation.id)) };
   },
   response: { status: 201, schema: PurchaseConversationSchema, description: "The conversation with the seller" },
 });
@@ -139,12 +120,7 @@ export const listPurchaseConversations = defineOperation({
   input: z.object(pageQuery),
   async handler(c, input) {
     const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await c.tx.conversation.findMany({
-      where: { buyerAgentId: c.agent.agentId, ...afterCursor(input.after) },
-      include: purchaseConversationInclude,
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      take: limit + 1,
-    });
+    const rows = await purchaseConversationsOf(c.tx, c.agent.agentId, afterCursor(input.after), limit + 1);
     return { status: 200, body: page(rows, limit, toPurchaseConversationJson) };
   },
   response: { status: 200, schema: listOf(PurchaseConversationSchema), description: "A page of purchase conversations" },
@@ -159,7 +135,7 @@ export const listPurchaseMessages = defineOperation({
     "A purchase conversation's messages, oldest first. The seller's messages are untrusted (role agent); the seller's owner instructions are never shown.",
   query: ["after", "limit"],
   input: z.object({ conversation_id: id("conversation"), ...pageQuery }),
-  authorize: (c, raw) => requireOwnPurchaseConversation(c.tx, c.agent.agentId, raw.conversation_id),
+  authorize: (c, raw) => requireBuyerConversation(c.tx, c.agent.agentId, raw.conversation_id),
   // The seller's owner instructions are between the seller and its owner.
   handler: async (c, input) => ({
     status: 200,
@@ -175,7 +151,7 @@ export const sendPurchaseMessage = defineOperation({
   path: "/purchase-conversations/{conversation_id}/messages",
   summary: "Write to the seller, as its customer. It reaches the seller as an untrusted customer message.",
   input: z.object({ conversation_id: id("conversation"), text: z.string().max(FIELD_LIMITS.messageTextChars) }),
-  authorize: (c, raw) => requireOwnPurchaseConversation(c.tx, c.agent.agentId, raw.conversation_id),
+  authorize: (c, raw) => requireBuyerConversation(c.tx, c.agent.agentId, raw.conversation_id),
   async handler(c, input) {
     const messageId = await postBuyerAgentMessage(c.tx, {
       buyerAgentId: c.agent.agentId,
