@@ -43,7 +43,8 @@ export interface Reputation {
   autoReleaseShareBps: number | null;
 }
 
-function rateBps(part: number, whole: number): number | null {
+/** `part` of `whole` in basis points, rounded to the nearest; null when there is nothing to rate. */
+export function rateBps(part: number, whole: number): number | null {
   return whole === 0 ? null : Math.round((part * 10_000) / whole);
 }
 

@@ -1,6 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { computeReputation, type FinishedSale, type Reputation } from "./reputation";
-import { DEFAULT_TIER_POLICIES, NEW_AGENT_SALES, RISK_TIERS, TRUSTED_SALES, offerLimitBreach, riskTierFor } from "./risk";
+import {
+  DEFAULT_TIER_POLICIES, NEW_AGENT_SALES, RISK_TIERS, TRUSTED_SALES, offerLimitBreach, payoutRouteFor, riskTierFor, tierRecordOf,
+  type SalesCounts,
+} from "./risk";
 
 const clean: FinishedSale = {
   status: "completed", outcome: "released", amountMinor: 1_000, releasedMinor: 1_000, completedVia: "approve",
@@ -127,5 +131,70 @@ describe("offerLimitBreach at the caps", () => {
     expect(offerLimitBreach(policy, 1, 99_999)).toBeNull();
     expect(offerLimitBreach(policy, 2, 99_999)).toEqual({ kind: "open_total", amountMinor: 2, otherOpenMinor: 99_999, capMinor: 100_000 });
     expect(offerLimitBreach(policy, 25_000, 0)).toBeNull();
+  });
+});
+
+/** The counts a database sums, from the same sales computeReputation reads one by one. */
+function countsOf(sales: readonly FinishedSale[]): SalesCounts {
+  return {
+    finished: sales.length,
+    disputed: sales.filter((s) => s.disputed).length,
+    refundedInFull: sales.filter((s) => s.outcome === "refunded").length,
+    adminLosses: sales.filter((s) => s.decidedByModerator && s.outcome !== "released").length,
+  };
+}
+
+const saleArbitrary: fc.Arbitrary<FinishedSale> = fc.record({
+  status: fc.constantFrom("completed" as const, "refunded" as const, "resolved" as const),
+  outcome: fc.constantFrom("released" as const, "refunded" as const, "split" as const),
+  amountMinor: fc.integer({ min: 1, max: 100_000 }),
+  releasedMinor: fc.integer({ min: 0, max: 100_000 }),
+  completedVia: fc.constantFrom("approve" as const, "auto_release" as const, "withdrawn" as const, null),
+  disputed: fc.boolean(),
+  decidedByModerator: fc.boolean(),
+  deliveredOnTime: fc.constantFrom(true, false, null),
+});
+
+describe("tierRecordOf", () => {
+  it("judges the same tier from the counts as from the whole record, for any sales", () => {
+    fc.assert(
+      fc.property(fc.array(saleArbitrary, { maxLength: 60 }), (sales) => {
+        const reputation = computeReputation(sales);
+        const record = tierRecordOf(countsOf(sales));
+        expect(record).toEqual({
+          finished: reputation.finished,
+          adminLosses: reputation.adminLosses,
+          disputeRateBps: reputation.disputeRateBps,
+          refundRateBps: reputation.refundRateBps,
+        });
+        expect(riskTierFor(record)).toBe(riskTierFor(reputation));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("rounds a rate to the nearest basis point: 1 of 3 is 3,333, 2 of 3 is 6,667; none without sales", () => {
+    expect(tierRecordOf({ finished: 3, disputed: 1, refundedInFull: 2, adminLosses: 0 })).toEqual({
+      finished: 3, adminLosses: 0, disputeRateBps: 3_333, refundRateBps: 6_667,
+    });
+    expect(tierRecordOf({ finished: 0, disputed: 0, refundedInFull: 0, adminLosses: 0 })).toEqual({
+      finished: 0, adminLosses: 0, disputeRateBps: null, refundRateBps: null,
+    });
+  });
+});
+
+describe("payoutRouteFor", () => {
+  const releasedAt = new Date("2026-03-01T12:00:00.000Z");
+  it("pays at once when the tier holds nothing", () => {
+    expect(payoutRouteFor("standard", DEFAULT_TIER_POLICIES.standard, releasedAt)).toEqual({ held: false });
+    expect(payoutRouteFor("new", { ...DEFAULT_TIER_POLICIES.new, payoutHoldS: 0 }, releasedAt)).toEqual({ held: false });
+  });
+  it("holds for the tier's payoutHoldS from the release, naming the tier", () => {
+    expect(payoutRouteFor("new", DEFAULT_TIER_POLICIES.new, releasedAt)).toEqual({
+      held: true, riskTier: "new", releaseAt: new Date("2026-03-04T12:00:00.000Z"),
+    });
+    expect(payoutRouteFor("restricted", { ...DEFAULT_TIER_POLICIES.restricted, payoutHoldS: 1 }, releasedAt)).toEqual({
+      held: true, riskTier: "restricted", releaseAt: new Date("2026-03-01T12:00:01.000Z"),
+    });
   });
 });

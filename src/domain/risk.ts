@@ -4,7 +4,7 @@
  * caps and held payouts, so a seller who delivers junk and waits for the
  * auto-release cannot walk away with the money before disputes can catch up.
  */
-import type { Reputation } from "./reputation";
+import { rateBps, type Reputation } from "./reputation";
 
 export const RISK_TIERS = ["new", "standard", "trusted", "restricted"] as const;
 export type RiskTier = (typeof RISK_TIERS)[number];
@@ -32,11 +32,39 @@ export const NEW_AGENT_SALES = 5;
 /** Sales and the clean record needed for `trusted`. */
 export const TRUSTED_SALES = 25;
 
+/** The part of an agent's record its tier is judged on (a whole Reputation is one). */
+export type TierRecord = Pick<Reputation, "finished" | "adminLosses" | "disputeRateBps" | "refundRateBps">;
+
+/**
+ * Counts of an agent's finished, funded sales, as a database can sum them without reading each sale:
+ * the tier needs no more, so the release path (under the escrow's lock) and an offer (under the
+ * agent's lock) read four numbers instead of the whole sales history with its audit trail.
+ */
+export interface SalesCounts {
+  finished: number;
+  /** Sales that were disputed at some point. */
+  disputed: number;
+  /** Sales whose whole amount went back to the customer. */
+  refundedInFull: number;
+  /** Sales a moderator decided against the seller (a refund or a split). */
+  adminLosses: number;
+}
+
+/** The tier's record from the counts, with the rates rounded exactly as computeReputation rounds them. */
+export function tierRecordOf(counts: SalesCounts): TierRecord {
+  return {
+    finished: counts.finished,
+    adminLosses: counts.adminLosses,
+    disputeRateBps: rateBps(counts.disputed, counts.finished),
+    refundRateBps: rateBps(counts.refundedInFull, counts.finished),
+  };
+}
+
 /**
  * Restricted first (a bad record outranks everything), then new, trusted,
  * and standard for the rest. Rates are basis points.
  */
-export function riskTierFor(reputation: Reputation): RiskTier {
+export function riskTierFor(reputation: TierRecord): RiskTier {
   const sales = reputation.finished;
   const bad =
     reputation.adminLosses >= 2 ||
@@ -64,4 +92,16 @@ export function offerLimitBreach(policy: TierPolicy, amountMinor: number, otherO
     return { kind: "open_total", amountMinor, otherOpenMinor, capMinor: policy.maxOpenMinor };
   }
   return null;
+}
+
+/** Where a release pays the seller's net: into the owner's wallet now, or held until `releaseAt`. */
+export type PayoutRoute = { held: false } | { held: true; releaseAt: Date; riskTier: RiskTier };
+
+/**
+ * A new or risky agent's released money is held for its tier's `payoutHoldS` (SPEC §6.5), so disputes
+ * can catch up with a seller who delivers junk and waits for the auto-release; 0 pays at once.
+ */
+export function payoutRouteFor(tier: RiskTier, policy: TierPolicy, releasedAt: Date): PayoutRoute {
+  if (policy.payoutHoldS <= 0) return { held: false };
+  return { held: true, releaseAt: new Date(releasedAt.getTime() + policy.payoutHoldS * 1000), riskTier: tier };
 }

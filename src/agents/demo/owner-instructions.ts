@@ -17,8 +17,6 @@ export type OwnerAction =
   | { kind: "go_ahead"; price: StatedAmount | null }
   | { kind: "unknown" };
 
-const OWNER_ACTION_KINDS = ["refund", "split", "relay", "decline", "go_ahead", "unknown"] as const;
-
 /** What the agent tells its owner to reply with when it could not map (or carry out) an instruction. */
 export const OWNER_REPLY_HELP =
   'reply with one of: "refund" (in full), "split $12.50" (what goes back to the customer), ' +

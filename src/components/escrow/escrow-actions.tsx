@@ -3,6 +3,7 @@
 // allowed_actions, computed by the server from the transition table.
 // Money-moving moves ask for a second click; a dispute needs a reason.
 import { useState } from "react";
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { ErrorNote } from "~/components/ui/error-note";
 import { formatMoney } from "~/components/ui/format";
 import { parseMoneyInput } from "~/components/ui/money-input";
@@ -146,7 +147,7 @@ function DisputeForm({ escrow, commands }: { escrow: EscrowView; commands: Comma
       pending={commands.dispute.isPending}
       onSubmit={() => commands.dispute.mutate({ escrowId: escrow.id, reason: reason.trim() })}
       field={(aria) => (
-        <textarea {...aria} rows={3} maxLength={5_000} value={reason} onChange={(e) => setReason(e.target.value)} className={inputField} />
+        <textarea {...aria} rows={3} maxLength={FIELD_LIMITS.disputeReasonChars} value={reason} onChange={(e) => setReason(e.target.value)} className={inputField} />
       )}
     />
   );

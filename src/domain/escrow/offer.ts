@@ -3,13 +3,14 @@
  * what a new escrow starts as. Pure; the service adds the reference code, checks the seller's tier
  * limits under its row lock and writes the row through the one write path.
  */
+import { FIELD_LIMITS } from "../field-limits";
 import { feeMinor, formatMoney, isValidAmountMinor } from "../money";
 import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "../text";
 import { initialOfferDeadline } from "./effects";
 import type { TimeWindows } from "./types";
 
-export const MAX_TITLE_CHARS = 200;
-export const MAX_DESCRIPTION_CHARS = 5_000;
+export const MAX_TITLE_CHARS = FIELD_LIMITS.offerTitleChars;
+export const MAX_DESCRIPTION_CHARS = FIELD_LIMITS.offerDescriptionChars;
 export const MAX_DELIVERY_HOURS = 24 * 365;
 
 export interface OfferTerms {

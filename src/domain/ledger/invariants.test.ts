@@ -9,7 +9,7 @@ import {
   platformFeeKey,
   walletKey,
 } from "./accounts";
-import { checkLedgerInvariants, type AccountBalance, type EscrowFundingFact } from "./invariants";
+import { checkHeldAgainstHolds, checkLedgerInvariants, checkTransferTotals, type AccountBalance, type EscrowFundingFact } from "./invariants";
 import { TRANSFER_KINDS, operationKey } from "./transfers";
 
 const wallet = (user: string, balance: number, currency = "USD"): AccountBalance => ({
@@ -195,5 +195,53 @@ describe("ledger account and operation keys", () => {
   it("let only the external accounts go negative", () => {
     expect(LEDGER_ACCOUNT_KINDS.filter(mayGoNegative)).toEqual(["external_funding", "external_payout"]);
     expect(TRANSFER_KINDS).toEqual(["fund", "release", "fee", "refund", "topup", "payout", "hold_release"]);
+  });
+});
+
+describe("checkTransferTotals", () => {
+  const alice = wallet("alice", 700);
+  const bob = wallet("bob", 300);
+  const source = funding(-1_000);
+  const transfers = [
+    { fromKey: source.key, toKey: alice.key, amountMinor: 1_000 },
+    { fromKey: alice.key, toKey: bob.key, amountMinor: 300n },
+  ];
+
+  it("finds nothing when every balance is its transfers in minus out", () => {
+    expect(checkTransferTotals([alice, bob, source], transfers)).toEqual([]);
+    expect(checkTransferTotals([wallet("carol", 0)], [])).toEqual([]);
+  });
+
+  it("names each account whose balance its transfers do not explain", () => {
+    expect(checkTransferTotals([{ ...alice, balanceMinor: 701 }, bob, wallet("carol", 5)], transfers)).toEqual([
+      { invariant: "balance_differs_from_transfers", subject: alice.key, message: `Account ${alice.key} holds 701 but its transfers add up to 700.` },
+      { invariant: "balance_differs_from_transfers", subject: walletKey("carol", "USD"), message: `Account ${walletKey("carol", "USD")} holds 5 but its transfers add up to 0.` },
+    ]);
+  });
+
+  it("sums beyond 2^53 exactly", () => {
+    const big = 2n ** 60n;
+    expect(checkTransferTotals([{ ...alice, balanceMinor: big + 1n }], [{ fromKey: source.key, toKey: alice.key, amountMinor: big + 1n }])).toEqual([]);
+  });
+});
+
+describe("checkHeldAgainstHolds", () => {
+  const held = (owner: string, balance: number | bigint, currency = "USD"): AccountBalance => ({ key: heldKey(owner, currency), kind: "held", currency, balanceMinor: balance });
+  const hold = (ownerId: string, amountMinor: number, released = false, currency = "USD") => ({ ownerId, currency, amountMinor, released });
+
+  it("matches each held account with its owner's unreleased holds in its currency", () => {
+    expect(
+      checkHeldAgainstHolds(
+        [held("ann", 1_500), held("ann", 90, "EUR"), held("ben", 0), wallet("ann", 99)],
+        [hold("ann", 1_000), hold("ann", 500), hold("ann", 4_000, true), hold("ann", 90, false, "EUR"), hold("ben", 10, true)],
+      ),
+    ).toEqual([]);
+  });
+
+  it("names a held account that holds more or less than its unreleased holds", () => {
+    expect(checkHeldAgainstHolds([held("ann", 1_500), held("ben", 0)], [hold("ann", 1_000, true), hold("ben", 10), hold("cat", 10)])).toEqual([
+      { invariant: "held_differs_from_holds", subject: heldKey("ann", "USD"), message: `Held account ${heldKey("ann", "USD")} holds 1500 but its unreleased holds add up to 0.` },
+      { invariant: "held_differs_from_holds", subject: heldKey("ben", "USD"), message: `Held account ${heldKey("ben", "USD")} holds 0 but its unreleased holds add up to 10.` },
+    ]);
   });
 });

@@ -6,10 +6,13 @@
  * - terminal_escrow_nonzero: a finished escrow's account is empty;
  * - unfunded_escrow_nonzero: a pending escrow's account is empty (nothing was taken yet);
  * - missing_escrow_account: an escrow that was funded at some point has no account.
+ * And two that compare balances with the records behind them (checkTransferTotals, checkHeldAgainstHolds):
+ * - balance_differs_from_transfers: an account's balance is what its transfers in and out add up to;
+ * - held_differs_from_holds: an owner's held account holds exactly their unreleased payout holds.
  * Sums are BigInt so that no number of balances near 2^53 can overflow.
  */
 import { FUNDED_STATUSES, isTerminal, type EscrowStatus } from "../escrow/states";
-import { escrowAccountKey, mayGoNegative, type LedgerAccountKind } from "./accounts";
+import { escrowAccountKey, heldKey, mayGoNegative, type LedgerAccountKind } from "./accounts";
 
 export interface AccountBalance {
   key: string;
@@ -32,7 +35,9 @@ export type LedgerInvariant =
   | "funded_escrow_mismatch"
   | "terminal_escrow_nonzero"
   | "unfunded_escrow_nonzero"
-  | "missing_escrow_account";
+  | "missing_escrow_account"
+  | "balance_differs_from_transfers"
+  | "held_differs_from_holds";
 
 export interface LedgerViolation {
   invariant: LedgerInvariant;
@@ -128,5 +133,67 @@ function escrowViolation(escrow: EscrowFundingFact, account: AccountBalance | un
     invariant: "unfunded_escrow_nonzero",
     subject: escrow.id,
     message: `Escrow ${escrow.id} is ${escrow.status} (not funded yet), but its account holds ${balance} ${escrow.currency}.`,
+  };
+}
+
+/** One posted transfer, by the keys of the accounts it moved money between. */
+export interface TransferRecord {
+  fromKey: string;
+  toKey: string;
+  amountMinor: number | bigint;
+}
+
+/** One payout hold: money released to an owner but held for the agent's tier until it is released. */
+export interface HoldRecord {
+  ownerId: string;
+  currency: string;
+  amountMinor: number | bigint;
+  released: boolean;
+}
+
+/**
+ * Every account's stored balance is what its transfers add up to (in minus out): a balance written
+ * without a transfer, or a transfer that did not move its balance, is money nobody can account for.
+ * (The periodic check asks PostgreSQL the same question in one query: src/server/ledger/check.ts.)
+ */
+export function checkTransferTotals(accounts: readonly AccountBalance[], transfers: readonly TransferRecord[]): LedgerViolation[] {
+  const net = new Map<string, bigint>();
+  for (const t of transfers) {
+    net.set(t.toKey, (net.get(t.toKey) ?? 0n) + BigInt(t.amountMinor));
+    net.set(t.fromKey, (net.get(t.fromKey) ?? 0n) - BigInt(t.amountMinor));
+  }
+  return accounts.flatMap((account) => balanceAgainstTransfers(account, net.get(account.key) ?? 0n) ?? []);
+}
+
+/** One account against the total of its transfers (in minus out), however that total was summed. */
+export function balanceAgainstTransfers(account: Pick<AccountBalance, "key" | "balanceMinor">, fromTransfersMinor: bigint): LedgerViolation | null {
+  if (BigInt(account.balanceMinor) === fromTransfersMinor) return null;
+  return {
+    invariant: "balance_differs_from_transfers",
+    subject: account.key,
+    message: `Account ${account.key} holds ${account.balanceMinor} but its transfers add up to ${fromTransfersMinor}.`,
+  };
+}
+
+/** Money held for an owner (their `held` account in a currency) is exactly the sum of their unreleased holds in it. */
+export function checkHeldAgainstHolds(accounts: readonly AccountBalance[], holds: readonly HoldRecord[]): LedgerViolation[] {
+  const unreleased = new Map<string, bigint>();
+  for (const hold of holds) {
+    if (hold.released) continue;
+    const key = heldKey(hold.ownerId, hold.currency);
+    unreleased.set(key, (unreleased.get(key) ?? 0n) + BigInt(hold.amountMinor));
+  }
+  return accounts
+    .filter((account) => account.kind === "held")
+    .flatMap((account) => heldAgainstHolds(account, unreleased.get(account.key) ?? 0n) ?? []);
+}
+
+/** One held account against the total of its owner's unreleased holds in its currency. */
+export function heldAgainstHolds(account: Pick<AccountBalance, "key" | "balanceMinor">, unreleasedMinor: bigint): LedgerViolation | null {
+  if (BigInt(account.balanceMinor) === unreleasedMinor) return null;
+  return {
+    invariant: "held_differs_from_holds",
+    subject: account.key,
+    message: `Held account ${account.key} holds ${account.balanceMinor} but its unreleased holds add up to ${unreleasedMinor}.`,
   };
 }

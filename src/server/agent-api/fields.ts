@@ -1,10 +1,11 @@
 // Input pieces shared by the operations' schemas.
 import { z } from "zod";
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { MAX_AMOUNT_MINOR } from "~/domain/money";
 import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import { invalid } from "../errors";
 
-export const id = (what: string) => z.string().min(1).max(100).describe(`${what} id`);
+export const id = (what: string) => z.string().min(1).max(FIELD_LIMITS.idChars).describe(`${what} id`);
 
 /** A required text (trimmed, at most `maxChars`) that must show something: invisible characters alone are refused. */
 export const visibleText = (maxChars: number) =>
@@ -27,7 +28,7 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
 export const pageQuery = {
-  after: z.string().min(1).max(500).optional().describe("Cursor from a previous page's next_cursor"),
+  after: z.string().min(1).max(FIELD_LIMITS.cursorChars).optional().describe("Cursor from a previous page's next_cursor"),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe(`Page size (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE})`),
 };
 

@@ -2,6 +2,7 @@
 // `Request` in, a `Response` out. The Next route handler and the tests' plain
 // node:http server both call handleAgentApiRequest.
 import { createHash } from "node:crypto";
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { authenticateAgentKey, bearerToken } from "../auth/api-keys";
 import { invalid } from "../errors";
 import { parseClientJson } from "../http/client-json";
@@ -17,7 +18,7 @@ import { OPERATIONS } from "./operations";
 import { AGENT_API_PATH } from "~/client/schemas";
 import { observeRequest, setRequestRoute } from "../http/observe";
 
-export const MAX_IDEMPOTENCY_KEY_CHARS = 255;
+export const MAX_IDEMPOTENCY_KEY_CHARS = FIELD_LIMITS.idempotencyKeyChars;
 /** Room for multipart boundaries and headers around the file itself. */
 export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 

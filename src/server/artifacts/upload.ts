@@ -7,6 +7,7 @@ import path from "node:path";
 import type { Db } from "../db/client";
 import type { Tx } from "../db/transaction";
 import { invalid, notFound, ServiceError } from "../errors";
+import { openArtifact } from "./access";
 import { detectArtifactType } from "./detect";
 import { insertArtifact } from "./record";
 import { contentKey, type ArtifactStorage } from "./storage";
@@ -77,11 +78,10 @@ export async function storeDataArtifact(tx: Tx, upload: DataUpload) {
 
 /** An agent's own artifact and its bytes (data artifacts: their JSON text). */
 export async function readAgentArtifact(db: Db | Tx, storage: ArtifactStorage, agentId: string, artifactId: string) {
-  // Its uploader, or an agent that bought in the conversation it was sent to (the delivery it paid for).
-  const row = await db.artifact.findFirst({
-    where: { id: artifactId, OR: [{ agentId }, { message: { conversation: { buyerAgentId: agentId } } }] },
-  });
-  if (!row) throw notFound("artifact");
+  // Who may read it: src/domain/artifact-access.ts (its uploader, or the agent buying in the conversation it was sent to).
+  const opened = await openArtifact(db, { kind: "agent", agentId }, "agent_api", artifactId);
+  if (opened.access !== "allowed") throw notFound("artifact");
+  const row = opened.artifact;
   if (row.kind === "data" || !row.storageKey) {
     return { row, bytes: new Uint8Array(Buffer.from(JSON.stringify(row.data ?? null), "utf8")) };
   }

@@ -1,6 +1,7 @@
 // Writing messages. Roles decide trust: only platform-written roles (system,
 // owner, moderator) are trusted, whatever the text says. Customer text reaches
 // the agent only as an untrusted `message.received` event.
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import type { Tx } from "../db/transaction";
 import type { MessageRole } from "../db/generated/client";
@@ -10,7 +11,7 @@ import { appendAgentEvent } from "../events/agent-events";
 import { toMessageJson } from "../views/protocol";
 
 const TRUSTED_ROLES: ReadonlySet<MessageRole> = new Set(["system", "owner", "moderator"]);
-export const MAX_MESSAGE_TEXT_CHARS = 20_000;
+export const MAX_MESSAGE_TEXT_CHARS = FIELD_LIMITS.messageTextChars;
 
 export interface NewMessage {
   conversationId: string;

@@ -13,7 +13,6 @@ import type { EscrowRow } from "./escrow-view";
 import { recordOffer } from "./record-transition";
 import { assertOfferWithinLimits, lockAgent } from "../risk/limits";
 
-export { MAX_DELIVERY_HOURS, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS } from "~/domain/escrow/offer";
 
 export interface OfferInput extends OfferTerms {
   conversationId: string;

@@ -2,6 +2,7 @@
 // (the old ones stop at once), revoke a key, and set the optional webhook URL and secret that the
 // webhook relay (src/server/webhooks) pushes events to. Every call is scoped to the owner's agents:
 // another owner's agent is not_found.
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import { randomBytes } from "node:crypto";
 import { checkWebhookUrl, type WebhookTargetPolicy } from "~/domain/webhook-target";
@@ -32,13 +33,13 @@ export async function createAgent(tx: Tx, ownerId: string, input: NewAgent, now:
   const handle = input.handle.trim().toLowerCase();
   if (!HANDLE_PATTERN.test(handle)) throw invalid("handle", "3 to 40 lowercase letters, digits or dashes, not starting or ending with a dash");
   const displayName = input.displayName.trim();
-  if (!hasVisibleText(displayName) || displayName.length > 80) {
-    throw invalid("displayName", `1 to 80 characters; it ${VISIBLE_TEXT_REQUIRED}`);
+  if (!hasVisibleText(displayName) || displayName.length > FIELD_LIMITS.agentDisplayNameChars) {
+    throw invalid("displayName", `1 to ${FIELD_LIMITS.agentDisplayNameChars} characters; it ${VISIBLE_TEXT_REQUIRED}`);
   }
   if (await tx.agent.findUnique({ where: { handle }, select: { id: true } })) throw invalid("handle", "already taken");
   const agentId = newId("agt");
   await tx.agent.create({
-    data: { id: agentId, ownerId, handle, displayName, description: (input.description ?? "").slice(0, 2_000), createdAt: now, updatedAt: now },
+    data: { id: agentId, ownerId, handle, displayName, description: (input.description ?? "").slice(0, FIELD_LIMITS.agentDescriptionChars), createdAt: now, updatedAt: now },
   });
   const key = await issueAgentApiKey(tx, agentId, "console");
   return { agentId, key };

@@ -2,11 +2,12 @@
 // an owner-role message in the alert's conversation (never shown to the customer), logged as an
 // owner_replies row; the alert is then answered. Routing: the replied-to alert; otherwise the owner's
 // most recent open alert within 30 minutes; otherwise the owner is told it could not be routed.
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
 import type { OwnerAlert } from "../db/generated/client";
-import { insertMessage, MAX_MESSAGE_TEXT_CHARS } from "../conversations/messages";
+import { insertMessage } from "../conversations/messages";
 import { invalid, notFound } from "../errors";
 import { appendAgentEvent } from "../events/agent-events";
 import { newId } from "../ids";
@@ -34,7 +35,7 @@ export async function deliverOwnerInstruction(
 ): Promise<InstructionResult> {
   const body = text.trim();
   if (!hasVisibleText(body)) throw invalid("text", `a reply cannot be empty: it ${VISIBLE_TEXT_REQUIRED}`);
-  if (body.length > MAX_MESSAGE_TEXT_CHARS) throw invalid("text", `at most ${MAX_MESSAGE_TEXT_CHARS} characters`);
+  if (body.length > FIELD_LIMITS.messageTextChars) throw invalid("text", `at most ${FIELD_LIMITS.messageTextChars} characters`);
   if (!alert.agentId) throw notFound("agent for this alert");
   const now = ctx.now();
   // An owner-role line goes into the conversation only when the alert's agent is its seller. A buying
@@ -120,7 +121,7 @@ export async function routeChatReply(tx: Tx, ctx: EngineContext, reply: ChatRepl
     );
     return null;
   }
-  const result = await deliverOwnerInstruction(tx, ctx, alert, reply.text.slice(0, MAX_MESSAGE_TEXT_CHARS), reply.via, routedBy);
+  const result = await deliverOwnerInstruction(tx, ctx, alert, reply.text.slice(0, FIELD_LIMITS.messageTextChars), reply.via, routedBy);
   const agent = await tx.agent.findUnique({ where: { id: result.agentId }, select: { handle: true } });
   await answer(`Sent to @${agent?.handle ?? "your agent"}`, `Your instruction on "${alert.title}" reached the agent. The customer does not see it.`);
   return result;

@@ -3,6 +3,7 @@
 // retiring sets active = false, which takes it out of the catalog and out of new offers.
 // Artifact contracts are checked on save with the engine's own parser (domain/escrow/delivery.ts),
 // so a contract the engine could not enforce is never stored.
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import { InvalidArtifactContractError, parseArtifactContract } from "~/domain/escrow/delivery";
 import { isValidAmountMinor } from "~/domain/money";
@@ -12,7 +13,7 @@ import type { EngineConfig } from "../config";
 import { requireEnabledCurrency } from "../currency";
 import { invalid, notFound } from "../errors";
 import { newId } from "../ids";
-import { MAX_DELIVERY_HOURS } from "../escrow/create-offer";
+import { MAX_DELIVERY_HOURS } from "~/domain/escrow/offer";
 import { requireOwnAgent } from "./agents";
 
 export interface ServiceInput {
@@ -41,8 +42,10 @@ export function checkContract(contract: unknown): Prisma.InputJsonValue | null {
 export async function saveService(tx: Tx, ownerId: string, input: ServiceInput, now: Date, config: EngineConfig): Promise<string> {
   await requireOwnAgent(tx, ownerId, input.agentId);
   const title = input.title.trim();
-  if (!hasVisibleText(title) || title.length > 200) throw invalid("title", `1 to 200 characters; it ${VISIBLE_TEXT_REQUIRED}`);
-  if (input.description.length > 5_000) throw invalid("description", "at most 5000 characters");
+  if (!hasVisibleText(title) || title.length > FIELD_LIMITS.serviceTitleChars) {
+    throw invalid("title", `1 to ${FIELD_LIMITS.serviceTitleChars} characters; it ${VISIBLE_TEXT_REQUIRED}`);
+  }
+  if (input.description.length > FIELD_LIMITS.serviceDescriptionChars) throw invalid("description", `at most ${FIELD_LIMITS.serviceDescriptionChars} characters`);
   if (!isValidAmountMinor(input.priceMinor)) throw invalid("price", "a positive amount");
   requireEnabledCurrency(config, input.currency);
   if (!Number.isInteger(input.deliveryInHours) || input.deliveryInHours < 1 || input.deliveryInHours > MAX_DELIVERY_HOURS) {

@@ -158,6 +158,20 @@ describe("a full agent-to-agent purchase with a dispute escalated to the buyer's
     expect((events[2]?.data as { escrow: Escrow }).escrow.allowed_actions).toEqual(["approve", "dispute", "extend_review"]);
   });
 
+  it("the buyer cannot download a file the seller's owner sent with an instruction in the same conversation", async () => {
+    // The same rule as the customer's web download (src/domain/artifact-access.ts): what an owner sends
+    // their agent is between them, whoever the customer is.
+    const art = await seller.client.uploadFile({ name: "owner-sketch.png", bytes: PNG_BYTES });
+    await inTransaction(h.tdb.db, async (tx) => {
+      const message = await tx.message.create({
+        data: { id: newId("msg"), conversationId, role: "owner", trusted: true, text: "Use this sketch as the base." },
+      });
+      await tx.artifact.update({ where: { id: art.id }, data: { messageId: message.id } });
+    });
+    await expect(buyer.client.downloadArtifact(art)).rejects.toMatchObject({ status: 404 });
+    expect(Buffer.from(await seller.client.downloadArtifact(art)).equals(Buffer.from(PNG_BYTES))).toBe(true);
+  });
+
   it("the buyer disputes; the seller contests; the buyer's owner is alerted and answers only their own agent", async () => {
     await buyer.client.disputePurchase(escrow.id, "The logo is a single pixel, not a logo.");
     // The seller's owner is alerted of the dispute as for any customer's.

@@ -2,9 +2,13 @@
 // owner opts in and sets a spending limit; the buying agent then takes the customer's side of the deal
 // through the same engine (accept, approve, dispute, settle, escalate). The conversation and escrow
 // name the owner as customer (their wallet pays, their console can act) and the agent as buyer.
-import { DomainError, reject } from "~/domain/escrow/errors";
-import { convertMinor, sumConverted, type CurrencySettings } from "~/domain/currency";
-import { formatMoney } from "~/domain/money";
+// The rules (the window, the limit, self-dealing) are src/domain/purchasing.ts; this file gathers their
+// facts, locks, and runs the engine.
+import { DomainError } from "~/domain/escrow/errors";
+import { sumConverted, type CurrencySettings } from "~/domain/currency";
+import {
+  PURCHASING_NOT_ENABLED, purchaseRefusal, selfDealingRefusal, spendingWindowStart, type SpendingLimit,
+} from "~/domain/purchasing";
 import { currenciesOf } from "../config";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
@@ -12,20 +16,8 @@ import { notFound } from "../errors";
 import { findOrCreateConversation } from "../conversations/customer-chat";
 import { executeOnLockedEscrow, lockEscrow, type CommandResult } from "../escrow/run-command";
 
-/** The window the spending limit covers: what was funded in the last 30 days. */
-export const SPENDING_WINDOW_S = 30 * 24 * 3600;
-
-export interface PurchasingPolicy {
-  enabled: boolean;
-  currency: string;
-  limitMinor: number;
-  /** Funded in the window, less what came back as refunds, converted into the limit's currency (rounded up). */
-  spentMinor: number;
-  /** Currencies of purchases in the window that cannot be converted into the limit's currency. */
-  unconvertible: string[];
-}
-
-export async function purchasingPolicy(tx: Tx, agentId: string, now: Date, currencies: CurrencySettings): Promise<PurchasingPolicy> {
+/** The buying agent's limit and its spending in the window (GET /me shows it; accept judges by it). */
+export async function purchasingPolicy(tx: Tx, agentId: string, now: Date, currencies: CurrencySettings): Promise<SpendingLimit> {
   const agent = await tx.agent.findUnique({
     where: { id: agentId },
     select: { purchasingEnabled: true, purchaseLimitMinor: true, purchaseLimitCurrency: true },
@@ -61,7 +53,7 @@ export async function spentInWindow(
   currencies: CurrencySettings,
 ): Promise<Map<string, SpentInWindow>> {
   if (agentIds.length === 0) return new Map();
-  const since = new Date(now.getTime() - SPENDING_WINDOW_S * 1000);
+  const since = spendingWindowStart(now);
   const rows = await tx.$queryRaw<{ agent_id: string; limit_currency: string; currency: string; spent: bigint }[]>`
     SELECT e.buyer_agent_id AS agent_id, a.purchase_limit_currency AS limit_currency, e.currency,
            SUM(e.amount_minor - e.refund_amount_minor) AS spent
@@ -84,23 +76,14 @@ export async function spentInWindow(
   );
 }
 
-function notEnabled(): DomainError {
-  return new DomainError(
-    reject("purchasing_not_enabled", "Your owner has not allowed you to buy from other agents. Ask them to turn it on in the owner console."),
-  );
-}
-
 /** Opens (or returns) the buying agent's conversation with a seller agent. */
 export async function openPurchaseConversation(tx: Tx, ctx: EngineContext, buyerAgentId: string, sellerHandle: string) {
   const buyer = await tx.agent.findUniqueOrThrow({ where: { id: buyerAgentId }, select: { ownerId: true, purchasingEnabled: true } });
   const seller = await tx.agent.findFirst({ where: { handle: sellerHandle, status: "active", owner: { status: "active" } } });
   if (!seller) throw notFound("seller agent");
-  if (!buyer.purchasingEnabled) throw notEnabled();
-  // Buying from yourself, or from an agent of your own owner, moves money in a circle and
-  // manufactures reputation: refused outright (the collusion signals catch subtler cases).
-  if (seller.ownerId === buyer.ownerId) {
-    throw new DomainError(reject("purchase_not_allowed", "An agent cannot buy from itself or from another agent of the same owner."));
-  }
+  if (!buyer.purchasingEnabled) throw new DomainError(PURCHASING_NOT_ENABLED);
+  const selfDealing = selfDealingRefusal(buyer.ownerId, seller.ownerId);
+  if (selfDealing) throw new DomainError(selfDealing);
   const conversation = await findOrCreateConversation(tx, { agentId: seller.id, customerId: buyer.ownerId, buyerAgentId }, ctx.now());
   return { conversation, seller };
 }
@@ -116,34 +99,9 @@ export async function acceptPurchase(tx: Tx, ctx: EngineContext, buyerAgentId: s
   await tx.$queryRaw`SELECT id FROM agents WHERE id = ${buyerAgentId} FOR UPDATE`;
   if (escrow.status === "pending") {
     const currencies = currenciesOf(ctx.config);
-    const policy = await purchasingPolicy(tx, buyerAgentId, ctx.now(), currencies);
-    if (!policy.enabled) throw notEnabled();
-    const amountMinor = Number(escrow.amountMinor);
-    const price = formatMoney(amountMinor, escrow.currency);
-    // The purchase in the limit's currency, rounded up: a conversion never lets a purchase slip under the limit.
-    const converted = convertMinor(currencies, amountMinor, escrow.currency, policy.currency, "up");
-    const unconvertible = [...(converted === null ? [escrow.currency] : []), ...policy.unconvertible];
-    if (converted === null || unconvertible.length > 0) {
-      throw new DomainError(
-        reject(
-          "spending_limit_exceeded",
-          `This purchase (${price}) cannot be checked against your owner's spending limit in ${policy.currency}: ` +
-            `there is no configured rate from ${[...new Set(unconvertible)].join(", ")}. Ask the seller for an offer in ${policy.currency}, or decline the offer.`,
-        ),
-      );
-    }
-    if (policy.spentMinor + converted > policy.limitMinor) {
-      const left = Math.max(0, policy.limitMinor - policy.spentMinor);
-      const inLimitCurrency = escrow.currency === policy.currency ? "" : ` ≈ ${formatMoney(converted, policy.currency)}`;
-      throw new DomainError(
-        reject(
-          "spending_limit_exceeded",
-          `This purchase (${price}${inLimitCurrency}) is above what your owner allows: ` +
-            `${formatMoney(left, policy.currency)} left of ${formatMoney(policy.limitMinor, policy.currency)} per 30 days. ` +
-            "Ask your owner to raise the limit, or decline the offer.",
-        ),
-      );
-    }
+    const limit = await purchasingPolicy(tx, buyerAgentId, ctx.now(), currencies);
+    const refusal = purchaseRefusal(limit, { amountMinor: Number(escrow.amountMinor), currency: escrow.currency }, currencies);
+    if (refusal) throw new DomainError(refusal);
   }
   // Any other state: the engine answers (invalid_transition), as it would for a person.
   return executeOnLockedEscrow(tx, ctx, escrow, actor, { command: "accept" });

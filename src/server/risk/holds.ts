@@ -3,11 +3,12 @@
 // row saying when it becomes available; releaseDueHolds moves it on time.
 import { heldKey, walletKey } from "~/domain/ledger/accounts";
 import { operationKey } from "~/domain/ledger/transfers";
+import { payoutRouteFor } from "~/domain/risk";
 import type { EngineContext } from "../context";
 import { inTransaction, type Tx } from "../db/transaction";
 import { newId } from "../ids";
 import { postTransfer, type AccountSpec } from "../ledger/ledger";
-import { agentRiskProfile } from "./profile";
+import { agentRiskTier } from "./profile";
 
 export interface SellerPayout {
   account: AccountSpec;
@@ -15,20 +16,25 @@ export interface SellerPayout {
   hold: { releaseAt: Date; riskTier: string } | null;
 }
 
-/** Where this escrow's seller net goes: the owner's wallet, or held for the agent's tier. */
+/**
+ * Where this escrow's seller net goes: the owner's wallet, or held for the agent's tier (the rule:
+ * payoutRouteFor in src/domain/risk.ts). Called by the release path under the escrow's lock, so the tier
+ * is judged from four summed counts (agentRiskTier), never from the agent's whole sales history.
+ */
 export async function sellerPayoutAccount(
   tx: Tx,
   ctx: EngineContext,
   escrow: { id: string; agentId: string; currency: string },
   ownerId: string,
 ): Promise<SellerPayout> {
-  const { tier, policy } = await agentRiskProfile(tx, ctx.config.riskPolicies, escrow.agentId, escrow.id);
-  if (policy.payoutHoldS <= 0) {
+  const { tier, policy } = await agentRiskTier(tx, ctx.config.riskPolicies, escrow.agentId, escrow.id);
+  const route = payoutRouteFor(tier, policy, ctx.now());
+  if (!route.held) {
     return { account: { key: walletKey(ownerId, escrow.currency), kind: "wallet", currency: escrow.currency, userId: ownerId }, hold: null };
   }
   return {
     account: { key: heldKey(ownerId, escrow.currency), kind: "held", currency: escrow.currency, userId: ownerId },
-    hold: { releaseAt: new Date(ctx.now().getTime() + policy.payoutHoldS * 1000), riskTier: tier },
+    hold: { releaseAt: route.releaseAt, riskTier: route.riskTier },
   };
 }
 

@@ -1,5 +1,6 @@
 // notify_owner: the agent asks its owner for help (SPEC §5).
 import { z } from "zod";
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { AlertSchema, ALERT_REASONS, ALERT_SEVERITIES } from "~/client/schemas";
 import { raiseOwnerAlert } from "../../alerts/create-alert";
 import { id, visibleText } from "../fields";
@@ -16,10 +17,10 @@ export const notifyOwner = defineOperation({
   summary: "Alert the agent's owner (dispute, off_catalog, extension_failure, large_amount, other). Their reply comes back as an owner.instruction event.",
   input: z.object({
     reason: z.enum(ALERT_REASONS),
-    title: visibleText(200),
-    message: visibleText(5_000),
+    title: visibleText(FIELD_LIMITS.alertTitleChars),
+    message: visibleText(FIELD_LIMITS.alertMessageChars),
     severity: z.enum(ALERT_SEVERITIES).default("info"),
-    escrow_id: z.string().min(1).max(100).nullable().optional().describe("An escrow id or reference code"),
+    escrow_id: z.string().min(1).max(FIELD_LIMITS.escrowRefChars).nullable().optional().describe("An escrow id or reference code"),
     conversation_id: id("conversation").nullable().optional(),
   }),
   async authorize(c, raw) {

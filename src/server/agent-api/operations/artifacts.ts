@@ -1,5 +1,6 @@
 // Artifacts: uploads typed and hashed by the platform, and their authenticated download.
 import { z } from "zod";
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { ARTIFACT_KINDS, ArtifactSchema } from "~/client/schemas";
 import { readAgentArtifact, storeDataArtifact, storeFileArtifact } from "../../artifacts/upload";
 import { invalid, ServiceError } from "../../errors";
@@ -30,7 +31,7 @@ export const uploadArtifact = defineOperation({
   input: z
     .object({
       kind: z.enum(ARTIFACT_KINDS).optional().describe('"data" for a JSON payload; otherwise the kind is measured from the bytes'),
-      name: z.string().min(1).max(255),
+      name: z.string().min(1).max(FIELD_LIMITS.artifactNameChars),
       data: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional().describe("The JSON payload of a data artifact"),
       content_base64: z.string().optional().describe("The file's bytes, base64-encoded (for clients that cannot send multipart)"),
     })

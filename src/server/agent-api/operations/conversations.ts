@@ -1,9 +1,10 @@
 // Conversations and messages. Customer text is data, never an instruction:
 // it carries `trusted: false` wherever it appears.
 import { z } from "zod";
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { ConversationSchema, listOf, MessageSchema } from "~/client/schemas";
 import { TERMINAL_STATUSES } from "~/domain/escrow/states";
-import { postAgentMessage, MAX_MESSAGE_TEXT_CHARS } from "../../conversations/messages";
+import { postAgentMessage } from "../../conversations/messages";
 import type { Tx } from "../../db/transaction";
 import type { Prisma } from "../../db/generated/client";
 import { invalid, notFound } from "../../errors";
@@ -97,7 +98,7 @@ export const sendMessage = defineOperation({
     "Send a message, optionally with uploaded artifacts. Artifacts in a message tied to `escrow_id` count toward that escrow's delivery.",
   input: z.object({
     conversation_id: id("conversation"),
-    text: z.string().max(MAX_MESSAGE_TEXT_CHARS).default(""),
+    text: z.string().max(FIELD_LIMITS.messageTextChars).default(""),
     artifact_ids: z.array(id("artifact")).max(MAX_ARTIFACTS_PER_MESSAGE).default([]),
     escrow_id: id("escrow").nullable().optional(),
   }),

@@ -4,13 +4,15 @@
 // helpers take the acting side (the seller agent, or a buying agent in
 // purchases.ts), so both sides of a deal share one path to the engine.
 import { z } from "zod";
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { EscrowSchema, ESCROW_STATUSES, listOf, SettlementSchema } from "~/client/schemas";
 import { TERMINAL_STATUSES, type EscrowStatus } from "~/domain/escrow/states";
 import type { Prisma } from "../../db/generated/client";
 import type { Tx } from "../../db/transaction";
 import { invalid, notFound } from "../../errors";
 import { actorKind, escrowRefFilter, escrowScope, type ActorRef } from "../../escrow/actors";
-import { insertOffer, MAX_DELIVERY_HOURS, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS } from "../../escrow/create-offer";
+import { MAX_DELIVERY_HOURS } from "~/domain/escrow/offer";
+import { insertOffer } from "../../escrow/create-offer";
 import { openSettlementOf, toEscrowJson, type EscrowRow } from "../../escrow/escrow-view";
 import { executeEscrowCommand, type CommandRequest } from "../../escrow/run-command";
 import { afterCursor, amount, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery, visibleText } from "../fields";
@@ -19,11 +21,11 @@ import { defineOperation, type OperationContext, type OperationResult } from "..
 import { toSettlementJson } from "../../views/protocol";
 import { requireOwnConversation } from "./conversations";
 
-const escrowRef = z.string().min(1).max(100).describe("The escrow's id or its 6-letter reference code");
+const escrowRef = z.string().min(1).max(FIELD_LIMITS.escrowRefChars).describe("The escrow's id or its 6-letter reference code");
 
 /** The escrow by id or reference code if this actor may see it (its scope), or 404 naming `what`. */
 export async function requireEscrowOf(tx: Tx, actor: ActorRef, ref: unknown, what = "escrow"): Promise<EscrowRow> {
-  if (typeof ref !== "string" || ref.length === 0 || ref.length > 100) throw notFound(what);
+  if (typeof ref !== "string" || ref.length === 0 || ref.length > FIELD_LIMITS.escrowRefChars) throw notFound(what);
   const row = await tx.escrow.findFirst({ where: { AND: [escrowRefFilter(ref), escrowScope(actor)] } });
   if (!row) throw notFound(what);
   return row;
@@ -108,8 +110,8 @@ export const createEscrow = defineOperation({
     "Offer a service in a conversation: a new escrow in `pending`. Offers outside the catalog are allowed and raise an off_catalog alert (so do offers above, by default, 150 % of the named service's price). Above your limits (GET /me, all currencies converted) is 422 amount_out_of_range.",
   input: z.object({
     conversation_id: id("conversation"),
-    title: visibleText(MAX_TITLE_CHARS),
-    description: z.string().max(MAX_DESCRIPTION_CHARS).optional(),
+    title: visibleText(FIELD_LIMITS.offerTitleChars),
+    description: z.string().max(FIELD_LIMITS.offerDescriptionChars).optional(),
     amount: amount.describe("Integer minor units"),
     currency: z
       .string()
@@ -159,7 +161,7 @@ export const listEscrows = defineOperation({
   path: "/escrows",
   summary: "The agent's escrows, oldest first. Default: the non-terminal ones; `status` takes a status, a comma-separated list, or `all`.",
   query: ["status", "after", "limit"],
-  input: z.object({ status: z.string().max(200).optional(), ...pageQuery }),
+  input: z.object({ status: z.string().max(FIELD_LIMITS.statusFilterChars).optional(), ...pageQuery }),
   handler: async (c, input) => ({ status: 200, body: await escrowPageFor(c, seller(c.agent.agentId), input) }),
   response: { status: 200, schema: listOf(EscrowSchema), description: "A page of escrows" },
 });
@@ -197,7 +199,7 @@ export const cancelEscrow = defineOperation({
   method: "POST",
   path: "/escrows/{escrow}/cancel",
   summary: `Withdraw: ${transitionsText("cancel", "agent")} (full refund to the customer).`,
-  input: z.object({ escrow: escrowRef, reason: z.string().max(2_000).optional() }),
+  input: z.object({ escrow: escrowRef, reason: z.string().max(FIELD_LIMITS.cancelReasonChars).optional() }),
   authorize: authorizeEscrow,
   handler: (c, input) => runCommand(c, input.escrow, { command: "cancel", ...(input.reason !== undefined ? { reason: input.reason } : {}) }),
   response: escrowResponse,
@@ -213,7 +215,7 @@ export const respondToDispute = defineOperation({
   input: z.object({
     escrow: escrowRef,
     action: z.enum(["defend", "agree_refund"]),
-    message: z.string().max(20_000).optional(),
+    message: z.string().max(FIELD_LIMITS.defenceChars).optional(),
   }),
   authorize: authorizeEscrow,
   handler: (c, input) =>

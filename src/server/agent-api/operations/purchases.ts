@@ -3,17 +3,17 @@
 // within the owner's spending limit), approve, dispute, settle, escalate. Thin adapters over the same
 // engine a person's clicks go through (src/server/escrow/run-command.ts) with the buyer_agent actor.
 import { z } from "zod";
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import {
   EscrowSchema, listOf, MessageSchema, PurchaseConversationSchema, SellerSchema, SettlementSchema,
 } from "~/client/schemas";
-import { TERMINAL_STATUSES } from "~/domain/escrow/states";
-import { MAX_MESSAGE_TEXT_CHARS, postBuyerAgentMessage } from "../../conversations/messages";
-import type { Tx } from "../../db/transaction";
-import type { Prisma } from "../../db/generated/client";
-import { notFound } from "../../errors";
+import { postBuyerAgentMessage } from "../../conversations/messages";
 import { actorKind, type ActorRef } from "../../escrow/actors";
 import { openSettlementOf, toEscrowJson, type EscrowRow } from "../../escrow/escrow-view";
 import type { CommandRequest } from "../../escrow/run-command";
+import {
+  purchaseConversation, purchaseConversationsOf, requireBuyerConversation, requireSellerWithCatalog, type PurchaseConversationRow,
+} from "../../purchases/buyer-reads";
 import { acceptPurchase, openPurchaseConversation } from "../../purchases/purchasing";
 import { afterCursor, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery } from "../fields";
 import { transitionsText } from "../lifecycle-text";
@@ -24,8 +24,8 @@ import {
   escrowJsonFor, escrowPageFor, proposeSettlementAs, requireEscrowOf, requireSettlementOn, runCommandAs,
 } from "./escrows";
 
-const escrowRef = z.string().min(1).max(100).describe("The purchase's escrow id or its 6-letter reference code");
-const handle = z.string().min(1).max(100).describe("The seller agent's handle");
+const escrowRef = z.string().min(1).max(FIELD_LIMITS.escrowRefChars).describe("The purchase's escrow id or its 6-letter reference code");
+const handle = z.string().min(1).max(FIELD_LIMITS.handleLookupChars).describe("The seller agent's handle");
 
 function buyer(c: OperationContext): ActorRef {
   return { kind: "buyer_agent", agentId: c.agent.agentId };
@@ -34,12 +34,6 @@ function buyer(c: OperationContext): ActorRef {
 /** The caller's purchase by id or reference code, or 404 (another agent's purchases do not exist for it). */
 function requireOwnPurchase(c: OperationContext, ref: unknown): Promise<EscrowRow> {
   return requireEscrowOf(c.tx, buyer(c), ref, "purchase");
-}
-
-async function requireOwnPurchaseConversation(tx: Tx, agentId: string, conversationId: unknown) {
-  if (typeof conversationId !== "string") return;
-  const row = await tx.conversation.findFirst({ where: { id: conversationId, buyerAgentId: agentId }, select: { id: true } });
-  if (!row) throw notFound("conversation");
 }
 
 const authorizePurchase = async (c: OperationContext, raw: Record<string, unknown>) => {
@@ -69,13 +63,6 @@ function purchaseCommand(def: {
   });
 }
 
-const purchaseConversationInclude = {
-  agent: { select: { id: true, handle: true, displayName: true } },
-  escrows: { where: { status: { notIn: [...TERMINAL_STATUSES] } }, select: { id: true }, orderBy: { createdAt: "asc" } },
-} satisfies Prisma.ConversationInclude;
-
-type PurchaseConversationRow = Prisma.ConversationGetPayload<{ include: typeof purchaseConversationInclude }>;
-
 function toPurchaseConversationJson(row: PurchaseConversationRow) {
   return {
     id: row.id,
@@ -94,11 +81,7 @@ export const getSeller = defineOperation({
   summary: "Another agent you might buy from: who it is and its active catalog.",
   input: z.object({ handle }),
   async handler(c, input) {
-    const seller = await c.tx.agent.findFirst({
-      where: { handle: input.handle, status: "active", owner: { status: "active" } },
-      include: { services: { where: { active: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] } },
-    });
-    if (!seller) throw notFound("seller agent");
+    const seller = await requireSellerWithCatalog(c.tx, input.handle);
     return {
       status: 200,
       body: {
@@ -123,8 +106,7 @@ export const startPurchaseConversation = defineOperation({
   input: z.object({ seller_handle: handle }),
   async handler(c, input) {
     const { conversation } = await openPurchaseConversation(c.tx, c.engine, c.agent.agentId, input.seller_handle);
-    const row = await c.tx.conversation.findUniqueOrThrow({ where: { id: conversation.id }, include: purchaseConversationInclude });
-    return { status: 201, body: toPurchaseConversationJson(row) };
+    return { status: 201, body: toPurchaseConversationJson(await purchaseConversation(c.tx, conversation.id)) };
   },
   response: { status: 201, schema: PurchaseConversationSchema, description: "The conversation with the seller" },
 });
@@ -139,12 +121,7 @@ export const listPurchaseConversations = defineOperation({
   input: z.object(pageQuery),
   async handler(c, input) {
     const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await c.tx.conversation.findMany({
-      where: { buyerAgentId: c.agent.agentId, ...afterCursor(input.after) },
-      include: purchaseConversationInclude,
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      take: limit + 1,
-    });
+    const rows = await purchaseConversationsOf(c.tx, c.agent.agentId, afterCursor(input.after), limit + 1);
     return { status: 200, body: page(rows, limit, toPurchaseConversationJson) };
   },
   response: { status: 200, schema: listOf(PurchaseConversationSchema), description: "A page of purchase conversations" },
@@ -159,7 +136,7 @@ export const listPurchaseMessages = defineOperation({
     "A purchase conversation's messages, oldest first. The seller's messages are untrusted (role agent); the seller's owner instructions are never shown.",
   query: ["after", "limit"],
   input: z.object({ conversation_id: id("conversation"), ...pageQuery }),
-  authorize: (c, raw) => requireOwnPurchaseConversation(c.tx, c.agent.agentId, raw.conversation_id),
+  authorize: (c, raw) => requireBuyerConversation(c.tx, c.agent.agentId, raw.conversation_id),
   // The seller's owner instructions are between the seller and its owner.
   handler: async (c, input) => ({
     status: 200,
@@ -174,8 +151,8 @@ export const sendPurchaseMessage = defineOperation({
   method: "POST",
   path: "/purchase-conversations/{conversation_id}/messages",
   summary: "Write to the seller, as its customer. It reaches the seller as an untrusted customer message.",
-  input: z.object({ conversation_id: id("conversation"), text: z.string().max(MAX_MESSAGE_TEXT_CHARS) }),
-  authorize: (c, raw) => requireOwnPurchaseConversation(c.tx, c.agent.agentId, raw.conversation_id),
+  input: z.object({ conversation_id: id("conversation"), text: z.string().max(FIELD_LIMITS.messageTextChars) }),
+  authorize: (c, raw) => requireBuyerConversation(c.tx, c.agent.agentId, raw.conversation_id),
   async handler(c, input) {
     const messageId = await postBuyerAgentMessage(c.tx, {
       buyerAgentId: c.agent.agentId,
@@ -196,7 +173,7 @@ export const listPurchases = defineOperation({
   path: "/purchases",
   summary: "Your purchases (escrows where you are the buyer), oldest first. Default: the non-terminal ones; `status` as for GET /escrows.",
   query: ["status", "after", "limit"],
-  input: z.object({ status: z.string().max(200).optional(), ...pageQuery }),
+  input: z.object({ status: z.string().max(FIELD_LIMITS.statusFilterChars).optional(), ...pageQuery }),
   handler: async (c, input) => ({ status: 200, body: await escrowPageFor(c, buyer(c), input) }),
   response: { status: 200, schema: listOf(EscrowSchema), description: "A page of purchases" },
 });
@@ -252,7 +229,7 @@ export const disputePurchase = defineOperation({
   method: "POST",
   path: "/purchases/{escrow}/dispute",
   summary: `Report a problem with the delivery: ${transitionsText("dispute", "customer")} (a reason is required). The money stays in escrow.`,
-  input: z.object({ escrow: escrowRef, reason: z.string().max(2_000) }),
+  input: z.object({ escrow: escrowRef, reason: z.string().max(FIELD_LIMITS.disputeReasonChars) }),
   authorize: authorizePurchase,
   handler: (c, input) => runPurchaseCommand(c, input.escrow, { command: "dispute", reason: input.reason }),
   response: purchaseResponse,

@@ -2,6 +2,7 @@
 // admin.decide, admin.suspendAgent). Every one is adminProcedure: the role is
 // checked on the server for each call.
 import { z } from "zod";
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { bigintParam } from "~/server/db/bigint-param";
 import { adminCase, adminQueue } from "~/server/moderation/queue";
 import { rankAgentsBySignals } from "~/server/moderation/signals";
@@ -11,11 +12,11 @@ import { latestLedgerCheckRun, runLedgerCheck } from "~/server/ops/ledger-check-
 import { operationsOverview } from "~/server/ops/overview";
 import { adminProcedure, createTRPCRouter } from "../trpc";
 
-const note = z.string().max(5_000);
+const note = z.string().max(FIELD_LIMITS.moderatorNoteChars);
 const deliveryItem = z.object({
   kind: z.enum(["webhook", "notification", "outbox"]),
-  id: z.string().min(1).max(64),
-  note: z.string().max(1_000).optional(),
+  id: z.string().min(1).max(FIELD_LIMITS.idChars),
+  note: z.string().max(FIELD_LIMITS.deliveryNoteChars).optional(),
 });
 
 export const adminRouter = createTRPCRouter({
@@ -23,12 +24,12 @@ export const adminRouter = createTRPCRouter({
   /** Agents ranked by collusion and abuse signals, with the evidence. */
   signals: adminProcedure.query(({ ctx }) => rankAgentsBySignals(ctx.engine)),
   case: adminProcedure
-    .input(z.object({ escrowId: z.string().min(1).max(64) }))
+    .input(z.object({ escrowId: z.string().min(1).max(FIELD_LIMITS.escrowRefChars) }))
     .query(({ ctx, input }) => adminCase(ctx.engine, input.escrowId)),
   decide: adminProcedure
     .input(
       z.object({
-        escrowId: z.string().min(1).max(64),
+        escrowId: z.string().min(1).max(FIELD_LIMITS.escrowRefChars),
         outcome: z.enum(["release", "refund", "split"]),
         refundAmount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
         note,
@@ -44,13 +45,13 @@ export const adminRouter = createTRPCRouter({
       return adminCase(ctx.engine, input.escrowId);
     }),
   suspendAgent: adminProcedure
-    .input(z.object({ agentId: z.string().min(1), suspended: z.boolean().default(true), note }))
+    .input(z.object({ agentId: z.string().min(1).max(FIELD_LIMITS.idChars), suspended: z.boolean().default(true), note }))
     .mutation(async ({ ctx, input }) => {
       const agent = await setAgentSuspended(ctx.engine, ctx.user.id, input.agentId, input.suspended, input.note);
       return { id: agent.id, status: agent.status };
     }),
   suspendUser: adminProcedure
-    .input(z.object({ userId: z.string().min(1), suspended: z.boolean().default(true), note }))
+    .input(z.object({ userId: z.string().min(1).max(FIELD_LIMITS.idChars), suspended: z.boolean().default(true), note }))
     .mutation(async ({ ctx, input }) => {
       const user = await setUserSuspended(ctx.engine, ctx.user.id, input.userId, input.suspended, input.note);
       return { id: user.id, status: user.status };
@@ -59,11 +60,11 @@ export const adminRouter = createTRPCRouter({
     .input(
       z
         .object({
-          moderatorId: z.string().optional(),
+          moderatorId: z.string().max(FIELD_LIMITS.idChars).optional(),
           action: z
             .enum(["decide", "suspend_agent", "reinstate_agent", "suspend_user", "reinstate_user", "retry_delivery", "give_up_delivery", "run_ledger_check"])
             .optional(),
-          targetId: z.string().optional(),
+          targetId: z.string().max(FIELD_LIMITS.idChars).optional(),
           before: bigintParam.optional(),
         })
         .optional(),

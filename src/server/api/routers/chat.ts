@@ -1,32 +1,33 @@
 // The customer's chat with an agent. Customer text is stored as customer text
 // and reaches the agent only as an untrusted event, whatever it says.
 import { z } from "zod";
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import {
   customerConversation, customerMessages, listCustomerConversations, openConversation,
 } from "~/server/conversations/customer-chat";
-import { postCustomerMessage, MAX_MESSAGE_TEXT_CHARS } from "~/server/conversations/messages";
+import { postCustomerMessage } from "~/server/conversations/messages";
 import { bigintParam } from "~/server/db/bigint-param";
 import { inTransaction } from "~/server/db/transaction";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 export const chatRouter = createTRPCRouter({
   open: protectedProcedure
-    .input(z.object({ agentHandle: z.string().min(1).max(64) }))
+    .input(z.object({ agentHandle: z.string().min(1).max(FIELD_LIMITS.handleLookupChars) }))
     .mutation(async ({ ctx, input }) => {
       const conversation = await openConversation(ctx.engine, ctx.user.id, input.agentHandle);
       return { conversationId: conversation.id };
     }),
   conversations: protectedProcedure.query(({ ctx }) => listCustomerConversations(ctx.engine, ctx.user.id)),
   conversation: protectedProcedure
-    .input(z.object({ conversationId: z.string().min(1) }))
+    .input(z.object({ conversationId: z.string().min(1).max(FIELD_LIMITS.idChars) }))
     .query(({ ctx, input }) => customerConversation(ctx.engine, ctx.user.id, input.conversationId)),
   messages: protectedProcedure
-    .input(z.object({ conversationId: z.string().min(1), after: bigintParam.nullish() }))
+    .input(z.object({ conversationId: z.string().min(1).max(FIELD_LIMITS.idChars), after: bigintParam.nullish() }))
     .query(({ ctx, input }) =>
       customerMessages(ctx.engine, ctx.user.id, input.conversationId, input.after ? BigInt(input.after) : null),
     ),
   send: protectedProcedure
-    .input(z.object({ conversationId: z.string().min(1), text: z.string().min(1).max(MAX_MESSAGE_TEXT_CHARS) }))
+    .input(z.object({ conversationId: z.string().min(1).max(FIELD_LIMITS.idChars), text: z.string().min(1).max(FIELD_LIMITS.messageTextChars) }))
     .mutation(async ({ ctx, input }) => {
       const messageId = await inTransaction(ctx.engine.db, (tx) =>
         postCustomerMessage(tx, {

@@ -2,13 +2,14 @@
 // Each is the engine's command run as this customer; the engine checks that the
 // escrow is theirs and that the transition table allows it now.
 import { z } from "zod";
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import type { CommandRequest } from "~/server/escrow/run-command";
 import { runEscrowCommand } from "~/server/escrow/run-command";
 import { customerEscrow, customerEscrows } from "~/server/escrow/customer-view";
 import type { SessionUser } from "../../auth/session-user";
 import { createTRPCRouter, protectedProcedure, type TrpcContext } from "../trpc";
 
-const escrowRef = z.object({ escrowId: z.string().min(1).max(64) });
+const escrowRef = z.object({ escrowId: z.string().min(1).max(FIELD_LIMITS.escrowRefChars) });
 const amountMinor = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 async function command(ctx: TrpcContext & { user: SessionUser }, escrowId: string, request: CommandRequest) {
@@ -19,7 +20,7 @@ async function command(ctx: TrpcContext & { user: SessionUser }, escrowId: strin
 export const escrowRouter = createTRPCRouter({
   byId: protectedProcedure.input(escrowRef).query(({ ctx, input }) => customerEscrow(ctx.engine, ctx.user.id, input.escrowId)),
   list: protectedProcedure
-    .input(z.object({ conversationId: z.string().optional() }).optional())
+    .input(z.object({ conversationId: z.string().max(FIELD_LIMITS.idChars).optional() }).optional())
     .query(({ ctx, input }) =>
       customerEscrows(ctx.engine, ctx.user.id, input?.conversationId ? { conversationId: input.conversationId } : {}),
     ),
@@ -27,7 +28,7 @@ export const escrowRouter = createTRPCRouter({
   decline: protectedProcedure.input(escrowRef).mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "decline" })),
   approve: protectedProcedure.input(escrowRef).mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "approve" })),
   dispute: protectedProcedure
-    .input(escrowRef.extend({ reason: z.string().max(5_000) }))
+    .input(escrowRef.extend({ reason: z.string().max(FIELD_LIMITS.disputeReasonChars) }))
     .mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "dispute", reason: input.reason })),
   cancelOverdue: protectedProcedure
     .input(escrowRef)
@@ -41,7 +42,7 @@ export const escrowRouter = createTRPCRouter({
       command(ctx, input.escrowId, { command: "propose_settlement", refundAmountMinor: input.refundAmount }),
     ),
   acceptSettlement: protectedProcedure
-    .input(escrowRef.extend({ settlementId: z.string().min(1).max(64) }))
+    .input(escrowRef.extend({ settlementId: z.string().min(1).max(FIELD_LIMITS.idChars) }))
     .mutation(({ ctx, input }) =>
       command(ctx, input.escrowId, { command: "accept_settlement", settlementId: input.settlementId }),
     ),

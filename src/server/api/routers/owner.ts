@@ -3,16 +3,15 @@
 // call; every object is looked up within the caller's own agents (another owner's is NOT_FOUND).
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { env } from "~/env";
-import { inTransaction } from "~/server/db/transaction";
 import { OWNER_CHANNELS } from "~/server/alerts/fan-out";
-import { createAgent, revokeKey, rotateAgentKey, saveAgentWebhook, setAgentPurchasing } from "~/server/owner/agents";
 import { removeOwnerChannel, saveOwnerChannel, sendTestNotification, verifyOwnerChannel } from "~/server/owner/channels";
 import { ownerAgentRecords, ownerAlert, ownerAlerts, ownerChannelsView, ownerEscrows, ownerOverview } from "~/server/owner/console";
-import { replyFromConsole } from "~/server/owner/instructions";
-import { saveService } from "~/server/owner/services";
-import { createTelegramLinkToken, telegramDeepLink } from "~/server/owner/telegram-link";
-import { requireEnabledCurrency } from "~/server/currency";
+import {
+  createOwnerAgent, newTelegramLink, replyToOwnerAlert, revokeOwnerAgentKey, rotateOwnerAgentKey, saveOwnerService,
+  setLargeAmountThreshold, setOwnerAgentPurchasing, setOwnerAgentWebhook,
+} from "~/server/owner/console-actions";
 import { notFound } from "~/server/errors";
 import { webhookTargetPolicy } from "~/server/webhooks/pinned-post";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
@@ -23,7 +22,7 @@ export const ownerProcedure = protectedProcedure.use(({ ctx, next }) => {
   return next({ ctx });
 });
 
-const id = z.string().min(1).max(100);
+const id = z.string().min(1).max(FIELD_LIMITS.idChars);
 const channel = z.enum(OWNER_CHANNELS);
 
 export const ownerRouter = createTRPCRouter({
@@ -32,23 +31,21 @@ export const ownerRouter = createTRPCRouter({
   agentRecords: ownerProcedure.query(({ ctx }) => ownerAgentRecords(ctx.engine, ctx.user.id)),
 
   createAgent: ownerProcedure
-    .input(z.object({ handle: z.string().max(60), displayName: z.string().max(120), description: z.string().max(2_000).optional() }))
-    .mutation(async ({ ctx, input }) => {
-      const { agentId, key } = await inTransaction(ctx.engine.db, (tx) => createAgent(tx, ctx.user.id, input, ctx.engine.now()));
-      return { agentId, key: key.key, prefix: key.prefix };
-    }),
-  rotateKey: ownerProcedure.input(z.object({ agentId: id })).mutation(async ({ ctx, input }) => {
-    const key = await inTransaction(ctx.engine.db, (tx) => rotateAgentKey(tx, ctx.user.id, input.agentId, ctx.engine.now()));
-    return { key: key.key, prefix: key.prefix };
-  }),
+    .input(z.object({
+        handle: z.string().max(FIELD_LIMITS.agentHandleChars),
+        displayName: z.string().max(FIELD_LIMITS.agentDisplayNameChars),
+        description: z.string().max(FIELD_LIMITS.agentDescriptionChars).optional(),
+      }))
+    .mutation(({ ctx, input }) => createOwnerAgent(ctx.engine, ctx.user.id, input)),
+  rotateKey: ownerProcedure.input(z.object({ agentId: id })).mutation(({ ctx, input }) => rotateOwnerAgentKey(ctx.engine, ctx.user.id, input.agentId)),
   revokeKey: ownerProcedure.input(z.object({ agentId: id, keyId: id })).mutation(async ({ ctx, input }) => {
-    await inTransaction(ctx.engine.db, (tx) => revokeKey(tx, ctx.user.id, input.agentId, input.keyId, ctx.engine.now()));
+    await revokeOwnerAgentKey(ctx.engine, ctx.user.id, input.agentId, input.keyId);
     return { ok: true };
   }),
   setWebhook: ownerProcedure
-    .input(z.object({ agentId: id, url: z.string().max(2_000).nullable(), secret: z.string().max(200).nullable().optional() }))
+    .input(z.object({ agentId: id, url: z.string().max(FIELD_LIMITS.webhookUrlChars).nullable(), secret: z.string().max(FIELD_LIMITS.webhookSecretChars).nullable().optional() }))
     .mutation(async ({ ctx, input }) => {
-      await saveAgentWebhook(ctx.engine.db, ctx.user.id, input.agentId, input, ctx.engine.now(), webhookTargetPolicy());
+      await setOwnerAgentWebhook(ctx.engine, ctx.user.id, input.agentId, input, webhookTargetPolicy());
       return { ok: true };
     }),
   /** Agent-to-agent purchases: opt in, and the most the agent may spend per 30 days from the owner's wallet. */
@@ -62,16 +59,7 @@ export const ownerRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      await inTransaction(ctx.engine.db, (tx) =>
-        setAgentPurchasing(
-          tx,
-          ctx.user.id,
-          input.agentId,
-          { enabled: input.enabled, limitMinor: input.limit, currency: input.currency },
-          ctx.engine.now(),
-          ctx.engine.config,
-        ),
-      );
+      await setOwnerAgentPurchasing(ctx.engine, ctx.user.id, input.agentId, { enabled: input.enabled, limitMinor: input.limit, currency: input.currency });
       return { ok: true };
     }),
 
@@ -80,8 +68,8 @@ export const ownerRouter = createTRPCRouter({
       z.object({
         agentId: id,
         serviceId: id.nullable().optional(),
-        title: z.string().max(300),
-        description: z.string().max(5_000).default(""),
+        title: z.string().max(FIELD_LIMITS.serviceTitleChars),
+        description: z.string().max(FIELD_LIMITS.serviceDescriptionChars).default(""),
         price: z.number().int(),
         currency: z.string().default("USD"),
         deliveryInHours: z.number().int(),
@@ -90,31 +78,25 @@ export const ownerRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const serviceId = await inTransaction(ctx.engine.db, (tx) =>
-        saveService(
-          tx,
-          ctx.user.id,
-          { ...input, priceMinor: input.price, artifactContract: input.artifactContract ?? null },
-          ctx.engine.now(),
-          ctx.engine.config,
-        ),
-      );
+      const serviceId = await saveOwnerService(ctx.engine, ctx.user.id, {
+        ...input,
+        priceMinor: input.price,
+        artifactContract: input.artifactContract ?? null,
+      });
       return { serviceId };
     }),
 
   setThreshold: ownerProcedure
     .input(z.object({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable(), currency: z.string().regex(/^[A-Z]{3}$/).default("USD") }))
     .mutation(async ({ ctx, input }) => {
-      requireEnabledCurrency(ctx.engine.config, input.currency);
-      const data = { largeAmountMinor: input.amount === null ? null : BigInt(input.amount), largeAmountCurrency: input.currency };
-      await ctx.engine.db.ownerSettings.upsert({ where: { ownerId: ctx.user.id }, create: { ownerId: ctx.user.id, ...data }, update: data });
+      await setLargeAmountThreshold(ctx.engine, ctx.user.id, { amountMinor: input.amount, currency: input.currency });
       return { ok: true };
     }),
 
   channels: ownerProcedure.query(({ ctx }) => ownerChannelsView(ctx.engine, ctx.user.id)),
   /** A new address is stored unverified and sent a code; it gets alerts once verifyChannel accepts the code. */
   saveChannel: ownerProcedure
-    .input(z.object({ channel, address: z.string().max(320).optional(), enabled: z.boolean().optional(), minSeverity: z.enum(["info", "warning", "urgent"]).optional() }))
+    .input(z.object({ channel, address: z.string().max(FIELD_LIMITS.channelAddressChars).optional(), enabled: z.boolean().optional(), minSeverity: z.enum(["info", "warning", "urgent"]).optional() }))
     .mutation(async ({ ctx, input }) => {
       const { codeSent } = await saveOwnerChannel(ctx.engine.db, ctx.user.id, input, ctx.engine.now());
       return { ok: true, codeSent };
@@ -129,10 +111,7 @@ export const ownerRouter = createTRPCRouter({
     await removeOwnerChannel(ctx.engine.db, ctx.user.id, input.channel, ctx.engine.now());
     return { ok: true };
   }),
-  telegramLink: ownerProcedure.mutation(async ({ ctx }) => {
-    const { token, expiresAt } = await inTransaction(ctx.engine.db, (tx) => createTelegramLinkToken(tx, ctx.user.id, ctx.engine.now()));
-    return { url: telegramDeepLink(env().HOLDFAST_TELEGRAM_BOT_USERNAME, token), command: `/start ${token}`, expiresAt };
-  }),
+  telegramLink: ownerProcedure.mutation(({ ctx }) => newTelegramLink(ctx.engine, ctx.user.id, env().HOLDFAST_TELEGRAM_BOT_USERNAME)),
   sendTest: ownerProcedure.input(z.object({ channel })).mutation(async ({ ctx, input }) => {
     const notificationId = await sendTestNotification(ctx.engine.db, ctx.user.id, input.channel, ctx.engine.now());
     return { notificationId };
@@ -144,8 +123,5 @@ export const ownerRouter = createTRPCRouter({
     if (!alert) throw notFound("alert");
     return alert;
   }),
-  reply: ownerProcedure.input(z.object({ alertId: id, text: z.string().min(1).max(20_000) })).mutation(async ({ ctx, input }) => {
-    const result = await inTransaction(ctx.engine.db, (tx) => replyFromConsole(tx, ctx.engine, ctx.user.id, input.alertId, input.text));
-    return { alertId: result.alertId, messageId: result.messageId };
-  }),
+  reply: ownerProcedure.input(z.object({ alertId: id, text: z.string().min(1).max(FIELD_LIMITS.messageTextChars) })).mutation(({ ctx, input }) => replyToOwnerAlert(ctx.engine, ctx.user.id, input.alertId, input.text)),
 });

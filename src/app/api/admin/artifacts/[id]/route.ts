@@ -1,7 +1,9 @@
 // GET /api/admin/artifacts/{id}: an artifact's bytes for moderators, whatever
 // conversation it belongs to — including files attached to owner instructions,
-// which the customer's route never serves. Anyone else gets the same 404 as an
-// unknown id (existence is not revealed); nobody signed in gets 401.
+// which the customer's route never serves (src/domain/artifact-access.ts, the
+// "case_file" door). Anyone else gets the same 404 as an unknown id (existence
+// is not revealed); nobody signed in gets 401.
+import { openArtifact, personViewer } from "~/server/artifacts/access";
 import { artifactNotFound, artifactResponse, artifactSignInRequired } from "~/server/artifacts/http-response";
 import { userFromRequest } from "~/server/auth/request-user";
 import { getDb } from "~/server/db/client";
@@ -15,13 +17,9 @@ export function GET(request: Request, context: { params: Promise<{ id: string }>
 }
 
 async function serve(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
-  const user = await userFromRequest(request);
-  if (!user) {
-    return artifactSignInRequired(request, "Sign in as a moderator to open case files.");
-  }
-  if (user.role !== "admin") return artifactNotFound(request);
-  const { id } = await context.params;
-  const artifact = await getDb().artifact.findUnique({ where: { id } });
-  if (!artifact) return artifactNotFound(request);
-  return artifactResponse(artifact, new URL(request.url).searchParams.has("download"));
+  const viewer = personViewer(await userFromRequest(request));
+  if (!viewer) return artifactSignInRequired(request, "Sign in as a moderator to open case files.");
+  const opened = await openArtifact(getDb(), viewer, "case_file", (await context.params).id);
+  if (opened.access !== "allowed") return artifactNotFound(request);
+  return artifactResponse(opened.artifact, new URL(request.url).searchParams.has("download"));
 }
