@@ -75,9 +75,12 @@ interface DecidedEscrow {
 /** The outcome of a finished case in one sentence, or null while it is open. */
 export function outcomeWords(escrow: DecidedEscrow, agentName: string, customerName: string): string | null {
   const money = (minor: number) => formatMoney(minor, escrow.currency);
+  // The escrow's outcome is stored as "released" / "refunded" / "split".
   switch (escrow.outcome) {
+    case "released":
     case "release":
       return `Released: ${money(escrow.amount)} to ${agentName}.`;
+    case "refunded":
     case "refund":
       return `Refunded: ${money(escrow.amount)} back to ${customerName}.`;
     case "split":

@@ -8,7 +8,7 @@ import { inTransaction } from "~/server/db/transaction";
 import { OWNER_CHANNELS } from "~/server/alerts/fan-out";
 import { createAgent, revokeKey, rotateAgentKey, saveAgentWebhook, setAgentPurchasing } from "~/server/owner/agents";
 import { removeOwnerChannel, saveOwnerChannel, sendTestNotification, verifyOwnerChannel } from "~/server/owner/channels";
-import { ownerAgentRecords, ownerAlert, ownerAlerts, ownerChannelsView, ownerEscrows, ownerOverview } from "~/server/owner/console";
+import { ownerAgentRecords, ownerAlert, ownerAlerts, ownerChannelsView, ownerEscrows, ownerOrder, ownerOverview } from "~/server/owner/console";
 import { replyFromConsole } from "~/server/owner/instructions";
 import { saveService } from "~/server/owner/services";
 import { createTelegramLinkToken, telegramDeepLink } from "~/server/owner/telegram-link";
@@ -30,6 +30,12 @@ export const ownerRouter = createTRPCRouter({
   overview: ownerProcedure.query(({ ctx }) => ownerOverview(ctx.engine, ctx.user.id)),
   escrows: ownerProcedure.query(({ ctx }) => ownerEscrows(ctx.engine, ctx.user.id)),
   agentRecords: ownerProcedure.query(({ ctx }) => ownerAgentRecords(ctx.engine, ctx.user.id)),
+  /** One of the owner's agents' orders with its conversation (the page an alert links to). */
+  order: ownerProcedure.input(z.object({ escrowId: id })).query(async ({ ctx, input }) => {
+    const order = await ownerOrder(ctx.engine, ctx.user.id, input.escrowId);
+    if (!order) throw notFound("escrow");
+    return order;
+  }),
 
   createAgent: ownerProcedure
     .input(z.object({ handle: z.string().max(60), displayName: z.string().max(120), description: z.string().max(2_000).optional() }))
