@@ -16,7 +16,7 @@ const POLL_MS = 5_000;
 function Figure({ label, value, bad, testId }: { label: string; value: string | number; bad?: boolean; testId?: string }) {
   return (
     <div>
-      <dt className="text-xs uppercase text-stone-500">{label}</dt>
+      <dt className="text-xs uppercase text-stone-600">{label}</dt>
       <dd className={`text-lg font-semibold tabular-nums ${bad ? "text-red-800" : "text-stone-900"}`} data-testid={testId}>
         {value}
       </dd>
@@ -70,7 +70,7 @@ function LedgerCheck() {
           <p className={last.ok ? "text-emerald-800" : "font-semibold text-red-800"}>
             {last.ok ? "Every invariant holds." : `${last.violationCount} violation${last.violationCount === 1 ? "" : "s"}.`}
           </p>
-          <p className="text-xs text-stone-500">
+          <p className="text-xs text-stone-600">
             {formatDateTime(last.finishedAt.toISOString())} · {last.trigger === "manual" ? "run by a moderator" : "scheduled"} · {last.process}
           </p>
           {last.violations.length ? (
@@ -91,7 +91,7 @@ function LedgerCheck() {
 export function Operations() {
   const trpc = useTRPC();
   const ops = useQuery({ ...trpc.admin.ops.queryOptions(), refetchInterval: POLL_MS });
-  if (ops.isPending) return <p className="text-sm text-stone-500">Loading…</p>;
+  if (ops.isPending) return <p className="text-sm text-stone-600">Loading…</p>;
   if (ops.isError) return <ErrorNote>{appError(ops.error).message}</ErrorNote>;
   const o = ops.data;
   return (
@@ -100,7 +100,7 @@ export function Operations() {
 
       <section aria-labelledby="timers-heading" className={card}>
         <h2 id="timers-heading" className="text-lg font-semibold">
-          Timers <span className="text-sm font-normal text-stone-500">({o.timerEngine} engine)</span>
+          Timers <span className="text-sm font-normal text-stone-600">({o.timerEngine} engine)</span>
         </h2>
         <dl className="mt-2 grid grid-cols-2 gap-3 sm:grid-cols-5">
           <Figure label="Scheduled" value={o.timers.scheduled} />
@@ -123,7 +123,7 @@ export function Operations() {
           <p className="mt-2 text-sm text-stone-600">Every agent endpoint answers.</p>
         ) : (
           <table className="mt-2 w-full text-left text-sm" data-testid="failing-endpoints">
-            <thead className="text-xs uppercase text-stone-500">
+            <thead className="text-xs uppercase text-stone-600">
               <tr>
                 <th scope="col" className="py-2 pr-3 font-medium">Agent</th>
                 <th scope="col" className="py-2 pr-3 font-medium">URL</th>
@@ -142,7 +142,7 @@ export function Operations() {
                   </td>
                   <td className="py-2 pr-3 align-top text-xs">
                     {e.lastStatusCode !== null ? `HTTP ${e.lastStatusCode}` : (e.lastError ?? "—")}
-                    {e.lastAttemptAt ? <span className="block text-stone-500">{formatDateTime(e.lastAttemptAt.toISOString())}</span> : null}
+                    {e.lastAttemptAt ? <span className="block text-stone-600">{formatDateTime(e.lastAttemptAt.toISOString())}</span> : null}
                   </td>
                   <td className="py-2 align-top text-xs">{e.lastDeliveredAt ? formatDateTime(e.lastDeliveredAt.toISOString()) : "never"}</td>
                 </tr>
