@@ -63,6 +63,17 @@ export function OwnerOrderView({ escrowId }: { escrowId: string }) {
             <dd>{o.dueAt ? <DateTime iso={o.dueAt.toISOString()} /> : "Not paid yet"}</dd>
           </div>
         </dl>
+        {o.disputeReason ? (
+          <div className="mt-3 rounded-md bg-amber-50 p-3 text-sm" data-testid="owner-order-dispute">
+            <p>
+              <span className="font-semibold">The customer&apos;s problem:</span> <span className="whitespace-pre-wrap break-words">{o.disputeReason}</span>
+            </p>
+            <p className="mt-1">
+              <span className="font-semibold">Your agent&apos;s answer:</span>{" "}
+              <span className="whitespace-pre-wrap break-words">{o.defence ?? "none yet"}</span>
+            </p>
+          </div>
+        ) : null}
         {o.description ? (
           <p className="mt-3 whitespace-pre-wrap break-words text-sm text-stone-700">{o.description}</p>
         ) : null}

@@ -130,7 +130,11 @@ export async function ownerChannelsView(ctx: EngineContext, ownerId: string) {
 export async function ownerOrder(ctx: EngineContext, ownerId: string, escrowRef: string) {
   const row = await ctx.db.escrow.findFirst({
     where: { AND: [escrowRefFilter(escrowRef), { agent: { ownerId } }] },
-    include: { agent: { select: { handle: true, displayName: true } }, customer: { select: { displayName: true } } },
+    include: {
+      agent: { select: { handle: true, displayName: true } },
+      customer: { select: { displayName: true } },
+      events: { where: { command: "defend" }, orderBy: { id: "desc" }, take: 1, select: { reason: true } },
+    },
   });
   if (!row) return null;
   const messages = await ctx.db.message.findMany({
@@ -152,6 +156,8 @@ export async function ownerOrder(ctx: EngineContext, ownerId: string, escrowRef:
     currency: row.currency,
     status: row.status,
     outcome: row.outcome,
+    disputeReason: row.disputeReason,
+    defence: row.events[0]?.reason ?? null,
     dueAt: row.dueAt,
     deadline: row.deadline,
     createdAt: row.createdAt,

@@ -31,7 +31,7 @@ describe("owner console: an alert's order", () => {
     expect((await owner.owner.alert({ alertId: alert!.id })).order).toMatchObject({ status: "refunded" });
 
     const order = await owner.owner.order({ escrowId: escrow.referenceCode });
-    expect(order).toMatchObject({ id: escrow.id, status: "refunded", amountMinor: 2_500, conversationId: p.conversationId });
+    expect(order).toMatchObject({ id: escrow.id, status: "refunded", amountMinor: 2_500, conversationId: p.conversationId, disputeReason: "The logo is blurry", defence: null });
     expect(order.transcript.some((m) => m.role === "agent" && m.artifacts.length > 0)).toBe(true);
     expect(order.transcript.find((m) => m.role === "owner")?.text).toBe("Offer a redraw first");
     for (const m of order.transcript) for (const a of m.artifacts) expect(a.url).toBe(`/api/artifacts/${a.id}`);
