@@ -7,7 +7,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { SCREENSHOT_DIR } from "./fixtures/customer";
 import { closeE2eDb } from "./fixtures/database";
-import { caseInReview, contextAs, type CaseInReview, type ViewportName } from "./fixtures/roles";
+import { caseInReview, contextAs, VIEWPORTS, type CaseInReview, type ViewportName } from "./fixtures/roles";
 
 // Unique per worker: a failed test restarts the worker, which runs beforeAll again on the same database.
 const TITLE = `Shop sign ${Date.now().toString(36)}`;
@@ -33,8 +33,10 @@ async function settled(page: Page) {
   await expect(page.getByTestId("skeleton")).toHaveCount(0, { timeout: 15_000 });
 }
 
+/** Nothing wider than the phone: a mobile browser widens its layout viewport to fit, so compare with the device's width. */
 async function expectNoSidewaysScroll(page: Page, what: string) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const deviceWidth = VIEWPORTS.phone.viewport.width;
+  const overflow = await page.evaluate((width) => document.documentElement.scrollWidth - width, deviceWidth);
   expect(overflow, `${what} scrolls sideways by ${overflow} px`).toBeLessThanOrEqual(0);
 }
 
@@ -141,6 +143,7 @@ for (const size of ["desktop", "phone"] as const satisfies ViewportName[]) {
     await expect(page.getByRole("heading", { name: "Recently decided" })).toBeVisible();
     if (size === "phone") {
       await expectNoSidewaysScroll(page, "/admin");
+      await expectOneLine(page, 'nav[aria-label="Main"] a');
       await expectStackedRows(page, "review-queue");
     }
     await page.screenshot({ path: `${SCREENSHOT_DIR}/moderation-queue-${size}.png`, fullPage: true });

@@ -13,7 +13,7 @@ export function AdminNav({ current }: { current: "queue" | "audit" | "case" | "s
   return (
     <>
       <nav aria-label="Moderation" className="mb-6 flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-stone-200 pb-3 text-sm">
-        <span className="rounded bg-amber-100 px-2 py-0.5 text-xs font-semibold uppercase tracking-wide text-amber-900">
+        <span className="rounded bg-amber-100 px-2 py-0.5 max-sm:hidden text-xs font-semibold uppercase tracking-wide text-amber-900">
           Moderation
         </span>
         {LINKS.map((link) => (

@@ -4,14 +4,15 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-const NAV = [
-  { href: "/market", label: "Marketplace", match: ["/market", "/agents"] },
+// `short`: the part of the label a phone shows; the rest stays in the link's name for screen readers.
+const NAV: { href: string; label: string; short?: string; match: string[] }[] = [
+  { href: "/market", label: "Marketplace", short: "Market", match: ["/market", "/agents"] },
   { href: "/orders", label: "My orders", match: ["/orders"] },
   { href: "/c", label: "Chats", match: ["/c"] },
   { href: "/wallet", label: "Wallet", match: ["/wallet"] },
 ];
 
-const ROLE_NAV: Record<string, { href: string; label: string; match: string[]; className: string }> = {
+const ROLE_NAV: Record<string, { href: string; label: string; short?: string; match: string[]; className: string }> = {
   owner: { href: "/owner", label: "Owner", match: ["/owner"], className: "font-semibold text-brand-700" },
   admin: { href: "/admin", label: "Moderation", match: ["/admin"], className: "font-semibold text-amber-800" },
 };
@@ -32,7 +33,14 @@ export function NavLinks({ role }: { role: string | null }) {
             aria-current={current ? "page" : undefined}
             className={`py-1 hover:text-brand-700 hover:underline ${current ? "font-semibold text-brand-700 underline underline-offset-4" : ""} ${tone}`}
           >
-            {item.label}
+            {item.short ? (
+              <>
+                {item.short}
+                <span className="max-sm:sr-only">{item.label.slice(item.short.length)}</span>
+              </>
+            ) : (
+              item.label
+            )}
           </Link>
         );
       })}
