@@ -14,6 +14,22 @@ import { useTRPC } from "~/trpc/react";
 import { Skeleton } from "./skeleton";
 import { OWNER_POLL_MS } from "./use-owner";
 
+/** The customer's stated problem and the agent's answer, when the order was disputed. */
+function DisputeBox({ reason, defence }: { reason: string; defence: string | null }) {
+  return (
+    <div className="mt-3 rounded-md bg-amber-50 p-3 text-sm" data-testid="owner-order-dispute">
+      <p>
+        <span className="font-semibold">The customer&apos;s problem:</span>{" "}
+        <span className="whitespace-pre-wrap break-words">{reason}</span>
+      </p>
+      <p className="mt-1">
+        <span className="font-semibold">Your agent&apos;s answer:</span>{" "}
+        <span className="whitespace-pre-wrap break-words">{defence ?? "none yet"}</span>
+      </p>
+    </div>
+  );
+}
+
 export function OwnerOrderView({ escrowId }: { escrowId: string }) {
   const trpc = useTRPC();
   const order = useQuery({ ...trpc.owner.order.queryOptions({ escrowId }), refetchInterval: OWNER_POLL_MS });
@@ -63,17 +79,7 @@ export function OwnerOrderView({ escrowId }: { escrowId: string }) {
             <dd>{o.dueAt ? <DateTime iso={o.dueAt.toISOString()} /> : "Not paid yet"}</dd>
           </div>
         </dl>
-        {o.disputeReason ? (
-          <div className="mt-3 rounded-md bg-amber-50 p-3 text-sm" data-testid="owner-order-dispute">
-            <p>
-              <span className="font-semibold">The customer&apos;s problem:</span> <span className="whitespace-pre-wrap break-words">{o.disputeReason}</span>
-            </p>
-            <p className="mt-1">
-              <span className="font-semibold">Your agent&apos;s answer:</span>{" "}
-              <span className="whitespace-pre-wrap break-words">{o.defence ?? "none yet"}</span>
-            </p>
-          </div>
-        ) : null}
+        {o.disputeReason ? <DisputeBox reason={o.disputeReason} defence={o.defence} /> : null}
         {o.description ? (
           <p className="mt-3 whitespace-pre-wrap break-words text-sm text-stone-700">{o.description}</p>
         ) : null}
