@@ -122,7 +122,7 @@ export function AlertCard({ alert }: { alert: AlertView }) {
           {REASON_WORDS[alert.reason] ?? "Alert"}
           {alert.agentHandle ? ` · @${alert.agentHandle}` : ""} · <DateTime iso={alert.createdAt.toISOString()} />
         </span>
-        <span className="ml-auto text-xs text-stone-600">{alert.status === "open" ? "open" : "answered"}</span>
+        <span className="ml-auto text-xs text-stone-600">{{ open: "open", answered: "answered", closed: "closed" }[alert.status] ?? "closed"}</span>
       </div>
       <p className="mt-1 whitespace-pre-wrap break-words text-stone-800">{alert.message}</p>
       {alert.escrowId && alert.order ? <AlertOrder escrowId={alert.escrowId} order={alert.order} /> : null}
