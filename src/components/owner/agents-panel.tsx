@@ -239,6 +239,85 @@ function Purchasing({
   );
 }
 
+type OwnedAgent = RouterOutputs["owner"]["overview"]["agents"][number];
+
+/** An agent's API keys: the prefix of each, when it was made or revoked, and revoking a live one. */
+function ApiKeys({ agent }: { agent: OwnedAgent }) {
+  const trpc = useTRPC();
+  const refresh = useOwnerRefresh();
+  const revoke = useMutation(trpc.owner.revokeKey.mutationOptions({ onSuccess: () => void refresh() }));
+  return (
+    <ul className="mt-2 space-y-1 text-sm" aria-label={`API keys of @${agent.handle}`}>
+      {agent.keys.map((k) => (
+        <li key={k.id} className="flex flex-wrap items-center gap-2">
+          <code>{k.prefix}_…</code>
+          <span className="text-stone-600">
+            created <DateTime iso={k.createdAt.toISOString()} />
+            {k.revokedAt ? (
+              <>
+                {" "}
+                · revoked <DateTime iso={k.revokedAt.toISOString()} />
+              </>
+            ) : null}
+          </span>
+          {!k.revokedAt ? (
+            <button
+              type="button"
+              className={`${buttonDanger} px-2 py-0.5 text-xs`}
+              onClick={() => revoke.mutate({ agentId: agent.id, keyId: k.id })}
+            >
+              Revoke
+            </button>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function AgentCard({
+  agent: a,
+  record,
+  recordLoading,
+  onRotate,
+  rotating,
+}: {
+  agent: OwnedAgent;
+  record: AgentRecord | undefined;
+  recordLoading: boolean;
+  onRotate: () => void;
+  rotating: boolean;
+}) {
+  return (
+    <li className="rounded-md border border-stone-200 p-3" data-testid={`agent-${a.handle}`}>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <div>
+          <strong>{a.displayName}</strong> <span className="text-stone-600">@{a.handle}</span>
+          {a.status !== "active" ? (
+            <span className="ml-2 rounded bg-red-100 px-2 text-xs text-red-900">
+              {a.status === "suspended" ? "suspended" : "inactive"}
+            </span>
+          ) : null}
+        </div>
+        <button type="button" className={buttonSecondary} onClick={onRotate} disabled={rotating}>
+          Rotate key
+        </button>
+      </div>
+      <ApiKeys agent={a} />
+      {record ? (
+        <RecordAndTier record={record} />
+      ) : recordLoading ? (
+        <div className="mt-3">
+          <Skeleton rows={1} rowHeightClass="h-16" />
+        </div>
+      ) : null}
+      <Webhook agentId={a.id} url={a.webhookUrl} secret={a.webhookSecret} />
+      <Purchasing agentId={a.id} purchasing={a.purchasing} />
+      <ServicesEditor agentId={a.id} handle={a.handle} services={a.services} />
+    </li>
+  );
+}
+
 export function AgentsPanel() {
   const trpc = useTRPC();
   const refresh = useOwnerRefresh();
@@ -255,7 +334,6 @@ export function AgentsPanel() {
       },
     }),
   );
-  const revoke = useMutation(trpc.owner.revokeKey.mutationOptions({ onSuccess: () => void refresh() }));
   return (
     <div className="space-y-4">
       <section aria-labelledby="create-agent-h" className={card}>
@@ -279,59 +357,14 @@ export function AgentsPanel() {
         ) : null}
         <ul className="mt-4 space-y-4">
           {overview.data?.agents.map((a) => (
-            <li key={a.id} className="rounded-md border border-stone-200 p-3" data-testid={`agent-${a.handle}`}>
-              <div className="flex flex-wrap items-center justify-between gap-2">
-                <div>
-                  <strong>{a.displayName}</strong> <span className="text-stone-600">@{a.handle}</span>
-                  {a.status !== "active" ? (
-                    <span className="ml-2 rounded bg-red-100 px-2 text-xs text-red-900">{a.status}</span>
-                  ) : null}
-                </div>
-                <button
-                  type="button"
-                  className={buttonSecondary}
-                  onClick={() => rotate.mutate({ agentId: a.id })}
-                  disabled={rotate.isPending}
-                >
-                  Rotate key
-                </button>
-              </div>
-              <ul className="mt-2 space-y-1 text-sm" aria-label={`API keys of @${a.handle}`}>
-                {a.keys.map((k) => (
-                  <li key={k.id} className="flex flex-wrap items-center gap-2">
-                    <code>{k.prefix}_…</code>
-                    <span className="text-stone-600">
-                      created <DateTime iso={k.createdAt.toISOString()} />
-                      {k.revokedAt ? (
-                        <>
-                          {" "}
-                          · revoked <DateTime iso={k.revokedAt.toISOString()} />
-                        </>
-                      ) : null}
-                    </span>
-                    {!k.revokedAt ? (
-                      <button
-                        type="button"
-                        className={`${buttonDanger} px-2 py-0.5 text-xs`}
-                        onClick={() => revoke.mutate({ agentId: a.id, keyId: k.id })}
-                      >
-                        Revoke
-                      </button>
-                    ) : null}
-                  </li>
-                ))}
-              </ul>
-              {recordOf.has(a.id) ? (
-                <RecordAndTier record={recordOf.get(a.id)!} />
-              ) : records.isPending ? (
-                <div className="mt-3">
-                  <Skeleton rows={1} rowHeightClass="h-16" />
-                </div>
-              ) : null}
-              <Webhook agentId={a.id} url={a.webhookUrl} secret={a.webhookSecret} />
-              <Purchasing agentId={a.id} purchasing={a.purchasing} />
-              <ServicesEditor agentId={a.id} handle={a.handle} services={a.services} />
-            </li>
+            <AgentCard
+              key={a.id}
+              agent={a}
+              record={recordOf.get(a.id)}
+              recordLoading={records.isPending}
+              onRotate={() => rotate.mutate({ agentId: a.id })}
+              rotating={rotate.isPending}
+            />
           ))}
         </ul>
         {overview.data && overview.data.agents.length === 0 ? (
