@@ -105,6 +105,9 @@ test("a silent agent's dispute times out to review; a moderator decides a split;
   const row = moderator.getByTestId("review-queue").locator("tr", { hasText: "Logo design" }).filter({ hasText: "Casey" });
   await expect(row).toBeVisible({ timeout: (RESPONSE_WINDOW_S + 30) * 1000 });
   await expect(row).toContainText("Agent did not answer the dispute in time");
+  // The SLA, and this case's time left against it.
+  await expect(moderator.getByTestId("queue-summary")).toContainText("decide each within 24 hours (the SLA)");
+  await expect(row.getByTestId("time-left")).toContainText(/2[34] h( \d+ min)? left/);
   await expect(row).toContainText("$25.00");
   await expect(row).toContainText("Pixel Forge");
   await row.getByRole("link", { name: "Logo design" }).click();
@@ -130,26 +133,41 @@ test("a silent agent's dispute times out to review; a moderator decides a split;
   await expect(instruction).toContainText("private to the agent");
   await expect(instruction).toContainText("Do not refund this one; the brief was met.");
   const timeline = moderator.getByTestId("case-timeline");
-  await expect(timeline).toContainText("delivered → disputed by customer (dispute)");
-  await expect(timeline).toContainText("disputed → admin_review by timer (response_timeout)");
+  // States and commands in words, never their code names.
+  await expect(timeline).toContainText("Delivered, customer reviewing → Disputed, waiting for the agent · the customer reported a problem");
+  await expect(timeline).toContainText("Disputed, waiting for the agent → Waiting for a moderator · by the timer: the agent did not answer in time");
+  await expect(timeline).not.toContainText("admin_review");
+  await expect(moderator.getByTestId("case-status")).toHaveText("Waiting for a moderator");
   await expect(moderator.getByTestId("case-transfers")).toContainText("Customer's payment into escrow");
 
   // A split: the refund is checked in the page, and a note is required.
   await moderator.getByLabel(/Split: part back/).check();
   await moderator.getByLabel("Refund to the customer (USD)").fill("25");
-  await moderator.getByRole("button", { name: "Record decision" }).click();
+  await moderator.getByRole("button", { name: "Record decision…" }).click();
   await expect(moderator.getByText(/less than the whole \$25\.00/)).toBeVisible();
   await moderator.getByLabel("Refund to the customer (USD)").fill("10");
   await expect(moderator.getByTestId("split-preview")).toHaveText("$10.00 back to Casey Customer, $15.00 to Pixel Forge (of $25.00).");
-  await moderator.getByRole("button", { name: "Record decision" }).click();
+  await moderator.getByRole("button", { name: "Record decision…" }).click();
   await expect(moderator.getByText("Write a note: both parties see why you decided this.")).toBeVisible();
   await moderator.getByLabel("Note to both parties (required)").fill("The logo matches the brief's colours and shape but lacks the name; part of the price comes back.");
   await saveScreenshot(moderator, "moderation-case");
-  await moderator.getByRole("button", { name: "Record decision" }).click();
+  // The decision is final: it is confirmed first, with the amounts; going back keeps what was typed.
+  await moderator.getByRole("button", { name: "Record decision…" }).click();
+  const confirm = moderator.getByTestId("confirm-decision");
+  await expect(confirm.getByTestId("confirm-decision-money")).toHaveText(
+    "Refund $10.00 to Casey Customer and release $15.00 to Pixel Forge (less the platform fee on that part).",
+  );
+  await expect(moderator.getByRole("heading", { name: "Confirm the decision" })).toBeFocused();
+  await confirm.getByRole("button", { name: "Change it" }).click();
+  await expect(moderator.getByLabel("Refund to the customer (USD)")).toHaveValue("10");
+  expect((await agent.escrow(offer.id)).status).toBe("admin_review");
+  await moderator.getByRole("button", { name: "Record decision…" }).click();
+  await moderator.getByRole("button", { name: "Yes, record this decision" }).click();
 
   const outcome = moderator.getByTestId("case-outcome");
   await expect(outcome).toContainText("Split: $10.00 back to Casey Customer, $15.00 to Pixel Forge.");
   await expect(outcome).toContainText("lacks the name");
+  await expect(outcome.getByRole("heading", { name: "Decided" })).toBeFocused();
   await expect(moderator.getByTestId("case-transfers")).toContainText("Refunded to the customer");
   await expect(moderator.getByTestId("case-transfers")).toContainText("Released to the seller");
   expect((await agent.waitForEvent("escrow.resolved", offer.id)).type).toBe("escrow.resolved");
@@ -161,6 +179,12 @@ test("a silent agent's dispute times out to review; a moderator decides a split;
   await expect(rows.nth(0)).toContainText("+$10.00");
   await expect(rows.nth(0).getByTestId("settlement-split")).toHaveText("Split settlement: $10.00 back to you, $15.00 to Pixel Forge");
   expect(await ownerFunds(owner)).toBe(ownerBefore + 1_500);
+
+  // The queue lists it among the recently decided cases.
+  await moderator.getByRole("link", { name: "Review queue" }).click();
+  const recent = moderator.getByTestId("recent-decisions").locator("li", { hasText: offer.reference_code });
+  await expect(recent).toContainText("Split: $10.00 back to Casey Customer, $15.00 to Pixel Forge.");
+  await expect(recent).toContainText("lacks the name");
 
   // The decision is in the audit log, filterable by action and target.
   await moderator.getByRole("link", { name: "Audit log" }).click();

@@ -15,7 +15,11 @@ test("an owner creates an agent, adds a service, sets up a channel, and answers 
   await page.getByRole("button", { name: /Continue as Olivia/ }).click();
   await expect(page.getByTestId("signed-in-as")).toContainText("Olivia");
   await page.getByRole("link", { name: "Owner", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "Owner console" })).toBeVisible();
+  // The console opens on its alerts; each section has its own address, reached from the section nav.
+  await expect(page).toHaveURL(/\/owner\/alerts$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Alerts" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Owner console" }).getByRole("link", { name: "Agents" }).click();
+  await expect(page).toHaveURL(/\/owner\/agents$/);
 
   // Create an agent: the key is shown once.
   const handle = `sketch-${Date.now().toString(36)}`;
@@ -57,6 +61,7 @@ test("an owner creates an agent, adds a service, sets up a channel, and answers 
 
   // Send alerts to another address: it gets a code first (from the real mailbox), and alerts only once
   // the code is entered; then a test goes through the outbox.
+  await page.getByRole("navigation", { name: "Owner console" }).getByRole("link", { name: "Channels" }).click();
   const alertsAddress = `alerts-${handle}@demo.holdfast.dev`;
   await page.getByLabel("Alert email address").fill(alertsAddress);
   await page.getByRole("button", { name: "Use this address" }).click();
@@ -77,6 +82,7 @@ test("an owner creates an agent, adds a service, sets up a channel, and answers 
 
   // The agent asks its owner; the alert arrives in the inbox and by email, with a link into the console.
   const alert = await agent.notifyOwner({ reason: "other", title: "May I offer a rush delivery?", message: "A customer wants it in 2 hours for double the price.", severity: "warning" });
+  await page.goto("/owner/alerts");
   const inboxAlert = page.getByTestId("alert").filter({ hasText: "May I offer a rush delivery?" });
   await expect(inboxAlert).toBeVisible({ timeout: 15_000 });
   await expect

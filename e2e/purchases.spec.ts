@@ -36,7 +36,7 @@ test("an owner lets an agent buy, answers its escalated dispute, and acts on the
   await addTestFunds(page, "100");
 
   // The owner creates a buying agent and opts it in, with a limit.
-  await page.goto("/owner");
+  await page.goto("/owner/agents");
   const handle = `buyer-${stamp}`;
   await page.getByLabel("Handle").fill(handle);
   await page.getByLabel("Display name").fill("Shop Builder");
@@ -104,5 +104,6 @@ test("an owner lets an agent buy, answers its escalated dispute, and acts on the
   await page.goto("/owner");
   await expect(page.getByTestId("alert").filter({ hasText: "went to a moderator" })).toBeVisible({ timeout: 15_000 });
   // The money in escrow counts against the limit, and the console says so beside it.
+  await page.goto("/owner/agents");
   await expect(page.getByTestId(`agent-${handle}`)).toContainText("(on, up to $40.00 per 30 days) · spent $30.00 in the last 30 days");
 });

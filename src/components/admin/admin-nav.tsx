@@ -12,8 +12,8 @@ const LINKS = [
 export function AdminNav({ current }: { current: "queue" | "audit" | "case" | "signals" | "ops" }) {
   return (
     <>
-      <nav aria-label="Moderation" className="mb-6 flex items-center gap-4 border-b border-stone-200 pb-3 text-sm">
-        <span className="rounded bg-amber-100 px-2 py-0.5 text-xs font-semibold uppercase tracking-wide text-amber-900">
+      <nav aria-label="Moderation" className="mb-6 flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-stone-200 pb-3 text-sm">
+        <span className="rounded bg-amber-100 px-2 py-0.5 max-sm:hidden text-xs font-semibold uppercase tracking-wide text-amber-900">
           Moderation
         </span>
         {LINKS.map((link) => (
@@ -21,7 +21,7 @@ export function AdminNav({ current }: { current: "queue" | "audit" | "case" | "s
             key={link.key}
             href={link.href}
             aria-current={current === link.key ? "page" : undefined}
-            className={`hover:text-brand-700 hover:underline ${current === link.key ? "font-semibold text-brand-700" : "text-stone-700"}`}
+            className={`whitespace-nowrap hover:text-brand-700 hover:underline ${current === link.key ? "font-semibold text-brand-700" : "text-stone-700"}`}
           >
             {link.label}
           </Link>

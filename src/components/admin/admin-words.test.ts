@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkDecision, decisionErrorWords, outcomeWords, routeWords } from "./admin-words";
+import { checkDecision, decisionErrorWords, outcomeWords, routeWords, timeLeftWords } from "./admin-words";
 
 const escrow = { amount: 1_500, currency: "USD" };
 
@@ -44,5 +44,32 @@ describe("decisionErrorWords", () => {
     expect(decisionErrorWords({ message: "row locked", appCode: null, httpCode: "CONFLICT" })).toMatch(/already decided by another moderator/);
     expect(decisionErrorWords({ message: "x", appCode: "invalid_transition", httpCode: "BAD_REQUEST" })).toMatch(/already decided/);
     expect(decisionErrorWords({ message: "note: say why", appCode: "validation_error", httpCode: "BAD_REQUEST" })).toBe("note: say why");
+  });
+});
+
+describe("timeLeftWords", () => {
+  it("says how long is left against the SLA, or how long past it", () => {
+    expect(timeLeftWords(5 * 3600 + 600)).toBe("5 h 10 min left");
+    expect(timeLeftWords(-3600)).toBe("1 h over");
+  });
+});
+
+describe("outcomeWords on stored outcomes", () => {
+  it("reads released and refunded as the escrow stores them", () => {
+    const base = { status: "resolved", amount: 1_500, refund_amount: 0, currency: "USD" };
+    expect(outcomeWords({ ...base, outcome: "released" }, "Pixel", "Casey")).toBe("Released: $15.00 to Pixel.");
+    expect(outcomeWords({ ...base, outcome: "refunded", refund_amount: 1_500 }, "Pixel", "Casey")).toBe("Refunded: $15.00 back to Casey.");
+  });
+});
+
+describe("accountWords", () => {
+  it("names ledger accounts by their owner in words, never the key", async () => {
+    const { accountWords } = await import("./admin-words");
+    const parties = { customerId: "usr_c", customer: "Casey", ownerId: "usr_o", owner: "Olivia" };
+    expect(accountWords("wallet:usr_c:USD", parties)).toBe("Casey's wallet");
+    expect(accountWords("held:usr_o:USD", parties)).toBe("Olivia's (owner) held payouts");
+    expect(accountWords("escrow:esc_123", parties)).toBe("the escrow");
+    expect(accountWords("platform_fee:USD", parties)).toBe("platform fees");
+    expect(accountWords("mystery:x", parties)).toBe("another account");
   });
 });

@@ -1,6 +1,7 @@
 // What the moderation console says about routes, timeline steps, ledger
 // transfers, decisions and log entries. Pure, so tests read it directly.
 import { formatMoney } from "~/domain/money";
+import { formatDuration } from "~/components/ui/format";
 import { parseMoneyInput } from "~/components/ui/money-input";
 
 /** How a case reached admin_review. */
@@ -14,6 +15,12 @@ export const ROUTE_WORDS: Record<string, string> = {
 export function routeWords(route: string, escalatedBy: string | null): string {
   if (route === "escalate" && escalatedBy) return `Escalated by the ${escalatedBy}`;
   return ROUTE_WORDS[route] ?? route;
+}
+
+/** A case's time left against the SLA: "5 h 10 min left", or how long it is past. */
+export function timeLeftWords(timeLeftSeconds: number): string {
+  const span = formatDuration(Math.abs(timeLeftSeconds) * 1000);
+  return timeLeftSeconds >= 0 ? `${span} left` : `${span} over`;
 }
 
 export const AUDIT_ACTIONS = [
@@ -65,7 +72,7 @@ export const ROLE_WORDS: Record<string, string> = {
 };
 
 interface DecidedEscrow {
-  status: string;
+  status?: string;
   outcome: string | null;
   amount: number;
   refund_amount: number;
@@ -75,9 +82,12 @@ interface DecidedEscrow {
 /** The outcome of a finished case in one sentence, or null while it is open. */
 export function outcomeWords(escrow: DecidedEscrow, agentName: string, customerName: string): string | null {
   const money = (minor: number) => formatMoney(minor, escrow.currency);
+  // The escrow's outcome is stored as "released" / "refunded" / "split".
   switch (escrow.outcome) {
+    case "released":
     case "release":
       return `Released: ${money(escrow.amount)} to ${agentName}.`;
+    case "refunded":
     case "refund":
       return `Refunded: ${money(escrow.amount)} back to ${customerName}.`;
     case "split":
@@ -92,6 +102,8 @@ export type DecisionOutcome = "release" | "refund" | "split";
 export type DecisionCheck =
   | { ok: true; outcome: DecisionOutcome; refundAmountMinor?: number; note: string }
   | { ok: false; field: "refund" | "note"; message: string };
+
+export type CheckedDecision = Extract<DecisionCheck, { ok: true }>;
 
 /** Checks a decision in the page before it is sent: a note always, and for a split a refund strictly inside the amount. */
 export function checkDecision(
@@ -124,4 +136,26 @@ export function decisionErrorWords(error: { message: string; appCode: string | n
     return "This case was already decided by another moderator: their decision is now shown. Yours was not recorded.";
   }
   return error.message;
+}
+
+/** A ledger account key in words, naming the case's parties: "Casey's wallet", "the escrow", "platform fees". */
+export function accountWords(key: string, parties: { customerId: string; customer: string; ownerId: string; owner: string }): string {
+  const [kind, id] = key.split(":");
+  const whose = id === parties.customerId ? `${parties.customer}'s` : id === parties.ownerId ? `${parties.owner}'s (owner)` : "a person's";
+  switch (kind) {
+    case "wallet":
+      return `${whose} wallet`;
+    case "held":
+      return `${whose} held payouts`;
+    case "escrow":
+      return "the escrow";
+    case "platform_fee":
+      return "platform fees";
+    case "external_funding":
+      return "outside money (funding)";
+    case "external_payout":
+      return "payout out of Holdfast";
+    default:
+      return "another account";
+  }
 }

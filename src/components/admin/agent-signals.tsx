@@ -20,7 +20,7 @@ const SIGNAL_WORDS: Record<string, string> = {
 export function AgentSignals() {
   const trpc = useTRPC();
   const ranked = useQuery(trpc.admin.signals.queryOptions());
-  if (ranked.isPending) return <p className="text-sm text-stone-500">Measuring…</p>;
+  if (ranked.isPending) return <p className="text-sm text-stone-600">Measuring…</p>;
   if (ranked.isError) return <ErrorNote>{appError(ranked.error).message}</ErrorNote>;
   if (ranked.data.length === 0) {
     return <p className={`${card} text-sm text-stone-600`}>No agent shows a signal. Agents appear here once their sales show a pattern.</p>;
@@ -31,7 +31,7 @@ export function AgentSignals() {
         <li key={entry.agent.id} className={card}>
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h2 className="text-base font-semibold">
-              {entry.agent.display_name} <span className="font-normal text-stone-500">@{entry.agent.handle}</span>
+              {entry.agent.display_name} <span className="font-normal text-stone-600">@{entry.agent.handle}</span>
               {entry.agent.status === "suspended" ? (
                 <span className="ml-2 rounded bg-red-100 px-1.5 py-0.5 text-xs text-red-900">suspended</span>
               ) : null}

@@ -5,10 +5,19 @@ import Link from "next/link";
 import { DateTime } from "~/components/ui/date-time";
 import { formatMoney } from "~/components/ui/format";
 import { card, linkText } from "~/components/ui/styles";
-import { TRANSFER_WORDS } from "./admin-words";
+import {
+  stackedBody,
+  stackedCell,
+  stackedHead,
+  stackedRow,
+  stackedTable,
+  stackedTh,
+} from "~/components/layout/stacked-table";
+import { accountWords, outcomeWords, TRANSFER_WORDS } from "./admin-words";
+import { actorWords, commandWords, settlementWords, stateWords } from "./state-words";
 import type { AdminCase } from "./case-types";
 
-const th = "py-2 pr-3 font-medium";
+const FINISHED = ["completed", "refunded", "resolved", "cancelled"];
 
 export function Settlements({ data }: { data: AdminCase }) {
   const { currency, amount } = data.escrow;
@@ -23,9 +32,11 @@ export function Settlements({ data }: { data: AdminCase }) {
         <ul className="mt-2 space-y-1 text-sm" data-testid="case-settlements">
           {data.settlements.map((s) => (
             <li key={s.id}>
-              <strong>{s.proposed_by === "agent" ? data.agent.display_name : data.customer.display_name}</strong> proposed{" "}
-              {formatMoney(s.refund_amount, currency)} back to the customer, {formatMoney(amount - s.refund_amount, currency)} to the
-              agent — <span className="text-stone-600">{s.status}</span> · <DateTime iso={s.created_at} className="text-stone-500" />
+              <strong>{s.proposed_by === "agent" ? data.agent.display_name : data.customer.display_name}</strong>{" "}
+              proposed {formatMoney(s.refund_amount, currency)} back to the customer,{" "}
+              {formatMoney(amount - s.refund_amount, currency)} to the agent —{" "}
+              <span className="text-stone-600">{settlementWords(s.status, FINISHED.includes(data.escrow.status))}</span>{" "}
+              · <DateTime iso={s.created_at} className="text-stone-600" />
             </li>
           ))}
         </ul>
@@ -44,13 +55,17 @@ export function Timeline({ data }: { data: AdminCase }) {
         {data.timeline.map((step, index) => (
           <li key={index} className="border-l-2 border-brand-600/40 pl-3">
             <p>
-              <span className="font-medium">{step.from ?? "new"}</span> → <span className="font-medium">{step.to}</span>{" "}
+              <span className="font-medium">{step.from ? stateWords(step.from) : "New"}</span> →{" "}
+              <span className="font-medium">{stateWords(step.to)}</span>{" "}
               <span className="text-stone-600">
-                by {step.actor} ({step.command})
+                ·{" "}
+                {step.actor === "timer"
+                  ? `by the timer: ${commandWords(step.command)}`
+                  : `${actorWords(step.actor)} ${commandWords(step.command)}`}
               </span>
             </p>
             {step.reason ? <p className="whitespace-pre-wrap break-words text-stone-700">“{step.reason}”</p> : null}
-            <DateTime iso={step.at} className="text-xs text-stone-500" />
+            <DateTime iso={step.at} className="text-xs text-stone-600" />
           </li>
         ))}
       </ol>
@@ -59,6 +74,12 @@ export function Timeline({ data }: { data: AdminCase }) {
 }
 
 export function Transfers({ data }: { data: AdminCase }) {
+  const parties = {
+    customerId: data.customer.id,
+    customer: data.customer.display_name,
+    ownerId: data.agent.owner.id,
+    owner: data.agent.owner.display_name,
+  };
   return (
     <section aria-labelledby="transfers-heading" className={card}>
       <h2 id="transfers-heading" className="text-lg font-semibold">
@@ -67,32 +88,42 @@ export function Transfers({ data }: { data: AdminCase }) {
       {data.transfers.length === 0 ? (
         <p className="mt-2 text-sm text-stone-600">No money moved for this order.</p>
       ) : (
-        <div className="mt-2 overflow-x-auto">
-          <table className="w-full text-left text-sm" data-testid="case-transfers">
-            <thead className="text-xs uppercase text-stone-500">
-              <tr>
-                <th scope="col" className={th}>When</th>
-                <th scope="col" className={th}>What</th>
-                <th scope="col" className={th}>From → to</th>
-                <th scope="col" className="py-2 text-right font-medium">Amount</th>
+        <table className={`${stackedTable} mt-2`} data-testid="case-transfers">
+          <thead className={stackedHead}>
+            <tr>
+              <th scope="col" className={stackedTh}>
+                When
+              </th>
+              <th scope="col" className={stackedTh}>
+                What
+              </th>
+              <th scope="col" className={stackedTh}>
+                From → to
+              </th>
+              <th scope="col" className={`${stackedTh} text-right`}>
+                Amount
+              </th>
+            </tr>
+          </thead>
+          <tbody className={stackedBody}>
+            {data.transfers.map((t) => (
+              <tr key={t.id} className={stackedRow}>
+                <td data-label="When" className={`${stackedCell} text-stone-600`}>
+                  <DateTime iso={t.at} />
+                </td>
+                <td data-label="What" className={stackedCell}>
+                  {TRANSFER_WORDS[t.kind] ?? "Transfer"}
+                </td>
+                <td data-label="From → to" className={`${stackedCell} text-stone-700`}>
+                  {accountWords(t.from, parties)} → {accountWords(t.to, parties)}
+                </td>
+                <td data-label="Amount" className={`${stackedCell} text-right font-semibold tabular-nums`}>
+                  {formatMoney(t.amount, t.currency)}
+                </td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-stone-100">
-              {data.transfers.map((t) => (
-                <tr key={t.id}>
-                  <td className="py-2 pr-3 align-top text-stone-600">
-                    <DateTime iso={t.at} />
-                  </td>
-                  <td className="py-2 pr-3 align-top">{TRANSFER_WORDS[t.kind] ?? t.kind}</td>
-                  <td className="break-all py-2 pr-3 align-top font-mono text-xs text-stone-600">
-                    {t.from} → {t.to}
-                  </td>
-                  <td className="py-2 text-right align-top font-semibold tabular-nums">{formatMoney(t.amount, t.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </table>
       )}
     </section>
   );
@@ -114,9 +145,8 @@ function PastDisputes({ title, rows, testId }: { title: string; rows: PastDisput
                 {r.title}
               </Link>{" "}
               <span className="text-stone-600">
-                ({formatMoney(r.amount, r.currency)}) — {r.status}
-                {r.outcome ? `, ${r.outcome}` : ""}
-                {r.outcome === "split" ? ` (${formatMoney(r.refund_amount, r.currency)} refunded)` : ""}
+                ({formatMoney(r.amount, r.currency)}) — {stateWords(r.status)}
+                {r.outcome ? `: ${outcomeWords(r, "the agent", "the customer") ?? ""}` : ""}
               </span>
             </li>
           ))}
@@ -139,24 +169,32 @@ export function History({ data }: { data: AdminCase }) {
       </h2>
       <h3 className="mt-2 text-sm font-semibold">{data.agent.display_name}&apos;s reputation</h3>
       <dl className="mt-1 grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4" data-testid="agent-reputation">
-        <dt className="text-stone-500">Finished sales</dt>
+        <dt className="text-stone-600">Finished sales</dt>
         <dd className="tabular-nums">{r.finished}</dd>
-        <dt className="text-stone-500">Dispute rate</dt>
+        <dt className="text-stone-600">Dispute rate</dt>
         <dd className="tabular-nums">{percent(r.disputeRateBps)}</dd>
-        <dt className="text-stone-500">Refund rate</dt>
+        <dt className="text-stone-600">Refund rate</dt>
         <dd className="tabular-nums">{percent(r.refundRateBps)}</dd>
-        <dt className="text-stone-500">On time</dt>
+        <dt className="text-stone-600">On time</dt>
         <dd className="tabular-nums">{percent(r.onTimeRateBps)}</dd>
-        <dt className="text-stone-500">Moderator decisions lost</dt>
+        <dt className="text-stone-600">Moderator decisions lost</dt>
         <dd className="tabular-nums">
           {r.adminLosses} of {r.adminDecisions}
         </dd>
-        <dt className="text-stone-500">Auto-released share</dt>
+        <dt className="text-stone-600">Auto-released share</dt>
         <dd className="tabular-nums">{percent(r.autoReleaseShareBps)}</dd>
       </dl>
       <div className="mt-3 grid gap-4 sm:grid-cols-2">
-        <PastDisputes title={`${data.agent.display_name}'s other disputes`} rows={data.history.agent} testId="agent-history" />
-        <PastDisputes title={`${data.customer.display_name}'s other disputes`} rows={data.history.customer} testId="customer-history" />
+        <PastDisputes
+          title={`${data.agent.display_name}'s other disputes`}
+          rows={data.history.agent}
+          testId="agent-history"
+        />
+        <PastDisputes
+          title={`${data.customer.display_name}'s other disputes`}
+          rows={data.history.customer}
+          testId="customer-history"
+        />
       </div>
     </section>
   );

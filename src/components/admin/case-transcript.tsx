@@ -32,18 +32,20 @@ function speaker(message: CaseMessage, names: { agent: string; customer: string;
 export function CaseTranscript({
   messages,
   names,
+  title = "Transcript",
 }: {
   messages: CaseMessage[];
   names: { agent: string; customer: string; owner: string };
+  title?: string;
 }) {
   return (
     <section aria-labelledby="transcript-heading" className={card}>
       <h2 id="transcript-heading" className="text-lg font-semibold">
-        Transcript
+        {title}
       </h2>
-      <p className="text-xs text-stone-500">Everything said in the conversation, including the owner&apos;s instructions to the agent.</p>
+      <p className="text-xs text-stone-600">Everything said in the conversation, including the owner&apos;s instructions to the agent.</p>
       {messages.length === 0 ? <p className="mt-3 text-sm text-stone-600">No messages.</p> : null}
-      <ol className="mt-3 space-y-3" aria-label="Transcript" data-testid="case-transcript">
+      <ol className="mt-3 space-y-3" aria-label={title} data-testid="case-transcript">
         {messages.map((message) => (
           <li
             key={message.id}
@@ -57,7 +59,7 @@ export function CaseTranscript({
                 ) : null}
                 {speaker(message, names)}
               </span>
-              <DateTime iso={message.created_at} className="text-stone-500" />
+              <DateTime iso={message.created_at} className="text-stone-600" />
             </p>
             <MessageBody message={message} textClassName="mt-1" />
           </li>

@@ -4,12 +4,14 @@
 // the record. Refreshed every few seconds, so a decision made elsewhere shows.
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
 import { ErrorNote } from "~/components/ui/error-note";
 import { formatMoney } from "~/components/ui/format";
 import { card, linkText } from "~/components/ui/styles";
 import { appError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import { outcomeWords } from "./admin-words";
+import { stateWords } from "./state-words";
 import { History, Settlements, Timeline, Transfers } from "./case-records";
 import { CaseTranscript } from "./case-transcript";
 import type { AdminCase } from "./case-types";
@@ -30,35 +32,47 @@ function Parties({ data }: { data: AdminCase }) {
         Parties
       </h2>
       <div data-testid="case-agent">
-        <p className="text-xs uppercase tracking-wide text-stone-500">Agent (seller)</p>
+        <p className="text-xs uppercase tracking-wide text-stone-600">Agent (seller)</p>
         <p className="font-semibold">
-          {data.agent.display_name} <span className="text-sm font-normal text-stone-500">@{data.agent.handle}</span>{" "}
+          {data.agent.display_name} <span className="text-sm font-normal text-stone-600">@{data.agent.handle}</span>{" "}
           <StatusBadge status={data.agent.status} />
         </p>
         <p className="text-sm text-stone-600">Owner: {data.agent.owner.display_name}</p>
         <div className="mt-2">
-          <SuspensionControl kind="agent" id={data.agent.id} name={data.agent.display_name} status={data.agent.status} />
-          <p className="mt-1 text-xs text-stone-500">A suspended agent&apos;s keys stop at once; its open orders keep running.</p>
+          <SuspensionControl
+            kind="agent"
+            id={data.agent.id}
+            name={data.agent.display_name}
+            status={data.agent.status}
+          />
+          <p className="mt-1 text-xs text-stone-600">
+            A suspended agent&apos;s keys stop at once; its open orders keep running.
+          </p>
         </div>
         <Link href={`/admin/audit?target=${data.agent.id}`} className={`${linkText} text-xs`}>
           Log entries for this agent
         </Link>
       </div>
       <div data-testid="case-customer">
-        <p className="text-xs uppercase tracking-wide text-stone-500">Customer</p>
+        <p className="text-xs uppercase tracking-wide text-stone-600">Customer</p>
         <p className="font-semibold">
           {data.customer.display_name} <StatusBadge status={data.customer.status} />
         </p>
         <p className="text-sm text-stone-600">{data.customer.email}</p>
         {data.buyer_agent ? (
           <p className="mt-1 text-sm text-amber-900" data-testid="case-buyer-agent">
-            Agent-to-agent purchase: bought by their agent {data.buyer_agent.display_name} (@{data.buyer_agent.handle}) with
-            their wallet; they were alerted when the seller contested.
+            Agent-to-agent purchase: bought by their agent {data.buyer_agent.display_name} (@{data.buyer_agent.handle})
+            with their wallet; they were alerted when the seller contested.
           </p>
         ) : null}
         <div className="mt-2">
-          <SuspensionControl kind="user" id={data.customer.id} name={data.customer.display_name} status={data.customer.status} />
-          <p className="mt-1 text-xs text-stone-500">A suspended person is signed out everywhere and cannot sign in.</p>
+          <SuspensionControl
+            kind="user"
+            id={data.customer.id}
+            name={data.customer.display_name}
+            status={data.customer.status}
+          />
+          <p className="mt-1 text-xs text-stone-600">A suspended person is signed out everywhere and cannot sign in.</p>
         </div>
         <Link href={`/admin/audit?target=${data.customer.id}`} className={`${linkText} text-xs`}>
           Log entries for this customer
@@ -90,16 +104,27 @@ function Dispute({ data }: { data: AdminCase }) {
   );
 }
 
-function Outcome({ data }: { data: AdminCase }) {
+/** The finished case. When it was decided on this page, focus moves here (the form it replaces is gone). */
+function Outcome({ data, focus }: { data: AdminCase; focus: boolean }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (focus) heading.current?.focus();
+  }, [focus]);
   const words = outcomeWords(data.escrow, data.agent.display_name, data.customer.display_name);
   const decision = [...data.timeline].reverse().find((step) => step.command === "decide");
   return (
-    <section aria-labelledby="outcome-heading" className={`${card} border-emerald-300 bg-emerald-50`} data-testid="case-outcome">
-      <h2 id="outcome-heading" className="text-lg font-semibold">
-        {data.escrow.status === "resolved" && decision ? "Decided" : `Closed: ${data.escrow.status}`}
+    <section
+      aria-labelledby="outcome-heading"
+      className={`${card} border-emerald-300 bg-emerald-50`}
+      data-testid="case-outcome"
+    >
+      <h2 id="outcome-heading" ref={heading} tabIndex={-1} className="text-lg font-semibold outline-none">
+        {data.escrow.status === "resolved" && decision ? "Decided" : `Closed: ${stateWords(data.escrow.status)}`}
       </h2>
       {words ? <p className="text-sm font-medium">{words}</p> : null}
-      {decision?.reason ? <p className="mt-1 whitespace-pre-wrap break-words text-sm">Moderator&apos;s note: “{decision.reason}”</p> : null}
+      {decision?.reason ? (
+        <p className="mt-1 whitespace-pre-wrap break-words text-sm">Moderator&apos;s note: “{decision.reason}”</p>
+      ) : null}
     </section>
   );
 }
@@ -107,7 +132,11 @@ function Outcome({ data }: { data: AdminCase }) {
 export function CaseView({ escrowId }: { escrowId: string }) {
   const trpc = useTRPC();
   const query = useQuery({ ...trpc.admin.case.queryOptions({ escrowId }), refetchInterval: POLL_MS });
-  if (query.isPending) return <p className="text-sm text-stone-500">Loading the case…</p>;
+  // Whether this page showed the case open: its outcome then replaces the form under the moderator's focus.
+  const [sawOpen, setSawOpen] = useState(false);
+  const open = query.data?.escrow.status === "admin_review";
+  if (open && !sawOpen) setSawOpen(true);
+  if (query.isPending) return <p className="text-sm text-stone-600">Loading the case…</p>;
   if (query.isError) return <ErrorNote>{appError(query.error).message}</ErrorNote>;
   const data = query.data;
   const { escrow } = data;
@@ -117,16 +146,20 @@ export function CaseView({ escrowId }: { escrowId: string }) {
         <h1 className="text-2xl font-bold tracking-tight text-brand-900">{escrow.title}</h1>
         <p className="text-sm text-stone-600">
           ref {escrow.reference_code} · {formatMoney(escrow.amount, escrow.currency)} ·{" "}
-          <span data-testid="case-status">{escrow.status === "admin_review" ? "waiting for a moderator" : escrow.status}</span>
+          <span data-testid="case-status">{stateWords(escrow.status)}</span>
         </p>
       </header>
       <Parties data={data} />
       <Dispute data={data} />
       <Settlements data={data} />
-      {escrow.status === "admin_review" ? <DecisionForm data={data} /> : <Outcome data={data} />}
+      {escrow.status === "admin_review" ? <DecisionForm data={data} /> : <Outcome data={data} focus={sawOpen} />}
       <CaseTranscript
         messages={data.transcript}
-        names={{ agent: data.agent.display_name, customer: data.customer.display_name, owner: data.agent.owner.display_name }}
+        names={{
+          agent: data.agent.display_name,
+          customer: data.customer.display_name,
+          owner: data.agent.owner.display_name,
+        }}
       />
       <Timeline data={data} />
       <Transfers data={data} />

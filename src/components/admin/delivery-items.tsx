@@ -22,7 +22,7 @@ export function DeliveryItems({ items, label }: { items: DeliveryItem[]; label: 
     <div className="mt-2 overflow-x-auto">
       {failure ? <ErrorNote>{appError(failure).message}</ErrorNote> : null}
       <table className="w-full text-left text-sm" aria-label={label} data-testid={`failing-${items[0]!.kind}`}>
-        <thead className="text-xs uppercase text-stone-500">
+        <thead className="text-xs uppercase text-stone-600">
           <tr>
             <th scope="col" className="py-2 pr-3 font-medium">To</th>
             <th scope="col" className="py-2 pr-3 font-medium">What</th>
@@ -39,13 +39,13 @@ export function DeliveryItems({ items, label }: { items: DeliveryItem[]; label: 
                 <td className="break-all py-2 pr-3 align-top">{item.target}</td>
                 <td className="py-2 pr-3 align-top">
                   {item.what}
-                  <span className="block text-xs text-stone-500">since {formatDateTime(item.createdAt.toISOString())}</span>
+                  <span className="block text-xs text-stone-600">since {formatDateTime(item.createdAt.toISOString())}</span>
                 </td>
                 <td className="py-2 pr-3 align-top">
                   <span className={item.state === "failed" ? "font-semibold text-red-800" : "text-amber-800"}>
                     {item.state === "failed" ? "Failed" : "Retrying"}
                   </span>
-                  <span className="block text-xs text-stone-500">
+                  <span className="block text-xs text-stone-600">
                     {item.attempts} attempt{item.attempts === 1 ? "" : "s"}
                     {item.nextAttemptAt ? `, next ${formatDateTime(item.nextAttemptAt.toISOString())}` : ""}
                   </span>

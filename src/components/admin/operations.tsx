@@ -7,17 +7,39 @@ import { ErrorNote } from "~/components/ui/error-note";
 import { formatDateTime, formatDuration } from "~/components/ui/format";
 import { buttonSecondary, card } from "~/components/ui/styles";
 import { appError } from "~/trpc/errors";
+import {
+  stackedBody,
+  stackedCell,
+  stackedHead,
+  stackedRow,
+  stackedTable,
+  stackedTh,
+} from "~/components/layout/stacked-table";
 import { useTRPC } from "~/trpc/react";
+import type { RouterOutputs } from "~/trpc/types";
 import { DeliveryItems } from "./delivery-items";
 import { ProcessHeartbeats } from "./process-heartbeats";
 
 const POLL_MS = 5_000;
 
-function Figure({ label, value, bad, testId }: { label: string; value: string | number; bad?: boolean; testId?: string }) {
+function Figure({
+  label,
+  value,
+  bad,
+  testId,
+}: {
+  label: string;
+  value: string | number;
+  bad?: boolean;
+  testId?: string;
+}) {
   return (
     <div>
-      <dt className="text-xs uppercase text-stone-500">{label}</dt>
-      <dd className={`text-lg font-semibold tabular-nums ${bad ? "text-red-800" : "text-stone-900"}`} data-testid={testId}>
+      <dt className="text-xs uppercase text-stone-600">{label}</dt>
+      <dd
+        className={`text-lg font-semibold tabular-nums ${bad ? "text-red-800" : "text-stone-900"}`}
+        data-testid={testId}
+      >
         {value}
       </dd>
     </div>
@@ -39,7 +61,11 @@ function BacklogFigures({ backlog, name }: { backlog: Backlog; name: string }) {
     <dl className="mt-2 grid grid-cols-2 gap-3 sm:grid-cols-5">
       <Figure label="Pending" value={backlog.pending} testId={`${name}-pending`} />
       <Figure label="Due now" value={backlog.due} />
-      <Figure label="Oldest due, late by" value={late(backlog.oldestDueLatenessS)} bad={backlog.oldestDueLatenessS > 300} />
+      <Figure
+        label="Oldest due, late by"
+        value={late(backlog.oldestDueLatenessS)}
+        bad={backlog.oldestDueLatenessS > 300}
+      />
       <Figure label="Retrying" value={backlog.retrying} bad={backlog.retrying > 0} />
       <Figure label="Failed" value={backlog.failed} bad={backlog.failed > 0} testId={`${name}-failed`} />
     </dl>
@@ -50,7 +76,11 @@ function LedgerCheck() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ops = useQuery(trpc.admin.ops.queryOptions());
-  const run = useMutation(trpc.admin.runLedgerCheck.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.admin.pathFilter()) }));
+  const run = useMutation(
+    trpc.admin.runLedgerCheck.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries(trpc.admin.pathFilter()),
+    }),
+  );
   const last = ops.data?.ledgerCheck ?? null;
   return (
     <section id="ledger-check" aria-labelledby="ledger-heading" className={card}>
@@ -68,10 +98,13 @@ function LedgerCheck() {
       ) : (
         <div className="mt-2 text-sm" data-testid="ledger-check">
           <p className={last.ok ? "text-emerald-800" : "font-semibold text-red-800"}>
-            {last.ok ? "Every invariant holds." : `${last.violationCount} violation${last.violationCount === 1 ? "" : "s"}.`}
+            {last.ok
+              ? "Every invariant holds."
+              : `${last.violationCount} violation${last.violationCount === 1 ? "" : "s"}.`}
           </p>
-          <p className="text-xs text-stone-500">
-            {formatDateTime(last.finishedAt.toISOString())} · {last.trigger === "manual" ? "run by a moderator" : "scheduled"} · {last.process}
+          <p className="text-xs text-stone-600">
+            {formatDateTime(last.finishedAt.toISOString())} ·{" "}
+            {last.trigger === "manual" ? "run by a moderator" : "scheduled"} · {last.process}
           </p>
           {last.violations.length ? (
             <ul className="mt-2 list-disc space-y-1 pl-5">
@@ -88,29 +121,92 @@ function LedgerCheck() {
   );
 }
 
+type OpsView = RouterOutputs["admin"]["ops"];
+
+function TimersSection({ o }: { o: OpsView }) {
+  return (
+    <section aria-labelledby="timers-heading" className={card}>
+      <h2 id="timers-heading" className="text-lg font-semibold">
+        Timers <span className="text-sm font-normal text-stone-600">({o.timerEngine} engine)</span>
+      </h2>
+      <dl className="mt-2 grid grid-cols-2 gap-3 sm:grid-cols-5">
+        <Figure label="Scheduled" value={o.timers.scheduled} />
+        <Figure
+          label="Due, not fired"
+          value={o.timers.dueUnfired}
+          bad={o.timers.dueUnfired > 0 && o.timers.oldestDueLatenessS > 60}
+          testId="timers-due"
+        />
+        <Figure
+          label="Oldest due, late by"
+          value={late(o.timers.oldestDueLatenessS)}
+          bad={o.timers.oldestDueLatenessS > 60}
+        />
+        <Figure label="Fired last hour" value={o.timers.firedLastHour} />
+        <Figure
+          label="Latest firing, late by"
+          value={late(o.timers.maxLatenessLastHourS)}
+          bad={o.timers.maxLatenessLastHourS > 60}
+        />
+      </dl>
+    </section>
+  );
+}
+
+/** Agents whose webhook endpoint keeps failing: a table, stacked rows on a phone. */
+function FailingEndpoints({ endpoints }: { endpoints: OpsView["webhooks"]["failingEndpoints"] }) {
+  if (endpoints.length === 0) return <p className="mt-2 text-sm text-stone-600">Every agent endpoint answers.</p>;
+  return (
+    <table className={`${stackedTable} mt-2`} data-testid="failing-endpoints">
+      <thead className={stackedHead}>
+        <tr>
+          {["Agent", "URL", "Failing", "Last attempt", "Last delivered"].map((c) => (
+            <th key={c} scope="col" className={stackedTh}>
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody className={stackedBody}>
+        {endpoints.map((e) => (
+          <tr key={e.agentId} data-agent={e.handle} className={stackedRow}>
+            <td data-label="Agent" className={stackedCell}>
+              @{e.handle}
+            </td>
+            <td data-label="URL" className={`${stackedCell} break-all`}>
+              {e.url ?? "(none any more)"}
+            </td>
+            <td data-label="Failing" className={stackedCell}>
+              {e.failed} failed, {e.retrying} retrying
+            </td>
+            <td data-label="Last attempt" className={`${stackedCell} text-xs`}>
+              <span>
+                {e.lastStatusCode !== null ? `HTTP ${e.lastStatusCode}` : (e.lastError ?? "—")}
+                {e.lastAttemptAt ? (
+                  <span className="block text-stone-600">{formatDateTime(e.lastAttemptAt.toISOString())}</span>
+                ) : null}
+              </span>
+            </td>
+            <td data-label="Last delivered" className={`${stackedCell} text-xs`}>
+              {e.lastDeliveredAt ? formatDateTime(e.lastDeliveredAt.toISOString()) : "never"}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function Operations() {
   const trpc = useTRPC();
   const ops = useQuery({ ...trpc.admin.ops.queryOptions(), refetchInterval: POLL_MS });
-  if (ops.isPending) return <p className="text-sm text-stone-500">Loading…</p>;
+  if (ops.isPending) return <p className="text-sm text-stone-600">Loading…</p>;
   if (ops.isError) return <ErrorNote>{appError(ops.error).message}</ErrorNote>;
   const o = ops.data;
   return (
     <div className="space-y-6">
       <LedgerCheck />
-
-      <section aria-labelledby="timers-heading" className={card}>
-        <h2 id="timers-heading" className="text-lg font-semibold">
-          Timers <span className="text-sm font-normal text-stone-500">({o.timerEngine} engine)</span>
-        </h2>
-        <dl className="mt-2 grid grid-cols-2 gap-3 sm:grid-cols-5">
-          <Figure label="Scheduled" value={o.timers.scheduled} />
-          <Figure label="Due, not fired" value={o.timers.dueUnfired} bad={o.timers.dueUnfired > 0 && o.timers.oldestDueLatenessS > 60} testId="timers-due" />
-          <Figure label="Oldest due, late by" value={late(o.timers.oldestDueLatenessS)} bad={o.timers.oldestDueLatenessS > 60} />
-          <Figure label="Fired last hour" value={o.timers.firedLastHour} />
-          <Figure label="Latest firing, late by" value={late(o.timers.maxLatenessLastHourS)} bad={o.timers.maxLatenessLastHourS > 60} />
-        </dl>
-      </section>
-
+      <TimersSection o={o} />
       <ProcessHeartbeats processes={o.processes} at={o.at} />
 
       <section aria-labelledby="webhooks-heading" className={card}>
@@ -119,37 +215,7 @@ export function Operations() {
         </h2>
         <BacklogFigures backlog={o.webhooks} name="webhooks" />
         <h3 className="mt-4 text-sm font-semibold">Endpoints failing</h3>
-        {o.webhooks.failingEndpoints.length === 0 ? (
-          <p className="mt-2 text-sm text-stone-600">Every agent endpoint answers.</p>
-        ) : (
-          <table className="mt-2 w-full text-left text-sm" data-testid="failing-endpoints">
-            <thead className="text-xs uppercase text-stone-500">
-              <tr>
-                <th scope="col" className="py-2 pr-3 font-medium">Agent</th>
-                <th scope="col" className="py-2 pr-3 font-medium">URL</th>
-                <th scope="col" className="py-2 pr-3 font-medium">Failing</th>
-                <th scope="col" className="py-2 pr-3 font-medium">Last attempt</th>
-                <th scope="col" className="py-2 font-medium">Last delivered</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-stone-100">
-              {o.webhooks.failingEndpoints.map((e) => (
-                <tr key={e.agentId} data-agent={e.handle}>
-                  <td className="py-2 pr-3 align-top">@{e.handle}</td>
-                  <td className="break-all py-2 pr-3 align-top">{e.url ?? "(none any more)"}</td>
-                  <td className="py-2 pr-3 align-top">
-                    {e.failed} failed, {e.retrying} retrying
-                  </td>
-                  <td className="py-2 pr-3 align-top text-xs">
-                    {e.lastStatusCode !== null ? `HTTP ${e.lastStatusCode}` : (e.lastError ?? "—")}
-                    {e.lastAttemptAt ? <span className="block text-stone-500">{formatDateTime(e.lastAttemptAt.toISOString())}</span> : null}
-                  </td>
-                  <td className="py-2 align-top text-xs">{e.lastDeliveredAt ? formatDateTime(e.lastDeliveredAt.toISOString()) : "never"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <FailingEndpoints endpoints={o.webhooks.failingEndpoints} />
         <h3 className="mt-4 text-sm font-semibold">Failing deliveries</h3>
         <DeliveryItems items={o.webhooks.failing} label="Failing webhook deliveries" />
       </section>
@@ -167,7 +233,9 @@ export function Operations() {
           Inngest outbox
         </h2>
         {o.outbox === null ? (
-          <p className="mt-2 text-sm text-stone-600">Not used: the embedded timer engine reads its timers from the database.</p>
+          <p className="mt-2 text-sm text-stone-600">
+            Not used: the embedded timer engine reads its timers from the database.
+          </p>
         ) : (
           <>
             <BacklogFigures backlog={o.outbox} name="outbox" />

@@ -20,7 +20,7 @@ export function ProcessHeartbeats({ processes, at }: { processes: ProcessHeartbe
             <li key={p.processId} className={p.silent ? "rounded bg-red-50 p-2" : "p-2"}>
               <p>
                 <strong>{p.host}</strong> pid {p.pid}{" "}
-                <span className="text-xs text-stone-500">started {formatDateTime(p.startedAt.toISOString())}</span>
+                <span className="text-xs text-stone-600">started {formatDateTime(p.startedAt.toISOString())}</span>
                 {p.silent ? (
                   <span className="ml-2 rounded bg-red-100 px-1.5 py-0.5 text-xs font-semibold text-red-800">
                     stopped: last heard {ago(p.lastBeatAt)}

@@ -14,6 +14,7 @@ import { appError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/types";
 import { ServicesEditor } from "./services-editor";
+import { Skeleton } from "./skeleton";
 import { OWNER_POLL_MS, useOwnerRefresh } from "./use-owner";
 
 function KeyOnce({ apiKey, onDone }: { apiKey: string; onDone: () => void }) {
@@ -29,7 +30,10 @@ function KeyOnce({ apiKey, onDone }: { apiKey: string; onDone: () => void }) {
           type="button"
           className={buttonSecondary}
           onClick={() => {
-            void navigator.clipboard?.writeText(apiKey).then(() => setCopied(true), () => setCopied(false));
+            void navigator.clipboard?.writeText(apiKey).then(
+              () => setCopied(true),
+              () => setCopied(false),
+            );
           }}
         >
           {copied ? "Copied" : "Copy"}
@@ -66,17 +70,39 @@ function CreateAgent({ onKey }: { onKey: (key: string) => void }) {
       }}
     >
       <div>
-        <label htmlFor="agent-handle" className="block text-sm font-medium">Handle</label>
-        <input id="agent-handle" className={`${inputField} w-44`} value={handle} onChange={(e) => setHandle(e.target.value)} placeholder="sketch-bot" required />
+        <label htmlFor="agent-handle" className="block text-sm font-medium">
+          Handle
+        </label>
+        <input
+          id="agent-handle"
+          className={`${inputField} w-44`}
+          value={handle}
+          onChange={(e) => setHandle(e.target.value)}
+          placeholder="sketch-bot"
+          required
+        />
       </div>
       <div>
-        <label htmlFor="agent-name" className="block text-sm font-medium">Display name</label>
-        <input id="agent-name" className={`${inputField} w-52`} value={displayName} onChange={(e) => setDisplayName(e.target.value)} placeholder="Sketch Bot" required />
+        <label htmlFor="agent-name" className="block text-sm font-medium">
+          Display name
+        </label>
+        <input
+          id="agent-name"
+          className={`${inputField} w-52`}
+          value={displayName}
+          onChange={(e) => setDisplayName(e.target.value)}
+          placeholder="Sketch Bot"
+          required
+        />
       </div>
       <button type="submit" className={buttonPrimary} disabled={create.isPending}>
         Create agent
       </button>
-      {create.error ? <div className="w-full"><ErrorNote>{appError(create.error).message}</ErrorNote></div> : null}
+      {create.error ? (
+        <div className="w-full">
+          <ErrorNote>{appError(create.error).message}</ErrorNote>
+        </div>
+      ) : null}
     </form>
   );
 }
@@ -96,9 +122,19 @@ function Webhook({ agentId, url, secret }: { agentId: string; url: string | null
           save.mutate({ agentId, url: text.trim() ? text.trim() : null });
         }}
       >
-        <label className="sr-only" htmlFor={`wh-${agentId}`}>Webhook URL</label>
-        <input id={`wh-${agentId}`} className={`${inputField} w-80`} value={text} onChange={(e) => setText(e.target.value)} placeholder="https://agent.example.com/holdfast" />
-        <button type="submit" className={buttonSecondary} disabled={save.isPending}>Save</button>
+        <label className="sr-only" htmlFor={`wh-${agentId}`}>
+          Webhook URL
+        </label>
+        <input
+          id={`wh-${agentId}`}
+          className={`${inputField} w-80`}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="https://agent.example.com/holdfast"
+        />
+        <button type="submit" className={buttonSecondary} disabled={save.isPending}>
+          Save
+        </button>
       </form>
       {secret ? (
         <p className="mt-1 text-xs text-stone-600">
@@ -118,7 +154,10 @@ const TIER_WORDS: Record<AgentRecord["tier"], { name: string; why: string }> = {
   new: { name: "New", why: "Fewer than five finished orders so far." },
   standard: { name: "Standard", why: "An established record." },
   trusted: { name: "Trusted", why: "A long record with few disputes and no moderator decisions against it." },
-  restricted: { name: "Restricted", why: "Its record (disputes, full refunds or moderator decisions against it) lowered its limits." },
+  restricted: {
+    name: "Restricted",
+    why: "Its record (disputes, full refunds or moderator decisions against it) lowered its limits.",
+  },
 };
 
 /** The agent's record as customers see it, and the risk tier it puts the agent in (SPEC §6.5). */
@@ -159,8 +198,12 @@ function Purchasing({
     <details className="mt-3 text-sm">
       <summary className="cursor-pointer font-medium">
         Buying from other agents{" "}
-        {purchasing.enabled ? `(on, up to ${formatMoney(purchasing.limitMinor, purchasing.currency)} per 30 days)` : "(off)"}
-        {purchasing.spentMinor > 0 ? ` · spent ${formatMoney(purchasing.spentMinor, purchasing.currency)} in the last 30 days` : ""}
+        {purchasing.enabled
+          ? `(on, up to ${formatMoney(purchasing.limitMinor, purchasing.currency)} per 30 days)`
+          : "(off)"}
+        {purchasing.spentMinor > 0
+          ? ` · spent ${formatMoney(purchasing.spentMinor, purchasing.currency)} in the last 30 days`
+          : ""}
       </summary>
       <form
         className="mt-2 flex flex-wrap items-end gap-3"
@@ -175,9 +218,17 @@ function Purchasing({
         </label>
         <label className="flex flex-col">
           <span className="text-xs text-stone-600">Spending limit per 30 days ({purchasing.currency})</span>
-          <input className={`${inputField} w-32`} inputMode="decimal" value={limit} onChange={(e) => setLimit(e.target.value)} aria-label="Spending limit" />
+          <input
+            className={`${inputField} w-32`}
+            inputMode="decimal"
+            value={limit}
+            onChange={(e) => setLimit(e.target.value)}
+            aria-label="Spending limit"
+          />
         </label>
-        <button type="submit" className={buttonSecondary} disabled={save.isPending || !valid}>Save</button>
+        <button type="submit" className={buttonSecondary} disabled={save.isPending || !valid}>
+          Save
+        </button>
       </form>
       <p className="mt-1 text-xs text-stone-600">
         Its purchases appear in your orders. If a seller contests its dispute you get an alert; reply to instruct it.
@@ -185,6 +236,85 @@ function Purchasing({
       {!valid ? <ErrorNote>Enter the limit as an amount, e.g. 50.00.</ErrorNote> : null}
       {save.error ? <ErrorNote>{appError(save.error).message}</ErrorNote> : null}
     </details>
+  );
+}
+
+type OwnedAgent = RouterOutputs["owner"]["overview"]["agents"][number];
+
+/** An agent's API keys: the prefix of each, when it was made or revoked, and revoking a live one. */
+function ApiKeys({ agent }: { agent: OwnedAgent }) {
+  const trpc = useTRPC();
+  const refresh = useOwnerRefresh();
+  const revoke = useMutation(trpc.owner.revokeKey.mutationOptions({ onSuccess: () => void refresh() }));
+  return (
+    <ul className="mt-2 space-y-1 text-sm" aria-label={`API keys of @${agent.handle}`}>
+      {agent.keys.map((k) => (
+        <li key={k.id} className="flex flex-wrap items-center gap-2">
+          <code>{k.prefix}_…</code>
+          <span className="text-stone-600">
+            created <DateTime iso={k.createdAt.toISOString()} />
+            {k.revokedAt ? (
+              <>
+                {" "}
+                · revoked <DateTime iso={k.revokedAt.toISOString()} />
+              </>
+            ) : null}
+          </span>
+          {!k.revokedAt ? (
+            <button
+              type="button"
+              className={`${buttonDanger} px-2 py-0.5 text-xs`}
+              onClick={() => revoke.mutate({ agentId: agent.id, keyId: k.id })}
+            >
+              Revoke
+            </button>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function AgentCard({
+  agent: a,
+  record,
+  recordLoading,
+  onRotate,
+  rotating,
+}: {
+  agent: OwnedAgent;
+  record: AgentRecord | undefined;
+  recordLoading: boolean;
+  onRotate: () => void;
+  rotating: boolean;
+}) {
+  return (
+    <li className="rounded-md border border-stone-200 p-3" data-testid={`agent-${a.handle}`}>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <div>
+          <strong>{a.displayName}</strong> <span className="text-stone-600">@{a.handle}</span>
+          {a.status !== "active" ? (
+            <span className="ml-2 rounded bg-red-100 px-2 text-xs text-red-900">
+              {a.status === "suspended" ? "suspended" : "inactive"}
+            </span>
+          ) : null}
+        </div>
+        <button type="button" className={buttonSecondary} onClick={onRotate} disabled={rotating}>
+          Rotate key
+        </button>
+      </div>
+      <ApiKeys agent={a} />
+      {record ? (
+        <RecordAndTier record={record} />
+      ) : recordLoading ? (
+        <div className="mt-3">
+          <Skeleton rows={1} rowHeightClass="h-16" />
+        </div>
+      ) : null}
+      <Webhook agentId={a.id} url={a.webhookUrl} secret={a.webhookSecret} />
+      <Purchasing agentId={a.id} purchasing={a.purchasing} />
+      <ServicesEditor agentId={a.id} handle={a.handle} services={a.services} />
+    </li>
   );
 }
 
@@ -196,52 +326,51 @@ export function AgentsPanel() {
   const records = useQuery({ ...trpc.owner.agentRecords.queryOptions(), refetchInterval: RECORDS_POLL_MS });
   const recordOf = new Map(records.data?.map((r) => [r.agentId, r]));
   const [shownKey, setShownKey] = useState<string | null>(null);
-  const rotate = useMutation(trpc.owner.rotateKey.mutationOptions({ onSuccess: (r) => { setShownKey(r.key); void refresh(); } }));
-  const revoke = useMutation(trpc.owner.revokeKey.mutationOptions({ onSuccess: () => void refresh() }));
+  const rotate = useMutation(
+    trpc.owner.rotateKey.mutationOptions({
+      onSuccess: (r) => {
+        setShownKey(r.key);
+        void refresh();
+      },
+    }),
+  );
   return (
-    <section aria-labelledby="agents-h" className={card}>
-      <h2 id="agents-h" className="text-lg font-semibold">Agents</h2>
-      <div className="mt-3">
-        <CreateAgent onKey={setShownKey} />
-      </div>
-      {shownKey ? <KeyOnce apiKey={shownKey} onDone={() => setShownKey(null)} /> : null}
-      {rotate.error ? <ErrorNote>{appError(rotate.error).message}</ErrorNote> : null}
-      <ul className="mt-4 space-y-4">
-        {overview.data?.agents.map((a) => (
-          <li key={a.id} className="rounded-md border border-stone-200 p-3" data-testid={`agent-${a.handle}`}>
-            <div className="flex flex-wrap items-center justify-between gap-2">
-              <div>
-                <strong>{a.displayName}</strong> <span className="text-stone-600">@{a.handle}</span>
-                {a.status !== "active" ? <span className="ml-2 rounded bg-red-100 px-2 text-xs text-red-900">{a.status}</span> : null}
-              </div>
-              <button type="button" className={buttonSecondary} onClick={() => rotate.mutate({ agentId: a.id })} disabled={rotate.isPending}>
-                Rotate key
-              </button>
-            </div>
-            <ul className="mt-2 space-y-1 text-sm" aria-label={`API keys of @${a.handle}`}>
-              {a.keys.map((k) => (
-                <li key={k.id} className="flex flex-wrap items-center gap-2">
-                  <code>{k.prefix}_…</code>
-                  <span className="text-stone-600">
-                    created <DateTime iso={k.createdAt.toISOString()} />
-                    {k.revokedAt ? <> · revoked <DateTime iso={k.revokedAt.toISOString()} /></> : null}
-                  </span>
-                  {!k.revokedAt ? (
-                    <button type="button" className={`${buttonDanger} px-2 py-0.5 text-xs`} onClick={() => revoke.mutate({ agentId: a.id, keyId: k.id })}>
-                      Revoke
-                    </button>
-                  ) : null}
-                </li>
-              ))}
-            </ul>
-            {recordOf.has(a.id) ? <RecordAndTier record={recordOf.get(a.id)!} /> : null}
-            <Webhook agentId={a.id} url={a.webhookUrl} secret={a.webhookSecret} />
-            <Purchasing agentId={a.id} purchasing={a.purchasing} />
-            <ServicesEditor agentId={a.id} handle={a.handle} services={a.services} />
-          </li>
-        ))}
-      </ul>
-      {overview.data && overview.data.agents.length === 0 ? <p className="mt-3 text-sm text-stone-600">No agents yet.</p> : null}
-    </section>
+    <div className="space-y-4">
+      <section aria-labelledby="create-agent-h" className={card}>
+        <h2 id="create-agent-h" className="text-lg font-semibold">
+          Create an agent
+        </h2>
+        <div className="mt-3">
+          <CreateAgent onKey={setShownKey} />
+        </div>
+        {shownKey ? <KeyOnce apiKey={shownKey} onDone={() => setShownKey(null)} /> : null}
+        {rotate.error ? <ErrorNote>{appError(rotate.error).message}</ErrorNote> : null}
+      </section>
+      <section aria-labelledby="agents-h" className={card}>
+        <h2 id="agents-h" className="text-lg font-semibold">
+          Your agents
+        </h2>
+        {overview.isPending ? (
+          <div className="mt-3">
+            <Skeleton rows={2} rowHeightClass="h-72" />
+          </div>
+        ) : null}
+        <ul className="mt-4 space-y-4">
+          {overview.data?.agents.map((a) => (
+            <AgentCard
+              key={a.id}
+              agent={a}
+              record={recordOf.get(a.id)}
+              recordLoading={records.isPending}
+              onRotate={() => rotate.mutate({ agentId: a.id })}
+              rotating={rotate.isPending}
+            />
+          ))}
+        </ul>
+        {overview.data && overview.data.agents.length === 0 ? (
+          <p className="mt-3 text-sm text-stone-600">No agents yet.</p>
+        ) : null}
+      </section>
+    </div>
   );
 }

@@ -33,7 +33,15 @@ function contractOf(s: ServiceRow | null) {
   };
 }
 
-function ServiceForm({ agentId, service, onDone }: { agentId: string; service: ServiceRow | null; onDone: () => void }) {
+function ServiceForm({
+  agentId,
+  service,
+  onDone,
+}: {
+  agentId: string;
+  service: ServiceRow | null;
+  onDone: () => void;
+}) {
   const trpc = useTRPC();
   const refresh = useOwnerRefresh();
   const initial = contractOf(service);
@@ -45,7 +53,14 @@ function ServiceForm({ agentId, service, onDone }: { agentId: string; service: S
   const [mimeTypes, setMimeTypes] = useState(initial.mimeTypes);
   const [schema, setSchema] = useState(initial.schema);
   const [localError, setLocalError] = useState<string | null>(null);
-  const save = useMutation(trpc.owner.saveService.mutationOptions({ onSuccess: () => { void refresh(); onDone(); } }));
+  const save = useMutation(
+    trpc.owner.saveService.mutationOptions({
+      onSuccess: () => {
+        void refresh();
+        onDone();
+      },
+    }),
+  );
   const id = service?.id ?? `new-${agentId}`;
   return (
     <form
@@ -64,57 +79,150 @@ function ServiceForm({ agentId, service, onDone }: { agentId: string; service: S
             return setLocalError("The JSON Schema is not valid JSON.");
           }
         }
-        const mimes = mimeTypes.split(",").map((m) => m.trim()).filter(Boolean);
-        const contract = kinds.length || mimes.length || jsonSchema
-          ? { ...(kinds.length ? { kinds } : {}), ...(mimes.length ? { mime_types: mimes } : {}), json_schema: jsonSchema }
-          : null;
-        save.mutate({ agentId, serviceId: service?.id ?? null, title, description, price: amount, currency: "USD", deliveryInHours: Number(hours), active: service?.active ?? true, artifactContract: contract });
+        const mimes = mimeTypes
+          .split(",")
+          .map((m) => m.trim())
+          .filter(Boolean);
+        const contract =
+          kinds.length || mimes.length || jsonSchema
+            ? {
+                ...(kinds.length ? { kinds } : {}),
+                ...(mimes.length ? { mime_types: mimes } : {}),
+                json_schema: jsonSchema,
+              }
+            : null;
+        save.mutate({
+          agentId,
+          serviceId: service?.id ?? null,
+          title,
+          description,
+          price: amount,
+          currency: "USD",
+          deliveryInHours: Number(hours),
+          active: service?.active ?? true,
+          artifactContract: contract,
+        });
       }}
     >
       <div>
-        <label htmlFor={`${id}-title`} className="block font-medium">Service title</label>
-        <input id={`${id}-title`} className={inputField} value={title} onChange={(e) => setTitle(e.target.value)} required />
+        <label htmlFor={`${id}-title`} className="block font-medium">
+          Service title
+        </label>
+        <input
+          id={`${id}-title`}
+          className={inputField}
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          required
+        />
       </div>
       <div className="flex gap-2">
         <div>
-          <label htmlFor={`${id}-price`} className="block font-medium">Price (USD)</label>
-          <input id={`${id}-price`} inputMode="decimal" className={`${inputField} w-28`} value={price} onChange={(e) => setPrice(e.target.value)} required />
+          <label htmlFor={`${id}-price`} className="block font-medium">
+            Price (USD)
+          </label>
+          <input
+            id={`${id}-price`}
+            inputMode="decimal"
+            className={`${inputField} w-28`}
+            value={price}
+            onChange={(e) => setPrice(e.target.value)}
+            required
+          />
         </div>
         <div>
-          <label htmlFor={`${id}-hours`} className="block font-medium">Delivery (hours)</label>
-          <input id={`${id}-hours`} type="number" min={1} className={`${inputField} w-24`} value={hours} onChange={(e) => setHours(e.target.value)} required />
+          <label htmlFor={`${id}-hours`} className="block font-medium">
+            Delivery (hours)
+          </label>
+          <input
+            id={`${id}-hours`}
+            type="number"
+            min={1}
+            className={`${inputField} w-24`}
+            value={hours}
+            onChange={(e) => setHours(e.target.value)}
+            required
+          />
         </div>
       </div>
       <div className="sm:col-span-2">
-        <label htmlFor={`${id}-desc`} className="block font-medium">Description</label>
-        <textarea id={`${id}-desc`} className={inputField} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
+        <label htmlFor={`${id}-desc`} className="block font-medium">
+          Description
+        </label>
+        <textarea
+          id={`${id}-desc`}
+          className={inputField}
+          rows={2}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
       </div>
       <fieldset className="sm:col-span-2">
         <legend className="font-medium">Delivery must include (artifact contract)</legend>
         <div className="mt-1 flex flex-wrap gap-3">
           {KINDS.map((k) => (
             <label key={k} className="flex items-center gap-1">
-              <input type="checkbox" checked={kinds.includes(k)} onChange={(e) => setKinds(e.target.checked ? [...kinds, k] : kinds.filter((x) => x !== k))} />
+              <input
+                type="checkbox"
+                checked={kinds.includes(k)}
+                onChange={(e) => setKinds(e.target.checked ? [...kinds, k] : kinds.filter((x) => x !== k))}
+              />
               {k}
             </label>
           ))}
         </div>
-        <label htmlFor={`${id}-mimes`} className="mt-2 block">Allowed MIME types (comma-separated)</label>
-        <input id={`${id}-mimes`} className={inputField} value={mimeTypes} onChange={(e) => setMimeTypes(e.target.value)} placeholder="image/png, image/*" />
-        <label htmlFor={`${id}-schema`} className="mt-2 block">JSON Schema for data artifacts (optional)</label>
-        <textarea id={`${id}-schema`} className={`${inputField} font-mono`} rows={3} value={schema} onChange={(e) => setSchema(e.target.value)} />
+        <label htmlFor={`${id}-mimes`} className="mt-2 block">
+          Allowed MIME types (comma-separated)
+        </label>
+        <input
+          id={`${id}-mimes`}
+          className={inputField}
+          value={mimeTypes}
+          onChange={(e) => setMimeTypes(e.target.value)}
+          placeholder="image/png, image/*"
+        />
+        <label htmlFor={`${id}-schema`} className="mt-2 block">
+          JSON Schema for data artifacts (optional)
+        </label>
+        <textarea
+          id={`${id}-schema`}
+          className={`${inputField} font-mono`}
+          rows={3}
+          value={schema}
+          onChange={(e) => setSchema(e.target.value)}
+        />
       </fieldset>
       <div className="flex gap-2 sm:col-span-2">
-        <button type="submit" className={buttonPrimary} disabled={save.isPending}>Save service</button>
-        <button type="button" className={buttonSecondary} onClick={onDone}>Cancel</button>
+        <button type="submit" className={buttonPrimary} disabled={save.isPending}>
+          Save service
+        </button>
+        <button type="button" className={buttonSecondary} onClick={onDone}>
+          Cancel
+        </button>
       </div>
-      {localError ? <div className="sm:col-span-2"><ErrorNote>{localError}</ErrorNote></div> : null}
-      {save.error ? <div className="sm:col-span-2"><ErrorNote>{appError(save.error).message}</ErrorNote></div> : null}
+      {localError ? (
+        <div className="sm:col-span-2">
+          <ErrorNote>{localError}</ErrorNote>
+        </div>
+      ) : null}
+      {save.error ? (
+        <div className="sm:col-span-2">
+          <ErrorNote>{appError(save.error).message}</ErrorNote>
+        </div>
+      ) : null}
     </form>
   );
 }
 
-export function ServicesEditor({ agentId, handle, services }: { agentId: string; handle: string; services: ServiceRow[] }) {
+export function ServicesEditor({
+  agentId,
+  handle,
+  services,
+}: {
+  agentId: string;
+  handle: string;
+  services: ServiceRow[];
+}) {
   const trpc = useTRPC();
   const refresh = useOwnerRefresh();
   const [editing, setEditing] = useState<string | "new" | null>(null);
@@ -126,14 +234,28 @@ export function ServicesEditor({ agentId, handle, services }: { agentId: string;
         {services.map((s) => (
           <li key={s.id}>
             <div className="flex flex-wrap items-center gap-2">
-              <span className={s.active ? "" : "text-stone-400 line-through"}>{s.title}</span>
-              <span className="text-stone-600">{formatMoney(s.priceMinor, s.currency)} · {s.deliveryInHours} h</span>
-              <button type="button" className="text-brand-700 underline" onClick={() => setEditing(s.id)}>Edit</button>
+              <span className={s.active ? "" : "text-stone-600 line-through"}>{s.title}</span>
+              <span className="text-stone-600">
+                {formatMoney(s.priceMinor, s.currency)} · {s.deliveryInHours} h
+              </span>
+              <button type="button" className="text-brand-700 underline" onClick={() => setEditing(s.id)}>
+                Edit
+              </button>
               <button
                 type="button"
                 className="text-stone-700 underline"
                 onClick={() =>
-                  toggle.mutate({ agentId, serviceId: s.id, title: s.title, description: s.description, price: s.priceMinor, currency: s.currency, deliveryInHours: s.deliveryInHours, active: !s.active, artifactContract: s.artifactContract ?? null })
+                  toggle.mutate({
+                    agentId,
+                    serviceId: s.id,
+                    title: s.title,
+                    description: s.description,
+                    price: s.priceMinor,
+                    currency: s.currency,
+                    deliveryInHours: s.deliveryInHours,
+                    active: !s.active,
+                    artifactContract: s.artifactContract ?? null,
+                  })
                 }
               >
                 {s.active ? "Retire" : "Reactivate"}

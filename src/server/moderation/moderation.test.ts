@@ -40,6 +40,7 @@ describe("who reaches moderation", () => {
       () => api.admin.suspendAgent({ agentId: p.agentId, suspended: true, note: "no" }),
       () => api.admin.suspendUser({ userId: p.customerId, suspended: true, note: "no" }),
       () => api.admin.auditLog(),
+      () => api.admin.recentDecisions(),
     ];
     for (const call of calls(callerFor(ctx, null))) await expect(call()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     for (const user of [customer, owner]) {
@@ -64,6 +65,8 @@ describe("deciding a case", () => {
     const queue = await admin.admin.queue();
     const item = queue.find((q) => q.escrow_id === escrow.id);
     expect(item).toMatchObject({ route: "response_timeout", over_sla: true, amount: 10_001 });
+    // The SLA and what is left of it: 25 h into a 24 h SLA is one hour past it.
+    expect(item).toMatchObject({ sla_seconds: 24 * 3600, age_seconds: 25 * 3600, time_left_seconds: -3600 });
     const file = await admin.admin.case({ escrowId: escrow.referenceCode });
     expect(file.dispute_reason).toBe("The logo is blurry");
     expect(file.transcript.some((m) => m.role === "owner" && m.text === "Refund if they insist")).toBe(true);
@@ -117,6 +120,26 @@ describe("deciding a case", () => {
       conversationId: p.conversationId,
     });
     expect(customerView.messages.some((m) => m.text.includes("Half the icons were usable."))).toBe(true);
+  });
+
+  it("lists recent decisions newest first, with the outcome, the amounts, the moderator and the note", async () => {
+    const clock = testClock();
+    const ctx = testContext(tdb.db, clock);
+    const first = await caseInReview(ctx, clock, 4_000);
+    const second = await caseInReview(ctx, clock, 6_000);
+    const admin = callerFor(ctx, await createUser(tdb.db, "admin", "Morgan"));
+    const waiting = await admin.admin.queue();
+    expect(waiting.find((q) => q.escrow_id === second.escrow.id)).toMatchObject({ time_left_seconds: 24 * 3600, over_sla: false });
+    await admin.admin.decide({ escrowId: first.escrow.id, outcome: "refund", note: "Nothing usable." });
+    clock.advanceSeconds(60);
+    await admin.admin.decide({ escrowId: second.escrow.id, outcome: "split", refundAmount: 1_000, note: "Mostly fine." });
+    const recent = await admin.admin.recentDecisions();
+    const ours = recent.filter((d) => d.escrow_id === first.escrow.id || d.escrow_id === second.escrow.id);
+    expect(ours).toEqual([
+      expect.objectContaining({ escrow_id: second.escrow.id, outcome: "split", amount: 6_000, refund_amount: 1_000, moderator: "Morgan", note: "Mostly fine." }),
+      expect.objectContaining({ escrow_id: first.escrow.id, outcome: "refunded", refund_amount: 4_000, amount: 4_000, moderator: "Morgan", note: "Nothing usable." }),
+    ]);
+    expect((await admin.admin.queue()).some((q) => q.escrow_id === first.escrow.id || q.escrow_id === second.escrow.id)).toBe(false);
   });
 
   it("refuses a split outside 0 < refund < amount and a decision without a note", async () => {

@@ -25,6 +25,9 @@ export interface QueueItem {
   escalated_by: string | null;
   waiting_since: string;
   age_seconds: number;
+  /** The SLA this queue is held to, and what is left of it for this case (negative once past it). */
+  sla_seconds: number;
+  time_left_seconds: number;
   over_sla: boolean;
 }
 
@@ -59,9 +62,52 @@ export async function adminQueue(ctx: EngineContext, slaSeconds = DEFAULT_ADMIN_
       escalated_by: route === "escalate" ? (entry?.actorKind ?? null) : null,
       waiting_since: row.statusChangedAt.toISOString(),
       age_seconds: ageSeconds,
+      sla_seconds: slaSeconds,
+      time_left_seconds: slaSeconds - ageSeconds,
       over_sla: ageSeconds > slaSeconds,
     };
   });
+}
+
+/** The most recent moderator decisions, newest first: what was decided, by whom, and how long the case waited. */
+export async function recentDecisions(ctx: EngineContext, limit = 20) {
+  const events = await ctx.db.escrowEvent.findMany({
+    where: { command: "decide" },
+    orderBy: { id: "desc" },
+    take: limit,
+    include: {
+      escrow: {
+        select: {
+          id: true,
+          referenceCode: true,
+          title: true,
+          amountMinor: true,
+          refundAmountMinor: true,
+          currency: true,
+          outcome: true,
+          agent: { select: { displayName: true } },
+          customer: { select: { displayName: true } },
+        },
+      },
+    },
+  });
+  const moderatorIds = [...new Set(events.flatMap((e) => (e.actorId ? [e.actorId] : [])))];
+  const moderators = moderatorIds.length ? await ctx.db.user.findMany({ where: { id: { in: moderatorIds } }, select: { id: true, displayName: true } }) : [];
+  const nameOf = new Map(moderators.map((m) => [m.id, m.displayName]));
+  return events.map((e) => ({
+    escrow_id: e.escrow.id,
+    reference_code: e.escrow.referenceCode,
+    title: e.escrow.title,
+    amount: Number(e.escrow.amountMinor),
+    refund_amount: Number(e.escrow.refundAmountMinor),
+    currency: e.escrow.currency,
+    outcome: e.escrow.outcome,
+    agent: { display_name: e.escrow.agent.displayName },
+    customer: { display_name: e.escrow.customer.displayName },
+    moderator: e.actorId ? (nameOf.get(e.actorId) ?? null) : null,
+    note: e.reason,
+    decided_at: e.createdAt.toISOString(),
+  }));
 }
 
 /** Past disputes of a party and how they ended. */

@@ -10,6 +10,8 @@ import { spentInWindow } from "../purchases/purchasing";
 import { currenciesOf } from "../config";
 import { limitsCurrency } from "../currency";
 import { agentRiskProfile } from "../risk/profile";
+import { escrowRefFilter } from "../escrow/actors";
+import { toMessageView } from "../conversations/customer-chat";
 
 export async function ownerOverview(ctx: EngineContext, ownerId: string) {
   const db = ctx.db;
@@ -121,22 +123,75 @@ export async function ownerChannelsView(ctx: EngineContext, ownerId: string) {
   };
 }
 
-export async function ownerAlerts(ctx: EngineContext, ownerId: string) {
-  const rows = await ctx.db.ownerAlert.findMany({
-    where: { ownerId },
-    orderBy: { createdAt: "desc" },
-    take: 100,
-    include: { agent: { select: { handle: true } }, replies: { orderBy: { createdAt: "asc" } } },
+/**
+ * One of the owner's agents' orders with its whole conversation (owner instructions included: the owner
+ * wrote them), for the console's order page that alerts link to. Another owner's order is null.
+ */
+export async function ownerOrder(ctx: EngineContext, ownerId: string, escrowRef: string) {
+  const row = await ctx.db.escrow.findFirst({
+    where: { AND: [escrowRefFilter(escrowRef), { agent: { ownerId } }] },
+    include: {
+      agent: { select: { handle: true, displayName: true } },
+      customer: { select: { displayName: true } },
+      events: { where: { command: "defend" }, orderBy: { id: "desc" }, take: 1, select: { reason: true } },
+    },
   });
-  return rows.map(alertView);
+  if (!row) return null;
+  const messages = await ctx.db.message.findMany({
+    where: { conversationId: row.conversationId },
+    orderBy: { seq: "asc" },
+    take: 500,
+    include: { artifacts: { orderBy: { createdAt: "asc" } } },
+  });
+  return {
+    id: row.id,
+    referenceCode: row.referenceCode,
+    conversationId: row.conversationId,
+    title: row.title,
+    description: row.description,
+    agent: { handle: row.agent.handle, displayName: row.agent.displayName },
+    customer: row.customer.displayName,
+    amountMinor: Number(row.amountMinor),
+    refundAmountMinor: Number(row.refundAmountMinor),
+    currency: row.currency,
+    status: row.status,
+    outcome: row.outcome,
+    disputeReason: row.disputeReason,
+    defence: row.events[0]?.reason ?? null,
+    dueAt: row.dueAt,
+    deadline: row.deadline,
+    createdAt: row.createdAt,
+    transcript: messages.map((m) => toMessageView(m, (id) => `/api/artifacts/${id}`)),
+  };
+}
+
+// An alert about an order carries the order's state now (not when the alert was raised), so the inbox
+// says whether the dispute is still open.
+const alertInclude = {
+  agent: { select: { handle: true } },
+  replies: { orderBy: { createdAt: "asc" as const } },
+} as const;
+
+async function withOrders<T extends { escrowId: string | null }>(ctx: EngineContext, rows: T[]) {
+  const ids = [...new Set(rows.flatMap((r) => (r.escrowId ? [r.escrowId] : [])))];
+  const escrows = ids.length
+    ? await ctx.db.escrow.findMany({ where: { id: { in: ids } }, select: { id: true, referenceCode: true, title: true, status: true, amountMinor: true, currency: true } })
+    : [];
+  const byId = new Map(escrows.map((e) => [e.id, { referenceCode: e.referenceCode, title: e.title, status: e.status, amountMinor: Number(e.amountMinor), currency: e.currency }]));
+  return (row: T) => (row.escrowId ? (byId.get(row.escrowId) ?? null) : null);
+}
+
+export async function ownerAlerts(ctx: EngineContext, ownerId: string) {
+  const rows = await ctx.db.ownerAlert.findMany({ where: { ownerId }, orderBy: { createdAt: "desc" }, take: 100, include: alertInclude });
+  const orderOf = await withOrders(ctx, rows);
+  return rows.map((row) => alertView(row, orderOf(row)));
 }
 
 export async function ownerAlert(ctx: EngineContext, ownerId: string, alertId: string) {
-  const row = await ctx.db.ownerAlert.findFirst({
-    where: { id: alertId, ownerId },
-    include: { agent: { select: { handle: true } }, replies: { orderBy: { createdAt: "asc" } } },
-  });
-  return row ? alertView(row) : null;
+  const row = await ctx.db.ownerAlert.findFirst({ where: { id: alertId, ownerId }, include: alertInclude });
+  if (!row) return null;
+  const orderOf = await withOrders(ctx, [row]);
+  return alertView(row, orderOf(row));
 }
 
 type AlertRow = NonNullable<Awaited<ReturnType<EngineContext["db"]["ownerAlert"]["findFirst"]>>> & {
@@ -144,7 +199,9 @@ type AlertRow = NonNullable<Awaited<ReturnType<EngineContext["db"]["ownerAlert"]
   replies: { id: string; via: string; routedBy: string; text: string; createdAt: Date }[];
 };
 
-function alertView(a: AlertRow) {
+type AlertOrder = { referenceCode: string; title: string; status: string; amountMinor: number; currency: string } | null;
+
+function alertView(a: AlertRow, order: AlertOrder) {
   return {
     id: a.id,
     reason: a.reason,
@@ -155,6 +212,7 @@ function alertView(a: AlertRow) {
     agentHandle: a.agent?.handle ?? null,
     escrowId: a.escrowId,
     conversationId: a.conversationId,
+    order,
     createdAt: a.createdAt,
     replies: a.replies.map((r) => ({ id: r.id, via: r.via, routedBy: r.routedBy, text: r.text, createdAt: r.createdAt })),
   };

@@ -7,7 +7,7 @@ import { FIELD_LIMITS } from "~/domain/field-limits";
 import { env } from "~/env";
 import { OWNER_CHANNELS } from "~/server/alerts/fan-out";
 import { removeOwnerChannel, saveOwnerChannel, sendTestNotification, verifyOwnerChannel } from "~/server/owner/channels";
-import { ownerAgentRecords, ownerAlert, ownerAlerts, ownerChannelsView, ownerEscrows, ownerOverview } from "~/server/owner/console";
+import { ownerAgentRecords, ownerAlert, ownerAlerts, ownerChannelsView, ownerEscrows, ownerOrder, ownerOverview } from "~/server/owner/console";
 import {
   createOwnerAgent, newTelegramLink, replyToOwnerAlert, revokeOwnerAgentKey, rotateOwnerAgentKey, saveOwnerService,
   setLargeAmountThreshold, setOwnerAgentPurchasing, setOwnerAgentWebhook,
@@ -29,6 +29,12 @@ export const ownerRouter = createTRPCRouter({
   overview: ownerProcedure.query(({ ctx }) => ownerOverview(ctx.engine, ctx.user.id)),
   escrows: ownerProcedure.query(({ ctx }) => ownerEscrows(ctx.engine, ctx.user.id)),
   agentRecords: ownerProcedure.query(({ ctx }) => ownerAgentRecords(ctx.engine, ctx.user.id)),
+  /** One of the owner's agents' orders with its conversation (the page an alert links to). */
+  order: ownerProcedure.input(z.object({ escrowId: id })).query(async ({ ctx, input }) => {
+    const order = await ownerOrder(ctx.engine, ctx.user.id, input.escrowId);
+    if (!order) throw notFound("escrow");
+    return order;
+  }),
 
   createAgent: ownerProcedure
     .input(z.object({

@@ -1,0 +1,12 @@
+import { EarningsPanel } from "~/components/owner/business-panel";
+import { OwnerShell } from "~/components/owner/owner-shell";
+
+export const dynamic = "force-dynamic";
+
+export default function OwnerPage() {
+  return (
+    <OwnerShell path="/owner/earnings" title="Earnings">
+      <EarningsPanel />
+    </OwnerShell>
+  );
+}
