@@ -7,6 +7,8 @@ import { formatMoney } from "~/components/ui/format";
 import { useNow } from "~/components/ui/use-now";
 import type { EscrowView } from "~/trpc/types";
 import { EscrowActions } from "./escrow-actions";
+import type { OrderPolicy } from "./order-policy";
+import { durationWords } from "~/domain/escrow/messages";
 import { nextDeadline, statusWords, TERMINAL_STATUSES } from "./status-words";
 
 const TONE: Record<string, string> = {
@@ -17,7 +19,7 @@ const TONE: Record<string, string> = {
   stopped: "border-stone-200 bg-stone-100",
 };
 
-export function EscrowStatusBar({ escrow }: { escrow: EscrowView }) {
+export function EscrowStatusBar({ escrow, policy }: { escrow: EscrowView; policy: OrderPolicy }) {
   const now = useNow(5_000);
   const words = statusWords(escrow);
   const deadline = TERMINAL_STATUSES.has(escrow.status) ? null : nextDeadline(escrow, new Date(now));
@@ -26,7 +28,9 @@ export function EscrowStatusBar({ escrow }: { escrow: EscrowView }) {
       aria-label={`Order ${escrow.reference_code}: ${escrow.title}`}
       data-testid="escrow-status"
       data-escrow-status={escrow.status}
-      className={`rounded-lg border p-3 shadow-sm ${TONE[words.tone] ?? ""}`}
+      data-order-focus={escrow.id}
+      tabIndex={-1}
+      className={`rounded-lg border p-3 shadow-sm focus:outline-2 focus:outline-brand-600 ${TONE[words.tone] ?? ""}`}
     >
       <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
         <h2 className="text-sm font-semibold text-stone-900">
@@ -49,6 +53,7 @@ export function EscrowStatusBar({ escrow }: { escrow: EscrowView }) {
           <p className="whitespace-pre-wrap">{escrow.agent_defence}</p>
         </blockquote>
       ) : null}
+      {escrow.status === "admin_review" ? <ModeratorHorizon escrow={escrow} slaS={policy.adminReviewSlaS} /> : null}
       {deadline ? (
         <p className="mt-2 text-sm text-stone-800" data-testid="escrow-deadline">
           <span className="font-medium">{deadline.label}</span> <Countdown at={deadline.at} /> (
@@ -62,5 +67,17 @@ export function EscrowStatusBar({ escrow }: { escrow: EscrowView }) {
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** While a moderator decides: when to expect the decision (the SLA from when the case reached them). */
+function ModeratorHorizon({ escrow, slaS }: { escrow: EscrowView; slaS: number }) {
+  const expected = new Date(new Date(escrow.updated_at).getTime() + slaS * 1000).toISOString();
+  return (
+    <p className="mt-2 text-sm text-stone-800" data-testid="moderator-sla">
+      <span className="font-medium">Moderators decide within {durationWords(slaS)}:</span> expect a decision{" "}
+      <Countdown at={expected} /> (<DateTime iso={expected} />). Until then you can write to the moderator in the chat
+      below; everything in this conversation is part of the case.
+    </p>
   );
 }

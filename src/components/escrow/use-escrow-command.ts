@@ -17,10 +17,34 @@ export function useRefreshAfterCommand(conversationId: string) {
     ]);
 }
 
+/** Frames to wait for the re-read order to render before giving up on moving focus. */
+const FOCUS_FRAMES = 30;
+
+/**
+ * After a move the button pressed is gone (the order moved on), and focus would fall to the page's body:
+ * put it on the order's status instead (the pinned bar, or the offer's state line once the order is
+ * finished), so a keyboard or screen-reader user hears where the order is now and goes on from there.
+ */
+export function focusOrder(escrowId: string, frames = FOCUS_FRAMES): void {
+  if (typeof window === "undefined") return;
+  requestAnimationFrame(() => {
+    const lost = document.activeElement === null || document.activeElement === document.body;
+    if (!lost) return;
+    const target = document.querySelector<HTMLElement>(`[data-order-focus="${CSS.escape(escrowId)}"]`);
+    if (target) target.focus();
+    else if (frames > 0) focusOrder(escrowId, frames - 1);
+  });
+}
+
 export function useEscrowCommands(conversationId: string) {
   const trpc = useTRPC();
   const refresh = useRefreshAfterCommand(conversationId);
-  const options = { onSuccess: () => refresh() };
+  const options = {
+    onSuccess: async (_data: unknown, input: { escrowId: string }) => {
+      await refresh();
+      focusOrder(input.escrowId);
+    },
+  };
   return {
     accept: useMutation(trpc.escrow.accept.mutationOptions(options)),
     decline: useMutation(trpc.escrow.decline.mutationOptions(options)),
