@@ -8,7 +8,7 @@ import { customerErrorMessage } from "~/components/ui/plain-words";
 import { buttonSecondary } from "~/components/ui/styles";
 import type { EscrowView } from "~/trpc/types";
 import { Confirm } from "./confirm";
-import { DisputeForm, ProposeSettlementForm } from "./settlement-forms";
+import { DisputeForm, ProposeSettlementForm, StatementForm } from "./settlement-forms";
 import { useEscrowCommands } from "./use-escrow-command";
 
 export function EscrowActions({ escrow }: { escrow: EscrowView }) {
@@ -77,6 +77,7 @@ export function EscrowActions({ escrow }: { escrow: EscrowView }) {
       />,
     );
   }
+  if (escrow.status === "admin_review") buttons.push(<StatementForm key="statement" escrow={escrow} commands={commands} />);
   if (allowed.has("cancel_overdue")) {
     buttons.push(
       <Confirm

@@ -1,5 +1,6 @@
 "use client";
-// The customer's moves that need input: a dispute's reason, a split's refund.
+// The customer's moves that need input: a dispute's reason, a split's refund,
+// a statement for the moderator.
 import { useState } from "react";
 import { formatMoney } from "~/components/ui/format";
 import { parseMoneyInput } from "~/components/ui/money-input";
@@ -68,3 +69,28 @@ export function ProposeSettlementForm({ escrow, commands }: { escrow: EscrowView
   );
 }
 
+
+/** While a moderator decides: the customer adds to the case (the agent reads it too; the moderator reads everything). */
+export function StatementForm({ escrow, commands }: { escrow: EscrowView; commands: Commands }) {
+  const [text, setText] = useState("");
+  return (
+    <FieldForm
+      openLabel="Add a statement for the moderator"
+      openClassName={buttonSecondary}
+      formClassName="bg-stone-50"
+      fieldId={`statement-${escrow.id}`}
+      label="Your statement for the moderator"
+      help={`Anything the moderator should weigh: what you asked for, what arrived, what you tried. ${escrow.agent.display_name} sees it too. You can add statements until the case is decided.`}
+      invalidNote="Write a few words for the moderator."
+      valid={text.trim() !== ""}
+      submitLabel="Add statement"
+      pendingLabel="Adding…"
+      submitClassName={buttonPrimary}
+      pending={commands.addStatement.isPending}
+      onSubmit={() => commands.addStatement.mutate({ escrowId: escrow.id, text: text.trim() }, { onSuccess: () => setText("") })}
+      field={(aria) => (
+        <textarea {...aria} rows={3} maxLength={5_000} value={text} onChange={(e) => setText(e.target.value)} className={inputField} />
+      )}
+    />
+  );
+}

@@ -76,8 +76,8 @@ function ModeratorHorizon({ escrow, slaS }: { escrow: EscrowView; slaS: number }
   return (
     <p className="mt-2 text-sm text-stone-800" data-testid="moderator-sla">
       <span className="font-medium">Moderators decide within {durationWords(slaS)}:</span> expect a decision{" "}
-      <Countdown at={expected} /> (<DateTime iso={expected} />). Until then you can write to the moderator in the chat
-      below; everything in this conversation is part of the case.
+      <Countdown at={expected} /> (<DateTime iso={expected} />). Until then you can add statements for the moderator;
+      the whole conversation is part of the case.
     </p>
   );
 }

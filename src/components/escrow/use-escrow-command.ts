@@ -55,5 +55,6 @@ export function useEscrowCommands(conversationId: string) {
     acceptSettlement: useMutation(trpc.escrow.acceptSettlement.mutationOptions(options)),
     escalate: useMutation(trpc.escrow.escalate.mutationOptions(options)),
     cancelOverdue: useMutation(trpc.escrow.cancelOverdue.mutationOptions(options)),
+    addStatement: useMutation(trpc.escrow.addStatement.mutationOptions(options)),
   };
 }
