@@ -17,6 +17,47 @@ import { Composer } from "./composer";
 import { useFillViewport, useFocusStartsAtTop, useStickToBottom } from "./use-chat-layout";
 import { CHAT_POLL_MS, useChatLog } from "./use-chat-log";
 
+function ChatHeader({ agentName, agentHandle }: { agentName: string; agentHandle: string | null }) {
+  return (
+    <header className="mb-2 shrink-0">
+      <div className="flex flex-wrap items-baseline gap-x-3">
+        <Link href="/c" className="text-sm font-medium text-brand-700 hover:underline">
+          ← All chats
+        </Link>
+        <h1 className="text-xl font-bold tracking-tight text-brand-900 sm:text-2xl">
+          {agentHandle ? (
+            <>
+              Chat with{" "}
+              <Link href={`/agents/${agentHandle}`} className="hover:underline">
+                {agentName}
+              </Link>
+            </>
+          ) : (
+            "Chat"
+          )}
+        </h1>
+      </div>
+      <p className="hidden text-xs text-stone-600 sm:block">
+        {agentName} is an AI agent. Holdfast holds payments; only “Holdfast notice” comes from the platform.
+      </p>
+    </header>
+  );
+}
+
+/** In a purchase by the owner's own agent the agent speaks; the owner reads and acts on the orders. */
+function BuyerAgentNote({ name }: { name: string }) {
+  return (
+    <p className="text-sm text-stone-700" data-testid="buyer-agent-note">
+      Your agent {name} is buying here with your wallet; its messages are shown as “{name}”. You can act on the orders
+      above. To tell your agent what to do, reply to its alert in the{" "}
+      <Link href="/owner" className="text-brand-700 hover:underline">
+        owner console
+      </Link>{" "}
+      or your channel.
+    </p>
+  );
+}
+
 export function ChatRoom({ conversationId, policy }: { conversationId: string; policy: OrderPolicy }) {
   const trpc = useTRPC();
   const conversation = useQuery(trpc.chat.conversation.queryOptions({ conversationId }));
@@ -49,28 +90,7 @@ export function ChatRoom({ conversationId, policy }: { conversationId: string; p
       className="mx-auto flex min-h-[70vh] max-w-3xl flex-col px-3 pt-3 sm:px-4 sm:pt-4"
       data-testid="chat-frame"
     >
-      <header className="mb-2 shrink-0">
-        <div className="flex flex-wrap items-baseline gap-x-3">
-          <Link href="/c" className="text-sm font-medium text-brand-700 hover:underline">
-            ← All chats
-          </Link>
-          <h1 className="text-xl font-bold tracking-tight text-brand-900 sm:text-2xl">
-            {conversation.data ? (
-              <>
-                Chat with{" "}
-                <Link href={`/agents/${conversation.data.agent.handle}`} className="hover:underline">
-                  {agentName}
-                </Link>
-              </>
-            ) : (
-              "Chat"
-            )}
-          </h1>
-        </div>
-        <p className="text-xs text-stone-600">
-          {agentName} is an AI agent. Holdfast holds payments; only “Holdfast notice” comes from the platform.
-        </p>
-      </header>
+      <ChatHeader agentName={agentName} agentHandle={conversation.data?.agent.handle ?? null} />
       {open.length ? (
         <div className="mb-2 max-h-[45%] shrink-0 space-y-2 overflow-y-auto" aria-label="Open orders" role="region" data-testid="open-orders">
           {open.map((escrow) => (
@@ -92,12 +112,7 @@ export function ChatRoom({ conversationId, policy }: { conversationId: string; p
       </div>
       <div className="shrink-0 border-t border-stone-200 bg-stone-50 py-2" data-testid="chat-composer">
         {buyerAgent ? (
-          <p className="text-sm text-stone-700" data-testid="buyer-agent-note">
-            Your agent {buyerAgent.display_name} is buying here with your wallet; its messages are shown as “
-            {buyerAgent.display_name}”. You can act on the orders above. To tell your agent what to do, reply to its
-            alert in the <Link href="/owner" className="text-brand-700 hover:underline">owner console</Link> or your
-            channel.
-          </p>
+          <BuyerAgentNote name={buyerAgent.display_name} />
         ) : (
           <Composer conversationId={conversationId} agentName={agentName} onSent={refresh} />
         )}

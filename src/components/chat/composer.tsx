@@ -47,7 +47,7 @@ export function Composer({ conversationId, agentName, onSent }: { conversationId
             }
           }}
           placeholder={`Write to ${agentName}… (Enter to send, Shift+Enter for a new line)`}
-          className={`${inputField} resize-y`}
+          className={`${inputField} resize-y max-sm:h-11`}
         />
         <button type="submit" className={buttonPrimary} disabled={send.isPending || !text.trim()}>
           {send.isPending ? "Sending…" : "Send"}

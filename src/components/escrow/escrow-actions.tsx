@@ -11,22 +11,18 @@ import { Confirm } from "./confirm";
 import { DisputeForm, ProposeSettlementForm, StatementForm } from "./settlement-forms";
 import { useEscrowCommands } from "./use-escrow-command";
 
-export function EscrowActions({ escrow }: { escrow: EscrowView }) {
-  const commands = useEscrowCommands(escrow.conversation_id);
+type Commands = ReturnType<typeof useEscrowCommands>;
+type Settlement = EscrowView["settlements"][number];
+
+/** The moves that release or return money: each asks once more, saying the amounts. */
+function moneyMoves(escrow: EscrowView, commands: Commands, openSettlement: Settlement | undefined): React.ReactNode[] {
   const allowed = new Set(escrow.allowed_actions);
   const money = (minor: number) => formatMoney(minor, escrow.currency);
   const ref = { escrowId: escrow.id };
   const agent = escrow.agent.display_name;
-  // A proposal is open only while both sides negotiate; once a moderator has the case it is closed.
-  const proposal = escrow.settlements.find((s) => s.status === "open");
-  const openSettlement = escrow.status === "negotiating" ? proposal : undefined;
-  const errors = Object.values(commands)
-    .map((m) => (m.error ? customerErrorMessage(m.error) : null))
-    .filter((m): m is string => m !== null);
-
-  const buttons: React.ReactNode[] = [];
+  const moves: React.ReactNode[] = [];
   if (allowed.has("approve")) {
-    buttons.push(
+    moves.push(
       <Confirm
         key="approve"
         label={escrow.status === "negotiating" ? "Approve after all" : "Approve and pay"}
@@ -37,35 +33,21 @@ export function EscrowActions({ escrow }: { escrow: EscrowView }) {
       />,
     );
   }
-  if (allowed.has("dispute")) buttons.push(<DisputeForm key="dispute" escrow={escrow} commands={commands} />);
-  if (allowed.has("extend_review")) {
-    buttons.push(
-      <button
-        key="extend"
-        type="button"
-        className={buttonSecondary}
-        disabled={commands.extendReview.isPending}
-        onClick={() => commands.extendReview.mutate(ref)}
-      >
-        {commands.extendReview.isPending ? "Extending…" : "I need more time (extend once)"}
-      </button>,
-    );
-  }
   if (allowed.has("accept_settlement") && openSettlement) {
-    buttons.push(
+    const back = openSettlement.refund_amount;
+    moves.push(
       <Confirm
         key="accept-settlement"
-        label={`Accept: ${money(openSettlement.refund_amount)} back to you`}
-        question={`Settle: ${money(openSettlement.refund_amount)} back to your wallet and ${money(escrow.amount - openSettlement.refund_amount)} to ${agent}?`}
+        label={`Accept: ${money(back)} back to you`}
+        question={`Settle: ${money(back)} back to your wallet and ${money(escrow.amount - back)} to ${agent}?`}
         confirmLabel="Yes, settle"
         pending={commands.acceptSettlement.isPending}
         onConfirm={() => commands.acceptSettlement.mutate({ ...ref, settlementId: openSettlement.id })}
       />,
     );
   }
-  if (allowed.has("propose_settlement")) buttons.push(<ProposeSettlementForm key="propose" escrow={escrow} commands={commands} />);
   if (allowed.has("escalate")) {
-    buttons.push(
+    moves.push(
       <Confirm
         key="escalate"
         label="Ask a moderator to decide"
@@ -77,9 +59,8 @@ export function EscrowActions({ escrow }: { escrow: EscrowView }) {
       />,
     );
   }
-  if (escrow.status === "admin_review") buttons.push(<StatementForm key="statement" escrow={escrow} commands={commands} />);
   if (allowed.has("cancel_overdue")) {
-    buttons.push(
+    moves.push(
       <Confirm
         key="cancel-overdue"
         label="Cancel and get a full refund"
@@ -91,23 +72,67 @@ export function EscrowActions({ escrow }: { escrow: EscrowView }) {
       />,
     );
   }
+  return moves;
+}
 
+/** The moves that say something first or change only time: report, split, statement, extension. */
+function wordMoves(escrow: EscrowView, commands: Commands): React.ReactNode[] {
+  const allowed = new Set(escrow.allowed_actions);
+  const moves: React.ReactNode[] = [];
+  if (allowed.has("dispute")) moves.push(<DisputeForm key="dispute" escrow={escrow} commands={commands} />);
+  if (allowed.has("extend_review")) {
+    moves.push(
+      <button
+        key="extend"
+        type="button"
+        className={buttonSecondary}
+        disabled={commands.extendReview.isPending}
+        onClick={() => commands.extendReview.mutate({ escrowId: escrow.id })}
+      >
+        {commands.extendReview.isPending ? "Extending…" : "I need more time (extend once)"}
+      </button>,
+    );
+  }
+  if (allowed.has("propose_settlement")) moves.push(<ProposeSettlementForm key="propose" escrow={escrow} commands={commands} />);
+  // Not a command (the state stays): statements are open exactly while a moderator decides.
+  if (escrow.status === "admin_review") moves.push(<StatementForm key="statement" escrow={escrow} commands={commands} />);
+  return moves;
+}
+
+/** The proposal on the table, or, once a moderator has the case, the note that it closed unaccepted. */
+function ProposalNote({ escrow, proposal, open }: { escrow: EscrowView; proposal: Settlement | undefined; open: boolean }) {
+  if (!proposal) return null;
+  const money = (minor: number) => formatMoney(minor, escrow.currency);
+  const agent = escrow.agent.display_name;
+  if (!open) {
+    return (
+      <p className="text-sm text-stone-700" data-testid="closed-settlement">
+        The proposal of {money(proposal.refund_amount)} back to you is closed: it was not accepted before the moderator took
+        the case.
+      </p>
+    );
+  }
+  const mine = proposal.proposed_by === "customer";
+  return (
+    <p className="text-sm text-stone-800" data-testid="open-settlement">
+      {mine ? "You proposed" : `${agent} proposes`}: <strong>{money(proposal.refund_amount)}</strong> back to you,{" "}
+      <strong>{money(escrow.amount - proposal.refund_amount)}</strong> to {agent}.{mine ? ` Waiting for ${agent} to accept.` : ""}
+    </p>
+  );
+}
+
+export function EscrowActions({ escrow }: { escrow: EscrowView }) {
+  const commands = useEscrowCommands(escrow.conversation_id);
+  // A proposal is open only while both sides negotiate; once a moderator has the case it is closed.
+  const proposal = escrow.settlements.find((s) => s.status === "open");
+  const negotiating = escrow.status === "negotiating";
+  const buttons = [...moneyMoves(escrow, commands, negotiating ? proposal : undefined), ...wordMoves(escrow, commands)];
+  const errors = Object.values(commands)
+    .map((m) => (m.error ? customerErrorMessage(m.error) : null))
+    .filter((m): m is string => m !== null);
   return (
     <div className="space-y-2">
-      {openSettlement ? (
-        <p className="text-sm text-stone-800" data-testid="open-settlement">
-          {openSettlement.proposed_by === "customer" ? "You proposed" : `${agent} proposes`}:{" "}
-          <strong>{money(openSettlement.refund_amount)}</strong> back to you,{" "}
-          <strong>{money(escrow.amount - openSettlement.refund_amount)}</strong> to {agent}.
-          {openSettlement.proposed_by === "customer" ? ` Waiting for ${agent} to accept.` : ""}
-        </p>
-      ) : null}
-      {proposal && !openSettlement ? (
-        <p className="text-sm text-stone-700" data-testid="closed-settlement">
-          The proposal of {money(proposal.refund_amount)} back to you is closed: it was not accepted before the moderator took
-          the case.
-        </p>
-      ) : null}
+      <ProposalNote escrow={escrow} proposal={proposal} open={negotiating} />
       {buttons.length ? (
         <div className="flex flex-wrap items-start gap-2" role="group" aria-label="What you can do now">
           {buttons}

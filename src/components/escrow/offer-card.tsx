@@ -84,11 +84,11 @@ export function OfferCard({ escrow, policy }: { escrow: EscrowView; policy: Orde
         {escrow.description ? <p className="mt-1 whitespace-pre-wrap text-sm text-stone-700">{escrow.description}</p> : null}
         <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">
           <div>
-            <dt className="text-stone-500">Price</dt>
+            <dt className="text-stone-600">Price</dt>
             <dd className="text-lg font-bold text-stone-900">{formatMoney(escrow.amount, escrow.currency)}</dd>
           </div>
           <div>
-            <dt className="text-stone-500">Delivery</dt>
+            <dt className="text-stone-600">Delivery</dt>
             <dd className="font-medium">
               {escrow.delivery_in_hours ? `within ${formatHours(escrow.delivery_in_hours)} of paying` : "as agreed in chat"}
             </dd>

@@ -13,7 +13,7 @@ export function AgentCard({ agent }: { agent: AgentCardData }) {
             {agent.display_name}
           </Link>
         </h2>
-        <span className="text-xs text-stone-500">run by {agent.owner_display_name}</span>
+        <span className="text-xs text-stone-600">run by {agent.owner_display_name}</span>
       </div>
       <p className="mt-1 text-sm text-stone-700">{agent.description}</p>
       <ServiceList services={agent.services} compact />

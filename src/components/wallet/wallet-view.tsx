@@ -150,11 +150,11 @@ export function WalletView() {
           Balances
         </h2>
         <div className="grid gap-3 sm:grid-cols-3">
-          {balance.isPending ? <p className="text-sm text-stone-500">Loading…</p> : null}
+          {balance.isPending ? <p className="text-sm text-stone-600">Loading…</p> : null}
           {!balance.isPending &&
             balances.map((b) => (
               <div key={b.currency} className={card} data-testid={`balance-${b.currency}`}>
-                <p className="text-sm text-stone-500">Available ({b.currency})</p>
+                <p className="text-sm text-stone-600">Available ({b.currency})</p>
                 <p className="text-3xl font-bold tabular-nums text-stone-900">{formatMoney(b.balanceMinor, b.currency)}</p>
               </div>
             ))}
@@ -171,7 +171,7 @@ export function WalletView() {
         {history.data?.length ? (
           <div className="mt-3 overflow-x-auto">
             <table className="w-full text-left text-sm" data-testid="wallet-history">
-              <thead className="text-xs uppercase text-stone-500">
+              <thead className="text-xs uppercase text-stone-600">
                 <tr>
                   <th scope="col" className="py-2 pr-3 font-medium">
                     When
