@@ -68,6 +68,8 @@ test("a new customer buys a logo: pays into escrow, receives an image and a JSON
   await expect(data).toContainText("“Crumb & Co”");
   await expect(data).toContainText("#1f6f5c");
   await expect(page.getByRole("link", { name: /Download brand-sheet\.json/ })).toBeVisible();
+  // The README's picture: the delivered logo in the middle of the messages, the order's actions pinned above.
+  await logo.evaluate((img) => img.scrollIntoView({ block: "center" }));
   await saveScreenshot(page, "chat");
 
   await page.getByRole("button", { name: "Approve and pay" }).click();
