@@ -8,7 +8,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { TestAgent } from "./fixtures/agent";
-import { acceptAndPay, addTestFunds, openChatWith, say, signInByEmail } from "./fixtures/customer";
+import { acceptAndPay, addTestFunds, openChatWith, say, SCREENSHOT_DIR, signInByEmail } from "./fixtures/customer";
 import { apiKeyFor, closeE2eDb } from "./fixtures/database";
 import { logoPng } from "./fixtures/images";
 import { Mailbox, mailboxForThisFile } from "./fixtures/mailbox";
@@ -16,8 +16,7 @@ import { Mailbox, mailboxForThisFile } from "./fixtures/mailbox";
 const mailbox = mailboxForThisFile();
 test.afterAll(() => closeE2eDb());
 
-/** Kept out of .data/screenshots itself: `npm run screenshots` copies only that folder's own files into the README's. */
-const SHOTS = ".data/screenshots/issue-22";
+// Kept in a subfolder of SCREENSHOT_DIR: `npm run screenshots` copies only that folder's own files into the README's.
 const VIEWPORTS = [
   { name: "desktop", size: { width: 1280, height: 800 } },
   { name: "phone", size: { width: 390, height: 844 } },
@@ -112,7 +111,7 @@ for (const { name, size } of VIEWPORTS) {
       await expect(question).toContainText("Delivery is due within 24 hours of paying");
       await expect(question).toContainText("you have 48 hours to approve it or report a problem");
       expect((await agent.escrow(offer.id)).status).toBe("pending");
-      await page.screenshot({ path: `${SHOTS}/pay-question-${name}.png` });
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/issue-22/pay-question-${name}.png` });
       await card.getByRole("button", { name: "Yes, pay $25.00" }).click();
       await expect(page.getByTestId("escrow-status-label")).toHaveText("Paid — held in escrow");
       await expectFocusNotOnBody(page);
@@ -139,7 +138,7 @@ for (const { name, size } of VIEWPORTS) {
       await expect(page.getByText(/Pixel Forge delivered the work\. You have 48 hours to approve it/)).toBeVisible();
       await expectAxeClean(page);
       await expectNoRawCodes(page);
-      await page.screenshot({ path: `${SHOTS}/chat-delivered-${name}.png` });
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/issue-22/chat-delivered-${name}.png` });
 
       // Releasing asks first; afterwards focus lands on the order's state, and the two notices share one card.
       await approve.click();
@@ -192,7 +191,7 @@ for (const { name, size } of VIEWPORTS) {
       await expect(page.getByTestId("escrow-status-label")).toHaveText("A moderator is deciding");
       await expectNoRawCodes(page);
       await expectAxeClean(page);
-      await page.screenshot({ path: `${SHOTS}/moderator-wait-${name}.png` });
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/issue-22/moderator-wait-${name}.png` });
     });
 
     test("the wallet shows what is held per order and caps test funding; the 404 is the product's own", async ({ page }) => {
@@ -218,7 +217,7 @@ for (const { name, size } of VIEWPORTS) {
       await expect(page.getByTestId("balance-USD")).toContainText("$70.00");
       await expectNoRawCodes(page);
       await expectAxeClean(page);
-      await page.screenshot({ path: `${SHOTS}/wallet-${name}.png`, fullPage: true });
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/issue-22/wallet-${name}.png`, fullPage: true });
 
       const missing = await page.goto("/no-such-page");
       expect(missing?.status()).toBe(404);
