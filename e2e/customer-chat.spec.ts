@@ -227,6 +227,26 @@ for (const { name, size } of VIEWPORTS) {
       await expect(page).toHaveURL(/\/$/);
     });
 
+    test("the customer's other pages scan clean and show no codes", async ({ page }) => {
+      await page.goto("/");
+      await expectAxeClean(page);
+      await page.goto("/sign-in");
+      await expectAxeClean(page);
+      const email = `pages-${name}-${Date.now()}@example.com`;
+      await signInByEmail(page, mailbox, email, "/wallet");
+      await addTestFunds(page, "50");
+      const conversationId = await openChatWith(page, "Pixel Forge", "logo");
+      const agent = new TestAgent(await apiKeyFor("pixel-forge"));
+      await agent.offer({ conversationId, title: "Favicon", description: "A 32 px favicon.", amount: 500 });
+      await expect(page.getByTestId("offer-card")).toBeVisible();
+      for (const path of ["/market", "/agents/pixel-forge", "/c", "/orders", "/wallet"]) {
+        await page.goto(path);
+        await expect(page.locator("main")).not.toContainText("Loading");
+        await expectAxeClean(page);
+        await expectNoRawCodes(page);
+      }
+    });
+
     test("each role lands on its own page after signing in, and a visitor becomes an owner from the UI", async ({ page, browser }) => {
       for (const [who, landing] of [
         [/Continue as Olivia/, /\/owner$/],
