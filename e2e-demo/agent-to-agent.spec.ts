@@ -3,7 +3,7 @@
 // wallet through the same escrow, checks the file, approves it, and delivers it with a brand sheet.
 // Both agents are the live demo agent process; the test only acts as the customer and as Sam.
 import { expect, test } from "@playwright/test";
-import { openChatWith, saveScreenshot, signInAsDemoCustomer } from "../e2e/fixtures/customer";
+import { acceptAndPay, openChatWith, saveScreenshot, signInAsDemoCustomer } from "../e2e/fixtures/customer";
 import { commissionRequest } from "../src/agents/demo/agent";
 import { renderLogoPng } from "../src/agents/demo/artifacts";
 import { AGENT_TIMEOUT, agentMessages, artifactBytes, askForOffer, awaitNewAgentMessage, walletBalance } from "./fixtures";
@@ -18,14 +18,14 @@ test("Brand Studio buys the logo for a kit from Pixel Forge with its owner's wal
   await expect(offer.card).toContainText("$60.00");
 
   const delivery = await awaitNewAgentMessage(page, "the logo by @pixel-forge and your brand sheet", async () => {
-    await offer.card.getByRole("button", { name: "Accept & pay $60.00" }).click();
+    await acceptAndPay(offer.card, "$60.00");
     // Paid: the studio commissions the logo instead of drawing it.
     await expect(agentMessages(page, "I've commissioned your logo from @pixel-forge")).toBeVisible({ timeout: AGENT_TIMEOUT });
   });
   await expect(offer.status.getByTestId("escrow-status-label")).toHaveText("Delivered — your review", { timeout: AGENT_TIMEOUT });
 
   // Exactly the PNG Pixel Forge drew for the studio's request, which names the kit's brand and this order.
-  const logo = delivery.getByRole("img", { name: "logo.png" });
+  const logo = delivery.getByRole("img", { name: /^Image from / });
   await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   const commission = commissionRequest(request, offer.reference);
   expect(commission).toBe(`Hello! Can you design a logo named "Forno Verde"? It is for my customer's order ${offer.reference}.`);

@@ -3,7 +3,7 @@
 // corrupt is refunded at once; anything else gets a written defence naming
 // what was delivered and an offer of half back.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { openChatWith, saveScreenshot, signInAsDemoCustomer } from "../e2e/fixtures/customer";
+import { acceptAndPay, openChatWith, saveScreenshot, signInAsDemoCustomer } from "../e2e/fixtures/customer";
 import { AGENT_TIMEOUT, agentMessages, askForOffer, awaitNewAgentMessage, dollars, walletBalance, type Offer } from "./fixtures";
 
 /** Buys a market snapshot report from Data Scout and waits for the agent's own delivery of report.json. */
@@ -11,7 +11,7 @@ async function buyReport(page: Page, request: string): Promise<{ offer: Offer; d
   await openChatWith(page, "Data Scout", "report");
   const offer = await askForOffer(page, request, "Market snapshot report");
   const delivery = await awaitNewAgentMessage(page, "Here is your market snapshot report (report.json).", () =>
-    offer.card.getByRole("button", { name: "Accept & pay $15.00" }).click(),
+    acceptAndPay(offer.card, "$15.00"),
   );
   await expect(offer.status.getByTestId("escrow-status-label")).toHaveText("Delivered — your review", { timeout: AGENT_TIMEOUT });
   return { offer, delivery };
@@ -22,7 +22,7 @@ async function reportProblem(page: Page, offer: Offer, reason: string) {
   await offer.status.getByLabel(/What is wrong with the delivery/).fill(reason);
   await offer.status.getByRole("button", { name: "Report problem" }).click();
   await expect(
-    page.locator('[data-role="system"]').filter({ hasText: "The customer reported a problem with the delivery" }).filter({ hasText: offer.reference }),
+    page.locator('[data-role="system"]').filter({ hasText: "You reported a problem with the delivery" }).filter({ hasText: offer.reference }),
   ).toBeVisible();
 }
 

@@ -2,7 +2,7 @@
 // wait from the live demo agent and no delivery — only the platform's
 // `escrow.funded` starts the work, as accepting the offer then shows.
 import { expect, test, type Page } from "@playwright/test";
-import { openChatWith, signInAsDemoCustomer } from "../e2e/fixtures/customer";
+import { acceptAndPay, openChatWith, signInAsDemoCustomer } from "../e2e/fixtures/customer";
 import { agentMessages, artifacts, askForOffer, awaitNewAgentMessage, sayAndAwaitReply, type Offer } from "./fixtures";
 
 const DELIVERY = "Here is your logo design (logo.png).";
@@ -44,9 +44,9 @@ test("a fake 'I paid' message gets a polite wait and no delivery; paying for rea
 
   // The same agent does deliver once the platform holds the money.
   const delivery = await awaitNewAgentMessage(page, DELIVERY, () =>
-    offer.card.getByRole("button", { name: "Accept & pay $25.00" }).click(),
+    acceptAndPay(offer.card, "$25.00"),
   );
-  await expect(delivery.getByRole("img", { name: "logo.png" })).toBeVisible();
+  await expect(delivery.getByRole("img", { name: /^Image from / })).toBeVisible();
   await expect(offer.status.getByTestId("escrow-status-label")).toHaveText("Delivered — your review");
   await offer.status.getByRole("button", { name: "Approve and pay" }).click();
   await offer.status.getByRole("button", { name: "Yes, release $25.00" }).click();

@@ -3,7 +3,7 @@
 // when the platform tells it the money is held, delivers a real PNG it drew,
 // and thanks the customer after approval; the wallet shows the money moved.
 import { expect, test } from "@playwright/test";
-import { openChatWith, saveScreenshot, signInAsDemoCustomer } from "../e2e/fixtures/customer";
+import { acceptAndPay, openChatWith, saveScreenshot, signInAsDemoCustomer } from "../e2e/fixtures/customer";
 import { renderLogoPng } from "../src/agents/demo/artifacts";
 import { AGENT_TIMEOUT, agentMessages, artifactBytes, askForOffer, awaitNewAgentMessage, dollars, walletBalance } from "./fixtures";
 
@@ -23,14 +23,14 @@ test("the demo customer buys a logo from the demo agent, receives a real PNG and
 
   // The agent hears `escrow.funded` from the platform and delivers by itself.
   const delivery = await awaitNewAgentMessage(page, "Here is your logo design (logo.png).", async () => {
-    await offer.card.getByRole("button", { name: "Accept & pay $25.00" }).click();
+    await acceptAndPay(offer.card, "$25.00");
     await expect(
-      page.locator('[data-role="system"]').filter({ hasText: "Payment of $25.00 is held in escrow" }).filter({ hasText: offer.reference }),
+      page.locator('[data-role="system"]').filter({ hasText: "You paid $25.00; Holdfast holds it in escrow." }).filter({ hasText: offer.reference }),
     ).toBeVisible();
   });
   await expect(offer.status.getByTestId("escrow-status-label")).toHaveText("Delivered — your review", { timeout: AGENT_TIMEOUT });
   await expect(offer.status.getByTestId("escrow-deadline")).toContainText(/Automatic release in (8|9|10) min/);
-  const logo = delivery.getByRole("img", { name: "logo.png" });
+  const logo = delivery.getByRole("img", { name: /^Image from / });
   await expect(logo).toBeVisible();
   // A real image the browser decodes, and exactly the bytes the agent drew for this brief.
   await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
@@ -43,7 +43,7 @@ test("the demo customer buys a logo from the demo agent, receives a real PNG and
   await offer.status.getByRole("button", { name: "Approve and pay" }).click();
   await offer.status.getByRole("button", { name: "Yes, release $25.00" }).click();
   await expect(
-    page.locator('[data-role="system"]').filter({ hasText: "The customer approved the delivery. $25.00 was released to the seller." }).filter({ hasText: offer.reference }),
+    page.locator('[data-role="system"]').filter({ hasText: "You approved the delivery. $25.00 was released to Pixel Forge." }).filter({ hasText: offer.reference }),
   ).toBeVisible();
   await expect(offer.card.getByTestId("offer-state")).toHaveText("Completed");
   // The agent hears `escrow.completed` and says thank you.

@@ -4,7 +4,7 @@
 // demo's one-click customer (seeded with $500 of test funds).
 import { expect, test } from "@playwright/test";
 import { TestAgent } from "./fixtures/agent";
-import { balance, openChatWith, say, saveScreenshot, signInAsDemoCustomer } from "./fixtures/customer";
+import { acceptAndPay, balance, openChatWith, say, saveScreenshot, signInAsDemoCustomer } from "./fixtures/customer";
 import { apiKeyFor, closeE2eDb } from "./fixtures/database";
 
 test.afterAll(() => closeE2eDb());
@@ -24,8 +24,8 @@ test("dispute → the agent defends → a settlement proposal accepted → the s
     amount: 1_500,
     serviceId: "svc_demoreport",
   });
-  await page.getByTestId("offer-card").getByRole("button", { name: "Accept & pay $15.00" }).click();
-  await expect(page.getByText(/Payment of \$15\.00 is held in escrow/)).toBeVisible();
+  await acceptAndPay(page.getByTestId("offer-card"), "$15.00");
+  await expect(page.getByText(/You paid \$15\.00; Holdfast holds it in escrow/)).toBeVisible();
   await agent.waitForEvent("escrow.funded", offer.id);
 
   const report = await agent.uploadData("lisbon-bakeries.json", {
@@ -73,7 +73,7 @@ test("dispute → the agent defends → a settlement proposal accepted → the s
   await page.getByRole("button", { name: "Accept: $6.00 back to you" }).click();
   await page.getByRole("button", { name: "Yes, settle" }).click();
   await expect(
-    page.getByText("The customer accepted the settlement. $6.00 was refunded to the customer and $9.00 was released to the seller."),
+    page.getByText(/^You accepted the settlement\. \$6\.00 was refunded to you and \$9\.00 was released to /),
   ).toBeVisible();
   expect((await agent.escrow(offer.id)).status).toBe("resolved");
 

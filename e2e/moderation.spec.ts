@@ -8,7 +8,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { insertMessage } from "../src/server/conversations/messages";
 import { TestAgent } from "./fixtures/agent";
-import { balance, openChatWith, say, saveScreenshot, signInAsDemoCustomer } from "./fixtures/customer";
+import { acceptAndPay, balance, openChatWith, say, saveScreenshot, signInAsDemoCustomer } from "./fixtures/customer";
 import { apiKeyFor, closeE2eDb, e2eDb } from "./fixtures/database";
 import { logoPng } from "./fixtures/images";
 import { SHORT_WINDOWS_URL, ShortWindowsServer } from "./fixtures/short-windows-server";
@@ -78,8 +78,8 @@ test("a silent agent's dispute times out to review; a moderator decides a split;
     amount: 2_500,
     serviceId: "svc_demologo",
   });
-  await page.getByTestId("offer-card").getByRole("button", { name: "Accept & pay $25.00" }).click();
-  await expect(page.getByText(/Payment of \$25\.00 is held in escrow/)).toBeVisible();
+  await acceptAndPay(page.getByTestId("offer-card"), "$25.00");
+  await expect(page.getByText(/You paid \$25\.00; Holdfast holds it in escrow/)).toBeVisible();
   await agent.waitForEvent("escrow.funded", offer.id);
 
   const logo = await agent.uploadFile("forno-verde.png", "image/png", logoPng());
@@ -117,7 +117,7 @@ test("a silent agent's dispute times out to review; a moderator decides a split;
   await expect(moderator.getByTestId("dispute-reason")).toHaveText("The logo is a plain disc: no name, nothing about bread.");
   await expect(moderator.getByTestId("defence")).toHaveText("The agent did not answer.");
   const transcript = moderator.getByTestId("case-transcript");
-  const image = transcript.getByRole("img", { name: "forno-verde.png" });
+  const image = transcript.getByRole("img", { name: /^Image in the conversation/ });
   await expect(image).toBeVisible();
   await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160);
   await expect(image).toHaveAttribute("src", `/api/admin/artifacts/${logo.id}`);

@@ -5,7 +5,7 @@
 // then the wallet's balance and history.
 import { expect, test } from "@playwright/test";
 import { TestAgent } from "./fixtures/agent";
-import { addTestFunds, balance, openChatWith, say, saveScreenshot, signInByEmail } from "./fixtures/customer";
+import { acceptAndPay, addTestFunds, balance, openChatWith, say, saveScreenshot, signInByEmail } from "./fixtures/customer";
 import { apiKeyFor, closeE2eDb } from "./fixtures/database";
 import { logoPng } from "./fixtures/images";
 import { mailboxForThisFile } from "./fixtures/mailbox";
@@ -37,10 +37,10 @@ test("a new customer buys a logo: pays into escrow, receives an image and a JSON
   const card = page.getByTestId("offer-card");
   await expect(card).toContainText("Logo design");
   await expect(card).toContainText("within 24 hours of paying");
-  await card.getByRole("button", { name: "Accept & pay $25.00" }).click();
+  await acceptAndPay(card, "$25.00");
 
   // Only the platform says money moved: its notice, and the agent's trusted event.
-  const notice = page.locator('[data-role="system"]').filter({ hasText: "Payment of $25.00 is held in escrow" });
+  const notice = page.locator('[data-role="system"]').filter({ hasText: "You paid $25.00; Holdfast holds it in escrow." });
   await expect(notice).toBeVisible();
   await expect(notice).toContainText("Holdfast notice");
   await expect(page.getByTestId("escrow-status-label")).toHaveText("Paid — held in escrow");
@@ -61,18 +61,20 @@ test("a new customer buys a logo: pays into escrow, receives an image and a JSON
 
   await expect(page.getByTestId("escrow-status-label")).toHaveText("Delivered — your review");
   await expect(page.getByTestId("escrow-deadline")).toContainText(/Automatic release in \d/);
-  const logo = page.getByRole("img", { name: "crumb-logo.png" });
+  const logo = page.getByRole("img", { name: /^Image from Pixel Forge: Here is your logo/ });
   await expect(logo).toBeVisible();
   await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160);
   const data = page.getByRole("group", { name: "Data: brand-sheet.json" });
   await expect(data).toContainText("“Crumb & Co”");
   await expect(data).toContainText("#1f6f5c");
   await expect(page.getByRole("link", { name: /Download brand-sheet\.json/ })).toBeVisible();
+  // The README's picture: the delivered logo in the middle of the messages, the order's actions pinned above.
+  await logo.evaluate((img) => img.scrollIntoView({ block: "center" }));
   await saveScreenshot(page, "chat");
 
   await page.getByRole("button", { name: "Approve and pay" }).click();
   await page.getByRole("button", { name: "Yes, release $25.00" }).click();
-  await expect(page.getByText("The customer approved the delivery. $25.00 was released to the seller.")).toBeVisible();
+  await expect(page.getByText("You approved the delivery. $25.00 was released to Pixel Forge.")).toBeVisible();
   await expect(page.getByTestId("offer-card")).toContainText("Completed");
   expect((await agent.escrow(offer.id)).status).toBe("completed");
 
@@ -93,9 +95,9 @@ test("a new customer buys a logo: pays into escrow, receives an image and a JSON
 
   // On a phone the chat fits the screen: no sideways scrolling, the image scaled down.
   await page.setViewportSize({ width: 375, height: 740 });
-  await expect(page.getByRole("img", { name: "crumb-logo.png" })).toBeVisible();
+  await expect(page.getByRole("img", { name: /^Image from Pixel Forge: Here is your logo/ })).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-  await page.getByRole("img", { name: "crumb-logo.png" }).scrollIntoViewIfNeeded();
+  await page.getByRole("img", { name: /^Image from Pixel Forge: Here is your logo/ }).scrollIntoViewIfNeeded();
   await saveScreenshot(page, "chat-mobile", { fullPage: false });
   await page.setViewportSize({ width: 1280, height: 720 });
 

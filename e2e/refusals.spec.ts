@@ -12,7 +12,7 @@
 // it from allowed_actions.
 import { expect, test } from "@playwright/test";
 import { TestAgent } from "./fixtures/agent";
-import { balance, openChatWith, say, signInByEmail } from "./fixtures/customer";
+import { acceptAndPay, balance, openChatWith, say, signInByEmail } from "./fixtures/customer";
 import { apiKeyFor, closeE2eDb, makeOrderOverdue } from "./fixtures/database";
 import { mailboxForThisFile } from "./fixtures/mailbox";
 
@@ -28,7 +28,7 @@ test("insufficient funds, decline, and cancelling an overdue order", async ({ pa
   // 1. Not enough money: explained, with the way to add funds; nothing charged, the offer stays open.
   const icons = await agent.offer({ conversationId, title: "Icon set (5 icons)", description: "Five icons.", amount: 4_000, serviceId: "svc_demoicons" });
   const iconsCard = page.getByTestId("offer-card").filter({ hasText: "Icon set" });
-  await iconsCard.getByRole("button", { name: "Accept & pay $40.00" }).click();
+  await acceptAndPay(iconsCard, "$40.00");
   const refusal = iconsCard.getByRole("alert");
   await expect(refusal).toContainText("Your wallet has $0.00; this offer needs $40.00 ($40.00 more). Nothing was charged");
   await expect(refusal.getByRole("link", { name: "Add funds in your wallet" })).toHaveAttribute("href", "/wallet");
@@ -47,14 +47,14 @@ test("insufficient funds, decline, and cancelling an overdue order", async ({ pa
   await iconsCard.getByRole("button", { name: "Decline" }).click();
   await expect(iconsCard).toContainText("Cancelled");
   await expect(iconsCard.getByRole("button")).toHaveCount(0);
-  await expect(page.getByText("The customer declined the offer.")).toBeVisible();
+  await expect(page.getByText("You declined the offer.")).toBeVisible();
   expect((await agent.escrow(icons.id)).status).toBe("cancelled");
 
   // 4. A one-hour sketch instead, paid.
   const sketch = await agent.offer({ conversationId, title: "Quick sketch", description: "One rough sketch.", amount: 1_000, deliveryInHours: 1 });
   const sketchCard = page.getByTestId("offer-card").filter({ hasText: "Quick sketch" });
   await expect(sketchCard).toContainText("within 1 hour of paying");
-  await sketchCard.getByRole("button", { name: "Accept & pay $10.00" }).click();
+  await acceptAndPay(sketchCard, "$10.00");
   await expect(page.getByTestId("escrow-status-label")).toHaveText("Paid — held in escrow");
   await expect(page.getByTestId("escrow-deadline")).toContainText(/Delivery due in 59 min/);
   await expect(page.getByRole("button", { name: "Cancel and get a full refund" })).toHaveCount(0);
@@ -66,7 +66,7 @@ test("insufficient funds, decline, and cancelling an overdue order", async ({ pa
   await expect(page.getByTestId("escrow-deadline")).toContainText(/Automatic refund in \d/);
   await cancel.click();
   await page.getByRole("button", { name: "Yes, cancel and refund me" }).click();
-  await expect(page.getByText("The customer cancelled because delivery was overdue. $10.00 was refunded to the customer.")).toBeVisible();
+  await expect(page.getByText("You cancelled because delivery was overdue. $10.00 was refunded to you.")).toBeVisible();
   await expect(sketchCard).toContainText("Refunded");
   expect((await agent.escrow(sketch.id)).status).toBe("refunded");
 

@@ -43,6 +43,8 @@ const schema = z.object({
   HOLDFAST_REVIEW_EXTENSION_S: seconds(2 * DAY_S),
   HOLDFAST_RESPONSE_WINDOW_S: seconds(2 * DAY_S),
   HOLDFAST_NEGOTIATION_WINDOW_S: seconds(2 * DAY_S),
+  /** How long a moderator aims to take on a case in admin_review: shown to both parties while they wait (and the queue's target). */
+  HOLDFAST_ADMIN_REVIEW_SLA_S: seconds(DAY_S),
   /** How long released money of a `new` / `restricted` agent is held before the owner can use it (0 = never). */
   HOLDFAST_PAYOUT_HOLD_NEW_S: z.coerce.number().int().min(0).default(3 * DAY_S),
   HOLDFAST_PAYOUT_HOLD_RESTRICTED_S: z.coerce.number().int().min(0).default(7 * DAY_S),

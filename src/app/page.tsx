@@ -20,6 +20,9 @@ export default function HomePage() {
         <Link href="/sign-in" className={buttonSecondary}>
           Sign in
         </Link>
+        <Link href="/become-owner" className={buttonSecondary}>
+          Sell with your agent
+        </Link>
       </div>
       <LifecycleOverview />
     </main>

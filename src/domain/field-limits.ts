@@ -28,6 +28,8 @@ export const FIELD_LIMITS = {
   alertTitleChars: 200,
   alertMessageChars: 5_000,
   artifactNameChars: 255,
+  /** A party's statement to the moderator deciding its case. */
+  caseStatementChars: 5_000,
   /** A moderator's note on a decision or a suspension. */
   moderatorNoteChars: 5_000,
   /** A moderator's note on retrying or giving up a delivery. */

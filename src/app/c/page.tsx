@@ -28,7 +28,7 @@ export default async function ChatsPage() {
             <li key={c.id} className={card}>
               <Link href={`/c/${c.id}`} className="flex flex-wrap items-baseline justify-between gap-2 hover:underline">
                 <span className="font-semibold text-stone-900">{c.agent.display_name}</span>
-                <span className="text-xs text-stone-500">
+                <span className="text-xs text-stone-600">
                   last message <DateTime iso={c.last_message_at} />
                 </span>
               </Link>

@@ -11,7 +11,8 @@ export const dynamic = "force-dynamic";
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = sameOriginReturnPath(params.callbackUrl, webBaseUrl(env()), "/market");
+  // No page asked: land on the role's own page (owner → console, moderator → queue, customer → market).
+  const callbackUrl = sameOriginReturnPath(params.callbackUrl, webBaseUrl(env()), "/sign-in/landing");
   if (await currentUser()) redirect(callbackUrl);
   const demo = env().HOLDFAST_DEMO;
   return (

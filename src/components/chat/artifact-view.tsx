@@ -14,15 +14,29 @@ function DownloadLink({ artifact }: { artifact: ChatArtifact }) {
     >
       <span aria-hidden="true">⬇</span>
       <span>
-        Download {artifact.name} <span className="text-stone-500">({formatBytes(artifact.size)})</span>
+        Download {artifact.name} <span className="text-stone-600">({formatBytes(artifact.size)})</span>
       </span>
     </a>
   );
 }
 
-export function ArtifactView({ artifact }: { artifact: ChatArtifact }) {
+/** Longest message text quoted in an image's text alternative. */
+const ALT_CAPTION_CHARS = 120;
+
+/**
+ * What a screen reader says for an image or a recording: who sent it and what the message said about it — a file
+ * name ("IMG_2041.png") describes nothing.
+ */
+export function mediaAlt(kind: "Image" | "Audio", sender: string | undefined, caption: string | undefined): string {
+  const from = sender ? `${kind} from ${sender}` : `${kind} in the conversation`;
+  const text = caption?.trim().replace(/\s+/g, " ") ?? "";
+  if (!text) return from;
+  return `${from}: ${text.length > ALT_CAPTION_CHARS ? `${text.slice(0, ALT_CAPTION_CHARS - 1)}…` : text}`;
+}
+
+export function ArtifactView({ artifact, caption, sender }: { artifact: ChatArtifact; caption?: string; sender?: string }) {
   const meta = (
-    <p className="text-xs text-stone-500">
+    <p className="text-xs text-stone-600">
       {artifact.name} · {artifact.mime_type} · {formatBytes(artifact.size)} ·{" "}
       <span title={`SHA-256 ${artifact.sha256}`}>recorded by Holdfast</span>
     </p>
@@ -32,8 +46,13 @@ export function ArtifactView({ artifact }: { artifact: ChatArtifact }) {
       return (
         <figure className="space-y-1" data-testid="artifact-image">
           <a href={artifact.url} target="_blank" rel="noopener" className="block w-fit">
+            {/* At most a third of a phone's height, so the newest delivery fits above the composer whole. */}
             {/* eslint-disable-next-line @next/next/no-img-element -- session-checked bytes, not a static asset */}
-            <img src={artifact.url} alt={artifact.name} className="max-h-72 max-w-full rounded-md border border-stone-200 bg-white" />
+            <img
+              src={artifact.url}
+              alt={mediaAlt("Image", sender, caption)}
+              className="max-h-[min(18rem,30dvh)] max-w-full rounded-md border border-stone-200 bg-white"
+            />
           </a>
           <figcaption>{meta}</figcaption>
         </figure>
@@ -41,7 +60,7 @@ export function ArtifactView({ artifact }: { artifact: ChatArtifact }) {
     case "audio":
       return (
         <figure className="space-y-1" data-testid="artifact-audio">
-          <audio controls preload="metadata" src={artifact.url} aria-label={artifact.name} className="w-full max-w-sm" />
+          <audio controls preload="metadata" src={artifact.url} aria-label={mediaAlt("Audio", sender, caption)} className="w-full max-w-sm" />
           <figcaption>{meta}</figcaption>
         </figure>
       );

@@ -5,7 +5,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorNote } from "~/components/ui/error-note";
 import { buttonPrimary, inputField } from "~/components/ui/styles";
-import { appError } from "~/trpc/errors";
+import { customerErrorMessage } from "~/components/ui/plain-words";
 import { useTRPC } from "~/trpc/react";
 
 export function Composer({ conversationId, agentName, onSent }: { conversationId: string; agentName: string; onSent: () => Promise<unknown> }) {
@@ -47,13 +47,13 @@ export function Composer({ conversationId, agentName, onSent }: { conversationId
             }
           }}
           placeholder={`Write to ${agentName}… (Enter to send, Shift+Enter for a new line)`}
-          className={`${inputField} resize-y`}
+          className={`${inputField} resize-y max-sm:h-11`}
         />
         <button type="submit" className={buttonPrimary} disabled={send.isPending || !text.trim()}>
           {send.isPending ? "Sending…" : "Send"}
         </button>
       </div>
-      {send.error ? <ErrorNote>{appError(send.error).message}</ErrorNote> : null}
+      {send.error ? <ErrorNote>{customerErrorMessage(send.error)}</ErrorNote> : null}
     </form>
   );
 }

@@ -3,7 +3,7 @@
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 function Scalar({ value }: { value: Exclude<Json, Json[] | { [key: string]: Json }> }) {
-  if (value === null) return <span className="text-stone-400">null</span>;
+  if (value === null) return <span className="text-stone-600">null</span>;
   if (typeof value === "string") return <span className="break-words text-emerald-800">“{value}”</span>;
   if (typeof value === "number") return <span className="text-sky-800">{value}</span>;
   return <span className="text-violet-800">{String(value)}</span>;
@@ -25,7 +25,7 @@ function Node({ name, value, depth }: { name: string | null; value: Json; depth:
     <details open={depth < 2}>
       <summary className="cursor-pointer select-none">
         {label}
-        <span className="text-stone-500">{summary}</span>
+        <span className="text-stone-600">{summary}</span>
       </summary>
       <div className="ml-4 border-l border-stone-200 pl-3">
         {entries.map(([key, child]) => (

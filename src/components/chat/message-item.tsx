@@ -1,7 +1,9 @@
 // One message, styled by who wrote it. Customer and agent text is shown as
 // text (never as markup); platform notices and moderator notes are marked
 // as coming from Holdfast, since only the platform may say money moved.
+// Consecutive notices are one card, each line addressed to the reader.
 import { DateTime } from "~/components/ui/date-time";
+import { noticeForCustomer } from "~/domain/escrow/notice-words";
 import type { ChatMessage } from "~/trpc/types";
 import { ArtifactView } from "./artifact-view";
 
@@ -14,18 +16,52 @@ function ShieldIcon() {
 }
 
 /** A message's text (as text, never markup) and its artifacts, for the chat and the moderators' case file. */
-export function MessageBody({ message, textClassName = "" }: { message: Pick<ChatMessage, "text" | "artifacts">; textClassName?: string }) {
+export function MessageBody({
+  message,
+  textClassName = "",
+  sender,
+}: {
+  message: Pick<ChatMessage, "text" | "artifacts">;
+  textClassName?: string;
+  /** Who sent it, for the images' text alternative ("Image from Pixel Forge: …"). */
+  sender?: string;
+}) {
   return (
     <>
       {message.text ? <p className={`whitespace-pre-wrap break-words ${textClassName}`}>{message.text}</p> : null}
       {message.artifacts.length ? (
         <div className="mt-2 space-y-3">
           {message.artifacts.map((artifact) => (
-            <ArtifactView key={artifact.id} artifact={artifact} />
+            <ArtifactView key={artifact.id} artifact={artifact} caption={message.text} {...(sender ? { sender } : {})} />
           ))}
         </div>
       ) : null}
     </>
+  );
+}
+
+/** Platform notices in a row, as one card: the reader is "you", the agent is named. */
+export function NoticeGroup({ notices, parties }: { notices: ChatMessage[]; parties: { agentName: string; buyerName: string | null } }) {
+  const last = notices.at(-1)!;
+  return (
+    <li className="flex justify-center" data-role="system" data-notices={notices.length}>
+      <div className="w-full max-w-xl rounded-md border border-brand-600/30 bg-brand-50 px-4 py-2 text-sm text-brand-900">
+        <p className="text-xs font-semibold uppercase tracking-wide text-brand-700">
+          <ShieldIcon />
+          Holdfast notice
+        </p>
+        <ul className="mt-1 space-y-1">
+          {notices.map((notice) => (
+            <li key={notice.id} className="whitespace-pre-wrap break-words" data-message-id={notice.id}>
+              {noticeForCustomer(notice.text, parties)}
+            </li>
+          ))}
+        </ul>
+        <p className="mt-1 text-right">
+          <DateTime iso={last.created_at} className="text-xs text-stone-700" />
+        </p>
+      </div>
+    </li>
   );
 }
 
@@ -39,35 +75,21 @@ export function MessageItem({
   /** Who the customer's side is: "You", or the owner's own agent in its purchase conversation. */
   customerName?: string;
 }) {
-  const body = <MessageBody message={message} />;
-  const time = <DateTime iso={message.created_at} className="text-xs text-stone-500" />;
-
-  if (message.role === "system") {
-    return (
-      <li className="flex justify-center" data-role="system">
-        <div className="max-w-xl rounded-md border border-brand-600/30 bg-brand-50 px-4 py-2 text-sm text-brand-900">
-          <p className="text-xs font-semibold uppercase tracking-wide text-brand-700">
-            <ShieldIcon />
-            Holdfast notice
-          </p>
-          {body}
-          <p className="mt-1 text-right">{time}</p>
-        </div>
-      </li>
-    );
-  }
   if (message.role === "moderator") {
     return (
       <li className="flex justify-center" data-role="moderator">
         <div className="max-w-xl rounded-md border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-950">
           <p className="text-xs font-semibold uppercase tracking-wide text-amber-800">Holdfast moderator</p>
-          {body}
-          <p className="mt-1 text-right">{time}</p>
+          <MessageBody message={message} sender="the moderator" />
+          <p className="mt-1 text-right">
+            <DateTime iso={message.created_at} className="text-xs text-stone-700" />
+          </p>
         </div>
       </li>
     );
   }
   const mine = message.role === "customer";
+  const sender = mine ? customerName : agentName;
   return (
     <li className={`flex ${mine ? "justify-end" : "justify-start"}`} data-role={message.role}>
       <div
@@ -75,11 +97,12 @@ export function MessageItem({
           mine ? "bg-brand-600 text-white" : "border border-stone-200 bg-white text-stone-900"
         }`}
       >
-        <p className={`text-xs font-semibold ${mine ? "text-white/80" : "text-stone-500"}`}>
-          {mine ? customerName : `${agentName} · AI agent`}
+        {/* Full white on the brand green: white/80 and white/70 measured 4.49:1 and 3.85:1 (WCAG AA needs 4.5:1). */}
+        <p className={`text-xs font-semibold ${mine ? "text-white" : "text-stone-600"}`}>{mine ? customerName : `${agentName} · AI agent`}</p>
+        <MessageBody message={message} sender={sender === "You" ? "you" : sender} />
+        <p className="mt-1 text-right">
+          <DateTime iso={message.created_at} className={`text-xs ${mine ? "text-white" : "text-stone-600"}`} />
         </p>
-        {body}
-        <p className={`mt-1 text-right ${mine ? "[&_time]:text-white/70" : ""}`}>{time}</p>
       </div>
     </li>
   );

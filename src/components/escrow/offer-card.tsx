@@ -7,10 +7,13 @@ import Link from "next/link";
 import { Countdown } from "~/components/ui/countdown";
 import { ErrorNote } from "~/components/ui/error-note";
 import { formatHours, formatMoney } from "~/components/ui/format";
-import { buttonPrimary, buttonSecondary } from "~/components/ui/styles";
+import { buttonSecondary } from "~/components/ui/styles";
+import { customerErrorMessage } from "~/components/ui/plain-words";
 import { appError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import type { EscrowView } from "~/trpc/types";
+import { Confirm } from "./confirm";
+import { reviewWindowWords, type OrderPolicy } from "./order-policy";
 import { statusWords } from "./status-words";
 import { useEscrowCommands } from "./use-escrow-command";
 
@@ -35,7 +38,29 @@ function InsufficientFunds({ escrow }: { escrow: EscrowView }) {
   );
 }
 
-export function OfferCard({ escrow }: { escrow: EscrowView }) {
+/** What paying does, said before the customer pays: the amount, where it goes, the due time, the review window. */
+function PayQuestion({ escrow, policy }: { escrow: EscrowView; policy: OrderPolicy }) {
+  const money = formatMoney(escrow.amount, escrow.currency);
+  const agent = escrow.agent.display_name;
+  const due = escrow.delivery_in_hours ? `within ${formatHours(escrow.delivery_in_hours)} of paying` : "as agreed in the chat";
+  return (
+    <div className="space-y-1" data-testid="pay-question">
+      <p className="font-semibold">Pay {money} now?</p>
+      <ul className="list-disc space-y-0.5 pl-5">
+        <li>
+          {money} leaves your wallet and Holdfast holds it in escrow; {agent} is not paid yet.
+        </li>
+        <li>Delivery is due {due}. If nothing arrives in time, you can cancel and get it all back.</li>
+        <li>
+          After delivery you have {reviewWindowWords(policy, escrow.amount, escrow.currency)} to approve it or report a problem;
+          if you do neither, the payment is released to {agent}.
+        </li>
+      </ul>
+    </div>
+  );
+}
+
+export function OfferCard({ escrow, policy }: { escrow: EscrowView; policy: OrderPolicy }) {
   const commands = useEscrowCommands(escrow.conversation_id);
   const { accept, decline } = commands;
   const busy = accept.isPending || decline.isPending;
@@ -59,11 +84,11 @@ export function OfferCard({ escrow }: { escrow: EscrowView }) {
         {escrow.description ? <p className="mt-1 whitespace-pre-wrap text-sm text-stone-700">{escrow.description}</p> : null}
         <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">
           <div>
-            <dt className="text-stone-500">Price</dt>
+            <dt className="text-stone-600">Price</dt>
             <dd className="text-lg font-bold text-stone-900">{formatMoney(escrow.amount, escrow.currency)}</dd>
           </div>
           <div>
-            <dt className="text-stone-500">Delivery</dt>
+            <dt className="text-stone-600">Delivery</dt>
             <dd className="font-medium">
               {escrow.delivery_in_hours ? `within ${formatHours(escrow.delivery_in_hours)} of paying` : "as agreed in chat"}
             </dd>
@@ -82,9 +107,13 @@ export function OfferCard({ escrow }: { escrow: EscrowView }) {
             </p>
             <div className="mt-3 flex flex-wrap gap-2">
               {canAccept ? (
-                <button type="button" className={buttonPrimary} disabled={busy} onClick={() => accept.mutate({ escrowId: escrow.id })}>
-                  {accept.isPending ? "Paying…" : `Accept & pay ${formatMoney(escrow.amount, escrow.currency)}`}
-                </button>
+                <Confirm
+                  label={`Accept & pay ${formatMoney(escrow.amount, escrow.currency)}`}
+                  question={<PayQuestion escrow={escrow} policy={policy} />}
+                  confirmLabel={`Yes, pay ${formatMoney(escrow.amount, escrow.currency)}`}
+                  pending={accept.isPending}
+                  onConfirm={() => accept.mutate({ escrowId: escrow.id })}
+                />
               ) : null}
               {canDecline ? (
                 <button type="button" className={buttonSecondary} disabled={busy} onClick={() => decline.mutate({ escrowId: escrow.id })}>
@@ -94,14 +123,14 @@ export function OfferCard({ escrow }: { escrow: EscrowView }) {
             </div>
           </>
         ) : (
-          <p className="mt-3 text-sm font-medium text-stone-700" data-testid="offer-state">
+          <p className="mt-3 text-sm font-medium text-stone-700" data-testid="offer-state" data-order-focus={escrow.id} tabIndex={-1}>
             {words.label}
           </p>
         )}
         <div className="mt-3 space-y-2" aria-live="polite">
           {acceptError?.appCode === "insufficient_funds" ? <InsufficientFunds escrow={escrow} /> : null}
-          {acceptError && acceptError.appCode !== "insufficient_funds" ? <ErrorNote>{acceptError.message}</ErrorNote> : null}
-          {decline.error ? <ErrorNote>{appError(decline.error).message}</ErrorNote> : null}
+          {acceptError && acceptError.appCode !== "insufficient_funds" ? <ErrorNote>{customerErrorMessage(accept.error)}</ErrorNote> : null}
+          {decline.error ? <ErrorNote>{customerErrorMessage(decline.error)}</ErrorNote> : null}
         </div>
       </article>
     </li>

@@ -14,7 +14,7 @@ export function OrdersList() {
   const trpc = useTRPC();
   const orders = useQuery({ ...trpc.orders.list.queryOptions(), refetchInterval: 5_000 });
   const now = useNow(5_000);
-  if (orders.isPending) return <p className="text-sm text-stone-500">Loading…</p>;
+  if (orders.isPending) return <p className="text-sm text-stone-600">Loading…</p>;
   if (!orders.data?.length) {
     return (
       <p className="text-stone-700">
@@ -39,7 +39,7 @@ export function OrdersList() {
                 <Link href={`/c/${escrow.conversation_id}`} className="hover:underline">
                   {escrow.title}
                 </Link>{" "}
-                <span className="text-sm font-normal text-stone-500">
+                <span className="text-sm font-normal text-stone-600">
                   from {escrow.agent.display_name}
                   {escrow.buyer_agent ? ` · bought by your agent ${escrow.buyer_agent.display_name}` : ""} · ref{" "}
                   {escrow.reference_code}
@@ -56,7 +56,7 @@ export function OrdersList() {
                 {deadline.label} <Countdown at={deadline.at} /> (<DateTime iso={deadline.at} />)
               </p>
             ) : (
-              <p className="mt-1 text-xs text-stone-500">
+              <p className="mt-1 text-xs text-stone-600">
                 Ordered <DateTime iso={escrow.created_at} />
               </p>
             )}

@@ -12,15 +12,44 @@ export function useRefreshAfterCommand(conversationId: string) {
   return () =>
     Promise.all([
       queryClient.invalidateQueries(trpc.escrow.pathFilter()),
+      // The chat reads its orders through orders.list: re-read them now, not at the next poll.
+      queryClient.invalidateQueries(trpc.orders.pathFilter()),
       queryClient.invalidateQueries(trpc.wallet.pathFilter()),
       queryClient.invalidateQueries({ queryKey: [CHAT_LOG_KEY, conversationId] }),
     ]);
 }
 
+/** Frames (about 3 s) to wait for the re-read order to render before giving up on moving focus. */
+const FOCUS_FRAMES = 180;
+
+/**
+ * After a move the button pressed is gone (the order moved on), and focus would fall to the page's body:
+ * put it on the order's status instead (the pinned bar, or the offer's state line once the order is
+ * finished), so a keyboard or screen-reader user hears where the order is now and goes on from there.
+ * Waits, frame by frame, for the re-read order to render; leaves focus alone if the person moved it.
+ */
+export function focusOrder(escrowId: string, pressed: Element | null, frames = FOCUS_FRAMES): void {
+  if (typeof window === "undefined") return;
+  requestAnimationFrame(() => {
+    const active = document.activeElement;
+    const lost = active === null || active === document.body || !active.isConnected;
+    if (!lost && active !== pressed) return;
+    const target = lost ? document.querySelector<HTMLElement>(`[data-order-focus="${CSS.escape(escrowId)}"]`) : null;
+    if (target) target.focus();
+    else if (frames > 0) focusOrder(escrowId, pressed, frames - 1);
+  });
+}
+
 export function useEscrowCommands(conversationId: string) {
   const trpc = useTRPC();
   const refresh = useRefreshAfterCommand(conversationId);
-  const options = { onSuccess: () => refresh() };
+  const options = {
+    onSuccess: async (_data: unknown, input: { escrowId: string }) => {
+      const pressed = document.activeElement;
+      await refresh();
+      focusOrder(input.escrowId, pressed);
+    },
+  };
   return {
     accept: useMutation(trpc.escrow.accept.mutationOptions(options)),
     decline: useMutation(trpc.escrow.decline.mutationOptions(options)),
@@ -31,5 +60,6 @@ export function useEscrowCommands(conversationId: string) {
     acceptSettlement: useMutation(trpc.escrow.acceptSettlement.mutationOptions(options)),
     escalate: useMutation(trpc.escrow.escalate.mutationOptions(options)),
     cancelOverdue: useMutation(trpc.escrow.cancelOverdue.mutationOptions(options)),
+    addStatement: useMutation(trpc.escrow.addStatement.mutationOptions(options)),
   };
 }

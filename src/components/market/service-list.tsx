@@ -4,7 +4,7 @@ import { formatHours, formatMoney } from "~/components/ui/format";
 import { deliveryContents } from "./delivery-contents";
 
 export function ServiceList({ services, compact = false }: { services: ServiceView[]; compact?: boolean }) {
-  if (services.length === 0) return <p className="mt-3 text-sm text-stone-500">No services listed yet.</p>;
+  if (services.length === 0) return <p className="mt-3 text-sm text-stone-600">No services listed yet.</p>;
   return (
     <ul className="mt-3 divide-y divide-stone-100 rounded-md border border-stone-100" aria-label="Services">
       {services.map((s) => (
@@ -13,7 +13,7 @@ export function ServiceList({ services, compact = false }: { services: ServiceVi
             <h3 className="font-medium text-stone-900">{s.title}</h3>
             <p className="text-sm">
               <span className="font-semibold text-stone-900">{formatMoney(s.price, s.currency)}</span>
-              <span className="text-stone-500"> · delivered within {formatHours(s.delivery_in_hours)}</span>
+              <span className="text-stone-600"> · delivered within {formatHours(s.delivery_in_hours)}</span>
             </p>
           </div>
           {!compact && s.description ? <p className="mt-1 text-sm text-stone-700">{s.description}</p> : null}

@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { ErrorNote } from "~/components/ui/error-note";
 import { buttonPrimary } from "~/components/ui/styles";
-import { appError } from "~/trpc/errors";
+import { customerErrorMessage } from "~/components/ui/plain-words";
 import { useTRPC } from "~/trpc/react";
 
 export function StartChatButton({ handle, name }: { handle: string; name: string }) {
@@ -23,7 +23,7 @@ export function StartChatButton({ handle, name }: { handle: string; name: string
       >
         {open.isPending || open.isSuccess ? "Opening chat…" : `Chat with ${name}`}
       </button>
-      {open.error ? <ErrorNote>{appError(open.error).message}</ErrorNote> : null}
+      {open.error ? <ErrorNote>{customerErrorMessage(open.error)}</ErrorNote> : null}
     </div>
   );
 }

@@ -9,9 +9,11 @@ import { ErrorNote } from "~/components/ui/error-note";
 import { formatMoney } from "~/components/ui/format";
 import { parseMoneyInput } from "~/components/ui/money-input";
 import { buttonPrimary, card, inputField } from "~/components/ui/styles";
-import { appError } from "~/trpc/errors";
+import { codeWords, customerErrorMessage } from "~/components/ui/plain-words";
+import { TEST_TOPUP_CAP_MINOR } from "~/domain/test-funding";
 import { useTRPC } from "~/trpc/react";
 import type { EscrowView } from "~/trpc/types";
+import { statusWords } from "~/components/escrow/status-words";
 
 const POLL_MS = 5_000;
 
@@ -22,7 +24,11 @@ const KIND_WORDS: Record<string, { in: string; out: string }> = {
   release: { in: "Payment received", out: "Payment released" },
   fee: { in: "Platform fee", out: "Platform fee" },
   payout: { in: "Payout", out: "Payout to bank" },
+  hold_release: { in: "Held payout released", out: "Held payout released" },
 };
+
+/** Orders whose money sits in escrow: paid, and not yet released or refunded. */
+const HOLDING_STATUSES = new Set(["active", "delivered", "disputed", "negotiating", "admin_review"]);
 
 function AddTestFunds() {
   const trpc = useTRPC();
@@ -33,7 +39,7 @@ function AddTestFunds() {
     trpc.wallet.addTestFunds.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.wallet.pathFilter()) }),
   );
   const amount = parseMoneyInput(text, "USD");
-  const valid = amount !== null && amount > 0;
+  const valid = amount !== null && amount > 0 && amount <= TEST_TOPUP_CAP_MINOR;
   return (
     <section aria-labelledby="add-funds" className={card}>
       <h2 id="add-funds" className="text-lg font-semibold">
@@ -61,6 +67,7 @@ function AddTestFunds() {
             value={text}
             onChange={(e) => setText(e.target.value)}
             aria-invalid={touched && !valid}
+            aria-describedby="topup-cap"
             className={`${inputField} w-32`}
           />
         </div>
@@ -68,9 +75,14 @@ function AddTestFunds() {
           {add.isPending ? "Adding…" : "Add test funds"}
         </button>
       </form>
+      <p id="topup-cap" className="mt-1 text-xs text-stone-600">
+        Up to {formatMoney(TEST_TOPUP_CAP_MINOR, "USD")} per top-up.
+      </p>
       <div className="mt-2" aria-live="polite">
-        {touched && !valid ? <ErrorNote>Enter an amount such as 50 or 12.50.</ErrorNote> : null}
-        {add.error ? <ErrorNote>{appError(add.error).message}</ErrorNote> : null}
+        {touched && !valid ? (
+          <ErrorNote>Enter an amount such as 50 or 12.50, at most {formatMoney(TEST_TOPUP_CAP_MINOR, "USD")} at a time.</ErrorNote>
+        ) : null}
+        {add.error ? <ErrorNote>{customerErrorMessage(add.error)}</ErrorNote> : null}
         {add.isSuccess && !add.isPending ? (
           <p className="text-sm text-emerald-800" role="status">
             Added. Your balance is updated.
@@ -93,6 +105,37 @@ function SettlementNote({ order, kind }: { order: EscrowView | undefined; kind: 
   );
 }
 
+/** Beside the balance: what is held in escrow, order by order, with a link to each order's chat. */
+function HeldInEscrow({ orders }: { orders: EscrowView[] }) {
+  const held = orders.filter((o) => HOLDING_STATUSES.has(o.status));
+  if (held.length === 0) return null;
+  const totals = new Map<string, number>();
+  for (const o of held) totals.set(o.currency, (totals.get(o.currency) ?? 0) + o.amount);
+  return (
+    <section aria-labelledby="held" className={card} data-testid="held-in-escrow">
+      <h2 id="held" className="text-lg font-semibold">
+        Held in escrow{" "}
+        <span className="font-bold tabular-nums">
+          {[...totals].map(([currency, minor]) => formatMoney(minor, currency)).join(" + ")}
+        </span>
+      </h2>
+      <p className="mt-1 text-sm text-stone-600">Paid, not yet released to the seller or refunded to you.</p>
+      <ul className="mt-2 divide-y divide-stone-100 text-sm">
+        {held.map((o) => (
+          <li key={o.id} className="flex flex-wrap items-baseline justify-between gap-x-3 py-2">
+            <Link href={`/orders/${o.id}`} className="text-brand-700 hover:underline">
+              {o.title} (ref {o.reference_code}) · {o.agent.display_name}
+            </Link>
+            <span className="text-stone-600">
+              {statusWords(o).label} · <strong className="tabular-nums text-stone-900">{formatMoney(o.amount, o.currency)}</strong>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function WalletView() {
   const trpc = useTRPC();
   const balance = useQuery({ ...trpc.wallet.balance.queryOptions(), refetchInterval: POLL_MS });
@@ -107,17 +150,18 @@ export function WalletView() {
           Balances
         </h2>
         <div className="grid gap-3 sm:grid-cols-3">
-          {balance.isPending ? <p className="text-sm text-stone-500">Loading…</p> : null}
+          {balance.isPending ? <p className="text-sm text-stone-600">Loading…</p> : null}
           {!balance.isPending &&
             balances.map((b) => (
               <div key={b.currency} className={card} data-testid={`balance-${b.currency}`}>
-                <p className="text-sm text-stone-500">Available ({b.currency})</p>
+                <p className="text-sm text-stone-600">Available ({b.currency})</p>
                 <p className="text-3xl font-bold tabular-nums text-stone-900">{formatMoney(b.balanceMinor, b.currency)}</p>
               </div>
             ))}
         </div>
         <p className="mt-2 text-xs text-stone-600">Money held in escrow for open orders is not part of your balance until it is refunded.</p>
       </section>
+      <HeldInEscrow orders={orders.data ?? []} />
       {balance.data?.testFunding ? <AddTestFunds /> : null}
       <section aria-labelledby="history" className={card}>
         <h2 id="history" className="text-lg font-semibold">
@@ -127,7 +171,7 @@ export function WalletView() {
         {history.data?.length ? (
           <div className="mt-3 overflow-x-auto">
             <table className="w-full text-left text-sm" data-testid="wallet-history">
-              <thead className="text-xs uppercase text-stone-500">
+              <thead className="text-xs uppercase text-stone-600">
                 <tr>
                   <th scope="col" className="py-2 pr-3 font-medium">
                     When
@@ -142,7 +186,7 @@ export function WalletView() {
               </thead>
               <tbody className="divide-y divide-stone-100">
                 {history.data.map((entry) => {
-                  const words = KIND_WORDS[entry.kind] ?? { in: entry.kind, out: entry.kind };
+                  const words = KIND_WORDS[entry.kind] ?? { in: codeWords(entry.kind), out: codeWords(entry.kind) };
                   const incoming = entry.amount_minor > 0;
                   return (
                     <tr key={entry.id}>

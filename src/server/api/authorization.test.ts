@@ -34,6 +34,7 @@ type Call = (api: ReturnType<typeof callerFor>, w: World) => Promise<unknown>;
 const MATRIX: Record<string, { access: Access; call: Call }> = {
   "escrow.byId": { access: "customer_object", call: (a, w) => a.escrow.byId({ escrowId: w.escrowId }) },
   "escrow.list": { access: "self", call: (a) => a.escrow.list() },
+  "escrow.addStatement": { access: "customer_object", call: (a, w) => a.escrow.addStatement({ escrowId: w.escrowId, text: "For the moderator." }) },
   "escrow.accept": { access: "customer_object", call: (a, w) => a.escrow.accept({ escrowId: w.escrowId }) },
   "escrow.decline": { access: "customer_object", call: (a, w) => a.escrow.decline({ escrowId: w.escrowId }) },
   "escrow.approve": { access: "customer_object", call: (a, w) => a.escrow.approve({ escrowId: w.escrowId }) },

@@ -7,6 +7,7 @@ import { openSettlementOf, toEscrowJson } from "../escrow/escrow-view";
 import { toSettlementJson } from "../views/protocol";
 import { toMessageView } from "../conversations/customer-chat";
 import { agentReputation } from "../reputation/reputation";
+import { STATEMENT_COMMAND } from "./statements";
 
 /** How long a case may wait before the queue highlights it. */
 export const DEFAULT_ADMIN_SLA_S = 24 * 3600;
@@ -39,7 +40,8 @@ export async function adminQueue(ctx: EngineContext, slaSeconds = DEFAULT_ADMIN_
     include: {
       agent: { select: { id: true, handle: true, displayName: true } },
       customer: { select: { id: true, displayName: true } },
-      events: { where: { toStatus: "admin_review" }, orderBy: { id: "desc" }, take: 1 },
+      // How the case arrived: the last entry into admin_review, not a party's statement added since.
+      events: { where: { toStatus: "admin_review", command: { not: STATEMENT_COMMAND } }, orderBy: { id: "desc" }, take: 1 },
     },
   });
   const now = ctx.now().getTime();

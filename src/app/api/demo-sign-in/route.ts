@@ -53,7 +53,7 @@ export async function POST(incoming: Request) {
     account,
     secret,
     baseUrl,
-    callbackUrl: sameOriginReturnPath(form.get("callbackUrl"), baseUrl, "/market"),
+    callbackUrl: sameOriginReturnPath(form.get("callbackUrl"), baseUrl, "/sign-in/landing"),
     now: new Date(),
   });
   return Response.redirect(url, 303);

@@ -7,6 +7,7 @@ import type { CommandRequest } from "~/server/escrow/run-command";
 import { runEscrowCommand } from "~/server/escrow/run-command";
 import { customerEscrow, customerEscrows } from "~/server/escrow/customer-view";
 import type { SessionUser } from "../../auth/session-user";
+import { addCaseStatement, MAX_STATEMENT_CHARS } from "~/server/moderation/statements";
 import { createTRPCRouter, protectedProcedure, type TrpcContext } from "../trpc";
 
 const escrowRef = z.object({ escrowId: z.string().min(1).max(FIELD_LIMITS.escrowRefChars) });
@@ -24,6 +25,13 @@ export const escrowRouter = createTRPCRouter({
     .query(({ ctx, input }) =>
       customerEscrows(ctx.engine, ctx.user.id, input?.conversationId ? { conversationId: input.conversationId } : {}),
     ),
+  /** A statement for the moderator while the case is in admin_review (not a command: the state stays). */
+  addStatement: protectedProcedure
+    .input(escrowRef.extend({ text: z.string().min(1).max(MAX_STATEMENT_CHARS) }))
+    .mutation(async ({ ctx, input }) => {
+      await addCaseStatement(ctx.engine, { kind: "customer", userId: ctx.user.id }, input.escrowId, { text: input.text });
+      return customerEscrow(ctx.engine, ctx.user.id, input.escrowId);
+    }),
   accept: protectedProcedure.input(escrowRef).mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "accept" })),
   decline: protectedProcedure.input(escrowRef).mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "decline" })),
   approve: protectedProcedure.input(escrowRef).mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "approve" })),

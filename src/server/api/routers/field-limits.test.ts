@@ -44,6 +44,7 @@ const FIELD_ENTRY: Record<string, Limit> = {
   "getEvents.after": "eventCursorChars",
   name: "artifactNameChars",
   "escrow.dispute.reason": "disputeReasonChars",
+  "escrow.addStatement.text": "caseStatementChars",
   "disputePurchase.reason": "disputeReasonChars",
   "cancelEscrow.reason": "cancelReasonChars",
   "respondToDispute.message": "defenceChars",

@@ -5,7 +5,8 @@ import { z } from "zod";
 import { env } from "~/env";
 import { requireEnabledCurrency } from "~/server/currency";
 import { walletHistory } from "~/server/ledger/history";
-import { addTestFunds, MAX_TEST_TOPUP_MINOR, walletBalances } from "~/server/ledger/wallet";
+import { TEST_TOPUP_CAP_MINOR } from "~/domain/test-funding";
+import { addTestFunds, walletBalances } from "~/server/ledger/wallet";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 /** The test funding source exists only where no real money is involved. */
@@ -21,7 +22,7 @@ export const walletRouter = createTRPCRouter({
   }),
   history: protectedProcedure.query(({ ctx }) => walletHistory(ctx.engine, ctx.user.id)),
   addTestFunds: protectedProcedure
-    .input(z.object({ amount: z.number().int().positive().max(MAX_TEST_TOPUP_MINOR), currency: z.string().regex(/^[A-Z]{3}$/).default("USD") }))
+    .input(z.object({ amount: z.number().int().positive().max(TEST_TOPUP_CAP_MINOR, `at most ${TEST_TOPUP_CAP_MINOR} minor units (10,000.00) per top-up`), currency: z.string().regex(/^[A-Z]{3}$/).default("USD") }))
     .mutation(async ({ ctx, input }) => {
       if (!testFundingEnabled()) {
         throw new TRPCError({ code: "FORBIDDEN", message: "Test funds are only available in development and demo mode." });
