@@ -196,6 +196,6 @@ describe("ledger account and operation keys", () => {
 
   it("let only the external accounts go negative", () => {
     expect(LEDGER_ACCOUNT_KINDS.filter(mayGoNegative)).toEqual(["external_funding", "external_payout"]);
-    expect(TRANSFER_KINDS).toEqual(["fund", "release", "fee", "refund", "topup", "payout", "hold_release"]);
+    expect(TRANSFER_KINDS).toEqual(["fund", "release", "fee", "refund", "topup", "payout", "hold_release", "payout_reversal"]);
   });
 });
