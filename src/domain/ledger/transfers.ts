@@ -10,6 +10,8 @@ export const TRANSFER_KINDS = [
   "hold_release",
   /** A payout the provider failed or reversed, returned to the wallet it left (issue 15). */
   "payout_reversal",
+  /** A lost card dispute: the card network took the payment back (issue 15). */
+  "chargeback",
 ] as const;
 export type TransferKind = (typeof TRANSFER_KINDS)[number];
 

@@ -10,6 +10,7 @@ import { invalid, notFound } from "../errors";
 import { newId } from "../ids";
 import { log } from "../log";
 import { PaymentProviderError } from "./errors";
+import { assertNoOpenCardDispute } from "./disputes";
 import type { StripePayments } from "./settings";
 
 /** The most one card payment may bring in (the same ceiling as the test funding source). */
@@ -36,6 +37,7 @@ export async function startCardPayment(
   userId: string,
   request: CardPaymentRequest,
 ): Promise<StartedCardPayment> {
+  await assertNoOpenCardDispute(ctx.db, userId);
   const plan = await planPayment(ctx, userId, request);
   const paymentId = newId("pay");
   await ctx.db.cardPayment.create({

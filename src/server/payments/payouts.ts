@@ -75,7 +75,7 @@ export async function withdrawToPayoutAccount(
     await inTransaction(ctx.db, (tx) => compensatePayout(tx, ctx, payoutId, "failed", reason));
     throw new PaymentProviderError(`The withdrawal of ${formatMoney(amountMinor, currency)} did not go through (${reason}). The money is back in your wallet.`);
   }
-  const paid = await ctx.db.payout.update({ where: { id: payoutId }, data: { status: "paid", stripeTransferId: transfer.id } });
+  const paid = await ctx.db.payout.update({ where: { id: payoutId }, data: { status: "paid", stripeObjectId: transfer.id } });
   return toView(paid);
 }
 
@@ -109,7 +109,7 @@ export async function compensatePayout(tx: Tx, ctx: EngineContext, payoutId: str
 export async function onTransferReversed(tx: Tx, ctx: EngineContext, transfer: Stripe.Transfer): Promise<string> {
   const payoutId = transfer.metadata?.holdfast_payout_id;
   const payout = await tx.payout.findFirst({
-    where: { OR: [{ stripeTransferId: transfer.id }, ...(payoutId ? [{ id: payoutId }] : [])] },
+    where: { OR: [{ stripeObjectId: transfer.id }, ...(payoutId ? [{ id: payoutId }] : [])] },
   });
   if (!payout) return "ignored";
   if (transfer.amount_reversed < transfer.amount) return "partially_reversed"; // only a full reversal returns the money here

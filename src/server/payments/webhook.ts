@@ -12,6 +12,8 @@ import { observeRequest } from "../http/observe";
 import { log } from "../log";
 import { creditSucceededPayment, type SucceededPayment } from "./credit-payment";
 import { onAccountUpdated } from "./payout-accounts";
+import { onRefundFailed } from "./card-refunds";
+import { onDisputeClosed, onDisputeCreated, submitDisputeEvidence } from "./disputes";
 import { onTransferReversed } from "./payouts";
 import type { StripePayments } from "./settings";
 
@@ -40,6 +42,8 @@ async function dispatch(request: Request, ctx: EngineContext, payments: StripePa
     return result;
   });
   log().info({ stripeEvent: event.id, type: event.type, outcome }, "stripe event");
+  // Network calls wait until the money is committed; a redelivery retries an evidence not yet sent.
+  if (event.type === "charge.dispute.created") await submitDisputeEvidence(ctx, payments, event.data.object.id);
   return json(200, { received: true, outcome });
 }
 
@@ -101,6 +105,12 @@ async function applyEvent(tx: Tx, ctx: EngineContext, event: Stripe.Event): Prom
       return onAccountUpdated(tx, event.data.object);
     case "transfer.reversed":
       return onTransferReversed(tx, ctx, event.data.object);
+    case "refund.failed":
+      return onRefundFailed(tx, ctx, event.data.object);
+    case "charge.dispute.created":
+      return onDisputeCreated(tx, ctx, event.data.object);
+    case "charge.dispute.closed":
+      return onDisputeClosed(tx, ctx, event.data.object);
     default:
       return "ignored";
   }

@@ -8,6 +8,7 @@ import { requireEnabledCurrency } from "~/server/currency";
 import { walletHistory } from "~/server/ledger/history";
 import { addTestFunds, MAX_TEST_TOPUP_MINOR, walletBalances } from "~/server/ledger/wallet";
 import { MAX_CARD_PAYMENT_MINOR, openCardPayments, recentCardPayments, startCardPayment } from "~/server/payments/card-payments";
+import { refundableToCardMinor, returnToCard } from "~/server/payments/card-refunds";
 import { PaymentProviderError } from "~/server/payments/errors";
 import { payoutAccountStatus, refreshPayoutAccount, startPayoutOnboarding } from "~/server/payments/payout-accounts";
 import { listPayouts, withdrawToPayoutAccount } from "~/server/payments/payouts";
@@ -82,6 +83,17 @@ export const walletRouter = createTRPCRouter({
     }),
   /** Card payments Stripe has not confirmed yet ("waiting for your payment to clear"). */
   pendingCardPayments: protectedProcedure.query(({ ctx }) => openCardPayments(ctx.engine, ctx.user.id)),
+  /** How much of the wallet in this currency came from cards and can go back to them. */
+  refundableToCard: protectedProcedure
+    .input(z.object({ currency: currency.default("USD") }))
+    .query(async ({ ctx, input }) => ({ currency: input.currency, refundableMinor: await refundableToCardMinor(ctx.engine.db, ctx.user.id, input.currency) })),
+  /** "Return to my card": Stripe refunds of the payments that funded the wallet, oldest first. */
+  returnToCard: protectedProcedure
+    .input(z.object({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), currency: currency.default("USD") }))
+    .mutation(({ ctx, input }) => {
+      const payments = requirePayments();
+      return viaProvider(() => returnToCard(ctx.engine, payments, ctx.user.id, { amountMinor: input.amount, currency: input.currency }));
+    }),
   cardPayments: protectedProcedure.query(({ ctx }) => recentCardPayments(ctx.engine, ctx.user.id)),
 
   /** Owners: the Stripe Connect payout account's state and the withdrawals made. */
