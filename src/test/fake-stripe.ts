@@ -457,6 +457,23 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         pending: [...pending].map(([currency, amount]) => ({ currency, amount })),
       }),
     },
+    ...(
+      [
+        ["payment_intents", "payment_intent"],
+        ["transfers", "transfer"],
+        ["refunds", "refund"],
+        ["disputes", "dispute"],
+      ] as const
+    ).map(([path, object]) => ({
+      method: "GET",
+      pattern: new RegExp(`^/v1/${path}$`),
+      spec: "",
+      run: (params: FormObject) => {
+        const since = Number(stringParam(objectParam(params, "created") ?? {}, "gte") ?? 0);
+        const data = [...objects.values()].filter((o) => o.object === object && Number(o.created) >= since).reverse().map(publicView);
+        return { id: "list", object: "list", data, has_more: false, url: `/v1/${path}` } as Obj;
+      },
+    })),
     {
       method: "GET",
       pattern: /^\/v1\/events$/,
