@@ -12,6 +12,7 @@ import { buttonPrimary, card, inputField } from "~/components/ui/styles";
 import { appError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import type { EscrowView } from "~/trpc/types";
+import { CardFunding } from "./card-funding";
 
 const POLL_MS = 5_000;
 
@@ -22,6 +23,8 @@ const KIND_WORDS: Record<string, { in: string; out: string }> = {
   release: { in: "Payment received", out: "Payment released" },
   fee: { in: "Platform fee", out: "Platform fee" },
   payout: { in: "Payout", out: "Payout to bank" },
+  payout_reversal: { in: "Payout returned to your wallet", out: "Payout returned" },
+  chargeback: { in: "Chargeback", out: "Taken back by your bank (chargeback)" },
 };
 
 function AddTestFunds() {
@@ -119,6 +122,7 @@ export function WalletView() {
         <p className="mt-2 text-xs text-stone-600">Money held in escrow for open orders is not part of your balance until it is refunded.</p>
       </section>
       {balance.data?.testFunding ? <AddTestFunds /> : null}
+      {balance.data?.cardPayments ? <CardFunding /> : null}
       <section aria-labelledby="history" className={card}>
         <h2 id="history" className="text-lg font-semibold">
           History
@@ -142,7 +146,10 @@ export function WalletView() {
               </thead>
               <tbody className="divide-y divide-stone-100">
                 {history.data.map((entry) => {
-                  const words = KIND_WORDS[entry.kind] ?? { in: entry.kind, out: entry.kind };
+                  const words =
+                    entry.kind === "topup" && balance.data?.cardPayments
+                      ? { in: "Added by card", out: "Added by card" }
+                      : (KIND_WORDS[entry.kind] ?? { in: entry.kind, out: entry.kind });
                   const incoming = entry.amount_minor > 0;
                   return (
                     <tr key={entry.id}>
