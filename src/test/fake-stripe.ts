@@ -154,6 +154,8 @@ export interface FakeStripe {
   settlePending(): void;
   /** The next `times` requests whose "METHOD /path" starts with `prefix` answer `status` before doing anything. */
   failNext(prefix: string, status: number, times?: number): void;
+  /** The next `times` such requests lose their connection: before Stripe acts, or after it acted. */
+  dropNext(prefix: string, times: number, when: "before" | "after"): void;
   /** Sends an event (again) as Stripe would, optionally stale, forged or unsigned, optionally many at once. */
   deliver(event: Obj, options?: DeliverOptions): Promise<number[]>;
   close(): Promise<void>;
@@ -169,6 +171,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const deliveries: Delivery[] = [];
   const idempotent = new Map<string, { fingerprint: string; status: number; body: unknown } | "in_flight">();
   const faults: { prefix: string; status: number; times: number }[] = [];
+  /** Requests whose connection is cut: before Stripe acts, or after it acted (the answer is lost). */
+  const drops: { prefix: string; times: number; afterProcessing: boolean }[] = [];
   const available = new Map<string, number>();
   const pending = new Map<string, number>();
   let webhookEndpoint: string | null = null;
@@ -624,7 +628,12 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     req.on("end", () => {
       void (async () => {
         if (await hosted(req, res)) return;
+        const label = `${req.method ?? "GET"} ${new URL(req.url ?? "/", "http://stripe.local").pathname}`;
+        const drop = drops.find((d) => label.startsWith(d.prefix) && d.times > 0);
+        if (drop) drop.times--;
+        if (drop && !drop.afterProcessing) return void req.socket.destroy();
         const answer = await api(req, body);
+        if (drop) return void req.socket.destroy();
         const url = new URL(req.url ?? "/", "http://stripe.local");
         const key = req.headers["idempotency-key"];
         requests.push({ method: req.method ?? "GET", path: url.pathname, idempotencyKey: typeof key === "string" ? key : null, status: answer.status, replayed: answer.replayed });
@@ -693,6 +702,9 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     },
     failNext(prefix, status, times = 1) {
       faults.push({ prefix, status, times });
+    },
+    dropNext(prefix, times, when) {
+      drops.push({ prefix, times, afterProcessing: when === "after" });
     },
     deliver,
     close: () =>

@@ -12,10 +12,9 @@ import { inTransaction, type Tx } from "../db/transaction";
 import { invalid } from "../errors";
 import { newId } from "../ids";
 import { postTransfer } from "../ledger/ledger";
-import { log } from "../log";
 import { PaymentProviderError } from "./errors";
 import { assertNoOpenCardDispute } from "./disputes";
-import { compensatePayout, type PayoutView } from "./payouts";
+import { compensatePayout, resumeSubmittingPayouts, submitPayout, type PayoutView } from "./payouts";
 import type { StripePayments } from "./settings";
 
 interface RefundPiece {
@@ -42,31 +41,24 @@ export async function returnToCard(
   if (!isValidAmountMinor(request.amountMinor)) throw invalid("amount", "a positive integer in minor units");
   requireEnabledCurrency(ctx.config, request.currency);
   const { currency, amountMinor } = request;
+  await resumeSubmittingPayouts(ctx, payments, { userId });
   const pieces = await inTransaction(ctx.db, (tx) => reserveRefunds(tx, ctx, userId, currency, amountMinor));
 
   const results: PayoutView[] = [];
-  const failures: string[] = [];
+  const unsettled: string[] = [];
   for (const piece of pieces) {
-    try {
-      const refund = await payments.stripe.refunds.create(
-        { payment_intent: piece.paymentIntentId, amount: piece.amountMinor, metadata: { holdfast_payout_id: piece.payoutId } },
-        { idempotencyKey: `refund:${piece.payoutId}` },
-      );
-      const row = await ctx.db.payout.update({ where: { id: piece.payoutId }, data: { status: "paid", stripeObjectId: refund.id } });
-      results.push({ id: row.id, amountMinor: Number(row.amountMinor), currency: row.currency, status: row.status, failureReason: null, createdAt: row.createdAt });
-    } catch (error) {
-      log().warn({ err: error, payoutId: piece.payoutId }, "stripe refund failed; compensating");
-      const reason = (error as { message?: string })?.message?.slice(0, 200) ?? "the payment provider refused it";
-      await inTransaction(ctx.db, (tx) => compensateCardRefund(tx, ctx, piece.payoutId, "failed", reason));
-      failures.push(formatMoney(piece.amountMinor, currency));
+    const row = await ctx.db.payout.findUniqueOrThrow({ where: { id: piece.payoutId } });
+    const result = await submitPayout(ctx, payments, row);
+    if (result.status === "paid") {
+      const p = result.payout;
+      results.push({ id: p.id, amountMinor: Number(p.amountMinor), currency: p.currency, status: p.status, failureReason: null, createdAt: p.createdAt });
+    } else {
+      unsettled.push(`${formatMoney(piece.amountMinor, currency)} ${result.status === "failed" ? "could not be returned to your card right now and is back in your wallet" : "could not be confirmed yet and will be (or come back to your wallet) automatically"}`);
     }
   }
-  if (failures.length) {
+  if (unsettled.length) {
     const returned = results.reduce((sum, r) => sum + r.amountMinor, 0);
-    throw new PaymentProviderError(
-      `${failures.join(" and ")} could not be returned to your card right now and is back in your wallet` +
-        (returned ? `; ${formatMoney(returned, currency)} is on its way to your card.` : "."),
-    );
+    throw new PaymentProviderError(`${unsettled.join("; ")}${returned ? `; ${formatMoney(returned, currency)} is on its way to your card.` : "."}`);
   }
   return results;
 }
@@ -111,22 +103,11 @@ async function reserveRefunds(tx: Tx, ctx: EngineContext, userId: string, curren
   return pieces;
 }
 
-/** Money back to the wallet and the refundable amount released, once. */
-export async function compensateCardRefund(tx: Tx, ctx: EngineContext, payoutId: string, status: "failed" | "reversed", reason: string): Promise<boolean> {
-  const compensated = await compensatePayout(tx, ctx, payoutId, status, reason);
-  if (!compensated) return false;
-  const payout = await tx.payout.findUniqueOrThrow({ where: { id: payoutId } });
-  if (payout.cardPaymentId) {
-    await tx.$executeRaw`UPDATE card_payments SET refunded_minor = refunded_minor - ${payout.amountMinor} WHERE id = ${payout.cardPaymentId}`;
-  }
-  return true;
-}
-
 /** A refund Stripe accepted and later could not send (`refund.failed`): the money comes back to the wallet. */
 export async function onRefundFailed(tx: Tx, ctx: EngineContext, refund: { id: string; metadata?: Record<string, string> | null; failure_reason?: string | null }): Promise<string> {
   const payoutId = refund.metadata?.holdfast_payout_id;
   const payout = await tx.payout.findFirst({ where: { kind: "card_refund", OR: [{ stripeObjectId: refund.id }, ...(payoutId ? [{ id: payoutId }] : [])] } });
   if (!payout) return "ignored";
-  const compensated = await compensateCardRefund(tx, ctx, payout.id, "reversed", `the card refund failed (${refund.failure_reason ?? "unknown"})`);
+  const compensated = await compensatePayout(tx, ctx, payout.id, "reversed", `the card refund failed (${refund.failure_reason ?? "unknown"})`);
   return compensated ? "refund_failed" : "duplicate";
 }

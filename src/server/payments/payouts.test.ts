@@ -20,6 +20,7 @@ const tdb = databaseForThisFile({ ledgerBalancedAfter: true, maxConnections: 30 
 let fake: FakeStripe;
 let hook: RunningServer;
 let ctx: EngineContext;
+const clock = testClock(new Date());
 
 beforeAll(async () => {
   fake = await startFakeStripe();
@@ -27,7 +28,7 @@ beforeAll(async () => {
   process.env.STRIPE_WEBHOOK_SECRET = fake.webhookSecret;
   process.env.HOLDFAST_STRIPE_API_URL = fake.url;
   process.env.HOLDFAST_BASE_URL = "http://localhost:3000";
-  ctx = testContext(tdb.db, testClock(new Date()), 0);
+  ctx = testContext(tdb.db, clock, 0);
   hook = await serveFetchHandler((request) => handleStripeWebhook(request, ctx, stripePayments()));
   fake.setWebhookEndpoint(`${hook.url}/api/stripe/webhook`);
   // The platform's Stripe balance: customers paid by card and the funds settled.
@@ -190,4 +191,29 @@ describe("withdrawals", () => {
     expect(await walletMinor(owner.id)).toBe(7_000);
     expect(await tdb.db.ledgerTransfer.count({ where: { operationKey: { startsWith: `payout:${payout.id}` } } })).toBe(2);
   });
+
+  for (const when of ["before", "after"] as const) {
+    it(`no answer from Stripe (connection cut ${when} it acted, through every retry): reserved, then confirmed once with the same key`, async () => {
+      const { owner, accountId } = await readyOwner(4_000);
+      const caller = callerFor(ctx, owner);
+      fake.dropNext("POST /v1/transfers", 3, when);
+      await expect(caller.wallet.withdraw({ amount: 4_000, currency: "USD" })).rejects.toMatchObject({
+        code: "SERVICE_UNAVAILABLE",
+        message: expect.stringMatching(/could not be confirmed.*nothing is sent twice/),
+      });
+      // Not compensated on a guess: the money stays reserved while Stripe may have sent it.
+      expect(await walletMinor(owner.id)).toBe(0);
+      expect(transfersTo(accountId)).toHaveLength(when === "after" ? 1 : 0);
+      const [pending] = (await tdb.db.payout.findMany({ where: { userId: owner.id } }));
+      expect(pending).toMatchObject({ status: "submitting" });
+
+      clock.advanceSeconds(31);
+      const view = await caller.wallet.payouts();
+      expect(view.payouts[0]).toMatchObject({ id: pending!.id, status: "paid" });
+      expect(transfersTo(accountId)).toHaveLength(1);
+      expect(await walletMinor(owner.id)).toBe(0);
+      const keys = new Set(fake.requests.filter((r) => r.path === "/v1/transfers" && r.idempotencyKey?.includes(pending!.id)).map((r) => r.idempotencyKey));
+      expect([...keys]).toEqual([`payout:${pending!.id}`]);
+    });
+  }
 });

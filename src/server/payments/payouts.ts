@@ -39,6 +39,7 @@ export async function withdrawToPayoutAccount(
   const destination = await ctx.db.payoutAccount.findUnique({ where: { userId } });
   if (!destination) throw new ServiceError("conflict", "Connect a payout account before withdrawing.");
   if (destination.status !== "ready") throw new ServiceError("conflict", "Your payout account is still being verified by Stripe; withdraw once it is ready.");
+  await resumeSubmittingPayouts(ctx, payments, { userId });
 
   const payoutId = newId("pyo");
   const { currency, amountMinor } = request;
@@ -57,33 +58,84 @@ export async function withdrawToPayoutAccount(
     });
   });
 
-  let transfer: Stripe.Transfer;
-  try {
-    transfer = await payments.stripe.transfers.create(
-      {
-        amount: amountMinor,
-        currency: currency.toLowerCase(),
-        destination: destination.stripeAccountId,
-        transfer_group: payoutId,
-        metadata: { holdfast_payout_id: payoutId },
-      },
-      { idempotencyKey: `payout:${payoutId}` },
-    );
-  } catch (error) {
-    const reason = providerReason(error);
-    log().warn({ err: error, payoutId }, "stripe transfer failed; compensating");
-    await inTransaction(ctx.db, (tx) => compensatePayout(tx, ctx, payoutId, "failed", reason));
-    throw new PaymentProviderError(`The withdrawal of ${formatMoney(amountMinor, currency)} did not go through (${reason}). The money is back in your wallet.`);
+  const row = await ctx.db.payout.findUniqueOrThrow({ where: { id: payoutId } });
+  const result = await submitPayout(ctx, payments, row);
+  if (result.status === "failed") {
+    throw new PaymentProviderError(`The withdrawal of ${formatMoney(amountMinor, currency)} did not go through (${result.reason}). The money is back in your wallet.`);
   }
-  const paid = await ctx.db.payout.update({ where: { id: payoutId }, data: { status: "paid", stripeObjectId: transfer.id } });
-  return toView(paid);
+  if (result.status === "unconfirmed") {
+    throw new PaymentProviderError(
+      `The withdrawal of ${formatMoney(amountMinor, currency)} could not be confirmed with the payment provider yet. ` +
+        "It stays reserved and is confirmed (or returned to your wallet) automatically; nothing is sent twice.",
+    );
+  }
+  return toView(result.payout);
+}
+
+type PayoutRow = Awaited<ReturnType<EngineContext["db"]["payout"]["findUniqueOrThrow"]>>;
+export type SubmitResult = { status: "paid"; payout: PayoutRow } | { status: "failed"; reason: string } | { status: "unconfirmed" };
+
+/**
+ * Asks Stripe for the payout's Transfer or Refund — always with the same parameters and the payout's own
+ * idempotency key, so asking again (after a crash, or an answer lost on the way) makes one, never two.
+ * A definite answer settles it: paid, or refused and compensated. No answer at all (the connection
+ * failed through every retry) leaves it `submitting`, to be asked again by resumeSubmittingPayouts.
+ */
+export async function submitPayout(ctx: EngineContext, payments: StripePayments, payout: PayoutRow): Promise<SubmitResult> {
+  const amount = Number(payout.amountMinor);
+  let objectId: string;
+  try {
+    if (payout.kind === "card_refund") {
+      const refund = await payments.stripe.refunds.create(
+        { payment_intent: payout.destination, amount, metadata: { holdfast_payout_id: payout.id } },
+        { idempotencyKey: `refund:${payout.id}` },
+      );
+      objectId = refund.id;
+    } else {
+      const transfer = await payments.stripe.transfers.create(
+        { amount, currency: payout.currency.toLowerCase(), destination: payout.destination, transfer_group: payout.id, metadata: { holdfast_payout_id: payout.id } },
+        { idempotencyKey: `payout:${payout.id}` },
+      );
+      objectId = transfer.id;
+    }
+  } catch (error) {
+    if (isUnanswered(error)) {
+      log().warn({ err: error, payoutId: payout.id }, "stripe did not answer; payout left submitting");
+      return { status: "unconfirmed" };
+    }
+    const reason = providerReason(error);
+    log().warn({ err: error, payoutId: payout.id }, "stripe refused the payout; compensating");
+    await inTransaction(ctx.db, (tx) => compensatePayout(tx, ctx, payout.id, "failed", reason));
+    return { status: "failed", reason };
+  }
+  const paid = await ctx.db.payout.update({ where: { id: payout.id }, data: { status: "paid", stripeObjectId: objectId } });
+  return { status: "paid", payout: paid };
+}
+
+/** No HTTP answer at all: Stripe may or may not have acted, so only asking again (same key) can tell. */
+function isUnanswered(error: unknown): boolean {
+  const e = error as { type?: string; statusCode?: number };
+  // 409: the same key is still being worked on at Stripe (the first attempt's answer was lost).
+  return e?.type === "StripeConnectionError" || (e?.type === "StripeIdempotencyError" && e.statusCode === 409);
+}
+
+/** Payouts written but not settled (a crash between the ledger and the call, or no answer): ask again. */
+export async function resumeSubmittingPayouts(ctx: EngineContext, payments: StripePayments, filter: { userId?: string; olderThanS?: number } = {}): Promise<number> {
+  const before = new Date(ctx.now().getTime() - (filter.olderThanS ?? 30) * 1000);
+  const rows = await ctx.db.payout.findMany({
+    where: { status: "submitting", createdAt: { lte: before }, ...(filter.userId ? { userId: filter.userId } : {}) },
+    orderBy: { createdAt: "asc" },
+    take: 50,
+  });
+  let settled = 0;
+  for (const row of rows) if ((await submitPayout(ctx, payments, row)).status !== "unconfirmed") settled++;
+  return settled;
 }
 
 function providerReason(error: unknown): string {
   const e = error as { type?: string; code?: string; message?: string; statusCode?: number };
   if (e?.code === "balance_insufficient") return "the platform's funds for this payout are not available yet; try again later";
   if (typeof e?.statusCode === "number" && e.statusCode >= 500) return "the payment provider had an error";
-  if (e?.type === "StripeConnectionError") return "the payment provider could not be reached";
   return e?.message ? e.message.slice(0, 200) : "the payment provider refused it";
 }
 
@@ -103,6 +155,10 @@ export async function compensatePayout(tx: Tx, ctx: EngineContext, payoutId: str
   });
   if (posted.status === "duplicate") return false;
   await tx.payout.update({ where: { id: payoutId }, data: { status, failureReason: reason, updatedAt: ctx.now() } });
+  // A card refund reserved part of its payment's refundable amount: released with the money.
+  if (payout.cardPaymentId) {
+    await tx.$executeRaw`UPDATE card_payments SET refunded_minor = refunded_minor - ${payout.amountMinor} WHERE id = ${payout.cardPaymentId}`;
+  }
   return true;
 }
 

@@ -11,7 +11,7 @@ import { MAX_CARD_PAYMENT_MINOR, openCardPayments, recentCardPayments, startCard
 import { refundableToCardMinor, returnToCard } from "~/server/payments/card-refunds";
 import { PaymentProviderError } from "~/server/payments/errors";
 import { payoutAccountStatus, refreshPayoutAccount, startPayoutOnboarding } from "~/server/payments/payout-accounts";
-import { listPayouts, withdrawToPayoutAccount } from "~/server/payments/payouts";
+import { listPayouts, resumeSubmittingPayouts, withdrawToPayoutAccount } from "~/server/payments/payouts";
 import { stripePayments } from "~/server/payments/provider";
 import { testFundingAllowed, type StripePayments } from "~/server/payments/settings";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
@@ -97,11 +97,16 @@ export const walletRouter = createTRPCRouter({
   cardPayments: protectedProcedure.query(({ ctx }) => recentCardPayments(ctx.engine, ctx.user.id)),
 
   /** Owners: the Stripe Connect payout account's state and the withdrawals made. */
-  payouts: ownerProcedure.query(async ({ ctx }) => ({
-    enabled: stripePayments() !== null,
-    account: await payoutAccountStatus(ctx.engine, ctx.user.id),
-    payouts: await listPayouts(ctx.engine, ctx.user.id),
-  })),
+  payouts: ownerProcedure.query(async ({ ctx }) => {
+    const payments = stripePayments();
+    // Withdrawals left unconfirmed (no answer from Stripe, a crash mid-way) are asked again, same key.
+    if (payments) await resumeSubmittingPayouts(ctx.engine, payments, { userId: ctx.user.id });
+    return {
+      enabled: payments !== null,
+      account: await payoutAccountStatus(ctx.engine, ctx.user.id),
+      payouts: await listPayouts(ctx.engine, ctx.user.id),
+    };
+  }),
   connectPayoutAccount: ownerProcedure.mutation(({ ctx }) => {
     const payments = requirePayments();
     return viaProvider(() => startPayoutOnboarding(ctx.engine, payments, ctx.user));
