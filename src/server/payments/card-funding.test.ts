@@ -99,6 +99,16 @@ describe("Add funds by card", () => {
     expect(await tdb.db.cardPayment.count({ where: { userId: p.customerId } })).toBe(0);
   });
 
+  it("limits card payments started per person: the 21st in an hour is 429 with nothing written or sent", async () => {
+    const p = await createParties(tdb.db);
+    const caller = callerFor(ctx, await customerOf(p));
+    for (let i = 0; i < 20; i++) await caller.wallet.startCardPayment({ purpose: "wallet", amount: 100, currency: "USD" });
+    const before = fake.requests.length;
+    await expect(caller.wallet.startCardPayment({ purpose: "wallet", amount: 100, currency: "USD" })).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    expect(fake.requests.length).toBe(before);
+    expect(await tdb.db.cardPayment.count({ where: { userId: p.customerId } })).toBe(20);
+  });
+
   it("answers 503 with nothing charged or credited when Stripe is down (after the SDK's retries)", async () => {
     const p = await createParties(tdb.db);
     const caller = callerFor(ctx, await customerOf(p));

@@ -11,6 +11,7 @@ import { newId } from "../ids";
 import { log } from "../log";
 import { PaymentProviderError } from "./errors";
 import { assertNoOpenCardDispute } from "./disputes";
+import { spendPaymentAttempt } from "./limits";
 import type { StripePayments } from "./settings";
 
 /** The most one card payment may bring in (the same ceiling as the test funding source). */
@@ -39,6 +40,7 @@ export async function startCardPayment(
 ): Promise<StartedCardPayment> {
   await assertNoOpenCardDispute(ctx.db, userId);
   const plan = await planPayment(ctx, userId, request);
+  await spendPaymentAttempt(ctx.db, userId, "checkout", ctx.now());
   const paymentId = newId("pay");
   await ctx.db.cardPayment.create({
     data: { id: paymentId, userId, currency: plan.currency, amountMinor: BigInt(plan.amountMinor), escrowId: plan.escrowId, status: "created", createdAt: ctx.now() },

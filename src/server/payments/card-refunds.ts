@@ -13,6 +13,7 @@ import { invalid } from "../errors";
 import { newId } from "../ids";
 import { postTransfer } from "../ledger/ledger";
 import { PaymentProviderError } from "./errors";
+import { spendPaymentAttempt } from "./limits";
 import { assertNoOpenCardDispute } from "./disputes";
 import { compensatePayout, resumeSubmittingPayouts, submitPayout, type PayoutView } from "./payouts";
 import type { StripePayments } from "./settings";
@@ -42,6 +43,7 @@ export async function returnToCard(
   requireEnabledCurrency(ctx.config, request.currency);
   const { currency, amountMinor } = request;
   await resumeSubmittingPayouts(ctx, payments, { userId });
+  await spendPaymentAttempt(ctx.db, userId, "payout", ctx.now());
   const pieces = await inTransaction(ctx.db, (tx) => reserveRefunds(tx, ctx, userId, currency, amountMinor));
 
   const results: PayoutView[] = [];

@@ -7,6 +7,7 @@ import type { Tx } from "../db/transaction";
 import { ServiceError } from "../errors";
 import { log } from "../log";
 import { PaymentProviderError } from "./errors";
+import { spendPaymentAttempt } from "./limits";
 import type { StripePayments } from "./settings";
 
 export type PayoutAccountStatus = "not_connected" | "pending" | "ready";
@@ -31,6 +32,7 @@ export async function startPayoutOnboarding(
   user: { id: string; email: string; role: string },
 ): Promise<{ url: string }> {
   requireOwner(user.role);
+  await spendPaymentAttempt(ctx.db, user.id, "onboarding", ctx.now());
   let row = await ctx.db.payoutAccount.findUnique({ where: { userId: user.id } });
   try {
     if (!row) {

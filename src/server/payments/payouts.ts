@@ -15,6 +15,7 @@ import { newId } from "../ids";
 import { postTransfer } from "../ledger/ledger";
 import { log } from "../log";
 import { PaymentProviderError } from "./errors";
+import { spendPaymentAttempt } from "./limits";
 import type { StripePayments } from "./settings";
 
 export interface PayoutView {
@@ -40,6 +41,7 @@ export async function withdrawToPayoutAccount(
   if (!destination) throw new ServiceError("conflict", "Connect a payout account before withdrawing.");
   if (destination.status !== "ready") throw new ServiceError("conflict", "Your payout account is still being verified by Stripe; withdraw once it is ready.");
   await resumeSubmittingPayouts(ctx, payments, { userId });
+  await spendPaymentAttempt(ctx.db, userId, "payout", ctx.now());
 
   const payoutId = newId("pyo");
   const { currency, amountMinor } = request;
