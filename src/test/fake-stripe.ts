@@ -147,6 +147,10 @@ export interface FakeStripe {
   finishOnboarding(accountId: string): Promise<void>;
   /** Stripe (or the platform's dashboard) reverses a transfer: `transfer.reversed` is sent. */
   reverseTransfer(transferId: string): Promise<void>;
+  /** A refund Stripe accepted fails at the card network later: `refund.failed`. */
+  failRefund(refundId: string): Promise<void>;
+  /** The customer never pays: the Checkout Session expires, `checkout.session.expired`. */
+  expireSession(sessionId: string): Promise<void>;
   /** The card network opens a dispute on a charge: `charge.dispute.created`. */
   openDispute(chargeId: string): Promise<Obj>;
   closeDispute(disputeId: string, status: "won" | "lost"): Promise<void>;
@@ -671,6 +675,20 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       transfer.reversed = true;
       add(available, String(transfer.currency), Number(transfer.amount));
       await emit("transfer.reversed", transfer);
+    },
+    async failRefund(refundId) {
+      const refund = get(refundId, "re:refund");
+      const ch = get(String(refund.charge), "ch:charge");
+      Object.assign(refund, { status: "failed", failure_reason: "expired_or_canceled_card" });
+      ch.amount_refunded = Number(ch.amount_refunded) - Number(refund.amount);
+      ch.refunded = false;
+      add(available, String(refund.currency), Number(refund.amount));
+      await emit("refund.failed", refund);
+    },
+    async expireSession(sessionId) {
+      const session = get(sessionId, "cs:checkout.session");
+      session.status = "expired";
+      await emit("checkout.session.expired", publicView(session));
     },
     async openDispute(chargeId) {
       const ch = get(chargeId, "ch:charge");

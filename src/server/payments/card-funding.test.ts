@@ -88,6 +88,16 @@ describe("Add funds by card", () => {
     expect(await caller.wallet.pendingCardPayments()).toEqual([]);
   });
 
+  it("a checkout the customer abandons expires: nothing credited, no longer waiting", async () => {
+    const p = await createParties(tdb.db);
+    const caller = callerFor(ctx, await customerOf(p));
+    const started = await caller.wallet.startCardPayment({ purpose: "wallet", amount: 900, currency: "USD" });
+    await fake.expireSession(sessionIdOf(started.checkoutUrl));
+    expect(await tdb.db.cardPayment.findUniqueOrThrow({ where: { id: started.paymentId } })).toMatchObject({ status: "expired" });
+    expect(await caller.wallet.pendingCardPayments()).toEqual([]);
+    expect(await walletMinor(p.customerId)).toBe(0);
+  });
+
   it("refuses amounts and currencies the deployment does not take, with nothing sent to Stripe", async () => {
     const p = await createParties(tdb.db);
     const caller = callerFor(ctx, await customerOf(p));

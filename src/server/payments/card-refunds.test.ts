@@ -89,4 +89,19 @@ describe("Return to my card", () => {
     expect(refundsOf(paymentIntentId).map((r) => r.amount)).toEqual([2_500]);
     expect(await walletMinor(p.customerId)).toBe(0);
   });
+
+  it("a refund that fails later at the card network (refund.failed) comes back to the wallet once and is refundable again", async () => {
+    const user = await createUser(tdb.db, "customer");
+    const { paymentIntentId } = await h.cardTopUp(user, 1_800);
+    const caller = callerFor(h.ctx, user);
+    await caller.wallet.returnToCard({ amount: 1_800, currency: "USD" });
+    expect(await walletMinor(user.id)).toBe(0);
+    const [refund] = refundsOf(paymentIntentId);
+    await h.fake.failRefund(refund!.id);
+    const failed = h.fake.events.filter((e) => e.type === "refund.failed").at(-1)!;
+    expect(await h.fake.deliver(failed, { times: 2 })).toEqual([200, 200]);
+    expect(await walletMinor(user.id)).toBe(1_800);
+    expect(await caller.wallet.refundableToCard({ currency: "USD" })).toMatchObject({ refundableMinor: 1_800 });
+    expect(await tdb.db.ledgerTransfer.count({ where: { kind: "payout_reversal", toAccount: { key: `wallet:${user.id}:USD` } } })).toBe(1);
+  });
 });
