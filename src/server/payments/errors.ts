@@ -1,5 +1,6 @@
 // The payment provider could not do what was asked (down, refused, misconfigured). Transports answer
-// 503 with this message; what Holdfast had written first is compensated before it is thrown.
+// 503 with this message; what Holdfast had written first is compensated before it is thrown (or, when
+// the provider never answered, kept reserved until asking again with the same key settles it).
 export class PaymentProviderError extends Error {
   constructor(message: string) {
     super(message);
@@ -7,10 +8,3 @@ export class PaymentProviderError extends Error {
   }
 }
 
-/** Stripe keys are off: card payments, payouts and refunds do not exist in this deployment. */
-export class PaymentsNotConfiguredError extends Error {
-  constructor() {
-    super("Card payments are not configured on this deployment.");
-    this.name = "PaymentsNotConfiguredError";
-  }
-}
