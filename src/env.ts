@@ -135,6 +135,17 @@ const schema = z.object({
   HOLDFAST_WHATSAPP_PHONE_NUMBER_ID: z.string().min(1).optional(),
   HOLDFAST_WHATSAPP_APP_SECRET: z.string().min(1).optional(),
   HOLDFAST_WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
+  /**
+   * Real money through Stripe (issue 15): the secret key (`sk_…` or a restricted `rk_…`). Unset → the test
+   * funding source, as before; set → card payments, payouts and refunds are live and test funding is off.
+   */
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$/, "a Stripe secret key (sk_test_…, sk_live_… or rk_…)").optional(),
+  /** Signing secret of the webhook endpoint /api/stripe/webhook (`whsec_…`); required with STRIPE_SECRET_KEY. */
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\S{8,}$/, "a webhook signing secret (whsec_…)").optional(),
+  /** Signing secret of the Connect webhook endpoint, when Connect events (account.updated) use their own. */
+  STRIPE_CONNECT_WEBHOOK_SECRET: z.string().regex(/^whsec_\S{8,}$/, "a webhook signing secret (whsec_…)").optional(),
+  /** Where the Stripe SDK sends API calls (tests point it at a local server); unset → https://api.stripe.com. */
+  HOLDFAST_STRIPE_API_URL: z.string().url().optional(),
 }).superRefine((e, ctx) => {
   const currencies = parseCurrencySettings({ currencies: e.HOLDFAST_CURRENCIES, rates: e.HOLDFAST_FX_RATES, base: e.HOLDFAST_LIMITS_CURRENCY });
   if (typeof currencies === "string") ctx.addIssue({ code: "custom", path: ["HOLDFAST_CURRENCIES"], message: currencies });
@@ -163,6 +174,15 @@ function startProblems(e: Env): string[] {
       "  NEXTAUTH_SECRET: required in production (at least 32 characters; make one with `openssl rand -hex 32`). " +
         "Only the embedded demo (HOLDFAST_DEMO=1) generates its own.",
     );
+  }
+  if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
+    problems.push(
+      "  STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (the signing secret of the /api/stripe/webhook endpoint): " +
+        "without it no payment could ever be confirmed.",
+    );
+  }
+  if (!e.STRIPE_SECRET_KEY && (e.STRIPE_WEBHOOK_SECRET || e.STRIPE_CONNECT_WEBHOOK_SECRET)) {
+    problems.push("  STRIPE_SECRET_KEY: a Stripe webhook secret is set but the secret key is not; set both or neither.");
   }
   return problems;
 }

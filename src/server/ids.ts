@@ -7,7 +7,9 @@ const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 export type IdPrefix =
   | "usr" | "agt" | "key" | "svc" | "cnv" | "msg" | "art" | "esc" | "stl" | "acc" | "trf" | "idk" | "alr" | "whd" | "hld" | "ntf"
-  | "och" | "rpl";
+  | "och" | "rpl"
+  // card payments and payouts (issue 15)
+  | "pay" | "pyo";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = randomBytes(20);

@@ -14,6 +14,7 @@ import { TEST_TOPUP_CAP_MINOR } from "~/domain/test-funding";
 import { useTRPC } from "~/trpc/react";
 import type { EscrowView } from "~/trpc/types";
 import { statusWords } from "~/components/escrow/status-words";
+import { CardFunding } from "./card-funding";
 
 const POLL_MS = 5_000;
 
@@ -25,6 +26,8 @@ const KIND_WORDS: Record<string, { in: string; out: string }> = {
   fee: { in: "Platform fee", out: "Platform fee" },
   payout: { in: "Payout", out: "Payout to bank" },
   hold_release: { in: "Held payout released", out: "Held payout released" },
+  payout_reversal: { in: "Payout returned to your wallet", out: "Payout returned" },
+  chargeback: { in: "Chargeback", out: "Taken back by your bank (chargeback)" },
 };
 
 /** Orders whose money sits in escrow: paid, and not yet released or refunded. */
@@ -163,6 +166,7 @@ export function WalletView() {
       </section>
       <HeldInEscrow orders={orders.data ?? []} />
       {balance.data?.testFunding ? <AddTestFunds /> : null}
+      {balance.data?.cardPayments ? <CardFunding /> : null}
       <section aria-labelledby="history" className={card}>
         <h2 id="history" className="text-lg font-semibold">
           History
@@ -186,7 +190,10 @@ export function WalletView() {
               </thead>
               <tbody className="divide-y divide-stone-100">
                 {history.data.map((entry) => {
-                  const words = KIND_WORDS[entry.kind] ?? { in: codeWords(entry.kind), out: codeWords(entry.kind) };
+                  const words =
+                    entry.kind === "topup" && balance.data?.cardPayments
+                      ? { in: "Added by card", out: "Added by card" }
+                      : (KIND_WORDS[entry.kind] ?? { in: codeWords(entry.kind), out: codeWords(entry.kind) });
                   const incoming = entry.amount_minor > 0;
                   return (
                     <tr key={entry.id}>

@@ -192,9 +192,9 @@ describe("ledger account and operation keys", () => {
     expect(operationKey("e1", "release")).toBe("e1:release");
   });
 
-  it("let only the external accounts go negative", () => {
-    expect(LEDGER_ACCOUNT_KINDS.filter(mayGoNegative)).toEqual(["external_funding", "external_payout"]);
-    expect(TRANSFER_KINDS).toEqual(["fund", "release", "fee", "refund", "topup", "payout", "hold_release"]);
+  it("let only the external accounts (and the platform's chargeback losses) go negative", () => {
+    expect(LEDGER_ACCOUNT_KINDS.filter(mayGoNegative)).toEqual(["external_funding", "external_payout", "platform_loss"]);
+    expect(TRANSFER_KINDS).toEqual(["fund", "release", "fee", "refund", "topup", "payout", "hold_release", "payout_reversal", "chargeback"]);
   });
 });
 

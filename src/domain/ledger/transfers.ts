@@ -1,6 +1,18 @@
 /** Ledger transfers: each is one balanced movement from one account to another (SPEC §3.3). */
 
-export const TRANSFER_KINDS = ["fund", "release", "fee", "refund", "topup", "payout", "hold_release"] as const;
+export const TRANSFER_KINDS = [
+  "fund",
+  "release",
+  "fee",
+  "refund",
+  "topup",
+  "payout",
+  "hold_release",
+  /** A payout the provider failed or reversed, returned to the wallet it left (issue 15). */
+  "payout_reversal",
+  /** A lost card dispute: the card network took the payment back (issue 15). */
+  "chargeback",
+] as const;
 export type TransferKind = (typeof TRANSFER_KINDS)[number];
 
 /**

@@ -7,7 +7,7 @@ import { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
 import { newId } from "../ids";
 import { DomainError } from "~/domain/escrow/errors";
-import type { LedgerAccountKind } from "~/domain/ledger/accounts";
+import { LEDGER_ACCOUNT_KINDS, mayGoNegative, type LedgerAccountKind } from "~/domain/ledger/accounts";
 import type { TransferKind } from "~/domain/ledger/transfers";
 import { formatMoney } from "~/domain/money";
 
@@ -31,7 +31,7 @@ export interface TransferSpec {
 
 export type TransferResult = { status: "posted"; transferId: string } | { status: "duplicate" };
 
-const EXTERNAL_KINDS: LedgerAccountKind[] = ["external_funding", "external_payout"];
+const EXTERNAL_KINDS: LedgerAccountKind[] = LEDGER_ACCOUNT_KINDS.filter(mayGoNegative);
 
 /** The account's id, creating the account at zero if it does not exist yet. */
 export async function ensureAccount(tx: Tx, spec: AccountSpec): Promise<string> {

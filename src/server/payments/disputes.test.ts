@@ -1,0 +1,97 @@
+// Issue 15 item 5: a chargeback on a card payment that funded a wallet is recorded, freezes the wallet,
+// is answered with evidence from Holdfast's own record (artifact hashes, timeline, approvals), and a lost
+// one posts the money out — from the wallet as far as it goes, the rest to platform_loss — with every
+// ledger invariant holding (this file's database is checked after its tests).
+import { describe, expect, it } from "vitest";
+import { callerFor } from "~/server/api/root";
+import type { SessionUser } from "~/server/auth/session-user";
+import { runEscrowCommand } from "~/server/escrow/run-command";
+import { checkDatabaseLedger } from "~/server/ledger/check";
+import { databaseForThisFile } from "~/test/db";
+import { createParties, deliverArtifact, offer, type Parties } from "~/test/engine-fixtures";
+import { stripeHarnessForThisFile } from "~/test/stripe-harness";
+import { openCardDisputes } from "./disputes";
+
+const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
+const h = stripeHarnessForThisFile(tdb);
+
+async function balance(key: string): Promise<number> {
+  const a = await tdb.db.ledgerAccount.findUnique({ where: { key } });
+  return Number(a?.balanceMinor ?? 0n);
+}
+
+async function customerOf(p: Parties): Promise<SessionUser> {
+  const u = await tdb.db.user.findUniqueOrThrow({ where: { id: p.customerId } });
+  return { id: u.id, email: u.email, displayName: u.displayName, role: u.role };
+}
+
+/** A customer pays an offer by card; the agent delivers a file; the customer approves (money released). */
+async function paidAndReleased(amountMinor: number) {
+  const p = await createParties(tdb.db);
+  const customer = await customerOf(p);
+  const caller = callerFor(h.ctx, customer);
+  const escrow = await offer(h.ctx, p, { amountMinor });
+  const started = await caller.wallet.startCardPayment({ purpose: "offer", escrowId: escrow.id, cover: "whole" });
+  const paid = await h.fake.pay(started.checkoutUrl.split("/").at(-1)!);
+  h.clock.advanceSeconds(60);
+  const artifactId = await deliverArtifact(h.ctx, p, escrow.id);
+  h.clock.advanceSeconds(1);
+  await runEscrowCommand(h.ctx, escrow.id, { kind: "agent", agentId: p.agentId }, { command: "complete" });
+  await caller.escrow.approve({ escrowId: escrow.id });
+  const artifact = await tdb.db.artifact.findUniqueOrThrow({ where: { id: artifactId } });
+  return { p, customer, caller, escrow, paid, artifact };
+}
+
+describe("chargebacks", () => {
+  it("lost after release: recorded, wallet frozen, evidence with the artifact's SHA-256 sent, loss posted, ledger:check passes", async () => {
+    const { p, caller, escrow, paid, artifact } = await paidAndReleased(2_500);
+    const dispute = await h.fake.openDispute(paid.chargeId);
+
+    const row = await tdb.db.cardDispute.findUniqueOrThrow({ where: { id: dispute.id } });
+    expect(row).toMatchObject({ userId: p.customerId, amountMinor: 2_500n, status: "under_review" });
+    expect(row.evidenceSubmittedAt).not.toBeNull();
+    const sent = h.fake.objects.get(dispute.id)!.evidence as Record<string, string>;
+    expect(sent.uncategorized_text).toContain(`SHA-256 ${artifact.sha256}`);
+    expect(sent.uncategorized_text).toContain(`${artifact.sizeBytes} bytes`);
+    expect(sent.access_activity_log).toContain("customer approved the delivery");
+    expect(sent.product_description).toContain(escrow.referenceCode);
+    expect(h.fake.requests.filter((r) => r.path === `/v1/disputes/${dispute.id}`)).toHaveLength(1);
+    expect(await openCardDisputes(tdb.db)).toEqual([expect.objectContaining({ id: dispute.id, evidenceSubmitted: true })]);
+
+    await expect(caller.wallet.startCardPayment({ purpose: "wallet", amount: 100, currency: "USD" })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(caller.wallet.returnToCard({ amount: 100, currency: "USD" })).rejects.toMatchObject({ code: "CONFLICT" });
+
+    await h.fake.closeDispute(dispute.id, "lost");
+    const closed = h.fake.events.filter((e) => e.type === "charge.dispute.closed").at(-1)!;
+    expect(await h.fake.deliver(closed, { times: 3 })).toEqual([200, 200, 200]);
+    expect(await balance("platform_loss:USD")).toBe(-2_500);
+    expect(await balance(`wallet:${p.customerId}:USD`)).toBe(0);
+    expect(await tdb.db.ledgerTransfer.count({ where: { operationKey: { startsWith: `chargeback:${dispute.id}` } } })).toBe(1);
+    expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
+    expect(await openCardDisputes(tdb.db)).toEqual([]);
+  });
+
+  it("lost with money still in the wallet: the wallet pays first, the platform only the rest", async () => {
+    const p = await createParties(tdb.db);
+    const customer = await customerOf(p);
+    const { chargeId } = await h.cardTopUp(customer, 3_000);
+    const escrow = await offer(h.ctx, p, { amountMinor: 2_000 });
+    await callerFor(h.ctx, customer).escrow.accept({ escrowId: escrow.id });
+    const lossBefore = await balance("platform_loss:USD");
+    const dispute = await h.fake.openDispute(chargeId);
+    await h.fake.closeDispute(dispute.id, "lost");
+    expect(await balance(`wallet:${p.customerId}:USD`)).toBe(0);
+    expect(await balance("platform_loss:USD")).toBe(lossBefore - 2_000);
+    expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
+  });
+
+  it("won: nothing posted and the wallet works again", async () => {
+    const { caller, paid } = await paidAndReleased(1_200);
+    const transfersBefore = await tdb.db.ledgerTransfer.count();
+    const dispute = await h.fake.openDispute(paid.chargeId);
+    await h.fake.closeDispute(dispute.id, "won");
+    expect(await tdb.db.ledgerTransfer.count()).toBe(transfersBefore);
+    expect(await tdb.db.cardDispute.findUniqueOrThrow({ where: { id: dispute.id } })).toMatchObject({ status: "won" });
+    await expect(caller.wallet.startCardPayment({ purpose: "wallet", amount: 100, currency: "USD" })).resolves.toMatchObject({ amountMinor: 100 });
+  });
+});

@@ -1,0 +1,185 @@
+// Owner withdrawals through Stripe Connect (issue 15). Write first, then call: the ledger's `payout`
+// transfer (wallet → external payout, operation key `payout:<id>`) commits before Stripe is asked, with
+// the conditional debit that keeps a wallet from going below zero however many withdrawals race. The
+// Stripe Transfer carries `<id>` as its idempotency key, so the SDK's retries (409, 5xx, dropped
+// connections) make at most one transfer. A refusal, an error after the retries, or a later
+// `transfer.reversed` posts `payout:<id>:reversal` back (once, whichever comes first).
+import type Stripe from "stripe";
+import { externalPayoutKey, walletKey, type LedgerAccountKind } from "~/domain/ledger/accounts";
+import { formatMoney, isValidAmountMinor } from "~/domain/money";
+import type { EngineContext } from "../context";
+import { requireEnabledCurrency } from "../currency";
+import { inTransaction, type Tx } from "../db/transaction";
+import { invalid, ServiceError } from "../errors";
+import { newId } from "../ids";
+import { postTransfer } from "../ledger/ledger";
+import { log } from "../log";
+import { PaymentProviderError } from "./errors";
+import { spendPaymentAttempt } from "./limits";
+import type { StripePayments } from "./settings";
+
+export interface PayoutView {
+  id: string;
+  amountMinor: number;
+  currency: string;
+  status: string;
+  failureReason: string | null;
+  createdAt: Date;
+}
+
+const account = (key: string, kind: LedgerAccountKind, currency: string, userId?: string) => ({ key, kind, currency, ...(userId ? { userId } : {}) });
+
+export async function withdrawToPayoutAccount(
+  ctx: EngineContext,
+  payments: StripePayments,
+  userId: string,
+  request: { amountMinor: number; currency: string },
+): Promise<PayoutView> {
+  if (!isValidAmountMinor(request.amountMinor)) throw invalid("amount", "a positive integer in minor units");
+  requireEnabledCurrency(ctx.config, request.currency);
+  const destination = await ctx.db.payoutAccount.findUnique({ where: { userId } });
+  if (!destination) throw new ServiceError("conflict", "Connect a payout account before withdrawing.");
+  if (destination.status !== "ready") throw new ServiceError("conflict", "Your payout account is still being verified by Stripe; withdraw once it is ready.");
+  await resumeSubmittingPayouts(ctx, payments, { userId });
+  await spendPaymentAttempt(ctx.db, userId, "payout", ctx.now());
+
+  const payoutId = newId("pyo");
+  const { currency, amountMinor } = request;
+  await inTransaction(ctx.db, async (tx) => {
+    await tx.payout.create({
+      data: { id: payoutId, userId, currency, amountMinor: BigInt(amountMinor), destination: destination.stripeAccountId, status: "submitting", createdAt: ctx.now() },
+    });
+    // Only the available wallet: held payouts sit in their own account and stay there.
+    await postTransfer(tx, {
+      operationKey: `payout:${payoutId}`,
+      kind: "payout",
+      from: account(walletKey(userId, currency), "wallet", currency, userId),
+      to: account(externalPayoutKey(currency), "external_payout", currency),
+      amountMinor,
+      currency,
+    });
+  });
+
+  const row = await ctx.db.payout.findUniqueOrThrow({ where: { id: payoutId } });
+  const result = await submitPayout(ctx, payments, row);
+  if (result.status === "failed") {
+    throw new PaymentProviderError(`The withdrawal of ${formatMoney(amountMinor, currency)} did not go through (${result.reason}). The money is back in your wallet.`);
+  }
+  if (result.status === "unconfirmed") {
+    throw new PaymentProviderError(
+      `The withdrawal of ${formatMoney(amountMinor, currency)} could not be confirmed with the payment provider yet. ` +
+        "It stays reserved and is confirmed (or returned to your wallet) automatically; nothing is sent twice.",
+    );
+  }
+  return toView(result.payout);
+}
+
+type PayoutRow = Awaited<ReturnType<EngineContext["db"]["payout"]["findUniqueOrThrow"]>>;
+export type SubmitResult = { status: "paid"; payout: PayoutRow } | { status: "failed"; reason: string } | { status: "unconfirmed" };
+
+/**
+ * Asks Stripe for the payout's Transfer or Refund — always with the same parameters and the payout's own
+ * idempotency key, so asking again (after a crash, or an answer lost on the way) makes one, never two.
+ * A definite answer settles it: paid, or refused and compensated. No answer at all (the connection
+ * failed through every retry) leaves it `submitting`, to be asked again by resumeSubmittingPayouts.
+ */
+export async function submitPayout(ctx: EngineContext, payments: StripePayments, payout: PayoutRow): Promise<SubmitResult> {
+  const amount = Number(payout.amountMinor);
+  let objectId: string;
+  try {
+    if (payout.kind === "card_refund") {
+      const refund = await payments.stripe.refunds.create(
+        { payment_intent: payout.destination, amount, metadata: { holdfast_payout_id: payout.id } },
+        { idempotencyKey: `refund:${payout.id}` },
+      );
+      objectId = refund.id;
+    } else {
+      const transfer = await payments.stripe.transfers.create(
+        { amount, currency: payout.currency.toLowerCase(), destination: payout.destination, transfer_group: payout.id, metadata: { holdfast_payout_id: payout.id } },
+        { idempotencyKey: `payout:${payout.id}` },
+      );
+      objectId = transfer.id;
+    }
+  } catch (error) {
+    if (isUnanswered(error)) {
+      log().warn({ err: error, payoutId: payout.id }, "stripe did not answer; payout left submitting");
+      return { status: "unconfirmed" };
+    }
+    const reason = providerReason(error);
+    log().warn({ err: error, payoutId: payout.id }, "stripe refused the payout; compensating");
+    await inTransaction(ctx.db, (tx) => compensatePayout(tx, ctx, payout.id, "failed", reason));
+    return { status: "failed", reason };
+  }
+  const paid = await ctx.db.payout.update({ where: { id: payout.id }, data: { status: "paid", stripeObjectId: objectId } });
+  return { status: "paid", payout: paid };
+}
+
+/** No HTTP answer at all: Stripe may or may not have acted, so only asking again (same key) can tell. */
+function isUnanswered(error: unknown): boolean {
+  const e = error as { type?: string; statusCode?: number };
+  // 409: the same key is still being worked on at Stripe (the first attempt's answer was lost).
+  return e?.type === "StripeConnectionError" || (e?.type === "StripeIdempotencyError" && e.statusCode === 409);
+}
+
+/** Payouts written but not settled (a crash between the ledger and the call, or no answer): ask again. */
+export async function resumeSubmittingPayouts(ctx: EngineContext, payments: StripePayments, filter: { userId?: string; olderThanS?: number } = {}): Promise<number> {
+  const before = new Date(ctx.now().getTime() - (filter.olderThanS ?? 30) * 1000);
+  const rows = await ctx.db.payout.findMany({
+    where: { status: "submitting", createdAt: { lte: before }, ...(filter.userId ? { userId: filter.userId } : {}) },
+    orderBy: { createdAt: "asc" },
+    take: 50,
+  });
+  let settled = 0;
+  for (const row of rows) if ((await submitPayout(ctx, payments, row)).status !== "unconfirmed") settled++;
+  return settled;
+}
+
+function providerReason(error: unknown): string {
+  const e = error as { type?: string; code?: string; message?: string; statusCode?: number };
+  if (e?.code === "balance_insufficient") return "the platform's funds for this payout are not available yet; try again later";
+  if (typeof e?.statusCode === "number" && e.statusCode >= 500) return "the payment provider had an error";
+  return e?.message ? e.message.slice(0, 200) : "the payment provider refused it";
+}
+
+/** Posts the money back once (unique operation key) and records why. */
+export async function compensatePayout(tx: Tx, ctx: EngineContext, payoutId: string, status: "failed" | "reversed", reason: string): Promise<boolean> {
+  await tx.$queryRaw`SELECT id FROM payouts WHERE id = ${payoutId} FOR UPDATE`;
+  const payout = await tx.payout.findUnique({ where: { id: payoutId } });
+  if (!payout) return false;
+  const currency = payout.currency;
+  const posted = await postTransfer(tx, {
+    operationKey: `payout:${payoutId}:reversal`,
+    kind: "payout_reversal",
+    from: account(externalPayoutKey(currency), "external_payout", currency),
+    to: account(walletKey(payout.userId, currency), "wallet", currency, payout.userId),
+    amountMinor: Number(payout.amountMinor),
+    currency,
+  });
+  if (posted.status === "duplicate") return false;
+  await tx.payout.update({ where: { id: payoutId }, data: { status, failureReason: reason, updatedAt: ctx.now() } });
+  // A card refund reserved part of its payment's refundable amount: released with the money.
+  if (payout.cardPaymentId) {
+    await tx.$executeRaw`UPDATE card_payments SET refunded_minor = refunded_minor - ${payout.amountMinor} WHERE id = ${payout.cardPaymentId}`;
+  }
+  return true;
+}
+
+export async function onTransferReversed(tx: Tx, ctx: EngineContext, transfer: Stripe.Transfer): Promise<string> {
+  const payoutId = transfer.metadata?.holdfast_payout_id;
+  const payout = await tx.payout.findFirst({
+    where: { OR: [{ stripeObjectId: transfer.id }, ...(payoutId ? [{ id: payoutId }] : [])] },
+  });
+  if (!payout) return "ignored";
+  if (transfer.amount_reversed < transfer.amount) return "partially_reversed"; // only a full reversal returns the money here
+  const compensated = await compensatePayout(tx, ctx, payout.id, "reversed", "Stripe reversed the transfer");
+  return compensated ? "payout_reversed" : "duplicate";
+}
+
+export async function listPayouts(ctx: EngineContext, userId: string): Promise<PayoutView[]> {
+  const rows = await ctx.db.payout.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, take: 50 });
+  return rows.map(toView);
+}
+
+function toView(row: { id: string; amountMinor: bigint; currency: string; status: string; failureReason: string | null; createdAt: Date }): PayoutView {
+  return { id: row.id, amountMinor: Number(row.amountMinor), currency: row.currency, status: row.status, failureReason: row.failureReason, createdAt: row.createdAt };
+}
