@@ -113,7 +113,7 @@ ALTER TABLE "payouts" ADD CONSTRAINT "payouts_user_id_fkey" FOREIGN KEY ("user_i
 -- AddForeignKey
 ALTER TABLE "card_disputes" ADD CONSTRAINT "card_disputes_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
--- Amounts are positive; a payment is never returned to the card beyond what it paid.
+-- Amounts are positive, and a payment is never returned to the card beyond what it paid.
 ALTER TABLE "card_payments" ADD CONSTRAINT "card_payments_amount_positive" CHECK ("amount_minor" > 0);
 ALTER TABLE "card_payments" ADD CONSTRAINT "card_payments_refunded_in_range" CHECK ("refunded_minor" >= 0 AND "refunded_minor" <= "amount_minor");
 ALTER TABLE "payouts" ADD CONSTRAINT "payouts_amount_positive" CHECK ("amount_minor" > 0);

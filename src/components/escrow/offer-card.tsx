@@ -12,6 +12,8 @@ import { customerErrorMessage } from "~/components/ui/plain-words";
 import { appError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import type { EscrowView } from "~/trpc/types";
+import { PayByCardButton } from "~/components/payments/pay-by-card-button";
+import { PaymentPendingNotice } from "~/components/payments/payment-pending-notice";
 import { Confirm } from "./confirm";
 import { reviewWindowWords, type OrderPolicy } from "./order-policy";
 import { statusWords } from "./status-words";
@@ -28,14 +30,27 @@ function InsufficientFunds({ escrow }: { escrow: EscrowView }) {
         Your wallet has {formatMoney(have, escrow.currency)}; this offer needs {formatMoney(escrow.amount, escrow.currency)}
         {missing > 0 ? ` (${formatMoney(missing, escrow.currency)} more)` : ""}. Nothing was charged and the offer is still open.
       </p>
-      <p className="mt-1">
-        <Link href="/wallet" className="font-semibold underline">
-          Add funds in your wallet
-        </Link>
-        , then come back and accept.
-      </p>
+      {balance.data?.cardPayments ? (
+        <div className="mt-2">
+          <PayByCardButton escrowId={escrow.id} shortfallOnly={have > 0} />
+        </div>
+      ) : (
+        <p className="mt-1">
+          <Link href="/wallet" className="font-semibold underline">
+            Add funds in your wallet
+          </Link>
+          , then come back and accept.
+        </p>
+      )}
     </ErrorNote>
   );
+}
+
+/** A card payment for this offer that Stripe has not yet confirmed: the order starts only when it does. */
+function CardPaymentWaiting({ escrowId }: { escrowId: string }) {
+  const trpc = useTRPC();
+  const balance = useQuery(trpc.wallet.balance.queryOptions());
+  return balance.data?.cardPayments ? <PaymentPendingNotice escrowId={escrowId} /> : null;
 }
 
 /** What paying does, said before the customer pays: the amount, where it goes, the due time, the review window. */
@@ -128,6 +143,7 @@ export function OfferCard({ escrow, policy }: { escrow: EscrowView; policy: Orde
           </p>
         )}
         <div className="mt-3 space-y-2" aria-live="polite">
+          {canAccept ? <CardPaymentWaiting escrowId={escrow.id} /> : null}
           {acceptError?.appCode === "insufficient_funds" ? <InsufficientFunds escrow={escrow} /> : null}
           {acceptError && acceptError.appCode !== "insufficient_funds" ? <ErrorNote>{customerErrorMessage(accept.error)}</ErrorNote> : null}
           {decline.error ? <ErrorNote>{customerErrorMessage(decline.error)}</ErrorNote> : null}

@@ -1,6 +1,6 @@
 // Every owner console page: the owner check (on the server, for this page's address), the section nav and
 // the page's heading. The procedures check the role again on every call.
-import { requireOwner } from "~/app/owner/gate";
+import { requireOwner } from "./require-owner";
 import { OwnerNav } from "./owner-nav";
 
 export async function OwnerShell({

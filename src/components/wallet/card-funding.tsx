@@ -11,7 +11,7 @@ import { parseMoneyInput } from "~/components/ui/money-input";
 import { buttonPrimary, buttonSecondary, card, inputField } from "~/components/ui/styles";
 import { appError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
-import { PaymentPendingNotice } from "./payment-pending-notice";
+import { PaymentPendingNotice } from "~/components/payments/payment-pending-notice";
 
 const POLL_MS = 3_000;
 

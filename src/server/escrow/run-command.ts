@@ -14,6 +14,7 @@ import { countTransition } from "../ops/metrics";
 import { log } from "../log";
 import { inSpan } from "../tracing";
 import { assertAcceptWithinLimits } from "../risk/limits";
+import { assertNoOpenCardDispute } from "../risk/wallet-freeze";
 import { actorKind, escrowRefAndScopeSql, type ActorRef } from "./actors";
 import { openSettlementOf, toSnapshot, type EscrowRow, type SettlementRow } from "./escrow-view";
 import { minor } from "../views/protocol";
@@ -126,7 +127,11 @@ async function decideAndApply(
   if (result.noop) return { escrow: row, settlements, noop: true };
   // Funding re-checks the seller's tier limits under its row lock (taken after the escrow's and the
   // buying agent's, the lock order of every path): its tier may have dropped since the offer.
-  if (input.command === "accept") await assertAcceptWithinLimits(tx, ctx, row);
+  if (input.command === "accept") {
+    // A chargeback in progress freezes the customer's wallet for new orders (issue 15 item 5).
+    await assertNoOpenCardDispute(tx, row.customerId);
+    await assertAcceptWithinLimits(tx, ctx, row);
+  }
   const recorded = await recordTransition(tx, ctx, row, actor, input.command, result, now);
   return { ...recorded, noop: false };
 }

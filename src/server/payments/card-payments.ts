@@ -10,7 +10,7 @@ import { invalid, notFound } from "../errors";
 import { newId } from "../ids";
 import { log } from "../log";
 import { PaymentProviderError } from "./errors";
-import { assertNoOpenCardDispute } from "./disputes";
+import { assertNoOpenCardDispute } from "../risk/wallet-freeze";
 import { spendPaymentAttempt } from "./limits";
 import type { StripePayments } from "./settings";
 

@@ -14,7 +14,7 @@ import { newId } from "../ids";
 import { postTransfer } from "../ledger/ledger";
 import { PaymentProviderError } from "./errors";
 import { spendPaymentAttempt } from "./limits";
-import { assertNoOpenCardDispute } from "./disputes";
+import { assertNoOpenCardDispute } from "../risk/wallet-freeze";
 import { compensatePayout, resumeSubmittingPayouts, submitPayout, type PayoutView } from "./payouts";
 import type { StripePayments } from "./settings";
 

@@ -8,7 +8,7 @@ import type { SessionUser } from "~/server/auth/session-user";
 import { runEscrowCommand } from "~/server/escrow/run-command";
 import { checkDatabaseLedger } from "~/server/ledger/check";
 import { databaseForThisFile } from "~/test/db";
-import { createParties, deliverArtifact, offer, type Parties } from "~/test/engine-fixtures";
+import { createParties, deliverArtifact, fund, offer, type Parties } from "~/test/engine-fixtures";
 import { stripeHarnessForThisFile } from "~/test/stripe-harness";
 import { openCardDisputes } from "./disputes";
 
@@ -60,13 +60,19 @@ describe("chargebacks", () => {
 
     await expect(caller.wallet.startCardPayment({ purpose: "wallet", amount: 100, currency: "USD" })).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(caller.wallet.returnToCard({ amount: 100, currency: "USD" })).rejects.toMatchObject({ code: "CONFLICT" });
+    // A new order cannot be paid from the frozen wallet either (even with money in it): nothing moves.
+    await fund(h.ctx, p.customerId, 100);
+    const next = await offer(h.ctx, p, { amountMinor: 100 });
+    await expect(caller.escrow.accept({ escrowId: next.id })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("disputed") });
+    expect(await tdb.db.escrow.findUniqueOrThrow({ where: { id: next.id } })).toMatchObject({ status: "pending" });
 
     await h.fake.closeDispute(dispute.id, "lost");
     const closed = h.fake.events.filter((e) => e.type === "charge.dispute.closed").at(-1)!;
     expect(await h.fake.deliver(closed, { times: 3 })).toEqual([200, 200, 200]);
-    expect(await balance("platform_loss:USD")).toBe(-2_500);
+    // The 100 left in the frozen wallet pays first; the platform loses the rest.
+    expect(await balance("platform_loss:USD")).toBe(-2_400);
     expect(await balance(`wallet:${p.customerId}:USD`)).toBe(0);
-    expect(await tdb.db.ledgerTransfer.count({ where: { operationKey: { startsWith: `chargeback:${dispute.id}` } } })).toBe(1);
+    expect(await tdb.db.ledgerTransfer.count({ where: { operationKey: { startsWith: `chargeback:${dispute.id}` } } })).toBe(2); // the wallet's part and the platform's
     expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
     expect(await openCardDisputes(tdb.db)).toEqual([]);
   });

@@ -10,24 +10,11 @@ import { externalFundingKey, platformLossKey, walletKey } from "~/domain/ledger/
 import type { EngineContext } from "../context";
 import type { Db } from "../db/client";
 import type { Tx } from "../db/transaction";
-import { ServiceError } from "../errors";
 import { postTransfer } from "../ledger/ledger";
 import { log } from "../log";
+import { CLOSED_DISPUTE_STATUSES } from "../risk/wallet-freeze";
 import type { StripePayments } from "./settings";
 
-const CLOSED = ["won", "lost", "warning_closed", "prevented"];
-
-export async function hasOpenCardDispute(db: Tx | Db, userId: string): Promise<boolean> {
-  const open = await db.cardDispute.count({ where: { userId, status: { notIn: CLOSED } } });
-  return open > 0;
-}
-
-/** The wallet is frozen while one of the customer's card payments is disputed. */
-export async function assertNoOpenCardDispute(db: Tx | Db, userId: string): Promise<void> {
-  if (await hasOpenCardDispute(db, userId)) {
-    throw new ServiceError("conflict", "Your wallet is on hold while a card payment is disputed with your bank. A moderator will be in touch.");
-  }
-}
 
 const idOf = (value: string | { id: string } | null | undefined): string | null =>
   typeof value === "string" ? value : (value?.id ?? null);
@@ -101,7 +88,7 @@ async function gatherEvidence(tx: Tx, payment: { id: string; userId: string; esc
 /** Sends the recorded evidence to Stripe once (after the webhook's transaction: no network call inside it). */
 export async function submitDisputeEvidence(ctx: EngineContext, payments: StripePayments, disputeId: string): Promise<boolean> {
   const row = await ctx.db.cardDispute.findUnique({ where: { id: disputeId } });
-  if (!row || row.evidenceSubmittedAt || !row.evidence || CLOSED.includes(row.status)) return false;
+  if (!row || row.evidenceSubmittedAt || !row.evidence || CLOSED_DISPUTE_STATUSES.includes(row.status)) return false;
   try {
     await payments.stripe.disputes.update(
       disputeId,
@@ -161,7 +148,7 @@ async function postChargebackLoss(tx: Tx, row: { id: string; userId: string; cur
 
 /** Open chargebacks for the moderation queue, oldest first. */
 export async function openCardDisputes(db: Db) {
-  const rows = await db.cardDispute.findMany({ where: { status: { notIn: CLOSED } }, orderBy: { createdAt: "asc" }, include: { user: true } });
+  const rows = await db.cardDispute.findMany({ where: { status: { notIn: CLOSED_DISPUTE_STATUSES } }, orderBy: { createdAt: "asc" }, include: { user: true } });
   return rows.map((r) => ({
     id: r.id,
     customer: { id: r.userId, name: r.user.displayName, email: r.user.email },

@@ -1,5 +1,6 @@
 import { EarningsPanel } from "~/components/owner/business-panel";
 import { OwnerShell } from "~/components/owner/owner-shell";
+import { PayoutsPanel } from "~/components/owner/payouts-panel";
 
 export const dynamic = "force-dynamic";
 
@@ -7,6 +8,7 @@ export default function OwnerPage() {
   return (
     <OwnerShell path="/owner/earnings" title="Earnings">
       <EarningsPanel />
+      <PayoutsPanel />
     </OwnerShell>
   );
 }

@@ -1,6 +1,7 @@
 // The wallet: balances and history from the ledger; money in (the built-in test funding source without
 // Stripe keys, card payments through Stripe Checkout with them) and, for owners, money out to a Stripe
 // Connect payout account (issue 15). Thin: the services are src/server/ledger and src/server/payments.
+import { FIELD_LIMITS } from "~/domain/field-limits";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { env } from "~/env";
@@ -68,7 +69,7 @@ export const walletRouter = createTRPCRouter({
     .input(
       z.discriminatedUnion("purpose", [
         z.object({ purpose: z.literal("wallet"), amount: z.number().int().positive().max(MAX_CARD_PAYMENT_MINOR), currency: currency.default("USD") }),
-        z.object({ purpose: z.literal("offer"), escrowId: z.string().min(1).max(64), cover: z.enum(["shortfall", "whole"]).default("shortfall") }),
+        z.object({ purpose: z.literal("offer"), escrowId: z.string().min(1).max(FIELD_LIMITS.escrowRefChars), cover: z.enum(["shortfall", "whole"]).default("shortfall") }),
       ]),
     )
     .mutation(({ ctx, input }) => {
