@@ -220,6 +220,30 @@ async function appendPartyEvents(tx: Tx, change: Change): Promise<void> {
   if (change.sellerHearsOfIt) await eventFor(escrow.agentId, change.eventType, "agent");
 }
 
+/**
+ * An audit row that changes nothing: a party's statement to the moderator deciding a case
+ * (src/server/moderation/statements.ts). The escrow stays at its status and version; the row is
+ * written here so every escrow audit row has one writer.
+ */
+export async function recordAuditOnly(
+  tx: Tx,
+  entry: { escrowId: string; status: EscrowStatus; version: number; command: string; actor: ActorRef; reason: string; now: Date },
+): Promise<void> {
+  await tx.escrowEvent.create({
+    data: {
+      escrowId: entry.escrowId,
+      fromStatus: entry.status,
+      toStatus: entry.status,
+      command: entry.command,
+      actorKind: entry.actor.kind,
+      actorId: actorId(entry.actor),
+      reason: entry.reason,
+      version: entry.version,
+      createdAt: entry.now,
+    },
+  });
+}
+
 /** escrow.funded → purchase.funded: the buyer's feed keeps its purchases apart from its sales. */
 export function purchaseEventType(sellerEventType: string): string {
   return sellerEventType.replace(/^escrow\./, "purchase.");

@@ -10,6 +10,7 @@ import type { EngineContext } from "../context";
 import { postAgentMessage, postCustomerMessage } from "../conversations/messages";
 import { inTransaction } from "../db/transaction";
 import { escrowRefFilter } from "../escrow/actors";
+import { recordAuditOnly } from "../escrow/record-transition";
 import { invalid, notFound } from "../errors";
 
 /** The audit command of a statement (escrow_events.command); the queue ignores it when reading how a case arrived. */
@@ -58,18 +59,14 @@ export async function addCaseStatement(ctx: EngineContext, party: StatementParty
             now,
           });
     await tx.message.update({ where: { id: messageId }, data: { escrowId: row.id } });
-    await tx.escrowEvent.create({
-      data: {
-        escrowId: row.id,
-        fromStatus: "admin_review",
-        toStatus: "admin_review",
-        command: STATEMENT_COMMAND,
-        actorKind: party.kind,
-        actorId: party.kind === "customer" ? party.userId : party.agentId,
-        reason: text,
-        version: row.version,
-        createdAt: now,
-      },
+    await recordAuditOnly(tx, {
+      escrowId: row.id,
+      status: "admin_review",
+      version: row.version,
+      command: STATEMENT_COMMAND,
+      actor: party,
+      reason: text,
+      now,
     });
     return { messageId, escrowId: row.id };
   });
