@@ -143,6 +143,11 @@ export interface FakeStripe {
   balance: { available: Map<string, number>; pending: Map<string, number> };
   /** The customer pays on the hosted page: PaymentIntent and charge succeed, events are sent (unless `deliver: false`). */
   pay(sessionId: string, options?: { deliver?: boolean }): Promise<{ paymentIntentId: string; chargeId: string; events: Obj[] }>;
+  /**
+   * Whether paying on the hosted page sends its events at once (the default) or leaves them in `events`
+   * for the test to `deliver` — so a browser test can see the page between the redirect and the webhook.
+   */
+  holdHostedPayEvents(hold: boolean): void;
   /** The owner finishes Connect onboarding: payouts enabled, `account.updated` sent. */
   finishOnboarding(accountId: string): Promise<void>;
   /** Stripe (or the platform's dashboard) reverses a transfer: `transfer.reversed` is sent. */
@@ -553,6 +558,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     return Object.fromEntries(Object.entries(object).filter(([k]) => !k.startsWith("_"))) as Obj;
   }
 
+  let holdHostedEvents = false;
+
   async function pay(sessionId: string, options: { deliver?: boolean } = {}) {
     const session = get(sessionId, "cs:checkout.session");
     if (session.status !== "open") throw new Error(`session ${sessionId} is ${String(session.status)}`);
@@ -585,7 +592,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       const session = objects.get(checkout[1]!);
       if (!session) return false;
       if (req.method === "POST" && checkout[2]) {
-        if (session.status === "open") await pay(session.id);
+        if (session.status === "open") await pay(session.id, { deliver: !holdHostedEvents });
         res.writeHead(303, { location: String(session.success_url).replace("{CHECKOUT_SESSION_ID}", session.id) });
         res.end();
         return true;
@@ -725,6 +732,9 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       drops.push({ prefix, times, afterProcessing: when === "after" });
     },
     deliver,
+    holdHostedPayEvents: (hold: boolean) => {
+      holdHostedEvents = hold;
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -159,3 +159,34 @@ export function accountWords(key: string, parties: { customerId: string; custome
       return "another account";
   }
 }
+
+/** Why the cardholder disputed the payment, per Stripe's reason code. */
+const DISPUTE_REASON_WORDS: Record<string, string> = {
+  fraudulent: "says they did not make this payment",
+  unrecognized: "does not recognise this payment",
+  product_not_received: "says they did not receive what they paid for",
+  product_unacceptable: "says what they received was not as described",
+  duplicate: "says they were charged twice",
+  credit_not_processed: "says a refund they were promised never arrived",
+  subscription_canceled: "says they had cancelled",
+  debit_not_authorized: "says they did not authorise this debit",
+  customer_initiated: "asked their bank to reverse the payment",
+};
+
+/** Where a chargeback stands, per Stripe's dispute status. */
+const DISPUTE_STATUS_WORDS: Record<string, string> = {
+  warning_needs_response: "Inquiry from the bank: evidence not sent yet",
+  warning_under_review: "Inquiry from the bank: evidence sent, under review",
+  needs_response: "Evidence not sent yet",
+  under_review: "Evidence sent; the card network is reviewing it",
+};
+
+/** An open chargeback in one sentence: who disputed how much, and why. */
+export function chargebackWords(c: { customer: { display_name: string }; amount: number; currency: string; reason: string }): string {
+  const why = DISPUTE_REASON_WORDS[c.reason] ?? "gave their bank no specific reason";
+  return `${c.customer.display_name} disputed a card payment of ${formatMoney(c.amount, c.currency)}: the cardholder ${why}.`;
+}
+
+export function chargebackStatusWords(status: string, evidenceSubmitted: boolean): string {
+  return DISPUTE_STATUS_WORDS[status] ?? (evidenceSubmitted ? "Evidence sent" : "Evidence not sent yet");
+}

@@ -1,6 +1,7 @@
 "use client";
 // The admin_review queue, oldest first, refreshed every few seconds: the SLA it is held to, each case's
-// time left against it (cases past it marked in words and colour), and the cases decided most recently.
+// time left against it (cases past it marked in words and colour), the open card chargebacks, and the
+// cases decided most recently.
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import {
@@ -19,6 +20,7 @@ import { appError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/types";
 import { routeWords, timeLeftWords } from "./admin-words";
+import { Chargebacks } from "./chargebacks";
 import { RecentDecisions } from "./recent-decisions";
 
 const POLL_MS = 5_000;
@@ -111,6 +113,7 @@ export function ReviewQueue() {
           </table>
         )}
       </section>
+      <Chargebacks />
       <RecentDecisions />
     </div>
   );

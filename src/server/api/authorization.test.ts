@@ -72,6 +72,7 @@ const MATRIX: Record<string, { access: Access; call: Call }> = {
   "orders.list": { access: "self", call: (a) => a.orders.list() },
   "admin.queue": { access: "admin", call: (a) => a.admin.queue() },
   "admin.recentDecisions": { access: "admin", call: (a) => a.admin.recentDecisions() },
+  "admin.chargebacks": { access: "admin", call: (a) => a.admin.chargebacks() },
   "admin.signals": { access: "admin", call: (a) => a.admin.signals() },
   "admin.case": { access: "admin", call: (a, w) => a.admin.case({ escrowId: w.escrowId }) },
   "admin.decide": { access: "admin", call: (a, w) => a.admin.decide({ escrowId: w.escrowId, outcome: "refund", note: "n" }) },

@@ -1,6 +1,6 @@
 // The background workers a Holdfast server process runs (started from src/instrumentation.ts, or
 // from run-scheduler.ts on its own): the timer engine (embedded scheduler, or the outbox relay to
-// Inngest), the notification relay, payout-hold release, the idempotency-key sweep and the periodic
+// Inngest), the notification relay, payout-hold release, the confirmation of Stripe payouts left unanswered (with Stripe keys), the idempotency-key sweep and the periodic
 // ledger check (ledger-check-worker.ts). Each is a
 // loop over the database; several processes may run them at once.
 import { env } from "~/env";
@@ -9,7 +9,10 @@ import { defaultEngineContext, type EngineContext } from "../context";
 import { channelsFromEnv } from "../notify/channels-from-env";
 import type { ChannelRegistry } from "../notify/channel";
 import { deliverDueNotifications } from "../notify/relay";
+import { stripeConfigured } from "../payments/settings";
+import { stripePayments } from "../payments/provider";
 import { startPayoutHoldRelease } from "./hold-worker";
+import { PAYOUT_CONFIRM_WORKER, startPayoutConfirmation } from "./payout-confirm-worker";
 import { startLedgerCheck } from "./ledger-check-worker";
 import { startIdempotencySweep } from "./idempotency-sweep";
 import { startScheduler } from "./scheduler";
@@ -50,6 +53,7 @@ export function expectedWorkerNames(e = env()): string[] {
     "payout holds",
     "idempotency sweep",
     ...(e.HOLDFAST_LEDGER_CHECK_INTERVAL_S > 0 ? ["ledger check"] : []),
+    ...(stripeConfigured(e) ? [PAYOUT_CONFIRM_WORKER] : []),
   ];
 }
 
@@ -73,6 +77,8 @@ export function startBackgroundWorkers(ctx: EngineContext = defaultEngineContext
   workers.push(startPayoutHoldRelease(ctx, { log }));
   workers.push(startIdempotencySweep(ctx, { retentionHours: e.HOLDFAST_IDEMPOTENCY_RETENTION_H, log }));
   if (e.HOLDFAST_LEDGER_CHECK_INTERVAL_S > 0) workers.push(startLedgerCheck(ctx, { intervalS: e.HOLDFAST_LEDGER_CHECK_INTERVAL_S, log }));
+  const payments = stripePayments();
+  if (payments) workers.push(startPayoutConfirmation(ctx, payments, { log }));
   log(`background workers: ${workers.map((w) => w.name).join(", ")} (timers: ${timerEngine(e)})`);
   return workers;
 }

@@ -6,6 +6,7 @@ import { escrowRefFilter } from "../escrow/actors";
 import { openSettlementOf, toEscrowJson } from "../escrow/escrow-view";
 import { toSettlementJson } from "../views/protocol";
 import { toMessageView } from "../conversations/customer-chat";
+import { openCardDisputes } from "../payments/disputes";
 import { agentReputation } from "../reputation/reputation";
 import { STATEMENT_COMMAND } from "./statements";
 
@@ -69,6 +70,37 @@ export async function adminQueue(ctx: EngineContext, slaSeconds = DEFAULT_ADMIN_
       over_sla: ageSeconds > slaSeconds,
     };
   });
+}
+
+/** An open card chargeback (issue 15): beside the escrow cases, for moderators to see and follow. */
+export interface ChargebackItem {
+  dispute_id: string;
+  customer: { id: string; display_name: string; email: string };
+  amount: number;
+  currency: string;
+  /** Stripe's reason code (fraudulent, product_not_received, …); the console says it in words. */
+  reason: string;
+  /** Stripe's dispute status (needs_response, under_review, …). */
+  status: string;
+  evidence_submitted: boolean;
+  opened_at: string;
+  age_seconds: number;
+}
+
+/** Open chargebacks, oldest first. The customer's wallet is frozen for new accepts while one is open. */
+export async function chargebackQueue(ctx: EngineContext): Promise<ChargebackItem[]> {
+  const now = ctx.now().getTime();
+  return (await openCardDisputes(ctx.db)).map((d) => ({
+    dispute_id: d.id,
+    customer: { id: d.customer.id, display_name: d.customer.name, email: d.customer.email },
+    amount: d.amountMinor,
+    currency: d.currency,
+    reason: d.reason,
+    status: d.status,
+    evidence_submitted: d.evidenceSubmitted,
+    opened_at: d.createdAt.toISOString(),
+    age_seconds: Math.max(0, Math.floor((now - d.createdAt.getTime()) / 1000)),
+  }));
 }
 
 /** The most recent moderator decisions, newest first: what was decided, by whom, and how long the case waited. */

@@ -44,11 +44,13 @@ export async function startPayoutOnboarding(
       await ctx.db.payoutAccount.createMany({ data: [{ userId: user.id, stripeAccountId: account.id, status: statusOfAccount(account) }], skipDuplicates: true });
       row = await ctx.db.payoutAccount.findUniqueOrThrow({ where: { userId: user.id } });
     }
+    // Back to the page with the payouts panel (it reads the account on ?payouts=return): /owner itself
+    // redirects to the alerts and drops the query.
     const link = await payments.stripe.accountLinks.create({
       account: row.stripeAccountId,
       type: "account_onboarding",
-      refresh_url: `${payments.baseUrl}/owner?payouts=refresh`,
-      return_url: `${payments.baseUrl}/owner?payouts=return`,
+      refresh_url: `${payments.baseUrl}/owner/earnings?payouts=refresh`,
+      return_url: `${payments.baseUrl}/owner/earnings?payouts=return`,
     });
     return { url: link.url };
   } catch (error) {

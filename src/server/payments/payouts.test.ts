@@ -80,7 +80,7 @@ describe("connecting a payout account", () => {
     // Stripe's onboarding page, then back to the console; account.updated arrives signed.
     expect((await fetch(first.url)).status).toBe(200);
     const back = await fetch(first.url, { method: "POST", redirect: "manual" });
-    expect(back.headers.get("location")).toBe("http://localhost:3000/owner?payouts=return");
+    expect(back.headers.get("location")).toBe("http://localhost:3000/owner/earnings?payouts=return");
     expect(fake.deliveries.find((d) => d.type === "account.updated")?.status).toBe(200);
     expect((await caller.wallet.payouts()).account).toBe("ready");
     expect(await caller.wallet.refreshPayoutAccount()).toEqual({ account: "ready" });

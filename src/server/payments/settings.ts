@@ -32,9 +32,14 @@ export function stripeClient(secretKey: string, apiUrl: string | undefined): Str
   });
 }
 
+/** Whether this deployment takes payments through Stripe (both keys set). */
+export function stripeConfigured(e: Env): e is Env & { STRIPE_SECRET_KEY: string; STRIPE_WEBHOOK_SECRET: string } {
+  return Boolean(e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET);
+}
+
 /** Null when no Stripe key is configured: the deployment keeps the test funding source. */
 export function stripePaymentsFromEnv(e: Env): StripePayments | null {
-  if (!e.STRIPE_SECRET_KEY || !e.STRIPE_WEBHOOK_SECRET) return null;
+  if (!stripeConfigured(e)) return null;
   return {
     stripe: stripeClient(e.STRIPE_SECRET_KEY, e.HOLDFAST_STRIPE_API_URL),
     webhookSecrets: [e.STRIPE_WEBHOOK_SECRET, ...(e.STRIPE_CONNECT_WEBHOOK_SECRET ? [e.STRIPE_CONNECT_WEBHOOK_SECRET] : [])],

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { FIELD_LIMITS } from "~/domain/field-limits";
 import { bigintParam } from "~/server/db/bigint-param";
-import { adminCase, adminQueue, recentDecisions } from "~/server/moderation/queue";
+import { adminCase, adminQueue, chargebackQueue, recentDecisions } from "~/server/moderation/queue";
 import { rankAgentsBySignals } from "~/server/moderation/signals";
 import { decideCase, moderationLog, setAgentSuspended, setUserSuspended } from "~/server/moderation/actions";
 import { giveUpDelivery, logLedgerCheckRequest, retryDeliveryNow } from "~/server/ops/deliveries";
@@ -21,6 +21,8 @@ const deliveryItem = z.object({
 
 export const adminRouter = createTRPCRouter({
   queue: adminProcedure.query(({ ctx }) => adminQueue(ctx.engine)),
+  /** Open card chargebacks (Stripe), oldest first, shown beside the escrow cases. */
+  chargebacks: adminProcedure.query(({ ctx }) => chargebackQueue(ctx.engine)),
   /** The latest decisions, for the queue page's "recently decided" list. */
   recentDecisions: adminProcedure.query(({ ctx }) => recentDecisions(ctx.engine)),
   /** Agents ranked by collusion and abuse signals, with the evidence. */
