@@ -151,7 +151,8 @@ export interface FakeStripe {
   /** The owner finishes Connect onboarding: payouts enabled, `account.updated` sent. */
   finishOnboarding(accountId: string): Promise<void>;
   /** Stripe (or the platform's dashboard) reverses a transfer: `transfer.reversed` is sent. */
-  reverseTransfer(transferId: string): Promise<void>;
+  /** Stripe takes back a transfer, all of it or `amountMinor` more of it (amount_reversed is the running total). */
+  reverseTransfer(transferId: string, amountMinor?: number): Promise<void>;
   /** A refund Stripe accepted fails at the card network later: `refund.failed`. */
   failRefund(refundId: string): Promise<void>;
   /** The customer never pays: the Checkout Session expires, `checkout.session.expired`. */
@@ -676,11 +677,13 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     balance: { available, pending },
     pay,
     finishOnboarding,
-    async reverseTransfer(transferId) {
+    async reverseTransfer(transferId, amountMinor) {
       const transfer = get(transferId, "tr:transfer");
-      transfer.amount_reversed = transfer.amount;
-      transfer.reversed = true;
-      add(available, String(transfer.currency), Number(transfer.amount));
+      const left = Number(transfer.amount) - Number(transfer.amount_reversed ?? 0);
+      const taken = Math.min(amountMinor ?? left, left);
+      transfer.amount_reversed = Number(transfer.amount_reversed ?? 0) + taken;
+      transfer.reversed = Number(transfer.amount_reversed) >= Number(transfer.amount);
+      add(available, String(transfer.currency), taken);
       await emit("transfer.reversed", transfer);
     },
     async failRefund(refundId) {

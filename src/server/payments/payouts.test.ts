@@ -192,6 +192,27 @@ describe("withdrawals", () => {
     expect(await tdb.db.ledgerTransfer.count({ where: { operationKey: { startsWith: `payout:${payout.id}` } } })).toBe(2);
   });
 
+  it("a transfer reversed in parts returns each part once; the last part marks the payout reversed", async () => {
+    const { owner, accountId } = await readyOwner(7_000);
+    const caller = callerFor(ctx, owner);
+    const payout = await caller.wallet.withdraw({ amount: 7_000, currency: "USD" });
+    const [transfer] = transfersTo(accountId);
+    await fake.reverseTransfer(transfer!.id, 3_000);
+    expect(await walletMinor(owner.id)).toBe(3_000);
+    expect((await caller.wallet.payouts()).payouts[0]).toMatchObject({ id: payout.id, status: "paid" });
+    const first = fake.events.filter((e) => e.type === "transfer.reversed").at(-1)!;
+    expect(await fake.deliver(first, { times: 3 })).toEqual([200, 200, 200]);
+    expect(await walletMinor(owner.id)).toBe(3_000);
+
+    await fake.reverseTransfer(transfer!.id);
+    expect(await walletMinor(owner.id)).toBe(7_000);
+    expect((await caller.wallet.payouts()).payouts[0]).toMatchObject({ id: payout.id, status: "reversed" });
+    // A late redelivery of the first part changes nothing.
+    expect(await fake.deliver(first)).toEqual([200]);
+    expect(await walletMinor(owner.id)).toBe(7_000);
+    expect(await tdb.db.ledgerTransfer.count({ where: { operationKey: { startsWith: `payout:${payout.id}:reversal` } } })).toBe(2);
+  });
+
   for (const when of ["before", "after"] as const) {
     it(`no answer from Stripe (connection cut ${when} it acted, through every retry): reserved, then confirmed once with the same key`, async () => {
       const { owner, accountId } = await readyOwner(4_000);

@@ -143,36 +143,68 @@ function providerReason(error: unknown): string {
 
 /** Posts the money back once (unique operation key) and records why. */
 export async function compensatePayout(tx: Tx, ctx: EngineContext, payoutId: string, status: "failed" | "reversed", reason: string): Promise<boolean> {
+  return returnPayoutMoney(tx, ctx, payoutId, null, status, reason);
+}
+
+/**
+ * Returns a payout's money to the wallet up to `returnedTotalMinor` (all of it when null): posts only
+ * what is not back yet, under the payout's row lock, keyed by the total so a redelivered event posts
+ * nothing. A partial reversal keeps the payout `paid`; the last part marks it with `status`.
+ */
+async function returnPayoutMoney(
+  tx: Tx,
+  ctx: EngineContext,
+  payoutId: string,
+  returnedTotalMinor: number | null,
+  status: "failed" | "reversed",
+  reason: string,
+): Promise<boolean> {
   await tx.$queryRaw`SELECT id FROM payouts WHERE id = ${payoutId} FOR UPDATE`;
   const payout = await tx.payout.findUnique({ where: { id: payoutId } });
   if (!payout) return false;
   const currency = payout.currency;
+  const amountMinor = Number(payout.amountMinor);
+  const targetMinor = Math.min(returnedTotalMinor ?? amountMinor, amountMinor);
+  const back = await tx.ledgerTransfer.aggregate({
+    where: { operationKey: { startsWith: `payout:${payoutId}:reversal` } },
+    _sum: { amountMinor: true },
+  });
+  const backMinor = Number(back._sum.amountMinor ?? 0n);
+  const dueMinor = targetMinor - backMinor;
+  if (dueMinor <= 0) return false;
+  // The whole amount at once keeps the key every earlier path used; parts are keyed by their running total.
+  const operationKey = backMinor === 0 && targetMinor === amountMinor ? `payout:${payoutId}:reversal` : `payout:${payoutId}:reversal:${targetMinor}`;
   const posted = await postTransfer(tx, {
-    operationKey: `payout:${payoutId}:reversal`,
+    operationKey,
     kind: "payout_reversal",
     from: account(externalPayoutKey(currency), "external_payout", currency),
     to: account(walletKey(payout.userId, currency), "wallet", currency, payout.userId),
-    amountMinor: Number(payout.amountMinor),
+    amountMinor: dueMinor,
     currency,
   });
   if (posted.status === "duplicate") return false;
-  await tx.payout.update({ where: { id: payoutId }, data: { status, failureReason: reason, updatedAt: ctx.now() } });
+  const whole = targetMinor === amountMinor;
+  await tx.payout.update({
+    where: { id: payoutId },
+    data: whole ? { status, failureReason: reason, updatedAt: ctx.now() } : { failureReason: `${reason} (in part)`, updatedAt: ctx.now() },
+  });
   // A card refund reserved part of its payment's refundable amount: released with the money.
   if (payout.cardPaymentId) {
-    await tx.$executeRaw`UPDATE card_payments SET refunded_minor = refunded_minor - ${payout.amountMinor} WHERE id = ${payout.cardPaymentId}`;
+    await tx.$executeRaw`UPDATE card_payments SET refunded_minor = refunded_minor - ${BigInt(dueMinor)} WHERE id = ${payout.cardPaymentId}`;
   }
   return true;
 }
 
+/** `transfer.reversed`: Stripe took back all or part of a transfer (amount_reversed is the running total). */
 export async function onTransferReversed(tx: Tx, ctx: EngineContext, transfer: Stripe.Transfer): Promise<string> {
   const payoutId = transfer.metadata?.holdfast_payout_id;
   const payout = await tx.payout.findFirst({
     where: { OR: [{ stripeObjectId: transfer.id }, ...(payoutId ? [{ id: payoutId }] : [])] },
   });
   if (!payout) return "ignored";
-  if (transfer.amount_reversed < transfer.amount) return "partially_reversed"; // only a full reversal returns the money here
-  const compensated = await compensatePayout(tx, ctx, payout.id, "reversed", "Stripe reversed the transfer");
-  return compensated ? "payout_reversed" : "duplicate";
+  const returned = await returnPayoutMoney(tx, ctx, payout.id, transfer.amount_reversed, "reversed", "Stripe reversed the transfer");
+  if (!returned) return "duplicate";
+  return transfer.amount_reversed < transfer.amount ? "payout_partially_reversed" : "payout_reversed";
 }
 
 export async function listPayouts(ctx: EngineContext, userId: string): Promise<PayoutView[]> {

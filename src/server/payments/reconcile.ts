@@ -39,7 +39,7 @@ export async function ledgerMovements(db: Db, since: Date): Promise<Movement[]> 
   }
   const payouts = await db.payout.findMany({ where: { createdAt: { gte: since }, stripeObjectId: { not: null } } });
   const ledgerRows = await db.ledgerTransfer.findMany({
-    where: { operationKey: { in: payouts.flatMap((p) => [`payout:${p.id}`, `payout:${p.id}:reversal`]) } },
+    where: { OR: payouts.flatMap((p) => [{ operationKey: `payout:${p.id}` }, { operationKey: { startsWith: `payout:${p.id}:reversal` } }]) },
   });
   const amountOf = (key: string) => {
     const row = ledgerRows.find((r) => r.operationKey === key);
@@ -49,7 +49,11 @@ export async function ledgerMovements(db: Db, since: Date): Promise<Movement[]> 
     const stripeId = p.stripeObjectId!;
     const out1 = amountOf(`payout:${p.id}`);
     if (out1) out.push({ kind: p.kind === "card_refund" ? "refund" : "transfer", stripeId, ...out1 });
-    const back = amountOf(`payout:${p.id}:reversal`);
+    // A transfer may be reversed in parts (one ledger row per reversal): Stripe reports their total.
+    const reversals = ledgerRows.filter((r) => r.operationKey.startsWith(`payout:${p.id}:reversal`));
+    const back = reversals.length
+      ? { amountMinor: reversals.reduce((sum, r) => sum + Number(r.amountMinor), 0), currency: reversals[0]!.currency }
+      : null;
     if (back && p.kind === "connect_transfer") out.push({ kind: "transfer_reversal", stripeId, ...back });
   }
   const chargebacks = await db.ledgerTransfer.groupBy({
