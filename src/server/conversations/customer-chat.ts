@@ -7,7 +7,8 @@ import { notFound } from "../errors";
 import { newId } from "../ids";
 import type { Prisma } from "../db/generated/client";
 import type { Db } from "../db/client";
-import type { Tx } from "../db/transaction";
+import { inTransaction, type Tx } from "../db/transaction";
+import { postCustomerMessage } from "./messages";
 
 export interface ArtifactView {
   id: string;
@@ -142,4 +143,9 @@ export async function customerMessages(
     messages: messages.map((m) => toMessageView(m, customerArtifactUrl)),
     nextCursor: last ? last.seq.toString() : afterSeq?.toString() ?? null,
   };
+}
+
+/** A customer's message in their own conversation, in its own transaction (the web chat's send). */
+export function sendCustomerMessage(ctx: EngineContext, customerId: string, conversationId: string, text: string): Promise<string> {
+  return inTransaction(ctx.db, (tx) => postCustomerMessage(tx, { customerId, conversationId, text, now: ctx.now() }));
 }

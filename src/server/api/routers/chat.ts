@@ -3,11 +3,9 @@
 import { z } from "zod";
 import { FIELD_LIMITS } from "~/domain/field-limits";
 import {
-  customerConversation, customerMessages, listCustomerConversations, openConversation,
+  customerConversation, customerMessages, listCustomerConversations, openConversation, sendCustomerMessage,
 } from "~/server/conversations/customer-chat";
-import { postCustomerMessage } from "~/server/conversations/messages";
 import { bigintParam } from "~/server/db/bigint-param";
-import { inTransaction } from "~/server/db/transaction";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 export const chatRouter = createTRPCRouter({
@@ -29,14 +27,7 @@ export const chatRouter = createTRPCRouter({
   send: protectedProcedure
     .input(z.object({ conversationId: z.string().min(1).max(FIELD_LIMITS.idChars), text: z.string().min(1).max(FIELD_LIMITS.messageTextChars) }))
     .mutation(async ({ ctx, input }) => {
-      const messageId = await inTransaction(ctx.engine.db, (tx) =>
-        postCustomerMessage(tx, {
-          customerId: ctx.user.id,
-          conversationId: input.conversationId,
-          text: input.text,
-          now: ctx.engine.now(),
-        }),
-      );
+      const messageId = await sendCustomerMessage(ctx.engine, ctx.user.id, input.conversationId, input.text);
       return { messageId };
     }),
 });
