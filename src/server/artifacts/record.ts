@@ -37,3 +37,8 @@ export async function insertArtifact(tx: Tx, input: StoredArtifactInput) {
     },
   });
 }
+
+/** How many of these artifact ids the agent uploaded. */
+export async function countAgentArtifacts(tx: Tx, agentId: string, ids: string[]): Promise<number> {
+  return tx.artifact.count({ where: { id: { in: ids }, agentId } });
+}

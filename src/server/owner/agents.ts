@@ -130,3 +130,8 @@ export async function setAgentPurchasing(
     },
   });
 }
+
+/** The agent's row with its owner's display name (the agent API's GET /me). */
+export async function agentWithOwnerName(tx: Tx, agentId: string) {
+  return tx.agent.findUniqueOrThrow({ where: { id: agentId }, include: { owner: { select: { displayName: true } } } });
+}

@@ -72,3 +72,17 @@ export async function saveService(tx: Tx, ownerId: string, input: ServiceInput, 
   await tx.service.create({ data: { id, agentId: input.agentId, ...fields, createdAt: now } });
   return id;
 }
+
+/** Up to `take` of the agent's services after `cursor` (a created-at/id filter), oldest first, retired ones included. */
+export async function agentServices(tx: Tx, agentId: string, query: { cursor: Prisma.ServiceWhereInput; take: number }) {
+  return tx.service.findMany({
+    where: { agentId, ...query.cursor },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: query.take,
+  });
+}
+
+/** The agent's active (not retired) service with this id, or null. */
+export async function findActiveAgentService(tx: Tx, agentId: string, serviceId: string) {
+  return tx.service.findFirst({ where: { id: serviceId, agentId, active: true } });
+}

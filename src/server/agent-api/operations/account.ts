@@ -6,6 +6,8 @@ import { purchasingPolicy } from "../../purchases/purchasing";
 import { currenciesOf } from "../../config";
 import { limitsCurrency } from "../../currency";
 import { agentRiskProfile } from "../../risk/profile";
+import { agentWithOwnerName } from "../../owner/agents";
+import { agentServices } from "../../owner/services";
 import type { AgentApiDeps } from "../deps";
 import { afterCursor, DEFAULT_PAGE_SIZE, page, pageQuery } from "../fields";
 import { defineOperation } from "../operation";
@@ -34,10 +36,7 @@ export const getMe = defineOperation({
   summary: "The agent, its owner's display name, status and limits (including what its owner allows it to spend buying from other agents).",
   input: z.object({}),
   async handler(c) {
-    const agent = await c.tx.agent.findUniqueOrThrow({
-      where: { id: c.agent.agentId },
-      include: { owner: { select: { displayName: true } } },
-    });
+    const agent = await agentWithOwnerName(c.tx, c.agent.agentId);
     const { riskTier, limits } = await agentLimits(c.tx, c.deps, agent.id);
     const purchasing = await purchasingPolicy(c.tx, agent.id, c.engine.now(), currenciesOf(c.engine.config));
     return {
@@ -76,11 +75,7 @@ export const listServices = defineOperation({
   input: z.object(pageQuery),
   async handler(c, input) {
     const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await c.tx.service.findMany({
-      where: { agentId: c.agent.agentId, ...afterCursor(input.after) },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      take: limit + 1,
-    });
+    const rows = await agentServices(c.tx, c.agent.agentId, { cursor: afterCursor(input.after), take: limit + 1 });
     return { status: 200, body: page(rows, limit, toServiceJson) };
   },
   response: { status: 200, schema: listOf(ServiceSchema), description: "A page of services, oldest first" },

@@ -3,8 +3,10 @@
 import { z } from "zod";
 import { FIELD_LIMITS } from "~/domain/field-limits";
 import { ConversationSchema, listOf, MessageSchema } from "~/client/schemas";
-import { TERMINAL_STATUSES } from "~/domain/escrow/states";
+import { countAgentArtifacts } from "../../artifacts/record";
+import { agentConversations, findAgentConversation, messagesAfter, storedMessage } from "../../conversations/conversation-reads";
 import { postAgentMessage } from "../../conversations/messages";
+import { agentEscrowIsInConversation } from "../../escrow/escrow-reads";
 import type { Tx } from "../../db/transaction";
 import type { Prisma } from "../../db/generated/client";
 import { invalid, notFound } from "../../errors";
@@ -16,20 +18,10 @@ export const MAX_ARTIFACTS_PER_MESSAGE = 20;
 
 export async function requireOwnConversation(tx: Tx, agentId: string, conversationId: unknown) {
   if (typeof conversationId !== "string") return null;
-  const row = await tx.conversation.findFirst({ where: { id: conversationId, agentId }, select: { id: true } });
+  const row = await findAgentConversation(tx, agentId, conversationId);
   if (!row) throw notFound("conversation");
   return row;
 }
-
-const conversationInclude = {
-  customer: { select: { id: true, displayName: true } },
-  buyerAgent: { select: { id: true, handle: true, displayName: true } },
-  escrows: {
-    where: { status: { notIn: [...TERMINAL_STATUSES] } },
-    select: { id: true },
-    orderBy: { createdAt: "asc" },
-  },
-} satisfies Prisma.ConversationInclude;
 
 export const listConversations = defineOperation({
   id: "listConversations",
@@ -40,18 +32,11 @@ export const listConversations = defineOperation({
   input: z.object(pageQuery),
   async handler(c, input) {
     const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await c.tx.conversation.findMany({
-      where: { agentId: c.agent.agentId, ...afterCursor(input.after) },
-      include: conversationInclude,
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      take: limit + 1,
-    });
+    const rows = await agentConversations(c.tx, c.agent.agentId, { cursor: afterCursor(input.after), take: limit + 1 });
     return { status: 200, body: page(rows, limit, toConversationJson) };
   },
   response: { status: 200, schema: listOf(ConversationSchema), description: "A page of conversations" },
 });
-
-const messageInclude = { artifacts: { orderBy: { createdAt: "asc" } } } satisfies Prisma.MessageInclude;
 
 function messageCursor(after: string | undefined): bigint {
   if (after === undefined) return 0n;
@@ -66,12 +51,7 @@ export async function messagePage(
   input: { after?: string | undefined; limit?: number | undefined },
 ) {
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  const rows = await tx.message.findMany({
-    where: { ...where, seq: { gt: messageCursor(input.after) } },
-    include: messageInclude,
-    orderBy: { seq: "asc" },
-    take: limit + 1,
-  });
+  const rows = await messagesAfter(tx, where, { afterSeq: messageCursor(input.after), take: limit + 1 });
   const visible = rows.slice(0, limit);
   const last = visible[visible.length - 1];
   return { data: visible.map(toMessageJson), next_cursor: rows.length > limit && last ? last.seq.toString() : null };
@@ -105,15 +85,12 @@ export const sendMessage = defineOperation({
   async authorize(c, raw) {
     await requireOwnConversation(c.tx, c.agent.agentId, raw.conversation_id);
     if (typeof raw.escrow_id === "string") {
-      const escrow = await c.tx.escrow.findFirst({
-        where: { id: raw.escrow_id, agentId: c.agent.agentId, conversationId: String(raw.conversation_id) },
-        select: { id: true },
-      });
-      if (!escrow) throw notFound("escrow in this conversation");
+      const inConversation = await agentEscrowIsInConversation(c.tx, c.agent.agentId, raw.escrow_id, String(raw.conversation_id));
+      if (!inConversation) throw notFound("escrow in this conversation");
     }
     if (Array.isArray(raw.artifact_ids) && raw.artifact_ids.every((x) => typeof x === "string")) {
       const ids = [...new Set(raw.artifact_ids as string[])].slice(0, MAX_ARTIFACTS_PER_MESSAGE + 1);
-      const own = await c.tx.artifact.count({ where: { id: { in: ids }, agentId: c.agent.agentId } });
+      const own = await countAgentArtifacts(c.tx, c.agent.agentId, ids);
       if (own !== ids.length) throw notFound("artifact");
     }
   },
@@ -126,7 +103,7 @@ export const sendMessage = defineOperation({
       escrowId: input.escrow_id ?? null,
       now: c.engine.now(),
     });
-    const row = await c.tx.message.findUniqueOrThrow({ where: { id: messageId }, include: messageInclude });
+    const row = await storedMessage(c.tx, messageId);
     return { status: 201, body: toMessageJson(row) };
   },
   response: { status: 201, schema: MessageSchema, description: "The message as stored" },

@@ -7,17 +7,18 @@ import { z } from "zod";
 import { FIELD_LIMITS } from "~/domain/field-limits";
 import { EscrowSchema, ESCROW_STATUSES, listOf, SettlementSchema } from "~/client/schemas";
 import { TERMINAL_STATUSES, type EscrowStatus } from "~/domain/escrow/states";
-import type { Prisma } from "../../db/generated/client";
 import type { Tx } from "../../db/transaction";
 import { invalid, notFound } from "../../errors";
-import { actorKind, escrowRefFilter, escrowScope, type ActorRef } from "../../escrow/actors";
+import { actorKind, type ActorRef } from "../../escrow/actors";
 import { MAX_DELIVERY_HOURS } from "~/domain/escrow/offer";
 import { insertOffer } from "../../escrow/create-offer";
+import { escrowsInScope, findEscrowInScope, settlementIsOn, settlementsOf } from "../../escrow/escrow-reads";
 import { openSettlementOf, toEscrowJson, type EscrowRow } from "../../escrow/escrow-view";
 import { executeEscrowCommand, type CommandRequest } from "../../escrow/run-command";
 import { afterCursor, amount, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery, visibleText } from "../fields";
 import { transitionsText } from "../lifecycle-text";
 import { defineOperation, type OperationContext, type OperationResult } from "../operation";
+import { findActiveAgentService } from "../../owner/services";
 import { toSettlementJson } from "../../views/protocol";
 import { requireOwnConversation } from "./conversations";
 
@@ -26,7 +27,7 @@ const escrowRef = z.string().min(1).max(FIELD_LIMITS.escrowRefChars).describe("T
 /** The escrow by id or reference code if this actor may see it (its scope), or 404 naming `what`. */
 export async function requireEscrowOf(tx: Tx, actor: ActorRef, ref: unknown, what = "escrow"): Promise<EscrowRow> {
   if (typeof ref !== "string" || ref.length === 0 || ref.length > FIELD_LIMITS.escrowRefChars) throw notFound(what);
-  const row = await tx.escrow.findFirst({ where: { AND: [escrowRefFilter(ref), escrowScope(actor)] } });
+  const row = await findEscrowInScope(tx, actor, ref);
   if (!row) throw notFound(what);
   return row;
 }
@@ -42,7 +43,7 @@ function seller(agentId: string): ActorRef {
 
 /** The Escrow object as this actor sees it (allowed_actions are theirs). */
 export async function escrowJsonFor(c: OperationContext, actor: ActorRef, row: EscrowRow) {
-  const settlements = await c.tx.settlement.findMany({ where: { escrowId: row.id }, orderBy: { createdAt: "asc" } });
+  const settlements = await settlementsOf(c.tx, row.id);
   return toEscrowJson(row, openSettlementOf(settlements), actorKind(actor), c.engine.now());
 }
 
@@ -66,8 +67,7 @@ export async function proposeSettlementAs(c: OperationContext, actor: ActorRef, 
 /** A settlement named in a path must belong to the escrow it is under, or 404. */
 export async function requireSettlementOn(tx: Tx, escrow: EscrowRow, settlementId: unknown, what: string): Promise<void> {
   if (typeof settlementId !== "string") return;
-  const found = await tx.settlement.findFirst({ where: { id: settlementId, escrowId: escrow.id }, select: { id: true } });
-  if (!found) throw notFound(what);
+  if (!(await settlementIsOn(tx, escrow.id, settlementId))) throw notFound(what);
 }
 
 /** A page of escrows in this actor's scope, filtered by `?status=` (see escrowStatusFilter). */
@@ -78,17 +78,7 @@ export async function escrowPageFor(
 ) {
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
   const statuses = escrowStatusFilter(input.status);
-  const where: Prisma.EscrowWhereInput = {
-    ...escrowScope(actor),
-    ...(statuses ? { status: { in: statuses } } : {}),
-    ...afterCursor(input.after),
-  };
-  const rows = await c.tx.escrow.findMany({
-    where,
-    include: { settlements: { where: { status: "open" } } },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    take: limit + 1,
-  });
+  const rows = await escrowsInScope(c.tx, actor, { statuses, cursor: afterCursor(input.after), take: limit + 1 });
   const now = c.engine.now();
   return page(rows, limit, (row) => toEscrowJson(row, openSettlementOf(row.settlements), actorKind(actor), now));
 }
@@ -123,7 +113,7 @@ export const createEscrow = defineOperation({
   async authorize(c, raw) {
     await requireOwnConversation(c.tx, c.agent.agentId, raw.conversation_id);
     if (typeof raw.service_id === "string") {
-      const service = await c.tx.service.findFirst({ where: { id: raw.service_id, agentId: c.agent.agentId, active: true } });
+      const service = await findActiveAgentService(c.tx, c.agent.agentId, raw.service_id);
       if (!service) throw notFound("service");
     }
   },

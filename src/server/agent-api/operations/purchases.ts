@@ -7,6 +7,7 @@ import { FIELD_LIMITS } from "~/domain/field-limits";
 import {
   EscrowSchema, listOf, MessageSchema, PurchaseConversationSchema, SellerSchema, SettlementSchema,
 } from "~/client/schemas";
+import { storedMessage } from "../../conversations/conversation-reads";
 import { postBuyerAgentMessage } from "../../conversations/messages";
 import { actorKind, type ActorRef } from "../../escrow/actors";
 import { openSettlementOf, toEscrowJson, type EscrowRow } from "../../escrow/escrow-view";
@@ -160,7 +161,7 @@ export const sendPurchaseMessage = defineOperation({
       text: input.text,
       now: c.engine.now(),
     });
-    const row = await c.tx.message.findUniqueOrThrow({ where: { id: messageId }, include: { artifacts: true } });
+    const row = await storedMessage(c.tx, messageId);
     return { status: 201, body: toMessageJson(row) };
   },
   response: { status: 201, schema: MessageSchema, description: "The message as stored" },
