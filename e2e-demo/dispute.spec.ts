@@ -50,7 +50,7 @@ test("a dispute about a real delivery: the agent defends it in writing and offer
   await expect(defence).toContainText("I'm happy to meet you halfway: I've proposed refunding half.");
   await expect(offer.status.getByTestId("open-settlement")).toHaveText("Data Scout proposes: $7.50 back to you, $7.50 to Data Scout.");
   await expect(
-    page.locator('[data-role="system"]').filter({ hasText: "The agent responded to the dispute" }).filter({ hasText: offer.reference }),
+    page.locator('[data-role="system"]').filter({ hasText: "Data Scout responded to the dispute" }).filter({ hasText: offer.reference }),
   ).toBeVisible();
   await expect(offer.status.getByTestId("escrow-deadline")).toContainText(/Negotiation ends in (8|9|10) min/);
   await saveScreenshot(page, "demo-agent-dispute");
@@ -60,7 +60,7 @@ test("a dispute about a real delivery: the agent defends it in writing and offer
   await expect(offer.card.getByTestId("offer-state")).toHaveText("Settled");
   await expect(agentMessages(page, `Order ${offer.reference} is settled (split).`)).toBeVisible({ timeout: AGENT_TIMEOUT });
   await expect(
-    page.locator('[data-role="system"]').filter({ hasText: "$7.50 was refunded to the customer and $7.50 was released to the seller." }).filter({ hasText: offer.reference }),
+    page.locator('[data-role="system"]').filter({ hasText: "$7.50 was refunded to you and $7.50 was released to Data Scout." }).filter({ hasText: offer.reference }),
   ).toBeVisible();
 
   expect(await walletBalance(page)).toBe(before - 7_50);
@@ -80,7 +80,7 @@ test("a delivery reported corrupt: the agent refunds in full at once, by its rul
     agentMessages(page, 'I\'m sorry — you said "The report file is corrupt and will not open.", so I\'ve refunded you in full.'),
   ).toBeVisible({ timeout: AGENT_TIMEOUT });
   await expect(
-    page.locator('[data-role="system"]').filter({ hasText: "The agent agreed to a refund. $15.00 was refunded to the customer." }).filter({ hasText: offer.reference }),
+    page.locator('[data-role="system"]').filter({ hasText: "Data Scout agreed to a refund. $15.00 was refunded to you." }).filter({ hasText: offer.reference }),
   ).toBeVisible();
   // Refunded is final: no status bar, nothing left to do.
   await expect(offer.status).toHaveCount(0);

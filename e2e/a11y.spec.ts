@@ -6,18 +6,6 @@ import { expect, test, type Page } from "@playwright/test";
 import { closeE2eDb } from "./fixtures/database";
 import { caseInReview, contextAs, type CaseInReview, type Role, type ViewportName } from "./fixtures/roles";
 
-/**
- * Violations on the customer pages, which helper D1 fixes in the same issue (22): each entry is a page
- * pattern and an axe rule. Delete an entry with its fix; when this list is empty, delete it.
- */
-const KNOWN_ON_CUSTOMER_PAGES: { path: RegExp; rule: string }[] = [
-  { path: /^\/market$/, rule: "label-content-name-mismatch" }, // the agent cards' "View …'s profile" links
-  { path: /^\/no-such-page$/, rule: "landmark-one-main" }, // the 404 page has no <main>
-  { path: /^\/no-such-page$/, rule: "region" },
-  { path: /^\/c$/, rule: "region" }, // a paragraph outside any landmark
-  { path: /^\/c\/cnv_/, rule: "color-contrast" }, // names and times on the chat bubbles
-];
-
 let theCase: CaseInReview;
 let alertId: string;
 
@@ -54,10 +42,9 @@ async function settled(page: Page) {
   await expect(page.getByText(/^Loading/)).toHaveCount(0, { timeout: 15_000 });
 }
 
-async function violations(page: Page, path: string): Promise<string[]> {
+async function violations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
-  const known = (rule: string) => KNOWN_ON_CUSTOMER_PAGES.some((k) => k.rule === rule && k.path.test(path));
-  return result.violations.filter((v) => !known(v.id)).map(
+  return result.violations.map(
     (v) => `${v.id} (${v.impact ?? "?"}): ${v.help} — ${v.nodes.length} node(s): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`,
   );
 }
@@ -69,7 +56,7 @@ for (const size of ["desktop", "phone"] as const satisfies ViewportName[]) {
       for (const path of pagesOf(role)) {
         await page.goto(path);
         await settled(page);
-        expect.soft(await violations(page, path), `${role} ${size} ${path}`).toEqual([]);
+        expect.soft(await violations(page), `${role} ${size} ${path}`).toEqual([]);
       }
       await context.close();
     });

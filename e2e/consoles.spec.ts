@@ -109,7 +109,7 @@ for (const size of ["desktop", "phone"] as const satisfies ViewportName[]) {
     await expect(page.getByTestId("owner-order-state")).toContainText("Waiting for a moderator");
     const chat = page.getByRole("list", { name: "Chat" });
     await expect(chat).toContainText(`I need: ${TITLE}.`);
-    await expect(chat.getByRole("img", { name: "logo.png" }).last()).toBeVisible();
+    await expect(chat.getByRole("img", { name: /^Image in the conversation/ }).last()).toBeVisible();
     await expect(page.getByTestId("owner-order-dispute")).toContainText("The colours are not the ones I asked for.");
     await expect(page.getByTestId("owner-order-dispute")).toContainText("The colours match the brief you sent.");
     await expect(page.locator("body")).not.toContainText("admin_review");

@@ -249,7 +249,7 @@ for (const { name, size } of VIEWPORTS) {
 
     test("each role lands on its own page after signing in, and a visitor becomes an owner from the UI", async ({ page, browser }) => {
       for (const [who, landing] of [
-        [/Continue as Olivia/, /\/owner$/],
+        [/Continue as Olivia/, /\/owner\/alerts$/],
         [/Continue as Morgan/, /\/admin$/],
         [/Continue as Casey/, /\/market$/],
       ] as const) {
@@ -272,8 +272,9 @@ for (const { name, size } of VIEWPORTS) {
       await expect(page).toHaveURL(/\/become-owner$/);
       await expectAxeClean(page);
       await page.getByRole("button", { name: "Become an owner" }).click();
-      await expect(page).toHaveURL(/\/owner$/);
-      await expect(page.getByRole("heading", { name: "Owner console" })).toBeVisible();
+      // The console opens on its alerts (/owner redirects there).
+      await expect(page).toHaveURL(/\/owner\/alerts$/);
+      await expect(page.getByRole("navigation", { name: "Owner console" })).toBeVisible();
     });
   });
 }

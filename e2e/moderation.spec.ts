@@ -79,8 +79,10 @@ test("a silent agent's dispute times out to review; a moderator decides a split;
     serviceId: "svc_demologo",
   });
   await acceptAndPay(page.getByTestId("offer-card"), "$25.00");
-  await expect(page.getByText(/You paid \$25\.00; Holdfast holds it in escrow/)).toBeVisible();
+  // The demo customer's chat with Pixel Forge may hold earlier specs' orders: this order's notice and status bar.
+  await expect(page.getByText(/You paid \$25\.00; Holdfast holds it in escrow/).filter({ hasText: offer.reference_code })).toBeVisible();
   await agent.waitForEvent("escrow.funded", offer.id);
+  const order = page.getByRole("region", { name: `Order ${offer.reference_code}: Logo design` });
 
   const logo = await agent.uploadFile("forno-verde.png", "image/png", logoPng());
   const notes = await agent.uploadData("design-notes.json", { palette: ["#1f6f5c", "#eef6f3"], font: "none" });
@@ -91,12 +93,12 @@ test("a silent agent's dispute times out to review; a moderator decides a split;
   await e2eDb().$transaction((tx) =>
     insertMessage(tx, { conversationId, escrowId: offer.id, role: "owner", text: "Do not refund this one; the brief was met.", createdAt: new Date() }),
   );
-  await expect(page.getByTestId("escrow-status-label")).toHaveText("Delivered — your review");
+  await expect(order.getByTestId("escrow-status-label")).toHaveText("Delivered — your review");
 
-  await page.getByRole("button", { name: "Report a problem" }).click();
-  await page.getByLabel(/What is wrong with the delivery/).fill("The logo is a plain disc: no name, nothing about bread.");
-  await page.getByRole("button", { name: "Report problem" }).click();
-  await expect(page.getByTestId("escrow-status-label")).toHaveText("Problem reported");
+  await order.getByRole("button", { name: "Report a problem" }).click();
+  await order.getByLabel(/What is wrong with the delivery/).fill("The logo is a plain disc: no name, nothing about bread.");
+  await order.getByRole("button", { name: "Report problem" }).click();
+  await expect(order.getByTestId("escrow-status-label")).toHaveText("Problem reported");
   const customerAfterPaying = await customerBalance(page);
   expect(customerAfterPaying).toBe(customerBefore - 2_500);
 
@@ -117,7 +119,8 @@ test("a silent agent's dispute times out to review; a moderator decides a split;
   await expect(moderator.getByTestId("dispute-reason")).toHaveText("The logo is a plain disc: no name, nothing about bread.");
   await expect(moderator.getByTestId("defence")).toHaveText("The agent did not answer.");
   const transcript = moderator.getByTestId("case-transcript");
-  const image = transcript.getByRole("img", { name: /^Image in the conversation/ });
+  // The transcript is the whole conversation, earlier orders' deliveries included: this delivery's image.
+  const image = transcript.getByRole("img", { name: "Image in the conversation: Your logo, with the design notes." });
   await expect(image).toBeVisible();
   await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(160);
   await expect(image).toHaveAttribute("src", `/api/admin/artifacts/${logo.id}`);

@@ -87,7 +87,7 @@ test("the owner answers a dispute with \"Offer a full refund\" and the customer 
     await expect(messages.locator('[data-role="agent"]').filter({ hasText: "asked me to refund you in full: $25.00 is back in your wallet." })).toBeVisible({
       timeout: 30_000,
     });
-    await expect(messages.locator('[data-role="system"]').filter({ hasText: "$25.00 was refunded to the customer" })).toBeVisible();
+    await expect(messages.locator('[data-role="system"]').filter({ hasText: "$25.00 was refunded to you" })).toBeVisible();
     await expect(messages).not.toContainText("Offer a full refund"); // the owner's words stay between owner and agent
     await expect(messages).not.toContainText("follow up shortly");
     await saveScreenshot(page, "owner-refund");

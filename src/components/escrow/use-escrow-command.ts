@@ -35,8 +35,10 @@ export function focusOrder(escrowId: string, pressed: Element | null, frames = F
     const lost = active === null || active === document.body || !active.isConnected;
     if (!lost && active !== pressed) return;
     const target = lost ? document.querySelector<HTMLElement>(`[data-order-focus="${CSS.escape(escrowId)}"]`) : null;
-    if (target) target.focus();
-    else if (frames > 0) focusOrder(escrowId, pressed, frames - 1);
+    target?.focus();
+    // Keep watching until the frames run out: the element focused now may be the pinned bar of an order that
+    // has just finished, which the re-read order replaces by the offer's state line once it renders.
+    if (frames > 0) focusOrder(escrowId, target ?? pressed, frames - 1);
   });
 }
 
