@@ -123,8 +123,10 @@ function ProposalNote({ escrow, proposal, open }: { escrow: EscrowView; proposal
 
 export function EscrowActions({ escrow }: { escrow: EscrowView }) {
   const commands = useEscrowCommands(escrow.conversation_id);
-  // A proposal is open only while both sides negotiate; once a moderator has the case it is closed.
-  const proposal = escrow.settlements.find((s) => s.status === "open");
+  // A proposal is open only while both sides negotiate; once a moderator has the case the last one was
+  // closed unaccepted (superseded in the record).
+  const closed = escrow.status === "admin_review" ? escrow.settlements.filter((s) => s.status === "superseded").at(-1) : undefined;
+  const proposal = escrow.settlements.find((s) => s.status === "open") ?? closed;
   const negotiating = escrow.status === "negotiating";
   const buttons = [...moneyMoves(escrow, commands, negotiating ? proposal : undefined), ...wordMoves(escrow, commands)];
   const errors = Object.values(commands)

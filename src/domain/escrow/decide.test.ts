@@ -262,6 +262,16 @@ describe("settlements", () => {
     ).toBe("settlement_not_found");
   });
 
+  it("negotiation ending without the proposal closes it; staying in negotiation or having none closes nothing", () => {
+    const timedOut = ok(run(negotiating, { command: "negotiation_timeout" }, "timer", LONG_AFTER));
+    expect(timedOut.to).toBe("admin_review");
+    expect(timedOut.settlement).toEqual({ action: "close" });
+    const none = ok(run(snapshotIn("negotiating", { openSettlement: null }), { command: "negotiation_timeout" }, "timer", LONG_AFTER));
+    expect(none.settlement).toBeUndefined();
+    const proposed = ok(run(negotiating, { command: "propose_settlement", refundAmountMinor: 1 }, "customer"));
+    expect(proposed.settlement).toMatchObject({ action: "propose" });
+  });
+
   it("accepting splits: refund back in full, fee on the released part only", () => {
     const decision = ok(run(negotiating, { command: "accept_settlement", settlementId: SETTLEMENT_ID }, "agent"));
     expect(decision.ledger).toEqual([

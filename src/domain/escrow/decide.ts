@@ -142,6 +142,10 @@ function applyRule(rule: TransitionRule, ctx: GuardContext, currency: string): D
     decision.settlement = { action: "propose", proposedBy: asParty(actor), refundAmountMinor: input.refundAmountMinor };
   } else if (input.command === "accept_settlement") {
     decision.settlement = { action: "accept", settlementId: input.settlementId };
+  } else if (escrow.openSettlement && rule.to !== "negotiating") {
+    // Negotiation is over (a moderator has the case, or it was decided): nobody can accept the open
+    // proposal any more, so it is closed, not left reading "open" (issue 22 item 4).
+    decision.settlement = { action: "close" };
   }
   return decision;
 }

@@ -97,7 +97,10 @@ export interface EscrowPatch {
 }
 
 export type SettlementEffect =
-  { action: "propose"; proposedBy: Party; refundAmountMinor: number } | { action: "accept"; settlementId: string };
+  | { action: "propose"; proposedBy: Party; refundAmountMinor: number }
+  | { action: "accept"; settlementId: string }
+  /** Negotiation ended without the proposal: the open one is superseded. */
+  | { action: "close" };
 
 export interface Decision {
   ok: true;

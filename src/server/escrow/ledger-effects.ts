@@ -53,6 +53,10 @@ export async function applySettlementEffect(tx: Tx, row: EscrowRow, decision: De
     await tx.settlement.update({ where: { id: effect.settlementId }, data: { status: "accepted", updatedAt: now } });
     return null;
   }
+  if (effect.action === "close") {
+    await tx.settlement.updateMany({ where: { escrowId: row.id, status: "open" }, data: { status: "superseded", updatedAt: now } });
+    return null;
+  }
   await tx.settlement.updateMany({ where: { escrowId: row.id, status: "open" }, data: { status: "superseded", updatedAt: now } });
   const created = await tx.settlement.create({
     data: {
