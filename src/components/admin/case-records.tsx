@@ -30,12 +30,12 @@ export function Settlements({ data }: { data: AdminCase }) {
         <p className="mt-2 text-sm text-stone-600">None were made.</p>
       ) : (
         <ul className="mt-2 space-y-1 text-sm" data-testid="case-settlements">
-          {data.settlements.map((s) => (
+          {data.settlements.map((s, i) => (
             <li key={s.id}>
               <strong>{s.proposed_by === "agent" ? data.agent.display_name : data.customer.display_name}</strong>{" "}
               proposed {formatMoney(s.refund_amount, currency)} back to the customer,{" "}
               {formatMoney(amount - s.refund_amount, currency)} to the agent —{" "}
-              <span className="text-stone-600">{settlementWords(s.status, FINISHED.includes(data.escrow.status))}</span>{" "}
+              <span className="text-stone-600">{settlementWords(s.status, FINISHED.includes(data.escrow.status), i === data.settlements.length - 1)}</span>{" "}
               · <DateTime iso={s.created_at} className="text-stone-600" />
             </li>
           ))}

@@ -28,5 +28,7 @@ describe("the lifecycle in words for owners and moderators", () => {
     expect(settlementWords("open", false)).toBe("open");
     expect(settlementWords("open", true)).toBe("closed without agreement");
     expect(settlementWords("accepted", true)).toBe("accepted");
+    expect(settlementWords("superseded", false)).toBe("replaced by a later proposal");
+    expect(settlementWords("superseded", false, true)).toBe("closed without agreement");
   });
 });

@@ -62,9 +62,12 @@ export function actorWords(actor: string): string {
   return ACTOR_WORDS[actor] ?? "someone";
 }
 
-/** A settlement proposal's state in words; once the order is finished an open proposal is closed. */
-export function settlementWords(status: string, orderFinished: boolean): string {
+/**
+ * A settlement proposal's state in words. The record supersedes a proposal when a later one replaces it
+ * and, for the last one, when negotiation ends without it (escalated, timed out, decided).
+ */
+export function settlementWords(status: string, orderFinished: boolean, latest = false): string {
   if (status === "accepted") return "accepted";
-  if (status === "superseded") return "replaced by a later proposal";
+  if (status === "superseded") return latest ? "closed without agreement" : "replaced by a later proposal";
   return orderFinished ? "closed without agreement" : "open";
 }
