@@ -5,8 +5,9 @@
 import { expect, test } from "@playwright/test";
 import { startFakeStripe, type FakeStripe } from "../src/test/fake-stripe";
 import { TestAgent } from "./fixtures/agent";
-import { acceptAndPay, balance, openChatWith, say, signInAsDemoCustomer, signInByEmail } from "./fixtures/customer";
-import { apiKeyFor, closeE2eDb, creditWallet } from "./fixtures/database";
+import { acceptAndPay, balance, say, signInAsDemoCustomer, signInByEmail } from "./fixtures/customer";
+import { closeE2eDb, createOtherOwnersAgent, creditWallet } from "./fixtures/database";
+import { trpcMutation } from "./fixtures/roles";
 import { mailboxForThisFile } from "./fixtures/mailbox";
 import { STRIPE_APP_URL, StripeAppServer } from "./fixtures/stripe-server";
 
@@ -56,9 +57,12 @@ test("a customer adds funds by card through the hosted checkout; the balance mov
 test("a customer whose wallet is short pays for an offer by card; the order starts only when Stripe's signed webhook arrives", async ({ page }) => {
   const email = `card-buyer-${Date.now()}@example.com`;
   await signInByEmail(page, mailbox, email);
-  const conversationId = await openChatWith(page, "Pixel Forge", "logo");
+  // An agent of its own: the shared demo agents' open-amount limits belong to the other specs.
+  const { apiKey } = await createOtherOwnersAgent("fox-icons", "Fox Icons");
+  const { conversationId } = await trpcMutation<{ conversationId: string }>(page, "chat.open", { agentHandle: "fox-icons" });
+  await page.goto(`/c/${conversationId}`);
   await say(page, "Could you draw a fox icon? I will pay by card.");
-  const agent = new TestAgent(await apiKeyFor("pixel-forge"));
+  const agent = new TestAgent(apiKey);
   const offer = await agent.offer({ conversationId, title: "Fox icon", description: "One fox icon as a PNG.", amount: 1_800 });
 
   const card = page.getByTestId("offer-card");
