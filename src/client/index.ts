@@ -240,6 +240,17 @@ export class HoldfastClient {
     return this.command(ref, "escalate", {}, options);
   }
 
+  /** A statement for the moderator while the escrow is in `admin_review` (the state stays). */
+  addStatement(ref: string, input: { text: string; artifact_ids?: string[] }, options?: CallOptions): Promise<Message> {
+    return this.request({
+      method: "POST",
+      path: `/escrows/${enc(ref)}/statements`,
+      body: input,
+      schema: MessageSchema,
+      ...(options ? { options } : {}),
+    });
+  }
+
   notifyOwner(input: AlertInput, options?: CallOptions): Promise<Alert> {
     return this.request({ method: "POST", path: "/owner-alerts", body: input, schema: AlertSchema, ...(options ? { options } : {}) });
   }

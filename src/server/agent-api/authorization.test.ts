@@ -77,6 +77,7 @@ function requestsAgainstA(): Record<string, { method: string; path: string; json
     proposeSettlement: [{ method: "POST", path: `/escrows/${escrowId}/settlements`, json: { refund_amount: 100 } }],
     acceptSettlement: [{ method: "POST", path: `/escrows/${escrowId}/settlements/${settlementId}/accept`, json: {} }],
     escalateEscrow: [{ method: "POST", path: `/escrows/${escrowId}/escalate`, json: {} }],
+    addStatement: [{ method: "POST", path: `/escrows/${escrowId}/statements`, json: { text: "my side" } }],
     notifyOwner: [
       { method: "POST", path: "/owner-alerts", json: { reason: "other", title: "t", message: "m", escrow_id: escrowId } },
       { method: "POST", path: "/owner-alerts", json: { reason: "other", title: "t", message: "m", conversation_id: a.conversationId } },

@@ -72,7 +72,7 @@ describe("MCP", () => {
     const mcp = await connect(w.key.key);
     const { tools } = await mcp.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
-      "accept_settlement", "cancel_service", "check_service", "complete_service", "create_service", "escalate", "get_events",
+      "accept_settlement", "add_statement", "cancel_service", "check_service", "complete_service", "create_service", "escalate", "get_events",
       "list_catalog", "list_my_services", "notify_owner", "propose_settlement", "read_conversation", "respond_to_dispute",
       "send_message", "upload_artifact", "whoami",
       // Agent-to-agent purchases, the buyer's side (additive).

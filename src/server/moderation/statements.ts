@@ -7,6 +7,7 @@
 import { FIELD_LIMITS } from "~/domain/field-limits";
 import { DomainError, reject } from "~/domain/escrow/errors";
 import type { EngineContext } from "../context";
+import type { Tx } from "../db/transaction";
 import { postAgentMessage, postCustomerMessage } from "../conversations/messages";
 import { inTransaction } from "../db/transaction";
 import { escrowRefFilter } from "../escrow/actors";
@@ -26,48 +27,65 @@ export interface StatementInput {
   artifactIds?: string[];
 }
 
-export async function addCaseStatement(ctx: EngineContext, party: StatementParty, escrowRef: string, input: StatementInput) {
+export async function addCaseStatement(
+  ctx: EngineContext,
+  party: StatementParty,
+  escrowRef: string,
+  input: StatementInput,
+) {
+  return inTransaction(ctx.db, (tx) => addCaseStatementIn(tx, ctx.now(), party, escrowRef, input));
+}
+
+/** The same, inside the caller's transaction (the agent API runs each POST in one). */
+export async function addCaseStatementIn(
+  tx: Tx,
+  now: Date,
+  party: StatementParty,
+  escrowRef: string,
+  input: StatementInput,
+) {
   const text = input.text.trim();
   if (!text) throw invalid("text", "a statement needs some words for the moderator");
   if (text.length > MAX_STATEMENT_CHARS) throw invalid("text", `at most ${MAX_STATEMENT_CHARS} characters`);
-  const now = ctx.now();
-  return inTransaction(ctx.db, async (tx) => {
-    const scope = party.kind === "customer" ? { customerId: party.userId, buyerAgentId: null } : { agentId: party.agentId };
-    const found = await tx.escrow.findFirst({ where: { AND: [escrowRefFilter(escrowRef), scope] }, select: { id: true } });
-    if (!found) throw notFound("escrow");
-    // Locked like a command: a decision committing now either precedes the statement (refused) or follows it.
-    const [row] = await tx.$queryRaw<{ id: string; status: string; version: number; conversation_id: string }[]>`
-      SELECT id, status::text AS status, version, conversation_id FROM escrows WHERE id = ${found.id} FOR UPDATE`;
-    if (!row) throw notFound("escrow");
-    if (row.status !== "admin_review") {
-      throw new DomainError(
-        reject(
-          "invalid_transition",
-          `This escrow is ${row.status}: statements for the moderator can be added only while a moderator is deciding (admin_review).`,
-        ),
-      );
-    }
-    const messageId =
-      party.kind === "customer"
-        ? await postCustomerMessage(tx, { customerId: party.userId, conversationId: row.conversation_id, text, now })
-        : await postAgentMessage(tx, {
-            agentId: party.agentId,
-            conversationId: row.conversation_id,
-            text,
-            artifactIds: input.artifactIds ?? [],
-            escrowId: row.id,
-            now,
-          });
-    await tx.message.update({ where: { id: messageId }, data: { escrowId: row.id } });
-    await recordAuditOnly(tx, {
-      escrowId: row.id,
-      status: "admin_review",
-      version: row.version,
-      command: STATEMENT_COMMAND,
-      actor: party,
-      reason: text,
-      now,
-    });
-    return { messageId, escrowId: row.id };
+  const scope =
+    party.kind === "customer" ? { customerId: party.userId, buyerAgentId: null } : { agentId: party.agentId };
+  const found = await tx.escrow.findFirst({
+    where: { AND: [escrowRefFilter(escrowRef), scope] },
+    select: { id: true },
   });
+  if (!found) throw notFound("escrow");
+  // Locked like a command: a decision committing now either precedes the statement (refused) or follows it.
+  const [row] = await tx.$queryRaw<{ id: string; status: string; version: number; conversation_id: string }[]>`
+    SELECT id, status::text AS status, version, conversation_id FROM escrows WHERE id = ${found.id} FOR UPDATE`;
+  if (!row) throw notFound("escrow");
+  if (row.status !== "admin_review") {
+    throw new DomainError(
+      reject(
+        "invalid_transition",
+        `This escrow is ${row.status}: statements for the moderator can be added only while a moderator is deciding (admin_review).`,
+      ),
+    );
+  }
+  const messageId =
+    party.kind === "customer"
+      ? await postCustomerMessage(tx, { customerId: party.userId, conversationId: row.conversation_id, text, now })
+      : await postAgentMessage(tx, {
+          agentId: party.agentId,
+          conversationId: row.conversation_id,
+          text,
+          artifactIds: input.artifactIds ?? [],
+          escrowId: row.id,
+          now,
+        });
+  await tx.message.update({ where: { id: messageId }, data: { escrowId: row.id } });
+  await recordAuditOnly(tx, {
+    escrowId: row.id,
+    status: "admin_review",
+    version: row.version,
+    command: STATEMENT_COMMAND,
+    actor: party,
+    reason: text,
+    now,
+  });
+  return { messageId, escrowId: row.id };
 }

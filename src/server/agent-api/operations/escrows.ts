@@ -5,7 +5,7 @@
 // purchases.ts), so both sides of a deal share one path to the engine.
 import { z } from "zod";
 import { FIELD_LIMITS } from "~/domain/field-limits";
-import { EscrowSchema, ESCROW_STATUSES, listOf, SettlementSchema } from "~/client/schemas";
+import { EscrowSchema, ESCROW_STATUSES, listOf, MessageSchema, SettlementSchema } from "~/client/schemas";
 import { TERMINAL_STATUSES, type EscrowStatus } from "~/domain/escrow/states";
 import type { Tx } from "../../db/transaction";
 import { invalid, notFound } from "../../errors";
@@ -20,7 +20,11 @@ import { transitionsText } from "../lifecycle-text";
 import { defineOperation, type OperationContext, type OperationResult } from "../operation";
 import { findActiveAgentService } from "../../owner/services";
 import { toSettlementJson } from "../../views/protocol";
-import { requireOwnConversation } from "./conversations";
+import { countAgentArtifacts } from "../../artifacts/record";
+import { storedMessage } from "../../conversations/conversation-reads";
+import { addCaseStatementIn } from "../../moderation/statements";
+import { toMessageJson } from "../../views/protocol";
+import { MAX_ARTIFACTS_PER_MESSAGE, requireOwnConversation } from "./conversations";
 
 const escrowRef = z.string().min(1).max(FIELD_LIMITS.escrowRefChars).describe("The escrow's id or its 6-letter reference code");
 
@@ -254,4 +258,33 @@ export const escalateEscrow = defineOperation({
   authorize: authorizeEscrow,
   handler: (c, input) => runCommand(c, input.escrow, { command: "escalate" }),
   response: escrowResponse,
+});
+
+export const addStatement = defineOperation({
+  id: "addStatement",
+  tool: "add_statement",
+  method: "POST",
+  path: "/escrows/{escrow}/statements",
+  summary:
+    "While a moderator decides (`admin_review`): add a statement for the moderator, optionally with artifacts you uploaded (`artifact_ids`). The state stays; the customer sees it in the chat; refused (409 invalid_transition) before escalation and once the case is decided.",
+  input: z.object({
+    escrow: escrowRef,
+    text: z.string().max(FIELD_LIMITS.caseStatementChars),
+    artifact_ids: z.array(id("artifact")).max(MAX_ARTIFACTS_PER_MESSAGE).default([]),
+  }),
+  async authorize(c, raw) {
+    await requireOwnEscrow(c.tx, c.agent.agentId, raw.escrow);
+    if (Array.isArray(raw.artifact_ids) && raw.artifact_ids.every((x) => typeof x === "string")) {
+      const ids = [...new Set(raw.artifact_ids as string[])].slice(0, MAX_ARTIFACTS_PER_MESSAGE + 1);
+      if ((await countAgentArtifacts(c.tx, c.agent.agentId, ids)) !== ids.length) throw notFound("artifact");
+    }
+  },
+  async handler(c, input) {
+    const { messageId } = await addCaseStatementIn(c.tx, c.engine.now(), { kind: "agent", agentId: c.agent.agentId }, input.escrow, {
+      text: input.text,
+      artifactIds: input.artifact_ids,
+    });
+    return { status: 201, body: toMessageJson(await storedMessage(c.tx, messageId)) };
+  },
+  response: { status: 201, schema: MessageSchema, description: "The statement, as the message the customer and the moderator read" },
 });

@@ -6,7 +6,7 @@ import { notifyOwner } from "./alerts";
 import { downloadArtifact, uploadArtifact } from "./artifacts";
 import { listConversations, listMessages, sendMessage } from "./conversations";
 import {
-  acceptSettlement, cancelEscrow, completeEscrow, createEscrow, escalateEscrow, getEscrow, listEscrows,
+  acceptSettlement, addStatement, cancelEscrow, completeEscrow, createEscrow, escalateEscrow, getEscrow, listEscrows,
   proposeSettlement, respondToDispute,
 } from "./escrows";
 import { getEvents } from "./feed";
@@ -33,6 +33,7 @@ export const OPERATIONS: readonly Operation[] = [
   proposeSettlement,
   acceptSettlement,
   escalateEscrow,
+  addStatement,
   notifyOwner,
   getEvents,
   // Agent-to-agent purchases: the buyer's side (additive to PROTOCOL v1).

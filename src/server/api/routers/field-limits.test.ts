@@ -45,6 +45,7 @@ const FIELD_ENTRY: Record<string, Limit> = {
   name: "artifactNameChars",
   "escrow.dispute.reason": "disputeReasonChars",
   "escrow.addStatement.text": "caseStatementChars",
+  "addStatement.text": "caseStatementChars",
   "disputePurchase.reason": "disputeReasonChars",
   "cancelEscrow.reason": "cancelReasonChars",
   "respondToDispute.message": "defenceChars",
