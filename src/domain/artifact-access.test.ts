@@ -10,11 +10,16 @@ const sellerAgent: ArtifactViewer = { kind: "agent", agentId: "agt_seller" };
 const buyerAgent: ArtifactViewer = { kind: "agent", agentId: "agt_buyer" };
 const otherAgent: ArtifactViewer = { kind: "agent", agentId: "agt_other" };
 
-const made = { agentId: "agt_seller", agentOwnerId: "usr_owner" };
-const conversation = { customerId: "usr_customer", buyerAgentId: "agt_buyer" };
+const made = { uploadedBy: { kind: "agent", agentId: "agt_seller", ownerId: "usr_owner" } } as const;
+const seller = { sellerAgentId: "agt_seller", sellerOwnerId: "usr_owner" };
+const conversation = { customerId: "usr_customer", buyerAgentId: "agt_buyer", ...seller };
 const delivered: ArtifactFacts = { ...made, sentIn: { role: "agent", ...conversation } };
 const withInstruction: ArtifactFacts = { ...made, sentIn: { role: "owner", ...conversation } };
 const unsent: ArtifactFacts = { ...made, sentIn: null };
+// A customer's file for a case statement: uploaded by the person, then sent in their own conversation.
+const byCustomer = { uploadedBy: { kind: "person", userId: "usr_customer" } } as const;
+const customerFile: ArtifactFacts = { ...byCustomer, sentIn: { role: "customer", customerId: "usr_customer", buyerAgentId: null, ...seller } };
+const customerFileUnsent: ArtifactFacts = { ...byCustomer, sentIn: null };
 
 const viewers = { customer, sellerOwner, stranger, otherOwner, moderator, sellerAgent, buyerAgent, otherAgent };
 const doors: ArtifactDoor[] = ["chat", "case_file", "agent_api"];
@@ -24,8 +29,10 @@ const ALLOWED: Record<string, Record<ArtifactDoor, (keyof typeof viewers)[]>> = 
   delivered: { chat: ["customer", "sellerOwner", "moderator"], case_file: ["moderator"], agent_api: ["sellerAgent", "buyerAgent"] },
   withInstruction: { chat: ["sellerOwner", "moderator"], case_file: ["moderator"], agent_api: ["sellerAgent"] },
   unsent: { chat: ["sellerOwner", "moderator"], case_file: ["moderator"], agent_api: ["sellerAgent"] },
+  customerFile: { chat: ["customer", "sellerOwner", "moderator"], case_file: ["moderator"], agent_api: ["sellerAgent"] },
+  customerFileUnsent: { chat: ["customer", "moderator"], case_file: ["moderator"], agent_api: [] },
 };
-const artifacts = { delivered, withInstruction, unsent };
+const artifacts = { delivered, withInstruction, unsent, customerFile, customerFileUnsent };
 
 describe("artifactAccess", () => {
   for (const [artifactName, artifact] of Object.entries(artifacts)) {

@@ -22,11 +22,19 @@ export type ArtifactViewer =
 
 /** What the policy needs to know about an artifact; the service reads it from the database. */
 export interface ArtifactFacts {
-  /** The agent that uploaded it, and that agent's owner. */
-  agentId: string;
-  agentOwnerId: string;
-  /** The message it was sent in (none before it is sent): the sender's role and the conversation's customer side. */
-  sentIn: { role: "customer" | "agent" | "system" | "owner" | "moderator"; customerId: string; buyerAgentId: string | null } | null;
+  /** Who uploaded it: an agent (with that agent's owner), or a person (a customer's file for a case statement). */
+  uploadedBy: { kind: "agent"; agentId: string; ownerId: string } | { kind: "person"; userId: string };
+  /**
+   * The message it was sent in (none before it is sent): the sender's role, the conversation's customer
+   * side, and the conversation's selling agent with its owner.
+   */
+  sentIn: {
+    role: "customer" | "agent" | "system" | "owner" | "moderator";
+    customerId: string;
+    buyerAgentId: string | null;
+    sellerAgentId: string;
+    sellerOwnerId: string;
+  } | null;
 }
 
 interface Grant {
@@ -38,6 +46,8 @@ interface Grant {
 
 /** Sent in the conversation, and not with an owner's instruction to their agent. */
 const sentToTheCustomerSide = (a: ArtifactFacts) => a.sentIn !== null && a.sentIn.role !== "owner";
+/** A customer's own file, sent in the conversation (a statement for the moderator): the selling side reads it too. */
+const sentByTheCustomer = (a: ArtifactFacts) => a.uploadedBy.kind === "person" && a.sentIn?.role === "customer";
 
 export const ARTIFACT_GRANTS: readonly Grant[] = [
   {
@@ -48,7 +58,17 @@ export const ARTIFACT_GRANTS: readonly Grant[] = [
   {
     doors: ["chat"],
     who: "the owner of the agent that made it",
-    holds: (v, a) => v.kind === "person" && a.agentOwnerId === v.userId,
+    holds: (v, a) => v.kind === "person" && a.uploadedBy.kind === "agent" && a.uploadedBy.ownerId === v.userId,
+  },
+  {
+    doors: ["chat"],
+    who: "the person who uploaded it",
+    holds: (v, a) => v.kind === "person" && a.uploadedBy.kind === "person" && a.uploadedBy.userId === v.userId,
+  },
+  {
+    doors: ["chat"],
+    who: "the owner of the selling agent, for a file the customer sent in its conversation",
+    holds: (v, a) => v.kind === "person" && sentByTheCustomer(a) && a.sentIn?.sellerOwnerId === v.userId,
   },
   {
     doors: ["chat", "case_file"],
@@ -58,7 +78,12 @@ export const ARTIFACT_GRANTS: readonly Grant[] = [
   {
     doors: ["agent_api"],
     who: "the agent that made it",
-    holds: (v, a) => v.kind === "agent" && a.agentId === v.agentId,
+    holds: (v, a) => v.kind === "agent" && a.uploadedBy.kind === "agent" && a.uploadedBy.agentId === v.agentId,
+  },
+  {
+    doors: ["agent_api"],
+    who: "the selling agent, for a file the customer sent in its conversation",
+    holds: (v, a) => v.kind === "agent" && sentByTheCustomer(a) && a.sentIn?.sellerAgentId === v.agentId,
   },
   {
     doors: ["agent_api"],

@@ -11,6 +11,7 @@ import { issueAgentApiKey } from "~/server/auth/api-keys";
 import { BODY_LIMIT_BYTES } from "~/server/http/read-body";
 import { serveFetchHandler } from "~/server/agent-api/node-server";
 import { newId } from "~/server/ids";
+import { holdfastAdapter } from "~/server/auth/adapter";
 
 const BASE = "http://localhost:3000";
 const CHUNK_BYTES = 16 * 1024;
@@ -19,6 +20,7 @@ const MAX_JSON_BODY_BYTES = 64 * 1024;
 
 let tdb: TestDatabase;
 let agentKey: string;
+let customerSession: string;
 type Handler = (request: Request, context?: unknown) => Promise<Response> | Response;
 const routes: Record<string, Handler> = {};
 
@@ -41,6 +43,9 @@ beforeAll(async () => {
   const agentId = newId("agt");
   await tdb.db.agent.create({ data: { id: agentId, ownerId: owner.id, handle: `caps-${agentId.slice(4, 12)}`, displayName: "Caps" } });
   agentKey = (await issueAgentApiKey(tdb.db, agentId, "test")).key;
+  const customer = await createUser(tdb.db, "customer");
+  customerSession = `tok${customer.id}${"x".repeat(20)}`;
+  await holdfastAdapter(tdb.db).createSession!({ sessionToken: customerSession, userId: customer.id, expires: new Date(Date.now() + 3_600_000) });
 
   routes.whatsapp = (await import("./whatsapp/webhook/route")).POST as Handler;
   routes.telegram = (await import("./telegram/webhook/route")).POST as Handler;
@@ -50,6 +55,7 @@ beforeAll(async () => {
   routes.mcp = (await import("./mcp/route")).POST as Handler;
   routes.inngest = (await import("./inngest/route")).PUT as Handler;
   routes.agent = (await import("./agent/v1/[[...path]]/route")).POST as Handler;
+  routes["case-files"] = (await import("./case-files/route")).POST as Handler;
 });
 afterAll(async () => {
   const { getDb } = await import("~/server/db/client");
@@ -106,6 +112,13 @@ const CASES: RouteCase[] = [
   { name: "mcp", path: "/api/mcp", capBytes: Math.ceil((MAX_ARTIFACT_BYTES * 4) / 3) + 64 * 1024, headers: () => ({ ...bearer(), accept: "application/json, text/event-stream" }) },
   { name: "inngest", path: "/api/inngest", capBytes: BODY_LIMIT_BYTES.inngest, headers: () => ({ "content-type": "application/json" }) },
   { name: "agent", path: "/api/agent/v1/escrows", capBytes: MAX_JSON_BODY_BYTES, headers: bearer },
+  // A customer's file for the moderator: the artifact limit plus the multipart framing, read after the session check.
+  {
+    name: "case-files",
+    path: "/api/case-files",
+    capBytes: MAX_ARTIFACT_BYTES + 16 * 1024,
+    headers: () => ({ ...SAME_ORIGIN, "content-type": "multipart/form-data; boundary=x", cookie: `next-auth.session-token=${customerSession}` }),
+  },
 ];
 
 async function send(c: RouteCase, body: ReadableStream<Uint8Array>, extraHeaders: Record<string, string> = {}) {

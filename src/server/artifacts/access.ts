@@ -13,14 +13,27 @@ export async function openArtifact(db: Db | Tx, viewer: ArtifactViewer | null, d
     where: { id: artifactId },
     include: {
       agent: { select: { ownerId: true } },
-      message: { select: { role: true, conversation: { select: { customerId: true, buyerAgentId: true } } } },
+      message: {
+        select: {
+          role: true,
+          conversation: { select: { customerId: true, buyerAgentId: true, agentId: true, agent: { select: { ownerId: true } } } },
+        },
+      },
     },
   });
   const facts: ArtifactFacts | null = row && {
-    agentId: row.agentId,
-    agentOwnerId: row.agent.ownerId,
+    uploadedBy:
+      row.agentId !== null && row.agent !== null
+        ? { kind: "agent", agentId: row.agentId, ownerId: row.agent.ownerId }
+        : { kind: "person", userId: row.uploaderUserId ?? "" },
     sentIn: row.message
-      ? { role: row.message.role, customerId: row.message.conversation.customerId, buyerAgentId: row.message.conversation.buyerAgentId }
+      ? {
+          role: row.message.role,
+          customerId: row.message.conversation.customerId,
+          buyerAgentId: row.message.conversation.buyerAgentId,
+          sellerAgentId: row.message.conversation.agentId,
+          sellerOwnerId: row.message.conversation.agent.ownerId,
+        }
       : null,
   };
   if (!row || artifactAccess(viewer, door, facts) !== "allowed") return { access: "not_found" };

@@ -7,8 +7,10 @@ import type { Tx } from "../db/transaction";
 import { newId } from "../ids";
 import type { ArtifactKind } from "~/domain/escrow/states";
 
-export interface StoredArtifactInput {
-  agentId: string;
+/** Who uploads an artifact: an agent (its deliveries), or a person (a customer's file for a case statement). */
+export type ArtifactUploader = { agentId: string } | { uploaderUserId: string };
+
+export type StoredArtifactInput = ArtifactUploader & {
   kind: ArtifactKind;
   mimeType: string;
   name: string;
@@ -18,14 +20,14 @@ export interface StoredArtifactInput {
   /** Structured payload (for data artifacts) — measured as its JSON text. */
   data?: unknown;
   now: Date;
-}
+};
 
 export async function insertArtifact(tx: Tx, input: StoredArtifactInput) {
   const bytes = input.bytes ?? Buffer.from(JSON.stringify(input.data ?? null), "utf8");
   return tx.artifact.create({
     data: {
       id: newId("art"),
-      agentId: input.agentId,
+      ...("agentId" in input ? { agentId: input.agentId } : { uploaderUserId: input.uploaderUserId }),
       kind: input.kind,
       mimeType: input.mimeType,
       name: input.name,

@@ -9,7 +9,7 @@ import type { Tx } from "../db/transaction";
 import { invalid, notFound, ServiceError } from "../errors";
 import { openArtifact } from "./access";
 import { detectArtifactType } from "./detect";
-import { insertArtifact } from "./record";
+import { insertArtifact, type ArtifactUploader } from "./record";
 import { contentKey, type ArtifactStorage } from "./storage";
 
 export const MAX_ARTIFACT_NAME_CHARS = 255;
@@ -29,13 +29,12 @@ export function cleanArtifactName(name: string): string {
   return base.slice(0, MAX_ARTIFACT_NAME_CHARS) || "artifact";
 }
 
-export interface FileUpload {
-  agentId: string;
+export type FileUpload = ArtifactUploader & {
   name: string;
   bytes: Uint8Array;
   now: Date;
   maxBytes: number;
-}
+};
 
 export async function storeFileArtifact(tx: Tx, storage: ArtifactStorage, upload: FileUpload) {
   if (upload.bytes.byteLength > upload.maxBytes) throw tooLarge(upload.bytes.byteLength, upload.maxBytes);
@@ -45,7 +44,7 @@ export async function storeFileArtifact(tx: Tx, storage: ArtifactStorage, upload
   const storageKey = contentKey(sha256);
   await storage.put(storageKey, upload.bytes);
   return insertArtifact(tx, {
-    agentId: upload.agentId,
+    ...("agentId" in upload ? { agentId: upload.agentId } : { uploaderUserId: upload.uploaderUserId }),
     kind: detected.kind,
     mimeType: detected.mimeType,
     name: cleanArtifactName(upload.name),

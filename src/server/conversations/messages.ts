@@ -9,6 +9,7 @@ import { newId } from "../ids";
 import { invalid, notFound } from "../errors";
 import { appendAgentEvent } from "../events/agent-events";
 import { toMessageJson } from "../views/protocol";
+import type { Message } from "~/client/schemas";
 
 const TRUSTED_ROLES: ReadonlySet<MessageRole> = new Set(["system", "owner", "moderator"]);
 export const MAX_MESSAGE_TEXT_CHARS = FIELD_LIMITS.messageTextChars;
@@ -108,6 +109,10 @@ export interface CustomerMessageInput {
   conversationId: string;
   text: string;
   now: Date;
+  /** Files this customer uploaded for the message (a statement for the moderator), each sent once. */
+  artifactIds?: string[];
+  /** The escrow the message is about (a statement for the moderator). */
+  escrowId?: string | null;
 }
 
 /**
@@ -119,7 +124,10 @@ export async function postCustomerMessage(tx: Tx, input: CustomerMessageInput): 
     where: { id: input.conversationId, customerId: input.customerId, buyerAgentId: null },
   });
   if (!conversation) throw notFound("conversation");
-  return postBuyerMessage(tx, conversation, input.text, input.now);
+  return postBuyerMessage(tx, conversation, input.text, input.now, {
+    escrowId: input.escrowId ?? null,
+    files: { uploaderUserId: input.customerId, artifactIds: input.artifactIds ?? [] },
+  });
 }
 
 /** A buying agent's message in its purchase conversation: the customer's role, untrusted. */
@@ -137,10 +145,34 @@ async function postBuyerMessage(
   conversation: { id: string; agentId: string },
   text: string,
   now: Date,
+  attached: { escrowId: string | null; files: { uploaderUserId: string; artifactIds: string[] } } = {
+    escrowId: null,
+    files: { uploaderUserId: "", artifactIds: [] },
+  },
 ): Promise<string> {
   if (!hasVisibleText(text)) throw invalid("text", `a message cannot be empty: it ${VISIBLE_TEXT_REQUIRED}`);
   if (text.length > MAX_MESSAGE_TEXT_CHARS) invalidText();
-  const messageId = await insertMessage(tx, { conversationId: conversation.id, role: "customer", text, createdAt: now });
+  const fileIds = [...new Set(attached.files.artifactIds)];
+  if (fileIds.length) {
+    const files = await tx.artifact.findMany({ where: { id: { in: fileIds }, uploaderUserId: attached.files.uploaderUserId } });
+    if (files.length !== fileIds.length) throw notFound("artifact");
+    if (files.some((a) => a.messageId !== null)) {
+      throw invalid("artifact_ids", "a file can be sent once; upload it again to send it in another message");
+    }
+  }
+  const messageId = await insertMessage(tx, {
+    conversationId: conversation.id,
+    escrowId: attached.escrowId,
+    role: "customer",
+    text,
+    createdAt: now,
+  });
+  let artifacts: Message["artifacts"] = [];
+  if (fileIds.length) {
+    await tx.artifact.updateMany({ where: { id: { in: fileIds }, messageId: null }, data: { messageId } });
+    const sent = await tx.message.findUniqueOrThrow({ where: { id: messageId }, include: { artifacts: { orderBy: { createdAt: "asc" } } } });
+    artifacts = toMessageJson(sent).artifacts;
+  }
   await appendAgentEvent(tx, {
     agentId: conversation.agentId,
     type: "message.received",
@@ -149,11 +181,11 @@ async function postBuyerMessage(
       message: {
         id: messageId,
         conversation_id: conversation.id,
-        escrow_id: null,
+        escrow_id: attached.escrowId,
         role: "customer",
         trusted: false,
         text,
-        artifacts: [],
+        artifacts,
         created_at: now.toISOString(),
       },
     },

@@ -23,7 +23,7 @@ export type StatementParty = { kind: "customer"; userId: string } | { kind: "age
 
 export interface StatementInput {
   text: string;
-  /** The agent's uploaded artifacts to attach (the agent API's upload); customers attach none yet. */
+  /** Files to attach: the agent's uploads (the agent API), or the customer's case files (POST /api/case-files). */
   artifactIds?: string[];
 }
 
@@ -68,7 +68,14 @@ export async function addCaseStatementIn(
   }
   const messageId =
     party.kind === "customer"
-      ? await postCustomerMessage(tx, { customerId: party.userId, conversationId: row.conversation_id, text, now })
+      ? await postCustomerMessage(tx, {
+          customerId: party.userId,
+          conversationId: row.conversation_id,
+          text,
+          now,
+          artifactIds: input.artifactIds ?? [],
+          escrowId: row.id,
+        })
       : await postAgentMessage(tx, {
           agentId: party.agentId,
           conversationId: row.conversation_id,

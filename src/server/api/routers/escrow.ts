@@ -7,6 +7,7 @@ import type { CommandRequest } from "~/server/escrow/run-command";
 import { runEscrowCommand } from "~/server/escrow/run-command";
 import { customerEscrow, customerEscrows } from "~/server/escrow/customer-view";
 import type { SessionUser } from "../../auth/session-user";
+import { MAX_CASE_FILES_PER_STATEMENT } from "~/server/moderation/case-files";
 import { addCaseStatement, MAX_STATEMENT_CHARS } from "~/server/moderation/statements";
 import { createTRPCRouter, protectedProcedure, type TrpcContext } from "../trpc";
 
@@ -27,9 +28,18 @@ export const escrowRouter = createTRPCRouter({
     ),
   /** A statement for the moderator while the case is in admin_review (not a command: the state stays). */
   addStatement: protectedProcedure
-    .input(escrowRef.extend({ text: z.string().min(1).max(MAX_STATEMENT_CHARS) }))
+    .input(
+      escrowRef.extend({
+        text: z.string().min(1).max(MAX_STATEMENT_CHARS),
+        /** Files uploaded for this statement with POST /api/case-files. */
+        artifactIds: z.array(z.string().min(1).max(FIELD_LIMITS.idChars)).max(MAX_CASE_FILES_PER_STATEMENT).default([]),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
-      await addCaseStatement(ctx.engine, { kind: "customer", userId: ctx.user.id }, input.escrowId, { text: input.text });
+      await addCaseStatement(ctx.engine, { kind: "customer", userId: ctx.user.id }, input.escrowId, {
+        text: input.text,
+        artifactIds: input.artifactIds,
+      });
       return customerEscrow(ctx.engine, ctx.user.id, input.escrowId);
     }),
   accept: protectedProcedure.input(escrowRef).mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "accept" })),

@@ -25,6 +25,7 @@ const FIELD_ENTRY: Record<string, Limit> = {
   settlement_id: "idChars",
   artifact_id: "idChars",
   artifact_ids: "idChars",
+  artifactIds: "idChars",
   agentId: "idChars",
   userId: "idChars",
   keyId: "idChars",
