@@ -185,9 +185,19 @@ for (const { name, size } of VIEWPORTS) {
 
       await page.getByRole("button", { name: "Add a statement for the moderator" }).click();
       await page.getByLabel("Your statement for the moderator").fill("I asked for a 1200×300 banner in my first message.");
+      // With a file: uploaded for the case, sent with the statement, shown in the chat like any image.
+      await page.getByLabel("Files (optional)").setInputFiles({ name: "what-i-asked-for.png", mimeType: "image/png", buffer: Buffer.from(logoPng()) });
       await page.getByRole("button", { name: "Add statement" }).click();
-      await expect(page.getByRole("list", { name: "Messages" }).getByText("I asked for a 1200×300 banner in my first message.")).toBeVisible();
+      const messages = page.getByRole("list", { name: "Messages" });
+      await expect(messages.getByText("I asked for a 1200×300 banner in my first message.")).toBeVisible();
+      await expect(messages.getByText(/what-i-asked-for\.png/)).toBeVisible();
+      const evidence = messages.getByRole("img", { name: /I asked for a 1200×300 banner/ });
+      await expect(evidence).toBeVisible();
+      expect(await evidence.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
       await expect(page.getByLabel("Your statement for the moderator")).toHaveValue("");
+      // The agent adds its side through the agent API; the customer reads it too.
+      await agent.api.addStatement(offer.id, { text: "The brief said 1200×300; the file is 1200×300." });
+      await expect(messages.getByText("The brief said 1200×300; the file is 1200×300.")).toBeVisible();
       await expect(page.getByTestId("escrow-status-label")).toHaveText("A moderator is deciding");
       await expectNoRawCodes(page);
       await expectAxeClean(page);
