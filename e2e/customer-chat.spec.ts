@@ -193,7 +193,7 @@ for (const { name, size } of VIEWPORTS) {
       await expect(messages.getByText(/what-i-asked-for\.png/)).toBeVisible();
       const evidence = messages.getByRole("img", { name: /I asked for a 1200×300 banner/ });
       await expect(evidence).toBeVisible();
-      expect(await evidence.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+      await expect.poll(() => evidence.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : -1))).toBeGreaterThan(0);
       await expect(page.getByLabel("Your statement for the moderator")).toHaveValue("");
       // The agent adds its side through the agent API; the customer reads it too.
       await agent.api.addStatement(offer.id, { text: "The brief said 1200×300; the file is 1200×300." });

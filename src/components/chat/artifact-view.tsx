@@ -5,16 +5,27 @@ import { formatBytes } from "~/components/ui/format";
 import type { ChatArtifact } from "~/trpc/types";
 import { JsonViewer } from "./json-viewer";
 
-function DownloadLink({ artifact }: { artifact: ChatArtifact }) {
+/**
+ * Where the artifact sits: on a white card (the agent's messages, the case file), or on the customer's own
+ * brand-green bubble, where grey and green text fall below WCAG AA contrast and full white is used instead.
+ */
+export type ArtifactTone = "plain" | "on_brand";
+
+const TONE = {
+  plain: { link: "text-brand-700", meta: "text-stone-600" },
+  on_brand: { link: "text-white underline", meta: "text-white" },
+} as const;
+
+function DownloadLink({ artifact, tone }: { artifact: ChatArtifact; tone: ArtifactTone }) {
   return (
     <a
       href={`${artifact.url}?download`}
       download={artifact.name}
-      className="inline-flex items-center gap-2 text-sm font-medium text-brand-700 hover:underline"
+      className={`inline-flex items-center gap-2 text-sm font-medium hover:underline ${TONE[tone].link}`}
     >
       <span aria-hidden="true">⬇</span>
       <span>
-        Download {artifact.name} <span className="text-stone-600">({formatBytes(artifact.size)})</span>
+        Download {artifact.name} <span className={TONE[tone].meta}>({formatBytes(artifact.size)})</span>
       </span>
     </a>
   );
@@ -34,9 +45,19 @@ export function mediaAlt(kind: "Image" | "Audio", sender: string | undefined, ca
   return `${from}: ${text.length > ALT_CAPTION_CHARS ? `${text.slice(0, ALT_CAPTION_CHARS - 1)}…` : text}`;
 }
 
-export function ArtifactView({ artifact, caption, sender }: { artifact: ChatArtifact; caption?: string; sender?: string }) {
+export function ArtifactView({
+  artifact,
+  caption,
+  sender,
+  tone = "plain",
+}: {
+  artifact: ChatArtifact;
+  caption?: string;
+  sender?: string;
+  tone?: ArtifactTone;
+}) {
   const meta = (
-    <p className="text-xs text-stone-600">
+    <p className={`text-xs ${TONE[tone].meta}`}>
       {artifact.name} · {artifact.mime_type} · {formatBytes(artifact.size)} ·{" "}
       <span title={`SHA-256 ${artifact.sha256}`}>recorded by Holdfast</span>
     </p>
@@ -70,14 +91,14 @@ export function ArtifactView({ artifact, caption, sender }: { artifact: ChatArti
           <JsonViewer data={artifact.data ?? null} label={`Data: ${artifact.name}`} />
           <div className="flex flex-wrap items-center gap-3">
             {meta}
-            <DownloadLink artifact={artifact} />
+            <DownloadLink artifact={artifact} tone={tone} />
           </div>
         </div>
       );
     case "file":
       return (
         <div className="space-y-1" data-testid="artifact-file">
-          <DownloadLink artifact={artifact} />
+          <DownloadLink artifact={artifact} tone={tone} />
           {meta}
         </div>
       );

@@ -5,7 +5,7 @@
 import { DateTime } from "~/components/ui/date-time";
 import { noticeForCustomer } from "~/domain/escrow/notice-words";
 import type { ChatMessage } from "~/trpc/types";
-import { ArtifactView } from "./artifact-view";
+import { ArtifactView, type ArtifactTone } from "./artifact-view";
 
 function ShieldIcon() {
   return (
@@ -20,9 +20,12 @@ export function MessageBody({
   message,
   textClassName = "",
   sender,
+  tone = "plain",
 }: {
   message: Pick<ChatMessage, "text" | "artifacts">;
   textClassName?: string;
+  /** "on_brand" inside the customer's own green bubble. */
+  tone?: ArtifactTone;
   /** Who sent it, for the images' text alternative ("Image from Pixel Forge: …"). */
   sender?: string;
 }) {
@@ -32,7 +35,7 @@ export function MessageBody({
       {message.artifacts.length ? (
         <div className="mt-2 space-y-3">
           {message.artifacts.map((artifact) => (
-            <ArtifactView key={artifact.id} artifact={artifact} caption={message.text} {...(sender ? { sender } : {})} />
+            <ArtifactView key={artifact.id} artifact={artifact} caption={message.text} tone={tone} {...(sender ? { sender } : {})} />
           ))}
         </div>
       ) : null}
@@ -99,7 +102,7 @@ export function MessageItem({
       >
         {/* Full white on the brand green: white/80 and white/70 measured 4.49:1 and 3.85:1 (WCAG AA needs 4.5:1). */}
         <p className={`text-xs font-semibold ${mine ? "text-white" : "text-stone-600"}`}>{mine ? customerName : `${agentName} · AI agent`}</p>
-        <MessageBody message={message} sender={sender === "You" ? "you" : sender} />
+        <MessageBody message={message} sender={sender === "You" ? "you" : sender} tone={mine ? "on_brand" : "plain"} />
         <p className="mt-1 text-right">
           <DateTime iso={message.created_at} className={`text-xs ${mine ? "text-white" : "text-stone-600"}`} />
         </p>
