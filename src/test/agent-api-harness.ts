@@ -13,6 +13,8 @@ import { callerFor } from "~/server/api/root";
 import { issueAgentApiKey } from "~/server/auth/api-keys";
 import { LocalDiskStorage } from "~/server/artifacts/storage";
 import { PgFeedNotifier } from "~/server/events/feed";
+import { CachedAgentKeys } from "~/server/auth/agent-key-cache";
+import { TokenBuckets } from "~/server/rate-limit/token-buckets";
 import { newId } from "~/server/ids";
 import type { AgentApiDeps, AgentApiSettings } from "~/server/agent-api/deps";
 import { handleMcpRequest } from "~/server/agent-api/mcp";
@@ -43,6 +45,8 @@ export async function startHarness(settings: Partial<AgentApiSettings> = {}, clo
     storage: new LocalDiskStorage(artifactDir),
     feed: new PgFeedNotifier(tdb.url, 5_000),
     settings: { ...TEST_SETTINGS, ...settings },
+    keys: new CachedAgentKeys(tdb.db, tdb.url),
+    limiter: new TokenBuckets(),
   };
   const server = await serveFetchHandler((request) =>
     new URL(request.url).pathname.startsWith("/api/mcp") ? handleMcpRequest(request, deps) : handleAgentApiRequest(request, deps),
@@ -54,6 +58,7 @@ export async function startHarness(settings: Partial<AgentApiSettings> = {}, clo
     async close() {
       await server.close();
       await deps.feed.close();
+      await deps.keys.close();
       await tdb.drop();
       rmSync(artifactDir, { recursive: true, force: true });
     },
