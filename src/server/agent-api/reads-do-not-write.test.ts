@@ -1,7 +1,8 @@
 // Reads that do not write (issue 20), structurally, over real HTTP: GET /me, GET /escrows, GET
 // /escrows/{id} and the feed send no INSERT, UPDATE or DELETE (counted from the client's statements,
 // src/test/statement-log.ts) — the rate limit is in memory and the key's last-use stamp is batched —
-// and once the key is cached a request does not read the key's row at all.
+// and once the key is cached a request does not read the key's row at all; GET /me reads the agent's
+// record in one aggregate whatever its history.
 // And the cache never outlives an access change: a key revoked or an agent suspended through another
 // server's pool is refused (401) by both servers once the notification arrives, and a server that loses
 // its LISTEN connection stops using its cache at once.
@@ -11,6 +12,8 @@ import { call, createWorld, startHarness, type Harness } from "~/test/agent-api-
 import { CachedAgentKeys } from "../auth/agent-key-cache";
 import { revokeAgentApiKey, issueAgentApiKey } from "../auth/api-keys";
 import { TokenBuckets } from "../rate-limit/token-buckets";
+import { runEscrowCommand } from "../escrow/run-command";
+import { createParties, deliveredEscrow, testClock, testContext } from "~/test/engine-fixtures";
 import type { AgentApiDeps } from "./deps";
 import { serveFetchHandler, type RunningServer } from "./node-server";
 import { handleAgentApiRequest } from "./rest";
@@ -82,6 +85,30 @@ describe("agent-API reads do not write", () => {
     await (loggedDeps.keys as CachedAgentKeys).flushLastUsed();
     expect(writes(log.statements)).toHaveLength(1);
     expect((await h.tdb.db.agentApiKey.findUniqueOrThrow({ where: { id: w.key.id } })).lastUsedAt).not.toBeNull();
+  });
+});
+
+describe("GET /me reads the agent's record in one aggregate", () => {
+  it("sends as many statements for an agent with finished sales as for one with none", async () => {
+    const clock = testClock();
+    const ctx = testContext(h.tdb.db, clock, 0);
+    const statementsOfMe = async (agentId: string) => {
+      const key = await issueAgentApiKey(h.tdb.db, agentId);
+      expect(await get(logged.url, key.key, "/me")).toBe(200); // warm the key
+      log.clear();
+      expect(await get(logged.url, key.key, "/me")).toBe(200);
+      return [...log.statements];
+    };
+    const fresh = await createParties(h.tdb.db);
+    const seasoned = await createParties(h.tdb.db);
+    for (let i = 0; i < 2; i++) {
+      const sale = await deliveredEscrow(ctx, clock, seasoned, 1_000);
+      await runEscrowCommand(ctx, sale.id, { kind: "customer", userId: seasoned.customerId }, { command: "approve" });
+    }
+    const none = await statementsOfMe(fresh.agentId);
+    const two = await statementsOfMe(seasoned.agentId);
+    expect(two.length).toBe(none.length);
+    expect(two.filter((s) => /FROM "public"\."escrow_events"/.test(s))).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@ import type { Tx } from "../../db/transaction";
 import { purchasingPolicy } from "../../purchases/purchasing";
 import { currenciesOf } from "../../config";
 import { limitsCurrency } from "../../currency";
-import { agentRiskProfile } from "../../risk/profile";
+import { agentRiskTier } from "../../risk/profile";
 import { agentWithOwnerName } from "../../owner/agents";
 import { agentServices } from "../../owner/services";
 import type { AgentApiDeps } from "../deps";
@@ -19,9 +19,12 @@ export interface AgentLimits {
   maxOpenAmount: number;
 }
 
-/** The agent's risk tier (from its record, src/server/risk) and the limits that tier allows. */
+/**
+ * The agent's risk tier and the limits that tier allows, from the four counts of its record in one
+ * aggregate query (agentRiskTier), not its whole history read back and recomputed on every GET /me.
+ */
 export async function agentLimits(tx: Tx, deps: AgentApiDeps, agentId: string): Promise<{ riskTier: string; limits: AgentLimits }> {
-  const profile = await agentRiskProfile(tx, deps.engine.config.riskPolicies, agentId);
+  const profile = await agentRiskTier(tx, deps.engine.config.riskPolicies, agentId);
   return {
     riskTier: profile.tier,
     limits: { currency: limitsCurrency(deps.engine.config), maxEscrowAmount: profile.policy.maxEscrowMinor, maxOpenAmount: profile.policy.maxOpenMinor },
