@@ -17,6 +17,7 @@ import { createParties, deliveredEscrow, testClock, testContext } from "~/test/e
 import type { AgentApiDeps } from "./deps";
 import { serveFetchHandler, type RunningServer } from "./node-server";
 import { handleAgentApiRequest } from "./rest";
+import { OPERATIONS } from "./operations";
 
 let h: Harness;
 let log: StatementLog;
@@ -85,6 +86,33 @@ describe("agent-API reads do not write", () => {
     await (loggedDeps.keys as CachedAgentKeys).flushLastUsed();
     expect(writes(log.statements)).toHaveLength(1);
     expect((await h.tdb.db.agentApiKey.findUniqueOrThrow({ where: { id: w.key.id } })).lastUsedAt).not.toBeNull();
+  });
+});
+
+describe("no GET operation writes", () => {
+  it("every GET of the agent API (the operation list, so a new one is covered) sends no INSERT, UPDATE or DELETE", async () => {
+    const w = await createWorld(h);
+    const created = await call(h, w.key.key, "POST", "/escrows", {
+      json: { conversation_id: w.conversationId, title: "Logo", amount: 2_500, currency: "USD" },
+    });
+    const params: Record<string, string> = {
+      escrow: (created.body as { id: string }).id,
+      conversation_id: w.conversationId,
+      handle: w.handle,
+      artifact_id: "art_missing",
+    };
+    const gets = OPERATIONS.filter((op) => op.method === "GET");
+    expect(gets.length).toBeGreaterThanOrEqual(10);
+    log.clear();
+    for (const op of gets) {
+      const path = op.path.replace(/\{([a-z_]+)\}/g, (_m, name: string) => {
+        const value = params[name];
+        if (value === undefined) throw new Error(`no value for {${name}} in ${op.path}: add one`);
+        return value;
+      });
+      expect([200, 404], `${op.method} ${op.path}`).toContain(await get(logged.url, w.key.key, path));
+    }
+    expect(writes(log.statements)).toEqual([]);
   });
 });
 
