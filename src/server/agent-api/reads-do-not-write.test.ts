@@ -140,6 +140,33 @@ describe("GET /me reads the agent's record in one aggregate", () => {
   });
 });
 
+describe("GET /escrows/{id} is one statement", () => {
+  it("reads only the escrow row, and its settlements only where one can be accepted (negotiating)", async () => {
+    const clock = testClock();
+    const ctx = testContext(h.tdb.db, clock, 0);
+    const p = await createParties(h.tdb.db);
+    const key = await issueAgentApiKey(h.tdb.db, p.agentId);
+    const customer = { kind: "customer", userId: p.customerId } as const;
+    const escrow = await deliveredEscrow(ctx, clock, p, 1_000);
+    const read = async () => {
+      log.clear();
+      const response = await fetch(`${logged.url}/api/agent/v1/escrows/${escrow.id}`, { headers: { authorization: `Bearer ${key.key}` } });
+      expect(response.status).toBe(200);
+      return { body: (await response.json()) as { status: string; allowed_actions: string[] }, statements: [...log.statements] };
+    };
+    await read(); // warm the key
+    expect((await read()).statements).toHaveLength(1);
+
+    await runEscrowCommand(ctx, escrow.id, customer, { command: "dispute", reason: "Not what I asked for" });
+    await runEscrowCommand(ctx, escrow.id, { kind: "agent", agentId: p.agentId }, { command: "defend", explanation: "It is." });
+    await runEscrowCommand(ctx, escrow.id, customer, { command: "propose_settlement", refundAmountMinor: 400 });
+    const negotiating = await read();
+    expect(negotiating.body.status).toBe("negotiating");
+    expect(negotiating.body.allowed_actions).toContain("accept_settlement");
+    expect(negotiating.statements).toHaveLength(2);
+  });
+});
+
 describe("a cached key never outlives an access change", () => {
   const caches = () => [h.deps.keys as CachedAgentKeys, loggedDeps.keys as CachedAgentKeys];
   /** Both servers, one warm request each: both caches hold the key. */
