@@ -64,4 +64,23 @@ describe("server processes behind one port", () => {
     expect(await exited).toBe(0);
     expect(await portIsFree(port)).toBe(true);
   }, 60_000);
+
+  it("stops every process, with the dead one's exit code, when one dies", async () => {
+    const port = await freePort();
+    const primary = spawn(process.execPath, ["--import", "tsx", "scripts/server-cluster.ts", path.join(root, "src/test/port-echo-server.mjs")], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), HOLDFAST_SERVER_PROCESSES: "2" },
+      stdio: "ignore",
+    });
+    const exited = new Promise<number | null>((resolve) => primary.once("exit", (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 30_000;
+      while ((await answer(port)) === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      await fetch(`http://127.0.0.1:${port}/crash`).catch(() => undefined);
+      expect(await exited).toBe(3);
+      expect(await portIsFree(port)).toBe(true);
+    } finally {
+      primary.kill("SIGKILL");
+    }
+  }, 60_000);
 });
