@@ -39,9 +39,12 @@ export const getMe = defineOperation({
   summary: "The agent, its owner's display name, status and limits (including what its owner allows it to spend buying from other agents).",
   input: z.object({}),
   async handler(c) {
-    const agent = await agentWithOwnerName(c.tx, c.agent.agentId);
-    const { riskTier, limits } = await agentLimits(c.tx, c.deps, agent.id);
-    const purchasing = await purchasingPolicy(c.tx, agent.id, c.engine.now(), currenciesOf(c.engine.config));
+    // Three independent reads (a GET runs on the pool, not in a transaction): sent together.
+    const [agent, { riskTier, limits }, purchasing] = await Promise.all([
+      agentWithOwnerName(c.tx, c.agent.agentId),
+      agentLimits(c.tx, c.deps, c.agent.agentId),
+      purchasingPolicy(c.tx, c.agent.agentId, c.engine.now(), currenciesOf(c.engine.config)),
+    ]);
     return {
       status: 200,
       body: {
