@@ -65,6 +65,24 @@ export async function startHarness(settings: Partial<AgentApiSettings> = {}, clo
   };
 }
 
+/**
+ * Runs a change of access (a key revoked, an agent or owner suspended or restored) and waits until the
+ * harness server's key cache has heard of it (its LISTEN notification): the guarantee is "refused once the
+ * notification arrives", and the notification is asynchronous to the writer's commit.
+ */
+export async function accessChange<T>(h: Harness, change: () => Promise<T>): Promise<T> {
+  const keys = h.deps.keys as CachedAgentKeys;
+  await keys.ready();
+  const before = keys.generation;
+  const result = await change();
+  const deadline = Date.now() + 5_000;
+  while (keys.caching && keys.generation === before) {
+    if (Date.now() > deadline) throw new Error("the access-change notification did not arrive within 5 s");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return result;
+}
+
 export const IMAGE_CONTRACT = { kinds: ["image"], mime_types: ["image/png"], json_schema: null };
 
 /** A seller (owner + agent + key + catalog) and a customer in a conversation with it, with funds. */
