@@ -15,7 +15,7 @@ import { parseEnv } from "../src/env";
 import { EMBEDDED_DATA_DIR } from "../src/server/db/database-url";
 import { applyMigrations } from "../src/server/db/migrate";
 import { issueDemoAgentKeys, seedDemoData } from "../prisma/seed";
-import { chooseBindHost, localServerUrl } from "./launcher-options";
+import { chooseBindHost, localServerUrl, serverProcessCount } from "./launcher-options";
 import type { KeeperMessage } from "./postgres-keeper";
 import { buildIsStale } from "./next-build";
 
@@ -165,6 +165,8 @@ function spawnChild(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
 try {
   const bind = chooseBindHost(process.env, demo);
   if ("error" in bind) throw new Error(bind.error);
+  const processes = serverProcessCount(process.env);
+  if ("error" in processes) throw new Error(processes.error);
   // The checks the web server makes at its start (src/env.ts), made first: a bad setting (a production
   // start without NEXTAUTH_SECRET) stops here with one clear line, before a database or a build.
   // The base URL it yields is the one rule every link follows; the start line shows it.
@@ -204,7 +206,10 @@ try {
   if (stopping) await new Promise(() => undefined);
   // Node itself, not npx: a signal to the child then reaches the server, not a wrapper shell.
   const hostArgs = bind.host === null ? [] : ["--hostname", bind.host];
-  child = spawnChild([nextBin, mode, "--port", port, ...hostArgs], childEnv);
+  const server = [nextBin, mode, "--port", port, ...hostArgs];
+  // HOLDFAST_SERVER_PROCESSES=N (production only): N copies behind the port, workers in one (server-cluster.ts).
+  const clustered = mode === "start" && "processes" in processes && processes.processes > 1;
+  child = spawnChild(clustered ? ["--import", "tsx", path.join(scriptsDir, "server-cluster.ts"), ...server] : server, childEnv);
   child.on("exit", (code) => void shutdown(code ?? 0));
   log(bind.note);
   if (demo && process.env.HOLDFAST_DEMO_AGENT !== "0") {

@@ -47,3 +47,23 @@ export function localServerUrl(host: string | null, port: string | number): stri
   if (host === null || host === "0.0.0.0" || host === "::") return `http://localhost:${port}`;
   return net.isIPv6(host) ? `http://[${host}]:${port}` : `http://${host}:${port}`;
 }
+
+/** How many server processes `npm start` runs behind its port (HOLDFAST_SERVER_PROCESSES, default 1). */
+export function serverProcessCount(source: Record<string, string | undefined>): { processes: number } | { error: string } {
+  const raw = source.HOLDFAST_SERVER_PROCESSES?.trim();
+  if (!raw) return { processes: 1 };
+  const processes = Number(raw);
+  if (!/^\d+$/.test(raw) || processes < 1 || processes > 64) {
+    return { error: `HOLDFAST_SERVER_PROCESSES must be a whole number from 1 to 64, not ${JSON.stringify(raw)}.` };
+  }
+  return { processes };
+}
+
+/**
+ * The environment of server process `index` of `processes`: every one knows the count (each holds 1/N of
+ * the in-memory rate limits); only the first runs the background workers, and only if they are on at all.
+ */
+export function clusterWorkerEnv(source: Record<string, string | undefined>, index: number, processes: number): Record<string, string> {
+  const workersOn = !["0", "false"].includes(source.HOLDFAST_WORKERS ?? "1");
+  return { HOLDFAST_SERVER_PROCESSES: String(processes), HOLDFAST_WORKERS: index === 0 && workersOn ? "1" : "0" };
+}

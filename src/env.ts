@@ -106,6 +106,11 @@ const schema = z.object({
   HOLDFAST_AGENT_RATE_LIMIT: z.coerce.number().int().positive().default(600),
   HOLDFAST_AGENT_RATE_WINDOW_S: seconds(60),
   /**
+   * Server processes behind the one port (set by the launcher's cluster mode): each holds 1/N of every
+   * agent API rate limit in memory (src/server/rate-limit/token-buckets.ts).
+   */
+  HOLDFAST_SERVER_PROCESSES: z.coerce.number().int().positive().max(64).default(1),
+  /**
    * Agent webhooks may only target public addresses (issue 16): a comma-separated allow-list of host names,
    * addresses or CIDR ranges (e.g. `hooks.internal,10.1.0.0/16,127.0.0.1`) that may be private anyway.
    */

@@ -13,6 +13,8 @@ import { callerFor } from "~/server/api/root";
 import { issueAgentApiKey } from "~/server/auth/api-keys";
 import { LocalDiskStorage } from "~/server/artifacts/storage";
 import { PgFeedNotifier } from "~/server/events/feed";
+import { CachedAgentKeys } from "~/server/auth/agent-key-cache";
+import { TokenBuckets } from "~/server/rate-limit/token-buckets";
 import { newId } from "~/server/ids";
 import type { AgentApiDeps, AgentApiSettings } from "~/server/agent-api/deps";
 import { handleMcpRequest } from "~/server/agent-api/mcp";
@@ -43,6 +45,8 @@ export async function startHarness(settings: Partial<AgentApiSettings> = {}, clo
     storage: new LocalDiskStorage(artifactDir),
     feed: new PgFeedNotifier(tdb.url, 5_000),
     settings: { ...TEST_SETTINGS, ...settings },
+    keys: new CachedAgentKeys(tdb.db, tdb.url),
+    limiter: new TokenBuckets(),
   };
   const server = await serveFetchHandler((request) =>
     new URL(request.url).pathname.startsWith("/api/mcp") ? handleMcpRequest(request, deps) : handleAgentApiRequest(request, deps),
@@ -54,10 +58,29 @@ export async function startHarness(settings: Partial<AgentApiSettings> = {}, clo
     async close() {
       await server.close();
       await deps.feed.close();
+      await deps.keys.close();
       await tdb.drop();
       rmSync(artifactDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs a change of access (a key revoked, an agent or owner suspended or restored) and waits until the
+ * harness server's key cache has heard of it (its LISTEN notification): the guarantee is "refused once the
+ * notification arrives", and the notification is asynchronous to the writer's commit.
+ */
+export async function accessChange<T>(h: Harness, change: () => Promise<T>): Promise<T> {
+  const keys = h.deps.keys as CachedAgentKeys;
+  await keys.ready();
+  const before = keys.generation;
+  const result = await change();
+  const deadline = Date.now() + 5_000;
+  while (keys.caching && keys.generation === before) {
+    if (Date.now() > deadline) throw new Error("the access-change notification did not arrive within 5 s");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return result;
 }
 
 export const IMAGE_CONTRACT = { kinds: ["image"], mime_types: ["image/png"], json_schema: null };

@@ -6,7 +6,7 @@ import { revokeAgentApiKey, issueAgentApiKey } from "../auth/api-keys";
 import { callerFor } from "../api/root";
 import { addTestFunds } from "../ledger/wallet";
 import { OPERATIONS } from "./operations";
-import { call, createWorld, dataSnapshot, PNG_BYTES, startHarness, type Harness, type World } from "~/test/agent-api-harness";
+import { accessChange, call, createWorld, dataSnapshot, PNG_BYTES, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 
 let h: Harness;
 let a: World;
@@ -170,7 +170,7 @@ describe("keys that must not work", () => {
   it("a revoked key gets 401 everywhere; the agent's other keys still work", async () => {
     const spare = await issueAgentApiKey(h.tdb.db, a.agentId, "spare");
     expect((await call(h, spare.key, "GET", "/me")).status).toBe(200);
-    expect(await revokeAgentApiKey(h.tdb.db, spare.id, new Date())).toBe(true);
+    expect(await accessChange(h, () => revokeAgentApiKey(h.tdb.db, spare.id, new Date()))).toBe(true);
     const before = await dataSnapshot(h);
     await expectAll401(spare.key);
     expect(await dataSnapshot(h)).toBe(before);
@@ -182,12 +182,12 @@ describe("keys that must not work", () => {
 
   it("a suspended agent, and an agent whose owner is suspended, get 401 everywhere", async () => {
     const before = await dataSnapshot(h);
-    await h.tdb.db.agent.update({ where: { id: a.agentId }, data: { status: "suspended" } });
+    await accessChange(h, () => h.tdb.db.agent.update({ where: { id: a.agentId }, data: { status: "suspended" } }));
     await expectAll401(a.key.key);
-    await h.tdb.db.agent.update({ where: { id: a.agentId }, data: { status: "active" } });
-    await h.tdb.db.user.update({ where: { id: a.owner.id }, data: { status: "suspended" } });
+    await accessChange(h, () => h.tdb.db.agent.update({ where: { id: a.agentId }, data: { status: "active" } }));
+    await accessChange(h, () => h.tdb.db.user.update({ where: { id: a.owner.id }, data: { status: "suspended" } }));
     await expectAll401(a.key.key);
-    await h.tdb.db.user.update({ where: { id: a.owner.id }, data: { status: "active" } });
+    await accessChange(h, () => h.tdb.db.user.update({ where: { id: a.owner.id }, data: { status: "active" } }));
     expect(await dataSnapshot(h)).toBe(before);
     expect((await call(h, a.key.key, "GET", "/me")).status).toBe(200);
   });

@@ -3,9 +3,12 @@
 // handlers share one per process (defaultAgentApiDeps).
 import { env } from "~/env";
 import { defaultEngineContext, type EngineContext } from "../context";
+import { getDb } from "../db/client";
 import { defaultArtifactDir, LocalDiskStorage, type ArtifactStorage } from "../artifacts/storage";
 import { PgFeedNotifier, type FeedNotifier } from "../events/feed";
 import type { RateLimitPolicy } from "../rate-limit/rate-limit";
+import { TokenBuckets } from "../rate-limit/token-buckets";
+import { CachedAgentKeys, type AgentKeyAuthenticator } from "../auth/agent-key-cache";
 
 export interface AgentApiSettings {
   maxArtifactBytes: number;
@@ -20,6 +23,10 @@ export interface AgentApiDeps {
   storage: ArtifactStorage;
   feed: FeedNotifier;
   settings: AgentApiSettings;
+  /** Key → agent, cached in the process and dropped on every access change (LISTEN/NOTIFY). */
+  keys: AgentKeyAuthenticator;
+  /** The per-key rate limit, in memory (this process's share of it). */
+  limiter: TokenBuckets;
 }
 
 function agentApiSettingsFromEnv(): AgentApiSettings {
@@ -34,7 +41,7 @@ function agentApiSettingsFromEnv(): AgentApiSettings {
 
 const globalForApi = globalThis as unknown as { holdfastAgentApiDeps?: AgentApiDeps };
 
-/** One set per process: one LISTEN connection, one artifact store. */
+/** One set per process: the LISTEN connections, one artifact store, one key cache and rate limiter. */
 export function defaultAgentApiDeps(): AgentApiDeps {
   if (!globalForApi.holdfastAgentApiDeps) {
     const url = process.env.DATABASE_URL;
@@ -44,6 +51,8 @@ export function defaultAgentApiDeps(): AgentApiDeps {
       storage: new LocalDiskStorage(defaultArtifactDir()),
       feed: new PgFeedNotifier(url),
       settings: agentApiSettingsFromEnv(),
+      keys: new CachedAgentKeys(getDb(), url),
+      limiter: new TokenBuckets(env().HOLDFAST_SERVER_PROCESSES),
     };
   }
   return globalForApi.holdfastAgentApiDeps;

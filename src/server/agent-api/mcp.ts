@@ -7,9 +7,8 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { authenticateAgentKey, bearerToken, type AuthenticatedAgent } from "../auth/api-keys";
+import { bearerToken, type AuthenticatedAgent } from "../auth/api-keys";
 import { recordRequestMetric, stopwatch } from "../ops/metrics";
-import { hitRateLimit } from "../rate-limit/rate-limit";
 import type { AgentApiDeps } from "./deps";
 import { errorBody } from "./errors";
 import { executeOperation } from "./execute";
@@ -171,13 +170,13 @@ interface McpLabel {
 async function handleMcpRequestUnguarded(incoming: Request, deps: AgentApiDeps, label: McpLabel): Promise<Response> {
   const bodyLimit = mcpBodyLimitBytes(deps.settings);
   if (declaresTooLarge(incoming, bodyLimit)) return tooLarge(bodyLimit);
-  const agent = await authenticateAgentKey(deps.engine.db, bearerToken(incoming.headers.get("authorization")), deps.engine.now());
+  const agent = await deps.keys.authenticate(bearerToken(incoming.headers.get("authorization")), deps.engine.now());
   if (!agent) {
     return jsonResponse(401, errorBody("unauthorized", "Send a valid agent API key as `Authorization: Bearer <key>`."), {
       "www-authenticate": 'Bearer realm="holdfast-agent"',
     });
   }
-  const limit = await hitRateLimit(deps.engine.db, `agent-key:${agent.keyId}`, deps.settings.rateLimit, deps.engine.now());
+  const limit = deps.limiter.take(`agent-key:${agent.keyId}`, deps.settings.rateLimit, deps.engine.now());
   if (!limit.allowed) {
     return jsonResponse(429, errorBody("rate_limited", `Too many requests for this key. Retry after ${limit.retryAfterS} seconds.`), {
       "retry-after": String(limit.retryAfterS),

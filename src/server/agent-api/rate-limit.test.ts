@@ -1,8 +1,11 @@
-// Rate limits per key, counted in PostgreSQL: two servers over one database
-// (as two processes would be) share the count; the answer past the limit is
-// 429 rate_limited with Retry-After; other keys are unaffected.
+// Rate limits per key, in each process's token buckets: two servers over one database, configured as the
+// two processes of one deployment (each holds half of the limit, token-buckets.ts), hold the key to the
+// limit between them; the answer past the limit is 429 rate_limited with Retry-After; other keys are
+// unaffected; and counting costs no database statement.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CachedAgentKeys } from "../auth/agent-key-cache";
 import { PgFeedNotifier } from "../events/feed";
+import { TokenBuckets } from "../rate-limit/token-buckets";
 import { serveFetchHandler, type RunningServer } from "./node-server";
 import { handleAgentApiRequest } from "./rest";
 import { createWorld, startHarness, type Harness } from "~/test/agent-api-harness";
@@ -10,15 +13,19 @@ import { createWorld, startHarness, type Harness } from "~/test/agent-api-harnes
 let h: Harness;
 let second: RunningServer;
 let secondFeed: PgFeedNotifier;
+let secondKeys: CachedAgentKeys;
 beforeAll(async () => {
   h = await startHarness({ rateLimit: { limit: 4, windowS: 3600 } });
+  h.deps.limiter = new TokenBuckets(2);
   secondFeed = new PgFeedNotifier(h.tdb.url);
-  const deps = { ...h.deps, feed: secondFeed };
+  secondKeys = new CachedAgentKeys(h.tdb.db, h.tdb.url);
+  const deps = { ...h.deps, feed: secondFeed, keys: secondKeys, limiter: new TokenBuckets(2) };
   second = await serveFetchHandler((request) => handleAgentApiRequest(request, deps));
 });
 afterAll(async () => {
   await second.close();
   await secondFeed.close();
+  await secondKeys.close();
   await h.close();
 });
 

@@ -3,12 +3,11 @@
 // node:http server both call handleAgentApiRequest.
 import { createHash } from "node:crypto";
 import { FIELD_LIMITS } from "~/domain/field-limits";
-import { authenticateAgentKey, bearerToken } from "../auth/api-keys";
+import { bearerToken } from "../auth/api-keys";
 import { invalid } from "../errors";
 import { parseClientJson } from "../http/client-json";
 import { BodyIncompleteError, BodyTooLargeError, readBodyCapped } from "../http/read-body";
 import { recordRequestMetric, stopwatch } from "../ops/metrics";
-import { hitRateLimit } from "../rate-limit/rate-limit";
 import type { AgentApiDeps } from "./deps";
 import { ApiError, errorBody, toErrorResult } from "./errors";
 import { executeOperation, type ExecuteOptions } from "./execute";
@@ -158,7 +157,7 @@ async function dispatchAgentApiRequest(request: Request, deps: AgentApiDeps, lab
     }
 
     // 1. The key.
-    const agent = await authenticateAgentKey(deps.engine.db, bearerToken(request.headers.get("authorization")), deps.engine.now());
+    const agent = await deps.keys.authenticate(bearerToken(request.headers.get("authorization")), deps.engine.now());
     if (!agent) {
       return json(401, errorBody("unauthorized", "Send a valid agent API key as `Authorization: Bearer <key>`. Revoked keys and suspended agents are refused."), {
         "www-authenticate": 'Bearer realm="holdfast-agent"',
@@ -171,7 +170,7 @@ async function dispatchAgentApiRequest(request: Request, deps: AgentApiDeps, lab
     const op = matched.route.op;
     setRequestRoute(`${op.method} ${op.path}`);
 
-    const refused = (await rateLimitRefusal(deps, agent.keyId)) ?? idempotencyKeyRefusal(request, method);
+    const refused = rateLimitRefusal(deps, agent.keyId) ?? idempotencyKeyRefusal(request, method);
     if (refused) return refused;
     const options: ExecuteOptions = { signal: request.signal };
     const idempotencyKey = request.headers.get("idempotency-key");
@@ -195,9 +194,9 @@ function routeLabel(method: string, path: string): string | null {
   return named !== null && named !== "method" ? named.route.op.id : null;
 }
 
-/** Per-key rate limit, counted in PostgreSQL so it holds across processes. */
-async function rateLimitRefusal(deps: AgentApiDeps, keyId: string): Promise<Response | null> {
-  const limit = await hitRateLimit(deps.engine.db, `agent-key:${keyId}`, deps.settings.rateLimit, deps.engine.now());
+/** Per-key rate limit, in this process's token buckets (no database statement; see token-buckets.ts). */
+function rateLimitRefusal(deps: AgentApiDeps, keyId: string): Response | null {
+  const limit = deps.limiter.take(`agent-key:${keyId}`, deps.settings.rateLimit, deps.engine.now());
   if (limit.allowed) return null;
   return json(429, errorBody("rate_limited", `Too many requests for this key. Retry after ${limit.retryAfterS} seconds.`), {
     "retry-after": String(limit.retryAfterS),

@@ -7,7 +7,7 @@ import type { Db } from "../db/client";
 import type { Tx } from "../db/transaction";
 import { newId } from "../ids";
 
-const KEY_PREFIX = "hfk_";
+export const KEY_PREFIX = "hfk_";
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
 function randomBase32(chars: number): string {
@@ -57,17 +57,33 @@ export function bearerToken(header: string | null | undefined): string | null {
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** The agent a bearer key belongs to, or null for anything that must be answered 401. */
-export async function authenticateAgentKey(db: Db, key: string | null, now: Date): Promise<AuthenticatedAgent | null> {
-  if (!key || key.length > 200 || !key.startsWith(KEY_PREFIX)) return null;
+/** A key's row, if it may authenticate: not revoked, its agent and owner active. A read only. */
+export async function lookupAgentKey(db: Db, keyHash: string): Promise<{ agent: AuthenticatedAgent; lastUsedAt: Date | null } | null> {
   const row = await db.agentApiKey.findUnique({
-    where: { keyHash: hashApiKey(key) },
-    include: { agent: { select: { id: true, handle: true, status: true, owner: { select: { status: true } } } } },
+    where: { keyHash },
+    select: {
+      id: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      agent: { select: { id: true, handle: true, status: true, owner: { select: { status: true } } } },
+    },
   });
   if (!row || row.revokedAt !== null) return null;
   if (row.agent.status !== "active" || row.agent.owner.status !== "active") return null;
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await db.agentApiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  return { agent: { agentId: row.agent.id, keyId: row.id, handle: row.agent.handle }, lastUsedAt: row.lastUsedAt };
+}
+
+/**
+ * The agent a bearer key belongs to, or null for anything that must be answered 401, read and stamped
+ * right away (one-shot callers). The agent API authenticates through CachedAgentKeys instead
+ * (agent-key-cache.ts): no read of the database per request and no write.
+ */
+export async function authenticateAgentKey(db: Db, key: string | null, now: Date): Promise<AuthenticatedAgent | null> {
+  if (!key || key.length > 200 || !key.startsWith(KEY_PREFIX)) return null;
+  const found = await lookupAgentKey(db, hashApiKey(key));
+  if (!found) return null;
+  if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db.agentApiKey.update({ where: { id: found.agent.keyId }, data: { lastUsedAt: now } });
   }
-  return { agentId: row.agent.id, keyId: row.id, handle: row.agent.handle };
+  return found.agent;
 }

@@ -5,7 +5,7 @@ import type { Tx } from "../../db/transaction";
 import { purchasingPolicy } from "../../purchases/purchasing";
 import { currenciesOf } from "../../config";
 import { limitsCurrency } from "../../currency";
-import { agentRiskProfile } from "../../risk/profile";
+import { agentRiskTier } from "../../risk/profile";
 import { agentWithOwnerName } from "../../owner/agents";
 import { agentServices } from "../../owner/services";
 import type { AgentApiDeps } from "../deps";
@@ -19,9 +19,12 @@ export interface AgentLimits {
   maxOpenAmount: number;
 }
 
-/** The agent's risk tier (from its record, src/server/risk) and the limits that tier allows. */
+/**
+ * The agent's risk tier and the limits that tier allows, from the four counts of its record in one
+ * aggregate query (agentRiskTier), not its whole history read back and recomputed on every GET /me.
+ */
 export async function agentLimits(tx: Tx, deps: AgentApiDeps, agentId: string): Promise<{ riskTier: string; limits: AgentLimits }> {
-  const profile = await agentRiskProfile(tx, deps.engine.config.riskPolicies, agentId);
+  const profile = await agentRiskTier(tx, deps.engine.config.riskPolicies, agentId);
   return {
     riskTier: profile.tier,
     limits: { currency: limitsCurrency(deps.engine.config), maxEscrowAmount: profile.policy.maxEscrowMinor, maxOpenAmount: profile.policy.maxOpenMinor },
@@ -36,9 +39,12 @@ export const getMe = defineOperation({
   summary: "The agent, its owner's display name, status and limits (including what its owner allows it to spend buying from other agents).",
   input: z.object({}),
   async handler(c) {
-    const agent = await agentWithOwnerName(c.tx, c.agent.agentId);
-    const { riskTier, limits } = await agentLimits(c.tx, c.deps, agent.id);
-    const purchasing = await purchasingPolicy(c.tx, agent.id, c.engine.now(), currenciesOf(c.engine.config));
+    // Three independent reads (a GET runs on the pool, not in a transaction): sent together.
+    const [agent, { riskTier, limits }, purchasing] = await Promise.all([
+      agentWithOwnerName(c.tx, c.agent.agentId),
+      agentLimits(c.tx, c.deps, c.agent.agentId),
+      purchasingPolicy(c.tx, c.agent.agentId, c.engine.now(), currenciesOf(c.engine.config)),
+    ]);
     return {
       status: 200,
       body: {

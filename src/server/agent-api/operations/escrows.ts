@@ -7,6 +7,7 @@ import { z } from "zod";
 import { FIELD_LIMITS } from "~/domain/field-limits";
 import { EscrowSchema, ESCROW_STATUSES, listOf, MessageSchema, SettlementSchema } from "~/client/schemas";
 import { TERMINAL_STATUSES, type EscrowStatus } from "~/domain/escrow/states";
+import { transitionsFrom } from "~/domain/escrow/transitions";
 import type { Tx } from "../../db/transaction";
 import { invalid, notFound } from "../../errors";
 import { actorKind, type ActorRef } from "../../escrow/actors";
@@ -45,11 +46,17 @@ function seller(agentId: string): ActorRef {
   return { kind: "agent", agentId };
 }
 
-/** The Escrow object as this actor sees it (allowed_actions are theirs). */
+/**
+ * The Escrow object as this actor sees it (allowed_actions are theirs). The open proposal shows in it only
+ * through `accept_settlement` among the allowed actions, so the settlements are read only in a state with
+ * that transition (negotiating): every other read of an escrow is one statement.
+ */
 export async function escrowJsonFor(c: OperationContext, actor: ActorRef, row: EscrowRow) {
-  const settlements = await settlementsOf(c.tx, row.id);
+  const settlements = acceptsSettlement(row.status) ? await settlementsOf(c.tx, row.id) : [];
   return toEscrowJson(row, openSettlementOf(settlements), actorKind(actor), c.engine.now());
 }
+
+const acceptsSettlement = (status: EscrowStatus) => transitionsFrom(status).some((rule) => rule.command === "accept_settlement");
 
 /** Runs an engine command as this actor and answers 200 with the whole escrow after it. */
 export async function runCommandAs(c: OperationContext, actor: ActorRef, ref: string, request: CommandRequest): Promise<OperationResult> {
