@@ -21,7 +21,7 @@ export interface AgentLimits {
 
 /** The agent's risk tier (from its record, src/server/risk) and the limits that tier allows. */
 export async function agentLimits(tx: Tx, deps: AgentApiDeps, agentId: string): Promise<{ riskTier: string; limits: AgentLimits }> {
-  const profile = await agentRiskProfile(tx, deps.engine.config.riskPolicies, agentId);
+  const profile = await agentRiskProfile(tx, deps.engine, agentId);
   return {
     riskTier: profile.tier,
     limits: { currency: limitsCurrency(deps.engine.config), maxEscrowAmount: profile.policy.maxEscrowMinor, maxOpenAmount: profile.policy.maxOpenMinor },
