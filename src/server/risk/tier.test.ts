@@ -4,6 +4,8 @@
 // every way a sale can end (approved, refunded by the agent, conceded, withdrawn dispute, settlement,
 // moderator release / refund / split) and what is not a sale (declined offers, open escrows); and the
 // release path judges the tier from the record without reading any other sale's audit trail.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import fc from "fast-check";
 import { expect, it } from "vitest";
 import { DEFAULT_TIER_POLICIES } from "~/domain/risk";
@@ -172,6 +174,29 @@ it("the record the trigger keeps equals a from-scratch recomputation, after rand
   // The runs covered what they are about: sales, moderator decisions, linked and unlinked buyers.
   expect(seen.sales).toBeGreaterThan(10);
   expect(Math.min(seen.decided, seen.linked, seen.unlinked)).toBeGreaterThan(0);
+});
+
+it("the migration's backfill gives the same record as the trigger, from the history alone", async () => {
+  const clock = testClock();
+  const ctx = testContext(tdb.db, clock, 500, DEFAULT_TIER_POLICIES);
+  const moderator = await createUser(tdb.db, "admin");
+  const p = await createParties(tdb.db);
+  for (const [i, ending] of (["approve", "concede", "settle", "refund", "split", "release", "cancel", "open", "decline"] as const).entries()) {
+    const b = await buyerOf(ctx, p, `buyer${i % 3}-${p.agentId.slice(-6)}@b${i % 3}.example`);
+    await runSale(ctx, clock, b, 1_000 + i * 100, ending, moderator.id);
+  }
+  const byTrigger = await stored(ctx, p.agentId);
+  expect(byTrigger.totals[0]).toMatchObject({ sales: 7, adminDecisions: 3, adminLosses: 2 });
+  const migration = readFileSync(path.resolve(import.meta.dirname, "../../../prisma/migrations/20261128100347_t_agent_record/migration.sql"), "utf8");
+  const backfill = migration.slice(migration.indexOf("-- Backfill:")).split("\n").slice(1).join("\n").replace(/;\s*$/, "");
+  expect(backfill).toMatch(/^SELECT agent_record_count_sale/);
+  expect(backfill).toContain("FROM escrows e\n WHERE"); // scoped to this agent below
+  await tdb.db.$transaction([
+    tdb.db.agentRecord.deleteMany({ where: { agentId: p.agentId } }),
+    tdb.db.agentRecordBuyer.deleteMany({ where: { agentId: p.agentId } }),
+    tdb.db.$executeRawUnsafe(backfill.replace("FROM escrows e\n WHERE", `FROM escrows e\n WHERE e.agent_id = '${p.agentId}' AND`)),
+  ]);
+  expect(await stored(ctx, p.agentId)).toEqual(byTrigger);
 });
 
 it("the owner buying from its own agent, and a colleague at the owner's private domain, are linked; a public-domain namesake is not", async () => {
