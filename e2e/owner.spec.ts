@@ -38,8 +38,9 @@ test("an owner creates an agent, adds a service, sets up a channel, and answers 
   // Its record and risk tier, as the engine applies them: new, with the new tier's caps and held payouts.
   const record = page.getByTestId(`agent-${handle}`).getByTestId("agent-record");
   await expect(record).toContainText("No finished orders yet.");
-  await expect(record).toContainText("Risk tier: New. Fewer than five finished orders so far.");
+  await expect(record).toContainText("Risk tier: New. Not yet enough paid orders from different customers, over enough time.");
   await expect(record).toContainText("Offers up to $250.00 each and $1,000.00 open at once; released money is held");
+  await expect(record.getByTestId("tier-reasons")).toContainText("Next tier — not yet: 0 of 3 qualifying buyers");
 
   // The key works on the agent API.
   const agent = new HoldfastClient({ baseUrl: E2E_BASE_URL, apiKey, validate: true });

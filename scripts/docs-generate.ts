@@ -1,11 +1,12 @@
-// `npm run docs:generate`: writes the parts of the docs that the code knows — the lifecycle table of
-// docs/ARCHITECTURE.md (from src/domain/escrow/transitions.ts), and docs/PROTOCOL.md's endpoints,
+// `npm run docs:generate`: writes the parts of the docs that the code knows — the lifecycle and tier
+// policy tables of docs/ARCHITECTURE.md (from src/domain/escrow/transitions.ts and src/domain/tier-policy.ts), and docs/PROTOCOL.md's endpoints,
 // objects, error codes and lifecycle event types (from the agent API's operation definitions, its
 // OpenAPI document, the rejection codes and the transition table) — so the documents are always what
 // the engine runs. scripts/docs.test.ts fails when either is stale.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describeLifecycleMarkdown } from "../src/domain/escrow/describe";
+import { describeTierPolicyMarkdown } from "../src/domain/tier-policy";
 import { PROTOCOL_SECTIONS } from "../src/server/agent-api/protocol-doc";
 
 export const ARCHITECTURE_DOC = path.resolve(import.meta.dirname, "..", "docs", "ARCHITECTURE.md");
@@ -27,12 +28,17 @@ export function withGeneratedLifecycle(doc: string): string {
   return withSection(doc, "docs/ARCHITECTURE.md", "lifecycle", describeLifecycleMarkdown());
 }
 
+/** docs/ARCHITECTURE.md's tier policy table, from src/domain/tier-policy.ts (TIER_RULES). */
+export function withGeneratedTierPolicy(doc: string): string {
+  return withSection(doc, "docs/ARCHITECTURE.md", "tier-policy", describeTierPolicyMarkdown());
+}
+
 export function withGeneratedProtocol(doc: string): string {
   return Object.entries(PROTOCOL_SECTIONS).reduce((text, [name, render]) => withSection(text, "docs/PROTOCOL.md", name, render()), doc);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  writeFileSync(ARCHITECTURE_DOC, withGeneratedLifecycle(readFileSync(ARCHITECTURE_DOC, "utf8")));
+  writeFileSync(ARCHITECTURE_DOC, withGeneratedTierPolicy(withGeneratedLifecycle(readFileSync(ARCHITECTURE_DOC, "utf8"))));
   writeFileSync(PROTOCOL_DOC, withGeneratedProtocol(readFileSync(PROTOCOL_DOC, "utf8")));
-  console.log("docs/ARCHITECTURE.md lifecycle table and docs/PROTOCOL.md reference sections regenerated.");
+  console.log("docs/ARCHITECTURE.md lifecycle and tier policy tables and docs/PROTOCOL.md reference sections regenerated.");
 }

@@ -1,11 +1,17 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, it } from "vitest";
-import { ARCHITECTURE_DOC, PROTOCOL_DOC, SPEC_DOC, withGeneratedLifecycle, withGeneratedProtocol } from "./docs-generate";
+import { ARCHITECTURE_DOC, PROTOCOL_DOC, SPEC_DOC, withGeneratedLifecycle, withGeneratedProtocol, withGeneratedTierPolicy } from "./docs-generate";
 
 it("docs/ARCHITECTURE.md shows the transition table the code runs (run npm run docs:generate)", () => {
   const doc = readFileSync(ARCHITECTURE_DOC, "utf8");
   expect(doc).toBe(withGeneratedLifecycle(doc));
+});
+
+it("docs/ARCHITECTURE.md shows the tier policy table the code judges (run npm run docs:generate)", () => {
+  const doc = readFileSync(ARCHITECTURE_DOC, "utf8");
+  expect(doc).toContain("<!-- tier-policy:start");
+  expect(doc).toBe(withGeneratedTierPolicy(doc));
 });
 
 it("docs/PROTOCOL.md shows the endpoints, objects, error codes and lifecycle events the server runs (run npm run docs:generate)", () => {

@@ -56,6 +56,23 @@ type IoResult = { fields: { name: string; dataTypeID: number }[]; rows: unknown[
 type RawResult = { columnTypes: number[]; rows: unknown[][] };
 function patchDescriberQueries(adapter: object): void {
   if (describerPatched) return;
+  // adapter-pg splits a migration script at every `;`, which cuts a function body ($$ … $$, the
+  // agent-record trigger of migration t_agent_record) in pieces. PostgreSQL's simple query protocol
+  // runs a whole script in one call, as the offline migrator (src/server/db/migrate.ts) sends it.
+  for (let proto = Object.getPrototypeOf(adapter); proto; proto = Object.getPrototypeOf(proto)) {
+    if (!Object.hasOwn(proto, "executeScript")) continue;
+    proto.executeScript = async function (
+      this: { client: { query(sql: string): Promise<unknown> }; onError(e: unknown): never },
+      script: string,
+    ) {
+      try {
+        await this.client.query(script);
+      } catch (error) {
+        this.onError(error);
+      }
+    };
+    break;
+  }
   for (let proto = Object.getPrototypeOf(adapter); proto; proto = Object.getPrototypeOf(proto)) {
     if (!Object.hasOwn(proto, "performIO") || !Object.hasOwn(proto, "queryRaw")) continue;
     const performIO = proto.performIO as (...args: unknown[]) => Promise<IoResult>;

@@ -32,6 +32,8 @@ const schema = z.object({
   HOLDFAST_LIMITS_CURRENCY: z.string().optional(),
   /** Owner alert when an offer naming a catalog service asks more than this percentage of the service's price. */
   HOLDFAST_CATALOG_PRICE_ALERT_PCT: z.coerce.number().int().min(100).max(100_000).default(150),
+  /** The smallest sale (minor units of the limits' currency) that counts toward a risk tier (issue 17). */
+  HOLDFAST_TIER_MIN_TICKET_MINOR: z.coerce.number().int().min(1).max(1_000_000_00).default(5_00),
   /** Enables demo accounts and the test funding source. */
   HOLDFAST_DEMO: z
     .enum(["0", "1", "true", "false"])

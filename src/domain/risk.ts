@@ -1,11 +1,9 @@
 /**
  * Risk tiers (SPEC §6.5): what an agent may sell, and how long its released
- * money is held, follow from its record. New and poorly rated agents get low
+ * money is held, follow from its record (how a tier is earned: tier-policy.ts). New and poorly rated agents get low
  * caps and held payouts, so a seller who delivers junk and waits for the
  * auto-release cannot walk away with the money before disputes can catch up.
  */
-import { rateBps, type Reputation } from "./reputation";
-
 export const RISK_TIERS = ["new", "standard", "trusted", "restricted"] as const;
 export type RiskTier = (typeof RISK_TIERS)[number];
 
@@ -27,52 +25,16 @@ export const DEFAULT_TIER_POLICIES: Readonly<Record<RiskTier, TierPolicy>> = Obj
   restricted: { maxEscrowMinor: 100_00, maxOpenMinor: 200_00, payoutHoldS: 7 * DAY_S },
 });
 
-/** Sales before an agent leaves the `new` tier. */
-export const NEW_AGENT_SALES = 5;
-/** Sales and the clean record needed for `trusted`. */
-export const TRUSTED_SALES = 25;
-
-/** The part of an agent's record its tier is judged on (a whole Reputation is one). */
-export type TierRecord = Pick<Reputation, "finished" | "adminLosses" | "disputeRateBps" | "refundRateBps">;
-
 /**
- * Counts of an agent's finished, funded sales, as a database can sum them without reading each sale:
- * the tier needs no more, so the release path (under the escrow's lock) and an offer (under the
- * agent's lock) read four numbers instead of the whole sales history with its audit trail.
+ * An open signal scoring at least this much (src/domain/signals.ts signalScore) freezes the agent's tier:
+ * no promotion while it is open (src/domain/tier-policy.ts judgeTier). 50 is self-dealing on its own,
+ * or two lesser signals together (auto-release without engagement and trivial deliveries).
  */
-export interface SalesCounts {
-  finished: number;
-  /** Sales that were disputed at some point. */
-  disputed: number;
-  /** Sales whose whole amount went back to the customer. */
-  refundedInFull: number;
-  /** Sales a moderator decided against the seller (a refund or a split). */
-  adminLosses: number;
-}
+export const SIGNAL_FREEZE_SCORE = 50;
 
-/** The tier's record from the counts, with the rates rounded exactly as computeReputation rounds them. */
-export function tierRecordOf(counts: SalesCounts): TierRecord {
-  return {
-    finished: counts.finished,
-    adminLosses: counts.adminLosses,
-    disputeRateBps: rateBps(counts.disputed, counts.finished),
-    refundRateBps: rateBps(counts.refundedInFull, counts.finished),
-  };
-}
-
-/**
- * Restricted first (a bad record outranks everything), then new, trusted,
- * and standard for the rest. Rates are basis points.
- */
-export function riskTierFor(reputation: TierRecord): RiskTier {
-  const sales = reputation.finished;
-  const bad =
-    reputation.adminLosses >= 2 ||
-    (sales >= 3 && ((reputation.disputeRateBps ?? 0) >= 3_000 || (reputation.refundRateBps ?? 0) >= 3_000));
-  if (bad) return "restricted";
-  if (sales < NEW_AGENT_SALES) return "new";
-  if (sales >= TRUSTED_SALES && (reputation.disputeRateBps ?? 0) <= 500 && reputation.adminLosses === 0) return "trusted";
-  return "standard";
+/** Whether signals scoring `score` freeze promotion. */
+export function freezesPromotion(score: number): boolean {
+  return score >= SIGNAL_FREEZE_SCORE;
 }
 
 /** Why an offer does not fit its seller's tier, with the numbers the refusal states. */

@@ -38,6 +38,8 @@ export interface EngineConfig {
   catalogPriceAlertPct?: number;
   /** Enabled currencies, the limits' currency and conversion rates; absent → USD only (DEFAULT_CURRENCY_SETTINGS). */
   currencies?: CurrencySettings;
+  /** The smallest sale that counts toward a tier, in the limits' currency (minor units); absent → DEFAULT_MIN_TICKET_MINOR. */
+  minTicketMinor?: number;
 }
 
 /** The deployment's currencies (USD only unless configured). */
@@ -74,6 +76,7 @@ export function engineConfigFromEnv(): EngineConfig {
     timers: { dueSoonLeadS: e.HOLDFAST_DUE_SOON_S },
     currencies: currencySettingsFromEnv(e),
     catalogPriceAlertPct: e.HOLDFAST_CATALOG_PRICE_ALERT_PCT,
+    minTicketMinor: e.HOLDFAST_TIER_MIN_TICKET_MINOR,
   };
 }
 

@@ -32,6 +32,7 @@ export const AUDIT_ACTIONS = [
   "retry_delivery",
   "give_up_delivery",
   "run_ledger_check",
+  "pin_tier",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -51,6 +52,7 @@ export const ACTION_WORDS: Record<string, string> = {
   retry_delivery: "Retried a delivery now",
   give_up_delivery: "Gave up a delivery",
   run_ledger_check: "Ran the ledger check",
+  pin_tier: "Pinned or unpinned an agent's risk tier",
 };
 
 export const TRANSFER_WORDS: Record<string, string> = {

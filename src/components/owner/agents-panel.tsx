@@ -151,9 +151,9 @@ const RECORDS_POLL_MS = 60_000;
 type AgentRecord = RouterOutputs["owner"]["agentRecords"][number];
 
 const TIER_WORDS: Record<AgentRecord["tier"], { name: string; why: string }> = {
-  new: { name: "New", why: "Fewer than five finished orders so far." },
-  standard: { name: "Standard", why: "An established record." },
-  trusted: { name: "Trusted", why: "A long record with few disputes and no moderator decisions against it." },
+  new: { name: "New", why: "Not yet enough paid orders from different customers, over enough time." },
+  standard: { name: "Standard", why: "Paid orders from several customers not connected to you, over at least a week." },
+  trusted: { name: "Trusted", why: "A long record from many customers not connected to you, with few disputes and no moderator decisions against it." },
   restricted: {
     name: "Restricted",
     why: "Its record (disputes, full refunds or moderator decisions against it) lowered its limits.",
@@ -175,7 +175,33 @@ function RecordAndTier({ record }: { record: AgentRecord }) {
           ? `released money is held ${formatDuration(limits.payoutHoldS * 1000)} before it reaches your wallet.`
           : "released money reaches your wallet at once."}
       </p>
+      <TierReasons record={record} />
     </div>
+  );
+}
+
+/**
+ * Why the tier is what it is, in the policy's own words (src/domain/tier-policy.ts): a pin, a freeze,
+ * or what the next tier still needs. Orders from you or from accounts sharing your own e-mail domain
+ * (unless it is a public mail provider), and orders below the minimum ticket, do not count toward it.
+ */
+function TierReasons({ record }: { record: AgentRecord }) {
+  const { evidence, tierReasons } = record;
+  const frozen = tierReasons.find((s) => s.rule === "frozen" && s.met);
+  const next = tierReasons.find((s) => (s.rule === "standard" || s.rule === "trusted") && !s.met);
+  const line = evidence.pinned
+    ? "A moderator set this tier."
+    : frozen
+      ? "An open risk signal on this agent holds its tier where it is until a moderator reviews it."
+      : record.tier === "new" || record.tier === "standard"
+        ? next && `Next tier — ${next.reason}.`
+        : null;
+  return (
+    <p className="mt-1 text-stone-600" data-testid="tier-reasons">
+      {evidence.qualifyingBuyers} customer{evidence.qualifyingBuyers === 1 ? "" : "s"} counted toward the tier
+      {evidence.linkedSales > 0 ? ` (${evidence.linkedSales} order${evidence.linkedSales === 1 ? "" : "s"} from you or your own domain do not count)` : ""}.
+      {line ? ` ${line}` : ""}
+    </p>
   );
 }
 

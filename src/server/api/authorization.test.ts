@@ -77,6 +77,7 @@ const MATRIX: Record<string, { access: Access; call: Call }> = {
   "admin.case": { access: "admin", call: (a, w) => a.admin.case({ escrowId: w.escrowId }) },
   "admin.decide": { access: "admin", call: (a, w) => a.admin.decide({ escrowId: w.escrowId, outcome: "refund", note: "n" }) },
   "admin.suspendAgent": { access: "admin", call: (a, w) => a.admin.suspendAgent({ agentId: w.p.agentId, suspended: false, note: "n" }) },
+  "admin.pinAgentTier": { access: "admin", call: (a, w) => a.admin.pinAgentTier({ agentId: w.p.agentId, tier: null, note: "n" }) },
   "admin.suspendUser": { access: "admin", call: (a, w) => a.admin.suspendUser({ userId: w.p.customerId, suspended: false, note: "n" }) },
   "admin.auditLog": { access: "admin", call: (a) => a.admin.auditLog() },
   "admin.ops": { access: "admin", call: (a) => a.admin.ops() },

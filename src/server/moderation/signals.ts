@@ -4,6 +4,7 @@ import { collusionSignals, signalScore, TRIVIAL_ARTIFACT_BYTES, type AgentActivi
 import type { Reputation } from "~/domain/reputation";
 import type { EngineContext } from "../context";
 import { agentReputation } from "../reputation/reputation";
+import { readAgentRecord, recordFigures } from "../reputation/record";
 
 export interface RankedAgent {
   agent: { id: string; handle: string; display_name: string; status: string; owner_id: string };
@@ -12,9 +13,9 @@ export interface RankedAgent {
   reputation: Reputation;
 }
 
-async function activityFacts(ctx: EngineContext, agentId: string, ownerId: string, reputation: Reputation): Promise<AgentActivityFacts> {
+async function activityFacts(ctx: EngineContext, agentId: string, reputation: Reputation): Promise<AgentActivityFacts> {
   const [row] = await ctx.db.$queryRaw<
-    { funded: bigint; customer_messages: bigint; self_dealing: bigint; top_buyer: bigint | null }[]
+    { funded: bigint; customer_messages: bigint }[]
   >`
     WITH funded AS (
       SELECT e.id, e.customer_id, e.conversation_id FROM escrows e
@@ -22,9 +23,10 @@ async function activityFacts(ctx: EngineContext, agentId: string, ownerId: strin
     )
     SELECT (SELECT count(*) FROM funded) AS funded,
            (SELECT count(*) FROM messages m
-             WHERE m.role = 'customer' AND m.conversation_id IN (SELECT conversation_id FROM funded)) AS customer_messages,
-           (SELECT count(*) FROM funded WHERE customer_id = ${ownerId}) AS self_dealing,
-           (SELECT max(n) FROM (SELECT count(*) AS n FROM funded GROUP BY customer_id) per_buyer) AS top_buyer`;
+             WHERE m.role = 'customer' AND m.conversation_id IN (SELECT conversation_id FROM funded)) AS customer_messages`;
+  // Sales, the top buyer's share and self-dealing are the agent's record (one definition of a sale,
+  // issue 17 item 5): "16 of 11 sales from one buyer" came from counting funded escrows against finished sales.
+  const figures = recordFigures(await readAgentRecord(ctx.db, agentId));
   const deliveries = await ctx.db.$queryRaw<{ escrow_id: string; max_size: bigint }[]>`
     SELECT m.escrow_id, max(a.size_bytes) AS max_size
       FROM artifacts a JOIN messages m ON m.id = a.message_id
@@ -38,15 +40,15 @@ async function activityFacts(ctx: EngineContext, agentId: string, ownerId: strin
        GROUP BY a.sha256) per_file`;
   const funded = Number(row?.funded ?? 0n);
   return {
-    sales: reputation.finished,
+    sales: figures.sales,
     autoReleased: reputation.autoReleased,
     completed: reputation.completed,
     customerMessagesPerSale: funded === 0 ? 0 : Number(row?.customer_messages ?? 0n) / funded,
     trivialDeliveries: deliveries.filter((d) => Number(d.max_size) < TRIVIAL_ARTIFACT_BYTES).length,
     deliveries: deliveries.length,
     reusedArtifactEscrows: Number(reuse?.escrows ?? 0n),
-    selfDealing: Number(row?.self_dealing ?? 0n),
-    topBuyerSales: Number(row?.top_buyer ?? 0n),
+    selfDealing: figures.ownerSales,
+    topBuyerSales: figures.topBuyerSales,
     adminLosses: reputation.adminLosses,
   };
 }
@@ -60,7 +62,7 @@ export async function rankAgentsBySignals(ctx: EngineContext, limit = 100): Prom
   const ranked: RankedAgent[] = [];
   for (const agent of agents) {
     const reputation = await agentReputation(ctx, agent.id);
-    const signals = collusionSignals(await activityFacts(ctx, agent.id, agent.ownerId, reputation));
+    const signals = collusionSignals(await activityFacts(ctx, agent.id, reputation));
     if (signals.length === 0) continue;
     ranked.push({
       agent: { id: agent.id, handle: agent.handle, display_name: agent.displayName, status: agent.status, owner_id: agent.ownerId },

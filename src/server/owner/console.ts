@@ -10,6 +10,7 @@ import { spentInWindow } from "../purchases/purchasing";
 import { currenciesOf } from "../config";
 import { limitsCurrency } from "../currency";
 import { agentRiskProfile } from "../risk/profile";
+import { agentReputation } from "../reputation/reputation";
 import { escrowRefFilter } from "../escrow/actors";
 import { toMessageView } from "../conversations/customer-chat";
 
@@ -58,16 +59,32 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
 }
 
 /**
- * Each agent's track record and the risk tier it puts the agent in, with that tier's limits, as the
- * engine applies them (SPEC §6.5). Read apart from the overview, and polled far less often: it reads
- * every finished sale with its audit trail.
+ * Each agent's track record and the risk tier it puts the agent in, with that tier's limits and the
+ * reasons, as the engine applies them (SPEC §6.5). The counted figures are the agent's record (the same
+ * rows the tier, the signals and reputation read); the reputation adds how sales completed and on-time delivery.
  */
 export async function ownerAgentRecords(ctx: EngineContext, ownerId: string) {
   const agents = await ctx.db.agent.findMany({ where: { ownerId }, select: { id: true }, orderBy: { createdAt: "asc" } });
   return Promise.all(
     agents.map(async ({ id }) => {
-      const { reputation, tier, policy } = await agentRiskProfile(ctx.db, ctx.config.riskPolicies, id);
-      return { agentId: id, reputation, tier, limits: { ...policy, currency: limitsCurrency(ctx.config) } };
+      const [profile, reputation] = await Promise.all([agentRiskProfile(ctx.db, ctx, id), agentReputation(ctx, id)]);
+      const { tier, policy, judgement, evidence, figures, promotionFrozen } = profile;
+      return {
+        agentId: id,
+        reputation,
+        tier,
+        limits: { ...policy, currency: limitsCurrency(ctx.config) },
+        tierReasons: judgement.steps,
+        evidence: {
+          qualifyingBuyers: evidence.qualifyingBuyers,
+          qualifyingVolumeMinor: evidence.qualifyingVolumeMinor,
+          firstQualifyingSaleAt: evidence.firstQualifyingSaleAt,
+          distinctBuyers: figures.distinctBuyers,
+          linkedSales: figures.linkedSales,
+          promotionFrozen,
+          pinned: judgement.steps[0]?.rule === "pinned",
+        },
+      };
     }),
   );
 }

@@ -1,32 +1,43 @@
-// An agent's reputation from the platform's own records: escrows that were
-// funded (a `fund` transfer exists) and finished, read with their audit trail.
-import { computeReputation, type FinishedSale, type Reputation } from "~/domain/reputation";
+// An agent's reputation. Its counted figures — sales, disputes, full refunds, splits, moderator
+// decisions and losses, released volume — are the agent's record (./record.ts, kept by a trigger in the
+// transaction that finishes each sale): counted once, with one definition of a sale, the same figures
+// the tier, the signals and the owner console read. How sales completed (approved or auto-released) and
+// on-time delivery come from the finished sales' audit trail, which the record does not keep.
+import { computeReputation, rateBps, type FinishedSale, type Reputation } from "~/domain/reputation";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
+import { readAgentRecord, recordFigures } from "./record";
 
-/** Works on the client or inside a transaction (the release path reads it there). */
-export async function agentReputation(
-  ctx: EngineContext | { db: Tx },
-  agentId: string,
-  options: { excludeEscrowId?: string } = {},
-): Promise<Reputation> {
-  const escrows = await ctx.db.escrow.findMany({
-    where: {
-      agentId,
-      ...(options.excludeEscrowId ? { id: { not: options.excludeEscrowId } } : {}),
-      status: { in: ["completed", "refunded", "resolved"] },
-      transfers: { some: { kind: "fund" } },
-    },
-    select: {
-      status: true,
-      outcome: true,
-      amountMinor: true,
-      refundAmountMinor: true,
-      dueAt: true,
-      events: { select: { command: true, fromStatus: true, toStatus: true, createdAt: true }, orderBy: { id: "asc" } },
-    },
-  });
-  return computeReputation(escrows.map(toSale));
+/** Works on the client or inside a transaction. */
+export async function agentReputation(ctx: EngineContext | { db: Tx }, agentId: string): Promise<Reputation> {
+  const [record, escrows] = await Promise.all([
+    readAgentRecord(ctx.db, agentId),
+    ctx.db.escrow.findMany({
+      where: { agentId, status: { in: ["completed", "refunded", "resolved"] }, transfers: { some: { kind: "fund" } } },
+      select: {
+        status: true,
+        outcome: true,
+        amountMinor: true,
+        refundAmountMinor: true,
+        dueAt: true,
+        events: { select: { command: true, fromStatus: true, toStatus: true, createdAt: true }, orderBy: { id: "asc" } },
+      },
+    }),
+  ]);
+  const detail = computeReputation(escrows.map(toSale));
+  const f = recordFigures(record);
+  return {
+    ...detail,
+    finished: f.sales,
+    disputed: f.disputed,
+    refundedInFull: f.refundedInFull,
+    split: f.split,
+    adminLosses: f.adminLosses,
+    adminDecisions: f.adminDecisions,
+    volumeMinor: f.releasedByCurrency.reduce((sum, c) => sum + c.releasedMinor, 0),
+    disputeRateBps: rateBps(f.disputed, f.sales),
+    refundRateBps: rateBps(f.refundedInFull, f.sales),
+  };
 }
 
 type Row = {

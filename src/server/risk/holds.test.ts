@@ -6,6 +6,7 @@ import { DEFAULT_TIER_POLICIES, type RiskTier, type TierPolicy } from "~/domain/
 import { databaseForThisFile } from "~/test/db";
 import { createParties, deliveredEscrow, testClock, testContext } from "~/test/engine-fixtures";
 import { runEscrowCommand } from "../escrow/run-command";
+import { newId } from "../ids";
 import { checkDatabaseLedger } from "../ledger/check";
 import { walletBalances } from "../ledger/wallet";
 import { releaseDueHolds } from "./holds";
@@ -44,22 +45,30 @@ it("holds a new agent's payout until the hold ends, then releases it once", asyn
 });
 
 it("pays an agent with an established clean record at once", async () => {
+  // Established = earned (src/domain/tier-policy.ts): three distinct buyers not linked to the owner, 50.00
+  // released by them, a week since the first such sale. (It used to be five sales from anyone.)
   const clock = testClock();
   const ctx = testContext(tdb.db, clock, 0, policies);
   const p = await createParties(tdb.db);
-  for (let i = 0; i < 5; i++) {
-    const sale = await deliveredEscrow(ctx, clock, p, 1_000);
-    await runEscrowCommand(ctx, sale.id, { kind: "customer", userId: p.customerId }, { command: "approve" });
+  for (const domain of ["one", "two", "three"]) {
+    const customerId = newId("usr");
+    await tdb.db.user.create({ data: { id: customerId, email: `buyer-${customerId}@${domain}.example`, displayName: "Buyer" } });
+    const conversationId = newId("cnv");
+    await tdb.db.conversation.create({ data: { id: conversationId, agentId: p.agentId, customerId } });
+    const sale = await deliveredEscrow(ctx, clock, { ...p, customerId, conversationId }, 2_000);
+    await runEscrowCommand(ctx, sale.id, { kind: "customer", userId: customerId }, { command: "approve" });
   }
-  expect((await agentRiskProfile(tdb.db, policies, p.agentId)).tier).toBe("standard");
+  expect((await agentRiskProfile(tdb.db, ctx, p.agentId)).tier).toBe("new");
+  clock.advanceSeconds(7 * 24 * 3600);
+  expect((await agentRiskProfile(tdb.db, ctx, p.agentId)).tier).toBe("standard");
   const before = (await walletBalances(ctx, p.ownerId))[0]!;
-  expect(before.heldMinor).toBe(5_000); // the first five sales were held: the agent was new then
-  const sixth = await deliveredEscrow(ctx, clock, p, 1_000);
-  await runEscrowCommand(ctx, sixth.id, { kind: "customer", userId: p.customerId }, { command: "approve" });
+  expect(before.heldMinor).toBe(6_000); // the first three sales were held: the agent was new then
+  const fourth = await deliveredEscrow(ctx, clock, p, 1_000);
+  await runEscrowCommand(ctx, fourth.id, { kind: "customer", userId: p.customerId }, { command: "approve" });
   const after = (await walletBalances(ctx, p.ownerId))[0]!;
   expect(after.balanceMinor - before.balanceMinor).toBe(1_000);
-  expect(after.heldMinor).toBe(5_000);
-  expect(await tdb.db.payoutHold.count({ where: { escrowId: sixth.id } })).toBe(0);
+  expect(after.heldMinor).toBe(6_000);
+  expect(await tdb.db.payoutHold.count({ where: { escrowId: fourth.id } })).toBe(0);
 });
 
 it("a refund never touches the hold, and a split holds only the released part", async () => {

@@ -19,7 +19,7 @@ export interface SellerPayout {
 /**
  * Where this escrow's seller net goes: the owner's wallet, or held for the agent's tier (the rule:
  * payoutRouteFor in src/domain/risk.ts). Called by the release path under the escrow's lock, so the tier
- * is judged from four summed counts (agentRiskTier), never from the agent's whole sales history.
+ * is judged from the agent's record in one statement (agentRiskTier), never from its whole sales history.
  */
 export async function sellerPayoutAccount(
   tx: Tx,
@@ -27,7 +27,7 @@ export async function sellerPayoutAccount(
   escrow: { id: string; agentId: string; currency: string },
   ownerId: string,
 ): Promise<SellerPayout> {
-  const { tier, policy } = await agentRiskTier(tx, ctx.config.riskPolicies, escrow.agentId, escrow.id);
+  const { tier, policy } = await agentRiskTier(tx, ctx, escrow.agentId);
   const route = payoutRouteFor(tier, policy, ctx.now());
   if (!route.held) {
     return { account: { key: walletKey(ownerId, escrow.currency), kind: "wallet", currency: escrow.currency, userId: ownerId }, hold: null };

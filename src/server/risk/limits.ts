@@ -54,7 +54,7 @@ async function judge(tx: Tx, ctx: EngineContext, agentId: string, offer: OfferAm
   await lockAgent(tx, agentId);
   const settings = currenciesOf(ctx.config);
   const limitsCurrency = settings.base;
-  const { policy } = await agentRiskTier(tx, ctx.config.riskPolicies, agentId);
+  const { policy } = await agentRiskTier(tx, ctx, agentId);
   const inLimits = { ...offer, convertedMinor: convertMinor(settings, offer.amountMinor, offer.currency, limitsCurrency, "up") };
   const open = sumConverted(settings, await otherOpenAmounts(tx, agentId, excludeEscrowId), limitsCurrency, "up");
   return { judgement: judgeOfferLimits(policy, inLimits, open), offer: inLimits, limitsCurrency };

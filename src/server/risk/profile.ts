@@ -1,64 +1,67 @@
-// An agent's risk tier and what it allows, from its record.
-import { riskTierFor, tierRecordOf, type RiskTier, type SalesCounts, type TierPolicy } from "~/domain/risk";
+// An agent's risk tier and what it allows, judged by src/domain/tier-policy.ts on the agent's record
+// (src/server/reputation/record.ts: rows a trigger keeps in the transaction that finishes each sale).
+// One statement reads the record, so the release path (under the escrow's lock) and an offer (under the
+// agent's lock) judge the tier without reading the sales history.
+import { freezesPromotion, type RiskTier, type TierPolicy } from "~/domain/risk";
+import { collusionSignals, signalScore, type AgentActivityFacts } from "~/domain/signals";
+import { judgeTier, tierEvidenceOf, type TierEvidence, type TierJudgement } from "~/domain/tier-policy";
+import { currenciesOf, type EngineConfig } from "../config";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
-import type { Reputation } from "~/domain/reputation";
-import { agentReputation } from "../reputation/reputation";
+import { readAgentRecord, recordFigures, type AgentRecord, type RecordFigures } from "../reputation/record";
 
 type Client = EngineContext["db"] | Tx;
+type Judge = { config: EngineConfig; now(): Date };
 
 export interface RiskProfile {
-  /** The record the tier was judged on. */
-  reputation: Reputation;
   tier: RiskTier;
   policy: TierPolicy;
-}
-
-/** The whole record and the tier, for the owner's console and GET /me (not on a locked write path). */
-export async function agentRiskProfile(
-  client: Client,
-  policies: Readonly<Record<RiskTier, TierPolicy>>,
-  agentId: string,
-): Promise<RiskProfile> {
-  const reputation = await agentReputation({ db: client as Tx }, agentId);
-  const tier = riskTierFor(reputation);
-  return { reputation, tier, policy: policies[tier] };
+  /** The tier policy's steps, each with its reason. */
+  judgement: TierJudgement;
+  evidence: TierEvidence;
+  figures: RecordFigures;
+  /** The score of the signals the record shows, and whether it freezes promotion. */
+  signalScore: number;
+  promotionFrozen: boolean;
 }
 
 /**
- * The tier alone, from four counts the database sums over the agent's finished, funded sales (indexes on
- * escrows(agent_id, status), escrow_events(escrow_id) and ledger_transfers(escrow_id)): one row whatever
- * the agent's history, so the release path (under the escrow's lock) and an offer (under the agent's lock)
- * no longer read every sale with its audit trail. The counts mean what computeReputation counts
- * (src/server/risk/tier.test.ts checks they agree).
+ * The signals the record alone shows (self-dealing, one buyer's share of the sales, moderator losses),
+ * scored as the moderators' list scores them. Until the persisted signal reviews are wired in (issue 17
+ * item 2), this score is what freezes promotion: it needs no read beyond the record.
  */
-export async function agentRiskTier(
-  client: Client,
-  policies: Readonly<Record<RiskTier, TierPolicy>>,
-  agentId: string,
-  /** The escrow being released: judged on the record before it, not including it. */
-  excludeEscrowId?: string,
-): Promise<{ tier: RiskTier; policy: TierPolicy }> {
-  const tier = riskTierFor(tierRecordOf(await agentSalesCounts(client, agentId, excludeEscrowId)));
-  return { tier, policy: policies[tier] };
+export function recordSignalFacts(figures: RecordFigures): AgentActivityFacts {
+  return {
+    sales: figures.sales,
+    autoReleased: 0,
+    completed: 0,
+    customerMessagesPerSale: 0,
+    trivialDeliveries: 0,
+    deliveries: 0,
+    reusedArtifactEscrows: 0,
+    selfDealing: figures.ownerSales,
+    topBuyerSales: figures.topBuyerSales,
+    adminLosses: figures.adminLosses,
+  };
 }
 
-export async function agentSalesCounts(client: Client, agentId: string, excludeEscrowId?: string): Promise<SalesCounts> {
-  const [row] = await (client as Tx).$queryRaw<{ finished: number; disputed: number; refunded_in_full: number; admin_losses: number }[]>`
-    SELECT COUNT(*)::int AS finished,
-           COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM escrow_events ev WHERE ev.escrow_id = e.id AND ev.to_status = 'disputed'))::int AS disputed,
-           COUNT(*) FILTER (WHERE e.outcome = 'refunded')::int AS refunded_in_full,
-           COUNT(*) FILTER (WHERE e.outcome IN ('refunded', 'split')
-                              AND EXISTS (SELECT 1 FROM escrow_events ev WHERE ev.escrow_id = e.id AND ev.command = 'decide'))::int AS admin_losses
-      FROM escrows e
-     WHERE e.agent_id = ${agentId}
-       AND e.id <> ${excludeEscrowId ?? ""}
-       AND e.status IN ('completed', 'refunded', 'resolved')
-       AND EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.escrow_id = e.id AND t.kind = 'fund')`;
-  return {
-    finished: row?.finished ?? 0,
-    disputed: row?.disputed ?? 0,
-    refundedInFull: row?.refunded_in_full ?? 0,
-    adminLosses: row?.admin_losses ?? 0,
-  };
+/** The tier from a record already read (pure apart from the config and the clock). */
+export function riskProfileOf(ctx: Judge, record: AgentRecord): RiskProfile {
+  const figures = recordFigures(record);
+  const score = signalScore(collusionSignals(recordSignalFacts(figures)));
+  const promotionFrozen = freezesPromotion(score);
+  const evidence = tierEvidenceOf(record.totals, record.buyers, currenciesOf(ctx.config), ctx.config.minTicketMinor);
+  const judgement = judgeTier({ evidence, now: ctx.now(), promotionFrozen, tierBeforeFreeze: null, pinned: record.pinned });
+  return { tier: judgement.tier, policy: ctx.config.riskPolicies[judgement.tier], judgement, evidence, figures, signalScore: score, promotionFrozen };
+}
+
+/** The agent's tier with its evidence and reasons, for the owner's console, GET /me and the locked paths. */
+export async function agentRiskProfile(client: Client, ctx: Judge, agentId: string): Promise<RiskProfile> {
+  return riskProfileOf(ctx, await readAgentRecord(client, agentId));
+}
+
+/** The tier and its limits alone (one statement). A release is judged on the record as it stands when the payout is routed. */
+export async function agentRiskTier(client: Client, ctx: Judge, agentId: string): Promise<{ tier: RiskTier; policy: TierPolicy }> {
+  const { tier, policy } = await agentRiskProfile(client, ctx, agentId);
+  return { tier, policy };
 }

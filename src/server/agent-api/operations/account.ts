@@ -20,11 +20,11 @@ export interface AgentLimits {
 }
 
 /**
- * The agent's risk tier and the limits that tier allows, from the four counts of its record in one
- * aggregate query (agentRiskTier), not its whole history read back and recomputed on every GET /me.
+ * The agent's risk tier and the limits that tier allows, from its maintained record (agent_records, one
+ * statement: agentRiskTier), not its whole history read back and recomputed on every GET /me.
  */
 export async function agentLimits(tx: Tx, deps: AgentApiDeps, agentId: string): Promise<{ riskTier: string; limits: AgentLimits }> {
-  const profile = await agentRiskTier(tx, deps.engine.config.riskPolicies, agentId);
+  const profile = await agentRiskTier(tx, deps.engine, agentId);
   return {
     riskTier: profile.tier,
     limits: { currency: limitsCurrency(deps.engine.config), maxEscrowAmount: profile.policy.maxEscrowMinor, maxOpenAmount: profile.policy.maxOpenMinor },

@@ -10,6 +10,8 @@ import { decideCase, moderationLog, setAgentSuspended, setUserSuspended } from "
 import { giveUpDelivery, logLedgerCheckRequest, retryDeliveryNow } from "~/server/ops/deliveries";
 import { latestLedgerCheckRun, runLedgerCheck } from "~/server/ops/ledger-check-runs";
 import { operationsOverview } from "~/server/ops/overview";
+import { pinAgentTier } from "~/server/risk/tier-pin";
+import { RISK_TIERS } from "~/domain/risk";
 import { adminProcedure, createTRPCRouter } from "../trpc";
 
 const note = z.string().max(FIELD_LIMITS.moderatorNoteChars);
@@ -54,6 +56,10 @@ export const adminRouter = createTRPCRouter({
       const agent = await setAgentSuspended(ctx.engine, ctx.user.id, input.agentId, input.suspended, input.note);
       return { id: agent.id, status: agent.status };
     }),
+  /** Pins an agent's risk tier (null lifts the pin), with a note in the audit log (issue 17). */
+  pinAgentTier: adminProcedure
+    .input(z.object({ agentId: z.string().min(1).max(FIELD_LIMITS.idChars), tier: z.enum(RISK_TIERS).nullable(), note }))
+    .mutation(({ ctx, input }) => pinAgentTier(ctx.engine, ctx.user.id, input.agentId, input.tier, input.note)),
   suspendUser: adminProcedure
     .input(z.object({ userId: z.string().min(1).max(FIELD_LIMITS.idChars), suspended: z.boolean().default(true), note }))
     .mutation(async ({ ctx, input }) => {
@@ -66,7 +72,7 @@ export const adminRouter = createTRPCRouter({
         .object({
           moderatorId: z.string().max(FIELD_LIMITS.idChars).optional(),
           action: z
-            .enum(["decide", "suspend_agent", "reinstate_agent", "suspend_user", "reinstate_user", "retry_delivery", "give_up_delivery", "run_ledger_check"])
+            .enum(["decide", "suspend_agent", "reinstate_agent", "suspend_user", "reinstate_user", "retry_delivery", "give_up_delivery", "run_ledger_check", "pin_tier"])
             .optional(),
           targetId: z.string().max(FIELD_LIMITS.idChars).optional(),
           before: bigintParam.optional(),
