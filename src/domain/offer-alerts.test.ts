@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CURRENCY_SETTINGS, parseCurrencySettings, type CurrencySettings } from "./currency";
-import { DEFAULT_CATALOG_PRICE_ALERT_PCT, OFFER_ALERT_RULES, offerAlerts, type OfferAlertFacts } from "./offer-alerts";
+import { DEFAULT_CATALOG_PRICE_ALERT_PCT, OFFER_ALERT_RULES, catalogNoticeFor, offerAlerts, type OfferAlertFacts } from "./offer-alerts";
 
 const multi = parseCurrencySettings({ currencies: "USD,EUR,JPY", rates: "EUR=1.08,JPY=0.0067" }) as CurrencySettings;
 const policy = { currencies: multi, catalogPriceAlertPct: 150 };
@@ -61,5 +61,22 @@ describe("offer alert rules, as the owner's inbox sees them", () => {
   it("defaults the catalog-price alert to 150 %", () => {
     expect(DEFAULT_CATALOG_PRICE_ALERT_PCT).toBe(150);
     expect(OFFER_ALERT_RULES.map((r) => r.kind)).toEqual(["off_catalog", "above_catalog_price", "large_amount"]);
+  });
+});
+
+describe("catalogNoticeFor (the customer's offer card, issue 17)", () => {
+  const usd = (amountMinor: number) => ({ amountMinor, currency: "USD" });
+  it("an offer outside the catalog always says so", () => {
+    expect(catalogNoticeFor({ ...usd(1_000), service: null }, policy)).toEqual({ kind: "off_catalog", text: "Not from the catalog." });
+  });
+  it("names both prices above the alerting factor, and nothing at or near the listed price", () => {
+    const service = { priceMinor: 1_500, currency: "USD" };
+    expect(catalogNoticeFor({ ...usd(15_000), service }, policy)).toEqual({
+      kind: "above_catalog_price",
+      text: "Listed at $15.00; this offer asks $150.00.",
+    });
+    expect(catalogNoticeFor({ ...usd(2_250), service }, policy)).toBeNull();
+    expect(catalogNoticeFor({ ...usd(2_251), service }, policy)?.kind).toBe("above_catalog_price");
+    expect(catalogNoticeFor({ ...usd(15_000), service }, { ...policy, catalogPriceAlertPct: 1_000 })).toBeNull();
   });
 });

@@ -6,6 +6,7 @@
  * that cannot be converted raises the alert, since the owner cannot be told it is fine.
  */
 import { convertMinor, type CurrencySettings } from "./currency";
+import { formatMoney } from "./money";
 
 export interface OfferAlertFacts {
   amountMinor: number;
@@ -67,4 +68,19 @@ export const OFFER_ALERT_RULES: readonly OfferAlertRule[] = [
 /** The rules this offer trips, in table order. */
 export function offerAlerts(offer: OfferAlertFacts, policy: OfferAlertPolicy): OfferAlertRule[] {
   return OFFER_ALERT_RULES.filter((rule) => rule.holds(offer, policy));
+}
+
+/**
+ * What the customer's offer card says about the price, in the platform's words (not the agent's): an
+ * offer outside the catalog always says so; one above its catalog price by the same factor that alerts
+ * the owner names both prices. Null when the offer is the catalog's, at or near its price.
+ */
+export type CatalogNotice = { kind: "off_catalog" | "above_catalog_price"; text: string };
+
+export function catalogNoticeFor(offer: Pick<OfferAlertFacts, "amountMinor" | "currency" | "service">, policy: OfferAlertPolicy): CatalogNotice | null {
+  if (offer.service === null) return { kind: "off_catalog", text: "Not from the catalog." };
+  const rule = OFFER_ALERT_RULES.find((r) => r.kind === "above_catalog_price");
+  if (!rule?.holds({ ...offer, threshold: null }, policy)) return null;
+  const listed = formatMoney(offer.service.priceMinor, offer.service.currency);
+  return { kind: "above_catalog_price", text: `Listed at ${listed}; this offer asks ${formatMoney(offer.amountMinor, offer.currency)}.` };
 }

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { TRIVIAL_ARTIFACT_BYTES, collusionSignals, signalScore, type AgentActivityFacts } from "./signals";
+import {
+  LENGTHENED_HOLD_S,
+  SIGNAL_ACTIONS,
+  SIGNAL_OPEN_SCORE,
+  TRIVIAL_ARTIFACT_BYTES,
+  collusionSignals,
+  isSignalOpen,
+  signalActionFor,
+  signalPayoutHold,
+  signalScore,
+  type AgentActivityFacts,
+} from "./signals";
 
 const honest: AgentActivityFacts = {
   sales: 10, autoReleased: 2, completed: 9, customerMessagesPerSale: 3.5, trivialDeliveries: 0, deliveries: 10,
@@ -98,5 +109,33 @@ describe("collusionSignals at each threshold, with the evidence a moderator read
       sales: 4, topBuyerSales: 4, adminLosses: 2,
     });
     expect(signalScore(all)).toBe(50 + 30 + 20 + 15 + 15 + 20);
+  });
+});
+
+describe("signal actions (issue 17)", () => {
+  it("reads the table top to bottom: nothing below the open score, then lengthen, then hold", () => {
+    expect(SIGNAL_OPEN_SCORE).toBe(30);
+    expect(signalActionFor(29)).toBeNull();
+    expect(signalActionFor(30)?.action).toBe("lengthen_hold");
+    expect(signalActionFor(59)?.action).toBe("lengthen_hold");
+    expect(signalActionFor(60)?.action).toBe("hold_payouts");
+    expect(signalActionFor(500)?.action).toBe("hold_payouts");
+    expect([...SIGNAL_ACTIONS].sort((a, b) => b.minScore - a.minScore)).toEqual(SIGNAL_ACTIONS);
+  });
+  it("a signal is open until a review clears its score; a higher score opens it again", () => {
+    expect(isSignalOpen(29, null)).toBe(false);
+    expect(isSignalOpen(30, null)).toBe(true);
+    expect(isSignalOpen(65, { score: 65 })).toBe(false);
+    expect(isSignalOpen(50, { score: 65 })).toBe(false);
+    expect(isSignalOpen(80, { score: 65 })).toBe(true);
+  });
+  it("holds a payout for the later of the tier's release and the lengthened hold, or for review", () => {
+    const now = new Date("2026-01-01T00:00:00Z");
+    const lengthened = new Date(now.getTime() + LENGTHENED_HOLD_S * 1000);
+    expect(signalPayoutHold(null, null, now)).toBeNull();
+    expect(signalPayoutHold("lengthen_hold", null, now)).toEqual({ releaseAt: lengthened, signalHold: "lengthened" });
+    const later = new Date(lengthened.getTime() + 1000);
+    expect(signalPayoutHold("lengthen_hold", later, now)).toEqual({ releaseAt: later, signalHold: "lengthened" });
+    expect(signalPayoutHold("hold_payouts", null, now)?.signalHold).toBe("review");
   });
 });

@@ -1,4 +1,5 @@
 // Engine settings taken from the validated environment.
+import type { SignalActionRule } from "~/domain/signals";
 import type { TimeWindows } from "~/domain/escrow/decide";
 import {
   defaultReviewPolicy,
@@ -36,6 +37,11 @@ export interface EngineConfig {
   timers?: TimerSettings;
   /** An offer naming a catalog service alerts its owner above this percentage of the price; absent → 150. */
   catalogPriceAlertPct?: number;
+  /**
+   * What an open signal does (src/domain/signals.ts SIGNAL_ACTIONS); absent → that table. The engine tests'
+   * no-hold fixture sets [] so their repeated tiny fixture deliveries do not hold payouts.
+   */
+  signalActions?: readonly SignalActionRule[];
   /** Enabled currencies, the limits' currency and conversion rates; absent → USD only (DEFAULT_CURRENCY_SETTINGS). */
   currencies?: CurrencySettings;
   /** The smallest sale that counts toward a tier, in the limits' currency (minor units); absent → DEFAULT_MIN_TICKET_MINOR. */

@@ -9,7 +9,9 @@ export type IdPrefix =
   | "usr" | "agt" | "key" | "svc" | "cnv" | "msg" | "art" | "esc" | "stl" | "acc" | "trf" | "idk" | "alr" | "whd" | "hld" | "ntf"
   | "och" | "rpl"
   // card payments and payouts (issue 15)
-  | "pay" | "pyo";
+  | "pay" | "pyo"
+  // agent signal reviews (issue 17)
+  | "srv";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = randomBytes(20);

@@ -53,7 +53,8 @@ export function testContext(
   feeBps = 1000,
   riskPolicies: Readonly<Record<RiskTier, TierPolicy>> = NO_HOLD_POLICIES,
 ): EngineContext {
-  return { db, now: clock.now, config: { feeBps, windows: DEFAULT_TIME_WINDOWS, riskPolicies } };
+  // No signal actions either: the fixtures deliver the same tiny file to one buyer, which is a signal.
+  return { db, now: clock.now, config: { feeBps, windows: DEFAULT_TIME_WINDOWS, riskPolicies, signalActions: [] } };
 }
 
 export interface Parties {

@@ -9,6 +9,7 @@ export const ROUTE_WORDS: Record<string, string> = {
   response_timeout: "Agent did not answer the dispute in time",
   negotiation_timeout: "Negotiation ran out of time",
   escalate: "Escalated",
+  agent_under_review: "Held at auto-release: the customer stayed silent and the seller has an open risk signal",
   unknown: "Unknown",
 };
 

@@ -7,6 +7,7 @@ import { ErrorNote } from "~/components/ui/error-note";
 import { card, linkText } from "~/components/ui/styles";
 import { appError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/react";
+import { AgentCasePanel } from "./agent-case";
 
 const SIGNAL_WORDS: Record<string, string> = {
   self_dealing: "Buys from itself",
@@ -49,6 +50,7 @@ export function AgentSignals() {
               </li>
             ))}
           </ul>
+          <AgentCasePanel agentId={entry.agent.id} name={entry.agent.display_name} />
           <p className="mt-2 text-sm">
             <Link className={linkText} href={`/admin/audit?target=${encodeURIComponent(entry.agent.id)}`}>
               Moderation history of this agent

@@ -109,6 +109,22 @@ export function OfferCard({ escrow, policy }: { escrow: EscrowView; policy: Orde
             </dd>
           </div>
         </dl>
+        {escrow.catalog_notice ? (
+          // The platform's words, not the agent's: set apart from the offer text it checks.
+          <p
+            role="note"
+            data-testid="catalog-notice"
+            data-notice-kind={escrow.catalog_notice.kind}
+            className={
+              escrow.catalog_notice.kind === "above_catalog_price"
+                ? "mt-3 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm font-medium text-amber-950"
+                : "mt-3 rounded border border-stone-200 bg-stone-50 px-3 py-2 text-sm text-stone-700"
+            }
+          >
+            <span className="font-semibold">Holdfast: </span>
+            {escrow.catalog_notice.text}
+          </p>
+        ) : null}
         {canAccept || canDecline ? (
           <>
             {escrow.deadline_action === "offer_expired" && escrow.deadline ? (

@@ -126,6 +126,23 @@ describe("timer commands", () => {
     expect(code(run(delivered, { command: "auto_release" }, "timer", deadline))).toBe("ok");
   });
 
+  it("auto_release for an agent under review goes to a moderator: no money moves, the note says why (issue 17)", () => {
+    const delivered = snapshotIn("delivered");
+    const held = ok(run(delivered, { command: "auto_release", agentUnderReview: true }, "timer", delivered.deadline!));
+    expect(held.to).toBe("admin_review");
+    expect(held.ledger).toEqual([]);
+    expect(held.patch).toEqual({ deadline: null, deadlineAction: null });
+    expect(held.agentEvent).toEqual({ type: "escrow.admin_review", data: { via: "agent_under_review" } });
+    expect(held.systemMessage).toMatch(/not released automatically.*stays in escrow until a moderator decides/);
+    // The same guard as the release: not before the deadline.
+    const early = new Date(delivered.deadline!.getTime() - 1);
+    expect(code(run(delivered, { command: "auto_release", agentUnderReview: true }, "timer", early))).toBe("deadline_not_reached");
+    // Not under review: released as always.
+    const released = ok(run(delivered, { command: "auto_release", agentUnderReview: false }, "timer", delivered.deadline!));
+    expect(released.to).toBe("completed");
+    expect(released.ledger.length).toBeGreaterThan(0);
+  });
+
   it("scheduled for another deadline are stale: invalid_transition", () => {
     const stale = snapshotIn("negotiating", { deadlineAction: "response_timeout" });
     expect(code(run(stale, { command: "negotiation_timeout" }, "timer"))).toBe("invalid_transition");

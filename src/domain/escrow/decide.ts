@@ -12,7 +12,14 @@ import { reject, type Rejection } from "./errors";
 import { firstFailingGuard, trimmedText, type GuardContext } from "./guards";
 import { systemMessageFor } from "./messages";
 import { isTerminal, type Actor, type EscrowCommand, type Party } from "./states";
-import { findTransition, isTimerCommand, transitionsFrom, type GuardName, type TransitionRule } from "./transitions";
+import {
+  findTransition,
+  HELD_AUTO_RELEASE_RULE,
+  isTimerCommand,
+  transitionsFrom,
+  type GuardName,
+  type TransitionRule,
+} from "./transitions";
 import {
   DEFAULT_TIME_WINDOWS,
   type CommandInput,
@@ -46,8 +53,9 @@ export function decide(
   windows: TimeWindows,
   currency: string,
 ): DecideResult {
-  const rule = findTransition(escrow.status, input.command);
-  if (rule === undefined) return withoutRow(escrow, input.command, actor, now);
+  const tableRule = findTransition(escrow.status, input.command);
+  if (tableRule === undefined) return withoutRow(escrow, input.command, actor, now);
+  const rule = input.command === "auto_release" && input.agentUnderReview === true ? HELD_AUTO_RELEASE_RULE : tableRule;
   if (!rule.actors.includes(actor)) return rejected(forbidden(rule));
 
   const ctx: GuardContext = { escrow, input, actor, now, windows };

@@ -79,7 +79,9 @@ export function systemMessageFor(
     case "dispute":
       return `The customer reported a problem with the delivery. The agent has ${durationWords(windows.responseWindowS)} to respond.`;
     case "auto_release":
-      return `The review window ended without a dispute. ${settled}`;
+      return rule.to === "admin_review"
+        ? "The review window ended without a word from the customer, and the seller's account is under review, so the payment was not released automatically. It stays in escrow until a moderator decides."
+        : `The review window ended without a dispute. ${settled}`;
     case "extend_review":
       return `The customer extended the review window by ${durationWords(windows.reviewExtensionS)}.`;
     case "defend":

@@ -127,6 +127,15 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   // ── completed, refunded, resolved, cancelled: terminal, no rows.
 ];
 
+/**
+ * The auto-release row's variant for a suspected colluder (issue 17 item 4): when the timer's input says
+ * the agent is under review (an open signal, and a customer silent since the delivery), the review window
+ * ends in admin_review instead of a release — the customer's money stays in escrow until a moderator
+ * decides. Kept beside the table (one row per (from, command) there); decide() picks it from the input.
+ */
+// prettier-ignore
+export const HELD_AUTO_RELEASE_RULE: TransitionRule = { from: "delivered", command: "auto_release", actors: ["timer"], to: "admin_review", deadline: null, ledger: null, event: "escrow.admin_review", via: "agent_under_review", alerts: [], timers: [], guards: ["deadline_reached"], note: "Review window ended, the customer silent since the delivery, and the seller has an open risk signal: a moderator releases or refunds instead of the timer." };
+
 /** The row for (from, command), if the lifecycle has one. */
 export function findTransition(from: EscrowStatus, command: EscrowCommand): TransitionRule | undefined {
   return TRANSITIONS.find((rule) => rule.from === from && rule.command === command);

@@ -54,7 +54,15 @@ export type CommandInput =
   | { command: "cancel"; reason?: string }
   | { command: "offer_expired" }
   | { command: "delivery_timeout" }
-  | { command: "auto_release" }
+  | {
+      command: "auto_release";
+      /**
+       * The seller's agent has an open signal and the customer stayed silent since the delivery (issue 17
+       * item 4): the money is not released on silence; the escrow goes to a moderator instead
+       * (HELD_AUTO_RELEASE_RULE). Absent = false.
+       */
+      agentUnderReview?: boolean;
+    }
   | { command: "response_timeout" }
   | { command: "negotiation_timeout" }
   | {

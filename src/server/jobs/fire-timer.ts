@@ -10,6 +10,7 @@ import { isDeadlineAction } from "~/domain/escrow/states";
 import type { EngineContext } from "../context";
 import { inTransaction, type Tx } from "../db/transaction";
 import { executeOnLockedEscrow, lockEscrow } from "../escrow/run-command";
+import { agentUnderReviewAtRelease } from "../risk/signal-state";
 import type { EscrowRow } from "../escrow/escrow-view";
 import { sendReminder } from "./notices";
 
@@ -113,7 +114,12 @@ async function fireDeadline(tx: Tx, ctx: EngineContext, timer: TimerRow, escrow:
   try {
     // The same command path as every other actor, on the row already locked: the domain re-checks the
     // state, the deadline action and that the deadline has passed (guards.ts deadline_reached).
-    await executeOnLockedEscrow(tx, ctx, escrow, TIMER_ACTOR, { command: timer.action });
+    // Auto-release asks whether the seller is under review (open signal, customer silent): then a moderator decides.
+    const input =
+      timer.action === "auto_release"
+        ? { command: timer.action, agentUnderReview: await agentUnderReviewAtRelease(tx, ctx.config, escrow) }
+        : { command: timer.action };
+    await executeOnLockedEscrow(tx, ctx, escrow, TIMER_ACTOR, input);
   } catch (error) {
     if (!isDomainError(error)) throw error;
     // Nothing was written before the rejection, so the transaction is still clean.

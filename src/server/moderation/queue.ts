@@ -13,7 +13,7 @@ import { STATEMENT_COMMAND } from "./statements";
 /** How long a case may wait before the queue highlights it. */
 export const DEFAULT_ADMIN_SLA_S = 24 * 3600;
 
-export type ReviewRoute = "response_timeout" | "negotiation_timeout" | "escalate" | "unknown";
+export type ReviewRoute = "response_timeout" | "negotiation_timeout" | "escalate" | "agent_under_review" | "unknown";
 
 export interface QueueItem {
   escrow_id: string;
@@ -51,7 +51,9 @@ export async function adminQueue(ctx: EngineContext, slaSeconds = DEFAULT_ADMIN_
     const route: ReviewRoute =
       entry?.command === "response_timeout" || entry?.command === "negotiation_timeout" || entry?.command === "escalate"
         ? entry.command
-        : "unknown";
+        : entry?.command === "auto_release"
+          ? "agent_under_review"
+          : "unknown";
     const ageSeconds = Math.max(0, Math.floor((now - row.statusChangedAt.getTime()) / 1000));
     return {
       escrow_id: row.id,

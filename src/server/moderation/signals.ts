@@ -3,8 +3,11 @@
 import { collusionSignals, signalScore, TRIVIAL_ARTIFACT_BYTES, type AgentActivityFacts, type Signal } from "~/domain/signals";
 import type { Reputation } from "~/domain/reputation";
 import type { EngineContext } from "../context";
+import type { Tx } from "../db/transaction";
 import { agentReputation } from "../reputation/reputation";
 import { readAgentRecord, recordFigures } from "../reputation/record";
+
+type Client = EngineContext["db"] | Tx;
 
 export interface RankedAgent {
   agent: { id: string; handle: string; display_name: string; status: string; owner_id: string };
@@ -13,8 +16,8 @@ export interface RankedAgent {
   reputation: Reputation;
 }
 
-async function activityFacts(ctx: EngineContext, agentId: string, reputation: Reputation): Promise<AgentActivityFacts> {
-  const [row] = await ctx.db.$queryRaw<
+async function activityFacts(db: Client, agentId: string, reputation: Reputation): Promise<AgentActivityFacts> {
+  const [row] = await db.$queryRaw<
     { funded: bigint; customer_messages: bigint }[]
   >`
     WITH funded AS (
@@ -26,13 +29,13 @@ async function activityFacts(ctx: EngineContext, agentId: string, reputation: Re
              WHERE m.role = 'customer' AND m.conversation_id IN (SELECT conversation_id FROM funded)) AS customer_messages`;
   // Sales, the top buyer's share and self-dealing are the agent's record (one definition of a sale,
   // issue 17 item 5): "16 of 11 sales from one buyer" came from counting funded escrows against finished sales.
-  const figures = recordFigures(await readAgentRecord(ctx.db, agentId));
-  const deliveries = await ctx.db.$queryRaw<{ escrow_id: string; max_size: bigint }[]>`
+  const figures = recordFigures(await readAgentRecord(db, agentId));
+  const deliveries = await db.$queryRaw<{ escrow_id: string; max_size: bigint }[]>`
     SELECT m.escrow_id, max(a.size_bytes) AS max_size
       FROM artifacts a JOIN messages m ON m.id = a.message_id
      WHERE a.agent_id = ${agentId} AND m.escrow_id IS NOT NULL AND m.role = 'agent'
      GROUP BY m.escrow_id`;
-  const [reuse] = await ctx.db.$queryRaw<{ escrows: bigint | null }[]>`
+  const [reuse] = await db.$queryRaw<{ escrows: bigint | null }[]>`
     SELECT max(n) AS escrows FROM (
       SELECT a.sha256, count(DISTINCT m.escrow_id) AS n
         FROM artifacts a JOIN messages m ON m.id = a.message_id
@@ -61,8 +64,7 @@ export async function rankAgentsBySignals(ctx: EngineContext, limit = 100): Prom
   });
   const ranked: RankedAgent[] = [];
   for (const agent of agents) {
-    const reputation = await agentReputation(ctx, agent.id);
-    const signals = collusionSignals(await activityFacts(ctx, agent.id, reputation));
+    const { reputation, signals } = await agentSignals(ctx.db, agent);
     if (signals.length === 0) continue;
     ranked.push({
       agent: { id: agent.id, handle: agent.handle, display_name: agent.displayName, status: agent.status, owner_id: agent.ownerId },
@@ -72,4 +74,10 @@ export async function rankAgentsBySignals(ctx: EngineContext, limit = 100): Prom
     });
   }
   return ranked.sort((a, b) => b.score - a.score || a.agent.handle.localeCompare(b.agent.handle)).slice(0, limit);
+}
+
+/** One agent's signals, measured now (the release path calls it in its transaction, signal-state.ts). */
+export async function agentSignals(db: Client, agent: { id: string; ownerId?: string }): Promise<{ reputation: Reputation; signals: Signal[] }> {
+  const reputation = await agentReputation({ db: db as Tx }, agent.id);
+  return { reputation, signals: collusionSignals(await activityFacts(db, agent.id, reputation)) };
 }

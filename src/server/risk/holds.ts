@@ -3,17 +3,37 @@
 // row saying when it becomes available; releaseDueHolds moves it on time.
 import { heldKey, walletKey } from "~/domain/ledger/accounts";
 import { operationKey } from "~/domain/ledger/transfers";
-import { payoutRouteFor } from "~/domain/risk";
+import { payoutRouteFor, type RiskTier, type TierPolicy } from "~/domain/risk";
+import { signalPayoutHold } from "~/domain/signals";
 import type { EngineContext } from "../context";
 import { inTransaction, type Tx } from "../db/transaction";
 import { newId } from "../ids";
 import { postTransfer, type AccountSpec } from "../ledger/ledger";
 import { agentRiskTier } from "./profile";
+import { openSignalOf, restrictionOf } from "./signal-state";
 
 export interface SellerPayout {
   account: AccountSpec;
   /** Set when the money is held: record the hold after posting. */
-  hold: { releaseAt: Date; riskTier: string } | null;
+  hold: PayoutHoldTerms | null;
+}
+
+export interface PayoutHoldTerms {
+  releaseAt: Date;
+  riskTier: string;
+  /** Set when an open signal holds it (src/domain/signals.ts SIGNAL_ACTIONS): 'review' is not released until a moderator clears it. */
+  signalHold?: "lengthened" | "review" | null;
+}
+
+type Client = Parameters<typeof agentRiskTier>[0];
+
+/**
+ * The agent's tier (its record, a moderator's pin), or restricted while an agent case's 'restrict' stands
+ * (that decision also pins the tier; the restriction row is its record in the case).
+ */
+export async function effectiveTier(client: Client, ctx: Parameters<typeof agentRiskTier>[1], agentId: string): Promise<{ tier: RiskTier; policy: TierPolicy }> {
+  if (await restrictionOf(client, agentId)) return { tier: "restricted", policy: ctx.config.riskPolicies.restricted };
+  return agentRiskTier(client, ctx, agentId);
 }
 
 /**
@@ -27,8 +47,18 @@ export async function sellerPayoutAccount(
   escrow: { id: string; agentId: string; currency: string },
   ownerId: string,
 ): Promise<SellerPayout> {
-  const { tier, policy } = await agentRiskTier(tx, ctx, escrow.agentId);
-  const route = payoutRouteFor(tier, policy, ctx.now());
+  const { tier, policy } = await effectiveTier(tx, ctx, escrow.agentId);
+  const now = ctx.now();
+  const route = payoutRouteFor(tier, policy, now);
+  // An open signal lengthens the hold, or holds the payout until a moderator reviews the agent.
+  const signal = await openSignalOf(tx, escrow.agentId, ctx.config.signalActions);
+  const bySignal = signalPayoutHold(signal?.action ?? null, route.held ? route.releaseAt : null, now);
+  if (bySignal) {
+    return {
+      account: { key: heldKey(ownerId, escrow.currency), kind: "held", currency: escrow.currency, userId: ownerId },
+      hold: { releaseAt: bySignal.releaseAt, riskTier: tier, signalHold: bySignal.signalHold },
+    };
+  }
   if (!route.held) {
     return { account: { key: walletKey(ownerId, escrow.currency), kind: "wallet", currency: escrow.currency, userId: ownerId }, hold: null };
   }
@@ -43,7 +73,7 @@ export async function recordHold(
   escrow: { id: string; agentId: string; currency: string },
   ownerId: string,
   amountMinor: number,
-  hold: { releaseAt: Date; riskTier: string },
+  hold: PayoutHoldTerms,
   now: Date,
 ): Promise<void> {
   await tx.payoutHold.create({
@@ -56,6 +86,7 @@ export async function recordHold(
       amountMinor: BigInt(amountMinor),
       riskTier: hold.riskTier,
       releaseAt: hold.releaseAt,
+      signalHold: hold.signalHold ?? null,
       createdAt: now,
     },
   });
@@ -73,7 +104,7 @@ export async function releaseDueHolds(ctx: EngineContext, options: { limit?: num
     const done = await inTransaction(ctx.db, async (tx) => {
       const [hold] = await tx.$queryRaw<{ id: string; escrow_id: string; owner_id: string; currency: string; amount_minor: bigint }[]>`
         SELECT id, escrow_id, owner_id, currency, amount_minor FROM payout_holds
-         WHERE released_at IS NULL AND release_at <= ${now}
+         WHERE released_at IS NULL AND release_at <= ${now} AND signal_hold IS DISTINCT FROM 'review'
          ORDER BY release_at LIMIT 1 FOR UPDATE SKIP LOCKED`;
       if (!hold) return false;
       await postTransfer(tx, {
@@ -92,4 +123,21 @@ export async function releaseDueHolds(ctx: EngineContext, options: { limit?: num
     released++;
   }
   return released;
+}
+
+/**
+ * A moderator reviewed the agent (clear or restrict): its signal-held payouts follow the normal hold
+ * again — each released at its release time plus the tier's hold now (already due ones go out with the
+ * next run of releaseDueHolds). Returns how many holds were reset.
+ */
+export async function resetSignalHolds(tx: Tx, ctx: EngineContext, agentId: string): Promise<number> {
+  const { policy } = await effectiveTier(tx, ctx, agentId);
+  const holds = await tx.payoutHold.findMany({ where: { agentId, releasedAt: null, signalHold: { not: null } }, select: { id: true, createdAt: true } });
+  for (const hold of holds) {
+    await tx.payoutHold.update({
+      where: { id: hold.id },
+      data: { signalHold: null, releaseAt: new Date(hold.createdAt.getTime() + policy.payoutHoldS * 1000) },
+    });
+  }
+  return holds.length;
 }

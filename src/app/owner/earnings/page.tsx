@@ -1,4 +1,5 @@
 import { EarningsPanel } from "~/components/owner/business-panel";
+import { HeldPayouts } from "~/components/owner/held-payouts";
 import { OwnerShell } from "~/components/owner/owner-shell";
 import { PayoutsPanel } from "~/components/owner/payouts-panel";
 
@@ -8,6 +9,7 @@ export default function OwnerPage() {
   return (
     <OwnerShell path="/owner/earnings" title="Earnings">
       <EarningsPanel />
+      <HeldPayouts />
       <PayoutsPanel />
     </OwnerShell>
   );

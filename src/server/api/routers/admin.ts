@@ -6,6 +6,7 @@ import { FIELD_LIMITS } from "~/domain/field-limits";
 import { bigintParam } from "~/server/db/bigint-param";
 import { adminCase, adminQueue, chargebackQueue, recentDecisions } from "~/server/moderation/queue";
 import { rankAgentsBySignals } from "~/server/moderation/signals";
+import { agentCase, agentCaseQueue, decideAgentCase } from "~/server/moderation/agent-cases";
 import { decideCase, moderationLog, setAgentSuspended, setUserSuspended } from "~/server/moderation/actions";
 import { giveUpDelivery, logLedgerCheckRequest, retryDeliveryNow } from "~/server/ops/deliveries";
 import { latestLedgerCheckRun, runLedgerCheck } from "~/server/ops/ledger-check-runs";
@@ -29,6 +30,17 @@ export const adminRouter = createTRPCRouter({
   recentDecisions: adminProcedure.query(({ ctx }) => recentDecisions(ctx.engine)),
   /** Agents ranked by collusion and abuse signals, with the evidence. */
   signals: adminProcedure.query(({ ctx }) => rankAgentsBySignals(ctx.engine)),
+  /** Agents whose open signal acts (issue 17): cases of their own, with evidence, escrows and held payouts. */
+  agentCases: adminProcedure.query(({ ctx }) => agentCaseQueue(ctx.engine)),
+  agentCase: adminProcedure
+    .input(z.object({ agentId: z.string().min(1).max(FIELD_LIMITS.idChars) }))
+    .query(({ ctx, input }) => agentCase(ctx.engine, input.agentId)),
+  decideAgentCase: adminProcedure
+    .input(z.object({ agentId: z.string().min(1).max(FIELD_LIMITS.idChars), decision: z.enum(["clear", "restrict", "suspend"]), note }))
+    .mutation(async ({ ctx, input }) => {
+      await decideAgentCase(ctx.engine, ctx.user.id, input);
+      return agentCase(ctx.engine, input.agentId);
+    }),
   case: adminProcedure
     .input(z.object({ escrowId: z.string().min(1).max(FIELD_LIMITS.escrowRefChars) }))
     .query(({ ctx, input }) => adminCase(ctx.engine, input.escrowId)),
@@ -72,7 +84,7 @@ export const adminRouter = createTRPCRouter({
         .object({
           moderatorId: z.string().max(FIELD_LIMITS.idChars).optional(),
           action: z
-            .enum(["decide", "suspend_agent", "reinstate_agent", "suspend_user", "reinstate_user", "retry_delivery", "give_up_delivery", "run_ledger_check", "pin_tier"])
+            .enum(["decide", "suspend_agent", "reinstate_agent", "suspend_user", "reinstate_user", "retry_delivery", "give_up_delivery", "run_ledger_check", "pin_tier", "clear_signal", "restrict_agent"])
             .optional(),
           targetId: z.string().max(FIELD_LIMITS.idChars).optional(),
           before: bigintParam.optional(),

@@ -13,6 +13,7 @@ import {
   setLargeAmountThreshold, setOwnerAgentPurchasing, setOwnerAgentWebhook,
 } from "~/server/owner/console-actions";
 import { notFound } from "~/server/errors";
+import { ownerHeldPayouts } from "~/server/risk/signal-holds-view";
 import { webhookTargetPolicy } from "~/server/webhooks/pinned-post";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
@@ -28,6 +29,8 @@ const channel = z.enum(OWNER_CHANNELS);
 export const ownerRouter = createTRPCRouter({
   overview: ownerProcedure.query(({ ctx }) => ownerOverview(ctx.engine, ctx.user.id)),
   escrows: ownerProcedure.query(({ ctx }) => ownerEscrows(ctx.engine, ctx.user.id)),
+  /** Held payouts per agent and why, in plain words (issue 17). */
+  payoutHolds: ownerProcedure.query(({ ctx }) => ownerHeldPayouts(ctx.engine, ctx.user.id)),
   agentRecords: ownerProcedure.query(({ ctx }) => ownerAgentRecords(ctx.engine, ctx.user.id)),
   /** One of the owner's agents' orders with its conversation (the page an alert links to). */
   order: ownerProcedure.input(z.object({ escrowId: id })).query(async ({ ctx, input }) => {
