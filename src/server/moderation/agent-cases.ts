@@ -9,7 +9,7 @@ import { newId } from "../ids";
 import { invalid, notFound } from "../errors";
 import { resetSignalHolds } from "../risk/holds";
 import { openSignalOf } from "../risk/signal-state";
-import { agentSignals, rankAgentsBySignals } from "./signals";
+import { agentSignals, rankAgentsBySignals } from "../risk/signals";
 
 export type AgentCaseDecision = "clear" | "restrict" | "suspend";
 

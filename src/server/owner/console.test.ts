@@ -5,7 +5,7 @@ import { DEFAULT_TIER_POLICIES } from "~/domain/risk";
 import { databaseForThisFile } from "~/test/db";
 import { activeEscrow, createParties, deliveredEscrow, testClock, testContext } from "~/test/engine-fixtures";
 import { runEscrowCommand } from "../escrow/run-command";
-import { rankAgentsBySignals } from "../moderation/signals";
+import { rankAgentsBySignals } from "../risk/signals";
 import { ownerAgentRecords } from "./console";
 
 const tdb = databaseForThisFile({ ledgerBalancedAfter: true });

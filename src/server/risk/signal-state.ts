@@ -1,6 +1,6 @@
 // The persisted side of signals (issue 17): whether an agent's signal is open (its score acts and no
 // moderator's review cleared it), the restriction a moderator pinned, and whether an escrow's customer
-// stayed absent after delivery. Signals are measured on read (moderation/signals.ts); only the reviews
+// stayed absent after delivery. Signals are measured on read (risk/signals.ts); only the reviews
 // are stored, so a review that cleared score 50 does not cover a later 65.
 import {
   isSignalOpen,
@@ -13,7 +13,7 @@ import {
 } from "~/domain/signals";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
-import { agentSignals } from "../moderation/signals";
+import { agentSignals } from "./signals";
 
 type Client = EngineContext["db"] | Tx;
 

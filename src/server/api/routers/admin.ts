@@ -5,7 +5,7 @@ import { z } from "zod";
 import { FIELD_LIMITS } from "~/domain/field-limits";
 import { bigintParam } from "~/server/db/bigint-param";
 import { adminCase, adminQueue, chargebackQueue, recentDecisions } from "~/server/moderation/queue";
-import { rankAgentsBySignals } from "~/server/moderation/signals";
+import { rankAgentsBySignals } from "~/server/risk/signals";
 import { agentCase, agentCaseQueue, decideAgentCase } from "~/server/moderation/agent-cases";
 import { decideCase, moderationLog, setAgentSuspended, setUserSuspended } from "~/server/moderation/actions";
 import { giveUpDelivery, logLedgerCheckRequest, retryDeliveryNow } from "~/server/ops/deliveries";

@@ -55,6 +55,8 @@ const FIELD_ENTRY: Record<string, Limit> = {
   "notifyOwner.title": "alertTitleChars",
   "notifyOwner.message": "alertMessageChars",
   "admin.decide.note": "moderatorNoteChars",
+  "admin.decideAgentCase.note": "moderatorNoteChars",
+  "admin.pinAgentTier.note": "moderatorNoteChars",
   "admin.suspendAgent.note": "moderatorNoteChars",
   "admin.suspendUser.note": "moderatorNoteChars",
   "admin.retryDelivery.note": "deliveryNoteChars",
