@@ -101,7 +101,8 @@ function invalidTransition(escrow: EscrowSnapshot, command: EscrowCommand, actor
 }
 
 function forbidden(rule: TransitionRule): Rejection {
-  if (rule.actors.length === 1 && rule.actors[0] === "timer") {
+  // Timer commands are exactly the rows only the timer runs (transitions.ts): "nobody can request it".
+  if (isTimerCommand(rule.command)) {
     return reject(
       "forbidden",
       `${rule.command} happens automatically when its deadline passes; nobody can request it.`,
@@ -166,6 +167,7 @@ function patchFor(rule: TransitionRule, ctx: GuardContext, money: MoneyEffect): 
     patch.refundAmountMinor = money.settled.refundAmountMinor;
     patch.feeAmountMinor = money.settled.feeAmountMinor;
   }
+  // Stryker disable next-line StringLiteral: unreachable — the dispute row's reason_required guard refuses a reason without visible text.
   if (input.command === "dispute") patch.disputeReason = trimmedText(input) ?? "";
   if (input.command === "extend_review") patch.reviewExtended = true;
   return patch;
@@ -190,6 +192,7 @@ function eventData(
       if (text !== null) data.reason = text;
       break;
     case "complete":
+      // Stryker disable next-line ArrayDeclaration: unreachable — the complete row's delivery_precondition guard refuses a delivery that is not ok.
       data.artifact_ids = ctx.delivery?.ok ? ctx.delivery.qualifying : [];
       break;
     case "dispute":
@@ -220,12 +223,14 @@ function eventData(
 
 function timerAuditReason(input: CommandInput, escrow: EscrowSnapshot, now: Date): string | null {
   if (!isTimerCommand(input.command)) return null;
+  // Stryker disable next-line StringLiteral: unreachable — a timer command passed deadline_reached, which refuses an escrow without a deadline.
   const deadline = escrow.deadline?.toISOString() ?? "unknown";
   return `${input.command}: deadline ${deadline} passed (checked at ${now.toISOString()})`;
 }
 
 function asParty(actor: Actor): Party {
   if (actor === "customer" || actor === "agent") return actor;
+  // Stryker disable next-line StringLiteral: unreachable — only the parties have a propose_settlement row (transitions.ts).
   throw new Error(`${actor} is not a party to the deal`);
 }
 

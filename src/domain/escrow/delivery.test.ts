@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   InvalidArtifactContractError,
+  artifactContractJson,
   checkDelivery,
+  describeContract,
   parseArtifactContract,
+  readStoredArtifactContract,
   type ArtifactContract,
   type DeliveredArtifact,
 } from "./delivery";
@@ -218,4 +221,145 @@ describe("artifact contract rules", () => {
     expect(deliver(report({ email: "not an address" }), { json_schema: schema }).ok).toBe(true);
     expect(deliver(report({ email: 7 }), { json_schema: schema }).ok).toBe(false);
   });
+});
+
+// Issue 23: what the catalog, the market and the console show of a stored contract, and what an agent
+// reads when a delivery is refused (found by mutation testing: none of this had a domain test).
+describe("a stored contract as agents and owners see it (artifactContractJson)", () => {
+  it("no stored contract is null, not an empty contract", () => {
+    expect(artifactContractJson(null)).toBeNull();
+    expect(artifactContractJson(undefined)).toBeNull();
+  });
+
+  it("a valid stored contract is shown with all three keys, its lists copied", () => {
+    const stored = { kinds: ["image"], mime_types: ["image/*"] };
+    const shown = artifactContractJson(stored);
+    expect(shown).toEqual({ kinds: ["image"], mime_types: ["image/*"], json_schema: null });
+    expect(shown?.kinds).not.toBe(stored.kinds);
+    expect(shown?.mime_types).not.toBe(stored.mime_types);
+  });
+
+  it("a stored schema is shown even when today's rules would refuse it on save", () => {
+    const oldSchema = { type: "string", pattern: "(?<=a)b" };
+    expect(() => parseArtifactContract({ json_schema: oldSchema })).toThrow(InvalidArtifactContractError);
+    expect(readStoredArtifactContract({ json_schema: oldSchema })).toEqual({ kinds: [], mime_types: [], json_schema: oldSchema });
+    expect(artifactContractJson({ json_schema: oldSchema })).toEqual({ kinds: [], mime_types: [], json_schema: oldSchema });
+  });
+
+  it("what older code stored is shown as far as it can be read, never throwing", () => {
+    expect(artifactContractJson({ kinds: ["image", "video"], mime_types: ["image/png"], extra: 1 })).toEqual({
+      kinds: ["image"],
+      mime_types: ["image/png"],
+      json_schema: null,
+    });
+    expect(artifactContractJson({ kinds: "image", mime_types: [7], json_schema: ["x"], extra: 1 })).toEqual({
+      kinds: [],
+      mime_types: [],
+      json_schema: null,
+    });
+    const schema = { type: "object" };
+    expect(artifactContractJson({ mime_types: ["png"], json_schema: schema })).toEqual({
+      kinds: [],
+      mime_types: ["png"],
+      json_schema: schema,
+    });
+    expect(artifactContractJson(42)).toEqual({ kinds: [], mime_types: [], json_schema: null });
+    expect(artifactContractJson(["image"])).toEqual({ kinds: [], mime_types: [], json_schema: null });
+  });
+
+  it("a stored contract of the wrong shape is still refused when read for use", () => {
+    expect(() => readStoredArtifactContract({ kinds: ["video"] })).toThrow(InvalidArtifactContractError);
+    expect(() => readStoredArtifactContract(42)).toThrow("must be an object or null");
+  });
+});
+
+describe("the sentence describing a contract", () => {
+  it("names each constraint, or says any artifact", () => {
+    expect(describeContract({})).toBe("any artifact");
+    expect(describeContract({ kinds: [], mime_types: [], json_schema: null })).toBe("any artifact");
+    expect(describeContract({ kinds: ["image", "file"] })).toBe("kind image or file");
+    expect(describeContract({ mime_types: ["image/png"] })).toBe("MIME type image/png");
+    expect(describeContract({ kinds: ["data"], mime_types: ["application/json"], json_schema: { type: "object" } })).toBe(
+      "kind data, with MIME type application/json, with data matching the service's JSON Schema",
+    );
+  });
+});
+
+describe("refusals an agent reads on an unmet contract", () => {
+  it("the whole sentence: what was expected, the first problem, what to do", () => {
+    expect(failure(checkDelivery([mp3], { kinds: ["image"] }))).toEqual({
+      code: "artifact_contract_unmet",
+      message:
+        "None of the artifacts sent since the escrow became active meets this service's artifact contract " +
+        "(expected kind image). Artifact a_mp3 is of kind audio, not image. Upload a qualifying artifact, send it " +
+        "with send_message tied to this escrow, then call complete again.",
+    });
+    expect(failure(checkDelivery([], null))).toEqual({
+      code: "no_artifact_since_last_status_change",
+      message:
+        "No artifact has been sent on this escrow since it became active. A message saying the work is " +
+        "attached is not an artifact: upload the work with upload_artifact, send it with send_message " +
+        "including its artifact_ids and this escrow_id, then call complete again.",
+    });
+  });
+
+  it("a schema failing at the root names 'the data'", () => {
+    const message = failure(checkDelivery([report("text")], { json_schema: { type: "object" } })).message;
+    expect(message).toContain("Artifact a_json does not match the JSON Schema: the data must be object.");
+  });
+
+  it("a stored schema that no longer compiles tells the agent to notify its owner, with the reason code", () => {
+    const message = failure(checkDelivery([report({})], { json_schema: { type: "no-such-type" } })).message;
+    expect(message).toMatch(/The service's JSON Schema is invalid \(.+\); notify your owner \(reason extension_failure\)\./);
+  });
+
+  it("data too large to check names its cost and the bound", () => {
+    const wide = { type: "array", items: { anyOf: [...Array.from({ length: 99 }, () => ({ type: "string" })), { type: "number" }] } };
+    const numbers = Array.from({ length: 20_000 }, () => 0);
+    const message = failure(checkDelivery([report(numbers)], { json_schema: wide })).message;
+    expect(message).toMatch(
+      /Artifact a_json is too large to check against the service's JSON Schema \(about \d+ checks, at most 1000000\): send smaller data, or notify your owner \(reason extension_failure\) to simplify the schema\./,
+    );
+  });
+
+  it("a schema that does not compile is refused on save with the compiler's reason", () => {
+    try {
+      parseArtifactContract({ json_schema: { type: 12 } });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidArtifactContractError);
+      const invalid = error as InvalidArtifactContractError;
+      expect(invalid.name).toBe("InvalidArtifactContractError");
+      expect(invalid.problems).toHaveLength(1);
+      expect(invalid.problems[0]).toMatch(/^json_schema does not compile: ./);
+      expect(invalid.message).toBe(`Invalid artifact contract: ${invalid.problems[0]}`);
+    }
+  });
+
+  it("every problem of a contract is listed on save", () => {
+    try {
+      parseArtifactContract({ kinds: ["image", "video", "sound"], mime_types: ["png"], json_schema: 1, colour: "red" });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as InvalidArtifactContractError).problems).toEqual([
+        'unknown key "colour"',
+        "kinds must be among file, image, audio, data; got video, sound",
+        'mime_types must be an array of MIME types such as "image/png" or "image/*"',
+        "json_schema must be an object or null",
+      ]);
+    }
+  });
+});
+
+describe("MIME types a contract may name", () => {
+  it.each(["image/png", "image/*", "application/vnd.api+json", "audio/x-wav", "text/plain.v1"])("%j is accepted", (type) => {
+    expect(parseArtifactContract({ mime_types: [type] })?.mime_types).toEqual([type]);
+  });
+
+  it.each(["png", "image/", "/png", "*/png", "image/*x", "image/png/x", " image/png", "image/png ", "image/png;q=1", "x image/png"])(
+    "%j is refused",
+    (type) => {
+      expect(() => parseArtifactContract({ mime_types: ["image/png", type] })).toThrow(/mime_types must be an array of MIME types/);
+    },
+  );
 });

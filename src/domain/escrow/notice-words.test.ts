@@ -62,3 +62,42 @@ describe("noticeForCustomer", () => {
     expect(approve?.text).toMatch(/^The customer /);
   });
 });
+
+// Issue 23: each rewrite, word for word, for a customer and for an owner whose agent bought.
+describe("each rewrite of a notice", () => {
+  const owner = { agentName: "Pixel Forge", buyerName: "Scout" };
+
+  it("the funding notice says who paid and that Holdfast holds it", () => {
+    const text = "Payment of $25.00 is held in escrow. Delivery is due in 12 hours.";
+    expect(noticeForCustomer(text, reader)).toBe("You paid $25.00; Holdfast holds it in escrow. Delivery is due in 12 hours.");
+    expect(noticeForCustomer(text, owner)).toBe("Scout paid $25.00; Holdfast holds it in escrow. Delivery is due in 12 hours.");
+  });
+
+  it("only a notice that starts with the payment is the funding notice", () => {
+    const text = "Note: Payment of $25.00 is held in escrow.";
+    expect(noticeForCustomer(text, reader)).toBe(text);
+  });
+
+  it("the customer, at the start of a sentence or within one, every time", () => {
+    const text = "The customer disputed. The customer has 2 days. Then the customer asked and the customer agreed.";
+    expect(noticeForCustomer(text, reader)).toBe("You disputed. You have 2 days. Then you asked and you agreed.");
+    expect(noticeForCustomer(text, owner)).toBe("Scout disputed. Scout has 2 days. Then Scout asked and Scout agreed.");
+  });
+
+  it("the agent and the seller become the agent's name, every time", () => {
+    expect(noticeForCustomer("The agent replied; the agent and the seller agreed with the agent.", reader)).toBe(
+      "Pixel Forge replied; Pixel Forge and Pixel Forge agreed with Pixel Forge.",
+    );
+  });
+
+  it("only whole words are rewritten", () => {
+    const text = "The customers and the agents of the sellers.";
+    expect(noticeForCustomer(text, reader)).toBe(text);
+  });
+
+  it("text before the moderator's note is rewritten; the note is kept whole", () => {
+    expect(noticeForCustomer("The agent was paid. Note from the moderator: the customer was late.", reader)).toBe(
+      "Pixel Forge was paid. Note from the moderator: the customer was late.",
+    );
+  });
+});

@@ -49,3 +49,64 @@ describe("decideOffer", () => {
     expect(decideOffer({ ...terms, deliveryInHours: null }, 24, 0, now, DEFAULT_TIME_WINDOWS).deliveryInHours).toBe(24);
   });
 });
+
+// Issue 23: what the agent reads in a 400 validation_error, and the edges of each field.
+describe("offer problems, as the agent reads them", () => {
+  it("names each field and what it should be, word for word", () => {
+    expect(offerProblem({ ...terms, amountMinor: 0 }, true)).toEqual({
+      field: "amount",
+      expected: "a positive integer in minor units, at most 2^53 − 1",
+    });
+    expect(offerProblem(terms, false)).toEqual({ field: "currency", expected: "a currency this deployment accepts" });
+    expect(offerProblem({ ...terms, title: " " }, true)).toEqual({
+      field: "title",
+      expected: `1 to ${MAX_TITLE_CHARS} characters; it must contain visible text (whitespace and invisible characters alone do not count)`,
+    });
+    expect(offerProblem({ ...terms, description: "x".repeat(MAX_DESCRIPTION_CHARS + 1) }, true)).toEqual({
+      field: "description",
+      expected: `at most ${MAX_DESCRIPTION_CHARS} characters`,
+    });
+    expect(offerProblem({ ...terms, deliveryInHours: -1 }, true)).toEqual({
+      field: "delivery_in_hours",
+      expected: "a whole number of hours from 1 to 8760",
+    });
+  });
+
+  it("a title is measured after trimming; a description as given", () => {
+    expect(offerProblem({ ...terms, title: `  ${"x".repeat(MAX_TITLE_CHARS)}  ` }, true)).toBeNull();
+    expect(offerProblem({ ...terms, description: ` ${"x".repeat(MAX_DESCRIPTION_CHARS)}` }, true)?.field).toBe("description");
+  });
+
+  it("no delivery time (missing or null) is allowed: the catalog's or a week applies", () => {
+    expect(offerProblem({ ...terms, deliveryInHours: null }, true)).toBeNull();
+    expect(offerProblem({ ...terms, deliveryInHours: undefined }, true)).toBeNull();
+    expect(offerProblem({ ...terms, deliveryInHours: Number.NaN }, true)?.field).toBe("delivery_in_hours");
+  });
+
+  it("a year of delivery time is the most", () => {
+    expect(MAX_DELIVERY_HOURS).toBe(8_760);
+  });
+
+  it("the new escrow keeps the offer's terms and the fee rate it was made at", () => {
+    const now = new Date("2026-01-05T10:00:00Z");
+    const decision = decideOffer(
+      { title: "Logo", description: "Two colours", amountMinor: 10_000, currency: "EUR", deliveryInHours: 3 },
+      null,
+      250,
+      now,
+      DEFAULT_TIME_WINDOWS,
+    );
+    expect(decision).toEqual({
+      title: "Logo",
+      description: "Two colours",
+      amountMinor: 10_000,
+      currency: "EUR",
+      feeBps: 250,
+      feeAmountMinor: 250,
+      deadline: new Date(now.getTime() + DEFAULT_TIME_WINDOWS.offerTtlS * 1000),
+      deadlineAction: "offer_expired",
+      deliveryInHours: 3,
+      systemMessage: "Offer: Logo for €100.00. Accept and pay to hold the money in escrow until delivery.",
+    });
+  });
+});

@@ -2,7 +2,7 @@
 // does with the state the row enters, and written out by hand where they are a product decision.
 import { describe, expect, it } from "vitest";
 import { defaultReviewPolicy } from "./review-policy";
-import { REMINDER_RULES, reminderStaleReason, TIMER_KINDS } from "./side-effects";
+import { ALERT_RULES, NOTICE_KINDS, REMINDER_RULES, reminderStaleReason, TIMER_KINDS } from "./side-effects";
 import type { DeadlineAction, EscrowStatus } from "./states";
 import { planTimers } from "./timer-plan";
 import { OFFER_RULE, TRANSITIONS } from "./transitions";
@@ -80,5 +80,26 @@ describe("reminder timers", () => {
     ["overdue", "refunded", "escrow is refunded"],
   ] as const)("%s while %s: %s", (kind, status, reason) => {
     expect(reminderStaleReason(kind, status)).toBe(reason);
+  });
+});
+
+// Issue 23: who each automatic alert goes to and how loud it is (the owner's channels filter by severity).
+describe("automatic alerts (SPEC §5)", () => {
+  it("go to the seller's owner, or to the buying agent's owner for its purchases, at these severities", () => {
+    const shown = Object.fromEntries(
+      Object.entries(ALERT_RULES).map(([kind, rule]) => [kind, `${rule.audience} ${rule.severity}`]),
+    );
+    expect(shown).toEqual({
+      offer_rules: "seller_owner warning",
+      dispute: "seller_owner urgent",
+      purchase_contested: "buyer_owner warning",
+      purchase_admin_review: "buyer_owner urgent",
+      overdue: "seller_owner warning",
+    });
+  });
+
+  it("the notices and timers are the ones the jobs know", () => {
+    expect(NOTICE_KINDS).toEqual(["review_reminder", "due_soon", "overdue", "delivery_overdue"]);
+    expect(TIMER_KINDS).toEqual(["deadline", "review_reminder", "due_soon", "overdue"]);
   });
 });

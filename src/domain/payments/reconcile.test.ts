@@ -23,3 +23,20 @@ describe("reconcileMovements", () => {
     ]);
   });
 });
+
+describe("a movement is matched by kind and Stripe id together", () => {
+  it("the same id under another kind is two differences; an equal pair is none", () => {
+    expect(reconcileMovements([m("payment", "x_1", 5)], [m("refund", "x_1", 5)]).map(describeMismatch)).toEqual([
+      "missing in the ledger: Stripe has payment x_1 5 USD",
+      "missing at Stripe: the ledger has refund x_1 5 USD",
+    ]);
+    expect(reconcileMovements([m("chargeback", "dp_1", 5, "EUR")], [m("chargeback", "dp_1", 5, "EUR")])).toEqual([]);
+    expect(reconcileMovements([], [])).toEqual([]);
+  });
+
+  it("a currency difference is reported as such even when the amounts differ too", () => {
+    expect(reconcileMovements([m("transfer", "tr_9", 5, "EUR")], [m("transfer", "tr_9", 7, "USD")])).toEqual([
+      { problem: "currency_differs", stripe: m("transfer", "tr_9", 5, "EUR"), ledger: m("transfer", "tr_9", 7, "USD") },
+    ]);
+  });
+});
