@@ -10,6 +10,7 @@ import {
   proposeSettlement, respondToDispute,
 } from "./escrows";
 import { getEvents } from "./feed";
+import { getReceipts } from "./receipts";
 import {
   acceptPurchaseOffer, acceptPurchaseSettlement, approvePurchase, cancelOverduePurchase, declinePurchase, disputePurchase,
   escalatePurchase, extendPurchaseReview, getPurchase, getSeller, listPurchaseConversations, listPurchaseMessages,
@@ -35,6 +36,8 @@ export const OPERATIONS: readonly Operation[] = [
   escalateEscrow,
   notifyOwner,
   getEvents,
+  // Signed receipts (additive, issue 18).
+  getReceipts,
   // Agent-to-agent purchases: the buyer's side (additive to PROTOCOL v1).
   getSeller,
   startPurchaseConversation,
