@@ -6,6 +6,7 @@ import { ReceiptChainSchema } from "~/client/schemas";
 import { findEscrowInScope } from "../../escrow/escrow-reads";
 import type { EscrowRow } from "../../escrow/escrow-view";
 import { notFound } from "../../errors";
+import { buildEvidenceBundle } from "../../receipts/evidence";
 import { sealEscrowReceipts, toReceiptJson } from "../../receipts/sealer";
 import { defineOperation, type OperationContext } from "../operation";
 
@@ -39,4 +40,23 @@ export const getReceipts = defineOperation({
     return { status: 200, body: { escrow_id: row.id, receipts: receipts.map(toReceiptJson) } };
   },
   response: { status: 200, schema: ReceiptChainSchema, description: "The receipt chain" },
+});
+
+export const getEvidence = defineOperation({
+  id: "getEvidence",
+  method: "GET",
+  path: "/escrows/{escrow}/evidence",
+  summary:
+    "The escrow's evidence bundle (one JSON document): transcript, artifacts (inline base64 up to 512 KiB, else SHA-256 and size), " +
+    "timeline, ledger entries and the receipt chain with the JWKS. For an escrow you sold or bought; `npm run receipts:verify` checks it.",
+  input: z.object({ escrow: escrowRef }),
+  authorize: async (c, raw) => {
+    await requirePartyEscrow(c, raw.escrow);
+  },
+  async handler(c, input) {
+    const row = await requirePartyEscrow(c, input.escrow);
+    return { status: 200, body: await buildEvidenceBundle(c.engine.db, c.deps.storage, row.id, "agent", c.engine.now()) };
+  },
+  response: { status: 200, schema: z.record(z.string(), z.unknown()), description: "The evidence bundle (docs/RECEIPTS.md)" },
+  restOnly: true,
 });
