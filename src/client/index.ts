@@ -60,6 +60,8 @@ export interface MessageInput {
   text?: string;
   artifact_ids?: string[];
   escrow_id?: string | null;
+  /** Artifact id → the SHA-256 you expect (content-addressed delivery); a mismatch is refused with 400. */
+  artifact_sha256?: Record<string, string>;
 }
 
 export interface AlertInput {

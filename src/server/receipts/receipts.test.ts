@@ -236,3 +236,26 @@ describe("sealing", () => {
     expect(Number(unsealed[0]!.n)).toBe(0);
   });
 });
+
+describe("what counted toward delivery", () => {
+  it("the delivery receipt names only the artifacts that met the service's contract, with their hashes", async () => {
+    const keys = await keyset("k1");
+    const clock = testClock();
+    const ctx = testContext(tdb.db, clock);
+    const p = await createParties(tdb.db, { contract: { kinds: ["image"], mime_types: ["image/png"], json_schema: null } });
+    await fund(ctx, p.customerId, 2_500);
+    const escrow = await offer(ctx, p);
+    await runEscrowCommand(ctx, escrow.id, { kind: "customer", userId: p.customerId }, { command: "accept" });
+    clock.advanceSeconds(60);
+    await deliverArtifact(ctx, p, escrow.id, { kind: "data", mimeType: "application/json", data: { notes: "not a logo" } });
+    const png = await deliverArtifact(ctx, p, escrow.id);
+    clock.advanceSeconds(1);
+    await runEscrowCommand(ctx, escrow.id, { kind: "agent", agentId: p.agentId }, { command: "complete" });
+    const row = await tdb.db.artifact.findUniqueOrThrow({ where: { id: png } });
+    const receipts = (await sealEscrowReceipts(tdb.db, escrow.id, keys)).map(toReceiptJson);
+    expect((receipts.at(-1)!.payload as { artifacts: unknown }).artifacts).toEqual([{ id: png, sha256: row.sha256, size_bytes: Number(row.sizeBytes) }]);
+    // The agent's escrow.delivered event carries the same hashes.
+    const event = await tdb.db.agentEvent.findFirstOrThrow({ where: { escrowId: escrow.id, type: "escrow.delivered" } });
+    expect((event.data as { artifacts: unknown }).artifacts).toEqual([{ id: png, sha256: row.sha256, size_bytes: Number(row.sizeBytes) }]);
+  });
+});

@@ -51,10 +51,20 @@ async function hasUnsealedEvents(db: Db, escrowId: string): Promise<boolean> {
   return next !== null;
 }
 
-/** The artifacts a `complete` counted: the agent's, sent on this escrow since the status before it was entered. */
-async function deliveredArtifacts(tx: Tx, escrowId: string, since: Date, until: Date): Promise<ReceiptArtifact[]> {
+/**
+ * The artifacts a `complete` counted: those its escrow.delivered event names (the ones that met the service's
+ * artifact contract); for an event without that list, every artifact the agent sent on this escrow since the
+ * status before it was entered (what the engine checked).
+ */
+async function deliveredArtifacts(tx: Tx, escrowId: string, version: number, since: Date, until: Date): Promise<ReceiptArtifact[]> {
+  const delivered = await tx.agentEvent.findFirst({
+    where: { escrowId, type: "escrow.delivered", data: { path: ["escrow", "version"], equals: version } },
+    select: { data: true },
+  });
+  const named = (delivered?.data as { artifact_ids?: unknown } | null)?.artifact_ids;
+  const ids = Array.isArray(named) ? named.filter((x): x is string => typeof x === "string") : null;
   const rows = await tx.artifact.findMany({
-    where: { message: { escrowId, role: "agent", createdAt: { gt: since, lte: until } } },
+    where: ids ? { id: { in: ids } } : { message: { escrowId, role: "agent", createdAt: { gt: since, lte: until } } },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
   return rows.map((a) => ({ id: a.id, sha256: a.sha256, size_bytes: minor(a.sizeBytes) }));
@@ -108,7 +118,7 @@ export async function sealEscrowReceipts(db: Db, escrowId: string, keyset?: Rece
     for (let i = pendingFrom; i < events.length; i++) {
       const event = events[i]!;
       const counted = event.command === "complete" && event.toStatus === "delivered" && event.fromStatus !== "delivered";
-      const artifacts = counted ? await deliveredArtifacts(tx, escrowId, statusEnteredBefore(events, i), event.createdAt) : [];
+      const artifacts = counted ? await deliveredArtifacts(tx, escrowId, event.version, statusEnteredBefore(events, i), event.createdAt) : [];
       seq += 1;
       const payload = buildReceiptPayload({ escrow: facts, event, artifacts, seq, prev });
       const { jws, kid } = await sign(keys, payload);
