@@ -17,4 +17,6 @@ export async function register() {
   // Timers (embedded scheduler, or the outbox relay to Inngest) and the notification relay (src/server/jobs/workers.ts).
   const { env } = await import("./env");
   if (env().HOLDFAST_WORKERS) (await import("./server/jobs/workers")).startBackgroundWorkersOnce();
+  // Receipts (src/server/receipts/): signs new escrow events into each escrow's receipt chain.
+  if (env().HOLDFAST_WORKERS) (await import("./server/receipts/worker")).startReceiptWorker();
 }

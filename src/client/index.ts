@@ -5,12 +5,14 @@
 import { z } from "zod";
 import {
   AGENT_API_PATH, AgentSchema, AlertSchema, ArtifactSchema, ConversationSchema, EscrowSchema, EventsPageSchema, listOf, MessageSchema,
-  PurchaseConversationSchema, SellerSchema, ServiceSchema, SettlementSchema,
+  PurchaseConversationSchema, ReceiptChainSchema, SellerSchema, ServiceSchema, SettlementSchema,
   type Agent, type Alert, type Artifact, type Conversation, type Escrow, type EventsPage, type Message, type Page,
-  type PurchaseConversation, type Seller, type Service, type Settlement,
+  type PurchaseConversation, type ReceiptChain, type Seller, type Service, type Settlement,
 } from "./schemas";
 
 export * from "./schemas";
+export { sha256Hex, verifyEvidenceBundle, verifyReceiptChain } from "./receipts";
+export type { BundleArtifact, ChainVerification, EvidenceBundleLike, Jwks, ReceiptLike } from "./receipts";
 
 export interface HoldfastClientOptions {
   /** The server's origin, e.g. `https://holdfast.example` (the API path is added). */
@@ -58,6 +60,8 @@ export interface MessageInput {
   text?: string;
   artifact_ids?: string[];
   escrow_id?: string | null;
+  /** Artifact id → the SHA-256 you expect (content-addressed delivery); a mismatch is refused with 400. */
+  artifact_sha256?: Record<string, string>;
 }
 
 export interface AlertInput {
@@ -194,6 +198,11 @@ export class HoldfastClient {
 
   getEscrow(ref: string): Promise<Escrow> {
     return this.request({ method: "GET", path: `/escrows/${enc(ref)}`, schema: EscrowSchema });
+  }
+
+  /** The escrow's signed receipt chain (verify it with verifyReceiptChain and the JWKS). */
+  getReceipts(ref: string): Promise<ReceiptChain> {
+    return this.request({ method: "GET", path: `/escrows/${enc(ref)}/receipts`, schema: ReceiptChainSchema });
   }
 
   private command(ref: string, command: string, body: unknown, options?: CallOptions): Promise<Escrow> {

@@ -46,7 +46,8 @@ export const ArtifactSchema = z.object({
   kind: z.enum(ARTIFACT_KINDS),
   mime_type: z.string(),
   size: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size_bytes: z.number().int().nonnegative().describe("The content's size in bytes (same as size; additive, issue 18)"),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).describe("SHA-256 (hex) of the content, recorded at upload"),
   name: z.string(),
   url: z.string().describe("Authenticated download path"),
   data: z.unknown().optional().describe("Only for data artifacts"),
@@ -175,6 +176,35 @@ export function listOf<T extends z.ZodType>(item: T) {
 
 export const EventsPageSchema = z.object({ events: z.array(EventSchema), next_cursor: z.string() });
 
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** A signed receipt of one escrow event (docs/RECEIPTS.md): the compact JWS is the proof. */
+export const ReceiptSchema = z.object({
+  escrow_id: z.string(),
+  seq: z.number().int().positive().describe("1, 2, 3 … per escrow"),
+  kid: z.string().describe("The signing key's id in /.well-known/jwks.json"),
+  jws: z.string().describe("Compact JWS (EdDSA, Ed25519) over the canonical JSON payload"),
+  sha256: sha256Hex.describe("SHA-256 (hex) of the compact JWS; the next receipt's payload.prev"),
+  payload: z.object({
+    v: z.literal(1),
+    escrow_id: z.string(),
+    reference_code: z.string(),
+    seq: z.number().int().positive(),
+    prev: sha256Hex.nullable(),
+    parties: z.object({ customer_id: z.string(), agent_id: z.string(), owner_id: z.string(), buyer_agent_id: z.string().nullable() }),
+    amount: z.number().int(),
+    currency: z.string(),
+    from_state: z.string().nullable(),
+    state: z.string(),
+    command: z.string(),
+    actor: z.object({ kind: z.string(), id: z.string().nullable() }),
+    artifacts: z.array(z.object({ id: z.string(), sha256: sha256Hex, size_bytes: z.number().int().nonnegative() })),
+    at: time,
+  }).describe("The signed payload, decoded (a convenience: verify the JWS)"),
+}).meta({ id: "Receipt" });
+
+export const ReceiptChainSchema = z.object({ escrow_id: z.string(), receipts: z.array(ReceiptSchema) }).meta({ id: "ReceiptChain" });
+
 export type Escrow = z.infer<typeof EscrowSchema>;
 export type Artifact = z.infer<typeof ArtifactSchema>;
 export type Message = z.infer<typeof MessageSchema>;
@@ -186,6 +216,8 @@ export type PurchaseConversation = z.infer<typeof PurchaseConversationSchema>;
 export type Seller = z.infer<typeof SellerSchema>;
 export type Settlement = z.infer<typeof SettlementSchema>;
 export type Alert = z.infer<typeof AlertSchema>;
+export type Receipt = z.infer<typeof ReceiptSchema>;
+export type ReceiptChain = z.infer<typeof ReceiptChainSchema>;
 export interface Page<T> {
   data: T[];
   next_cursor: string | null;

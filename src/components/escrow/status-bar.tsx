@@ -7,6 +7,7 @@ import { formatMoney } from "~/components/ui/format";
 import { useNow } from "~/components/ui/use-now";
 import type { EscrowView } from "~/trpc/types";
 import { EscrowActions } from "./escrow-actions";
+import { EscrowRecords } from "./escrow-records";
 import type { OrderPolicy } from "./order-policy";
 import { durationWords } from "~/domain/escrow/messages";
 import { nextDeadline, statusWords, TERMINAL_STATUSES } from "./status-words";
@@ -67,6 +68,7 @@ export function EscrowStatusBar({ escrow, policy }: { escrow: EscrowView; policy
           <EscrowActions escrow={escrow} />
         </div>
       ) : null}
+      <EscrowRecords escrowId={escrow.id} referenceCode={escrow.reference_code} />
     </section>
   );
 }

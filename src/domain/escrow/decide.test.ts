@@ -530,3 +530,17 @@ describe("required texts with nothing visible", () => {
     expect(decision.settlement).toEqual({ action: "accept", settlementId: SETTLEMENT_ID });
   });
 });
+
+describe("complete: content-addressed delivery (issue 18)", () => {
+  it("the delivered event lists the qualifying artifacts' hashes and sizes", () => {
+    const active = snapshotIn("active");
+    const input = validInput("complete", active);
+    if (input.command !== "complete") throw new Error("complete input expected");
+    const hashed = {
+      ...input,
+      artifactsSinceStatusChange: input.artifactsSinceStatusChange.map((a) => ({ ...a, sha256: "a".repeat(64), sizeBytes: 68 })),
+    };
+    const decision = ok(run(active, hashed, "agent", at(H)));
+    expect(decision.agentEvent?.data).toMatchObject({ artifact_ids: ["art_png"], artifacts: [{ id: "art_png", sha256: "a".repeat(64), size_bytes: 68 }] });
+  });
+});

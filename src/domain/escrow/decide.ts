@@ -194,6 +194,13 @@ function eventData(
     case "complete":
       // Stryker disable next-line ArrayDeclaration: unreachable — the complete row's delivery_precondition guard refuses a delivery that is not ok.
       data.artifact_ids = ctx.delivery?.ok ? ctx.delivery.qualifying : [];
+      // The hashes of what counted (additive, issue 18): the delivery is content-addressed.
+      {
+        const hashed = input.artifactsSinceStatusChange
+          .filter((a) => ctx.delivery?.ok && ctx.delivery.qualifying.includes(a.id) && a.sha256 !== undefined)
+          .map((a) => ({ id: a.id, sha256: a.sha256, size_bytes: a.sizeBytes ?? null }));
+        if (hashed.length > 0) data.artifacts = hashed;
+      }
       break;
     case "dispute":
       data.reason = text;

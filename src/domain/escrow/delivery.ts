@@ -17,6 +17,9 @@ export interface DeliveredArtifact {
   mimeType: string;
   /** The JSON payload of a `data` artifact. */
   data?: unknown;
+  /** The content's SHA-256 and size as recorded at upload (content-addressed delivery, issue 18). */
+  sha256?: string;
+  sizeBytes?: number;
 }
 
 /** Service.artifact_contract from PROTOCOL.md; snake_case because it is stored and shown as on the wire. */

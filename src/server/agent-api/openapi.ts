@@ -22,6 +22,8 @@ const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
   Seller: objects.SellerSchema,
   Settlement: objects.SettlementSchema,
   Alert: objects.AlertSchema,
+  Receipt: objects.ReceiptSchema,
+  ReceiptChain: objects.ReceiptChainSchema,
   Error: objects.ErrorSchema,
 };
 

@@ -15,6 +15,8 @@ export interface ArtifactView {
   kind: "file" | "image" | "audio" | "data";
   mime_type: string;
   size: number;
+  /** Same as size (the Artifact object's field name, issue 18). */
+  size_bytes: number;
   sha256: string;
   name: string;
   url: string;
@@ -53,6 +55,7 @@ export function toMessageView(m: MessageWithArtifacts, artifactUrl: (id: string)
       kind: a.kind,
       mime_type: a.mimeType,
       size: Number(a.sizeBytes),
+      size_bytes: Number(a.sizeBytes),
       sha256: a.sha256,
       name: a.name,
       url: artifactUrl(a.id),

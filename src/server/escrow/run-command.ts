@@ -148,6 +148,8 @@ async function completeInput(tx: Tx, row: EscrowRow, request: CommandRequest): P
     id: a.id,
     kind: a.kind,
     mimeType: a.mimeType,
+    sha256: a.sha256,
+    sizeBytes: minor(a.sizeBytes),
     ...(a.data !== null ? { data: a.data } : {}),
   }));
   return {

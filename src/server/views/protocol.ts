@@ -30,6 +30,7 @@ export function toArtifactJson(row: ArtifactRow): Artifact {
     kind: row.kind,
     mime_type: row.mimeType,
     size: minor(row.sizeBytes),
+    size_bytes: minor(row.sizeBytes),
     sha256: row.sha256,
     name: row.name,
     url: artifactUrl(row.id),

@@ -12,6 +12,7 @@ import { inTransaction } from "../db/transaction";
 import { registerWorker } from "../ops/heartbeats";
 import { countWebhookAttempt } from "../ops/metrics";
 import { toEventJson } from "../views/protocol";
+import { receiptForAgentEvent } from "../receipts/webhook-receipt";
 import type { WebhookTargetPolicy } from "~/domain/webhook-target";
 import { pinnedPost, webhookTargetPolicy, type Resolver } from "./pinned-post";
 import type { Prisma } from "../db/generated/client";
@@ -87,7 +88,9 @@ async function attemptDelivery(db: Db, delivery: ClaimedDelivery, options: Resol
     return;
   }
   const event = await db.agentEvent.findUniqueOrThrow({ where: { id: delivery.eventId } });
-  const body = JSON.stringify(toEventJson(event));
+  // The receipt of the escrow change this event reports (issue 18), signed into the escrow's chain.
+  const receipt = await receiptForAgentEvent(db, event);
+  const body = JSON.stringify({ ...toEventJson(event), ...(receipt ? { receipt } : {}) });
   const signature = webhookSigner(webhookSecret).sign(delivery.id, now, body);
   const started = Date.now();
   const outcome = await pinnedPost(

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { FIELD_LIMITS } from "~/domain/field-limits";
 import { ConversationSchema, listOf, MessageSchema } from "~/client/schemas";
+import { assertArtifactHashes } from "../../artifacts/hash-check";
 import { countAgentArtifacts } from "../../artifacts/record";
 import { agentConversations, findAgentConversation, messagesAfter, storedMessage } from "../../conversations/conversation-reads";
 import { postAgentMessage } from "../../conversations/messages";
@@ -81,6 +82,10 @@ export const sendMessage = defineOperation({
     text: z.string().max(FIELD_LIMITS.messageTextChars).default(""),
     artifact_ids: z.array(id("artifact")).max(MAX_ARTIFACTS_PER_MESSAGE).default([]),
     escrow_id: id("escrow").nullable().optional(),
+    artifact_sha256: z
+      .record(id("artifact"), z.string().regex(/^[0-9a-fA-F]{64}$/, "a SHA-256 as 64 hex digits"))
+      .optional()
+      .describe("Optional: artifact id → the SHA-256 you expect it to have (content-addressed delivery); a mismatch is 400 and nothing is sent"),
   }),
   async authorize(c, raw) {
     await requireOwnConversation(c.tx, c.agent.agentId, raw.conversation_id);
@@ -95,6 +100,7 @@ export const sendMessage = defineOperation({
     }
   },
   async handler(c, input) {
+    await assertArtifactHashes(c.tx, c.agent.agentId, input.artifact_ids, input.artifact_sha256 ?? {});
     const messageId = await postAgentMessage(c.tx, {
       agentId: c.agent.agentId,
       conversationId: input.conversation_id,

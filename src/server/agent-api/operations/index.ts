@@ -10,6 +10,7 @@ import {
   proposeSettlement, respondToDispute,
 } from "./escrows";
 import { getEvents } from "./feed";
+import { getEvidence, getReceipts } from "./receipts";
 import {
   acceptPurchaseOffer, acceptPurchaseSettlement, approvePurchase, cancelOverduePurchase, declinePurchase, disputePurchase,
   escalatePurchase, extendPurchaseReview, getPurchase, getSeller, listPurchaseConversations, listPurchaseMessages,
@@ -36,6 +37,9 @@ export const OPERATIONS: readonly Operation[] = [
   addStatement,
   notifyOwner,
   getEvents,
+  // Signed receipts (additive, issue 18).
+  getReceipts,
+  getEvidence,
   // Agent-to-agent purchases: the buyer's side (additive to PROTOCOL v1).
   getSeller,
   startPurchaseConversation,

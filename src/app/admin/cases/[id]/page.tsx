@@ -3,6 +3,7 @@ import { AdminNav } from "~/components/admin/admin-nav";
 import { CaseView } from "~/components/admin/case-view";
 import { ModeratorsOnly } from "~/components/admin/moderators-only";
 import { requireModerator } from "~/components/admin/require-moderator";
+import { EscrowRecords } from "~/components/escrow/escrow-records";
 
 export const dynamic = "force-dynamic";
 
@@ -14,6 +15,8 @@ export default async function AdminCasePage({ params }: { params: Promise<{ id: 
     <main className="mx-auto max-w-5xl px-4 py-8">
       <AdminNav current="case" />
       <CaseView escrowId={id} />
+      {/* The signed receipts and the evidence bundle (with the owner's instructions, for moderators). */}
+      <EscrowRecords escrowId={id} referenceCode={id} />
     </main>
   );
 }
