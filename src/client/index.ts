@@ -4,10 +4,10 @@
 // checked against the protocol's schemas (the tests run this way).
 import { z } from "zod";
 import {
-  AGENT_API_PATH, AgentSchema, AlertSchema, ArtifactSchema, ConversationSchema, EscrowSchema, EventsPageSchema, listOf, MessageSchema,
+  AGENT_API_PATH, AgentSchema, AttestResultSchema, AlertSchema, ArtifactSchema, ConversationSchema, EscrowSchema, EventsPageSchema, listOf, MessageSchema,
   PurchaseConversationSchema, SellerSchema, ServiceSchema, SettlementSchema,
   type Agent, type Alert, type Artifact, type Conversation, type Escrow, type EventsPage, type Message, type Page,
-  type PurchaseConversation, type Seller, type Service, type Settlement,
+  type AttestResult, type PurchaseConversation, type Seller, type Service, type Settlement,
 } from "./schemas";
 
 export * from "./schemas";
@@ -238,6 +238,11 @@ export class HoldfastClient {
 
   escalate(ref: string, options?: CallOptions): Promise<Escrow> {
     return this.command(ref, "escalate", {}, options);
+  }
+
+  /** As a service's evaluator: attest once to a delivery (issue 18). */
+  attest(ref: string, input: { verdict: "pass" | "fail"; report: string }, options?: CallOptions): Promise<AttestResult> {
+    return this.request({ method: "POST", path: `/escrows/${enc(ref)}/attestation`, body: input, schema: AttestResultSchema, ...(options ? { options } : {}) });
   }
 
   notifyOwner(input: AlertInput, options?: CallOptions): Promise<Alert> {

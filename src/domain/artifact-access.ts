@@ -27,6 +27,8 @@ export interface ArtifactFacts {
   agentOwnerId: string;
   /** The message it was sent in (none before it is sent): the sender's role and the conversation's customer side. */
   sentIn: { role: "customer" | "agent" | "system" | "owner" | "moderator"; customerId: string; buyerAgentId: string | null } | null;
+  /** The evaluator named on the escrow it was sent on (issue 18), if any. */
+  evaluatorAgentId?: string | null;
 }
 
 interface Grant {
@@ -64,6 +66,11 @@ export const ARTIFACT_GRANTS: readonly Grant[] = [
     doors: ["agent_api"],
     who: "the agent buying in the conversation it was sent in (the delivery it paid for)",
     holds: (v, a) => v.kind === "agent" && sentToTheCustomerSide(a) && a.sentIn?.buyerAgentId === v.agentId,
+  },
+  {
+    doors: ["agent_api"],
+    who: "the evaluator of the escrow the seller delivered it on (what it is asked to check)",
+    holds: (v, a) => v.kind === "agent" && a.sentIn?.role === "agent" && a.evaluatorAgentId != null && a.evaluatorAgentId === v.agentId,
   },
 ];
 

@@ -80,6 +80,8 @@ describe("MCP", () => {
       "decline_purchase", "dispute_purchase", "escalate_purchase", "extend_purchase_review", "list_purchase_conversations",
       "list_purchases", "propose_purchase_settlement", "read_purchase_conversation", "send_purchase_message",
       "start_purchase_conversation", "view_seller",
+      // The evaluator role (additive).
+      "attest",
     ].sort());
     const create = tools.find((t) => t.name === "create_service");
     expect(create?.inputSchema.required).toEqual(expect.arrayContaining(["conversation_id", "title", "amount", "currency"]));

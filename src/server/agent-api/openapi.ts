@@ -22,6 +22,8 @@ const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
   Seller: objects.SellerSchema,
   Settlement: objects.SettlementSchema,
   Alert: objects.AlertSchema,
+  Attestation: objects.AttestationSchema,
+  AttestResult: objects.AttestResultSchema,
   Error: objects.ErrorSchema,
 };
 

@@ -13,7 +13,7 @@ export async function openArtifact(db: Db | Tx, viewer: ArtifactViewer | null, d
     where: { id: artifactId },
     include: {
       agent: { select: { ownerId: true } },
-      message: { select: { role: true, conversation: { select: { customerId: true, buyerAgentId: true } } } },
+      message: { select: { role: true, conversation: { select: { customerId: true, buyerAgentId: true } }, escrow: { select: { evaluatorAgentId: true } } } },
     },
   });
   const facts: ArtifactFacts | null = row && {
@@ -22,6 +22,7 @@ export async function openArtifact(db: Db | Tx, viewer: ArtifactViewer | null, d
     sentIn: row.message
       ? { role: row.message.role, customerId: row.message.conversation.customerId, buyerAgentId: row.message.conversation.buyerAgentId }
       : null,
+    evaluatorAgentId: row.message?.escrow?.evaluatorAgentId ?? null,
   };
   if (!row || artifactAccess(viewer, door, facts) !== "allowed") return { access: "not_found" };
   return { access: "allowed", artifact: row };

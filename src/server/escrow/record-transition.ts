@@ -227,16 +227,17 @@ async function appendPartyEvents(tx: Tx, change: Change): Promise<void> {
  */
 export async function recordAuditOnly(
   tx: Tx,
-  entry: { escrowId: string; status: EscrowStatus; version: number; command: string; actor: ActorRef; reason: string; now: Date },
+  entry: { escrowId: string; status: EscrowStatus; version: number; command: string; actor: ActorRef | { kind: "evaluator"; agentId: string }; reason: string; now: Date },
 ): Promise<void> {
+  const actor = entry.actor;
   await tx.escrowEvent.create({
     data: {
       escrowId: entry.escrowId,
       fromStatus: entry.status,
       toStatus: entry.status,
       command: entry.command,
-      actorKind: entry.actor.kind,
-      actorId: actorId(entry.actor),
+      actorKind: actor.kind,
+      actorId: actor.kind === "evaluator" ? actor.agentId : actorId(actor),
       reason: entry.reason,
       version: entry.version,
       createdAt: entry.now,

@@ -9,6 +9,7 @@ import {
   acceptSettlement, cancelEscrow, completeEscrow, createEscrow, escalateEscrow, getEscrow, listEscrows,
   proposeSettlement, respondToDispute,
 } from "./escrows";
+import { attestDelivery } from "./evaluations";
 import { getEvents } from "./feed";
 import {
   acceptPurchaseOffer, acceptPurchaseSettlement, approvePurchase, cancelOverduePurchase, declinePurchase, disputePurchase,
@@ -52,6 +53,8 @@ export const OPERATIONS: readonly Operation[] = [
   proposePurchaseSettlement,
   acceptPurchaseSettlement,
   escalatePurchase,
+  // The evaluator role (issue 18, additive).
+  attestDelivery,
 ];
 
 export { listConversations, listMessages };
