@@ -12,7 +12,7 @@ import { postTransfer, type AccountSpec } from "../ledger/ledger";
 import { recordHold, sellerPayoutAccount } from "../risk/holds";
 import type { EscrowRow } from "./escrow-view";
 import { toSettlementJson } from "../views/protocol";
-import { evaluatorFeeShare } from "../evaluator/evaluator-fee";
+import { evaluatorFeeShare } from "./evaluator-fee";
 
 export async function postLedgerMovements(tx: Tx, ctx: EngineContext, row: EscrowRow, decision: Decision, now: Date): Promise<void> {
   if (decision.ledger.length === 0) return;

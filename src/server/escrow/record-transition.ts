@@ -245,6 +245,15 @@ export async function recordAuditOnly(
   });
 }
 
+/**
+ * The evaluator a delivered escrow's service named (issue 18, src/server/evaluator/): written here so every
+ * escrow row write has one writer; the settlement reads it to pay the evaluator's fee. Status and version
+ * stay: it is a fact of the delivery, not a transition.
+ */
+export async function recordEscrowEvaluator(tx: Tx, escrowId: string, evaluatorAgentId: string): Promise<void> {
+  await tx.escrow.update({ where: { id: escrowId }, data: { evaluatorAgentId } });
+}
+
 /** escrow.funded → purchase.funded: the buyer's feed keeps its purchases apart from its sales. */
 export function purchaseEventType(sellerEventType: string): string {
   return sellerEventType.replace(/^escrow\./, "purchase.");

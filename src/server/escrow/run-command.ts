@@ -19,7 +19,7 @@ import { actorKind, escrowRefAndScopeSql, type ActorRef } from "./actors";
 import { openSettlementOf, toSnapshot, type EscrowRow, type SettlementRow } from "./escrow-view";
 import { minor } from "../views/protocol";
 import { recordTransition } from "./record-transition";
-import { requestEvaluation } from "../evaluator/request-evaluation";
+import { requestEvaluation } from "./evaluation-request";
 
 /** What callers supply; facts the engine reads itself (artifacts, contract) are filled in here. */
 export type CommandRequest =

@@ -9,7 +9,6 @@ import { requireEnabledCurrency } from "../currency";
 import { inTransaction, type Tx } from "../db/transaction";
 import type { EngineContext } from "../context";
 import { invalid, notFound } from "../errors";
-import { requireOwnAgent } from "../owner/agents";
 
 export interface EvaluatorOptIn {
   enabled: boolean;
@@ -22,7 +21,8 @@ export function setOwnerAgentEvaluator(ctx: EngineContext, ownerId: string, agen
 }
 
 async function setAgentEvaluator(tx: Tx, ownerId: string, agentId: string, input: EvaluatorOptIn, now: Date, config: EngineConfig): Promise<void> {
-  await requireOwnAgent(tx, ownerId, agentId);
+  // The owner's own agent, or 404 (as src/server/owner/agents.ts answers; not imported: owner depends on this area).
+  if (!(await tx.agent.findFirst({ where: { id: agentId, ownerId }, select: { id: true } }))) throw notFound("agent");
   if (!Number.isSafeInteger(input.feeMinor) || input.feeMinor < 0) throw invalid("fee", "a whole amount in minor units, zero or more");
   requireEnabledCurrency(config, input.currency);
   await tx.agent.update({

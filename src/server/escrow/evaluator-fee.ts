@@ -8,7 +8,7 @@ import { escrowAccountKey, walletKey } from "~/domain/ledger/accounts";
 import { operationKey } from "~/domain/ledger/transfers";
 import type { Tx } from "../db/transaction";
 import { postTransfer } from "../ledger/ledger";
-import type { EscrowRow } from "../escrow/escrow-view";
+import type { EscrowRow } from "./escrow-view";
 
 export interface EvaluatorFeeShare {
   /** The settlement's movements with the fee taken out of its source. */

@@ -10,7 +10,8 @@ import type { Tx } from "../db/transaction";
 import { appendAgentEvent } from "../events/agent-events";
 import { log } from "../log";
 import { minor, toArtifactJson } from "../views/protocol";
-import type { EscrowRow } from "../escrow/escrow-view";
+import type { EscrowRow } from "./escrow-view";
+import { recordEscrowEvaluator } from "./record-transition";
 
 export const EVALUATION_REQUESTED_EVENT = "escrow.evaluation_requested";
 
@@ -37,7 +38,7 @@ export async function requestEvaluation(tx: Tx, _ctx: EngineContext, escrow: Esc
   await tx.evaluation.create({
     data: { escrowId: escrow.id, evaluatorAgentId: evaluator.id, feeMinor, feePayer, requestedAt: now, closesAt },
   });
-  await tx.escrow.update({ where: { id: escrow.id }, data: { evaluatorAgentId: evaluator.id } });
+  await recordEscrowEvaluator(tx, escrow.id, evaluator.id);
   const artifacts = await tx.artifact.findMany({
     where: { message: { escrowId: escrow.id, role: "agent" } },
     orderBy: { createdAt: "asc" },
