@@ -38,6 +38,12 @@ test("the demo customer buys a logo from the demo agent, receives a real PNG and
   expect(png.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
   expect(png.equals(Buffer.from(renderLogoPng(request)))).toBe(true);
   await expect(delivery).toContainText("recorded by Holdfast");
+  // Proofreader, another owner's agent that the logo service names as its evaluator, opens the PNG and
+  // says why it passes, beside the delivery (issue 18); a pass releases nothing early.
+  await expect(page.getByTestId("evaluation-note").last()).toContainText(/Checked by Proofreader: pass — 256×256 PNG, square as promised, \d+ colours, not blank/, {
+    timeout: AGENT_TIMEOUT,
+  });
+  await expect(offer.status.getByTestId("escrow-status-label")).toHaveText("Delivered — your review");
   await saveScreenshot(page, "demo-agent-chat");
 
   await offer.status.getByRole("button", { name: "Approve and pay" }).click();

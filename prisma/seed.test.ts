@@ -13,21 +13,25 @@ const usd = async (userId: string) =>
   (await walletBalances(testContext(tdb.db, testClock()), userId)).find((b) => b.currency === "USD")?.balanceMinor ?? 0;
 
 describe("seedDemoData", () => {
-  it("creates the people, the three agents with catalogs and the funds once; a second run changes nothing", async () => {
+  it("creates the people, the agents (three with catalogs, and Proofreader) and the funds once; a second run changes nothing", async () => {
     expect(await seedDemoData(tdb.url)).toEqual({ created: true });
     const agents = await tdb.db.agent.findMany({ include: { services: true }, orderBy: { id: "asc" } });
     expect(agents.map((a) => a.id).sort()).toEqual([...DEMO_AGENT_IDS].sort());
-    expect(agents.every((a) => a.services.length > 0)).toBe(true);
+    expect(agents.filter((a) => a.handle !== "proofreader").every((a) => a.services.length > 0)).toBe(true);
+    // Proofreader: another owner's agent, opted in as evaluator, named by Pixel Forge's logo service (issue 18).
+    const proofreader = agents.find((a) => a.handle === "proofreader")!;
+    expect(proofreader).toMatchObject({ ownerId: DEMO_ACCOUNTS.proof.id, evaluatorEnabled: true, evaluatorFeeCurrency: "USD" });
+    expect((await tdb.db.service.findUniqueOrThrow({ where: { id: "svc_demologo" } })).evaluatorAgentId).toBe(proofreader.id);
     const studio = agents.find((a) => a.handle === "brand-studio")!;
     expect(studio).toMatchObject({ ownerId: DEMO_ACCOUNTS.studio.id, purchasingEnabled: true, purchaseLimitMinor: 100_00n });
-    expect(agents.filter((a) => a.handle !== "brand-studio").every((a) => a.ownerId === DEMO_ACCOUNTS.owner.id && !a.purchasingEnabled)).toBe(
+    expect(agents.filter((a) => a.handle !== "brand-studio" && a.handle !== "proofreader").every((a) => a.ownerId === DEMO_ACCOUNTS.owner.id && !a.purchasingEnabled)).toBe(
       true,
     );
     expect(await usd(DEMO_ACCOUNTS.customer.id)).toBe(DEMO_CUSTOMER_FUNDS_MINOR);
     expect(await usd(DEMO_ACCOUNTS.studio.id)).toBe(DEMO_STUDIO_FUNDS_MINOR);
 
     expect(await seedDemoData(tdb.url)).toEqual({ created: false });
-    expect(await tdb.db.agent.count()).toBe(3);
+    expect(await tdb.db.agent.count()).toBe(4);
     expect(await usd(DEMO_ACCOUNTS.customer.id)).toBe(DEMO_CUSTOMER_FUNDS_MINOR);
   });
 
@@ -42,7 +46,7 @@ describe("seedDemoData", () => {
     expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
 
     expect(await seedDemoData(tdb.url)).toEqual({ created: true });
-    expect(await tdb.db.agent.count()).toBe(3);
+    expect(await tdb.db.agent.count()).toBe(4);
     expect(await usd(DEMO_ACCOUNTS.customer.id)).toBe(DEMO_CUSTOMER_FUNDS_MINOR); // not topped up twice
     expect(await usd(DEMO_ACCOUNTS.studio.id)).toBe(DEMO_STUDIO_FUNDS_MINOR);
   });

@@ -17,10 +17,13 @@ export const DEMO_ACCOUNTS = {
   owner: { id: "usr_demoowner", email: "owner@demo.holdfast.dev", displayName: "Olivia Owner" },
   admin: { id: "usr_demoadmin", email: "admin@demo.holdfast.dev", displayName: "Morgan Moderator" },
   studio: { id: "usr_demostudio", email: "studio@demo.holdfast.dev", displayName: "Sam Studio" },
+  proof: { id: "usr_demoproof", email: "proof@demo.holdfast.dev", displayName: "Pat Proof" },
 } as const;
 
 export const DEMO_CUSTOMER_FUNDS_MINOR = 500_00;
-export const DEMO_AGENT_IDS = ["agt_demopixelforge", "agt_demodatascout", "agt_demobrandstudio"] as const;
+export const DEMO_AGENT_IDS = ["agt_demopixelforge", "agt_demodatascout", "agt_demobrandstudio", "agt_demoproofreader"] as const;
+/** Proofreader checks each Pixel Forge logo for this fee, paid out of the platform's fee on release (issue 18). */
+export const DEMO_PROOFREADER_FEE_MINOR = 50;
 /** Brand Studio's owner funds its purchases; it may spend this much per 30 days. */
 export const DEMO_STUDIO_FUNDS_MINOR = 100_00;
 export const DEMO_STUDIO_PURCHASE_LIMIT_MINOR = 100_00;
@@ -115,6 +118,15 @@ const AGENTS: DemoAgent[] = [
   },
 ];
 
+/** Pat's agent: the evaluator Pixel Forge's logo service names (src/agents/demo/proofreader.ts). */
+const PROOFREADER_AGENT: DemoAgent = {
+  id: "agt_demoproofreader",
+  handle: "proofreader",
+  displayName: "Proofreader",
+  description: "An independent checker: opens each delivered logo and says whether it is a real image of the promised size, and not blank.",
+  services: [],
+};
+
 /** Sam's agent: it sells kits and buys each kit's logo from Pixel Forge (src/agents/demo/main.ts). */
 const STUDIO_AGENT: DemoAgent = {
   id: "agt_demobrandstudio",
@@ -169,6 +181,7 @@ export async function seedDemoData(databaseUrl: string): Promise<{ created: bool
     const has = async (userId: string) => (await db.user.findUnique({ where: { id: userId } })) !== null;
     const created = !(await has(DEMO_ACCOUNTS.customer.id));
     const studioMissing = !(await has(DEMO_ACCOUNTS.studio.id));
+    const proofMissing = !(await has(DEMO_ACCOUNTS.proof.id));
     await inTransaction(db, async (tx) => {
       if (created) {
         await tx.user.create({ data: { ...DEMO_ACCOUNTS.customer, role: "customer" } });
@@ -182,8 +195,18 @@ export async function seedDemoData(databaseUrl: string): Promise<{ created: bool
         await createAgent(tx, DEMO_ACCOUNTS.studio.id, STUDIO_AGENT, { purchaseLimitMinor: DEMO_STUDIO_PURCHASE_LIMIT_MINOR });
         await addTestFundsInTx(tx, DEMO_ACCOUNTS.studio.id, "USD", DEMO_STUDIO_FUNDS_MINOR, "topup:demo-seed-studio");
       }
+      if (proofMissing) {
+        await tx.user.create({ data: { ...DEMO_ACCOUNTS.proof, role: "owner" } });
+        await createAgent(tx, DEMO_ACCOUNTS.proof.id, PROOFREADER_AGENT);
+        await tx.agent.update({
+          where: { id: PROOFREADER_AGENT.id },
+          data: { evaluatorEnabled: true, evaluatorFeeMinor: BigInt(DEMO_PROOFREADER_FEE_MINOR), evaluatorFeeCurrency: "USD" },
+        });
+        // Pixel Forge's logo service names Proofreader (another owner's agent) to check its deliveries.
+        await tx.service.update({ where: { id: "svc_demologo" }, data: { evaluatorAgentId: PROOFREADER_AGENT.id, evaluatorFeePayer: "platform" } });
+      }
     });
-    return { created: created || studioMissing };
+    return { created: created || studioMissing || proofMissing };
   } finally {
     await db.$disconnect();
   }

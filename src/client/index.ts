@@ -4,10 +4,10 @@
 // checked against the protocol's schemas (the tests run this way).
 import { z } from "zod";
 import {
-  AGENT_API_PATH, AgentSchema, AlertSchema, ArtifactSchema, ConversationSchema, EscrowSchema, EventsPageSchema, listOf, MessageSchema,
+  AGENT_API_PATH, AgentSchema, AttestResultSchema, AlertSchema, ArtifactSchema, ConversationSchema, EscrowSchema, EventsPageSchema, listOf, MessageSchema,
   PurchaseConversationSchema, ReceiptChainSchema, SellerSchema, ServiceSchema, SettlementSchema,
   type Agent, type Alert, type Artifact, type Conversation, type Escrow, type EventsPage, type Message, type Page,
-  type PurchaseConversation, type ReceiptChain, type Seller, type Service, type Settlement,
+  type AttestResult, type PurchaseConversation, type ReceiptChain, type Seller, type Service, type Settlement,
 } from "./schemas";
 
 export * from "./schemas";
@@ -258,6 +258,11 @@ export class HoldfastClient {
       schema: MessageSchema,
       ...(options ? { options } : {}),
     });
+  }
+
+  /** As a service's evaluator: attest once to a delivery (issue 18). */
+  attest(ref: string, input: { verdict: "pass" | "fail"; report: string }, options?: CallOptions): Promise<AttestResult> {
+    return this.request({ method: "POST", path: `/escrows/${enc(ref)}/attestation`, body: input, schema: AttestResultSchema, ...(options ? { options } : {}) });
   }
 
   notifyOwner(input: AlertInput, options?: CallOptions): Promise<Alert> {

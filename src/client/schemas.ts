@@ -150,6 +150,23 @@ export const SettlementSchema = z.object({
   created_at: time,
 }).meta({ id: "Settlement" });
 
+/** An evaluator's attestation on a delivery (issue 18): its verdict and report, or that none came in time. */
+export const AttestationSchema = z.object({
+  evaluator: z.object({ handle: z.string(), display_name: z.string() }),
+  state: z.enum(["awaiting", "passed", "failed", "not_in_time"]),
+  verdict: z.enum(["pass", "fail"]).nullable(),
+  report: z.string().nullable(),
+  attested_at: time.nullable(),
+  attest_by: time,
+}).meta({ id: "Attestation" });
+
+/** What `attest` answers: the attestation recorded and the escrow's status after it (disputed after a fail). */
+export const AttestResultSchema = z.object({
+  attestation: AttestationSchema,
+  escrow_id: z.string(),
+  escrow_status: z.enum(ESCROW_STATUSES),
+}).meta({ id: "AttestResult" });
+
 export const AlertSchema = z.object({
   id: z.string(),
   reason: z.enum(ALERT_REASONS),
@@ -206,6 +223,7 @@ export const ReceiptSchema = z.object({
 export const ReceiptChainSchema = z.object({ escrow_id: z.string(), receipts: z.array(ReceiptSchema) }).meta({ id: "ReceiptChain" });
 
 export type Escrow = z.infer<typeof EscrowSchema>;
+export type AttestResult = z.infer<typeof AttestResultSchema>;
 export type Artifact = z.infer<typeof ArtifactSchema>;
 export type Message = z.infer<typeof MessageSchema>;
 export type AgentEvent = z.infer<typeof EventSchema>;

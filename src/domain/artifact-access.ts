@@ -35,6 +35,8 @@ export interface ArtifactFacts {
     sellerAgentId: string;
     sellerOwnerId: string;
   } | null;
+  /** The evaluator named on the escrow it was sent on (issue 18), if any. */
+  evaluatorAgentId?: string | null;
 }
 
 interface Grant {
@@ -89,6 +91,11 @@ export const ARTIFACT_GRANTS: readonly Grant[] = [
     doors: ["agent_api"],
     who: "the agent buying in the conversation it was sent in (the delivery it paid for)",
     holds: (v, a) => v.kind === "agent" && sentToTheCustomerSide(a) && a.sentIn?.buyerAgentId === v.agentId,
+  },
+  {
+    doors: ["agent_api"],
+    who: "the evaluator of the escrow the seller delivered it on (what it is asked to check)",
+    holds: (v, a) => v.kind === "agent" && a.sentIn?.role === "agent" && a.evaluatorAgentId != null && a.evaluatorAgentId === v.agentId,
   },
 ];
 

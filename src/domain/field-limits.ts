@@ -30,6 +30,8 @@ export const FIELD_LIMITS = {
   artifactNameChars: 255,
   /** A party's statement to the moderator deciding its case. */
   caseStatementChars: 5_000,
+  /** An evaluator's written report with its verdict; a fail becomes the dispute reason, so it fits one. */
+  attestationReportChars: 1_800,
   /** A moderator's note on a decision or a suspension. */
   moderatorNoteChars: 5_000,
   /** A moderator's note on retrying or giving up a delivery. */

@@ -8,6 +8,7 @@ import { HoldfastClient } from "~/client";
 import { DemoSellerAgent } from "./agent";
 import { CursorFile } from "./cursor-file";
 import { llmChat, llmFromEnv, llmOwnerInterpreter } from "./llm";
+import { DemoProofreader, PROOFREADER_HANDLE } from "./proofreader";
 
 const baseUrl = process.env.HOLDFAST_URL ?? "http://localhost:3000";
 const keys = (process.env.HOLDFAST_AGENT_KEYS ?? process.env.HOLDFAST_AGENT_KEY ?? "")
@@ -39,6 +40,11 @@ await Promise.all(
       async () => (await waitForServer(() => client.events({ after: "0", limit: 1 }), controller.signal))?.events[0],
       log,
     );
+    if (me.handle === PROOFREADER_HANDLE) {
+      console.log(`[demo-agent ${me.handle}] checking Pixel Forge's logos as ${me.display_name} at ${baseUrl}`);
+      await new DemoProofreader(client, { log, loadCursor: () => cursorFile.load(), saveCursor: (cursor) => cursorFile.save(cursor) }).run(controller.signal);
+      return;
+    }
     const supplier = SUPPLIERS[me.handle];
     const agent = new DemoSellerAgent(client, {
       ...(llm ? { chat: llmChat(llm), interpretOwner: llmOwnerInterpreter(llm) } : {}),

@@ -6,6 +6,7 @@
 import { OfferCard } from "~/components/escrow/offer-card";
 import type { OrderPolicy } from "~/components/escrow/order-policy";
 import type { ChatMessage, EscrowView } from "~/trpc/types";
+import { EvaluationNote } from "./evaluation-note";
 import { MessageItem, NoticeGroup } from "./message-item";
 
 export interface ChatParties {
@@ -30,6 +31,7 @@ export function chatItems(messages: readonly ChatMessage[], escrows: readonly Es
   const placed = new Set<string>();
   const items: React.ReactNode[] = [];
   const card = (escrow: EscrowView) => <OfferCard key={`offer-${escrow.id}`} escrow={escrow} policy={policy} />;
+  const deliveries = lastDeliveryMessages(messages, byId);
   for (const group of groupNotices(messages)) {
     const first = group[0]!;
     items.push(
@@ -44,6 +46,9 @@ export function chatItems(messages: readonly ChatMessage[], escrows: readonly Es
         />
       ),
     );
+    // The evaluator's verdict beside the delivery it checked (issue 18).
+    const delivered = deliveries.get(first.id);
+    if (delivered) items.push(<EvaluationNote key={`evaluation-${delivered}`} escrowId={delivered} />);
     for (const message of group) {
       const escrow = message.escrow_id ? byId.get(message.escrow_id) : undefined;
       if (escrow && !placed.has(escrow.id)) {
@@ -56,3 +61,15 @@ export function chatItems(messages: readonly ChatMessage[], escrows: readonly Es
   for (const escrow of [...escrows].reverse()) if (!placed.has(escrow.id)) items.push(card(escrow));
   return items;
 }
+
+/** The last agent message carrying files on each escrow that was delivered: message id → escrow id. */
+function lastDeliveryMessages(messages: readonly ChatMessage[], escrows: ReadonlyMap<string, EscrowView>): Map<string, string> {
+  const lastByEscrow = new Map<string, string>();
+  for (const m of messages) {
+    const escrow = m.escrow_id ? escrows.get(m.escrow_id) : undefined;
+    if (escrow && m.role === "agent" && m.artifacts.length > 0 && !NOT_DELIVERED.has(escrow.status)) lastByEscrow.set(escrow.id, m.id);
+  }
+  return new Map([...lastByEscrow].map(([escrowId, messageId]) => [messageId, escrowId]));
+}
+
+const NOT_DELIVERED: ReadonlySet<string> = new Set(["pending", "active", "cancelled"]);

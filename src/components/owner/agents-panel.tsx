@@ -265,6 +265,44 @@ function Purchasing({
   );
 }
 
+/** Evaluator opt-in (issue 18): other owners' services may name this agent to check their deliveries, for this fee. */
+function EvaluatorOptIn({ agentId, evaluator }: { agentId: string; evaluator: { enabled: boolean; feeMinor: number; currency: string } }) {
+  const trpc = useTRPC();
+  const refresh = useOwnerRefresh();
+  const [enabled, setEnabled] = useState(evaluator.enabled);
+  const [fee, setFee] = useState(moneyInputText(evaluator.feeMinor, evaluator.currency));
+  const save = useMutation(trpc.owner.setEvaluator.mutationOptions({ onSuccess: () => void refresh() }));
+  const feeMinor = parseMoneyInput(fee, evaluator.currency);
+  return (
+    <details className="mt-3 text-sm">
+      <summary className="cursor-pointer font-medium">
+        Evaluator for other agents&apos; services {evaluator.enabled ? `(on, ${formatMoney(evaluator.feeMinor, evaluator.currency)} per delivery)` : "(off)"}
+      </summary>
+      <form
+        className="mt-2 flex flex-wrap items-end gap-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (feeMinor !== null) save.mutate({ agentId, enabled, fee: feeMinor, currency: evaluator.currency });
+        }}
+      >
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
+          Let other owners&apos; services name this agent to check their deliveries
+        </label>
+        <label className="flex flex-col">
+          <span className="text-xs text-stone-600">Fee per checked delivery ({evaluator.currency}, 0 for free)</span>
+          <input className={`${inputField} w-32`} inputMode="decimal" value={fee} onChange={(e) => setFee(e.target.value)} aria-label="Evaluator fee" />
+        </label>
+        <button type="submit" className={buttonSecondary} disabled={save.isPending || feeMinor === null}>
+          Save
+        </button>
+      </form>
+      {feeMinor === null ? <ErrorNote>Enter the fee as an amount, e.g. 0.50.</ErrorNote> : null}
+      {save.error ? <ErrorNote>{appError(save.error).message}</ErrorNote> : null}
+    </details>
+  );
+}
+
 type OwnedAgent = RouterOutputs["owner"]["overview"]["agents"][number];
 
 /** An agent's API keys: the prefix of each, when it was made or revoked, and revoking a live one. */
@@ -339,6 +377,7 @@ function AgentCard({
       ) : null}
       <Webhook agentId={a.id} url={a.webhookUrl} secret={a.webhookSecret} />
       <Purchasing agentId={a.id} purchasing={a.purchasing} />
+      <EvaluatorOptIn agentId={a.id} evaluator={a.evaluator} />
       <ServicesEditor agentId={a.id} handle={a.handle} services={a.services} />
     </li>
   );

@@ -20,6 +20,8 @@ interface ServiceRow {
   deliveryInHours: number;
   active: boolean;
   artifactContract: unknown;
+  /** Another owner's agent that checks this service's deliveries (issue 18). */
+  evaluator?: { handle: string; feePayer: string } | null;
 }
 
 const KINDS = ["image", "audio", "data", "file"] as const;
@@ -52,6 +54,8 @@ function ServiceForm({
   const [kinds, setKinds] = useState<string[]>(initial.kinds);
   const [mimeTypes, setMimeTypes] = useState(initial.mimeTypes);
   const [schema, setSchema] = useState(initial.schema);
+  const [evaluatorHandle, setEvaluatorHandle] = useState(service?.evaluator?.handle ?? "");
+  const [feePayer, setFeePayer] = useState<"platform" | "seller">(service?.evaluator?.feePayer === "seller" ? "seller" : "platform");
   const [localError, setLocalError] = useState<string | null>(null);
   const save = useMutation(
     trpc.owner.saveService.mutationOptions({
@@ -101,6 +105,7 @@ function ServiceForm({
           deliveryInHours: Number(hours),
           active: service?.active ?? true,
           artifactContract: contract,
+          evaluator: evaluatorHandle.trim() ? { handle: evaluatorHandle.trim(), feePayer } : null,
         });
       }}
     >
@@ -191,6 +196,26 @@ function ServiceForm({
           value={schema}
           onChange={(e) => setSchema(e.target.value)}
         />
+      </fieldset>
+      <fieldset className="sm:col-span-2">
+        <legend className="font-medium">Evaluator (optional)</legend>
+        <p className="text-xs text-stone-600">
+          Another owner&apos;s agent, opted in as an evaluator, checks each delivery and tells the customer pass or fail. A fail opens a dispute for
+          the customer; a pass releases nothing early.
+        </p>
+        <div className="mt-1 flex flex-wrap items-end gap-3">
+          <label className="flex flex-col">
+            <span>Evaluator handle</span>
+            <input className={`${inputField} w-48`} value={evaluatorHandle} onChange={(e) => setEvaluatorHandle(e.target.value)} placeholder="proofreader" aria-label="Evaluator handle" />
+          </label>
+          <label className="flex flex-col">
+            <span>Its fee is paid by</span>
+            <select className={inputField} value={feePayer} onChange={(e) => setFeePayer(e.target.value === "seller" ? "seller" : "platform")} aria-label="Evaluator fee paid by">
+              <option value="platform">the platform, from its fee</option>
+              <option value="seller">me, from my payout</option>
+            </select>
+          </label>
+        </div>
       </fieldset>
       <div className="flex gap-2 sm:col-span-2">
         <button type="submit" className={buttonPrimary} disabled={save.isPending}>

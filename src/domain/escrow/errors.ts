@@ -27,6 +27,12 @@ export const REJECTIONS = {
   purchasing_not_enabled: { status: 422 },
   purchase_not_allowed: { status: 422 },
   spending_limit_exceeded: { status: 422 },
+  // The evaluator role (issue 18, src/domain/evaluator.ts): the caller is not the escrow's evaluator, its
+  // attestation window is over, it attested already, or a service names an agent that may not evaluate.
+  not_evaluator: { status: 403 },
+  window_closed: { status: 409 },
+  already_attested: { status: 409 },
+  evaluator_not_allowed: { status: 422 },
 } as const;
 
 export type RejectionCode = keyof typeof REJECTIONS;

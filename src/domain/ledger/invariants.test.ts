@@ -194,7 +194,7 @@ describe("ledger account and operation keys", () => {
 
   it("let only the external accounts (and the platform's chargeback losses) go negative", () => {
     expect(LEDGER_ACCOUNT_KINDS.filter(mayGoNegative)).toEqual(["external_funding", "external_payout", "platform_loss"]);
-    expect(TRANSFER_KINDS).toEqual(["fund", "release", "fee", "refund", "topup", "payout", "hold_release", "payout_reversal", "chargeback"]);
+    expect(TRANSFER_KINDS).toEqual(["fund", "release", "fee", "refund", "topup", "payout", "hold_release", "payout_reversal", "chargeback", "evaluator_fee"]);
   });
 });
 

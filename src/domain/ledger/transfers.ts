@@ -12,6 +12,8 @@ export const TRANSFER_KINDS = [
   "payout_reversal",
   /** A lost card dispute: the card network took the payment back (issue 15). */
   "chargeback",
+  /** The evaluator's fee on release, out of the escrow (issue 18, src/domain/evaluator.ts). */
+  "evaluator_fee",
 ] as const;
 export type TransferKind = (typeof TRANSFER_KINDS)[number];
 

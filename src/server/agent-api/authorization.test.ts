@@ -99,6 +99,7 @@ function requestsAgainstA(): Record<string, { method: string; path: string; json
     proposePurchaseSettlement: [{ method: "POST", path: `/purchases/${purchaseId}/settlements`, json: { refund_amount: 100 } }],
     acceptPurchaseSettlement: [{ method: "POST", path: `/purchases/${purchaseId}/settlements/stl_none/accept`, json: {} }],
     escalatePurchase: [{ method: "POST", path: `/purchases/${purchaseId}/escalate`, json: {} }],
+    attestDelivery: [{ method: "POST", path: `/escrows/${escrowId}/attestation`, json: { verdict: "pass", report: "Fine." } }],
   };
 }
 

@@ -82,6 +82,8 @@ describe("MCP", () => {
       "start_purchase_conversation", "view_seller",
       // Signed receipts (additive, issue 18).
       "get_receipts",
+      // The evaluator role (additive).
+      "attest",
     ].sort());
     const create = tools.find((t) => t.name === "create_service");
     expect(create?.inputSchema.required).toEqual(expect.arrayContaining(["conversation_id", "title", "amount", "currency"]));

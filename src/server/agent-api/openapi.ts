@@ -24,6 +24,8 @@ const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
   Alert: objects.AlertSchema,
   Receipt: objects.ReceiptSchema,
   ReceiptChain: objects.ReceiptChainSchema,
+  Attestation: objects.AttestationSchema,
+  AttestResult: objects.AttestResultSchema,
   Error: objects.ErrorSchema,
 };
 

@@ -34,6 +34,7 @@ type Call = (api: ReturnType<typeof callerFor>, w: World) => Promise<unknown>;
 const MATRIX: Record<string, { access: Access; call: Call }> = {
   "escrow.byId": { access: "customer_object", call: (a, w) => a.escrow.byId({ escrowId: w.escrowId }) },
   "escrow.list": { access: "self", call: (a) => a.escrow.list() },
+  "escrow.evaluation": { access: "customer_object", call: (a, w) => a.escrow.evaluation({ escrowId: w.escrowId }) },
   "escrow.addStatement": { access: "customer_object", call: (a, w) => a.escrow.addStatement({ escrowId: w.escrowId, text: "For the moderator." }) },
   "escrow.accept": { access: "customer_object", call: (a, w) => a.escrow.accept({ escrowId: w.escrowId }) },
   "escrow.decline": { access: "customer_object", call: (a, w) => a.escrow.decline({ escrowId: w.escrowId }) },
@@ -100,6 +101,10 @@ const MATRIX: Record<string, { access: Access; call: Call }> = {
   "owner.setPurchasing": {
     access: "owner_object",
     call: (a, w) => a.owner.setPurchasing({ agentId: w.p.agentId, enabled: true, limit: 1_000 }),
+  },
+  "owner.setEvaluator": {
+    access: "owner_object",
+    call: (a, w) => a.owner.setEvaluator({ agentId: w.p.agentId, enabled: true, fee: 0 }),
   },
   "owner.saveService": {
     access: "owner_object",

@@ -17,6 +17,7 @@ export async function openArtifact(db: Db | Tx, viewer: ArtifactViewer | null, d
         select: {
           role: true,
           conversation: { select: { customerId: true, buyerAgentId: true, agentId: true, agent: { select: { ownerId: true } } } },
+          escrow: { select: { evaluatorAgentId: true } },
         },
       },
     },
@@ -35,6 +36,7 @@ export async function openArtifact(db: Db | Tx, viewer: ArtifactViewer | null, d
           sellerOwnerId: row.message.conversation.agent.ownerId,
         }
       : null,
+    evaluatorAgentId: row.message?.escrow?.evaluatorAgentId ?? null,
   };
   if (!row || artifactAccess(viewer, door, facts) !== "allowed") return { access: "not_found" };
   return { access: "allowed", artifact: row };

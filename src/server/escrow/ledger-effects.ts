@@ -12,6 +12,7 @@ import { postTransfer, type AccountSpec } from "../ledger/ledger";
 import { recordHold, sellerPayoutAccount } from "../risk/holds";
 import type { EscrowRow } from "./escrow-view";
 import { toSettlementJson } from "../views/protocol";
+import { evaluatorFeeShare } from "./evaluator-fee";
 
 export async function postLedgerMovements(tx: Tx, ctx: EngineContext, row: EscrowRow, decision: Decision, now: Date): Promise<void> {
   if (decision.ledger.length === 0) return;
@@ -25,7 +26,9 @@ export async function postLedgerMovements(tx: Tx, ctx: EngineContext, row: Escro
     escrow: { key: escrowAccountKey(row.id), kind: "escrow", currency: row.currency, escrowId: row.id },
     platform_fee: { key: platformFeeKey(row.currency), kind: "platform_fee", currency: row.currency },
   };
-  for (const movement of decision.ledger) {
+  // Only an escrow that had an evaluator at delivery pays one (issue 18); the rest read nothing more.
+  const evaluatorFee = row.evaluatorAgentId !== null ? await evaluatorFeeShare(tx, row, decision.ledger) : null;
+  for (const movement of evaluatorFee?.movements ?? decision.ledger) {
     const result = await postTransfer(tx, {
       operationKey: operationKey(row.id, movement.kind),
       kind: movement.kind,
@@ -44,6 +47,7 @@ export async function postLedgerMovements(tx: Tx, ctx: EngineContext, row: Escro
       await recordHold(tx, row, agent.ownerId, movement.amountMinor, payout.hold, now);
     }
   }
+  await evaluatorFee?.post();
 }
 
 export async function applySettlementEffect(tx: Tx, row: EscrowRow, decision: Decision, now: Date) {

@@ -227,21 +227,31 @@ async function appendPartyEvents(tx: Tx, change: Change): Promise<void> {
  */
 export async function recordAuditOnly(
   tx: Tx,
-  entry: { escrowId: string; status: EscrowStatus; version: number; command: string; actor: ActorRef; reason: string; now: Date },
+  entry: { escrowId: string; status: EscrowStatus; version: number; command: string; actor: ActorRef | { kind: "evaluator"; agentId: string }; reason: string; now: Date },
 ): Promise<void> {
+  const actor = entry.actor;
   await tx.escrowEvent.create({
     data: {
       escrowId: entry.escrowId,
       fromStatus: entry.status,
       toStatus: entry.status,
       command: entry.command,
-      actorKind: entry.actor.kind,
-      actorId: actorId(entry.actor),
+      actorKind: actor.kind,
+      actorId: actor.kind === "evaluator" ? actor.agentId : actorId(actor),
       reason: entry.reason,
       version: entry.version,
       createdAt: entry.now,
     },
   });
+}
+
+/**
+ * The evaluator a delivered escrow's service named (issue 18, src/server/evaluator/): written here so every
+ * escrow row write has one writer; the settlement reads it to pay the evaluator's fee. Status and version
+ * stay: it is a fact of the delivery, not a transition.
+ */
+export async function recordEscrowEvaluator(tx: Tx, escrowId: string, evaluatorAgentId: string): Promise<void> {
+  await tx.escrow.update({ where: { id: escrowId }, data: { evaluatorAgentId } });
 }
 
 /** escrow.funded → purchase.funded: the buyer's feed keeps its purchases apart from its sales. */

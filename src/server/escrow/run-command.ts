@@ -19,6 +19,7 @@ import { actorKind, escrowRefAndScopeSql, type ActorRef } from "./actors";
 import { openSettlementOf, toSnapshot, type EscrowRow, type SettlementRow } from "./escrow-view";
 import { minor } from "../views/protocol";
 import { recordTransition } from "./record-transition";
+import { requestEvaluation } from "./evaluation-request";
 
 /** What callers supply; facts the engine reads itself (artifacts, contract) are filled in here. */
 export type CommandRequest =
@@ -133,6 +134,8 @@ async function decideAndApply(
     await assertAcceptWithinLimits(tx, ctx, row);
   }
   const recorded = await recordTransition(tx, ctx, row, actor, input.command, result, now);
+  // A delivery of a service that names an evaluator asks it to check (issue 18, src/server/evaluator/).
+  if (input.command === "complete") await requestEvaluation(tx, ctx, recorded.escrow, now);
   return { ...recorded, noop: false };
 }
 

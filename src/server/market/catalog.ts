@@ -4,6 +4,8 @@ import type { EngineContext } from "../context";
 import type { Reputation } from "~/domain/reputation";
 import { notFound } from "../errors";
 import { agentReputation } from "../reputation/reputation";
+import type { EvaluatorRecord } from "~/domain/evaluator";
+import { evaluatorPublicRecord } from "../evaluator/evaluation-view";
 
 export interface ServiceView {
   id: string;
@@ -77,10 +79,15 @@ export async function searchAgents(ctx: EngineContext, query: string | undefined
 export interface AgentProfile extends AgentCard {
   /** From the platform's records only (src/domain/reputation.ts). */
   reputation: Reputation;
+  /** Opted in as an evaluator (issue 18): its fee, its verdicts and how often moderators later agreed; else null. */
+  evaluator: (EvaluatorRecord & { fee: number; currency: string }) | null;
 }
 
 export async function agentProfile(ctx: EngineContext, handle: string): Promise<AgentProfile> {
   const agent = await ctx.db.agent.findFirst({ where: { handle, status: "active" }, include });
   if (!agent) throw notFound("agent");
-  return { ...toCard(agent), reputation: await agentReputation(ctx, agent.id) };
+  const evaluator = agent.evaluatorEnabled
+    ? { fee: Number(agent.evaluatorFeeMinor), currency: agent.evaluatorFeeCurrency, ...(await evaluatorPublicRecord(ctx.db, agent.id)) }
+    : null;
+  return { ...toCard(agent), reputation: await agentReputation(ctx, agent.id), evaluator };
 }

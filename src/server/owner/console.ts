@@ -20,7 +20,7 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
     db.agent.findMany({
       where: { ownerId },
       orderBy: { createdAt: "asc" },
-      include: { apiKeys: { orderBy: { createdAt: "desc" } }, services: { orderBy: { createdAt: "asc" } } },
+      include: { apiKeys: { orderBy: { createdAt: "desc" } }, services: { orderBy: { createdAt: "asc" }, include: { evaluator: { select: { handle: true } } } } },
     }),
     db.ownerSettings.findUnique({ where: { ownerId } }),
     walletBalances(ctx, ownerId),
@@ -41,6 +41,8 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
         currency: a.purchaseLimitCurrency,
         spentMinor: spent.get(a.id)?.spentMinor ?? 0,
       },
+      // Evaluator opt-in (issue 18): the console's small form reads it back.
+      evaluator: { enabled: a.evaluatorEnabled, feeMinor: Number(a.evaluatorFeeMinor), currency: a.evaluatorFeeCurrency },
       keys: a.apiKeys.map((k) => ({ id: k.id, prefix: k.prefix, createdAt: k.createdAt, revokedAt: k.revokedAt, lastUsedAt: k.lastUsedAt })),
       services: a.services.map((s) => ({
         id: s.id,
@@ -51,6 +53,7 @@ export async function ownerOverview(ctx: EngineContext, ownerId: string) {
         deliveryInHours: s.deliveryInHours,
         active: s.active,
         artifactContract: artifactContractJson(s.artifactContract),
+        evaluator: s.evaluator ? { handle: s.evaluator.handle, feePayer: s.evaluatorFeePayer } : null,
       })),
     })),
     threshold: settings?.largeAmountMinor != null ? { amountMinor: Number(settings.largeAmountMinor), currency: settings.largeAmountCurrency } : null,

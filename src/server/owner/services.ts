@@ -15,6 +15,7 @@ import { invalid, notFound } from "../errors";
 import { newId } from "../ids";
 import { MAX_DELIVERY_HOURS } from "~/domain/escrow/offer";
 import { requireOwnAgent } from "./agents";
+import { serviceEvaluatorFields, type ServiceEvaluatorChoice } from "../evaluator/evaluator-settings";
 
 export interface ServiceInput {
   agentId: string;
@@ -27,6 +28,8 @@ export interface ServiceInput {
   active: boolean;
   /** {kinds?, mime_types?, json_schema?} or null for none. */
   artifactContract: unknown;
+  /** The agent that checks its deliveries (issue 18); null names none, undefined keeps the current one. */
+  evaluator?: ServiceEvaluatorChoice | null;
 }
 
 export function checkContract(contract: unknown): Prisma.InputJsonValue | null {
@@ -52,6 +55,7 @@ export async function saveService(tx: Tx, ownerId: string, input: ServiceInput, 
     throw invalid("deliveryInHours", `a whole number of hours from 1 to ${MAX_DELIVERY_HOURS}`);
   }
   const contract = checkContract(input.artifactContract);
+  const evaluator = input.evaluator === undefined ? {} : await serviceEvaluatorFields(tx, { agentId: input.agentId, ownerId, currency: input.currency }, input.evaluator);
   const fields = {
     title,
     description: input.description,
@@ -60,6 +64,7 @@ export async function saveService(tx: Tx, ownerId: string, input: ServiceInput, 
     deliveryInHours: input.deliveryInHours,
     active: input.active,
     artifactContract: contract ?? Prisma.DbNull,
+    ...evaluator,
     updatedAt: now,
   };
   if (input.serviceId) {

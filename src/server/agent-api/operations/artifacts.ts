@@ -73,7 +73,7 @@ export const downloadArtifact = defineOperation({
   id: "downloadArtifact",
   method: "GET",
   path: "/artifacts/{artifact_id}/content",
-  summary: "The artifact's bytes (a data artifact's JSON). Only its owner agent can read it.",
+  summary: "The artifact's bytes (a data artifact's JSON). Only its owner agent can read it (and the buying agent of a purchase, and the evaluator of the escrow it was delivered on).",
   restOnly: true,
   input: z.object({ artifact_id: id("artifact") }),
   async handler(c, input) {

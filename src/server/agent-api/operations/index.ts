@@ -9,6 +9,7 @@ import {
   acceptSettlement, addStatement, cancelEscrow, completeEscrow, createEscrow, escalateEscrow, getEscrow, listEscrows,
   proposeSettlement, respondToDispute,
 } from "./escrows";
+import { attestDelivery } from "./evaluations";
 import { getEvents } from "./feed";
 import { getEvidence, getReceipts } from "./receipts";
 import {
@@ -57,6 +58,8 @@ export const OPERATIONS: readonly Operation[] = [
   proposePurchaseSettlement,
   acceptPurchaseSettlement,
   escalatePurchase,
+  // The evaluator role (issue 18, additive).
+  attestDelivery,
 ];
 
 export { listConversations, listMessages };

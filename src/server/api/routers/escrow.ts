@@ -6,6 +6,7 @@ import { FIELD_LIMITS } from "~/domain/field-limits";
 import type { CommandRequest } from "~/server/escrow/run-command";
 import { runEscrowCommand } from "~/server/escrow/run-command";
 import { customerEscrow, customerEscrows } from "~/server/escrow/customer-view";
+import { customerEvaluation } from "~/server/evaluator/evaluation-view";
 import type { SessionUser } from "../../auth/session-user";
 import { MAX_CASE_FILES_PER_STATEMENT } from "~/server/moderation/case-files";
 import { addCaseStatement, MAX_STATEMENT_CHARS } from "~/server/moderation/statements";
@@ -21,6 +22,8 @@ async function command(ctx: TrpcContext & { user: SessionUser }, escrowId: strin
 
 export const escrowRouter = createTRPCRouter({
   byId: protectedProcedure.input(escrowRef).query(({ ctx, input }) => customerEscrow(ctx.engine, ctx.user.id, input.escrowId)),
+  /** The evaluator's verdict on the delivery (issue 18), or null when the service names no evaluator. */
+  evaluation: protectedProcedure.input(escrowRef).query(({ ctx, input }) => customerEvaluation(ctx.engine, ctx.user.id, input.escrowId)),
   list: protectedProcedure
     .input(z.object({ conversationId: z.string().max(FIELD_LIMITS.idChars).optional() }).optional())
     .query(({ ctx, input }) =>

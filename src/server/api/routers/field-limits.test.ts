@@ -69,6 +69,7 @@ const FIELD_ENTRY: Record<string, Limit> = {
   "owner.saveService.title": "serviceTitleChars",
   "owner.saveService.description": "serviceDescriptionChars",
   "owner.saveChannel.address": "channelAddressChars",
+  "attestDelivery.report": "attestationReportChars",
 };
 
 /** Text fields bounded by their format instead of a length (a regex or a refinement), or by a check after it. */

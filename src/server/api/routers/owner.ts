@@ -14,6 +14,8 @@ import {
 } from "~/server/owner/console-actions";
 import { notFound } from "~/server/errors";
 import { ownerHeldPayouts } from "~/server/risk/signal-holds-view";
+import { setOwnerAgentEvaluator } from "~/server/evaluator/evaluator-settings";
+import { FEE_PAYERS } from "~/domain/evaluator";
 import { webhookTargetPolicy } from "~/server/webhooks/pinned-post";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
@@ -84,6 +86,7 @@ export const ownerRouter = createTRPCRouter({
         deliveryInHours: z.number().int(),
         active: z.boolean().default(true),
         artifactContract: z.unknown().optional(),
+        evaluator: z.object({ handle: z.string().max(FIELD_LIMITS.handleLookupChars), feePayer: z.enum(FEE_PAYERS) }).nullable().optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -91,8 +94,24 @@ export const ownerRouter = createTRPCRouter({
         ...input,
         priceMinor: input.price,
         artifactContract: input.artifactContract ?? null,
+        evaluator: input.evaluator,
       });
       return { serviceId };
+    }),
+
+  /** Evaluator opt-in (issue 18): other owners' catalog services may name this agent to check their deliveries, for this fee. */
+  setEvaluator: ownerProcedure
+    .input(
+      z.object({
+        agentId: id,
+        enabled: z.boolean(),
+        fee: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+        currency: z.string().regex(/^[A-Z]{3}$/).default("USD"),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await setOwnerAgentEvaluator(ctx.engine, ctx.user.id, input.agentId, { enabled: input.enabled, feeMinor: input.fee, currency: input.currency });
+      return { ok: true };
     }),
 
   setThreshold: ownerProcedure
