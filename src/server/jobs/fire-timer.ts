@@ -113,7 +113,9 @@ async function fireDeadline(tx: Tx, ctx: EngineContext, timer: TimerRow, escrow:
   try {
     // The same command path as every other actor, on the row already locked: the domain re-checks the
     // state, the deadline action and that the deadline has passed (guards.ts deadline_reached).
-    await executeOnLockedEscrow(tx, ctx, escrow, TIMER_ACTOR, { command: timer.action });
+    // The timer row is marked fired in the transition's own write statement.
+    const result = await executeOnLockedEscrow(tx, ctx, escrow, TIMER_ACTOR, { command: timer.action }, { firedTimerId: timer.id });
+    if (!result.noop) return fired(ctx, timer);
   } catch (error) {
     if (!isDomainError(error)) throw error;
     // Nothing was written before the rejection, so the transaction is still clean.
@@ -125,6 +127,12 @@ async function fireDeadline(tx: Tx, ctx: EngineContext, timer: TimerRow, escrow:
     return finish(tx, ctx, timer, "stale", `${error.code}: ${error.message}`);
   }
   return finish(tx, ctx, timer, "fired", "applied");
+}
+
+/** A timer its transition already marked fired: only the lateness is observed. */
+function fired(ctx: EngineContext, timer: TimerRow): FireOutcome {
+  observeTimerLateness(timer.kind, "fired", timer.fire_at, ctx.now());
+  return { result: "applied", timerId: timer.id, escrowId: timer.escrow_id, kind: timer.kind };
 }
 
 async function finish(

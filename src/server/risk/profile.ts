@@ -1,6 +1,7 @@
 // An agent's risk tier and what it allows, from its record.
 import { riskTierFor, tierRecordOf, type RiskTier, type SalesCounts, type TierPolicy } from "~/domain/risk";
 import type { EngineContext } from "../context";
+import { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
 import type { Reputation } from "~/domain/reputation";
 import { agentReputation } from "../reputation/reputation";
@@ -39,12 +40,29 @@ export async function agentRiskTier(
   /** The escrow being released: judged on the record before it, not including it. */
   excludeEscrowId?: string,
 ): Promise<{ tier: RiskTier; policy: TierPolicy }> {
-  const tier = riskTierFor(tierRecordOf(await agentSalesCounts(client, agentId, excludeEscrowId)));
+  return riskTierOf(policies, await agentSalesCounts(client, agentId, excludeEscrowId));
+}
+
+export function riskTierOf(policies: Readonly<Record<RiskTier, TierPolicy>>, counts: SalesCounts): { tier: RiskTier; policy: TierPolicy } {
+  const tier = riskTierFor(tierRecordOf(counts));
   return { tier, policy: policies[tier] };
 }
 
 export async function agentSalesCounts(client: Client, agentId: string, excludeEscrowId?: string): Promise<SalesCounts> {
-  const [row] = await (client as Tx).$queryRaw<{ finished: number; disputed: number; refunded_in_full: number; admin_losses: number }[]>`
+  const [row] = await (client as Tx).$queryRaw<SalesCountsRow[]>`${salesCountsSql(agentId, excludeEscrowId)}`;
+  return salesCountsOf(row);
+}
+
+export interface SalesCountsRow {
+  finished: number;
+  disputed: number;
+  refunded_in_full: number;
+  admin_losses: number;
+}
+
+/** The four counts' query, for callers that read them within a larger statement (one round trip). */
+export function salesCountsSql(agentId: string, excludeEscrowId?: string): Prisma.Sql {
+  return Prisma.sql`
     SELECT COUNT(*)::int AS finished,
            COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM escrow_events ev WHERE ev.escrow_id = e.id AND ev.to_status = 'disputed'))::int AS disputed,
            COUNT(*) FILTER (WHERE e.outcome = 'refunded')::int AS refunded_in_full,
@@ -55,6 +73,9 @@ export async function agentSalesCounts(client: Client, agentId: string, excludeE
        AND e.id <> ${excludeEscrowId ?? ""}
        AND e.status IN ('completed', 'refunded', 'resolved')
        AND EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.escrow_id = e.id AND t.kind = 'fund')`;
+}
+
+export function salesCountsOf(row: SalesCountsRow | undefined): SalesCounts {
   return {
     finished: row?.finished ?? 0,
     disputed: row?.disputed ?? 0,
