@@ -8,6 +8,7 @@ import { DomainError, isDomainError } from "~/domain/escrow/errors";
 import { windowsForCommand } from "~/domain/escrow/review-policy";
 import { currenciesOf } from "../config";
 import type { EngineContext } from "../context";
+import { Prisma } from "../db/generated/client";
 import { inTransaction, type Tx } from "../db/transaction";
 import { notFound, ServiceError } from "../errors";
 import { countTransition } from "../ops/metrics";
@@ -43,7 +44,7 @@ export function runEscrowCommand(
 }
 
 /** What the lock-and-read statement knows beside the row, kept for the decision made on it. */
-const lockedFacts = new WeakMap<EscrowRow, TransitionFacts & { openCardDisputes: number }>();
+const lockedFacts = new WeakMap<EscrowRow, TransitionFacts & { openCardDisputes: number | null }>();
 
 /**
  * Finds the caller's escrow (by id or reference code, within its scope), locks its row for the rest of
@@ -51,6 +52,19 @@ const lockedFacts = new WeakMap<EscrowRow, TransitionFacts & { openCardDisputes:
  * customer's open card disputes), in ONE statement. Every transition locks its escrow exactly once.
  */
 export async function lockEscrow(tx: Tx, escrowRef: string, actor: ActorRef): Promise<EscrowRow> {
+  const [escrow] = await lockEscrowsWhere(tx, escrowRefAndScopeSql(escrowRef, actor));
+  if (!escrow) throw notFound("escrow");
+  return escrow;
+}
+
+/** Several escrows by id, locked in id order (the order every batch takes), each read as `lockEscrow` reads one. */
+export async function lockEscrowsById(tx: Tx, ids: readonly string[]): Promise<Map<string, EscrowRow>> {
+  const sorted = [...new Set(ids)].sort();
+  const rows = await lockEscrowsWhere(tx, Prisma.sql`e.id = ANY(${sorted}::text[]) ORDER BY e.id`);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+async function lockEscrowsWhere(tx: Tx, where: Prisma.Sql): Promise<EscrowRow[]> {
   const rows = await tx.$queryRaw<LockedRow[]>`
     SELECT e.id, e.reference_code AS "referenceCode", e.conversation_id AS "conversationId", e.agent_id AS "agentId",
            e.customer_id AS "customerId", e.buyer_agent_id AS "buyerAgentId", e.service_id AS "serviceId", e.title,
@@ -68,20 +82,22 @@ export async function lockEscrow(tx: Tx, escrowRef: string, actor: ActorRef): Pr
            (SELECT a.owner_id FROM agents a WHERE a.id = e.agent_id) AS "sellerOwnerId",
            (SELECT count(*) FROM card_disputes d
              WHERE e.status = 'pending' AND d.user_id = e.customer_id AND d.status <> ALL (${CLOSED_DISPUTE_STATUSES}::text[]))::int AS "openCardDisputes"
-      FROM escrows e WHERE ${escrowRefAndScopeSql(escrowRef, actor)} FOR UPDATE OF e`;
-  const locked = rows[0];
-  if (!locked) throw notFound("escrow");
-  const { snapshotVersion, settlements, sellerOwnerId, openCardDisputes, ...row } = locked;
-  const escrow = row as EscrowRow;
-  // The subqueries read the statement's snapshot; if this statement waited for the lock while another
-  // transition committed, the row is the new version but they may be stale: read them again.
-  const fresh = snapshotVersion === escrow.version;
-  lockedFacts.set(escrow, {
-    settlements: fresh ? settlements.map(settlementFromJson(escrow.id)) : await settlementsOf(tx, escrow.id),
-    sellerOwnerId,
-    openCardDisputes,
-  });
-  return escrow;
+      FROM escrows e WHERE ${where} FOR UPDATE OF e`;
+  const out: EscrowRow[] = [];
+  for (const locked of rows) {
+    const { snapshotVersion, settlements, sellerOwnerId, openCardDisputes, ...row } = locked;
+    const escrow = row as EscrowRow;
+    // The subqueries read the statement's snapshot; if this statement waited for the lock while another
+    // transition committed, the row is the new version but they may be stale: read them again.
+    const fresh = snapshotVersion === escrow.version;
+    lockedFacts.set(escrow, {
+      settlements: fresh ? settlements.map(settlementFromJson(escrow.id)) : await settlementsOf(tx, escrow.id),
+      sellerOwnerId,
+      openCardDisputes,
+    });
+    out.push(escrow);
+  }
+  return out;
 }
 
 type LockedRow = Omit<EscrowRow, never> & {
@@ -198,6 +214,8 @@ async function decideAndApply(
     await assertAcceptWithinLimits(tx, ctx, row);
   }
   const recorded = await recordTransition(tx, ctx, row, actor, input.command, result, now, facts, extras);
+  // Still locked by this transaction: a batch firing the escrow's next timer decides on it without a read.
+  lockedFacts.set(recorded.escrow, { settlements: recorded.settlements, sellerOwnerId: facts.sellerOwnerId, openCardDisputes: null });
   return { ...recorded, noop: false };
 }
 
