@@ -126,10 +126,14 @@ export async function recordTransition(
         UPDATE settlements s SET status = c.status::"SettlementStatus", updated_at = ${now}::timestamptz
           FROM jsonb_to_recordset(${JSON.stringify(stl.changed)}::jsonb) AS c(id text, status text)
          WHERE s.id = c.id AND s.escrow_id = ${row.id}
+        RETURNING s.id
       ), stl_new AS (
+        -- After the supersede (one open settlement per escrow is a unique index): unreferenced CTEs run in
+        -- no promised order, so this one reads stl_changed's result first.
         INSERT INTO settlements (id, escrow_id, proposed_by, refund_amount_minor, status, created_at, updated_at)
         SELECT n.id, ${row.id}::text, n.proposed_by::"Party", n.refund_amount_minor, 'open', ${now}::timestamptz, ${now}::timestamptz
           FROM jsonb_to_recordset(${JSON.stringify(stl.created)}::jsonb) AS n(id text, proposed_by text, refund_amount_minor bigint)
+         WHERE (SELECT count(*) FROM stl_changed) >= 0
       ), audit AS (
         INSERT INTO escrow_events (escrow_id, from_status, to_status, command, actor_kind, actor_id, reason, version, created_at)
         VALUES (${row.id}::text, ${decision.from}::"EscrowStatus", ${escrow.status}::"EscrowStatus", ${command}::text,

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseForThisFile } from "~/test/db";
-import { createParties, deliverArtifact, fund, offer, testClock } from "~/test/engine-fixtures";
+import { createParties, deliverArtifact, deliveredEscrow, fund, offer, testClock } from "~/test/engine-fixtures";
 import { statementLoggingDb, type StatementLog } from "~/test/statement-log";
 import { timerTestContext } from "~/test/timer-fixtures";
 import type { EngineContext } from "../context";
@@ -16,7 +16,7 @@ import { inTransaction } from "../db/transaction";
 import { newId } from "../ids";
 import { fireTimerById } from "../jobs/fire-timer";
 import { acceptPurchase } from "../purchases/purchasing";
-import { runEscrowCommand } from "./run-command";
+import { executeEscrowCommand, runEscrowCommand } from "./run-command";
 
 const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
 let log: StatementLog;
@@ -245,5 +245,41 @@ describe("no second write path", () => {
     const writes = /\bescrow\.(create|createMany|update|updateMany|upsert|delete|deleteMany)\(|\bescrowEvent\.(create|createMany)\(|\b(UPDATE|INSERT INTO|DELETE FROM)\s+"?escrows"?\b|topic: "escrow\.changed"/;
     const writers = sources("src").filter((file) => writes.test(readFileSync(file, "utf8")));
     expect(writers).toEqual([path.join("src", "server", "escrow", "record-transition.ts")]);
+  });
+});
+
+describe("a command that waited for the escrow's lock decides on what the other committed", () => {
+  it("a counter-proposal queued behind a proposal supersedes it: one open settlement, never two", async () => {
+    const p = await createParties(log.db);
+    const escrow = await deliveredEscrow(ctx, clock, p);
+    const customer = { kind: "customer" as const, userId: p.customerId };
+    const agent = { kind: "agent" as const, agentId: p.agentId };
+    await runEscrowCommand(ctx, escrow.id, customer, { command: "dispute", reason: "The logo is the wrong colour." });
+    await runEscrowCommand(ctx, escrow.id, agent, { command: "defend", explanation: "It matches the brief." });
+
+    // The agent's proposal holds the escrow's lock until released; the customer's counter-proposal waits
+    // for it in its lock-and-read statement, whose subqueries read the snapshot from before the wait.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const hasLock = new Promise<void>((resolve) => (locked = resolve));
+    const first = inTransaction(log.db, async (tx) => {
+      const result = await executeEscrowCommand(tx, ctx, escrow.id, agent, { command: "propose_settlement", refundAmountMinor: 1_000 });
+      locked();
+      await held;
+      return result;
+    });
+    await hasLock;
+    const second = runEscrowCommand(ctx, escrow.id, customer, { command: "propose_settlement", refundAmountMinor: 2_000 });
+    await new Promise((r) => setTimeout(r, 300)); // the counter-proposal is now waiting for the lock
+    release();
+    await first;
+    await second;
+
+    const settlements = await log.db.settlement.findMany({ where: { escrowId: escrow.id }, orderBy: { createdAt: "asc" } });
+    expect(settlements.map((s) => [Number(s.refundAmountMinor), s.status])).toEqual([
+      [1_000, "superseded"],
+      [2_000, "open"],
+    ]);
   });
 });
