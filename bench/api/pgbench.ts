@@ -93,3 +93,51 @@ async function acceptedCount(db: ReturnType<typeof createDb>): Promise<number> {
   );
   return Number(rows[0]?.n ?? 0);
 }
+
+/**
+ * pgbench's built-in TPC-B (`tpcb-like`: five statements in one commit) on its own database of the same
+ * PostgreSQL server: the physical reference the issue measures the engine against (issue 20). Initialised
+ * once (`pgbench -i -s 10`); each run at the caller's client count, `-M extended` like Prisma.
+ */
+export async function initTpcb(adminUrl: string, scale = 10): Promise<string> {
+  const admin = createDb(adminUrl, { maxConnections: 1 });
+  try {
+    await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS holdfast_tpcb`);
+    await admin.$executeRawUnsafe(`CREATE DATABASE holdfast_tpcb`);
+  } finally {
+    await admin.$disconnect();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = "/holdfast_tpcb";
+  await runPgbenchProcess(["-i", "-q", "-s", String(scale), url.toString()]);
+  return url.toString();
+}
+
+export interface TpcbResult {
+  clients: number;
+  tps: number;
+  failed: number;
+}
+
+export async function runTpcb(tpcbUrl: string, clients: number, seconds: number): Promise<TpcbResult> {
+  const threads = Math.min(clients, os.cpus().length);
+  const output = await runPgbenchProcess(["-n", "-b", "tpcb-like", "-M", "extended", "-c", String(clients), "-j", String(threads), "-T", String(seconds), tpcbUrl]);
+  const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(output)?.[1] ?? Number.NaN);
+  const failed = Number(/number of failed transactions: (\d+)/.exec(output)?.[1] ?? 0);
+  if (!Number.isFinite(tps)) throw new Error(`unexpected pgbench output:\n${output}`);
+  return { clients, tps, failed };
+}
+
+function runPgbenchProcess(args: string[]): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(PGBENCH, args, { stdio: ["ignore", "pipe", "pipe"] });
+    onCleanup(async () => {
+      if (child.exitCode === null) child.kill("SIGINT");
+    });
+    let text = "";
+    child.stdout.on("data", (c: Buffer) => (text += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (text += c.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`pgbench exited with ${code}:\n${text}`))));
+  });
+}

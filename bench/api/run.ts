@@ -22,7 +22,7 @@ import { createDb } from "../../src/server/db/client";
 import { buildId, buildIsStale } from "../../scripts/next-build";
 import { captureSql } from "./capture";
 import { runLifecycles, STEPS, TRANSITION_STEPS, type LifecycleResult } from "./lifecycle";
-import { PGBENCH, runPgbench, seedPgbenchJobs, type PgbenchResult } from "./pgbench";
+import { initTpcb, PGBENCH, runPgbench, runTpcb, seedPgbenchJobs, type PgbenchResult, type TpcbResult } from "./pgbench";
 import { READ_TARGETS, readAgents, runRead, type ReadResult } from "./reads";
 import {
   build,
@@ -176,9 +176,10 @@ async function analyze(url: string): Promise<void> {
 }
 
 /** At each concurrency level: lifecycles over HTTP, then pgbench with as many clients. */
-async function runLifecyclePhases({ db, server, pairs }: Stack, cpu: CpuMeter) {
+async function runLifecyclePhases({ db, server, pairs }: Stack, cpu: CpuMeter, tpcbUrl: string) {
   const api: LifecycleResult[] = [];
   const sql: PgbenchResult[] = [];
+  const tpcb: TpcbResult[] = [];
   for (const clients of levels) {
     await analyze(db.url);
     log(`lifecycles: ${clients} virtual user(s) for ${duration} s`);
@@ -190,8 +191,12 @@ async function runLifecyclePhases({ db, server, pairs }: Stack, cpu: CpuMeter) {
     const bench = await cpu.measure(`pgbench, ${clients} client(s)`, () => runPgbench(db.url, clients, pgbenchDuration));
     sql.push(bench);
     log(`  ${bench.transactions} transactions (${bench.accepted} escrows accepted), ${bench.failed} failed`);
+    log(`pgbench TPC-B (tpcb-like, scale 10): ${clients} client(s) for ${pgbenchDuration} s`);
+    const reference = await cpu.measure(`TPC-B, ${clients} client(s)`, () => runTpcb(tpcbUrl, clients, pgbenchDuration));
+    tpcb.push(reference);
+    log(`  ${reference.tps.toFixed(0)} tps, ${reference.failed} failed`);
   }
-  return { api, sql };
+  return { api, sql, tpcb };
 }
 
 async function runReadPhases({ db, server, pairs }: Stack, cpu: CpuMeter) {
@@ -224,6 +229,7 @@ interface Report {
   buildAfter: string | null;
   api: LifecycleResult[];
   sql: PgbenchResult[];
+  tpcb: TpcbResult[];
   reads: ReadResult[];
   readAgentCount: number;
   cpu: { phase: string; share: CpuShare }[];
@@ -231,11 +237,11 @@ interface Report {
   outcomes: { completed: number; open: number };
 }
 
-function printLifecycles({ api, sql }: Report): void {
+function printLifecycles({ api, sql, tpcb }: Report): void {
   console.log("Lifecycles over HTTP (create_service → accept → upload_artifact → send_message → complete_service → approve)");
   console.log(
     table(
-      ["virtual users", "lifecycles/s", "transitions/s", "requests/s", "lifecycle p50 ms", "lifecycle p99 ms", "errors", "pgbench tps", "pgbench p50 ms", "pgbench p99 ms", "API ÷ pgbench"],
+      ["virtual users", "lifecycles/s", "transitions/s", "requests/s", "lifecycle p50 ms", "lifecycle p99 ms", "errors", "pgbench tps", "pgbench p50 ms", "pgbench p99 ms", "API ÷ pgbench", "TPC-B tps", "transitions/s ÷ TPC-B"],
       api.map((r, i) => {
         const b = sql[i] as PgbenchResult;
         const lps = r.lifecycles / r.seconds;
@@ -252,6 +258,8 @@ function printLifecycles({ api, sql }: Report): void {
           ms(b.latency.quantile(0.5)),
           ms(b.latency.quantile(0.99)),
           `${((tps / b.tps) * 100).toFixed(1)} %`,
+          (tpcb[i]?.tps ?? Number.NaN).toFixed(0),
+          `${((tps / (tpcb[i]?.tps ?? Number.NaN)) * 100).toFixed(1)} %`,
         ];
       }),
     ),
@@ -332,7 +340,9 @@ async function main() {
   const warm = memory.now();
 
   memory.reset();
-  const { api, sql } = await runLifecyclePhases(stack, cpu);
+  log("initialising pgbench TPC-B (scale 10) on its own database of the same server");
+  const tpcbUrl = await initTpcb(stack.db.adminUrl);
+  const { api, sql, tpcb } = await runLifecyclePhases(stack, cpu, tpcbUrl);
   const lifecyclePeak = memory.peak();
   memory.reset();
   const { agents, reads } = await runReadPhases(stack, cpu);
@@ -348,6 +358,7 @@ async function main() {
     buildAfter: buildId(),
     api,
     sql,
+    tpcb,
     reads,
     readAgentCount: agents,
     cpu: cpu.phases,

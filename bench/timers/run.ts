@@ -14,6 +14,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createDb, type Db } from "../../src/server/db/client";
 import { startEmbeddedPostgres } from "../../src/server/db/embedded";
+import { initTpcb, runTpcb } from "../api/pgbench";
 import { createMigratedDatabase } from "../../src/server/db/migrate";
 import { freePort } from "../../src/test/free-port";
 import { startScheduler } from "../../src/server/jobs/scheduler";
@@ -94,6 +95,9 @@ try {
     SELECT count(*) AS n FROM (SELECT escrow_id FROM escrow_events WHERE command = 'offer_expired'
                                GROUP BY escrow_id HAVING count(*) > 1) d`;
   if (!stats) throw new Error("no results");
+  // The reference on the same server (issue 20): pgbench's built-in TPC-B at 8 clients.
+  log("pgbench TPC-B (tpcb-like, scale 10), 8 clients for 10 s");
+  const tpcb = await runTpcb(await initTpcb(server.adminUrl), 8, 10);
   const seconds = (stats.last.getTime() - dueAt.getTime()) / 1000;
   const result = {
     escrows: Number(stats.n),
@@ -107,6 +111,9 @@ try {
     lateness_p50_s: Number(Number(stats.p50).toFixed(2)),
     lateness_p99_s: Number(Number(stats.p99).toFixed(2)),
     lateness_max_s: Number(Number(stats.max).toFixed(2)),
+    tpcb_tps_8_clients: Math.round(tpcb.tps),
+    firings_per_s_over_tpcb_tps: `${((Number(stats.n) / seconds / tpcb.tps) * 100).toFixed(1)} %`,
+    load_average: os.loadavg().map((l) => l.toFixed(2)).join(" "),
     first_fired_after_s: Number(((stats.first.getTime() - dueAt.getTime()) / 1000).toFixed(3)),
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
     date: new Date().toISOString(),

@@ -13,16 +13,11 @@ import type { EscrowRow } from "./escrow-view";
 export const TIMERS_CHANNEL = "holdfast_timers";
 
 /** Only timers this close wake sleeping schedulers early; later ones are found by the next regular poll. */
-const WAKE_HORIZON_MS = 5 * 60_000;
+export const WAKE_HORIZON_MS = 5 * 60_000;
 
-export async function scheduleEscrowTimers(
-  tx: Tx,
-  escrow: EscrowRow,
-  now: Date,
-  config: EngineConfig,
-  kinds: readonly TimerKind[],
-): Promise<void> {
-  const plan = planTimers(
+/** The timers the escrow's row declares for its current version (src/domain/escrow/timer-plan.ts). */
+export function planEscrowTimers(escrow: EscrowRow, now: Date, config: EngineConfig, kinds: readonly TimerKind[]) {
+  return planTimers(
     {
       status: escrow.status as EscrowStatus,
       deadline: escrow.deadline,
@@ -33,6 +28,16 @@ export async function scheduleEscrowTimers(
     { reviewPolicy: config.reviewPolicy ?? null, dueSoonLeadS: (config.timers ?? DEFAULT_TIMER_SETTINGS).dueSoonLeadS },
     kinds,
   );
+}
+
+export async function scheduleEscrowTimers(
+  tx: Tx,
+  escrow: EscrowRow,
+  now: Date,
+  config: EngineConfig,
+  kinds: readonly TimerKind[],
+): Promise<void> {
+  const plan = planEscrowTimers(escrow, now, config, kinds);
   if (plan.length === 0) return;
   await tx.escrowTimer.createMany({
     data: plan.map((t) => ({

@@ -1,77 +1,95 @@
-// The money and settlement rows of a decided transition, written by the one write path
-// (record-transition.ts) in its transaction: ledger transfers by role (a release to a held account when
-// the seller's tier holds payouts) and the settlement proposal or acceptance.
+// The money of a decided transition, planned for the one write path (record-transition.ts), which writes
+// it in the transition's single statement: the accounts by role (a release to a held account when the
+// seller's tier holds payouts) with their net change, one transfer per movement, and the payout hold.
 import type { Decision } from "~/domain/escrow/decide";
 import type { AccountRole } from "~/domain/escrow/types";
-import { escrowAccountKey, platformFeeKey, walletKey } from "~/domain/ledger/accounts";
+import { escrowAccountKey, mayGoNegative, platformFeeKey, walletKey } from "~/domain/ledger/accounts";
 import { operationKey } from "~/domain/ledger/transfers";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
 import { newId } from "../ids";
-import { postTransfer, type AccountSpec } from "../ledger/ledger";
-import { recordHold, sellerPayoutAccount } from "../risk/holds";
+import type { AccountSpec } from "../ledger/ledger";
+import { sellerPayoutAccount } from "../risk/holds";
 import type { EscrowRow } from "./escrow-view";
-import { toSettlementJson } from "../views/protocol";
 import { evaluatorFeeShare } from "./evaluator-fee";
 
-export async function postLedgerMovements(tx: Tx, ctx: EngineContext, row: EscrowRow, decision: Decision, now: Date): Promise<void> {
-  if (decision.ledger.length === 0) return;
-  const agent = await tx.agent.findUniqueOrThrow({ where: { id: row.agentId }, select: { ownerId: true } });
+export interface LedgerChange {
+  /** Each account touched once, with its net change; ordered by key so concurrent writers lock alike. */
+  accounts: { n: number; id: string; key: string; kind: string; currency: string; user_id: string | null; escrow_id: string | null; delta: number; may_go_negative: boolean }[];
+  transfers: { n: number; id: string; operation_key: string; kind: string; from_key: string; to_key: string; amount_minor: number }[];
+  holds: { id: string; owner_id: string; amount_minor: number; risk_tier: string; release_at: string }[];
+  /** Movements out of accounts that may not go negative, to name the shortfall if the write is refused. */
+  debits: { key: string; amountMinor: number; currency: string }[];
+}
+
+export async function ledgerChange(
+  tx: Tx,
+  ctx: EngineContext,
+  row: EscrowRow,
+  sellerOwnerId: string,
+  decision: Decision,
+): Promise<LedgerChange> {
+  const change: LedgerChange = { accounts: [], transfers: [], holds: [], debits: [] };
+  if (decision.ledger.length === 0) return change;
   // Only a release pays the seller; a new or risky agent's payout is held first (src/server/risk/holds.ts).
   const releases = decision.ledger.some((m) => m.to === "seller_wallet");
-  const payout = releases ? await sellerPayoutAccount(tx, ctx, row, agent.ownerId) : null;
-  const accounts: Record<AccountRole, AccountSpec> = {
+  const payout = releases ? await sellerPayoutAccount(tx, ctx, row, sellerOwnerId) : null;
+  const roles: Record<AccountRole, AccountSpec> = {
     buyer_wallet: { key: walletKey(row.customerId, row.currency), kind: "wallet", currency: row.currency, userId: row.customerId },
-    seller_wallet: payout?.account ?? { key: walletKey(agent.ownerId, row.currency), kind: "wallet", currency: row.currency, userId: agent.ownerId },
+    seller_wallet: payout?.account ?? { key: walletKey(sellerOwnerId, row.currency), kind: "wallet", currency: row.currency, userId: sellerOwnerId },
     escrow: { key: escrowAccountKey(row.id), kind: "escrow", currency: row.currency, escrowId: row.id },
     platform_fee: { key: platformFeeKey(row.currency), kind: "platform_fee", currency: row.currency },
   };
-  // Only an escrow that had an evaluator at delivery pays one (issue 18); the rest read nothing more.
+  const net = new Map<string, { spec: AccountSpec; delta: number }>();
+  const move = (spec: AccountSpec, delta: number) => {
+    const entry = net.get(spec.key) ?? { spec, delta: 0 };
+    entry.delta += delta;
+    net.set(spec.key, entry);
+  };
+  // Only an escrow that had an evaluator at delivery pays one (issue 18); the rest read nothing more. Its fee
+  // is posted here, before the transition's write, out of the part the domain took from the fee or the seller.
   const evaluatorFee = row.evaluatorAgentId !== null ? await evaluatorFeeShare(tx, row, decision.ledger) : null;
   for (const movement of evaluatorFee?.movements ?? decision.ledger) {
-    const result = await postTransfer(tx, {
-      operationKey: operationKey(row.id, movement.kind),
-      kind: movement.kind,
-      from: accounts[movement.from],
-      to: accounts[movement.to],
-      amountMinor: movement.amountMinor,
-      currency: row.currency,
-      escrowId: row.id,
-    });
-    // The escrow's state machine allows each movement once; a duplicate here
-    // means the state and the ledger disagree, which must never pass silently.
-    if (result.status === "duplicate") {
-      throw new Error(`ledger operation ${operationKey(row.id, movement.kind)} was already posted`);
+    if (!Number.isSafeInteger(movement.amountMinor) || movement.amountMinor <= 0) {
+      throw new Error(`transfer amount must be a positive safe integer, got ${movement.amountMinor}`);
     }
+    const from = roles[movement.from];
+    const to = roles[movement.to];
+    move(from, -movement.amountMinor);
+    move(to, movement.amountMinor);
+    if (!mayGoNegative(from.kind)) change.debits.push({ key: from.key, amountMinor: movement.amountMinor, currency: row.currency });
+    change.transfers.push({
+      n: change.transfers.length,
+      id: newId("trf"),
+      operation_key: operationKey(row.id, movement.kind),
+      kind: movement.kind,
+      from_key: from.key,
+      to_key: to.key,
+      amount_minor: movement.amountMinor,
+    });
     if (movement.to === "seller_wallet" && payout?.hold) {
-      await recordHold(tx, row, agent.ownerId, movement.amountMinor, payout.hold, now);
+      change.holds.push({
+        id: newId("hld"),
+        owner_id: sellerOwnerId,
+        amount_minor: movement.amountMinor,
+        risk_tier: payout.hold.riskTier,
+        release_at: payout.hold.releaseAt.toISOString(),
+      });
     }
   }
   await evaluatorFee?.post();
-}
-
-export async function applySettlementEffect(tx: Tx, row: EscrowRow, decision: Decision, now: Date) {
-  const effect = decision.settlement;
-  if (!effect) return null;
-  if (effect.action === "accept") {
-    await tx.settlement.update({ where: { id: effect.settlementId }, data: { status: "accepted", updatedAt: now } });
-    return null;
-  }
-  if (effect.action === "close") {
-    await tx.settlement.updateMany({ where: { escrowId: row.id, status: "open" }, data: { status: "superseded", updatedAt: now } });
-    return null;
-  }
-  await tx.settlement.updateMany({ where: { escrowId: row.id, status: "open" }, data: { status: "superseded", updatedAt: now } });
-  const created = await tx.settlement.create({
-    data: {
-      id: newId("stl"),
-      escrowId: row.id,
-      proposedBy: effect.proposedBy,
-      refundAmountMinor: BigInt(effect.refundAmountMinor),
-      status: "open",
-      createdAt: now,
-      updatedAt: now,
-    },
-  });
-  return toSettlementJson(created);
+  change.accounts = [...net.values()]
+    .sort((a, b) => (a.spec.key < b.spec.key ? -1 : a.spec.key > b.spec.key ? 1 : 0))
+    .map(({ spec, delta }, n) => ({
+      n,
+      id: newId("acc"),
+      key: spec.key,
+      kind: spec.kind,
+      currency: spec.currency,
+      user_id: spec.userId ?? null,
+      escrow_id: spec.escrowId ?? null,
+      delta,
+      may_go_negative: mayGoNegative(spec.kind),
+    }));
+  return change;
 }

@@ -1,5 +1,6 @@
-// The one write path, structurally (issue 19): every transition finds and locks its escrow row with
-// exactly one `SELECT … FOR UPDATE` and reads it once before deciding — an accept, a complete, a timer
+// The one write path, structurally (issues 19 and 20): every transition finds, locks and reads its escrow
+// row with exactly one `SELECT … FOR UPDATE` (no second read before deciding), in at most six statements
+// from BEGIN to COMMIT — an accept, a complete, a timer
 // firing and a buying agent's accept alike — and an offer, from whatever transport, writes the same
 // record as a command (audit row, outbox row, timers) and raises the owner alerts its row declares.
 // Counted from the statements the client sends (src/test/statement-log.ts); no timings are asserted.
@@ -7,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseForThisFile } from "~/test/db";
-import { createParties, deliverArtifact, fund, offer, testClock } from "~/test/engine-fixtures";
+import { createParties, deliverArtifact, deliveredEscrow, fund, offer, testClock } from "~/test/engine-fixtures";
 import { statementLoggingDb, type StatementLog } from "~/test/statement-log";
 import { timerTestContext } from "~/test/timer-fixtures";
 import type { EngineContext } from "../context";
@@ -15,7 +16,7 @@ import { inTransaction } from "../db/transaction";
 import { newId } from "../ids";
 import { fireTimerById } from "../jobs/fire-timer";
 import { acceptPurchase } from "../purchases/purchasing";
-import { runEscrowCommand } from "./run-command";
+import { executeEscrowCommand, runEscrowCommand } from "./run-command";
 
 const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
 let log: StatementLog;
@@ -30,7 +31,13 @@ afterAll(() => log.close());
 
 const onEscrows = (sql: string) => /\bFROM\s+("public"\.)?"?escrows"?\s/i.test(sql);
 /** Statements that lock an escrow row. */
-const escrowLocks = (statements: string[]) => statements.filter((s) => onEscrows(s) && /FOR UPDATE/i.test(s));
+const escrowLocks = (statements: string[]) => statements.filter(locksAnEscrow);
+/** `… FOR UPDATE` on escrows, or `… FOR UPDATE OF x` where x is an alias of escrows (not another table's lock). */
+function locksAnEscrow(sql: string): boolean {
+  if (!/FOR UPDATE/i.test(sql)) return false;
+  const of = /FOR UPDATE OF\s+(\w+)/i.exec(sql)?.[1];
+  return of === undefined ? onEscrows(sql) : new RegExp(`\\bFROM\\s+("public"\\.)?"?escrows"?\\s+(AS\\s+)?${of}\\b`, "i").test(sql);
+}
 /**
  * Plain reads of one escrow row by its id or reference code (not the lock; not the risk rules' queries
  * over an agent's escrows).
@@ -41,7 +48,7 @@ const escrowRowReads = (statements: string[]) =>
   );
 /** Everything sent before the compare-and-set UPDATE of the escrow: what the decision was made on. */
 const beforeCas = (statements: string[]) => {
-  const cas = statements.findIndex((s) => /^\s*UPDATE\s+("public"\.)?"?escrows"?/i.test(s));
+  const cas = statements.findIndex((s) => /\bUPDATE\s+("public"\.)?"?escrows"?\s/i.test(s));
   expect(cas, "the transition wrote the escrow row").toBeGreaterThan(0);
   return statements.slice(0, cas);
 };
@@ -52,7 +59,7 @@ async function measured<T>(run: () => Promise<T>): Promise<{ result: T; statemen
   return { result, statements: [...log.statements] };
 }
 
-describe("every transition locks its escrow once and reads it once before deciding", () => {
+describe("every transition locks and reads its escrow in one statement before deciding", () => {
   it("accept (by reference code), complete and approve", async () => {
     const p = await createParties(log.db);
     await fund(ctx, p.customerId, 5_000);
@@ -62,14 +69,14 @@ describe("every transition locks its escrow once and reads it once before decidi
     const accept = await measured(() => runEscrowCommand(ctx, pending.referenceCode, customer, { command: "accept" }));
     expect(accept.result.escrow.status).toBe("active");
     expect(escrowLocks(accept.statements)).toHaveLength(1);
-    expect(escrowRowReads(beforeCas(accept.statements))).toHaveLength(1);
+    expect(escrowRowReads(beforeCas(accept.statements))).toHaveLength(0);
 
     clock.advanceSeconds(60);
     await deliverArtifact(ctx, p, pending.id);
     const complete = await measured(() => runEscrowCommand(ctx, pending.id, { kind: "agent", agentId: p.agentId }, { command: "complete" }));
     expect(complete.result.escrow.status).toBe("delivered");
     expect(escrowLocks(complete.statements)).toHaveLength(1);
-    expect(escrowRowReads(beforeCas(complete.statements))).toHaveLength(1);
+    expect(escrowRowReads(beforeCas(complete.statements))).toHaveLength(0);
 
     const approve = await measured(() => runEscrowCommand(ctx, pending.id, customer, { command: "approve" }));
     expect(approve.result.escrow.status).toBe("completed");
@@ -85,7 +92,7 @@ describe("every transition locks its escrow once and reads it once before decidi
     expect(fired.result).toMatchObject({ result: "applied" });
     expect((await log.db.escrow.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe("cancelled");
     expect(escrowLocks(fired.statements)).toHaveLength(1);
-    expect(escrowRowReads(beforeCas(fired.statements))).toHaveLength(1);
+    expect(escrowRowReads(beforeCas(fired.statements))).toHaveLength(0);
   });
 
   it("a firing reminder timer, and a stale one", async () => {
@@ -100,13 +107,85 @@ describe("every transition locks its escrow once and reads it once before decidi
     const fired = await measured(() => fireTimerById(ctx, dueSoon!.id));
     expect(fired.result).toMatchObject({ result: "applied" });
     expect(escrowLocks(fired.statements)).toHaveLength(1);
-    expect(escrowRowReads(fired.statements)).toHaveLength(1);
+    expect(escrowRowReads(fired.statements)).toHaveLength(0);
 
     await runEscrowCommand(ctx, pending.id, { kind: "agent", agentId: p.agentId }, { command: "cancel" });
     clock.set(overdue!.fireAt);
     const stale = await measured(() => fireTimerById(ctx, overdue!.id));
     expect(stale.result).toMatchObject({ result: "stale" });
     expect(escrowLocks(stale.statements)).toHaveLength(1);
+  });
+});
+
+/** At most this many statements per transition, BEGIN and COMMIT included (issue 20). */
+const MAX_STATEMENTS_PER_TRANSITION = 6;
+
+/** Asserts the round-trip budget, printing the statements sent when it is exceeded. */
+function expectWithinRoundTrips(label: string, statements: string[]): void {
+  const listing = statements.map((s, i) => `${i + 1}. ${s.replace(/\s+/g, " ").slice(0, 240)}`).join("\n");
+  expect(statements.length, `${label} sent ${statements.length} statements:\n${listing}`).toBeLessThanOrEqual(MAX_STATEMENTS_PER_TRANSITION);
+}
+
+describe(`every transition is at most ${MAX_STATEMENTS_PER_TRANSITION} statements, BEGIN and COMMIT included`, () => {
+  const customerOf = (p: { customerId: string }) => ({ kind: "customer", userId: p.customerId }) as const;
+
+  it("accept", async () => {
+    const p = await createParties(log.db);
+    await fund(ctx, p.customerId, 5_000);
+    const pending = await offer(ctx, p);
+    const accept = await measured(() => runEscrowCommand(ctx, pending.id, customerOf(p), { command: "accept" }));
+    expect(accept.result.escrow.status).toBe("active");
+    expectWithinRoundTrips("accept", accept.statements);
+  });
+
+  it("complete", async () => {
+    const p = await createParties(log.db);
+    await fund(ctx, p.customerId, 5_000);
+    const pending = await offer(ctx, p);
+    await runEscrowCommand(ctx, pending.id, customerOf(p), { command: "accept" });
+    clock.advanceSeconds(60);
+    await deliverArtifact(ctx, p, pending.id);
+    const complete = await measured(() => runEscrowCommand(ctx, pending.id, { kind: "agent", agentId: p.agentId }, { command: "complete" }));
+    expect(complete.result.escrow.status).toBe("delivered");
+    expectWithinRoundTrips("complete", complete.statements);
+  });
+
+  it("approve (a release to the seller with the platform's fee)", async () => {
+    const p = await createParties(log.db);
+    await fund(ctx, p.customerId, 5_000);
+    const pending = await offer(ctx, p);
+    await runEscrowCommand(ctx, pending.id, customerOf(p), { command: "accept" });
+    clock.advanceSeconds(60);
+    await deliverArtifact(ctx, p, pending.id);
+    await runEscrowCommand(ctx, pending.id, { kind: "agent", agentId: p.agentId }, { command: "complete" });
+    const approve = await measured(() => runEscrowCommand(ctx, pending.id, customerOf(p), { command: "approve" }));
+    expect(approve.result.escrow.status).toBe("completed");
+    expectWithinRoundTrips("approve", approve.statements);
+    const transfers = await log.db.ledgerTransfer.findMany({ where: { escrowId: pending.id } });
+    expect(transfers.map((t) => t.kind).sort()).toEqual(["fee", "fund", "release"]);
+  });
+
+  it("a timer firing: an offer's deadline (cancel) and a review deadline (auto-approve, a release)", async () => {
+    const p = await createParties(log.db);
+    const expiring = await offer(ctx, p);
+    const expiry = await log.db.escrowTimer.findFirstOrThrow({ where: { escrowId: expiring.id, kind: "deadline" } });
+    clock.set(expiry.fireAt);
+    const cancelled = await measured(() => fireTimerById(ctx, expiry.id));
+    expect(cancelled.result).toMatchObject({ result: "applied" });
+    expectWithinRoundTrips("an offer's deadline firing", cancelled.statements);
+
+    await fund(ctx, p.customerId, 5_000);
+    const pending = await offer(ctx, p);
+    await runEscrowCommand(ctx, pending.id, customerOf(p), { command: "accept" });
+    clock.advanceSeconds(60);
+    await deliverArtifact(ctx, p, pending.id);
+    const delivered = await runEscrowCommand(ctx, pending.id, { kind: "agent", agentId: p.agentId }, { command: "complete" });
+    const review = await log.db.escrowTimer.findFirstOrThrow({ where: { escrowId: pending.id, kind: "deadline", escrowVersion: delivered.escrow.version } });
+    clock.set(review.fireAt);
+    const released = await measured(() => fireTimerById(ctx, review.id));
+    expect(released.result).toMatchObject({ result: "applied" });
+    expect((await log.db.escrow.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe("completed");
+    expectWithinRoundTrips("a review deadline firing", released.statements);
   });
 });
 
@@ -125,7 +204,7 @@ describe("a buying agent's accept goes through the same path", () => {
     const accepted = await measured(() => inTransaction(log.db, (tx) => acceptPurchase(tx, ctx, buyerAgentId, pending.id)));
     expect(accepted.result.escrow.status).toBe("active");
     expect(escrowLocks(accepted.statements)).toHaveLength(1);
-    expect(escrowRowReads(beforeCas(accepted.statements))).toHaveLength(1);
+    expect(escrowRowReads(beforeCas(accepted.statements))).toHaveLength(0);
     const events = await log.db.agentEvent.findMany({ where: { escrowId: pending.id }, orderBy: { id: "asc" } });
     expect(events.map((e) => [e.agentId === buyerAgentId ? "buyer" : "seller", e.type])).toEqual([
       ["buyer", "purchase.offered"],
@@ -166,5 +245,41 @@ describe("no second write path", () => {
     const writes = /\bescrow\.(create|createMany|update|updateMany|upsert|delete|deleteMany)\(|\bescrowEvent\.(create|createMany)\(|\b(UPDATE|INSERT INTO|DELETE FROM)\s+"?escrows"?\b|topic: "escrow\.changed"/;
     const writers = sources("src").filter((file) => writes.test(readFileSync(file, "utf8")));
     expect(writers).toEqual([path.join("src", "server", "escrow", "record-transition.ts")]);
+  });
+});
+
+describe("a command that waited for the escrow's lock decides on what the other committed", () => {
+  it("a counter-proposal queued behind a proposal supersedes it: one open settlement, never two", async () => {
+    const p = await createParties(log.db);
+    const escrow = await deliveredEscrow(ctx, clock, p);
+    const customer = { kind: "customer" as const, userId: p.customerId };
+    const agent = { kind: "agent" as const, agentId: p.agentId };
+    await runEscrowCommand(ctx, escrow.id, customer, { command: "dispute", reason: "The logo is the wrong colour." });
+    await runEscrowCommand(ctx, escrow.id, agent, { command: "defend", explanation: "It matches the brief." });
+
+    // The agent's proposal holds the escrow's lock until released; the customer's counter-proposal waits
+    // for it in its lock-and-read statement, whose subqueries read the snapshot from before the wait.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const hasLock = new Promise<void>((resolve) => (locked = resolve));
+    const first = inTransaction(log.db, async (tx) => {
+      const result = await executeEscrowCommand(tx, ctx, escrow.id, agent, { command: "propose_settlement", refundAmountMinor: 1_000 });
+      locked();
+      await held;
+      return result;
+    });
+    await hasLock;
+    const second = runEscrowCommand(ctx, escrow.id, customer, { command: "propose_settlement", refundAmountMinor: 2_000 });
+    await new Promise((r) => setTimeout(r, 300)); // the counter-proposal is now waiting for the lock
+    release();
+    await first;
+    await second;
+
+    const settlements = await log.db.settlement.findMany({ where: { escrowId: escrow.id }, orderBy: { createdAt: "asc" } });
+    expect(settlements.map((s) => [Number(s.refundAmountMinor), s.status])).toEqual([
+      [1_000, "superseded"],
+      [2_000, "open"],
+    ]);
   });
 });

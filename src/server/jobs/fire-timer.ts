@@ -9,7 +9,7 @@ import { reminderStaleReason } from "~/domain/escrow/side-effects";
 import { isDeadlineAction } from "~/domain/escrow/states";
 import type { EngineContext } from "../context";
 import { inTransaction, type Tx } from "../db/transaction";
-import { executeOnLockedEscrow, lockEscrow } from "../escrow/run-command";
+import { executeOnLockedEscrow, lockEscrow, lockEscrowsById } from "../escrow/run-command";
 import { agentUnderReviewAtRelease } from "../risk/signal-state";
 import type { EscrowRow } from "../escrow/escrow-view";
 import { sendReminder } from "./notices";
@@ -97,7 +97,49 @@ const TIMER_ACTOR = { kind: "timer" } as const;
 
 /** Locks the escrow once (the same lock every transition takes), then acts if the timer still applies. */
 async function fireLocked(tx: Tx, ctx: EngineContext, timer: TimerRow): Promise<FireOutcome> {
-  const escrow = await lockEscrow(tx, timer.escrow_id, TIMER_ACTOR);
+  return fireOnLocked(tx, ctx, timer, await lockEscrow(tx, timer.escrow_id, TIMER_ACTOR));
+}
+
+/** Timers a batch claims at once (FOR UPDATE SKIP LOCKED): their escrows are locked and read in one statement. */
+export const TIMER_BATCH_SIZE = 200;
+
+/**
+ * Claims up to `limit` due timers no other transaction holds, locks and reads all their escrows in one
+ * statement (in id order), and fires each in turn — decided in TypeScript, each transition written in its
+ * one statement — all in ONE transaction: one commit per batch instead of one per timer. Every timer is
+ * marked in that transaction, so each fires exactly once. Null when the batch failed and rolled back (a
+ * conflict, or one broken escrow): the caller falls back to firing one by one, which isolates the failure.
+ */
+export async function fireDueTimerBatch(ctx: EngineContext, limit = TIMER_BATCH_SIZE, dueBy: Date = ctx.now()): Promise<FireOutcome[] | null> {
+  try {
+    return await inTransaction(ctx.db, async (tx) => {
+      const timers = await tx.$queryRawUnsafe<TimerRow[]>(
+        `SELECT ${TIMER_COLUMNS} FROM escrow_timers
+         WHERE status = 'scheduled' AND fire_at <= $1
+         ORDER BY fire_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        dueBy,
+        limit,
+      );
+      if (timers.length === 0) return [];
+      const escrows = await lockEscrowsById(tx, timers.map((t) => t.escrow_id));
+      const moved = new Set<string>();
+      const outcomes: FireOutcome[] = [];
+      for (const timer of timers) {
+        // An escrow a timer of this batch already moved is read again (still locked by this transaction).
+        const escrow = moved.has(timer.escrow_id) ? await lockEscrow(tx, timer.escrow_id, TIMER_ACTOR) : escrows.get(timer.escrow_id);
+        if (!escrow) throw new Error(`timer ${timer.id}: escrow ${timer.escrow_id} not found`);
+        const outcome = await fireOnLocked(tx, ctx, timer, escrow);
+        if (outcome.result === "applied" && timer.kind === "deadline") moved.add(timer.escrow_id);
+        outcomes.push(outcome);
+      }
+      return outcomes;
+    });
+  } catch {
+    return null;
+  }
+}
+
+async function fireOnLocked(tx: Tx, ctx: EngineContext, timer: TimerRow, escrow: EscrowRow): Promise<FireOutcome> {
   if (escrow.version !== timer.escrow_version) {
     return finish(tx, ctx, timer, "stale", `the escrow moved on (version ${escrow.version}, timer planned at ${timer.escrow_version})`);
   }
@@ -119,7 +161,9 @@ async function fireDeadline(tx: Tx, ctx: EngineContext, timer: TimerRow, escrow:
       timer.action === "auto_release"
         ? { command: timer.action, agentUnderReview: await agentUnderReviewAtRelease(tx, ctx.config, escrow) }
         : { command: timer.action };
-    await executeOnLockedEscrow(tx, ctx, escrow, TIMER_ACTOR, input);
+    // The timer row is marked fired in the transition's own write statement.
+    const result = await executeOnLockedEscrow(tx, ctx, escrow, TIMER_ACTOR, input, { firedTimerId: timer.id });
+    if (!result.noop) return fired(ctx, timer);
   } catch (error) {
     if (!isDomainError(error)) throw error;
     // Nothing was written before the rejection, so the transaction is still clean.
@@ -131,6 +175,12 @@ async function fireDeadline(tx: Tx, ctx: EngineContext, timer: TimerRow, escrow:
     return finish(tx, ctx, timer, "stale", `${error.code}: ${error.message}`);
   }
   return finish(tx, ctx, timer, "fired", "applied");
+}
+
+/** A timer its transition already marked fired: only the lateness is observed. */
+function fired(ctx: EngineContext, timer: TimerRow): FireOutcome {
+  observeTimerLateness(timer.kind, "fired", timer.fire_at, ctx.now());
+  return { result: "applied", timerId: timer.id, escrowId: timer.escrow_id, kind: timer.kind };
 }
 
 async function finish(

@@ -1,12 +1,14 @@
 // The embedded scheduler on real PostgreSQL: two schedulers share 1,000 due escrows without doing
-// anything twice, and with seconds-long windows a whole escrow runs to its automatic end in real time.
+// anything twice, one drains 1,000 due timers in batches (a few transactions) each exactly once, and with seconds-long windows a whole escrow runs to its automatic end in real time.
 import { describe, expect, it } from "vitest";
 import { databaseForThisFile } from "~/test/db";
 import { activeEscrow, createParties, deliverArtifact, fund, offer, testClock, type Parties } from "~/test/engine-fixtures";
 import type { EngineContext } from "../context";
 import { createDb } from "../db/client";
 import { runEscrowCommand } from "../escrow/run-command";
-import { startScheduler } from "./scheduler";
+import { drainDueTimers, startScheduler } from "./scheduler";
+import { TIMER_BATCH_SIZE } from "./fire-timer";
+import { statementLoggingDb } from "~/test/statement-log";
 import { seedDueOffers, timerTestContext } from "~/test/timer-fixtures";
 
 const tdb = databaseForThisFile({ maxConnections: 40, ledgerBalancedAfter: true });
@@ -151,3 +153,49 @@ async function activeEscrowDueInOneHour(ctx: EngineContext, p: Parties) {
   await runEscrowCommand(ctx, escrow.id, { kind: "customer", userId: p.customerId }, { command: "accept" });
   return escrow;
 }
+
+describe("timers in batches (issue 20)", () => {
+  it("1,000 due timers all fire exactly once, a few transactions for all of them, and the releases keep the ledger balanced", async () => {
+    const clock = testClock();
+    const log = statementLoggingDb(tdb.url);
+    try {
+      const ctx = timerTestContext(log.db, clock);
+      const parties = await inParallel(20, 10, () => createParties(tdb.db));
+      // 20 delivered escrows whose review deadline releases the money, and 980 offers that expire.
+      const delivered: string[] = [];
+      for (const p of parties) {
+        const escrow = await activeEscrow(ctx, p);
+        clock.advanceSeconds(1);
+        await deliverArtifact(ctx, p, escrow.id);
+        await runEscrowCommand(ctx, escrow.id, { kind: "agent", agentId: p.agentId }, { command: "complete" });
+        delivered.push(escrow.id);
+      }
+      const latest = await tdb.db.escrowTimer.aggregate({ where: { escrowId: { in: delivered }, kind: "deadline", status: "scheduled" }, _max: { fireAt: true } });
+      const expiring = await seedDueOffers(tdb.db, parties, 980, clock.now(), "batch");
+      clock.set(new Date(latest._max.fireAt!.getTime() + 1000));
+      const due = await tdb.db.escrowTimer.count({ where: { status: "scheduled", fireAt: { lte: clock.now() } } });
+      expect(due).toBeGreaterThanOrEqual(1000);
+
+      log.clear();
+      const stats = await drainDueTimers(ctx, 4);
+      const commits = log.statements.filter((s) => /^\s*COMMIT/i.test(s)).length;
+
+      expect(stats.failures).toBe(0);
+      expect(stats.applied + stats.stale).toBe(due);
+      // Batches of up to TIMER_BATCH_SIZE: a handful of commits, not one per timer.
+      expect(commits).toBeLessThanOrEqual(Math.ceil(due / TIMER_BATCH_SIZE) + 8);
+      expect(await tdb.db.escrowTimer.count({ where: { status: "scheduled", fireAt: { lte: clock.now() } } })).toBe(0);
+      const expired = await tdb.db.escrowEvent.groupBy({ by: ["escrowId"], where: { command: "offer_expired", escrowId: { in: expiring } }, _count: true });
+      expect(expired).toHaveLength(980);
+      expect(expired.every((e) => e._count === 1)).toBe(true);
+      expect(await tdb.db.escrow.count({ where: { id: { in: delivered }, status: "completed" } })).toBe(20);
+      const releases = await tdb.db.ledgerTransfer.groupBy({ by: ["escrowId"], where: { escrowId: { in: delivered }, kind: "release" }, _count: true });
+      expect(releases).toHaveLength(20);
+      expect(releases.every((r) => r._count === 1)).toBe(true);
+      // A second drain finds nothing: each fired exactly once.
+      expect(await drainDueTimers(ctx, 4)).toMatchObject({ applied: 0, stale: 0, failures: 0 });
+    } finally {
+      await log.close();
+    }
+  });
+});

@@ -1,13 +1,14 @@
 // The embedded scheduler (the default timer engine): runs inside the server process, with the
 // database as its only state. Each round it drains due timers with `concurrency` parallel workers —
-// each timer claimed with FOR UPDATE SKIP LOCKED and fired in its own transaction, so any number of
+// each claiming a batch of up to TIMER_BATCH_SIZE with FOR UPDATE SKIP LOCKED and firing it in one
+// transaction (one by one, each in its own, when a batch rolls back), so any number of
 // processes can run this at once without double work, and a process killed mid-firing loses only
 // an uncommitted transaction that the next claimer redoes. Between rounds it sleeps until the next
 // timer (capped at maxSleepMs), and a NOTIFY from a transaction that planned a near timer wakes it
 // early. No busy loop: a due timer held by another process costs a short back-off, not a spin.
 import pg from "pg";
 import type { EngineContext } from "../context";
-import { fireNextDueTimer, postponeTimer, TimerFailure, type FireOutcome } from "./fire-timer";
+import { fireDueTimerBatch, fireNextDueTimer, postponeTimer, TIMER_BATCH_SIZE, TimerFailure, type FireOutcome } from "./fire-timer";
 import { runBackstop } from "./backstop";
 import { TIMERS_CHANNEL } from "../escrow/escrow-timers";
 import { registerWorker } from "../ops/heartbeats";
@@ -59,8 +60,26 @@ export async function drainDueTimers(
 ): Promise<SchedulerStats> {
   const s = stats ?? { rounds: 0, applied: 0, stale: 0, failures: 0 };
   s.rounds++;
+  const count = (outcome: FireOutcome) => {
+    onFired?.();
+    if (outcome.result === "applied") s.applied++;
+    else if (outcome.result === "stale") s.stale++;
+  };
   const worker = async () => {
     for (;;) {
+      // Batches first: up to TIMER_BATCH_SIZE timers in one transaction.
+      const batch = await observeJob("timer batch", { summary: batchSummary }, () => fireDueTimerBatch(ctx));
+      if (batch !== null) {
+        if (batch.length === 0) return;
+        batch.forEach(count);
+        continue;
+      }
+      // The batch rolled back: fire its share one by one, so one broken escrow is postponed alone.
+      if ((await fireOneByOne(TIMER_BATCH_SIZE)) === "idle") return;
+    }
+  };
+  const fireOneByOne = async (limit: number): Promise<"idle" | "more"> => {
+    for (let i = 0; i < limit; i++) {
       let outcome;
       try {
         outcome = await observeJob("timer", { summary: timerSummary }, () => fireNextDueTimer(ctx));
@@ -70,14 +89,20 @@ export async function drainDueTimers(
         await postponeTimer(ctx, error.timerId, error.cause);
         continue;
       }
-      if (!outcome || outcome.result === "not_due") return;
-      onFired?.();
-      if (outcome.result === "applied") s.applied++;
-      else if (outcome.result === "stale") s.stale++;
+      if (!outcome || outcome.result === "not_due") return "idle";
+      count(outcome);
     }
+    return "more";
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return s;
+}
+
+/** A batch's log fields; an empty batch is idle (debug). */
+function batchSummary(outcomes: FireOutcome[] | null): Record<string, unknown> | null {
+  if (outcomes === null) return { fallback: "one by one" };
+  if (outcomes.length === 0) return null;
+  return { fired: outcomes.length, applied: outcomes.filter((o) => o.result === "applied").length };
 }
 
 /** A timer firing's log fields; a round that found no due timer is idle (debug). */

@@ -85,12 +85,16 @@ async function debit(tx: Tx, accountId: string, amount: bigint, spec: TransferSp
   if (updated === 1) return;
   const [row] = await tx.$queryRaw<{ balance_minor: bigint }[]>`
     SELECT balance_minor FROM ledger_accounts WHERE id = ${accountId}`;
-  const available = Number(row?.balance_minor ?? 0n);
-  throw new DomainError({
+  throw insufficientFundsError(spec.amountMinor, Number(row?.balance_minor ?? 0n), spec.currency);
+}
+
+/** The refusal of a movement a non-external account cannot cover (nothing is written). */
+export function insufficientFundsError(neededMinor: number, availableMinor: number, currency: string): DomainError {
+  return new DomainError({
     code: "insufficient_funds",
     message:
-      `Insufficient funds: ${formatMoney(spec.amountMinor, spec.currency)} is needed but the balance is ` +
-      `${formatMoney(available, spec.currency)}. Add funds to your wallet and try again.`,
+      `Insufficient funds: ${formatMoney(neededMinor, currency)} is needed but the balance is ` +
+      `${formatMoney(availableMinor, currency)}. Add funds to your wallet and try again.`,
   });
 }
 

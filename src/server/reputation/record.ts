@@ -6,6 +6,7 @@ import type { RiskTier } from "~/domain/risk";
 import { RISK_TIERS } from "~/domain/risk";
 import type { RecordBuyer, RecordTotals } from "~/domain/tier-policy";
 import type { EngineContext } from "../context";
+import { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
 
 type Client = EngineContext["db"] | Tx;
@@ -55,13 +56,34 @@ type BuyerJson = {
  * locked paths — a release under the escrow's lock, an offer under the agent's — read it cheaply.
  * An agent that does not exist reads as an empty record.
  */
+/**
+ * The record's columns for a statement that reads `agents a` (one row per currency and per buyer, never per
+ * sale): readAgentRecord's own query, and the accept's single locking statement (src/server/risk/limits.ts).
+ */
+export const AGENT_RECORD_COLUMNS = Prisma.sql`
+  a.owner_id,
+  COALESCE((SELECT json_agg(r ORDER BY r.currency) FROM agent_records r WHERE r.agent_id = a.id), '[]'::json) AS totals,
+  COALESCE((SELECT json_agg(b ORDER BY b.buyer_id, b.currency) FROM agent_record_buyers b WHERE b.agent_id = a.id), '[]'::json) AS buyers,
+  (SELECT p.tier FROM agent_tier_pins p WHERE p.agent_id = a.id) AS pinned`;
+
+export interface AgentRecordRow {
+  owner_id: string;
+  totals: TotalsJson[];
+  buyers: BuyerJson[];
+  pinned: string | null;
+}
+
+/**
+ * The agent's record in one statement, so the locked paths — a release under the escrow's lock, an offer
+ * under the agent's — read it cheaply. An agent that does not exist reads as an empty record.
+ */
 export async function readAgentRecord(client: Client, agentId: string): Promise<AgentRecord> {
-  const [row] = await (client as Tx).$queryRaw<{ owner_id: string; totals: TotalsJson[]; buyers: BuyerJson[]; pinned: string | null }[]>`
-    SELECT a.owner_id,
-           COALESCE((SELECT json_agg(r ORDER BY r.currency) FROM agent_records r WHERE r.agent_id = a.id), '[]'::json) AS totals,
-           COALESCE((SELECT json_agg(b ORDER BY b.buyer_id, b.currency) FROM agent_record_buyers b WHERE b.agent_id = a.id), '[]'::json) AS buyers,
-           (SELECT p.tier FROM agent_tier_pins p WHERE p.agent_id = a.id) AS pinned
-      FROM agents a WHERE a.id = ${agentId}`;
+  const [row] = await (client as Tx).$queryRaw<AgentRecordRow[]>`SELECT ${AGENT_RECORD_COLUMNS} FROM agents a WHERE a.id = ${agentId}`;
+  return agentRecordOf(agentId, row);
+}
+
+/** The record from the columns of AGENT_RECORD_COLUMNS. */
+export function agentRecordOf(agentId: string, row: AgentRecordRow | undefined): AgentRecord {
   return {
     agentId,
     ownerId: row?.owner_id ?? "",

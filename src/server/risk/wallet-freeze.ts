@@ -15,7 +15,9 @@ export async function hasOpenCardDispute(db: Tx | Db, userId: string): Promise<b
 
 /** The wallet is frozen while one of the customer's card payments is disputed. */
 export async function assertNoOpenCardDispute(db: Tx | Db, userId: string): Promise<void> {
-  if (await hasOpenCardDispute(db, userId)) {
-    throw new ServiceError("conflict", "Your wallet is on hold while a card payment is disputed with your bank. A moderator will be in touch.");
-  }
+  if (await hasOpenCardDispute(db, userId)) throw walletFrozenError();
+}
+
+export function walletFrozenError(): ServiceError {
+  return new ServiceError("conflict", "Your wallet is on hold while a card payment is disputed with your bank. A moderator will be in touch.");
 }
