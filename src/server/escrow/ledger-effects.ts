@@ -17,7 +17,8 @@ export interface LedgerChange {
   /** Each account touched once, with its net change; ordered by key so concurrent writers lock alike. */
   accounts: { n: number; id: string; key: string; kind: string; currency: string; user_id: string | null; escrow_id: string | null; delta: number; may_go_negative: boolean }[];
   transfers: { n: number; id: string; operation_key: string; kind: string; from_key: string; to_key: string; amount_minor: number }[];
-  holds: { id: string; owner_id: string; amount_minor: number; risk_tier: string; release_at: string }[];
+  /** signal_hold: an open signal's 'lengthened' hold, or 'review' (released only when a moderator clears it). */
+  holds: { id: string; owner_id: string; amount_minor: number; risk_tier: string; release_at: string; signal_hold: string | null }[];
   /** Movements out of accounts that may not go negative, to name the shortfall if the write is refused. */
   debits: { key: string; amountMinor: number; currency: string }[];
 }
@@ -74,6 +75,7 @@ export async function ledgerChange(
         amount_minor: movement.amountMinor,
         risk_tier: payout.hold.riskTier,
         release_at: payout.hold.releaseAt.toISOString(),
+        signal_hold: payout.hold.signalHold ?? null,
       });
     }
   }

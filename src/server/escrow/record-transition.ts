@@ -200,10 +200,10 @@ export async function recordTransition(
         ON CONFLICT (operation_key) DO NOTHING
         RETURNING id
       ), held AS (
-        INSERT INTO payout_holds (id, escrow_id, owner_id, agent_id, currency, amount_minor, risk_tier, release_at, created_at)
-        SELECT h.id, ${row.id}::text, h.owner_id, ${row.agentId}::text, ${row.currency}::text, h.amount_minor, h.risk_tier, h.release_at, ${now}::timestamptz
+        INSERT INTO payout_holds (id, escrow_id, owner_id, agent_id, currency, amount_minor, risk_tier, release_at, signal_hold, created_at)
+        SELECT h.id, ${row.id}::text, h.owner_id, ${row.agentId}::text, ${row.currency}::text, h.amount_minor, h.risk_tier, h.release_at, h.signal_hold, ${now}::timestamptz
           FROM jsonb_to_recordset(${JSON.stringify(ledger.holds)}::jsonb)
-               AS h(id text, owner_id text, amount_minor bigint, risk_tier text, release_at timestamptz)
+               AS h(id text, owner_id text, amount_minor bigint, risk_tier text, release_at timestamptz, signal_hold text)
       )
       SELECT (SELECT count(*) FROM esc)::int AS updated,
              (SELECT count(*) FROM acct a JOIN acct_in l ON l.key = a.key WHERE a.created AND l.delta < 0 AND NOT l.may_go_negative)::int AS unfunded,

@@ -74,7 +74,7 @@ async function lockEscrowsWhere(tx: Tx, where: Prisma.Sql): Promise<EscrowRow[]>
            e.deadline_action::text AS "deadlineAction", e.delivery_in_hours AS "deliveryInHours", e.due_at AS "dueAt",
            e.dispute_reason AS "disputeReason", e.outcome::text AS outcome, e.refund_amount_minor AS "refundAmountMinor",
            e.review_extended AS "reviewExtended", e.status_changed_at AS "statusChangedAt", e.created_at AS "createdAt",
-           e.updated_at AS "updatedAt",
+           e.updated_at AS "updatedAt", e.evaluator_agent_id AS "evaluatorAgentId",
            (SELECT s.version FROM escrows s WHERE s.id = e.id) AS "snapshotVersion",
            (SELECT COALESCE(jsonb_agg(jsonb_build_object('id', st.id, 'proposedBy', st.proposed_by, 'refundAmountMinor',
                    st.refund_amount_minor::text, 'status', st.status, 'createdAt', st.created_at, 'updatedAt', st.updated_at)
@@ -199,7 +199,7 @@ async function decideAndApply(
   const now = ctx.now();
   const facts = await factsFor(tx, row);
   const { settlements } = facts;
-  const input = await completeInput(tx, row, request);
+  const { input, service } = await completeInput(tx, row, request);
   const { config } = ctx;
   const escrowAmount = { amountMinor: minor(row.amountMinor), currency: row.currency };
   const windows = windowsForCommand(input.command, escrowAmount, config.windows, config.reviewPolicy ?? null, currenciesOf(config));
@@ -216,15 +216,20 @@ async function decideAndApply(
   }
   const recorded = await recordTransition(tx, ctx, row, actor, input.command, result, now, facts, extras);
   // A delivery of a service that names an evaluator asks it to check (issue 18, src/server/evaluator/).
-  if (input.command === "complete") await requestEvaluation(tx, ctx, recorded.escrow, now);
+  // Only a service that names one costs a read more (the service row was read for the contract).
+  if (input.command === "complete" && service?.evaluatorAgentId) await requestEvaluation(tx, ctx, recorded.escrow, now);
   // Still locked by this transaction: a batch firing the escrow's next timer decides on it without a read.
   lockedFacts.set(recorded.escrow, { settlements: recorded.settlements, sellerOwnerId: facts.sellerOwnerId, openCardDisputes: null });
   return { ...recorded, noop: false };
 }
 
 /** `complete` is decided on the platform's record: artifacts the agent sent on this escrow since its last status change. */
-async function completeInput(tx: Tx, row: EscrowRow, request: CommandRequest): Promise<CommandInput> {
-  if (request.command !== "complete") return request;
+async function completeInput(
+  tx: Tx,
+  row: EscrowRow,
+  request: CommandRequest,
+): Promise<{ input: CommandInput; service: { evaluatorAgentId: string | null } | null }> {
+  if (request.command !== "complete") return { input: request, service: null };
   const artifacts = await tx.artifact.findMany({
     where: { message: { escrowId: row.id, role: "agent", createdAt: { gt: row.statusChangedAt } } },
     orderBy: { createdAt: "asc" },
@@ -239,8 +244,7 @@ async function completeInput(tx: Tx, row: EscrowRow, request: CommandRequest): P
     ...(a.data !== null ? { data: a.data } : {}),
   }));
   return {
-    command: "complete",
-    artifactsSinceStatusChange: delivered,
-    contract: readStoredArtifactContract(service?.artifactContract ?? null),
+    input: { command: "complete", artifactsSinceStatusChange: delivered, contract: readStoredArtifactContract(service?.artifactContract ?? null) },
+    service,
   };
 }

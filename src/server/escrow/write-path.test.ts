@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SIGNAL_ACTIONS } from "~/domain/signals";
 import { databaseForThisFile } from "~/test/db";
 import { createParties, deliverArtifact, deliveredEscrow, fund, offer, testClock } from "~/test/engine-fixtures";
 import { statementLoggingDb, type StatementLog } from "~/test/statement-log";
@@ -25,7 +26,10 @@ let ctx: EngineContext;
 
 beforeAll(() => {
   log = statementLoggingDb(tdb.url);
-  ctx = timerTestContext(log.db, clock);
+  // The production signal rules (the fixtures switch them off): a release measures the seller's standing —
+  // record and signals — and the round-trip budget must hold with them.
+  const base = timerTestContext(log.db, clock);
+  ctx = { ...base, config: { ...base.config, signalActions: SIGNAL_ACTIONS } };
 });
 afterAll(() => log.close());
 

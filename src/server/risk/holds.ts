@@ -7,10 +7,10 @@ import { payoutRouteFor, type RiskTier, type TierPolicy } from "~/domain/risk";
 import { signalPayoutHold } from "~/domain/signals";
 import type { EngineContext } from "../context";
 import { inTransaction, type Tx } from "../db/transaction";
-import { newId } from "../ids";
 import { postTransfer, type AccountSpec } from "../ledger/ledger";
-import { agentRiskTier } from "./profile";
-import { openSignalOf, restrictionOf } from "./signal-state";
+import { agentRiskTier, riskProfileOf } from "./profile";
+import { openSignalIn } from "./signal-state";
+import { agentStandingFor } from "./standing";
 
 export interface SellerPayout {
   account: AccountSpec;
@@ -28,11 +28,10 @@ export interface PayoutHoldTerms {
 type Client = Parameters<typeof agentRiskTier>[0];
 
 /**
- * The agent's tier (its record, a moderator's pin), or restricted while an agent case's 'restrict' stands
- * (that decision also pins the tier; the restriction row is its record in the case).
+ * The agent's tier: its record, or a moderator's pin — an agent case's 'restrict' pins it at restricted
+ * (the agent_restrictions row is that decision's record in the case), so there is one source of the tier.
  */
-export async function effectiveTier(client: Client, ctx: Parameters<typeof agentRiskTier>[1], agentId: string): Promise<{ tier: RiskTier; policy: TierPolicy }> {
-  if (await restrictionOf(client, agentId)) return { tier: "restricted", policy: ctx.config.riskPolicies.restricted };
+export function effectiveTier(client: Client, ctx: Parameters<typeof agentRiskTier>[1], agentId: string): Promise<{ tier: RiskTier; policy: TierPolicy }> {
   return agentRiskTier(client, ctx, agentId);
 }
 
@@ -44,14 +43,16 @@ export async function effectiveTier(client: Client, ctx: Parameters<typeof agent
 export async function sellerPayoutAccount(
   tx: Tx,
   ctx: EngineContext,
-  escrow: { id: string; agentId: string; currency: string },
+  escrow: { id: string; agentId: string; currency: string; conversationId: string; statusChangedAt: Date },
   ownerId: string,
 ): Promise<SellerPayout> {
-  const { tier, policy } = await effectiveTier(tx, ctx, escrow.agentId);
+  // One statement: the agent's record (its tier; a moderator's 'restrict' pins it) and its signals.
+  const standing = await agentStandingFor(tx, escrow);
+  const { tier, policy } = riskProfileOf(ctx, standing.record);
   const now = ctx.now();
   const route = payoutRouteFor(tier, policy, now);
   // An open signal lengthens the hold, or holds the payout until a moderator reviews the agent.
-  const signal = await openSignalOf(tx, escrow.agentId, ctx.config.signalActions);
+  const signal = openSignalIn(standing, ctx.config.signalActions);
   const bySignal = signalPayoutHold(signal?.action ?? null, route.held ? route.releaseAt : null, now);
   if (bySignal) {
     return {
@@ -68,29 +69,6 @@ export async function sellerPayoutAccount(
   };
 }
 
-export async function recordHold(
-  tx: Tx,
-  escrow: { id: string; agentId: string; currency: string },
-  ownerId: string,
-  amountMinor: number,
-  hold: PayoutHoldTerms,
-  now: Date,
-): Promise<void> {
-  await tx.payoutHold.create({
-    data: {
-      id: newId("hld"),
-      escrowId: escrow.id,
-      ownerId,
-      agentId: escrow.agentId,
-      currency: escrow.currency,
-      amountMinor: BigInt(amountMinor),
-      riskTier: hold.riskTier,
-      releaseAt: hold.releaseAt,
-      signalHold: hold.signalHold ?? null,
-      createdAt: now,
-    },
-  });
-}
 
 /**
  * Moves every hold whose time has come from `held` to the owner's wallet, each

@@ -3,6 +3,7 @@
 // stayed absent after delivery. Signals are measured on read (risk/signals.ts); only the reviews
 // are stored, so a review that cleared score 50 does not cover a later 65.
 import {
+  collusionSignals,
   isSignalOpen,
   SIGNAL_ACTIONS,
   signalActionFor,
@@ -13,7 +14,7 @@ import {
 } from "~/domain/signals";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
-import { agentSignals } from "./signals";
+import { agentStanding, agentStandingFor, type AgentStanding } from "./standing";
 
 type Client = EngineContext["db"] | Tx;
 
@@ -27,15 +28,6 @@ export interface OpenSignal {
   lastClearedAt: Date | null;
 }
 
-/** The last review that closed a signal ('clear' or 'restrict'); 'suspend' keeps it open. */
-async function lastClearingReview(db: Client, agentId: string) {
-  return db.agentSignalReview.findFirst({
-    where: { agentId, decision: { in: ["clear", "restrict"] } },
-    orderBy: { createdAt: "desc" },
-    select: { score: true, createdAt: true },
-  });
-}
-
 /** The agent's open signal, or null when its score does not act or a moderator cleared it. */
 export async function openSignalOf(
   db: Client,
@@ -44,36 +36,20 @@ export async function openSignalOf(
   rules: readonly SignalActionRule[] = SIGNAL_ACTIONS,
 ): Promise<OpenSignal | null> {
   if (rules.length === 0) return null;
-  const agent = await db.agent.findUnique({ where: { id: agentId }, select: { id: true, ownerId: true } });
-  if (!agent) return null;
-  const { signals } = await agentSignals(db, agent);
+  return openSignalIn(await agentStanding(db, agentId), rules);
+}
+
+/** The open signal of a standing already measured (one statement: src/server/risk/standing.ts). */
+export function openSignalIn(standing: AgentStanding, rules: readonly SignalActionRule[] = SIGNAL_ACTIONS): OpenSignal | null {
+  if (rules.length === 0) return null;
+  const signals = collusionSignals(standing.facts);
   const score = signalScore(signals);
-  const cleared = await lastClearingReview(db, agentId);
+  const cleared = standing.lastClearing;
   const rule = signalActionFor(score, rules);
   if (!rule || !isSignalOpen(score, cleared, rules)) return null;
   return { score, action: rule.action, explanation: rule.explanation, signals, lastClearedAt: cleared?.createdAt ?? null };
 }
 
-/** The moderator's restriction of the agent (its tier pinned to restricted), or null. */
-export function restrictionOf(db: Client, agentId: string) {
-  return db.agentRestriction.findUnique({ where: { agentId } });
-}
-
-/**
- * Whether the customer stayed away after the delivery: no message from the customer's side in the
- * conversation since the escrow was delivered (its last status change). The customer's commands change
- * the status, so a customer who approved, disputed or extended is not "absent".
- */
-export async function customerAbsentSinceDelivery(
-  db: Client,
-  escrow: { conversationId: string; statusChangedAt: Date },
-): Promise<boolean> {
-  const spoke = await db.message.findFirst({
-    where: { conversationId: escrow.conversationId, role: "customer", createdAt: { gte: escrow.statusChangedAt } },
-    select: { id: true },
-  });
-  return spoke === null;
-}
 
 /**
  * The auto-release timer's domain input (SPEC §6.1, issue 17 item 4): the money is not released on
@@ -84,6 +60,12 @@ export async function agentUnderReviewAtRelease(
   config: { signalActions?: readonly SignalActionRule[] },
   escrow: { agentId: string; conversationId: string; statusChangedAt: Date },
 ): Promise<boolean> {
-  if (!(await customerAbsentSinceDelivery(db, escrow))) return false;
-  return (await openSignalOf(db, escrow.agentId, config.signalActions)) !== null;
+  const rules = config.signalActions ?? SIGNAL_ACTIONS;
+  if (rules.length === 0) return false;
+  // The customer's silence since the delivery (no customer message since the escrow's last status change:
+  // the customer's commands change the status) and the agent's signals, in the standing's one statement,
+  // which the release's payout routing then reuses.
+  const standing = await agentStandingFor(db, escrow);
+  if (!standing.customerAbsent) return false;
+  return openSignalIn(standing, rules) !== null;
 }

@@ -1,0 +1,112 @@
+// An agent's standing on the money paths, in ONE statement (issue 20's round-trip budget): its record (the
+// tier's evidence, src/server/reputation/record.ts), the facts its collusion signals are measured on
+// (src/domain/signals.ts), the last moderator review that cleared a signal, and — for the auto-release
+// timer — whether the escrow's customer wrote since the delivery. The release path routes a payout on it
+// (holds.ts) and the auto-release asks it whether the seller is under review (signal-state.ts); both read
+// the same measurement of one locked escrow, so a timer's release reads it once. The moderators' list
+// (signals.ts) measures the same facts with the same statement: one definition of each figure.
+import { TRIVIAL_ARTIFACT_BYTES, type AgentActivityFacts } from "~/domain/signals";
+import type { EngineContext } from "../context";
+import { Prisma } from "../db/generated/client";
+import type { Tx } from "../db/transaction";
+import { AGENT_RECORD_COLUMNS, agentRecordOf, recordFigures, type AgentRecord, type AgentRecordRow } from "../reputation/record";
+
+type Client = EngineContext["db"] | Tx;
+
+export interface AgentStanding {
+  record: AgentRecord;
+  facts: AgentActivityFacts;
+  /** The last review that closed a signal ('clear' or 'restrict'); a later, higher score opens it again. */
+  lastClearing: { score: number; createdAt: Date } | null;
+  /** Set when asked about an escrow's customer: no customer message since `since`. */
+  customerAbsent: boolean | null;
+}
+
+type StandingRow = AgentRecordRow & {
+  funded: number;
+  self_dealing: number;
+  customer_messages: number;
+  deliveries: number;
+  trivial_deliveries: number;
+  reused: number;
+  completed: number;
+  auto_released: number;
+  last_clearing: { score: number; at: string } | null;
+  customer_wrote: boolean | null;
+};
+
+/** The escrow a standing was measured for: the release and the auto-release of one locked escrow share it. */
+const measuredFor = new WeakMap<object, Promise<AgentStanding>>();
+
+export function agentStandingFor(
+  db: Client,
+  escrow: { agentId: string; conversationId: string; statusChangedAt: Date },
+): Promise<AgentStanding> {
+  const known = measuredFor.get(escrow);
+  if (known) return known;
+  const measured = agentStanding(db, escrow.agentId, { conversationId: escrow.conversationId, since: escrow.statusChangedAt });
+  measuredFor.set(escrow, measured);
+  return measured;
+}
+
+export async function agentStanding(
+  db: Client,
+  agentId: string,
+  customerOf?: { conversationId: string; since: Date },
+): Promise<AgentStanding> {
+  const [row] = await (db as Tx).$queryRaw<StandingRow[]>`
+    WITH funded AS (
+      SELECT e.id, e.conversation_id, e.status, e.customer_id FROM escrows e
+       WHERE e.agent_id = ${agentId} AND EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.escrow_id = e.id AND t.kind = 'fund')
+    ), deliveries AS (
+      SELECT m.escrow_id, max(a.size_bytes) AS max_size
+        FROM artifacts a JOIN messages m ON m.id = a.message_id
+       WHERE a.agent_id = ${agentId} AND m.escrow_id IS NOT NULL AND m.role = 'agent'
+       GROUP BY m.escrow_id
+    )
+    SELECT ${AGENT_RECORD_COLUMNS},
+           (SELECT count(*) FROM funded)::int AS funded,
+           (SELECT count(*) FROM funded f WHERE f.customer_id = a.owner_id)::int AS self_dealing,
+           (SELECT count(*) FROM messages m
+             WHERE m.role = 'customer' AND m.conversation_id IN (SELECT conversation_id FROM funded))::int AS customer_messages,
+           (SELECT count(*) FROM deliveries)::int AS deliveries,
+           (SELECT count(*) FROM deliveries WHERE max_size < ${TRIVIAL_ARTIFACT_BYTES})::int AS trivial_deliveries,
+           (SELECT COALESCE(max(n), 0) FROM (
+              SELECT count(DISTINCT m.escrow_id) AS n
+                FROM artifacts a JOIN messages m ON m.id = a.message_id
+               WHERE a.agent_id = ${agentId} AND m.escrow_id IS NOT NULL
+               GROUP BY a.sha256) per_file)::int AS reused,
+           (SELECT count(*) FROM funded f WHERE f.status = 'completed')::int AS completed,
+           (SELECT count(*) FROM funded f WHERE f.status = 'completed' AND EXISTS (
+              SELECT 1 FROM escrow_events ev WHERE ev.escrow_id = f.id AND ev.to_status = 'completed' AND ev.command = 'auto_release'))::int AS auto_released,
+           (SELECT json_build_object('score', r.score, 'at', r.created_at) FROM agent_signal_reviews r
+             WHERE r.agent_id = a.id AND r.decision IN ('clear', 'restrict') ORDER BY r.created_at DESC LIMIT 1) AS last_clearing,
+           ${
+             customerOf
+               ? Prisma.sql`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ${customerOf.conversationId} AND m.role = 'customer' AND m.created_at >= ${customerOf.since})`
+               : Prisma.sql`NULL::boolean`
+           } AS customer_wrote
+      FROM agents a WHERE a.id = ${agentId}`;
+  const record = agentRecordOf(agentId, row);
+  const figures = recordFigures(record);
+  const funded = row?.funded ?? 0;
+  return {
+    record,
+    facts: {
+      sales: figures.sales,
+      autoReleased: row?.auto_released ?? 0,
+      completed: row?.completed ?? 0,
+      customerMessagesPerSale: funded === 0 ? 0 : (row?.customer_messages ?? 0) / funded,
+      trivialDeliveries: row?.trivial_deliveries ?? 0,
+      deliveries: row?.deliveries ?? 0,
+      reusedArtifactEscrows: row?.reused ?? 0,
+      // Purchases paid from the owner's own wallet (the owner, or the owner's agents buying), counted once
+      // funded: a self-purchase is a signal before it finishes — the release being routed is one of them.
+      selfDealing: row?.self_dealing ?? 0,
+      topBuyerSales: figures.topBuyerSales,
+      adminLosses: figures.adminLosses,
+    },
+    lastClearing: row?.last_clearing ? { score: row.last_clearing.score, createdAt: new Date(row.last_clearing.at) } : null,
+    customerAbsent: row?.customer_wrote == null ? null : !row.customer_wrote,
+  };
+}
