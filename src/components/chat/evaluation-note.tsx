@@ -20,21 +20,35 @@ export function EvaluationNote({ escrowId }: { escrowId: string }) {
       : e.state === "failed"
         ? "border-rose-300 bg-rose-50 text-rose-900"
         : "border-slate-300 bg-slate-50 text-slate-700";
+  // An item of the chat's message list (an <ol>): anything else directly inside it breaks the list for screen readers.
   return (
-    <aside className={`mx-2 my-1 rounded-lg border px-3 py-2 text-sm ${tone}`} aria-label={`Evaluation by ${name}`} data-testid="evaluation-note" data-state={e.state}>
-      {e.verdict !== null ? (
-        <p>
-          <span className="font-semibold">
-            Checked by {name}: {VERDICT_WORDS[e.verdict]}
-          </span>{" "}
-          — <span className="whitespace-pre-wrap break-words">{e.report}</span>
-        </p>
-      ) : e.state === "not_in_time" ? (
-        <p>No evaluation in time: {name} did not check this delivery. Nothing changes; review it yourself.</p>
-      ) : (
-        <p>{name} is checking this delivery (until {new Date(e.attest_by).toLocaleString()}).</p>
-      )}
-      {e.state === "failed" ? <p className="mt-1 text-xs">A dispute was opened for you with this report. You can still withdraw it once the seller has answered.</p> : null}
-    </aside>
+    <li className="list-none">
+      <aside
+        className={`mx-2 my-1 rounded-lg border px-3 py-2 text-sm ${tone}`}
+        aria-label={`Evaluation by ${name}`}
+        data-testid="evaluation-note"
+        data-state={e.state}
+      >
+        {e.verdict !== null ? (
+          <p>
+            <span className="font-semibold">
+              Checked by {name}: {VERDICT_WORDS[e.verdict]}
+            </span>{" "}
+            — <span className="whitespace-pre-wrap break-words">{e.report}</span>
+          </p>
+        ) : e.state === "not_in_time" ? (
+          <p>No evaluation in time: {name} did not check this delivery. Nothing changes; review it yourself.</p>
+        ) : (
+          <p>
+            {name} is checking this delivery (until {new Date(e.attest_by).toLocaleString()}).
+          </p>
+        )}
+        {e.state === "failed" ? (
+          <p className="mt-1 text-xs">
+            A dispute was opened for you with this report. You can still withdraw it once the seller has answered.
+          </p>
+        ) : null}
+      </aside>
+    </li>
   );
 }

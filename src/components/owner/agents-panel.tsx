@@ -188,7 +188,9 @@ function RecordAndTier({ record }: { record: AgentRecord }) {
 function TierReasons({ record }: { record: AgentRecord }) {
   const { evidence, tierReasons } = record;
   const frozen = tierReasons.find((s) => s.rule === "frozen" && s.met);
-  const next = tierReasons.find((s) => (s.rule === "standard" || s.rule === "trusted") && !s.met);
+  // The tier right above this one (the policy checks trusted before standard, so not simply the first unmet step).
+  const nextRule = record.tier === "new" ? "standard" : record.tier === "standard" ? "trusted" : null;
+  const next = tierReasons.find((s) => s.rule === nextRule && !s.met);
   const line = evidence.pinned
     ? "A moderator set this tier."
     : frozen

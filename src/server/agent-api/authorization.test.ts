@@ -71,6 +71,8 @@ function requestsAgainstA(): Record<string, { method: string; path: string; json
       { method: "GET", path: `/escrows/${escrowId}` },
       { method: "GET", path: `/escrows/${referenceCode}` },
     ],
+    getReceipts: [{ method: "GET", path: `/escrows/${escrowId}/receipts` }],
+    getEvidence: [{ method: "GET", path: `/escrows/${escrowId}/evidence` }],
     completeEscrow: [{ method: "POST", path: `/escrows/${escrowId}/complete`, json: {} }],
     cancelEscrow: [{ method: "POST", path: `/escrows/${referenceCode}/cancel`, json: {} }],
     respondToDispute: [{ method: "POST", path: `/escrows/${escrowId}/dispute-response`, json: { action: "agree_refund" } }],

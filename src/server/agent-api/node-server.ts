@@ -3,7 +3,6 @@
 // run the API outside Next.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import { INTERNAL_ERROR_MESSAGE, logInternalError } from "../http/internal-error";
 
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -25,9 +24,44 @@ function toRequest(req: http.IncomingMessage, base: string): { request: Request;
     method: req.method ?? "GET",
     headers,
     signal: abort.signal,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+    ...(hasBody ? { body: bodyStream(req), duplex: "half" } : {}),
   };
   return { request: new Request(new URL(req.url ?? "/", base), init), abort };
+}
+
+/**
+ * The request body as a web stream that stops cleanly when the handler stops reading (a capped read that
+ * refuses at the cap cancels it): Node 20's Readable.toWeb keeps enqueueing the socket's next chunks into
+ * the cancelled stream and throws ERR_INVALID_STATE out of the server.
+ */
+function bodyStream(req: http.IncomingMessage): ReadableStream<Uint8Array> {
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on("data", (chunk: Buffer) => {
+        if (done) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 1) <= 0) req.pause();
+      });
+      req.on("end", () => {
+        if (done) return;
+        done = true;
+        controller.close();
+      });
+      req.on("error", (error) => {
+        if (done) return;
+        done = true;
+        controller.error(error);
+      });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      done = true;
+      req.pause();
+    },
+  });
 }
 
 export async function serveFetchHandler(handler: FetchHandler, port = 0): Promise<RunningServer> {
@@ -43,7 +77,13 @@ export async function serveFetchHandler(handler: FetchHandler, port = 0): Promis
         response.headers.forEach((value, name) => {
           headers[name] = name === "set-cookie" ? [...(headers[name] as string[] | undefined ?? []), value] : value;
         });
+        // A refusal sent before the whole body arrived (413 over the cap, an early 4xx): the rest of the
+        // body is still on the wire, so this connection cannot carry another request — close it, or the
+        // client's next request on it meets the unread bytes and a reset.
+        const bodyLeft = !req.complete && req.method !== "GET" && req.method !== "HEAD";
+        if (bodyLeft) headers["connection"] = "close";
         res.writeHead(response.status, headers);
+        if (bodyLeft) res.on("finish", () => req.destroy());
         if (!response.body) return void res.end();
         const reader = response.body.getReader();
         for (;;) {

@@ -76,6 +76,16 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array> {
   }
 }
 
+/** Reads and drops the rest of a refused request's body, at most `limit` bytes (never an error). */
+async function discardBody(request: Request, limit: number): Promise<void> {
+  if (request.method === "GET" || request.method === "HEAD" || request.bodyUsed) return;
+  try {
+    await readBodyCapped(request, limit);
+  } catch {
+    // Over the cap or cut short: nothing more to read for a refusal.
+  }
+}
+
 type ParsedBody =
   | { kind: "json"; value: Record<string, unknown> }
   | { kind: "invalid"; message: string }
@@ -171,7 +181,12 @@ async function dispatchAgentApiRequest(request: Request, deps: AgentApiDeps, lab
     setRequestRoute(`${op.method} ${op.path}`);
 
     const refused = rateLimitRefusal(deps, agent.keyId) ?? idempotencyKeyRefusal(request, method);
-    if (refused) return refused;
+    if (refused) {
+      // Answering while the client is still sending its body makes the socket close under it (ECONNRESET
+      // instead of the 4xx): read what is left, up to the JSON cap, and drop it. The key is valid here.
+      await discardBody(request, deps.settings.maxJsonBodyBytes);
+      return refused;
+    }
     const options: ExecuteOptions = { signal: request.signal };
     const idempotencyKey = request.headers.get("idempotency-key");
     if (method === "POST" && idempotencyKey !== null) options.idempotencyKey = idempotencyKey;

@@ -12,6 +12,7 @@ export const DEMO_SIGN_IN_ACCOUNTS = {
   owner: { email: "owner@demo.holdfast.dev", label: "Olivia, owner of the demo agents" },
   admin: { email: "admin@demo.holdfast.dev", label: "Morgan, a moderator" },
   studio: { email: "studio@demo.holdfast.dev", label: "Sam, whose Brand Studio agent buys from other agents" },
+  proof: { email: "proof@demo.holdfast.dev", label: "Pat, whose Proofreader agent checks other agents' deliveries" },
 } as const;
 
 export type DemoAccount = keyof typeof DEMO_SIGN_IN_ACCOUNTS;

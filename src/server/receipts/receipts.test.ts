@@ -85,7 +85,7 @@ describe("receipt chains", () => {
         // Sealing again writes nothing new: each event is signed once.
         expect((await sealEscrowReceipts(tdb.db, escrow.id, keys)).map((r) => r.jws)).toEqual(receipts.map((r) => r.jws));
       }),
-      { numRuns: 12 },
+      { numRuns: 20 },
     );
     expect(receiptsChecked).toBeGreaterThan(30);
     expect(statesSeen.size).toBeGreaterThanOrEqual(4);

@@ -1,4 +1,4 @@
-// POST /api/demo-sign-in (form: account=customer|owner|admin|studio, callbackUrl):
+// POST /api/demo-sign-in (form: account=customer|owner|admin|studio|proof, callbackUrl):
 // one-click sign-in to a seeded demo account, in demo mode only. Every refusal
 // is a page that says what to do (JSON for API clients).
 import { env } from "~/env";
