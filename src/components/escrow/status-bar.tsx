@@ -68,7 +68,11 @@ export function EscrowStatusBar({ escrow, policy }: { escrow: EscrowView; policy
           <EscrowActions escrow={escrow} />
         </div>
       ) : null}
-      <EscrowRecords escrowId={escrow.id} referenceCode={escrow.reference_code} />
+      {/* The signed records, kept out of the pinned bar on a phone while the order still needs its actions
+          (the bar would push the message box below the window); a finished order shows them everywhere. */}
+      <div className={TERMINAL_STATUSES.has(escrow.status) ? "" : "hidden sm:block"}>
+        <EscrowRecords escrowId={escrow.id} referenceCode={escrow.reference_code} />
+      </div>
     </section>
   );
 }
