@@ -12,7 +12,9 @@ export function EvaluationNote({ escrowId }: { escrowId: string }) {
   const trpc = useTRPC();
   const evaluation = useQuery({ ...trpc.escrow.evaluation.queryOptions({ escrowId }), refetchInterval: POLL_MS });
   const e = evaluation.data;
-  if (!e) return null;
+  // Shown once there is something to say (a verdict, or none in time): a note that appeared while the
+  // evaluator was still working would move the delivery the customer is looking at.
+  if (!e || e.state === "awaiting") return null;
   const name = e.evaluator.display_name;
   const tone =
     e.state === "passed"
