@@ -177,7 +177,10 @@ describe("timers in batches (issue 20)", () => {
       expect(due).toBeGreaterThanOrEqual(1000);
 
       log.clear();
-      const stats = await drainDueTimers(ctx, 4);
+      // One worker: this counts the batching itself. Concurrent workers are covered by the exactly-once tests
+      // (timers.test.ts); under load their batches can collide and fall back to one-by-one, which changes
+      // the number of commits, not the outcome.
+      const stats = await drainDueTimers(ctx, 1);
       const commits = log.statements.filter((s) => /^\s*COMMIT/i.test(s)).length;
 
       expect(stats.failures).toBe(0);
