@@ -6,6 +6,10 @@
 // it is, and from the moment it errors or ends, every request reads the database again, so a lost
 // connection can never keep a revoked key alive. A lookup that raced a notification is not cached
 // (generation check), so a row read before the revocation committed cannot outlive the notification.
+// The notification is asynchronous: under load it can arrive after the owner's "rotated" answer and the
+// agent's next request. So the services that turn a credential away also call agentAccessChanged() once
+// their transaction has committed, which drops every cache of this process at once; the notification
+// remains what reaches the other processes (and any write path that forgets the call).
 //
 // `last_used_at` (a minute's resolution, shown to owners) is stamped in memory and written in one
 // batched UPDATE per interval (and on close) instead of from inside a request.
@@ -20,6 +24,20 @@ const DEFAULT_FLUSH_EVERY_MS = 60_000;
 /** A cache that never forgets would grow with every key ever used; past this it starts over. */
 const MAX_ENTRIES = 50_000;
 const RETRY_LISTEN_AFTER_MS = 5_000;
+
+/** Every live cache of this process, on globalThis: Next bundles route handlers with their own module copies. */
+const globalForCaches = globalThis as unknown as { holdfastAgentKeyCaches?: Set<CachedAgentKeys> };
+function liveCaches(): Set<CachedAgentKeys> {
+  return (globalForCaches.holdfastAgentKeyCaches ??= new Set());
+}
+
+/**
+ * Call after a transaction that revoked, replaced or suspended a credential has committed: from here
+ * on, this process reads the database for every key (until the caches fill again from fresh rows).
+ */
+export function agentAccessChanged(): void {
+  for (const cache of liveCaches()) cache.dropCached();
+}
 
 export interface AgentKeyAuthenticator {
   authenticate(key: string | null, now: Date): Promise<AuthenticatedAgent | null>;
@@ -49,8 +67,10 @@ export class CachedAgentKeys implements AgentKeyAuthenticator {
   ) {
     this.flushTimer = setInterval(() => void this.flushLastUsed(), options.flushEveryMs ?? DEFAULT_FLUSH_EVERY_MS);
     this.flushTimer.unref();
+    liveCaches().add(this);
     this.ensureListening();
   }
+
 
   /** Changes whenever cached answers were dropped (tests wait on it for a notification's arrival). */
   get generation(): number {
@@ -120,7 +140,8 @@ export class CachedAgentKeys implements AgentKeyAuthenticator {
     return this.flushing;
   }
 
-  private drop(): void {
+  /** Forgets every cached answer (agentAccessChanged, every notification, a lost connection). */
+  dropCached(): void {
     this.generationCount++;
     this.entries.clear();
   }
@@ -131,11 +152,11 @@ export class CachedAgentKeys implements AgentKeyAuthenticator {
     this.connecting = (async () => {
       try {
         client.on("notification", (message) => {
-          if (message.channel === AGENT_ACCESS_CHANNEL) this.drop();
+          if (message.channel === AGENT_ACCESS_CHANNEL) this.dropCached();
         });
         const lost = () => {
           if (this.listener === client) this.listener = null;
-          this.drop();
+          this.dropCached();
           client.end().catch(() => undefined);
         };
         client.on("error", lost);
@@ -147,7 +168,7 @@ export class CachedAgentKeys implements AgentKeyAuthenticator {
           return;
         }
         // Nothing was cached while not listening; anything read before this point is not cached either.
-        this.drop();
+        this.dropCached();
         this.listener = client;
       } catch {
         // Uncached until a request after the back-off tries again.
@@ -161,11 +182,12 @@ export class CachedAgentKeys implements AgentKeyAuthenticator {
 
   async close(): Promise<void> {
     this.closed = true;
+    liveCaches().delete(this);
     clearInterval(this.flushTimer);
     await this.connecting;
     const client = this.listener;
     this.listener = null;
-    this.drop();
+    this.dropCached();
     if (client) await client.end().catch(() => undefined);
     await this.flushLastUsed();
   }

@@ -1,6 +1,7 @@
 // Moderator actions: deciding a case and suspending or reinstating agents and
 // users. Each is one transaction with its entry in the moderation log.
 import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
+import { agentAccessChanged } from "../auth/agent-key-cache";
 import type { EngineContext } from "../context";
 import { inTransaction, type Tx } from "../db/transaction";
 import { invalid, notFound } from "../errors";
@@ -54,27 +55,31 @@ function requireNote(note: string): string {
  * status on every request); its open escrows keep running under the engine's
  * rules, so customers are neither stranded nor paid twice.
  */
-export function setAgentSuspended(ctx: EngineContext, moderatorId: string, agentId: string, suspended: boolean, note: string) {
+export async function setAgentSuspended(ctx: EngineContext, moderatorId: string, agentId: string, suspended: boolean, note: string) {
   const reason = requireNote(note);
-  return inTransaction(ctx.db, async (tx) => {
+  const updated = await inTransaction(ctx.db, async (tx) => {
     const agent = await tx.agent.findUnique({ where: { id: agentId } });
     if (!agent) throw notFound("agent");
-    const updated = await tx.agent.update({ where: { id: agentId }, data: { status: suspended ? "suspended" : "active" } });
+    const row = await tx.agent.update({ where: { id: agentId }, data: { status: suspended ? "suspended" : "active" } });
     await logAction(tx, ctx, moderatorId, suspended ? "suspend_agent" : "reinstate_agent", "agent", agentId, reason);
-    return updated;
+    return row;
   });
+  agentAccessChanged();
+  return updated;
 }
 
-export function setUserSuspended(ctx: EngineContext, moderatorId: string, userId: string, suspended: boolean, note: string) {
+export async function setUserSuspended(ctx: EngineContext, moderatorId: string, userId: string, suspended: boolean, note: string) {
   const reason = requireNote(note);
-  return inTransaction(ctx.db, async (tx) => {
+  const updated = await inTransaction(ctx.db, async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId } });
     if (!user) throw notFound("user");
     if (user.role === "admin" && suspended) throw invalid("userId", "moderators cannot be suspended here");
-    const updated = await tx.user.update({ where: { id: userId }, data: { status: suspended ? "suspended" : "active" } });
+    const row = await tx.user.update({ where: { id: userId }, data: { status: suspended ? "suspended" : "active" } });
     await logAction(tx, ctx, moderatorId, suspended ? "suspend_user" : "reinstate_user", "user", userId, reason);
-    return updated;
+    return row;
   });
+  agentAccessChanged();
+  return updated;
 }
 
 export interface AuditLogFilter {

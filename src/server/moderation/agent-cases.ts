@@ -3,6 +3,7 @@
 // with a note. Each decision is one transaction with its review row and its moderation-log entry.
 import { signalScore, type Signal, type SignalAction } from "~/domain/signals";
 import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
+import { agentAccessChanged } from "../auth/agent-key-cache";
 import type { EngineContext } from "../context";
 import { inTransaction } from "../db/transaction";
 import { newId } from "../ids";
@@ -80,14 +81,14 @@ const DECISION_LOG = { clear: "clear_signal", restrict: "restrict_agent", suspen
  * it too, pins the agent's tier to restricted, and the held payouts follow the restricted hold;
  * "suspend" stops the agent (its keys stop working) and keeps its payouts held.
  */
-export function decideAgentCase(
+export async function decideAgentCase(
   ctx: EngineContext,
   moderatorId: string,
   input: { agentId: string; decision: AgentCaseDecision; note: string },
 ) {
   const note = input.note.trim();
   if (!hasVisibleText(note)) throw invalid("note", `say why, for the record: the note ${VISIBLE_TEXT_REQUIRED}`);
-  return inTransaction(ctx.db, async (tx) => {
+  const decided = await inTransaction(ctx.db, async (tx) => {
     // The agent's row lock orders two moderators deciding at once.
     const [agent] = await tx.$queryRaw<{ id: string; owner_id: string }[]>`SELECT id, owner_id FROM agents WHERE id = ${input.agentId} FOR UPDATE`;
     if (!agent) throw notFound("agent");
@@ -128,4 +129,6 @@ export function decideAgentCase(
     });
     return { agentId: agent.id, decision: input.decision, score, holdsReset };
   });
+  if (decided.decision === "suspend") agentAccessChanged();
+  return decided;
 }

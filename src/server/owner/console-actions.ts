@@ -4,6 +4,7 @@
 // instructions.ts, telegram-link.ts).
 import type { EngineContext } from "../context";
 import { requireEnabledCurrency } from "../currency";
+import { agentAccessChanged } from "../auth/agent-key-cache";
 import { inTransaction } from "../db/transaction";
 import type { WebhookTargetPolicy } from "~/domain/webhook-target";
 import { createAgent, revokeKey, rotateAgentKey, saveAgentWebhook, setAgentPurchasing, type NewAgent } from "./agents";
@@ -20,11 +21,13 @@ export async function createOwnerAgent(ctx: EngineContext, ownerId: string, inpu
 /** A new key for the owner's agent; its older keys stop at once. */
 export async function rotateOwnerAgentKey(ctx: EngineContext, ownerId: string, agentId: string) {
   const key = await inTransaction(ctx.db, (tx) => rotateAgentKey(tx, ownerId, agentId, ctx.now()));
+  agentAccessChanged();
   return { key: key.key, prefix: key.prefix };
 }
 
 export async function revokeOwnerAgentKey(ctx: EngineContext, ownerId: string, agentId: string, keyId: string): Promise<void> {
   await inTransaction(ctx.db, (tx) => revokeKey(tx, ownerId, agentId, keyId, ctx.now()));
+  agentAccessChanged();
 }
 
 /** The agent's webhook URL and secret (checked against the deployment's target policy). */
