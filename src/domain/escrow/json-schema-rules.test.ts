@@ -294,3 +294,28 @@ describe("each bound of a schema at its edge", () => {
     ]);
   });
 });
+
+describe("where a $ref may point", () => {
+  const refTo = (ref: string) => ({
+    $defs: { "a/b": {}, "a~b": {}, n: {} },
+    allOf: Array.from({ length: 11 }, () => ({})),
+    properties: { x: { $ref: ref } },
+  });
+  const refused = ['json_schema/properties/x/$ref must point inside this schema as a JSON pointer such as "#/$defs/name"'];
+
+  it("reads ~1 as / and ~0 as ~ in a pointer", () => {
+    expect(jsonSchemaProblems(refTo("#/$defs/a~1b"))).toEqual([]);
+    expect(jsonSchemaProblems(refTo("#/$defs/a~0b"))).toEqual([]);
+  });
+
+  it("indexes a list with a plain decimal number only", () => {
+    expect(jsonSchemaProblems(refTo("#/allOf/10"))).toEqual([]);
+    expect(jsonSchemaProblems(refTo("#/allOf/01"))).toEqual(refused);
+    expect(jsonSchemaProblems(refTo("#/allOf/%201"))).toEqual(refused);
+  });
+
+  it("must start with #/ (or be # itself)", () => {
+    expect(jsonSchemaProblems(refTo("..$defs/n"))).toEqual(refused);
+    expect(jsonSchemaProblems(refTo("#/$defs/n"))).toEqual([]);
+  });
+});
