@@ -319,3 +319,12 @@ describe("where a $ref may point", () => {
     expect(jsonSchemaProblems(refTo("#/$defs/n"))).toEqual([]);
   });
 });
+
+describe("the path a problem names", () => {
+  it("names items, and escapes ~ and / in a key as a JSON pointer does", () => {
+    expect(jsonSchemaProblems({ items: { pattern: "(a)\\1" } })[0]).toMatch(/^json_schema\/items\/pattern "\(a\)\\\\1" uses syntax/);
+    expect(jsonSchemaProblems({ patternProperties: { "~/(a)\\1": {} } })[0]).toMatch(
+      /^json_schema\/patternProperties\/~0~1\(a\)\\1: the pattern /,
+    );
+  });
+});
