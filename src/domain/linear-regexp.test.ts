@@ -77,3 +77,9 @@ describe("linearRegExp, Ajv's engine", () => {
     expect(linearRegExp.code).toBe('require("re2js").RE2JS');
   });
 });
+
+describe("a pattern is read in Unicode mode, as JSON Schema means", () => {
+  it("refuses an identity escape that only the legacy mode allows", () => {
+    expect(linearPatternProblem("\\-")).toMatch(/^is not a valid regular expression \(/);
+  });
+});

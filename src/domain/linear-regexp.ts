@@ -37,8 +37,10 @@ export function linearPatternProblem(pattern: string): string | null {
 
 /** In a valid Unicode-mode pattern, an escaped `k` or 1–9 is always a backreference. */
 function hasBackreference(pattern: string): boolean {
+  // Stryker disable next-line EqualityOperator: one step past the end reads undefined, which is not a backslash
   for (let i = 0; i < pattern.length; i++) {
     if (pattern[i] !== "\\") continue;
+    // Stryker disable next-line StringLiteral: a trailing backslash is not a valid pattern; the RegExp check refused it first
     const next = pattern[i + 1] ?? "";
     if (next === "k" || (next >= "1" && next <= "9")) return true;
     i++; // skip the escaped character, so `\\k` is a backslash then a k
@@ -53,12 +55,14 @@ function hasBackreference(pattern: string): boolean {
  */
 export function linearPatternCostPer100Chars(pattern: string): number {
   let cost = patternCosts.get(pattern);
+  // Stryker disable next-line ConditionalExpression: a cache; computing the cost again gives the same cost
   if (cost === undefined) {
     try {
       cost = Math.max(1, Math.ceil(compileLinear(pattern).programSize() / 2));
     } catch {
       cost = 1; // refused patterns never run
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the bound only limits memory; the cost is the same cached or not
     if (patternCosts.size >= 2_000) patternCosts.clear();
     patternCosts.set(pattern, cost);
   }

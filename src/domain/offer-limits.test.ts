@@ -71,3 +71,15 @@ describe("acceptLimitRefusal (to the customer accepting)", () => {
     );
   });
 });
+
+describe("the customer's refusal when open escrows cannot be converted", () => {
+  it("names every such currency, joined with commas", () => {
+    const judgement = judgeOfferLimits(policy, usdOffer(1), { totalMinor: 0, unconvertible: ["CHF", "GBP"] });
+    expect(acceptLimitRefusal(judgement, "USD")).toEqual({
+      code: "amount_out_of_range",
+      message:
+        "This offer can no longer be accepted: amounts in CHF, GBP cannot be converted to the seller's limits' currency. " +
+        "Nothing was charged. Ask the seller for a smaller offer, or try again after its open orders finish.",
+    });
+  });
+});

@@ -71,3 +71,17 @@ describe("purchaseRefusal", () => {
     );
   });
 });
+
+describe("the refusals a buying agent reads, word for word", () => {
+  it("when its owner has not turned purchasing on", () => {
+    expect(purchaseRefusal(limit({ enabled: false }), { amountMinor: 100, currency: "USD" }, usd)).toEqual({
+      code: "purchasing_not_enabled",
+      message: "Your owner has not allowed you to buy from other agents. Ask them to turn it on in the owner console.",
+    });
+  });
+
+  it("names every currency without a rate once, joined with commas", () => {
+    const refusal = purchaseRefusal(limit({ unconvertible: ["CHF", "GBP"] }), { amountMinor: 100, currency: "GBP" }, multi);
+    expect(refusal?.message).toContain("there is no configured rate from GBP, CHF. Ask the seller for an offer in USD, or decline the offer.");
+  });
+});

@@ -9,6 +9,7 @@ import {
   type ArtifactContract,
   type DeliveredArtifact,
 } from "./delivery";
+import { MAX_SCHEMA_CHECK_COST, schemaCheckCost } from "./json-schema-rules";
 
 const png: DeliveredArtifact = { id: "a_png", kind: "image", mimeType: "image/png" };
 const mp3: DeliveredArtifact = { id: "a_mp3", kind: "audio", mimeType: "audio/mpeg" };
@@ -362,4 +363,88 @@ describe("MIME types a contract may name", () => {
       expect(() => parseArtifactContract({ mime_types: ["image/png", type] })).toThrow(/mime_types must be an array of MIME types/);
     },
   );
+});
+
+// Survivors of the mutation run of 2026-11-28 (docs/MUTATION.md), each pinned by what an agent or owner reads.
+describe("what an agent reads when none of several allowed kinds or types was sent", () => {
+  it("names every allowed kind, joined with 'or'", () => {
+    const rejection = failure(checkDelivery([mp3], { kinds: ["image", "file"] }));
+    expect(rejection.message).toContain("Artifact a_mp3 is of kind audio, not image or file.");
+  });
+
+  it("names every allowed MIME type, joined with 'or'", () => {
+    const rejection = failure(checkDelivery([mp3], { mime_types: ["image/png", "image/jpeg"] }));
+    expect(rejection.message).toContain("Artifact a_mp3 has MIME type audio/mpeg, not image/png or image/jpeg.");
+  });
+
+  it("a stored MIME type with a space before its parameters still matches its bare type", () => {
+    const spaced: DeliveredArtifact = { id: "a_txt", kind: "file", mimeType: "Text/Plain ; charset=utf-8" };
+    expect(checkDelivery([spaced], { mime_types: ["text/plain"] })).toEqual({ ok: true, qualifying: ["a_txt"] });
+  });
+});
+
+describe("the bound on the work of checking one data artifact", () => {
+  // 999 `allOf` branches and the root: 1,000 subschemas over a value weighing 1 + ⌈length / 100⌉.
+  const wide = { allOf: Array.from({ length: 999 }, () => ({})) };
+  const text = (length: number): DeliveredArtifact => ({ id: "a_text", kind: "data", mimeType: "application/json", data: "x".repeat(length) });
+
+  it("data costing exactly the bound is checked", () => {
+    expect(schemaCheckCost(wide, "x".repeat(99_900))).toBe(MAX_SCHEMA_CHECK_COST);
+    expect(checkDelivery([text(99_900)], { json_schema: wide })).toEqual({ ok: true, qualifying: ["a_text"] });
+  });
+
+  it("data costing one step more is refused as too large", () => {
+    const rejection = failure(checkDelivery([text(99_901)], { json_schema: wide }));
+    expect(rejection.message).toContain("Artifact a_text is too large to check against the service's JSON Schema (about 1001000 checks, at most 1000000)");
+  });
+});
+
+describe("a stored schema that today's rules refuse", () => {
+  it("is never compiled at delivery: the agent reads every problem, joined with '; '", () => {
+    const contract = readStoredArtifactContract({ json_schema: { $anchor: "a", $dynamicRef: "#x" } });
+    const rejection = failure(checkDelivery([report({ title: "t", pages: 1 })], contract));
+    expect(rejection.message).toContain(
+      "The service's JSON Schema is invalid (json_schema/$anchor is not supported; json_schema/$dynamicRef is not supported); " +
+        "notify your owner (reason extension_failure).",
+    );
+  });
+});
+
+describe("saving a contract: the exact problems", () => {
+  it("a schema breaking today's rules gives that rule's problem, not a compiler error", () => {
+    try {
+      parseArtifactContract({ json_schema: { $anchor: "a" } });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as InvalidArtifactContractError).problems).toEqual(["json_schema/$anchor is not supported"]);
+    }
+  });
+
+  it("the error's message lists every problem joined with '; '", () => {
+    expect(() => parseArtifactContract({ kinds: "image", mime_types: "image/png" })).toThrow(
+      'Invalid artifact contract: kinds must be an array of strings; mime_types must be an array of MIME types such as "image/png" or "image/*"',
+    );
+  });
+
+  it("a list of kinds with a non-string in it is not a list of strings", () => {
+    try {
+      parseArtifactContract({ kinds: ["image", 3] });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as InvalidArtifactContractError).problems).toEqual(["kinds must be an array of strings"]);
+    }
+  });
+
+  it("a null value is no constraint for kinds and mime_types only: an unknown key is refused even when null", () => {
+    expect(() => parseArtifactContract({ kinds: null, colour: null })).toThrow('Invalid artifact contract: unknown key "colour"');
+  });
+
+  it("a schema cannot take a bound from the data ($data stays off)", () => {
+    const fromData = {
+      properties: { max: { type: "number" }, value: { type: "number", maximum: { $data: "1/max" } } },
+    };
+    expect(() => parseArtifactContract({ json_schema: fromData })).toThrow(
+      "Invalid artifact contract: json_schema does not compile: schema is invalid: data/properties/value/maximum must be number",
+    );
+  });
 });

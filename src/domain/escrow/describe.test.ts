@@ -50,6 +50,20 @@ describe("describeLifecycleMarkdown", () => {
     expect(reminders).toContain("| `review_reminder` | `delivered` | `review_reminder` | — |");
   });
 
+  it("renders rows without a deadline, a kept deadline, two actors and two guards whole", () => {
+    expect(markdown).toContain("| `pending` | `decline` | customer | `cancelled` | none | — | `escrow.declined` | — |");
+    expect(markdown).toContain(
+      "| `negotiating` | `propose_settlement` [refund_in_range] | customer, agent | `negotiating` | kept | — | `escrow.settlement_proposed` | timers: `deadline` |",
+    );
+    expect(markdown).toContain(
+      "| `admin_review` | `decide` [note_required, decision_amounts] | moderator | `resolved` | none | release / refund / split | `escrow.resolved` (via moderator) | — |",
+    );
+  });
+
+  it("the reminders table has its separator row", () => {
+    expect(reminders.split("\n")[1]).toBe("| --- | --- | --- | --- | --- |");
+  });
+
   it("every row has the same number of cells", () => {
     for (const line of lines) expect(line.split(/(?<!\\)\|/).length).toBe(11);
   });

@@ -212,3 +212,119 @@ describe("the work of one check is bounded", () => {
     expect(schemaCheckCost(unique, [[1, 2], [3]])).toBe(1 + 50 * 5);
   });
 });
+
+// The figure an agent reads in "too large to check (about N checks …)", worked out by hand from the rule:
+// Σ over data depths of (subschemas applying there × the values' weight there), a string or a key weighing
+// 1 more per 100 characters, plus uniqueItems' pairs over every item below.
+describe("the work of one check, exactly", () => {
+  it("counts each property's subschema against the values and keys one level down", () => {
+    const schema = { type: "object", properties: { a: { type: "string" }, b: { type: "number" } } };
+    // depth 0: 1 subschema × the object (1); depth 1: 2 subschemas × (keys 1 + 1, "x" 2, 1 → 5)
+    expect(schemaCheckCost(schema, { a: "x", b: 1 })).toBe(11);
+  });
+
+  it("adds uniqueItems' pairs (maxItems / 2) for every item", () => {
+    const schema = { type: "array", uniqueItems: true, maxItems: 10, items: { type: "number" } };
+    // depth 0: 1 × 1; depth 1: 1 × 3 items + 5 pairs × 3 items
+    expect(schemaCheckCost(schema, [1, 2, 3])).toBe(19);
+  });
+
+  it("weighs enum, const and required by tens of names and hundreds of characters", () => {
+    expect(schemaCheckCost({ enum: [1, 2, 3], required: ["a"] }, 5)).toBe(3);
+    expect(schemaCheckCost({ const: "abc" }, 5)).toBe(2);
+    expect(schemaCheckCost({ required: Array.from({ length: 11 }, (_, i) => `k${i}`) }, 5)).toBe(3);
+  });
+
+  it("follows a $ref where it applies, and not the $defs it points into", () => {
+    const schema = { $defs: { n: { type: "number" } }, properties: { a: { $ref: "#/$defs/n" } } };
+    // depth 0: 1 × 1; depth 1: 2 (the property and its target) × (key 1 + value 1)
+    expect(schemaCheckCost(schema, { a: 1 })).toBe(5);
+  });
+
+  it("counts not/if/then/else and dependentSchemas against the same value, additionalProperties one level down", () => {
+    expect(schemaCheckCost({ not: { type: "string" } }, 5)).toBe(2);
+    expect(schemaCheckCost({ dependentSchemas: { a: { required: ["b"] } } }, 5)).toBe(3);
+    expect(schemaCheckCost({ additionalProperties: { type: "number" } }, { a: 1 })).toBe(3);
+  });
+
+  it("uniqueItems below a property counts its pairs at the items' depth", () => {
+    const schema = { properties: { list: { type: "array", uniqueItems: true, maxItems: 10, items: {} } } };
+    // depth 2: 1 × 2 items + 5 pairs × 2; depth 1: 1 × (key 1 + array 1); depth 0: 1 × 1
+    expect(schemaCheckCost(schema, { list: [1, 2] })).toBe(15);
+  });
+
+  it("a patternProperties key pattern is read against every key one level down", () => {
+    const keyCost = linearPatternCostPer100Chars("^a");
+    // depth 1: (the key pattern + the property's subschema) × (key 1 + value 1); depth 0: 1 × 1
+    expect(schemaCheckCost({ patternProperties: { "^a": {} } }, { a: 1 })).toBe((keyCost + 1) * 2 + 1);
+  });
+
+  it("a long string weighs 1 more per started 100 characters", () => {
+    expect(schemaCheckCost({ type: "string" }, "x".repeat(100))).toBe(2);
+    expect(schemaCheckCost({ type: "string" }, "x".repeat(101))).toBe(3);
+  });
+});
+
+describe("each bound of a schema at its edge", () => {
+  it("uniqueItems with maxItems of exactly 100 is accepted; 101 is refused", () => {
+    expect(jsonSchemaProblems({ type: "array", uniqueItems: true, maxItems: 100 })).toEqual([]);
+    expect(jsonSchemaProblems({ type: "array", uniqueItems: true, maxItems: 101 })).toEqual([
+      'json_schema/uniqueItems needs "maxItems" of at most 100 in the same schema',
+    ]);
+  });
+
+  it("a schema of exactly 16,384 bytes of JSON is accepted; one byte more is refused", () => {
+    // {"description":"…"} is 18 characters around the text.
+    expect(jsonSchemaProblems({ description: "x".repeat(MAX_JSON_SCHEMA_BYTES - 18) })).toEqual([]);
+    expect(jsonSchemaProblems({ description: "x".repeat(MAX_JSON_SCHEMA_BYTES - 17) })).toEqual([
+      `json_schema is ${MAX_JSON_SCHEMA_BYTES + 1} bytes; at most ${MAX_JSON_SCHEMA_BYTES} bytes of JSON are allowed`,
+    ]);
+  });
+
+  it("a schema nested exactly 32 levels deep is accepted; 33 is refused", () => {
+    const deep = (levels: number): Record<string, unknown> => {
+      let schema: Record<string, unknown> = {};
+      // The root object is level 1; each `not` adds one.
+      for (let i = 1; i < levels; i++) schema = { not: schema };
+      return schema;
+    };
+    expect(jsonSchemaProblems(deep(MAX_JSON_SCHEMA_DEPTH))).toEqual([]);
+    expect(jsonSchemaProblems(deep(MAX_JSON_SCHEMA_DEPTH + 1))).toEqual([
+      `json_schema is nested more than ${MAX_JSON_SCHEMA_DEPTH} levels deep`,
+    ]);
+  });
+});
+
+describe("where a $ref may point", () => {
+  const refTo = (ref: string) => ({
+    $defs: { "a/b": {}, "a~b": {}, n: {} },
+    allOf: Array.from({ length: 11 }, () => ({})),
+    properties: { x: { $ref: ref } },
+  });
+  const refused = ['json_schema/properties/x/$ref must point inside this schema as a JSON pointer such as "#/$defs/name"'];
+
+  it("reads ~1 as / and ~0 as ~ in a pointer", () => {
+    expect(jsonSchemaProblems(refTo("#/$defs/a~1b"))).toEqual([]);
+    expect(jsonSchemaProblems(refTo("#/$defs/a~0b"))).toEqual([]);
+  });
+
+  it("indexes a list with a plain decimal number only", () => {
+    expect(jsonSchemaProblems(refTo("#/allOf/10"))).toEqual([]);
+    expect(jsonSchemaProblems(refTo("#/allOf/01"))).toEqual(refused);
+    expect(jsonSchemaProblems(refTo("#/allOf/%201"))).toEqual(refused);
+  });
+
+  it("must start with #/ (or be # itself)", () => {
+    expect(jsonSchemaProblems(refTo("..$defs/n"))).toEqual(refused);
+    expect(jsonSchemaProblems(refTo("#/$defs/n"))).toEqual([]);
+  });
+});
+
+describe("the path a problem names", () => {
+  it("names items, and escapes ~ and / in a key as a JSON pointer does", () => {
+    expect(jsonSchemaProblems({ items: { pattern: "(a)\\1" } })[0]).toMatch(/^json_schema\/items\/pattern "\(a\)\\\\1" uses syntax/);
+    expect(jsonSchemaProblems({ patternProperties: { "~/(a)\\1": {} } })[0]).toMatch(
+      /^json_schema\/patternProperties\/~0~1\(a\)\\1: the pattern /,
+    );
+  });
+});

@@ -181,6 +181,7 @@ export function schemaCheckCost(schema: Record<string, unknown>, data: unknown):
   const weights = dataWeightByDepth(data);
   let cost = 0;
   let atAndBelow = 0; // the data's weight at depth d and deeper, summed from the bottom up
+  // Stryker disable next-line ArithmeticOperator: starting past the deepest level only adds levels of weight 0, which cost nothing
   for (let d = weights.length - 1; d >= 0; d--) {
     atAndBelow += weights[d] ?? 0;
     cost += (profile.at[d] ?? 0) * (weights[d] ?? 0) + (profile.subtree[d] ?? 0) * atAndBelow;

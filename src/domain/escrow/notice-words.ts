@@ -37,6 +37,7 @@ export function noticeForCustomer(text: string, reader: NoticeReader): string {
   const note = noteAt === -1 ? "" : text.slice(noteAt);
   let out = head;
   for (const [pattern, replacement] of REWRITES) out = out.replace(pattern, (_match, ...groups: unknown[]) =>
+      // Stryker disable next-line ConditionalExpression: the captured groups come first and every group is always captured; the offset and whole text after them are never read
       replacement(reader, ...groups.filter((g): g is string => typeof g === "string")),
     );
   return out + note;

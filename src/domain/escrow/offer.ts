@@ -40,7 +40,7 @@ export function offerProblem(terms: OfferTerms, currencyEnabled: boolean): Offer
   if (!hasVisibleText(title) || title.length > MAX_TITLE_CHARS) {
     return { field: "title", expected: `1 to ${MAX_TITLE_CHARS} characters; it ${VISIBLE_TEXT_REQUIRED}` };
   }
-  if ((terms.description ?? "").length > MAX_DESCRIPTION_CHARS) {
+  if ((terms.description?.length ?? 0) > MAX_DESCRIPTION_CHARS) {
     return { field: "description", expected: `at most ${MAX_DESCRIPTION_CHARS} characters` };
   }
   const hours = terms.deliveryInHours;
