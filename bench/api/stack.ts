@@ -144,9 +144,9 @@ export interface RunningServer {
 }
 
 /** `next start` run by node itself (as scripts/holdfast.ts does), waited for until it answers. */
-export async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<RunningServer> {
+export async function startServer(env: NodeJS.ProcessEnv, port: number, nodeArgs: string[] = []): Promise<RunningServer> {
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-  const child: ChildProcess = spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
