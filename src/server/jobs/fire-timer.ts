@@ -102,13 +102,23 @@ async function fireLocked(tx: Tx, ctx: EngineContext, timer: TimerRow): Promise<
   return fireOnLocked(tx, ctx, timer, await lockEscrow(tx, timer.escrow_id, TIMER_ACTOR));
 }
 
-/**
- * A seam for the tests that force two batches to interleave (src/server/jobs/timer-batch-locks.test.ts):
- * called inside the batch's transaction after each firing, with its index in the batch.
- */
-export interface BatchProbe {
+export interface BatchOptions {
+  /**
+   * How long the batch may wait for the rows it locks before its first firing (escrows, agents,
+   * conversations, accounts), held by another batch or a transition; past it the batch gives its timers
+   * back ("contended") and the worker tries again shortly, instead of queueing behind several batches
+   * until the transaction's own timeout kills it (which would fall back to one by one).
+   */
+  lockWaitMs?: number;
+  /**
+   * A seam for the tests that force concurrent batches to interleave (src/server/jobs/timer-batch-locks.test.ts):
+   * called inside the batch's transaction after each firing, with its index in the batch.
+   */
   afterFiring?(index: number): Promise<void>;
 }
+
+/** The default `lockWaitMs`: a few batches' worth of firings on a loaded machine, well inside the transaction timeout (30 s). */
+export const BATCH_LOCK_WAIT_MS = 5_000;
 
 /** Timers a batch claims at once (FOR UPDATE SKIP LOCKED): their escrows are locked and read in one statement. */
 export const TIMER_BATCH_SIZE = 200;
@@ -120,13 +130,14 @@ export const TIMER_BATCH_SIZE = 200;
  * one statement — all in ONE transaction: one commit per batch instead of one per timer. Every timer is
  * marked in that transaction, so each fires exactly once. Null when the batch failed and rolled back (a
  * conflict, or one broken escrow): the caller falls back to firing one by one, which isolates the failure.
+ * "contended" when its rows stayed locked by others past `lockWaitMs`: nothing was fired; try again.
  */
 export async function fireDueTimerBatch(
   ctx: EngineContext,
   limit = TIMER_BATCH_SIZE,
   dueBy: Date = ctx.now(),
-  probe?: BatchProbe,
-): Promise<FireOutcome[] | null> {
+  options: BatchOptions = {},
+): Promise<FireOutcome[] | "contended" | null> {
   try {
     return await inTransaction(ctx.db, async (tx) => {
       const timers = await tx.$queryRawUnsafe<TimerRow[]>(
@@ -137,8 +148,11 @@ export async function fireDueTimerBatch(
         limit,
       );
       if (timers.length === 0) return [];
+      // Waiting for the locks is bounded; the firings after them wait for nothing another batch holds.
+      await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.lockWaitMs ?? BATCH_LOCK_WAIT_MS))}`);
       const escrows = await lockEscrowsById(tx, timers.map((t) => t.escrow_id));
       await lockWhatTheBatchWrites(tx, ctx, timers, escrows);
+      await tx.$executeRawUnsafe("SET LOCAL lock_timeout = DEFAULT");
       const moved = new Set<string>();
       const outcomes: FireOutcome[] = [];
       for (const timer of timers) {
@@ -148,13 +162,24 @@ export async function fireDueTimerBatch(
         const outcome = await fireOnLocked(tx, ctx, timer, escrow);
         if (outcome.result === "applied" && timer.kind === "deadline") moved.add(timer.escrow_id);
         outcomes.push(outcome);
-        await probe?.afterFiring?.(outcomes.length - 1);
+        await options.afterFiring?.(outcomes.length - 1);
       }
       return outcomes;
     });
-  } catch {
-    return null;
+  } catch (error) {
+    return isLockTimeout(error) ? "contended" : null;
   }
+}
+
+/** PostgreSQL's lock_not_available (55P03): `lock_timeout` passed while waiting for a row or advisory lock. */
+function isLockTimeout(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    const d = e as { code?: unknown; meta?: { code?: unknown }; cause?: unknown; originalCode?: unknown; message?: unknown };
+    if (d.code === "55P03" || d.meta?.code === "55P03" || d.originalCode === "55P03") return true;
+    if (typeof d.message === "string" && /canceling statement due to lock timeout/.test(d.message)) return true;
+    e = d.cause;
+  }
+  return false;
 }
 
 /** Advisory-lock class of a ledger account key that has no row yet (pg_advisory_xact_lock(class, hashtext(key))). */

@@ -247,6 +247,9 @@ describe("timers in batches (issue 20)", () => {
       // waits for a lock (the batches queue, as they do when they lock in one order).
       let firstFirings = 0;
       const probe = {
+        // Queued batches wait as long as it takes here (the bounded wait and its 'contended' retry have
+        // their own test, timer-batch-locks.test.ts): any rollback below is a deadlock victim.
+        lockWaitMs: 25_000,
         async afterFiring(index: number) {
           if (index !== 0) return;
           firstFirings++;

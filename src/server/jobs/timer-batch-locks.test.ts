@@ -38,9 +38,11 @@ async function claimOrder(escrowIds: string[], clock: TestClock): Promise<void> 
   }
 }
 
+type BatchResult = FireOutcome[] | "contended" | null;
+
 interface Interleaved {
-  a: FireOutcome[] | null;
-  b: FireOutcome[] | null;
+  a: BatchResult;
+  b: BatchResult;
   /** How often each batch's transaction started firing: more than once means PostgreSQL killed an attempt (a deadlock) and inTransaction retried it. */
   attempts: { a: number; b: number };
 }
@@ -76,9 +78,9 @@ async function twoInterleavedBatches(ctx: EngineContext): Promise<Interleaved> {
 }
 
 /** Both batches committed on their first attempt: neither was a deadlock victim, neither fell back. */
-function expectNoCollision({ a, b, attempts }: Interleaved) {
-  expect(a, "batch A rolled back and would fall back to one-by-one").not.toBeNull();
-  expect(b, "batch B rolled back and would fall back to one-by-one").not.toBeNull();
+function expectNoCollision({ a, b, attempts }: Interleaved): void {
+  expect(Array.isArray(a), "batch A rolled back and would fall back to one-by-one").toBe(true);
+  expect(Array.isArray(b), "batch B rolled back and would fall back to one-by-one").toBe(true);
   expect(attempts, "a batch was killed as a deadlock victim and retried").toEqual({ a: 1, b: 1 });
 }
 
@@ -95,9 +97,9 @@ describe("two concurrent timer batches whose firings cross (issue 20)", () => {
     const run = await twoInterleavedBatches(ctx);
 
     expectNoCollision(run);
-    const { a, b } = run;
-    expect(a!.map((o) => o.result)).toEqual(["applied", "applied"]);
-    expect(b!.map((o) => o.result)).toEqual(["applied", "applied"]);
+    const [a, b] = [run.a as FireOutcome[], run.b as FireOutcome[]];
+    expect(a.map((o) => o.result)).toEqual(["applied", "applied"]);
+    expect(b.map((o) => o.result)).toEqual(["applied", "applied"]);
     const ids = [x1.id, x2.id, y1.id, y2.id];
     expect(await tdb.db.escrow.count({ where: { id: { in: ids }, status: "cancelled" } })).toBe(4);
     const expired = await tdb.db.escrowEvent.groupBy({ by: ["escrowId"], where: { command: "offer_expired", escrowId: { in: ids } }, _count: true });
@@ -131,7 +133,7 @@ describe("two concurrent timer batches whose firings cross (issue 20)", () => {
     const run = await twoInterleavedBatches(ctx);
 
     expectNoCollision(run);
-    const { a, b } = run;
+    const [a, b] = [run.a as FireOutcome[], run.b as FireOutcome[]];
     expect([...a!, ...b!].map((o) => o.result)).toEqual(["applied", "applied", "applied", "applied"]);
     const ids = [e0, e1, e2, e3];
     expect(await tdb.db.escrow.count({ where: { id: { in: ids }, status: "completed" } })).toBe(4);
@@ -141,5 +143,36 @@ describe("two concurrent timer batches whose firings cross (issue 20)", () => {
       const wallet = await tdb.db.ledgerAccount.findUniqueOrThrow({ where: { key: `wallet:${owner}:USD` } });
       expect(Number(wallet.balanceMinor)).toBe(2 * 2500 + (walletsExist ? 100 : 0));
     }
+  });
+});
+
+describe("a batch whose rows stay locked past its lock wait", () => {
+  it("gives its timers back ('contended', nothing fired, nothing rolled into one-by-one) and fires them on the next claim", async () => {
+    const clock = testClock();
+    const ctx = timerTestContext(tdb.db, clock);
+    const x = await createParties(tdb.db);
+    const [x1, x2] = [await offer(ctx, x), await offer(ctx, x)];
+    clock.advanceSeconds(30 * 24 * 3600);
+    await claimOrder([x1.id, x2.id], clock);
+
+    // A fires x1 and holds agent X until B has given up; B (x2, the same agent) waits 300 ms at most.
+    let aFiredFirst!: () => void;
+    const aReady = new Promise<void>((r) => (aFiredFirst = r));
+    let bSettled = false;
+    const a = fireDueTimerBatch(ctx, 1, ctx.now(), {
+      async afterFiring() {
+        aFiredFirst();
+        await until(async () => bSettled, "batch B to give up");
+      },
+    });
+    await Promise.race([aReady, a]);
+    const b = await fireDueTimerBatch(ctx, 1, ctx.now(), { lockWaitMs: 300 });
+    bSettled = true;
+
+    expect(b).toBe("contended");
+    expect(await a).toMatchObject([{ result: "applied", escrowId: x1.id }]);
+    expect(await tdb.db.escrowTimer.count({ where: { escrowId: x2.id, status: "scheduled" } })).toBe(1);
+    expect(await fireDueTimerBatch(ctx, 1, ctx.now())).toMatchObject([{ result: "applied", escrowId: x2.id }]);
+    expect(await tdb.db.escrow.count({ where: { id: { in: [x1.id, x2.id] }, status: "cancelled" } })).toBe(2);
   });
 });
