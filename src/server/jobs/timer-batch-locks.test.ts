@@ -8,6 +8,10 @@ import { databaseForThisFile } from "~/test/db";
 import { createParties, deliveredEscrow, fund, offer, testClock, type Parties, type TestClock } from "~/test/engine-fixtures";
 import { timerTestContext } from "~/test/timer-fixtures";
 import type { EngineContext } from "../context";
+import { inTransaction } from "../db/transaction";
+import { newId } from "../ids";
+import { acceptPurchase } from "../purchases/purchasing";
+import { statementLoggingDb } from "~/test/statement-log";
 import { fireDueTimerBatch, type FireOutcome } from "./fire-timer";
 
 const tdb = databaseForThisFile({ maxConnections: 20, ledgerBalancedAfter: true });
@@ -174,5 +178,54 @@ describe("a batch whose rows stay locked past its lock wait", () => {
     expect(await tdb.db.escrowTimer.count({ where: { escrowId: x2.id, status: "scheduled" } })).toBe(1);
     expect(await fireDueTimerBatch(ctx, 1, ctx.now())).toMatchObject([{ result: "applied", escrowId: x2.id }]);
     expect(await tdb.db.escrow.count({ where: { id: { in: [x1.id, x2.id] }, status: "cancelled" } })).toBe(2);
+  });
+});
+
+describe("a timer batch and a buying agent's accept that need the same two agents", () => {
+  it("queue (the accept takes both agents in id order, as the batch does): no deadlock, no retry", async () => {
+    const clock = testClock();
+    const log = statementLoggingDb(tdb.url);
+    try {
+      const ctx = timerTestContext(log.db, clock);
+      const seller = await createParties(tdb.db);
+      // The buyer's id sorts after the seller's: a batch locks the seller first, the old accept the buyer first.
+      const buyerAgentId = `agt_zzzzzz${newId("agt").slice(4, 18)}`;
+      const conversationId = newId("cnv");
+      await tdb.db.agent.create({
+        data: { id: buyerAgentId, ownerId: seller.customerId, handle: `buyer-${buyerAgentId}`, displayName: "Buyer", purchasingEnabled: true, purchaseLimitMinor: 100_000n },
+      });
+      await tdb.db.conversation.create({ data: { id: conversationId, agentId: seller.agentId, customerId: seller.customerId, buyerAgentId } });
+      await fund(ctx, seller.customerId, 5_000);
+      const expiring = await offer(ctx, { ...seller, conversationId }); // seller and buyer agent: the batch locks both
+      clock.advanceSeconds(30 * 24 * 3600);
+      const accepting = await offer(ctx, { ...seller, conversationId });
+      await claimOrder([expiring.id], clock);
+
+      // A third transaction holds the buying agent, so the accept and the batch both reach it and wait.
+      let holding!: () => void;
+      const held = new Promise<void>((r) => (holding = r));
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      const holder = inTransaction(tdb.db, async (tx) => {
+        await tx.$queryRaw`SELECT id FROM agents WHERE id = ${buyerAgentId} FOR UPDATE`;
+        holding();
+        await released;
+      });
+      await held;
+      const accept = inTransaction(log.db, (tx) => acceptPurchase(tx, ctx, buyerAgentId, accepting.id));
+      await until(async () => (await lockWaiters()) >= 1, "the accept to wait");
+      const batch = fireDueTimerBatch(ctx, 10, ctx.now(), { lockWaitMs: 20_000 });
+      await until(async () => (await lockWaiters()) >= 2, "the batch to wait");
+      log.clear();
+      release();
+      await holder;
+      const [accepted, fired] = await Promise.all([accept, batch]);
+
+      expect(accepted.escrow.status).toBe("active");
+      expect(fired).toMatchObject([{ result: "applied", escrowId: expiring.id }]);
+      expect(log.statements.filter((s) => /^\s*ROLLBACK/i.test(s)), "a deadlock victim was rolled back and retried").toEqual([]);
+    } finally {
+      await log.close();
+    }
   });
 });
