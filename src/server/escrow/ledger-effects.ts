@@ -79,7 +79,13 @@ export async function ledgerChange(
       });
     }
   }
-  await evaluatorFee?.post();
+  if (evaluatorFee) {
+    // The fee is posted (two accounts written) before the transition's statement locks the agents and the
+    // conversation: take those first, in the global lock order (agents by id → conversation → accounts by
+    // key; record-transition.ts, src/server/jobs/fire-timer.ts), so this cannot deadlock against a timer batch.
+    await lockAheadOfAccounts(tx, row);
+    await evaluatorFee.post();
+  }
   change.accounts = [...net.values()]
     .sort((a, b) => (a.spec.key < b.spec.key ? -1 : a.spec.key > b.spec.key ? 1 : 0))
     .map(({ spec, delta }, n) => ({
@@ -94,4 +100,14 @@ export async function ledgerChange(
       may_go_negative: mayGoNegative(spec.kind),
     }));
   return change;
+}
+
+/** The escrow's parties (by id), then its conversation: what a transition locks before any ledger account. */
+async function lockAheadOfAccounts(tx: Tx, row: EscrowRow): Promise<void> {
+  const agentIds = [row.agentId, ...(row.buyerAgentId ? [row.buyerAgentId] : [])];
+  await tx.$queryRaw`
+    WITH party AS MATERIALIZED (
+      SELECT id FROM agents WHERE id = ANY(${agentIds}::text[]) ORDER BY id COLLATE "C" FOR NO KEY UPDATE
+    )
+    SELECT c.id FROM conversations c WHERE c.id = ${row.conversationId} AND (SELECT count(*) FROM party) >= 0 FOR NO KEY UPDATE OF c`;
 }

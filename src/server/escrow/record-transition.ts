@@ -63,8 +63,9 @@ export interface TransitionExtras {
  * Writes a decided transition of a row the caller locked (`lockEscrow`, once, in this transaction).
  * The change set is computed here from the locked row and the decision, then written in ONE statement
  * (data-modifying CTEs, multi-row inserts from `jsonb_to_recordset`): the compare-and-set of the escrow
- * row, the settlement rows, the audit row, each party's event (its sequence bumped under its row lock, in
- * the lock order buyer agent → seller agent) and webhook delivery, the system line, the outbox row, the
+ * row, the settlement rows, the audit row, each party's event (its sequence bumped under its row lock; the
+ * statement locks agents by id → the conversation → ledger accounts by key, the order a timer batch takes
+ * them in too) and webhook delivery, the system line, the outbox row, the
  * new version's timers, the ledger (accounts upserted with their net change — the CHECK constraint keeps
  * non-external balances non-negative — and one transfer per movement, each operation key once) and a
  * payout hold. A release first asks the seller's tier (one read); alerts a row declares are raised after.
@@ -95,7 +96,7 @@ export async function recordTransition(
       data: { ...eventData, escrow: toEscrowJson(escrow, open, viewer, now) },
       delivery_id: newId("whd"),
     });
-  // Written buyer first: locks are taken escrow → buyer agent → seller agent on every path.
+  // Written buyer first (the event order); the rows are locked in id order (party).
   if (escrow.buyerAgentId) eventFor(escrow.buyerAgentId, purchaseEventType(decision.agentEvent.type), "customer");
   eventFor(escrow.agentId, decision.agentEvent.type, "agent");
   const messageText = decision.systemMessage ? `${decision.systemMessage} (ref ${escrow.referenceCode})` : null;
@@ -142,8 +143,10 @@ export async function recordTransition(
         SELECT v.*, row_number() OVER (PARTITION BY v.agent_id ORDER BY v.n) AS k
           FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS v(n int, agent_id text, type text, trusted boolean, data jsonb, delivery_id text)
       ), party AS MATERIALIZED (
+        -- The global lock order (src/server/jobs/fire-timer.ts lockWhatTheBatchWrites): agents by id, then
+        -- the conversation (conv), then the ledger accounts by key (acct reads both first).
         SELECT a.id FROM agents a WHERE a.id IN (SELECT agent_id FROM ev)
-         ORDER BY (SELECT min(ev.n) FROM ev WHERE ev.agent_id = a.id) FOR UPDATE OF a
+         ORDER BY a.id COLLATE "C" FOR NO KEY UPDATE OF a
       ), seq AS (
         UPDATE agents a SET last_event_seq = a.last_event_seq + c.count, updated_at = ${now}::timestamptz
           FROM (SELECT ev.agent_id, count(*)::bigint AS count FROM ev GROUP BY ev.agent_id) c, party p
@@ -165,7 +168,8 @@ export async function recordTransition(
           FROM (SELECT ${messageText}::text AS text) t WHERE t.text IS NOT NULL
       ), conv AS (
         UPDATE conversations SET last_message_at = ${now}::timestamptz
-         WHERE id = ${row.conversationId}::text AND ${messageText}::text IS NOT NULL
+         WHERE id = ${row.conversationId}::text AND ${messageText}::text IS NOT NULL AND (SELECT count(*) FROM party) >= 0
+        RETURNING id
       ), outbox_row AS (
         INSERT INTO outbox (topic, payload, available_at, attempts, created_at, request_id)
         VALUES ('escrow.changed', ${JSON.stringify(payload)}::jsonb, ${now}::timestamptz, 0, ${now}::timestamptz, ${requestId}::text)
@@ -186,7 +190,9 @@ export async function recordTransition(
         INSERT INTO ledger_accounts (id, key, kind, currency, user_id, escrow_id, balance_minor, updated_at)
         SELECT l.id, l.key, l.kind::"LedgerAccountKind", l.currency, l.user_id, l.escrow_id,
                CASE WHEN l.may_go_negative THEN l.delta ELSE GREATEST(l.delta, 0) END, now()
-          FROM acct_in l ORDER BY l.n
+          FROM acct_in l
+         WHERE (SELECT count(*) FROM party) + (SELECT count(*) FROM conv) >= 0
+         ORDER BY l.n
         ON CONFLICT (key) DO UPDATE
            SET balance_minor = ledger_accounts.balance_minor + (SELECT i.delta FROM acct_in i WHERE i.key = EXCLUDED.key), updated_at = now()
         RETURNING id, key, (xmax = 0) AS created

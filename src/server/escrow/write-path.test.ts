@@ -193,6 +193,38 @@ describe(`every transition is at most ${MAX_STATEMENTS_PER_TRANSITION} statement
   });
 });
 
+describe("the global lock order (issue 20): agents, then the conversation, then ledger accounts", () => {
+  const writesAccounts = (sql: string) => /\b(INSERT INTO|UPDATE)\s+("public"\.)?"?ledger_accounts"?\s/i.test(sql) || /\bledger_accounts\b[\s\S]*ON CONFLICT \(key\) DO UPDATE/i.test(sql);
+  const customerOf = (p: { customerId: string }) => ({ kind: "customer", userId: p.customerId }) as const;
+  /** Locks agent rows (not the escrow lock, whose statement reads the seller's owner from agents). */
+  const locksAgents = (sql: string) => !locksAnEscrow(sql) && /\bFROM\s+("public"\.)?"?agents"?\s[\s\S]*FOR (NO KEY )?UPDATE/i.test(sql);
+
+  it("a release that pays an evaluator locks the agents before it posts the evaluator's fee", async () => {
+    const p = await createParties(log.db);
+    const evaluator = await createParties(log.db);
+    await fund(ctx, p.customerId, 5_000);
+    const pending = await offer(ctx, p);
+    await runEscrowCommand(ctx, pending.id, customerOf(p), { command: "accept" });
+    clock.advanceSeconds(60);
+    await deliverArtifact(ctx, p, pending.id);
+    await runEscrowCommand(ctx, pending.id, { kind: "agent", agentId: p.agentId }, { command: "complete" });
+    // The evaluator the service named at delivery, and its verdict (issue 18).
+    await log.db.escrow.update({ where: { id: pending.id }, data: { evaluatorAgentId: evaluator.agentId } });
+    await log.db.evaluation.create({
+      data: { escrowId: pending.id, evaluatorAgentId: evaluator.agentId, feeMinor: 100n, feePayer: "platform", requestedAt: clock.now(), closesAt: clock.now(), verdict: "pass", attestedAt: clock.now() },
+    });
+    const approve = await measured(() => runEscrowCommand(ctx, pending.id, customerOf(p), { command: "approve" }));
+    expect(approve.result.escrow.status).toBe("completed");
+    const transfers = await log.db.ledgerTransfer.findMany({ where: { escrowId: pending.id } });
+    expect(transfers.map((t) => t.kind).sort()).toEqual(["evaluator_fee", "fee", "fund", "release"].sort());
+    const firstAccountWrite = approve.statements.findIndex(writesAccounts);
+    const firstAgentLock = approve.statements.findIndex(locksAgents);
+    expect(firstAccountWrite, "the release wrote ledger accounts").toBeGreaterThan(0);
+    expect(firstAgentLock, "an agent lock came before the first account write").toBeGreaterThan(0);
+    expect(firstAgentLock).toBeLessThan(firstAccountWrite);
+  });
+});
+
 describe("a buying agent's accept goes through the same path", () => {
   it("locks the escrow once, then the buying agent, and funds from its owner's wallet", async () => {
     const seller = await createParties(log.db);

@@ -7,6 +7,8 @@ import { observeTimerLateness } from "../ops/metrics";
 import { isDomainError } from "~/domain/escrow/errors";
 import { reminderStaleReason } from "~/domain/escrow/side-effects";
 import { isDeadlineAction } from "~/domain/escrow/states";
+import { findTransition } from "~/domain/escrow/transitions";
+import { escrowAccountKey, heldKey, platformFeeKey, walletKey } from "~/domain/ledger/accounts";
 import type { EngineContext } from "../context";
 import { inTransaction, type Tx } from "../db/transaction";
 import { executeOnLockedEscrow, lockEscrow, lockEscrowsById } from "../escrow/run-command";
@@ -100,17 +102,42 @@ async function fireLocked(tx: Tx, ctx: EngineContext, timer: TimerRow): Promise<
   return fireOnLocked(tx, ctx, timer, await lockEscrow(tx, timer.escrow_id, TIMER_ACTOR));
 }
 
+export interface BatchOptions {
+  /**
+   * How long the batch may wait for the rows it locks before its first firing (escrows, agents,
+   * conversations, accounts), held by another batch or a transition; past it the batch gives its timers
+   * back ("contended") and the worker tries again shortly, instead of queueing behind several batches
+   * until the transaction's own timeout kills it (which would fall back to one by one).
+   */
+  lockWaitMs?: number;
+  /**
+   * A seam for the tests that force concurrent batches to interleave (src/server/jobs/timer-batch-locks.test.ts):
+   * called inside the batch's transaction after each firing, with its index in the batch.
+   */
+  afterFiring?(index: number): Promise<void>;
+}
+
+/** The default `lockWaitMs`: a few batches' worth of firings on a loaded machine, well inside the transaction timeout (30 s). */
+export const BATCH_LOCK_WAIT_MS = 5_000;
+
 /** Timers a batch claims at once (FOR UPDATE SKIP LOCKED): their escrows are locked and read in one statement. */
 export const TIMER_BATCH_SIZE = 200;
 
 /**
  * Claims up to `limit` due timers no other transaction holds, locks and reads all their escrows in one
- * statement (in id order), and fires each in turn — decided in TypeScript, each transition written in its
+ * statement (in id order), locks every shared row its firings may write in the global lock order
+ * (`lockWhatTheBatchWrites`), and fires each in turn — decided in TypeScript, each transition written in its
  * one statement — all in ONE transaction: one commit per batch instead of one per timer. Every timer is
  * marked in that transaction, so each fires exactly once. Null when the batch failed and rolled back (a
  * conflict, or one broken escrow): the caller falls back to firing one by one, which isolates the failure.
+ * "contended" when its rows stayed locked by others past `lockWaitMs`: nothing was fired; try again.
  */
-export async function fireDueTimerBatch(ctx: EngineContext, limit = TIMER_BATCH_SIZE, dueBy: Date = ctx.now()): Promise<FireOutcome[] | null> {
+export async function fireDueTimerBatch(
+  ctx: EngineContext,
+  limit = TIMER_BATCH_SIZE,
+  dueBy: Date = ctx.now(),
+  options: BatchOptions = {},
+): Promise<FireOutcome[] | "contended" | null> {
   try {
     return await inTransaction(ctx.db, async (tx) => {
       const timers = await tx.$queryRawUnsafe<TimerRow[]>(
@@ -121,7 +148,11 @@ export async function fireDueTimerBatch(ctx: EngineContext, limit = TIMER_BATCH_
         limit,
       );
       if (timers.length === 0) return [];
+      // Waiting for the locks is bounded; the firings after them wait for nothing another batch holds.
+      await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.lockWaitMs ?? BATCH_LOCK_WAIT_MS))}`);
       const escrows = await lockEscrowsById(tx, timers.map((t) => t.escrow_id));
+      await lockWhatTheBatchWrites(tx, ctx, timers, escrows);
+      await tx.$executeRawUnsafe("SET LOCAL lock_timeout = DEFAULT");
       const moved = new Set<string>();
       const outcomes: FireOutcome[] = [];
       for (const timer of timers) {
@@ -131,12 +162,87 @@ export async function fireDueTimerBatch(ctx: EngineContext, limit = TIMER_BATCH_
         const outcome = await fireOnLocked(tx, ctx, timer, escrow);
         if (outcome.result === "applied" && timer.kind === "deadline") moved.add(timer.escrow_id);
         outcomes.push(outcome);
+        await options.afterFiring?.(outcomes.length - 1);
       }
       return outcomes;
     });
-  } catch {
-    return null;
+  } catch (error) {
+    return isLockTimeout(error) ? "contended" : null;
   }
+}
+
+/** PostgreSQL's lock_not_available (55P03): `lock_timeout` passed while waiting for a row or advisory lock. */
+function isLockTimeout(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    const d = e as { code?: unknown; meta?: { code?: unknown }; cause?: unknown; originalCode?: unknown; message?: unknown };
+    if (d.code === "55P03" || d.meta?.code === "55P03" || d.originalCode === "55P03") return true;
+    if (typeof d.message === "string" && /canceling statement due to lock timeout/.test(d.message)) return true;
+    e = d.cause;
+  }
+  return false;
+}
+
+/** Advisory-lock class of a ledger account key that has no row yet (pg_advisory_xact_lock(class, hashtext(key))). */
+const NEW_ACCOUNT_LOCK_CLASS = "holdfast:ledger_account";
+
+/**
+ * Locks, before the first firing, every shared row the batch's firings may write, in the one global lock
+ * order: escrows by id (done by the caller) → agents by id (each party's event sequence) → conversations by
+ * id (the system line) → ledger accounts by key (existing rows, then an advisory lock per key that has no
+ * row yet, which the firing creates). The firings then write in fire_at order but wait for nothing another
+ * batch can hold, so concurrent batches queue instead of deadlocking each other (they used to: A's first
+ * firing took agent X, B's took agent Y, then each wanted the other's — PostgreSQL killed one, and under
+ * load the retries ran out and the scheduler fell back to one transaction per timer). A transition of one
+ * escrow takes the same order within its write statement (record-transition.ts). Over-locking is safe:
+ * the candidates are a superset (a release locks both the owner's wallet and its held account; a
+ * stale timer's rows too).
+ */
+async function lockWhatTheBatchWrites(tx: Tx, ctx: EngineContext, timers: TimerRow[], escrows: Map<string, EscrowRow>): Promise<void> {
+  const rows = [...escrows.values()];
+  const agentIds = sortedUnique(rows.flatMap((e) => (e.buyerAgentId ? [e.agentId, e.buyerAgentId] : [e.agentId])));
+  const owners = await tx.$queryRaw<{ id: string; owner_id: string }[]>`
+    SELECT id, owner_id FROM agents WHERE id = ANY(${agentIds}::text[]) ORDER BY id COLLATE "C" FOR NO KEY UPDATE`;
+  await tx.$queryRaw`
+    SELECT id FROM conversations WHERE id = ANY(${sortedUnique(rows.map((e) => e.conversationId))}::text[]) ORDER BY id COLLATE "C" FOR NO KEY UPDATE`;
+  // Money moves only on a deadline whose transition (the domain's table) has a ledger effect.
+  const paying = timers
+    .map((t) => ({ timer: t, escrow: escrows.get(t.escrow_id) }))
+    .filter(({ timer, escrow }) => escrow && timer.kind === "deadline" && escrow.version === timer.escrow_version && isDeadlineAction(timer.action) && findTransition(escrow.status, timer.action)?.ledger)
+    .map(({ escrow }) => escrow!);
+  if (paying.length === 0) return;
+  const ownerOf = new Map(owners.map((o) => [o.id, o.owner_id]));
+  const evaluatorIds = sortedUnique(paying.flatMap((e) => (e.evaluatorAgentId ? [e.evaluatorAgentId] : [])));
+  if (evaluatorIds.length > 0) {
+    const evaluators = await tx.$queryRaw<{ id: string; owner_id: string }[]>`SELECT id, owner_id FROM agents WHERE id = ANY(${evaluatorIds}::text[])`;
+    for (const e of evaluators) ownerOf.set(e.id, e.owner_id);
+  }
+  const keys = sortedUnique(
+    paying.flatMap((e) => {
+      const seller = ownerOf.get(e.agentId) ?? null;
+      const evaluator = e.evaluatorAgentId ? (ownerOf.get(e.evaluatorAgentId) ?? null) : null;
+      return [
+        escrowAccountKey(e.id),
+        walletKey(e.customerId, e.currency),
+        ...(seller ? [walletKey(seller, e.currency), heldKey(seller, e.currency)] : []),
+        ...(e.feeBps > 0 ? [platformFeeKey(e.currency)] : []),
+        ...(evaluator ? [walletKey(evaluator, e.currency)] : []),
+      ];
+    }),
+  );
+  const existing = await tx.$queryRaw<{ key: string }[]>`
+    SELECT key FROM ledger_accounts WHERE key = ANY(${keys}::text[]) ORDER BY key COLLATE "C" FOR NO KEY UPDATE`;
+  const found = new Set(existing.map((a) => a.key));
+  const missing = keys.filter((k) => !found.has(k));
+  if (missing.length === 0) return;
+  // No row to lock yet: concurrent batches that would create the same account queue on its key instead.
+  await tx.$queryRaw`
+    SELECT count(pg_advisory_xact_lock(hashtext(${NEW_ACCOUNT_LOCK_CLASS}), hashtext(k)))::int AS n
+      FROM unnest(${missing}::text[]) WITH ORDINALITY AS u(k, i)`;
+}
+
+/** Byte order, as PostgreSQL's COLLATE "C" (ids and account keys are ASCII). */
+function sortedUnique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
 }
 
 async function fireOnLocked(tx: Tx, ctx: EngineContext, timer: TimerRow, escrow: EscrowRow): Promise<FireOutcome> {

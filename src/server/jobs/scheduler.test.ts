@@ -1,8 +1,10 @@
 // The embedded scheduler on real PostgreSQL: two schedulers share 1,000 due escrows without doing
-// anything twice, one drains 1,000 due timers in batches (a few transactions) each exactly once, and with seconds-long windows a whole escrow runs to its automatic end in real time.
+// anything twice, one worker and then four (forced to interleave) drain 1,000 due timers in batches (a
+// few transactions) each exactly once, and with seconds-long windows a whole escrow runs to its
+// automatic end in real time.
 import { describe, expect, it } from "vitest";
 import { databaseForThisFile } from "~/test/db";
-import { activeEscrow, createParties, deliverArtifact, fund, offer, testClock, type Parties } from "~/test/engine-fixtures";
+import { activeEscrow, createParties, deliverArtifact, fund, offer, testClock, type Parties, type TestClock } from "~/test/engine-fixtures";
 import type { EngineContext } from "../context";
 import { createDb } from "../db/client";
 import { runEscrowCommand } from "../escrow/run-command";
@@ -154,32 +156,53 @@ async function activeEscrowDueInOneHour(ctx: EngineContext, p: Parties) {
   return escrow;
 }
 
+/** 20 delivered escrows whose review deadline releases the money and 980 offers that expire, all due now. */
+async function seedDueBatch(ctx: EngineContext, clock: TestClock, tag: string) {
+  const parties = await inParallel(20, 10, () => createParties(tdb.db));
+  const delivered: string[] = [];
+  for (const p of parties) {
+    const escrow = await activeEscrow(ctx, p);
+    clock.advanceSeconds(1);
+    await deliverArtifact(ctx, p, escrow.id);
+    await runEscrowCommand(ctx, escrow.id, { kind: "agent", agentId: p.agentId }, { command: "complete" });
+    delivered.push(escrow.id);
+  }
+  const latest = await tdb.db.escrowTimer.aggregate({ where: { escrowId: { in: delivered }, kind: "deadline", status: "scheduled" }, _max: { fireAt: true } });
+  const expiring = await seedDueOffers(tdb.db, parties, 980, clock.now(), tag);
+  clock.set(new Date(latest._max.fireAt!.getTime() + 1000));
+  const due = await tdb.db.escrowTimer.count({ where: { status: "scheduled", fireAt: { lte: clock.now() } } });
+  expect(due).toBeGreaterThanOrEqual(1000);
+  return { parties, delivered, expiring, due };
+}
+
+/** Every due timer fired exactly once: each offer expired once, each delivered escrow released once. */
+async function expectEachFiredOnce(clock: TestClock, delivered: string[], expiring: string[]) {
+  expect(await tdb.db.escrowTimer.count({ where: { status: "scheduled", fireAt: { lte: clock.now() } } })).toBe(0);
+  const expired = await tdb.db.escrowEvent.groupBy({ by: ["escrowId"], where: { command: "offer_expired", escrowId: { in: expiring } }, _count: true });
+  expect(expired).toHaveLength(980);
+  expect(expired.every((e) => e._count === 1)).toBe(true);
+  expect(await tdb.db.escrow.count({ where: { id: { in: delivered }, status: "completed" } })).toBe(20);
+  const releases = await tdb.db.ledgerTransfer.groupBy({ by: ["escrowId"], where: { escrowId: { in: delivered }, kind: "release" }, _count: true });
+  expect(releases).toHaveLength(20);
+  expect(releases.every((r) => r._count === 1)).toBe(true);
+}
+
+/** Backends of this file's database waiting for a lock another transaction holds. */
+async function lockWaiters(): Promise<number> {
+  const [row] = await tdb.db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+  return row?.n ?? 0;
+}
+
 describe("timers in batches (issue 20)", () => {
   it("1,000 due timers all fire exactly once, a few transactions for all of them, and the releases keep the ledger balanced", async () => {
     const clock = testClock();
     const log = statementLoggingDb(tdb.url);
     try {
       const ctx = timerTestContext(log.db, clock);
-      const parties = await inParallel(20, 10, () => createParties(tdb.db));
-      // 20 delivered escrows whose review deadline releases the money, and 980 offers that expire.
-      const delivered: string[] = [];
-      for (const p of parties) {
-        const escrow = await activeEscrow(ctx, p);
-        clock.advanceSeconds(1);
-        await deliverArtifact(ctx, p, escrow.id);
-        await runEscrowCommand(ctx, escrow.id, { kind: "agent", agentId: p.agentId }, { command: "complete" });
-        delivered.push(escrow.id);
-      }
-      const latest = await tdb.db.escrowTimer.aggregate({ where: { escrowId: { in: delivered }, kind: "deadline", status: "scheduled" }, _max: { fireAt: true } });
-      const expiring = await seedDueOffers(tdb.db, parties, 980, clock.now(), "batch");
-      clock.set(new Date(latest._max.fireAt!.getTime() + 1000));
-      const due = await tdb.db.escrowTimer.count({ where: { status: "scheduled", fireAt: { lte: clock.now() } } });
-      expect(due).toBeGreaterThanOrEqual(1000);
+      const { delivered, expiring, due } = await seedDueBatch(ctx, clock, "batch");
 
       log.clear();
-      // One worker: this counts the batching itself. Concurrent workers are covered by the exactly-once tests
-      // (timers.test.ts); under load their batches can collide and fall back to one-by-one, which changes
-      // the number of commits, not the outcome.
       const stats = await drainDueTimers(ctx, 1);
       const commits = log.statements.filter((s) => /^\s*COMMIT/i.test(s)).length;
 
@@ -187,16 +210,63 @@ describe("timers in batches (issue 20)", () => {
       expect(stats.applied + stats.stale).toBe(due);
       // Batches of up to TIMER_BATCH_SIZE: a handful of commits, not one per timer.
       expect(commits).toBeLessThanOrEqual(Math.ceil(due / TIMER_BATCH_SIZE) + 8);
-      expect(await tdb.db.escrowTimer.count({ where: { status: "scheduled", fireAt: { lte: clock.now() } } })).toBe(0);
-      const expired = await tdb.db.escrowEvent.groupBy({ by: ["escrowId"], where: { command: "offer_expired", escrowId: { in: expiring } }, _count: true });
-      expect(expired).toHaveLength(980);
-      expect(expired.every((e) => e._count === 1)).toBe(true);
-      expect(await tdb.db.escrow.count({ where: { id: { in: delivered }, status: "completed" } })).toBe(20);
-      const releases = await tdb.db.ledgerTransfer.groupBy({ by: ["escrowId"], where: { escrowId: { in: delivered }, kind: "release" }, _count: true });
-      expect(releases).toHaveLength(20);
-      expect(releases.every((r) => r._count === 1)).toBe(true);
+      await expectEachFiredOnce(clock, delivered, expiring);
       // A second drain finds nothing: each fired exactly once.
       expect(await drainDueTimers(ctx, 4)).toMatchObject({ applied: 0, stale: 0, failures: 0 });
+    } finally {
+      await log.close();
+    }
+  });
+
+  it("with 4 workers whose batches each hold a different agent when they go on, batching still holds: no deadlock, no retry, no fallback", async () => {
+    const clock = testClock();
+    const log = statementLoggingDb(tdb.url);
+    try {
+      const ctx = timerTestContext(log.db, clock);
+      const { parties, delivered, expiring, due } = await seedDueBatch(ctx, clock, "four");
+      // Claim order: the offers round robin over the 20 agents, each block of TIMER_BATCH_SIZE starting one
+      // agent further on — so the batches' first firings take different agents (and conversations), and each
+      // batch needs every agent.
+      const byAgent = new Map(parties.map((p) => [p.agentId, [] as string[]]));
+      for (const e of await tdb.db.escrow.findMany({ where: { id: { in: expiring } }, select: { id: true, agentId: true }, orderBy: { id: "asc" } })) {
+        byAgent.get(e.agentId)!.push(e.id);
+      }
+      const order: string[] = [];
+      for (let r = 0; order.length < expiring.length; r++) {
+        const wanted = parties[(r + Math.floor(r / TIMER_BATCH_SIZE)) % parties.length]!.agentId;
+        const next = byAgent.get(wanted)!.shift() ?? [...byAgent.values()].find((ids) => ids.length > 0)!.shift()!;
+        order.push(next);
+      }
+      const base = new Date(clock.now().getTime() - 60_000);
+      await tdb.db.$executeRaw`
+        UPDATE escrow_timers t SET fire_at = ${base}::timestamptz + (u.r * interval '1 millisecond')
+          FROM unnest(${order}::text[]) WITH ORDINALITY AS u(id, r) WHERE t.escrow_id = u.id`;
+
+      // Each batch, after its first firing, goes on only once all four have fired their first (each then
+      // holds a row every other one needs: the old code deadlocked here, every time) — or once another batch
+      // waits for a lock (the batches queue, as they do when they lock in one order).
+      let firstFirings = 0;
+      const probe = {
+        // Queued batches wait as long as it takes here (the bounded wait and its 'contended' retry have
+        // their own test, timer-batch-locks.test.ts): any rollback below is a deadlock victim.
+        lockWaitMs: 25_000,
+        async afterFiring(index: number) {
+          if (index !== 0) return;
+          firstFirings++;
+          await until(async () => firstFirings >= 4 || (await lockWaiters()) > 0, 30_000, "the other batches to fire or to wait");
+        },
+      };
+      log.clear();
+      const stats = await drainDueTimers(ctx, 4, undefined, undefined, probe);
+      const commits = log.statements.filter((s) => /^\s*COMMIT/i.test(s)).length;
+      const rollbacks = log.statements.filter((s) => /^\s*ROLLBACK/i.test(s)).length;
+
+      expect(stats.failures).toBe(0);
+      expect(stats.applied + stats.stale).toBe(due);
+      expect(rollbacks, "a batch was a deadlock victim (rolled back, retried or fell back)").toBe(0);
+      // Batches of up to TIMER_BATCH_SIZE, plus each worker's last, empty claim: not one commit per timer.
+      expect(commits).toBeLessThanOrEqual(Math.ceil(due / TIMER_BATCH_SIZE) + 8);
+      await expectEachFiredOnce(clock, delivered, expiring);
     } finally {
       await log.close();
     }

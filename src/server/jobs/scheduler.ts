@@ -8,7 +8,7 @@
 // early. No busy loop: a due timer held by another process costs a short back-off, not a spin.
 import pg from "pg";
 import type { EngineContext } from "../context";
-import { fireDueTimerBatch, fireNextDueTimer, postponeTimer, TIMER_BATCH_SIZE, TimerFailure, type FireOutcome } from "./fire-timer";
+import { fireDueTimerBatch, fireNextDueTimer, postponeTimer, TIMER_BATCH_SIZE, TimerFailure, type BatchOptions, type FireOutcome } from "./fire-timer";
 import { runBackstop } from "./backstop";
 import { TIMERS_CHANNEL } from "../escrow/escrow-timers";
 import { registerWorker } from "../ops/heartbeats";
@@ -50,13 +50,15 @@ const ERROR_BACKOFF_MS = 2_000;
 
 /**
  * One round without sleeping: fire every due timer with `concurrency` workers. For tests and the
- * benchmark. `onFired` runs after each timer (the heartbeat: a long backlog is progress, not a hang).
+ * benchmark. `onFired` runs after each timer (the heartbeat: a long backlog is progress, not a hang);
+ * `batchOptions` bound a batch's wait for its locks, and let a test force concurrent batches to interleave.
  */
 export async function drainDueTimers(
   ctx: EngineContext,
   concurrency = 8,
   stats?: SchedulerStats,
   onFired?: () => void,
+  batchOptions?: BatchOptions,
 ): Promise<SchedulerStats> {
   const s = stats ?? { rounds: 0, applied: 0, stale: 0, failures: 0 };
   s.rounds++;
@@ -68,7 +70,12 @@ export async function drainDueTimers(
   const worker = async () => {
     for (;;) {
       // Batches first: up to TIMER_BATCH_SIZE timers in one transaction.
-      const batch = await observeJob("timer batch", { summary: batchSummary }, () => fireDueTimerBatch(ctx));
+      const batch = await observeJob("timer batch", { summary: batchSummary }, () => fireDueTimerBatch(ctx, TIMER_BATCH_SIZE, ctx.now(), batchOptions));
+      if (batch === "contended") {
+        // Other batches hold the rows these timers write: let them commit, then claim again (not one by one).
+        await new Promise((r) => setTimeout(r, CONTENDED_BACKOFF_MS * (0.5 + Math.random())));
+        continue;
+      }
       if (batch !== null) {
         if (batch.length === 0) return;
         batch.forEach(count);
@@ -99,8 +106,9 @@ export async function drainDueTimers(
 }
 
 /** A batch's log fields; an empty batch is idle (debug). */
-function batchSummary(outcomes: FireOutcome[] | null): Record<string, unknown> | null {
+function batchSummary(outcomes: FireOutcome[] | "contended" | null): Record<string, unknown> | null {
   if (outcomes === null) return { fallback: "one by one" };
+  if (outcomes === "contended") return { contended: "its rows stayed locked; claiming again" };
   if (outcomes.length === 0) return null;
   return { fired: outcomes.length, applied: outcomes.filter((o) => o.result === "applied").length };
 }

@@ -56,8 +56,11 @@ export async function postTransfer(tx: Tx, spec: TransferSpec): Promise<Transfer
   if (!Number.isSafeInteger(spec.amountMinor) || spec.amountMinor <= 0) {
     throw new Error(`transfer amount must be a positive safe integer, got ${spec.amountMinor}`);
   }
+  // Created (a new key is held from its insert) and locked in key order, as every writer of accounts does.
+  const toFirst = spec.to.key < spec.from.key;
+  const toIdFirst = toFirst ? await ensureAccount(tx, spec.to) : null;
   const fromId = await ensureAccount(tx, spec.from);
-  const toId = await ensureAccount(tx, spec.to);
+  const toId = toIdFirst ?? (await ensureAccount(tx, spec.to));
   const transferId = newId("trf");
   const amount = BigInt(spec.amountMinor);
   const inserted = await tx.$executeRaw`
@@ -67,12 +70,13 @@ export async function postTransfer(tx: Tx, spec: TransferSpec): Promise<Transfer
     ON CONFLICT (operation_key) DO NOTHING`;
   if (inserted === 0) return { status: "duplicate" };
 
-  // Lock the two rows in id order so opposite transfers cannot deadlock.
+  // Lock the two rows in key order, the one order every writer of accounts takes (a transition's write
+  // statement, a timer batch: src/server/jobs/fire-timer.ts), so no two of them can deadlock.
   const steps: (() => Promise<void>)[] = [
     () => debit(tx, fromId, amount, spec),
     () => credit(tx, toId, amount),
   ];
-  if (toId < fromId) steps.reverse();
+  if (toFirst) steps.reverse();
   for (const step of steps) await step();
   return { status: "posted", transferId };
 }

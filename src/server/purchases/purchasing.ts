@@ -96,7 +96,9 @@ export async function openPurchaseConversation(tx: Tx, ctx: EngineContext, buyer
 export async function acceptPurchase(tx: Tx, ctx: EngineContext, buyerAgentId: string, escrowRef: string): Promise<CommandResult> {
   const actor = { kind: "buyer_agent", agentId: buyerAgentId } as const;
   const escrow = await lockEscrow(tx, escrowRef, actor);
-  await tx.$queryRaw`SELECT id FROM agents WHERE id = ${buyerAgentId} FOR UPDATE`;
+  // Both agents in id order (the global lock order, docs/SCALING.md): the buyer's spending limit here and
+  // the seller's tier limits in the engine are then checked under locks taken the way a timer batch takes them.
+  await tx.$queryRaw`SELECT id FROM agents WHERE id IN (${buyerAgentId}, ${escrow.agentId}) ORDER BY id COLLATE "C" FOR UPDATE`;
   if (escrow.status === "pending") {
     const currencies = currenciesOf(ctx.config);
     const limit = await purchasingPolicy(tx, buyerAgentId, ctx.now(), currencies);
