@@ -11,10 +11,12 @@
 // It starts its own embedded PostgreSQL (fsync on, data under .data/bench-api, removed at the end)
 // and `next start` against it. A production build older than the code (or none) is rebuilt first
 // with `next build`, as `npm start` does; --no-build refuses instead. --capture-sql prints the SQL
-// one `accept` issues (what bench/api/transition.sql mirrors) and stops. --cpu-prof DIR runs only the
+// one `accept` issues (what bench/api/transition.sql mirrors) and the statement count of each request
+// of one lifecycle and of each read endpoint (server started with HOLDFAST_WORKERS=0; capture.ts), and
+// stops; with BENCH_CAPTURE_DUMP=FILE it also writes every step's statements there as JSON. --cpu-prof DIR runs only the
 // lifecycles, with the server under `node --cpu-prof`, and prints where its CPU went (profile.ts).
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -22,7 +24,7 @@ import pg from "pg";
 import { HoldfastClient } from "../../src/client";
 import { createDb } from "../../src/server/db/client";
 import { buildId, buildIsStale } from "../../scripts/next-build";
-import { captureSql } from "./capture";
+import { captureSteps, type CapturedStep, type CaptureStep } from "./capture";
 import { printProfileSummary, summarizeCpuProfiles } from "./profile";
 import { runLifecycles, STEPS, TRANSITION_STEPS, type LifecycleResult } from "./lifecycle";
 import { initTpcb, PGBENCH, runPgbench, runTpcb, seedPgbenchJobs, type PgbenchResult, type TpcbResult } from "./pgbench";
@@ -105,6 +107,8 @@ async function startStack(maxClients: number): Promise<Stack> {
   log(`starting PostgreSQL on ${pgPort} (data ${path.relative(process.cwd(), dataDir)}/pg)`);
   const db = await startDatabase(path.join(dataDir, "pg"), pgPort);
   const env = serverEnv(db.url, port);
+  // The statement capture counts the requests' statements only: no timers, notifications or sweeps.
+  if (values["capture-sql"]) env.HOLDFAST_WORKERS = "0";
   const profileDir = values["cpu-prof"];
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   if (buildIsStale()) {
@@ -119,27 +123,71 @@ async function startStack(maxClients: number): Promise<Stack> {
   return { db, server, pairs, buildId: build0 };
 }
 
-/** --capture-sql: the statements one `accept` issues (what bench/api/transition.sql mirrors). */
-async function printAcceptSql({ db, server, pairs }: Stack): Promise<void> {
+/**
+ * --capture-sql: the statements one `accept` issues (what bench/api/transition.sql mirrors), then the
+ * number of statements each request of one whole lifecycle and each read endpoint sends (the server runs
+ * without its background workers for the capture: startStack).
+ */
+async function printCapturedSql({ db, server, pairs }: Stack): Promise<void> {
   const pair = pairs[0]!;
   await runLifecycles(server.baseUrl, [pair], 1); // the first request of a route compiles it
   const agent = new HoldfastClient({ baseUrl: server.baseUrl, apiKey: pair.apiKey });
-  const offer = await agent.createEscrow({
-    conversation_id: pair.conversationId,
-    service_id: pair.serviceId,
-    title: "Market report",
-    amount: PRICE_MINOR,
-    currency: "USD",
-  });
-  const lines = await captureSql(db, async () => {
-    const response = await fetch(`${server.baseUrl}/api/trpc/escrow.accept`, {
+  const customer = (procedure: "accept" | "approve", escrowId: string) => async () => {
+    const response = await fetch(`${server.baseUrl}/api/trpc/escrow.${procedure}`, {
       method: "POST",
       headers: { "content-type": "application/json", cookie: `next-auth.session-token=${pair.sessionToken}`, "x-holdfast-csrf": "1" },
-      body: JSON.stringify({ json: { escrowId: offer.id } }),
+      body: JSON.stringify({ json: { escrowId } }),
     });
-    log(`escrow.accept answered HTTP ${response.status}; the statements it issued:`);
+    if (!response.ok) throw new Error(`escrow.${procedure} answered HTTP ${response.status}: ${await response.text()}`);
+  };
+  const lifecycle = await captureSteps(db, async () => {
+    let escrowId = "";
+    let artifactId = "";
+    const steps: CaptureStep[] = [
+      {
+        name: "create_service",
+        run: async () => {
+          const offer = await agent.createEscrow({ conversation_id: pair.conversationId, service_id: pair.serviceId, title: "Market report", amount: PRICE_MINOR, currency: "USD" });
+          escrowId = offer.id;
+        },
+      },
+      { name: "accept", run: () => customer("accept", escrowId)() },
+      {
+        name: "upload_artifact",
+        run: async () => {
+          artifactId = (await agent.uploadData({ name: "report.json", data: { summary: "Report", competitors: [{ name: "Acme" }] } })).id;
+        },
+      },
+      { name: "send_message", run: () => agent.sendMessage(pair.conversationId, { text: "Here is your report.", artifact_ids: [artifactId], escrow_id: escrowId }) },
+      { name: "complete_service", run: () => agent.complete(escrowId) },
+      { name: "approve", run: () => customer("approve", escrowId)() },
+    ];
+    return steps;
   });
-  console.log(lines.join("\n"));
+  const [readAgent] = await readAgents(db.url, [pair]);
+  if (!readAgent) throw new Error("the captured lifecycle left no completed escrow to read");
+  const get = (target: (typeof READ_TARGETS)[number]) => async () => {
+    const response = await fetch(`${server.baseUrl}/api/agent/v1${target.path(readAgent)}`, {
+      headers: { authorization: `Bearer ${readAgent.apiKey}`, accept: "application/json" },
+    });
+    if (!response.ok) throw new Error(`${target.name} answered HTTP ${response.status}`);
+    await response.arrayBuffer();
+  };
+  for (const target of READ_TARGETS) await get(target)(); // compiled and cached as under load
+  const reads = await captureSteps(db, async () => READ_TARGETS.map((t) => ({ name: t.name, run: get(t) })));
+  if (process.env.BENCH_CAPTURE_DUMP) writeFileSync(process.env.BENCH_CAPTURE_DUMP, JSON.stringify([...lifecycle, ...reads], null, 1));
+  const accept = lifecycle.find((s) => s.name === "accept")!;
+  log("escrow.accept over tRPC; the statements it issued:");
+  console.log(accept.lines.join("\n"));
+  console.log("");
+  console.log("Statements per request (PostgreSQL's statement log, the web server's background workers off; BEGIN and COMMIT count)");
+  const transactions = (s: CapturedStep) => s.lines.filter((l) => /^LOG:\s+statement: BEGIN/.test(l)).length;
+  console.log(
+    table(
+      ["request", "statements", "transactions (BEGIN … COMMIT)"],
+      [...lifecycle, ...reads].map((s) => [s.name, s.statements, transactions(s)]),
+    ),
+  );
 }
 
 /**
@@ -197,6 +245,8 @@ async function runLifecyclePhases({ db, server, pairs }: Stack, cpu: CpuMeter, t
     const bench = await cpu.measure(`pgbench, ${clients} client(s)`, () => runPgbench(db.url, clients, pgbenchDuration));
     sql.push(bench);
     log(`  ${bench.transactions} transactions (${bench.accepted} escrows accepted), ${bench.failed} failed`);
+    const { check } = bench;
+    log(`  check: of ${check.taken} jobs taken, ${check.active} active with their change set, ${check.funded} with their ledger moved; ${check.walletsOff} wallets off`);
     log(`pgbench TPC-B (tpcb-like, scale 10): ${clients} client(s) for ${pgbenchDuration} s`);
     const reference = await cpu.measure(`TPC-B, ${clients} client(s)`, () => runTpcb(tpcbUrl, clients, pgbenchDuration));
     tpcb.push(reference);
@@ -315,6 +365,8 @@ function printReport(report: Report): void {
   );
   console.log("");
   console.log(`checks: ${outcomes.completed} escrows completed, ${outcomes.open} of the load's escrows not completed (errors or cut off at the end)`);
+  const jobs = report.sql.reduce((sum, b) => sum + b.check.taken, 0);
+  console.log(`checks: pgbench accepted ${jobs} escrows, each active with its change set and its ledger moved (checked after each run; a miss stops the bench)`);
 }
 
 /** --cpu-prof: the lifecycles only, then the server stopped (it writes its profile on exit) and summarised. */
@@ -348,7 +400,7 @@ async function main() {
   const loadBefore = loadAverage();
   const maxClients = Math.max(...levels);
   const stack = await startStack(maxClients);
-  if (values["capture-sql"]) return printAcceptSql(stack);
+  if (values["capture-sql"]) return printCapturedSql(stack);
   if (values["cpu-prof"]) return profileLifecycles(stack, values["cpu-prof"]);
 
   // pgbench's own rows: enough pending escrows for the fastest rate seen here with room to spare.

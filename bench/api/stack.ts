@@ -125,7 +125,7 @@ export function serverEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv 
     NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
     HOLDFAST_DEMO: "0",
     // No switch turns the agent API's rate limit off; a limit no run reaches keeps its per-request
-    // counter upsert (part of every request's cost) while never answering 429.
+    // bookkeeping (part of every request's cost) while never answering 429.
     HOLDFAST_AGENT_RATE_LIMIT: "1000000000",
     HOLDFAST_DATA_DIR: path.resolve(".data/bench-api"),
     HOLDFAST_ARTIFACT_DIR: path.resolve(".data/bench-api/artifacts"),
