@@ -128,7 +128,7 @@ BEGIN;
           FROM jsonb_to_recordset(:events::jsonb) AS v(n int, agent_id text, type text, trusted boolean, data jsonb, delivery_id text)
       ), party AS MATERIALIZED (
         SELECT a.id FROM agents a WHERE a.id IN (SELECT agent_id FROM ev)
-         ORDER BY (SELECT min(ev.n) FROM ev WHERE ev.agent_id = a.id) FOR UPDATE OF a
+         ORDER BY a.id COLLATE "C" FOR NO KEY UPDATE OF a
       ), seq AS (
         UPDATE agents a SET last_event_seq = a.last_event_seq + c.count, updated_at = :now_at::timestamptz
           FROM (SELECT ev.agent_id, count(*)::bigint AS count FROM ev GROUP BY ev.agent_id) c, party p
@@ -150,7 +150,8 @@ BEGIN;
           FROM (SELECT :message_text::text AS text) t WHERE t.text IS NOT NULL
       ), conv AS (
         UPDATE conversations SET last_message_at = :now_at::timestamptz
-         WHERE id = :conversation_id::text AND :message_text::text IS NOT NULL
+         WHERE id = :conversation_id::text AND :message_text::text IS NOT NULL AND (SELECT count(*) FROM party) >= 0
+        RETURNING id
       ), outbox_row AS (
         INSERT INTO outbox (topic, payload, available_at, attempts, created_at, request_id)
         VALUES ('escrow.changed', :outbox_payload::jsonb, :now_at::timestamptz, 0, :now_at::timestamptz, :request_id::text)
@@ -171,7 +172,7 @@ BEGIN;
         INSERT INTO ledger_accounts (id, key, kind, currency, user_id, escrow_id, balance_minor, updated_at)
         SELECT l.id, l.key, l.kind::"LedgerAccountKind", l.currency, l.user_id, l.escrow_id,
                CASE WHEN l.may_go_negative THEN l.delta ELSE GREATEST(l.delta, 0) END, now()
-          FROM acct_in l ORDER BY l.n
+          FROM acct_in l WHERE (SELECT count(*) FROM party) + (SELECT count(*) FROM conv) >= 0 ORDER BY l.n
         ON CONFLICT (key) DO UPDATE
            SET balance_minor = ledger_accounts.balance_minor + (SELECT i.delta FROM acct_in i WHERE i.key = EXCLUDED.key), updated_at = now()
         RETURNING id, key, (xmax = 0) AS created
