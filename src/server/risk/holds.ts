@@ -48,7 +48,7 @@ export async function sellerPayoutAccount(
 ): Promise<SellerPayout> {
   // One statement: the agent's record (its tier; a moderator's 'restrict' pins it) and its signals.
   const standing = await agentStandingFor(tx, escrow);
-  const { tier, policy } = riskProfileOf(ctx, standing.record);
+  const { tier, policy } = riskProfileOf(ctx, standing);
   const now = ctx.now();
   const route = payoutRouteFor(tier, policy, now);
   // An open signal lengthens the hold, or holds the payout until a moderator reviews the agent.
