@@ -128,3 +128,23 @@ export function agentStandingOf(agentId: string, row: (Omit<StandingRow, "custom
     customerAbsent: row?.customer_wrote == null ? null : !row.customer_wrote,
   };
 }
+
+export interface MeasuredAgent {
+  agent: { id: string; handle: string; display_name: string; status: string; owner_id: string };
+  standing: AgentStanding;
+}
+
+/**
+ * The standing of every agent that has sold anything (a funded escrow), in ONE statement: the moderators'
+ * ranking and the queue's agent cases measure every seller at once instead of one read per agent.
+ */
+export async function sellingAgentStandings(db: Client): Promise<MeasuredAgent[]> {
+  const rows = await (db as Tx).$queryRaw<(Omit<StandingRow, "customer_wrote"> & { id: string; handle: string; display_name: string; status: string })[]>`
+    SELECT a.id, a.handle, a.display_name, a.status::text AS status, ${AGENT_RECORD_COLUMNS}, ${AGENT_STANDING_COLUMNS}
+      FROM agents a ${AGENT_STANDING_JOIN}
+     WHERE standing.funded > 0`;
+  return rows.map((row) => ({
+    agent: { id: row.id, handle: row.handle, display_name: row.display_name, status: row.status, owner_id: row.owner_id },
+    standing: agentStandingOf(row.id, row),
+  }));
+}
