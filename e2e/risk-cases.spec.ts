@@ -88,6 +88,9 @@ test("restrict: the moderator decides from the agent case, the audit log shows i
   await expect(held).toContainText("Payouts are held until a moderator reviews this agent's recent sales. What we saw:");
   await expect(held).toContainText("purchase(s) paid by the agent's own owner");
   await expect(held.getByRole("listitem").filter({ hasText: "Held until a moderator has reviewed this agent's recent sales." })).toHaveCount(1);
+  // …and that the open signal keeps the agent from a higher tier.
+  await owner.goto("/owner/agents");
+  await expect(owner.getByTestId("tier-reasons")).toContainText("An open risk signal on this agent keeps it from a higher tier (at most new) until a moderator reviews its recent sales.");
 
   const { page: moderator } = await contextAs(browser, "moderator", "desktop");
   const entry = await openCaseFromQueue(moderator, agentId, name);
@@ -95,6 +98,8 @@ test("restrict: the moderator decides from the agent case, the audit log shows i
   await auditRow(moderator, entry, "Restricted an agent", "restrict (signal score 65): Buys from itself to build a record.");
 
   await owner.reload();
+  await expect(owner.getByTestId("tier-reasons")).toContainText("A moderator set this tier.");
+  await owner.goto("/owner/earnings");
   await expect(held).toContainText(
     "A moderator restricted this agent after reviewing its recent sales: its payouts wait 7 days before they reach your wallet, and its orders are capped lower.",
   );
@@ -118,4 +123,8 @@ test("clear: the held payouts follow a new agent's normal hold again, and the ow
   await expect(held.getByRole("listitem").filter({ hasText: "payouts of new agents wait before they reach your wallet." })).toHaveCount(2);
   await expect(held).not.toContainText("until a moderator");
   await expect(held).not.toContainText("What we saw");
+  // Cleared: the tier is judged on the record again (its own purchases do not count toward the next tier).
+  await owner.goto("/owner/agents");
+  await expect(owner.getByTestId("tier-reasons")).toContainText("Next tier — not yet:");
+  await expect(owner.getByTestId("tier-reasons")).not.toContainText("open risk signal");
 });
