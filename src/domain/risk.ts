@@ -37,6 +37,16 @@ export function freezesPromotion(score: number): boolean {
   return score >= SIGNAL_FREEZE_SCORE;
 }
 
+/**
+ * Whether the agent's promotion is frozen now: its signals score at least SIGNAL_FREEZE_SCORE and no
+ * moderator's clearing review ('clear' or 'restrict') covered that score. A review covers the score it saw,
+ * as for the payout holds (src/domain/signals.ts isSignalOpen), so a later, higher score freezes again —
+ * the freeze lasts exactly as long as the open signal, whichever facts raised it, until a moderator clears it.
+ */
+export function promotionFrozenBy(score: number, lastClearing: { score: number } | null): boolean {
+  return freezesPromotion(score) && (lastClearing === null || score > lastClearing.score);
+}
+
 /** Why an offer does not fit its seller's tier, with the numbers the refusal states. */
 export type OfferLimitBreach =
   | { kind: "per_escrow"; amountMinor: number; capMinor: number }

@@ -64,7 +64,7 @@ export interface TierEvidence {
 export interface TierInput {
   evidence: TierEvidence;
   now: Date;
-  /** An open signal at or above SIGNAL_FREEZE_SCORE: the tier may not rise. */
+  /** An open signal at or above SIGNAL_FREEZE_SCORE (risk.ts promotionFrozenBy): the tier may not rise. */
   promotionFrozen: boolean;
   /** The tier the agent held when the freeze began; null when not known, which caps a frozen agent at `new`. */
   tierBeforeFreeze: RiskTier | null;
@@ -101,7 +101,7 @@ export const TIER_RULES: readonly { rule: TierRuleId; tier: string; when: string
   {
     rule: "frozen",
     tier: "no higher than before",
-    when: `an open signal scores ≥ ${SIGNAL_FREEZE_SCORE}: the tier does not rise above the one held when the freeze began (\`new\` when that is not known); it may still fall to restricted`,
+    when: `an open signal scores ≥ ${SIGNAL_FREEZE_SCORE} — any signal the moderators see, open until a moderator's clearing review covers its score (the rule that holds payouts): the tier does not rise above the one held when the freeze began (\`new\` when that is not known, as on the server); it may still fall to restricted`,
   },
 ]);
 

@@ -73,3 +73,13 @@ describe("accountWords", () => {
     expect(accountWords("mystery:x", parties)).toBe("another account");
   });
 });
+
+describe("the audit log's action words", () => {
+  it("names every action the filter offers, the agent case's decisions included (not 'Other action')", async () => {
+    const { ACTION_WORDS, AUDIT_ACTIONS } = await import("./admin-words");
+    for (const action of AUDIT_ACTIONS) expect(ACTION_WORDS[action], action).toBeTruthy();
+    expect(AUDIT_ACTIONS).toEqual(expect.arrayContaining(["clear_signal", "restrict_agent", "suspend_agent", "pin_tier"]));
+    expect(ACTION_WORDS.restrict_agent).toBe("Restricted an agent");
+    expect(ACTION_WORDS.clear_signal).toBe("Cleared an agent's risk signal");
+  });
+});

@@ -34,6 +34,8 @@ export const AUDIT_ACTIONS = [
   "give_up_delivery",
   "run_ledger_check",
   "pin_tier",
+  "clear_signal",
+  "restrict_agent",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -54,6 +56,8 @@ export const ACTION_WORDS: Record<string, string> = {
   give_up_delivery: "Gave up a delivery",
   run_ledger_check: "Ran the ledger check",
   pin_tier: "Pinned or unpinned an agent's risk tier",
+  clear_signal: "Cleared an agent's risk signal",
+  restrict_agent: "Restricted an agent",
 };
 
 export const TRANSFER_WORDS: Record<string, string> = {

@@ -117,7 +117,7 @@ export function AgentCaseQueue() {
           <li key={c.agent.id}>
             <strong>{c.agent.display_name}</strong> @{c.agent.handle} — score {c.score}: {c.explanation}{" "}
             {c.held_payouts.length} payout{c.held_payouts.length === 1 ? "" : "s"} held.{" "}
-            <Link className={linkText} href="/admin/signals">
+            <Link className={linkText} href={`/admin/signals#agent-${c.agent.id}`} aria-label={`Review and decide the case of ${c.agent.display_name}`}>
               Review and decide
             </Link>
           </li>

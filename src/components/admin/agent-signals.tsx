@@ -29,7 +29,7 @@ export function AgentSignals() {
   return (
     <ol className="space-y-3" data-testid="agent-signals">
       {ranked.data.map((entry) => (
-        <li key={entry.agent.id} className={card}>
+        <li key={entry.agent.id} id={`agent-${entry.agent.id}`} className={`${card} scroll-mt-4`}>
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h2 className="text-base font-semibold">
               {entry.agent.display_name} <span className="font-normal text-stone-600">@{entry.agent.handle}</span>

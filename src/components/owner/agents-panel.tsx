@@ -187,14 +187,15 @@ function RecordAndTier({ record }: { record: AgentRecord }) {
  */
 function TierReasons({ record }: { record: AgentRecord }) {
   const { evidence, tierReasons } = record;
-  const frozen = tierReasons.find((s) => s.rule === "frozen" && s.met);
+  // Frozen whenever a qualifying signal is open, whether or not the record would earn more yet.
+  const frozen = evidence.promotionFrozen || tierReasons.some((s) => s.rule === "frozen" && s.met);
   // The tier right above this one (the policy checks trusted before standard, so not simply the first unmet step).
   const nextRule = record.tier === "new" ? "standard" : record.tier === "standard" ? "trusted" : null;
   const next = tierReasons.find((s) => s.rule === nextRule && !s.met);
   const line = evidence.pinned
     ? "A moderator set this tier."
     : frozen
-      ? "An open risk signal on this agent holds its tier where it is until a moderator reviews it."
+      ? "An open risk signal on this agent keeps it from a higher tier (at most new) until a moderator reviews its recent sales."
       : record.tier === "new" || record.tier === "standard"
         ? next && `Next tier — ${next.reason}.`
         : null;

@@ -1,10 +1,22 @@
 /**
  * Renders the transition table as Markdown for docs/ARCHITECTURE.md: one row per transition (the offer
- * first), with the side effects each row declares, then what each reminder timer sends. A script pastes
- * the output in, so the documented lifecycle is always the one the code runs.
+ * first), with the side effects each row declares, then what each reminder timer sends, then the rows
+ * decide() picks instead of a table row when its input says so. A script pastes the output in, so the
+ * documented lifecycle is always the one the code runs.
  */
 import { REMINDER_RULES, type SideEffects } from "./side-effects";
-import { OFFER_RULE, TRANSITIONS, type OfferRule, type TransitionRule } from "./transitions";
+import { HELD_AUTO_RELEASE_RULE, OFFER_RULE, TRANSITIONS, type OfferRule, type TransitionRule } from "./transitions";
+
+/**
+ * The rows decide() picks instead of the table's row for the same (from, command), each with the command
+ * input that picks it (decide.ts): one today, the auto-release held for a moderator while the seller is
+ * under review (issue 17 item 4).
+ */
+export const VARIANT_RULES: readonly { rule: TransitionRule; when: string }[] = [
+  { rule: HELD_AUTO_RELEASE_RULE, when: "`agentUnderReview`: the seller has an open risk signal and the customer wrote nothing since the delivery" },
+];
+
+const VARIANT_HEADER = ["from", "command", "instead, when", "actors", "to", "deadline entered", "ledger", "event", "side effects", "note"] as const;
 
 const HEADER = ["from", "command", "actors", "to", "deadline entered", "ledger", "event", "side effects", "note"] as const;
 const REMINDER_HEADER = ["timer", "applies while", "notices", "alerts", "what it sends"] as const;
@@ -16,7 +28,20 @@ export function describeLifecycleMarkdown(): string {
     row(offerCells(OFFER_RULE)),
     ...TRANSITIONS.map((rule) => row(cells(rule))),
   ];
-  return `${lines.join("\n")}\n\n${describeRemindersMarkdown()}`;
+  return `${lines.join("\n")}\n\n${describeRemindersMarkdown()}\n${describeVariantsMarkdown()}`;
+}
+
+/** The rows decide() picks instead of a table row (VARIANT_RULES), with the input that picks each. */
+export function describeVariantsMarkdown(): string {
+  const lines = [
+    row(VARIANT_HEADER),
+    row(VARIANT_HEADER.map(() => "---")),
+    ...VARIANT_RULES.map(({ rule, when }) => {
+      const [from = "", command = "", ...rest] = cells(rule);
+      return row([from, command, when, ...rest]);
+    }),
+  ];
+  return `${lines.join("\n")}\n`;
 }
 
 /** What the timers that are not deadlines send when they fire (a deadline runs its row above). */

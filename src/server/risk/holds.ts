@@ -29,7 +29,7 @@ type Client = Parameters<typeof agentRiskTier>[0];
 
 /**
  * The agent's tier: its record, or a moderator's pin — an agent case's 'restrict' pins it at restricted
- * (the agent_restrictions row is that decision's record in the case), so there is one source of the tier.
+ * (agent_tier_pins is the restriction's one record), so there is one source of the tier.
  */
 export function effectiveTier(client: Client, ctx: Parameters<typeof agentRiskTier>[1], agentId: string): Promise<{ tier: RiskTier; policy: TierPolicy }> {
   return agentRiskTier(client, ctx, agentId);
@@ -48,7 +48,7 @@ export async function sellerPayoutAccount(
 ): Promise<SellerPayout> {
   // One statement: the agent's record (its tier; a moderator's 'restrict' pins it) and its signals.
   const standing = await agentStandingFor(tx, escrow);
-  const { tier, policy } = riskProfileOf(ctx, standing.record);
+  const { tier, policy } = riskProfileOf(ctx, standing);
   const now = ctx.now();
   const route = payoutRouteFor(tier, policy, now);
   // An open signal lengthens the hold, or holds the payout until a moderator reviews the agent.
@@ -109,12 +109,13 @@ export async function releaseDueHolds(ctx: EngineContext, options: { limit?: num
  * next run of releaseDueHolds). Returns how many holds were reset.
  */
 export async function resetSignalHolds(tx: Tx, ctx: EngineContext, agentId: string): Promise<number> {
-  const { policy } = await effectiveTier(tx, ctx, agentId);
+  const { tier, policy } = await effectiveTier(tx, ctx, agentId);
   const holds = await tx.payoutHold.findMany({ where: { agentId, releasedAt: null, signalHold: { not: null } }, select: { id: true, createdAt: true } });
   for (const hold of holds) {
     await tx.payoutHold.update({
       where: { id: hold.id },
-      data: { signalHold: null, releaseAt: new Date(hold.createdAt.getTime() + policy.payoutHoldS * 1000) },
+      // The tier whose hold it now follows, so the owner's reason names it (a restricted agent's, not the tier at release).
+      data: { signalHold: null, riskTier: tier, releaseAt: new Date(hold.createdAt.getTime() + policy.payoutHoldS * 1000) },
     });
   }
   return holds.length;

@@ -17,8 +17,9 @@ import { acceptLimitRefusal, judgeOfferLimits, offerLimitRefusal, type OfferInLi
 import { currenciesOf } from "../config";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
-import { AGENT_RECORD_COLUMNS, agentRecordOf, type AgentRecordRow } from "../reputation/record";
+import { AGENT_RECORD_COLUMNS } from "../reputation/record";
 import { agentRiskTier, riskProfileOf } from "./profile";
+import { AGENT_STANDING_COLUMNS, AGENT_STANDING_JOIN, agentStandingOf, type StandingRow } from "./standing";
 
 /** Locks the agent's row for the rest of the transaction: the serialisation point of its limits. */
 export async function lockAgent(tx: Tx, agentId: string): Promise<void> {
@@ -86,24 +87,24 @@ export async function assertAcceptWithinLimits(
 
 /**
  * `judge` for an accept, in ONE statement (the transition's round-trip budget, issue 20): locks the seller
- * and reads its record (the tier's evidence) and other open escrows. The record is the statement's snapshot, taken before
+ * and reads its record (the tier's evidence), its standing (the open signal that freezes promotion) and other open escrows. The record is the statement's snapshot, taken before
  * the lock is granted — enough here, unlike for an offer: funding an escrow does not add to the seller's
  * open total (a pending offer already counts), so a concurrent offer was judged with this one included.
  */
 async function judgeAccept(tx: Tx, ctx: EngineContext, agentId: string, offer: OfferAmount, excludeEscrowId: string): Promise<Judged> {
   const settings = currenciesOf(ctx.config);
   const limitsCurrency = settings.base;
-  const [row] = await tx.$queryRaw<(AgentRecordRow & { open: { currency: string; amountMinor: string }[] })[]>`
-    SELECT ${AGENT_RECORD_COLUMNS},
+  const [row] = await tx.$queryRaw<(Omit<StandingRow, "customer_wrote"> & { open: { currency: string; amountMinor: string }[] })[]>`
+    SELECT ${AGENT_RECORD_COLUMNS}, ${AGENT_STANDING_COLUMNS},
            (SELECT COALESCE(jsonb_agg(jsonb_build_object('currency', g.currency, 'amountMinor', g.total::text)), '[]'::jsonb)
               FROM (SELECT o.currency, SUM(o.amount_minor) AS total FROM escrows o
                      WHERE o.agent_id = a.id AND o.id <> ${excludeEscrowId}
                        AND o.status::text <> ALL (${[...TERMINAL_STATUSES]}::text[])
                      GROUP BY o.currency) g) AS open
-      FROM agents a
+      FROM agents a ${AGENT_STANDING_JOIN}
      WHERE a.id = ${agentId}
        FOR UPDATE OF a`;
-  const { policy } = riskProfileOf(ctx, agentRecordOf(agentId, row));
+  const { policy } = riskProfileOf(ctx, agentStandingOf(agentId, row));
   const inLimits = { ...offer, convertedMinor: convertMinor(settings, offer.amountMinor, offer.currency, limitsCurrency, "up") };
   const others = (row?.open ?? []).map((g) => ({ currency: g.currency, amountMinor: Number(g.amountMinor) }));
   const open = sumConverted(settings, others, limitsCurrency, "up");

@@ -2,13 +2,14 @@
 // (src/server/reputation/record.ts: rows a trigger keeps in the transaction that finishes each sale).
 // One statement reads the record, so the release path (under the escrow's lock) and an offer (under the
 // agent's lock) judge the tier without reading the sales history.
-import { freezesPromotion, type RiskTier, type TierPolicy } from "~/domain/risk";
-import { collusionSignals, signalScore, type AgentActivityFacts } from "~/domain/signals";
+import { promotionFrozenBy, type RiskTier, type TierPolicy } from "~/domain/risk";
+import { collusionSignals, signalScore } from "~/domain/signals";
 import { judgeTier, tierEvidenceOf, type TierEvidence, type TierJudgement } from "~/domain/tier-policy";
 import { currenciesOf, type EngineConfig } from "../config";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
-import { readAgentRecord, recordFigures, type AgentRecord, type RecordFigures } from "../reputation/record";
+import { recordFigures, type RecordFigures } from "../reputation/record";
+import { agentStanding, type AgentStanding } from "./standing";
 
 type Client = EngineContext["db"] | Tx;
 type Judge = { config: EngineConfig; now(): Date };
@@ -20,44 +21,30 @@ export interface RiskProfile {
   judgement: TierJudgement;
   evidence: TierEvidence;
   figures: RecordFigures;
-  /** The score of the signals the record shows, and whether it freezes promotion. */
+  /** The score of the agent's signals (every signal, measured as the moderators' list measures them), and whether its open signal freezes promotion. */
   signalScore: number;
   promotionFrozen: boolean;
 }
 
 /**
- * The signals the record alone shows (self-dealing, one buyer's share of the sales, moderator losses),
- * scored as the moderators' list scores them. Until the persisted signal reviews are wired in (issue 17
- * item 2), this score is what freezes promotion: it needs no read beyond the record.
+ * The tier from a standing already measured (pure apart from the config and the clock). Promotion is
+ * frozen by the agent's open signal — every signal the moderators see, not only those the record shows —
+ * until a moderator's clearing review covers its score (promotionFrozenBy): the same open-signal state
+ * that holds its payouts (signal-state.ts).
  */
-export function recordSignalFacts(figures: RecordFigures): AgentActivityFacts {
-  return {
-    sales: figures.sales,
-    autoReleased: 0,
-    completed: 0,
-    customerMessagesPerSale: 0,
-    trivialDeliveries: 0,
-    deliveries: 0,
-    reusedArtifactEscrows: 0,
-    selfDealing: figures.ownerSales,
-    topBuyerSales: figures.topBuyerSales,
-    adminLosses: figures.adminLosses,
-  };
-}
-
-/** The tier from a record already read (pure apart from the config and the clock). */
-export function riskProfileOf(ctx: Judge, record: AgentRecord): RiskProfile {
+export function riskProfileOf(ctx: Judge, standing: Pick<AgentStanding, "record" | "facts" | "lastClearing">): RiskProfile {
+  const { record } = standing;
   const figures = recordFigures(record);
-  const score = signalScore(collusionSignals(recordSignalFacts(figures)));
-  const promotionFrozen = freezesPromotion(score);
+  const score = signalScore(collusionSignals(standing.facts));
+  const promotionFrozen = promotionFrozenBy(score, standing.lastClearing);
   const evidence = tierEvidenceOf(record.totals, record.buyers, currenciesOf(ctx.config), ctx.config.minTicketMinor);
   const judgement = judgeTier({ evidence, now: ctx.now(), promotionFrozen, tierBeforeFreeze: null, pinned: record.pinned });
   return { tier: judgement.tier, policy: ctx.config.riskPolicies[judgement.tier], judgement, evidence, figures, signalScore: score, promotionFrozen };
 }
 
-/** The agent's tier with its evidence and reasons, for the owner's console, GET /me and the locked paths. */
+/** The agent's tier with its evidence and reasons, for the owner's console, GET /me and the locked paths (one statement: its standing). */
 export async function agentRiskProfile(client: Client, ctx: Judge, agentId: string): Promise<RiskProfile> {
-  return riskProfileOf(ctx, await readAgentRecord(client, agentId));
+  return riskProfileOf(ctx, await agentStanding(client, agentId));
 }
 
 /** The tier and its limits alone (one statement). A release is judged on the record as it stands when the payout is routed. */

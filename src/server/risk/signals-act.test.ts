@@ -196,6 +196,17 @@ describe("the owner's own accounts buying (issue 17 item 2)", () => {
       expect(hold.releaseAt.getTime()).toBe(hold.createdAt.getTime() + DEFAULT_TIER_POLICIES.restricted.payoutHoldS * 1000);
     }
     expect(await admin.admin.auditLog({ action: "restrict_agent", targetId: w.agentId })).toHaveLength(1);
+    // The restriction is the tier pin (its one record), and the owner is told why payouts still wait.
+    expect(await h.tdb.db.agentTierPin.findUnique({ where: { agentId: w.agentId } })).toMatchObject({ tier: "restricted", note: "buys from itself" });
+    const afterRestrict = (await owner.owner.payoutHolds()).find((a) => a.agent_id === w.agentId);
+    expect(afterRestrict?.explanation).toBe(
+      "A moderator restricted this agent after reviewing its recent sales: its payouts wait 7 days before they reach your wallet, and its orders are capped lower.",
+    );
+    expect(afterRestrict?.held.every((x) => x.release_at !== null && /payouts of restricted agents wait/.test(x.reason))).toBe(true);
+    // Lifting the pin lifts the restriction everywhere: the case no longer says restricted.
+    await admin.admin.pinAgentTier({ agentId: w.agentId, tier: null, note: "owner verified" });
+    expect((await admin.admin.agentCase({ agentId: w.agentId })).agent.restricted).toBe(false);
+    expect((await owner.owner.payoutHolds()).find((a) => a.agent_id === w.agentId)?.explanation).toBeNull();
 
     // Suspend: the agent can no longer make offers.
     await admin.admin.decideAgentCase({ agentId: w.agentId, decision: "suspend", note: "confirmed collusion" });

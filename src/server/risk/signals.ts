@@ -4,8 +4,8 @@ import { collusionSignals, signalScore, type Signal } from "~/domain/signals";
 import type { Reputation } from "~/domain/reputation";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
-import { agentReputation } from "../reputation/reputation";
-import { agentStanding } from "./standing";
+import { agentReputations } from "../reputation/reputation";
+import { agentStanding, sellingAgentStandings, type MeasuredAgent } from "./standing";
 
 type Client = EngineContext["db"] | Tx;
 
@@ -16,28 +16,28 @@ export interface RankedAgent {
   reputation: Reputation;
 }
 
-/** Agents that sold anything, most suspicious first; agents with no signal are left out. */
-export async function rankAgentsBySignals(ctx: EngineContext, limit = 100): Promise<RankedAgent[]> {
-  const agents = await ctx.db.agent.findMany({
-    where: { escrows: { some: { transfers: { some: { kind: "fund" } } } } },
-    select: { id: true, handle: true, displayName: true, status: true, ownerId: true },
-  });
-  const ranked: RankedAgent[] = [];
-  for (const agent of agents) {
-    const { reputation, signals } = await agentSignals(ctx.db, agent);
-    if (signals.length === 0) continue;
-    ranked.push({
-      agent: { id: agent.id, handle: agent.handle, display_name: agent.displayName, status: agent.status, owner_id: agent.ownerId },
-      score: signalScore(signals),
-      signals,
-      reputation,
-    });
-  }
-  return ranked.sort((a, b) => b.score - a.score || a.agent.handle.localeCompare(b.agent.handle)).slice(0, limit);
+/** Measured sellers with at least one signal, most suspicious first (ties by handle). */
+export function rankMeasured(measured: readonly MeasuredAgent[]): (MeasuredAgent & { score: number; signals: Signal[] })[] {
+  return measured
+    .map((m) => {
+      const signals = collusionSignals(m.standing.facts);
+      return { ...m, signals, score: signalScore(signals) };
+    })
+    .filter((m) => m.signals.length > 0)
+    .sort((a, b) => b.score - a.score || a.agent.handle.localeCompare(b.agent.handle));
 }
 
-/** One agent's signals, measured now (the release path calls it in its transaction, signal-state.ts). */
-export async function agentSignals(db: Client, agent: { id: string; ownerId?: string }): Promise<{ reputation: Reputation; signals: Signal[] }> {
-  const reputation = await agentReputation({ db: db as Tx }, agent.id);
-  return { reputation, signals: collusionSignals((await agentStanding(db, agent.id)).facts) };
+/**
+ * Agents that sold anything, most suspicious first; agents with no signal are left out. Two reads in all,
+ * however many agents: every seller's standing in one statement, then the ranked agents' reputations.
+ */
+export async function rankAgentsBySignals(ctx: EngineContext, limit = 100): Promise<RankedAgent[]> {
+  const ranked = rankMeasured(await sellingAgentStandings(ctx.db)).slice(0, limit);
+  const reputations = await agentReputations(ctx.db, ranked.map((r) => r.standing.record));
+  return ranked.map((r) => ({ agent: r.agent, score: r.score, signals: r.signals, reputation: reputations.get(r.agent.id)! }));
+}
+
+/** One agent's signals, measured now (one statement: its standing). */
+export async function agentSignals(db: Client, agentId: string): Promise<Signal[]> {
+  return collusionSignals((await agentStanding(db, agentId)).facts);
 }

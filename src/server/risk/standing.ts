@@ -22,7 +22,7 @@ export interface AgentStanding {
   customerAbsent: boolean | null;
 }
 
-type StandingRow = AgentRecordRow & {
+export type StandingRow = AgentRecordRow & {
   funded: number;
   self_dealing: number;
   customer_messages: number;
@@ -49,23 +49,23 @@ export function agentStandingFor(
   return measured;
 }
 
-export async function agentStanding(
-  db: Client,
-  agentId: string,
-  customerOf?: { conversationId: string; since: Date },
-): Promise<AgentStanding> {
-  const [row] = await (db as Tx).$queryRaw<StandingRow[]>`
+/**
+ * The facts the collusion signals are measured on, and the last clearing review, for the agent `a` of the
+ * statement it joins (`FROM agents a ${AGENT_STANDING_JOIN}`): the standing's own statement, and the accept's
+ * single locking statement (src/server/risk/limits.ts), so every path that judges the tier sees the open signal.
+ */
+export const AGENT_STANDING_JOIN = Prisma.sql`
+  LEFT JOIN LATERAL (
     WITH funded AS (
       SELECT e.id, e.conversation_id, e.status, e.customer_id FROM escrows e
-       WHERE e.agent_id = ${agentId} AND EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.escrow_id = e.id AND t.kind = 'fund')
+       WHERE e.agent_id = a.id AND EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.escrow_id = e.id AND t.kind = 'fund')
     ), deliveries AS (
-      SELECT m.escrow_id, max(a.size_bytes) AS max_size
-        FROM artifacts a JOIN messages m ON m.id = a.message_id
-       WHERE a.agent_id = ${agentId} AND m.escrow_id IS NOT NULL AND m.role = 'agent'
+      SELECT m.escrow_id, max(ar.size_bytes) AS max_size
+        FROM artifacts ar JOIN messages m ON m.id = ar.message_id
+       WHERE ar.agent_id = a.id AND m.escrow_id IS NOT NULL AND m.role = 'agent'
        GROUP BY m.escrow_id
     )
-    SELECT ${AGENT_RECORD_COLUMNS},
-           (SELECT count(*) FROM funded)::int AS funded,
+    SELECT (SELECT count(*) FROM funded)::int AS funded,
            (SELECT count(*) FROM funded f WHERE f.customer_id = a.owner_id)::int AS self_dealing,
            (SELECT count(*) FROM messages m
              WHERE m.role = 'customer' AND m.conversation_id IN (SELECT conversation_id FROM funded))::int AS customer_messages,
@@ -73,20 +73,38 @@ export async function agentStanding(
            (SELECT count(*) FROM deliveries WHERE max_size < ${TRIVIAL_ARTIFACT_BYTES})::int AS trivial_deliveries,
            (SELECT COALESCE(max(n), 0) FROM (
               SELECT count(DISTINCT m.escrow_id) AS n
-                FROM artifacts a JOIN messages m ON m.id = a.message_id
-               WHERE a.agent_id = ${agentId} AND m.escrow_id IS NOT NULL
-               GROUP BY a.sha256) per_file)::int AS reused,
+                FROM artifacts ar JOIN messages m ON m.id = ar.message_id
+               WHERE ar.agent_id = a.id AND m.escrow_id IS NOT NULL
+               GROUP BY ar.sha256) per_file)::int AS reused,
            (SELECT count(*) FROM funded f WHERE f.status = 'completed')::int AS completed,
            (SELECT count(*) FROM funded f WHERE f.status = 'completed' AND EXISTS (
               SELECT 1 FROM escrow_events ev WHERE ev.escrow_id = f.id AND ev.to_status = 'completed' AND ev.command = 'auto_release'))::int AS auto_released,
            (SELECT json_build_object('score', r.score, 'at', r.created_at) FROM agent_signal_reviews r
-             WHERE r.agent_id = a.id AND r.decision IN ('clear', 'restrict') ORDER BY r.created_at DESC LIMIT 1) AS last_clearing,
+             WHERE r.agent_id = a.id AND r.decision IN ('clear', 'restrict') ORDER BY r.created_at DESC LIMIT 1) AS last_clearing
+  ) standing ON true`;
+
+/** The columns AGENT_STANDING_JOIN adds (with the record's AGENT_RECORD_COLUMNS). */
+export const AGENT_STANDING_COLUMNS = Prisma.sql`standing.funded, standing.self_dealing, standing.customer_messages, standing.deliveries,
+  standing.trivial_deliveries, standing.reused, standing.completed, standing.auto_released, standing.last_clearing`;
+
+export async function agentStanding(
+  db: Client,
+  agentId: string,
+  customerOf?: { conversationId: string; since: Date },
+): Promise<AgentStanding> {
+  const [row] = await (db as Tx).$queryRaw<StandingRow[]>`
+    SELECT ${AGENT_RECORD_COLUMNS}, ${AGENT_STANDING_COLUMNS},
            ${
              customerOf
                ? Prisma.sql`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ${customerOf.conversationId} AND m.role = 'customer' AND m.created_at >= ${customerOf.since})`
                : Prisma.sql`NULL::boolean`
            } AS customer_wrote
-      FROM agents a WHERE a.id = ${agentId}`;
+      FROM agents a ${AGENT_STANDING_JOIN} WHERE a.id = ${agentId}`;
+  return agentStandingOf(agentId, row);
+}
+
+/** The standing from the columns of AGENT_RECORD_COLUMNS and AGENT_STANDING_COLUMNS (customer_wrote optional). */
+export function agentStandingOf(agentId: string, row: (Omit<StandingRow, "customer_wrote"> & { customer_wrote?: boolean | null }) | undefined): AgentStanding {
   const record = agentRecordOf(agentId, row);
   const figures = recordFigures(record);
   const funded = row?.funded ?? 0;
@@ -109,4 +127,24 @@ export async function agentStanding(
     lastClearing: row?.last_clearing ? { score: row.last_clearing.score, createdAt: new Date(row.last_clearing.at) } : null,
     customerAbsent: row?.customer_wrote == null ? null : !row.customer_wrote,
   };
+}
+
+export interface MeasuredAgent {
+  agent: { id: string; handle: string; display_name: string; status: string; owner_id: string };
+  standing: AgentStanding;
+}
+
+/**
+ * The standing of every agent that has sold anything (a funded escrow), in ONE statement: the moderators'
+ * ranking and the queue's agent cases measure every seller at once instead of one read per agent.
+ */
+export async function sellingAgentStandings(db: Client): Promise<MeasuredAgent[]> {
+  const rows = await (db as Tx).$queryRaw<(Omit<StandingRow, "customer_wrote"> & { id: string; handle: string; display_name: string; status: string })[]>`
+    SELECT a.id, a.handle, a.display_name, a.status::text AS status, ${AGENT_RECORD_COLUMNS}, ${AGENT_STANDING_COLUMNS}
+      FROM agents a ${AGENT_STANDING_JOIN}
+     WHERE standing.funded > 0`;
+  return rows.map((row) => ({
+    agent: { id: row.id, handle: row.handle, display_name: row.display_name, status: row.status, owner_id: row.owner_id },
+    standing: agentStandingOf(row.id, row),
+  }));
 }
