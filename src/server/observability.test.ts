@@ -10,6 +10,7 @@ import { call, createWorld, startHarness, type Harness } from "~/test/agent-api-
 import { sendSignInLink } from "./auth/email";
 import { logInternalError } from "./http/internal-error";
 import { acceptRequestId, captureLogs, scrubSecrets } from "./log";
+import { countSummary, observeJob } from "./jobs/observe-job";
 import { createLogChannel } from "./notify/log";
 import { deliverDueWebhooks, newWebhookSecret } from "./webhooks/relay";
 
@@ -91,6 +92,23 @@ describe("request ids", () => {
     expect(raw.join("")).not.toContain("bad id");
     // Outside a request an internal error still gets an id to report.
     expect(logInternalError("test", new Error("boom"))).toMatch(/^req_/);
+  });
+});
+
+describe("background jobs", () => {
+  it("log one line per run: info with what it did, debug when idle, error with the failure; a caused run carries its request's id", async () => {
+    expect(await observeJob("webhook relay", { summary: countSummary }, () => Promise.resolve(3))).toBe(3);
+    expect(await observeJob("webhook relay", { summary: countSummary }, () => Promise.resolve(0))).toBe(0);
+    await expect(observeJob("timer", { fields: { timerId: "7" } }, () => Promise.reject(new Error("database went away")))).rejects.toThrow("database went away");
+    await observeJob("outbox relay", { requestId: "req-caused-it-0123" }, () => Promise.resolve(null));
+    const jobs = linesWith("job");
+    expect(jobs).toHaveLength(4);
+    expect(jobs[0]).toMatchObject({ level: 30, job: "webhook relay", done: 3, outcome: "ok" });
+    expect(jobs[0]?.durationMs).toEqual(expect.any(Number));
+    expect(jobs[1]).toMatchObject({ level: 20, job: "webhook relay", outcome: "ok" });
+    expect(jobs[2]).toMatchObject({ level: 50, job: "timer", timerId: "7", outcome: "error" });
+    expect(JSON.stringify(jobs[2])).toContain("database went away");
+    expect(jobs[3]).toMatchObject({ job: "outbox relay", requestId: "req-caused-it-0123", outcome: "ok" });
   });
 });
 

@@ -3,7 +3,9 @@
 // that counts the bytes pulled from it: a chunked body (no Content-Length) far over the cap is 413
 // and is read no further than the cap (plus the chunk that crossed it); a declared Content-Length
 // over the cap is 413 with nothing read at all. One more case goes over real HTTP (node:http).
+import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "~/test/db";
 import { createUser } from "~/test/users";
@@ -38,6 +40,9 @@ beforeAll(async () => {
     INNGEST_SIGNING_KEY: "signkey-test-0123456789abcdef",
     HOLDFAST_MAX_ARTIFACT_BYTES: String(MAX_ARTIFACT_BYTES),
     HOLDFAST_MAX_JSON_BODY_BYTES: String(MAX_JSON_BODY_BYTES),
+    // Stripe's webhook exists only with a key; nothing here reaches Stripe (every body is refused first).
+    STRIPE_SECRET_KEY: "sk_test_bodycaps0123456789",
+    STRIPE_WEBHOOK_SECRET: "whsec_bodycaps0123456789",
   });
   const owner = await createUser(tdb.db, "owner");
   const agentId = newId("agt");
@@ -56,6 +61,7 @@ beforeAll(async () => {
   routes.inngest = (await import("./inngest/route")).PUT as Handler;
   routes.agent = (await import("./agent/v1/[[...path]]/route")).POST as Handler;
   routes["case-files"] = (await import("./case-files/route")).POST as Handler;
+  routes.stripe = (await import("./stripe/webhook/route")).POST as Handler;
 });
 afterAll(async () => {
   const { getDb } = await import("~/server/db/client");
@@ -119,7 +125,37 @@ const CASES: RouteCase[] = [
     capBytes: MAX_ARTIFACT_BYTES + 16 * 1024,
     headers: () => ({ ...SAME_ORIGIN, "content-type": "multipart/form-data; boundary=x", cookie: `next-auth.session-token=${customerSession}` }),
   },
+  // Stripe's signed events: the body is read under the cap before the signature is checked.
+  { name: "stripe", path: "/api/stripe/webhook", capBytes: BODY_LIMIT_BYTES.webhook, headers: () => ({ "content-type": "application/json", "stripe-signature": "t=1,v1=00" }) },
 ];
+
+/** Every route file under src/app/api that exports a handler for a method with a body, as its URL path. */
+function routesTakingBodies(): string[] {
+  const root = path.resolve(__dirname);
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name === "route.ts" && /\b(POST|PUT|PATCH|DELETE)\b/.test(readFileSync(full, "utf8"))) {
+        found.push(`/api/${path.relative(root, dir).split(path.sep).join("/")}`);
+      }
+    }
+  };
+  walk(root);
+  return found.sort();
+}
+
+/** The case that covers a route directory ("[id]" and "[[...path]]" segments match any segment below them). */
+const covers = (routeDir: string, c: RouteCase) => {
+  const pattern = routeDir.replace(/\/\[\[\.\.\.[^\]]+\]\]$/, "(/.*)?").replace(/\[\.\.\.[^\]]+\]/g, ".+").replace(/\[[^\]]+\]/g, "[^/]+");
+  return new RegExp(`^${pattern}$`).test(c.path);
+};
+
+it("every route under src/app/api that takes a body is among the cases below (a new route must be capped and listed)", () => {
+  const uncovered = routesTakingBodies().filter((dir) => !CASES.some((c) => covers(dir, c)));
+  expect(uncovered).toEqual([]);
+});
 
 async function send(c: RouteCase, body: ReadableStream<Uint8Array>, extraHeaders: Record<string, string> = {}) {
   const request = new Request(`${BASE}${c.path}`, {

@@ -5,6 +5,7 @@
 // nothing written before the review, after the decision, for another agent's
 // escrow or another agent's file.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { INVISIBLE_TEXTS } from "~/test/invisible-text-corpus";
 import { createUser } from "~/test/users";
 import { runEscrowCommand } from "../escrow/run-command";
 import { call, createWorld, dataSnapshot, expectApiError, PNG_BYTES, startHarness, type Harness, type World } from "~/test/agent-api-harness";
@@ -95,6 +96,20 @@ describe("POST /escrows/{id}/statements", () => {
         status: c.status,
         code: c.code,
       });
+    }
+    expect(await dataSnapshot(h)).toBe(before);
+    expect(await statementsOf(escrow.id)).toBe(0);
+  });
+
+  it("refuses a statement whose text shows nothing, even with the agent's own file attached (issue 16 item 15), writing nothing", async () => {
+    const w = await createWorld(h);
+    const { escrow, toReview } = await inReview(w);
+    await toReview();
+    const file = await w.client.uploadFile({ name: "source.png", bytes: PNG_BYTES });
+    const before = await dataSnapshot(h);
+    for (const [what, text] of INVISIBLE_TEXTS.filter(([, t]) => t.length > 0)) {
+      const response = await call(h, w.key.key, "POST", `/escrows/${escrow.id}/statements`, { json: { text, artifact_ids: [file.id] } });
+      expect([what, response.status]).toEqual([what, 400]);
     }
     expect(await dataSnapshot(h)).toBe(before);
     expect(await statementsOf(escrow.id)).toBe(0);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "~/test/db";
 import { Mailbox } from "~/test/mailbox";
 import { clientAddress, PEER_HEADER, stampPeerAddresses } from "../client-address";
+import { clientKey, mailboxKey } from "./sign-in-throttle";
 
 // next-auth's request core (what its App Router handler calls after reading next/headers), which the
 // package does not export by name.
@@ -85,6 +86,39 @@ describe("sign-in mail throttle", () => {
     await signInByEmail("someone-else@example.test", "203.0.113.8");
     await settledMails();
     expect(mailbox.received.filter((m) => m.to.includes("someone-else@example.test"))).toHaveLength(1);
+  });
+
+  it("counts spellings of one inbox as one address (sub-address tags, Gmail's dots)", async () => {
+    for (let i = 0; i < 20; i++) await signInByEmail(`tagged+${i}@example.test`, `198.51.101.${i}`);
+    for (let i = 0; i < 10; i++) await signInByEmail(`${"dotted".slice(0, (i % 5) + 1)}.${"dotted".slice((i % 5) + 1)}@gmail.com`, `198.51.102.${i}`);
+    await settledMails();
+    expect(mailbox.received.filter((m) => m.to.some((to) => /tagged(\+\d+)?@example\.test/.test(to)))).toHaveLength(PER_ADDRESS);
+    expect(mailbox.received.filter((m) => m.to.some((to) => to.replaceAll(".", "").startsWith("dotted@gmail")))).toHaveLength(PER_ADDRESS);
+  });
+
+  it("counts the addresses of one IPv6 /64 as one client", async () => {
+    const before = mailbox.received.length;
+    for (let i = 0; i < 20; i++) await signInByEmail(`v6-victim-${i}@example.test`, `2001:db8:1:2::${(i + 1).toString(16)}`);
+    await settledMails();
+    expect(mailbox.received.length - before).toBe(PER_CLIENT);
+  });
+});
+
+describe("throttle keys", () => {
+  it("an inbox's key drops a sub-address tag and Gmail's dots, nothing else", () => {
+    expect(mailboxKey("Victim+promo@Example.TEST")).toBe("victim@example.test");
+    expect(mailboxKey("v.i.c.t.i.m@gmail.com")).toBe("victim@gmail.com");
+    expect(mailboxKey("v.ictim@example.test")).toBe("v.ictim@example.test");
+    expect(mailboxKey("+only@example.test")).toBe("+only@example.test");
+  });
+
+  it("a client's key is its IPv4 address or its IPv6 /64", () => {
+    expect(clientKey("203.0.113.7")).toBe("203.0.113.7");
+    expect(clientKey("::ffff:203.0.113.7")).toBe("203.0.113.7");
+    expect(clientKey("2001:db8:1:2::a")).toBe("2001:db8:1:2::/64");
+    expect(clientKey("2001:0db8:0001:0002:1111:2222:3333:4444")).toBe("2001:db8:1:2::/64");
+    expect(clientKey("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(clientKey("::1")).toBe("0:0:0:0::/64");
   });
 });
 

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createParties, deliveredEscrow, testClock, testContext } from "~/test/engine-fixtures";
 import { openTrpcRoute, SAME_ORIGIN_HEADERS, TRPC_BASE_URL, type TrpcRoute } from "~/test/trpc-route";
+import { INVISIBLE_TEXTS } from "~/test/invisible-text-corpus";
 import { createUser } from "~/test/users";
 import { runEscrowCommand } from "../escrow/run-command";
 import { adminQueue } from "./queue";
@@ -78,6 +79,10 @@ describe("statements for the moderator", () => {
     expect((await post("escrow.addStatement", strangerToken, { escrowId: escrow.id, text: "Me too" })).status).toBe(404);
     expect((await post("escrow.addStatement", token, { escrowId: escrow.id, text: "   " })).status).toBe(400);
     expect((await post("escrow.addStatement", token, { escrowId: escrow.id, text: "x".repeat(5_001) })).status).toBe(400);
+    // Invisible characters alone are no statement either (zero-width, bidi marks, fillers, braille blank…).
+    for (const [what, text] of INVISIBLE_TEXTS.filter(([, t]) => t.length > 0)) {
+      expect([what, (await post("escrow.addStatement", token, { escrowId: escrow.id, text })).status]).toEqual([what, 400]);
+    }
     expect(await statementsOf(escrow.id)).toBe(0);
   });
 

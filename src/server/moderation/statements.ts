@@ -5,6 +5,7 @@
 // `statement` that does not change the state. Refused once the case is
 // decided: a statement after the decision could not have been read.
 import { FIELD_LIMITS } from "~/domain/field-limits";
+import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import { DomainError, reject } from "~/domain/escrow/errors";
 import type { EngineContext } from "../context";
 import type { Tx } from "../db/transaction";
@@ -45,7 +46,8 @@ export async function addCaseStatementIn(
   input: StatementInput,
 ) {
   const text = input.text.trim();
-  if (!text) throw invalid("text", "a statement needs some words for the moderator");
+  // Judged like every required text (issue 16 item 15): a statement of only U+200B says nothing to the moderator.
+  if (!hasVisibleText(text)) throw invalid("text", `a statement needs some words for the moderator: it ${VISIBLE_TEXT_REQUIRED}`);
   if (text.length > MAX_STATEMENT_CHARS) throw invalid("text", `at most ${MAX_STATEMENT_CHARS} characters`);
   const scope =
     party.kind === "customer" ? { customerId: party.userId, buyerAgentId: null } : { agentId: party.agentId };

@@ -5,6 +5,7 @@ import type { EngineContext } from "../context";
 import { inTransaction, type Tx } from "../db/transaction";
 import { notFound, ServiceError } from "../errors";
 import type { DeliveryKind } from "./overview";
+import { isBigintParam } from "../db/bigint-param";
 
 export interface DeliveryActionInput {
   kind: DeliveryKind;
@@ -33,7 +34,8 @@ function conflict(message: string): ServiceError {
 }
 
 function outboxId(id: string): bigint {
-  if (!/^\d{1,19}$/.test(id)) throw notFound("outbox item");
+  // Beyond a bigint's range no row can have it: not found, not the database's out-of-range error.
+  if (!isBigintParam(id)) throw notFound("outbox item");
   return BigInt(id);
 }
 

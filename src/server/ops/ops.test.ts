@@ -199,6 +199,9 @@ describe("retry now and give up", () => {
     await expect(admin.admin.giveUpDelivery({ kind: "webhook", id: second!.id })).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(admin.admin.retryDelivery({ kind: "webhook", id: "whd_none" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(admin.admin.retryDelivery({ kind: "outbox", id: "not-a-number" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    // 19 digits past a bigint's maximum: no such row, not the database's out-of-range error (a 500).
+    await expect(admin.admin.retryDelivery({ kind: "outbox", id: "9999999999999999999" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(admin.admin.giveUpDelivery({ kind: "outbox", id: "9223372036854775808" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await tdb.db.moderationAction.count()).toBe(logged);
   });
 

@@ -138,6 +138,17 @@ describe("verified channels", () => {
 
   });
 
+  it("counts spellings of one inbox as one address (sub-address tags), whoever asks", async () => {
+    const owners = await Promise.all([1, 2, 3, 4, 5].map((i) => createUser(h.tdb.db, "owner", `Tagger ${i}`)));
+    const outcomes = [];
+    for (const [i, o] of owners.entries()) {
+      outcomes.push(await callerFor(h.deps.engine, o).owner.saveChannel({ channel: "email", address: `inbox+${i}@stranger.test` }).then((r) => r, (e: { code?: string }) => e));
+    }
+    for (const o of outcomes.slice(CHANNEL_CODE_LIMITS.perAddress.limit)) expect(o).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    await relay();
+    expect(mailbox.received.filter((m) => m.to.some((to) => /^inbox\+\d@stranger\.test$/.test(to)))).toHaveLength(CHANNEL_CODE_LIMITS.perAddress.limit);
+  });
+
   it("lets a second owner type an address another owner verified, with the same answer as any address", async () => {
     const phone = freshPhone();
     const a = callerFor(h.deps.engine, await createUser(h.tdb.db, "owner", "Owner A"));

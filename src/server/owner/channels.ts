@@ -18,6 +18,7 @@ import { newId } from "../ids";
 import { enqueueNotification } from "../notify/enqueue";
 import { hitRateLimit, type RateLimitPolicy } from "../rate-limit/rate-limit";
 import { ownerChannels, type OwnerChannelName } from "../alerts/fan-out";
+import { mailboxKey } from "../auth/sign-in-throttle";
 
 export const CHANNEL_CODE_TTL_S = 15 * 60;
 export const CHANNEL_CODE_MAX_ATTEMPTS = 5;
@@ -50,6 +51,9 @@ export interface ChannelUpdate {
   enabled?: boolean;
   minSeverity?: AlertSeverity;
 }
+
+/** The per-address limits count an inbox: `victim+1@x` and `v.ictim@gmail.com` are victim's inbox too. */
+const limitKey = (channel: OwnerChannelName, address: string) => `${channel}:${channel === "email" ? mailboxKey(address) : address}`;
 
 const codeHash = (channelId: string, code: string) => createHash("sha256").update(`${channelId}:${code}`, "utf8").digest("hex");
 
@@ -84,7 +88,7 @@ export async function saveOwnerChannel(db: Db, ownerId: string, update: ChannelU
       "verification codes",
       [
         { key: `channel_code:owner:${ownerId}`, policy: CHANNEL_CODE_LIMITS.perOwner },
-        { key: `channel_code:${update.channel}:${typed}`, policy: CHANNEL_CODE_LIMITS.perAddress },
+        { key: `channel_code:${limitKey(update.channel, typed)}`, policy: CHANNEL_CODE_LIMITS.perAddress },
       ],
       now,
     );
@@ -197,7 +201,7 @@ export async function sendTestNotification(db: Db, ownerId: string, channel: Own
     "test messages",
     [
       { key: `channel_test:owner:${ownerId}`, policy: CHANNEL_TEST_LIMITS.perOwner },
-      { key: `channel_test:${channel}:${target.address}`, policy: CHANNEL_TEST_LIMITS.perAddress },
+      { key: `channel_test:${limitKey(channel, target.address)}`, policy: CHANNEL_TEST_LIMITS.perAddress },
     ],
     now,
   );

@@ -3,6 +3,7 @@
 // row per attempt, the payload equal to the feed's event, and a give-up state.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { register } from "prom-client";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorld, startHarness, type Harness } from "~/test/agent-api-harness";
@@ -56,6 +57,16 @@ afterAll(async () => {
   await h.close();
 });
 
+/** The scrape's holdfast_webhook_delivery_attempts_total per outcome (issue 21: attempts and failures). */
+async function attemptCounts(): Promise<Record<string, number>> {
+  const metric = await register.getSingleMetric("holdfast_webhook_delivery_attempts_total")?.get();
+  return Object.fromEntries((metric?.values ?? []).map((v) => [String(v.labels.outcome), v.value]));
+}
+const attemptsSince = async (before: Record<string, number>) => {
+  const now = await attemptCounts();
+  return Object.fromEntries(["delivered", "retrying", "failed"].map((k) => [k, (now[k] ?? 0) - (before[k] ?? 0)]));
+};
+
 describe("webhook push", () => {
   it("signs, retries with backoff, logs every attempt, and pushes exactly the feed's event", async () => {
     const w = await createWorld(h);
@@ -67,6 +78,7 @@ describe("webhook push", () => {
     const delivery = await h.tdb.db.webhookDelivery.findFirstOrThrow({ where: { agentId: w.agentId } });
     expect(delivery.status).toBe("pending");
 
+    const counted = await attemptCounts();
     const t0 = new Date();
     const options = { backoffS: [5, 30] };
     expect(await deliverDueWebhooks(h.tdb.db, { ...allowLoopback, ...options, now: () => t0 })).toBe(1);
@@ -90,6 +102,8 @@ describe("webhook push", () => {
     expect(done).toMatchObject({ status: "delivered", attempts: 2, lastStatusCode: 200 });
     const log = await h.tdb.db.webhookAttempt.findMany({ where: { deliveryId: delivery.id }, orderBy: { attempt: "asc" } });
     expect(log.map((a) => [a.attempt, a.statusCode, a.url])).toEqual([[1, 500, receiverUrl], [2, 200, receiverUrl]]);
+    // The metrics count both attempts by outcome: one failed and retried, one delivered.
+    expect(await attemptsSince(counted)).toEqual({ delivered: 1, retrying: 1, failed: 0 });
 
     // The pushed body is the feed's event, untrusted customer text included as such.
     const feed = await w.client.events();
@@ -110,11 +124,13 @@ describe("webhook push", () => {
     await w.client.createEscrow({ conversation_id: w.conversationId, title: "x", amount: 100, currency: "USD" }).then((e) =>
       w.customerApi.escrow.accept({ escrowId: e.id }),
     );
+    const counted = await attemptCounts();
     const t0 = new Date();
     await deliverDueWebhooks(h.tdb.db, { ...allowLoopback, backoffS: [1], now: () => t0 });
     await deliverDueWebhooks(h.tdb.db, { ...allowLoopback, backoffS: [1], now: () => new Date(t0.getTime() + 2_000) });
     const delivery = await h.tdb.db.webhookDelivery.findFirstOrThrow({ where: { agentId: w.agentId } });
     expect(delivery).toMatchObject({ status: "failed", attempts: 2, lastStatusCode: 503 });
+    expect(await attemptsSince(counted)).toEqual({ delivered: 0, retrying: 1, failed: 1 });
     expect(JSON.parse(received[0]?.body ?? "null")).toMatchObject({ type: "escrow.funded", trusted: true });
     expect(await deliverDueWebhooks(h.tdb.db, { ...allowLoopback, backoffS: [1], now: () => new Date(t0.getTime() + 60_000) })).toBe(0);
   });
