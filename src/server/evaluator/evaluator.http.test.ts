@@ -183,6 +183,56 @@ describe("attest", () => {
   });
 });
 
+describe("the customer withdraws the dispute the evaluator opened (issue 18)", () => {
+  it("back to delivered with the whole review window from now; the seller hears escrow.dispute_withdrawn; once only", async () => {
+    const { w, evaluator, escrow } = await evaluatedWorld();
+    await evaluator.client.attest(escrow.id, { verdict: "fail", report: "Blank." });
+    const disputed = await w.customerApi.escrow.byId({ escrowId: escrow.id });
+    expect(disputed.allowed_actions).toEqual(["withdraw_dispute"]);
+    clock.advanceSeconds(HOUR_S);
+    const withdrawnAt = clock.now().getTime();
+    const after = await w.customerApi.escrow.withdrawDispute({ escrowId: escrow.id });
+    expect(after.status).toBe("delivered");
+    expect(after.deadline_action).toBe("auto_release");
+    // The whole 48-hour review window again, from the withdrawal (not what was left of the first one).
+    expect(new Date(after.deadline ?? "").getTime() - withdrawnAt).toBeGreaterThanOrEqual(48 * HOUR_S * 1000);
+    expect(new Date(after.deadline ?? "").getTime() - withdrawnAt).toBeLessThan(48 * HOUR_S * 1000 + 60_000);
+    expect(after.allowed_actions).toEqual(expect.arrayContaining(["approve", "dispute"]));
+    const seen = (await w.client.events()).events.filter((e) => e.type === "escrow.dispute_withdrawn");
+    expect(seen.map((e) => (e.data.escrow as { id: string; status: string }).status)).toEqual(["delivered"]);
+    expect((await w.client.getEscrow(escrow.id)).status).toBe("delivered");
+    // The chain records it: a signed receipt for the withdrawal.
+    const chain = await w.client.getReceipts(escrow.id);
+    expect(chain.receipts.at(-1)?.payload).toMatchObject({ command: "withdraw_dispute", from_state: "disputed", state: "delivered", actor: { kind: "customer" } });
+    // Withdrawn once: the customer's own dispute afterwards is not withdrawable this way, nothing written.
+    await w.customerApi.escrow.dispute({ escrowId: escrow.id, reason: "Actually, it is blank." });
+    const before = await dataSnapshot(h);
+    await expect(w.customerApi.escrow.withdrawDispute({ escrowId: escrow.id })).rejects.toMatchObject({ message: expect.stringContaining("Only a dispute the evaluator opened") });
+    expect(await dataSnapshot(h)).toBe(before);
+    expect((await w.customerApi.escrow.byId({ escrowId: escrow.id })).allowed_actions).toEqual([]);
+  });
+
+  it("a dispute the customer opened cannot be withdrawn this way: 422 dispute_not_withdrawable, nothing written", async () => {
+    const { w, escrow } = await evaluatedWorld();
+    await w.customerApi.escrow.dispute({ escrowId: escrow.id, reason: "It is blank." });
+    const before = await dataSnapshot(h);
+    await expect(w.customerApi.escrow.withdrawDispute({ escrowId: escrow.id })).rejects.toMatchObject({ code: "UNPROCESSABLE_CONTENT" });
+    expect(await dataSnapshot(h)).toBe(before);
+  });
+
+  it("not after the agent answered (defend → negotiating), and never by another customer", async () => {
+    const { w, evaluator, escrow } = await evaluatedWorld();
+    await evaluator.client.attest(escrow.id, { verdict: "fail", report: "Blank." });
+    const stranger = await createUser(h.tdb.db, "customer", "Sam Stranger");
+    await expect(callerFor(h.deps.engine, stranger).escrow.withdrawDispute({ escrowId: escrow.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await w.client.defend(escrow.id, "It is a minimalist logo.");
+    const before = await dataSnapshot(h);
+    await expect(w.customerApi.escrow.withdrawDispute({ escrowId: escrow.id })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await dataSnapshot(h)).toBe(before);
+    expect((await w.client.getEscrow(escrow.id)).status).toBe("negotiating");
+  });
+});
+
 describe("who may evaluate", () => {
   it("a service cannot name the seller itself, a sibling of the seller (same owner) or an agent not opted in; nothing written", async () => {
     const w = await createWorld(h);
