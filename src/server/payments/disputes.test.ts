@@ -108,6 +108,25 @@ describe("chargebacks", () => {
     expect(sent).toContain(escrow.referenceCode);
   });
 
+  it("Stripe refuses the first submission: the redelivery sends the evidence built the first time, once", async () => {
+    const { escrow, paid } = await paidAndReleased(700);
+    h.fake.failNext("POST /v1/disputes/", 400, 1);
+    const dispute = await h.fake.openDispute(paid.chargeId);
+    const row = await tdb.db.cardDispute.findUniqueOrThrow({ where: { id: dispute.id } });
+    expect(row.evidenceSubmittedAt).toBeNull();
+    const built = (row.evidence as { escrow_ids: string[]; fields: Record<string, string> });
+    expect(built.escrow_ids).toEqual([escrow.id]);
+    expect(built.fields.product_description).toContain(escrow.referenceCode);
+    // The record moves on meanwhile; what Stripe gets is still what was built (same idempotency key, same parameters).
+    const conv = await tdb.db.escrow.findUniqueOrThrow({ where: { id: escrow.id }, select: { conversationId: true } });
+    await tdb.db.message.create({ data: { id: newId("msg"), conversationId: conv.conversationId, role: "customer", text: "LATER-MESSAGE", createdAt: h.clock.now() } });
+    const created = h.fake.events.filter((e) => e.type === "charge.dispute.created").at(-1)!;
+    expect(await h.fake.deliver(created)).toEqual([200]);
+    expect(h.fake.objects.get(dispute.id)!.evidence).toEqual(built.fields);
+    expect(JSON.stringify(h.fake.objects.get(dispute.id)!.evidence)).not.toContain("LATER-MESSAGE");
+    expect((await tdb.db.cardDispute.findUniqueOrThrow({ where: { id: dispute.id } })).evidenceSubmittedAt).not.toBeNull();
+  });
+
   it("won: nothing posted and the wallet works again", async () => {
     const { caller, paid } = await paidAndReleased(1_200);
     const transfersBefore = await tdb.db.ledgerTransfer.count();

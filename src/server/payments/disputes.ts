@@ -52,6 +52,12 @@ interface RecordedEvidence {
   fields: DisputeEvidenceFields | null;
 }
 
+/** The row's evidence; a row recorded before the bundles (the Stripe fields themselves) is sent as it is. */
+function recordedEvidence(stored: unknown): RecordedEvidence {
+  const value = stored as Partial<RecordedEvidence> & Record<string, unknown>;
+  return Array.isArray(value.escrow_ids) ? { escrow_ids: value.escrow_ids, fields: value.fields ?? null } : { escrow_ids: [], fields: value as unknown as DisputeEvidenceFields };
+}
+
 /** At most this many escrows (the first the money paid for) in one chargeback's evidence: Stripe caps its length. */
 const EVIDENCE_MAX_ESCROWS = 10;
 
@@ -85,13 +91,13 @@ async function evidenceFields(ctx: EngineContext, userId: string, escrowIds: str
 export async function submitDisputeEvidence(ctx: EngineContext, payments: StripePayments, disputeId: string): Promise<boolean> {
   const row = await ctx.db.cardDispute.findUnique({ where: { id: disputeId } });
   if (!row || row.evidenceSubmittedAt || !row.evidence || CLOSED_DISPUTE_STATUSES.includes(row.status)) return false;
-  let recorded = row.evidence as unknown as RecordedEvidence;
+  let recorded = recordedEvidence(row.evidence);
   if (!recorded.fields) {
     const fields = await evidenceFields(ctx, row.userId, recorded.escrow_ids);
     // The first builder's fields win; a concurrent redelivery then sends those.
     await ctx.db.$executeRaw`UPDATE card_disputes SET evidence = ${JSON.stringify({ ...recorded, fields })}::jsonb
       WHERE id = ${disputeId} AND evidence->'fields' = 'null'::jsonb`;
-    recorded = (await ctx.db.cardDispute.findUniqueOrThrow({ where: { id: disputeId } })).evidence as unknown as RecordedEvidence;
+    recorded = recordedEvidence((await ctx.db.cardDispute.findUniqueOrThrow({ where: { id: disputeId } })).evidence);
   }
   try {
     await payments.stripe.disputes.update(
