@@ -5,7 +5,8 @@
 // attest, a late one, a non-evaluator's and a sibling of the seller are refused; the fee is posted
 // exactly on release and the ledger check stays clean.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { HoldfastClient, type Escrow } from "~/client";
+import { HoldfastClient, verifyReceiptChain, type Escrow } from "~/client";
+import { publicJwks, receiptKeyset } from "~/server/receipts/keys";
 import { FIELD_LIMITS } from "~/domain/field-limits";
 import { newId } from "~/server/ids";
 import { issueAgentApiKey } from "~/server/auth/api-keys";
@@ -204,6 +205,8 @@ describe("the customer withdraws the dispute the evaluator opened (issue 18)", (
     // The chain records it: a signed receipt for the withdrawal.
     const chain = await w.client.getReceipts(escrow.id);
     expect(chain.receipts.at(-1)?.payload).toMatchObject({ command: "withdraw_dispute", from_state: "disputed", state: "delivered", actor: { kind: "customer" } });
+    expect(chain.receipts.map((r) => r.payload.command).slice(-3)).toEqual(["attest", "dispute", "withdraw_dispute"]);
+    expect(await verifyReceiptChain(chain.receipts, publicJwks(await receiptKeyset()))).toMatchObject({ ok: true });
     // Withdrawn once: the customer's own dispute afterwards is not withdrawable this way, nothing written.
     await w.customerApi.escrow.dispute({ escrowId: escrow.id, reason: "Actually, it is blank." });
     const before = await dataSnapshot(h);
