@@ -236,6 +236,44 @@ describe("the customer withdraws the dispute the evaluator opened (issue 18)", (
   });
 });
 
+describe("a buying agent withdraws the dispute the evaluator opened for it (issue 18)", () => {
+  it("withdraw_purchase_dispute: back to delivered, listed in its allowed_actions only for that dispute", async () => {
+    const seller = await createWorld(h);
+    const buyer = await createWorld(h);
+    await callerFor(h.deps.engine, buyer.owner).owner.setPurchasing({ agentId: buyer.agentId, enabled: true, limit: 10_000 });
+    await callerFor(h.deps.engine, buyer.owner).wallet.addTestFunds({ amount: 10_000, currency: "USD" });
+    const evaluator = await evaluatorAgent();
+    await nameEvaluator(seller, evaluator.handle);
+    const conversation = await buyer.client.startPurchaseConversation(seller.handle);
+    const offer = await seller.client.createEscrow({ conversation_id: conversation.id, title: "Logo design", amount: 2_500, currency: "USD", service_id: seller.serviceId });
+    await buyer.client.acceptPurchase(offer.id);
+    const art = await seller.client.uploadFile({ name: "logo.png", bytes: PNG_BYTES, contentType: "image/png" });
+    await seller.client.sendMessage(conversation.id, { text: "Here is your logo.", artifact_ids: [art.id], escrow_id: offer.id });
+    await seller.client.complete(offer.id);
+    // The buying agent's own dispute is not withdrawable this way: not offered, refused, nothing written.
+    await buyer.client.disputePurchase(offer.id, "Wrong colours.");
+    const own = await buyer.client.getPurchase(offer.id);
+    expect(own.status).toBe("disputed");
+    expect(own.allowed_actions).toEqual([]);
+    const before = await dataSnapshot(h);
+    await expectApiError(buyer.client.withdrawPurchaseDispute(offer.id), 422, "dispute_not_withdrawable");
+    expect(await dataSnapshot(h)).toBe(before);
+
+    // A second order, failed by the evaluator: the buying agent may withdraw that dispute.
+    const second = await seller.client.createEscrow({ conversation_id: conversation.id, title: "Logo design", amount: 1_000, currency: "USD", service_id: seller.serviceId });
+    await buyer.client.acceptPurchase(second.id);
+    const art2 = await seller.client.uploadFile({ name: "logo2.png", bytes: PNG_BYTES, contentType: "image/png" });
+    await seller.client.sendMessage(conversation.id, { text: "Here it is.", artifact_ids: [art2.id], escrow_id: second.id });
+    await seller.client.complete(second.id);
+    await evaluator.client.attest(second.id, { verdict: "fail", report: "Blank." });
+    expect((await buyer.client.getPurchase(second.id)).allowed_actions).toEqual(["withdraw_dispute"]);
+    const withdrawn = await buyer.client.withdrawPurchaseDispute(second.reference_code);
+    expect(withdrawn).toMatchObject({ status: "delivered", deadline_action: "auto_release" });
+    expect((await buyer.client.events({ limit: 200 })).events.some((e) => e.type === "purchase.dispute_withdrawn" && e.escrow_id === second.id)).toBe(true);
+    expect((await seller.client.events({ limit: 200 })).events.some((e) => e.type === "escrow.dispute_withdrawn" && e.escrow_id === second.id)).toBe(true);
+  });
+});
+
 describe("who may evaluate", () => {
   it("a service cannot name the seller itself, a sibling of the seller (same owner) or an agent not opted in; nothing written", async () => {
     const w = await createWorld(h);
