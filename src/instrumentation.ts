@@ -18,5 +18,5 @@ export async function register() {
   const { env } = await import("./env");
   if (env().HOLDFAST_WORKERS) (await import("./server/jobs/workers")).startBackgroundWorkersOnce();
   // Receipts (src/server/receipts/): signs new escrow events into each escrow's receipt chain.
-  if (env().HOLDFAST_WORKERS) (await import("./server/receipts/worker")).startReceiptWorker();
+  if (env().HOLDFAST_WORKERS) (await import("./server/jobs/receipt-worker")).startReceiptWorker();
 }

@@ -351,6 +351,11 @@ export class HoldfastClient {
     return this.purchaseCommand(ref, "extend-review", {}, options);
   }
 
+  /** Takes back the dispute the service's evaluator opened for this buyer, before the seller answers it (issue 18). */
+  withdrawPurchaseDispute(ref: string, options?: CallOptions): Promise<Escrow> {
+    return this.purchaseCommand(ref, "withdraw-dispute", {}, options);
+  }
+
   cancelOverduePurchase(ref: string, options?: CallOptions): Promise<Escrow> {
     return this.purchaseCommand(ref, "cancel-overdue", {}, options);
   }

@@ -21,6 +21,15 @@ export const DEADLINE_OF_STATE: Partial<Record<EscrowStatus, DeadlineAction>> = 
 
 export const SETTLEMENT_ID = "stl_1";
 
+/**
+ * What a snapshot needs beside its state for every row leaving it to be possible: a disputed escrow whose
+ * dispute the evaluator's `fail` opened (issue 18), so the customer may withdraw it. snapshotIn leaves it
+ * out (a dispute the customer opened); tests that walk every row add it.
+ */
+export function everyRowFacts(status: EscrowStatus): Partial<EscrowSnapshot> {
+  return status === "disputed" ? { disputeOpenedByEvaluator: true } : {};
+}
+
 /** A snapshot in `status` whose deadline and due time are a day after T0; an open settlement by `settlementBy` when negotiating. */
 export function snapshotIn(
   status: EscrowStatus,

@@ -48,6 +48,25 @@ describe("fake Stripe", () => {
     await expect(stripe.checkout.sessions.create(session(2000), { idempotencyKey: "k-1" })).rejects.toMatchObject({ type: "StripeIdempotencyError" });
   });
 
+  it("takes only Stripe's dispute evidence fields: an unknown one is a 400, a file field wants an uploaded file's id", async () => {
+    const s = await stripe.checkout.sessions.create(session(700));
+    const { chargeId } = await fake.pay(s.id);
+    const dispute = await fake.openDispute(chargeId);
+    await expect(stripe.disputes.update(dispute.id, { evidence: { receipt_chain: "x" } as never })).rejects.toMatchObject({
+      statusCode: 400,
+      code: "parameter_unknown",
+      param: "evidence[receipt_chain]",
+    });
+    await expect(stripe.disputes.update(dispute.id, { evidence: { service_documentation: "the delivery was fine" } })).rejects.toMatchObject({
+      statusCode: 404,
+      code: "resource_missing",
+      param: "evidence[service_documentation]",
+    });
+    const updated = await stripe.disputes.update(dispute.id, { evidence: { uncategorized_text: "record", service_date: "2026-11-01" }, submit: true });
+    expect(updated.evidence).toMatchObject({ uncategorized_text: "record", service_date: "2026-11-01" });
+    expect(updated.status).toBe("under_review");
+  });
+
   it("expands ids, keeps new funds pending, and never refunds more than refundable", async () => {
     const s = await stripe.checkout.sessions.create(session(1500));
     const { paymentIntentId, chargeId } = await fake.pay(s.id);

@@ -63,6 +63,19 @@ export interface DeliverOptions {
 }
 
 const METADATA = true as const;
+/** Stripe's dispute evidence fields that take text (DisputeUpdateParams.Evidence); any other key is a 400. */
+const EVIDENCE_TEXT_FIELDS = [
+  "access_activity_log", "billing_address", "cancellation_policy_disclosure", "cancellation_rebuttal", "customer_email_address",
+  "customer_name", "customer_purchase_ip", "duplicate_charge_explanation", "duplicate_charge_id", "product_description",
+  "refund_policy_disclosure", "refund_refusal_explanation", "service_date", "shipping_address", "shipping_carrier", "shipping_date",
+  "shipping_tracking_number", "uncategorized_text",
+] as const;
+/** The fields that take the id of an uploaded file (a PDF or image), not text: this fake has no uploads, so any value is refused. */
+const EVIDENCE_FILE_FIELDS = [
+  "cancellation_policy", "customer_communication", "customer_signature", "duplicate_charge_documentation", "receipt", "refund_policy",
+  "service_documentation", "shipping_documentation", "uncategorized_file",
+] as const;
+const DISPUTE_EVIDENCE: ParamSpec = Object.fromEntries([...EVIDENCE_TEXT_FIELDS, ...EVIDENCE_FILE_FIELDS].map((k) => [k, true]));
 const SPECS: Record<string, ParamSpec> = {
   "POST /v1/checkout/sessions": {
     mode: true,
@@ -97,7 +110,7 @@ const SPECS: Record<string, ParamSpec> = {
   },
   "POST /v1/transfers/:id/reversals": { amount: true, metadata: METADATA },
   "POST /v1/refunds": { payment_intent: true, charge: true, amount: true, reason: true, metadata: METADATA },
-  "POST /v1/disputes/:id": { evidence: true, metadata: METADATA, submit: true },
+  "POST /v1/disputes/:id": { evidence: DISPUTE_EVIDENCE, metadata: METADATA, submit: true },
 };
 
 function nowS(): number {
@@ -455,7 +468,15 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       spec: "POST /v1/disputes/:id",
       run(params, [id]) {
         const dispute = get(id!, "dp:dispute");
-        dispute.evidence = { ...(dispute.evidence as object), ...(objectParam(params, "evidence") ?? {}) };
+        const evidence = objectParam(params, "evidence") ?? {};
+        for (const field of EVIDENCE_FILE_FIELDS) {
+          const file = evidence[field];
+          if (file !== undefined && file !== "") throw noSuch("file", String(file), `evidence[${field}]`);
+        }
+        // Stripe limits the combined length of the text evidence to 150,000 characters.
+        const chars = Object.values(evidence).reduce((n, v) => n + (typeof v === "string" ? v.length : 0), 0);
+        if (chars > 150_000) throw new StripeFault(400, { type: "invalid_request_error", message: "The evidence is longer than 150,000 characters.", param: "evidence" });
+        dispute.evidence = { ...(dispute.evidence as object), ...evidence };
         if (stringParam(params, "submit") !== "false") dispute.status = "under_review";
         return dispute;
       },

@@ -39,6 +39,7 @@ export const COMMAND_WORDS: Record<EscrowCommand | "offer", string> = {
   escalate: "asked a moderator to decide",
   negotiation_timeout: "negotiation ran out of time",
   decide: "decided the case",
+  withdraw_dispute: "withdrew the dispute the evaluator opened",
 };
 
 export const ACTOR_WORDS: Record<string, string> = {

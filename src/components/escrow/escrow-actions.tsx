@@ -93,6 +93,19 @@ function wordMoves(escrow: EscrowView, commands: Commands): React.ReactNode[] {
       </button>,
     );
   }
+  // Offered only for the dispute the evaluator's `fail` opened for the customer, before the agent answered.
+  if (allowed.has("withdraw_dispute")) {
+    moves.push(
+      <Confirm
+        key="withdraw-dispute"
+        label="Withdraw the evaluator's dispute"
+        question="The evaluator reported a problem and opened this dispute for you. Withdraw it? The delivery goes back to your review, with the full review window to approve it or report a problem yourself."
+        confirmLabel="Yes, withdraw the dispute"
+        pending={commands.withdrawDispute.isPending}
+        onConfirm={() => commands.withdrawDispute.mutate({ escrowId: escrow.id })}
+      />,
+    );
+  }
   if (allowed.has("propose_settlement")) moves.push(<ProposeSettlementForm key="propose" escrow={escrow} commands={commands} />);
   // Not a command (the state stays): statements are open exactly while a moderator decides.
   if (escrow.status === "admin_review") moves.push(<StatementForm key="statement" escrow={escrow} commands={commands} />);

@@ -58,6 +58,7 @@ export function useEscrowCommands(conversationId: string) {
     approve: useMutation(trpc.escrow.approve.mutationOptions(options)),
     dispute: useMutation(trpc.escrow.dispute.mutationOptions(options)),
     extendReview: useMutation(trpc.escrow.extendReview.mutationOptions(options)),
+    withdrawDispute: useMutation(trpc.escrow.withdrawDispute.mutationOptions(options)),
     proposeSettlement: useMutation(trpc.escrow.proposeSettlement.mutationOptions(options)),
     acceptSettlement: useMutation(trpc.escrow.acceptSettlement.mutationOptions(options)),
     escalate: useMutation(trpc.escrow.escalate.mutationOptions(options)),

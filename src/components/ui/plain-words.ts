@@ -23,6 +23,7 @@ export const CODE_WORDS: Readonly<Record<string, string>> = {
   approve: "approve",
   dispute: "report a problem",
   extend_review: "extend the review",
+  withdraw_dispute: "withdraw the evaluator's dispute",
   cancel_overdue: "cancel for a refund",
   propose_settlement: "propose a split",
   accept_settlement: "accept the split",

@@ -249,6 +249,7 @@ const STATE_GUARDS: readonly GuardName[] = [
   "overdue",
   "review_not_extended",
   "settlement_by_other_party",
+  "opened_by_evaluator",
 ];
 
 /**
@@ -279,6 +280,6 @@ function probeInput(command: EscrowCommand, escrow: EscrowSnapshot): CommandInpu
   if (command === "accept_settlement") {
     return escrow.openSettlement ? { command, settlementId: escrow.openSettlement.id } : null;
   }
-  if (command === "cancel_overdue" || command === "extend_review") return { command };
+  if (command === "cancel_overdue" || command === "extend_review" || command === "withdraw_dispute") return { command };
   return null;
 }

@@ -33,6 +33,9 @@ export const REJECTIONS = {
   window_closed: { status: 409 },
   already_attested: { status: 409 },
   evaluator_not_allowed: { status: 422 },
+  // Only a dispute the evaluator opened on the customer's behalf can be withdrawn (back to review); a dispute
+  // the customer opened themselves is withdrawn by approving, once the agent has answered.
+  dispute_not_withdrawable: { status: 422 },
 } as const;
 
 export type RejectionCode = keyof typeof REJECTIONS;

@@ -161,6 +161,15 @@ const decisionAmounts: Guard = ({ escrow, input }) => {
   return refundOutOfRange(input.refundAmountMinor, escrow.amountMinor);
 };
 
+const openedByEvaluator: Guard = ({ escrow }) => {
+  if (escrow.disputeOpenedByEvaluator === true) return null;
+  return reject(
+    "dispute_not_withdrawable",
+    "Only a dispute the evaluator opened on your behalf can be withdrawn, and only before the agent answers it. " +
+      "To end a dispute you opened yourself, approve the delivery once the agent has responded.",
+  );
+};
+
 export const GUARDS: Record<GuardName, Guard> = {
   deadline_reached: deadlineReached,
   delivery_precondition: deliveryPrecondition,
@@ -172,6 +181,7 @@ export const GUARDS: Record<GuardName, Guard> = {
   refund_in_range: refundInRange,
   settlement_by_other_party: settlementByOtherParty,
   decision_amounts: decisionAmounts,
+  opened_by_evaluator: openedByEvaluator,
 };
 
 /** The first failing guard's rejection, in the order the row lists them; null when all hold. */

@@ -89,8 +89,12 @@ function accountKey(role: AccountRole, escrowId: string): string {
   }
 }
 
-/** What the service does with a decision: move the money (atomically) and write the patch. */
-function applyDecision(world: World, escrow: SimEscrow, decision: Decision): void {
+/**
+ * What the service does with a decision: move the money (atomically) and write the patch. A dispute the
+ * evaluator's `fail` opened stays withdrawable only until the escrow's next transition (the service compares
+ * versions), so every applied decision sets the flag afresh.
+ */
+function applyDecision(world: World, escrow: SimEscrow, decision: Decision, openedByEvaluator = false): void {
   world.ledger.open(escrowAccountKey(escrow.id), "escrow", CURRENCY, escrow.id);
   const transfers: Transfer[] = decision.ledger.map((m) => ({
     fromKey: accountKey(m.from, escrow.id),
@@ -111,6 +115,7 @@ function applyDecision(world: World, escrow: SimEscrow, decision: Decision): voi
   };
   if (patch.dueAt !== undefined) next.dueAt = patch.dueAt;
   if (patch.reviewExtended !== undefined) next.reviewExtended = patch.reviewExtended;
+  next.disputeOpenedByEvaluator = openedByEvaluator;
   if (decision.settlement?.action === "propose") {
     world.settlementCounter += 1;
     next.openSettlement = {
@@ -142,6 +147,8 @@ interface Step {
   artifacts: "none" | "png" | "json_good" | "json_bad";
   contract: "none" | "image" | "report";
   outcome: "release" | "refund" | "split";
+  /** A successful dispute is the one an evaluator's `fail` opened for the customer (issue 18). */
+  byEvaluator: boolean;
   clockJumpS: number;
 }
 
@@ -159,6 +166,7 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
   artifacts: fc.constantFrom("none", "png", "png", "png", "json_good", "json_bad"),
   contract: fc.constantFrom("none", "none", "image", "report"),
   outcome: fc.constantFrom("release", "refund", "split"),
+  byEvaluator: fc.boolean(),
   // Mostly small steps so negotiations can play out; sometimes days, so every deadline fires.
   clockJumpS: fc.oneof(
     { arbitrary: fc.constant(0), weight: 3 },
@@ -322,7 +330,7 @@ function runStep(world: World, step: Step): void {
   } else if (!result.noop) {
     const balances = nonZeroBalances(world);
     try {
-      applyDecision(world, escrow, result);
+      applyDecision(world, escrow, result, command === "dispute" && step.byEvaluator);
       rowsTaken.add(`${result.from}:${command}`);
     } catch (error) {
       // Only funding can lack money; then the service's transaction rolls back and nothing changed.

@@ -105,6 +105,11 @@ export function systemMessageFor(
       return `The ${actor} asked a moderator to decide. ${moderatorReview}`;
     case "negotiation_timeout":
       return `The negotiation ended without agreement. ${moderatorReview}`;
+    case "withdraw_dispute":
+      return (
+        `The customer withdrew the dispute the evaluator opened for them. The delivery is back in review: the customer has ` +
+        `${durationWords(windows.reviewWindowS)} to approve it or report a problem; after that the payment is released automatically.`
+      );
     case "decide":
       // Stryker disable next-line StringLiteral: the note_required guard refuses a decision without a note before this line
       return `A moderator decided the case. ${settled} Note from the moderator: ${trimmedText(input) ?? ""}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LONG_AFTER, snapshotIn, validInput } from "~/test/domain-fixtures";
+import { everyRowFacts, LONG_AFTER, snapshotIn, validInput } from "~/test/domain-fixtures";
 import { decide } from "./decide";
 import { noticeForCustomer } from "./notice-words";
 import { TRANSITIONS } from "./transitions";
@@ -13,7 +13,7 @@ function everyNotice(): Array<{ command: string; actor: string; text: string }> 
   for (const rule of TRANSITIONS) {
     for (const actor of rule.actors) {
       const settlementBy = actor === "customer" ? "agent" : "customer";
-      const escrow = snapshotIn(rule.from, {}, settlementBy);
+      const escrow = snapshotIn(rule.from, everyRowFacts(rule.from), settlementBy);
       const result = decide(escrow, validInput(rule.command, escrow), actor, LONG_AFTER, DEFAULT_TIME_WINDOWS, "USD");
       if (result.ok && !result.noop && result.systemMessage) {
         notices.push({ command: rule.command, actor, text: result.systemMessage });

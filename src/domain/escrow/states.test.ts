@@ -53,7 +53,7 @@ describe("the lifecycle's names on the wire (PROTOCOL.md)", () => {
     expect(ESCROW_COMMANDS).toEqual([
       "accept", "decline", "cancel", "offer_expired", "complete", "cancel_overdue", "delivery_timeout", "approve", "dispute",
       "auto_release", "extend_review", "defend", "agree_refund", "response_timeout", "propose_settlement", "accept_settlement",
-      "escalate", "negotiation_timeout", "decide",
+      "escalate", "negotiation_timeout", "decide", "withdraw_dispute",
     ]);
     expect(DEADLINE_ACTIONS).toEqual(["offer_expired", "delivery_timeout", "auto_release", "response_timeout", "negotiation_timeout"]);
     expect(ESCROW_OUTCOMES).toEqual(["released", "refunded", "split"]);

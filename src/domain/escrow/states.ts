@@ -73,6 +73,7 @@ export const ESCROW_COMMANDS = [
   "escalate",
   "negotiation_timeout",
   "decide",
+  "withdraw_dispute",
 ] as const;
 export type EscrowCommand = (typeof ESCROW_COMMANDS)[number];
 

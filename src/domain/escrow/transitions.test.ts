@@ -15,7 +15,7 @@ import {
   type EscrowCommand,
   type EscrowStatus,
 } from "./states";
-import { LONG_AFTER, otherParty, snapshotIn, validInput } from "~/test/domain-fixtures";
+import { everyRowFacts, LONG_AFTER, otherParty, snapshotIn, validInput } from "~/test/domain-fixtures";
 import { TRANSITIONS, findTransition, type TransitionRule } from "./transitions";
 import { DEFAULT_TIME_WINDOWS, type Decision, type EscrowSnapshot } from "./types";
 
@@ -38,6 +38,7 @@ const SPEC_EDGES = [
   "delivered extend_review customer → delivered",
   "disputed defend agent → negotiating",
   "disputed agree_refund agent → refunded",
+  "disputed withdraw_dispute customer → delivered",
   "disputed response_timeout timer → admin_review",
   "negotiating approve customer → completed",
   "negotiating agree_refund agent → refunded",
@@ -169,7 +170,7 @@ describe("decide() over every status × command × actor", () => {
     for (const command of ESCROW_COMMANDS) {
       it(`${status} · ${command}`, () => {
         for (const actor of ACTORS) {
-          const escrow = snapshotIn(status, {}, otherParty(actor));
+          const escrow = snapshotIn(status, everyRowFacts(status), otherParty(actor));
           const before = structuredClone(escrow);
           const result = decide(escrow, validInput(command, escrow), actor, LONG_AFTER, DEFAULT_TIME_WINDOWS, "USD");
           expect(escrow, "decide must not mutate its input").toEqual(before);

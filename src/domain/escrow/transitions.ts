@@ -22,6 +22,8 @@ import type { Actor, DeadlineAction, EscrowCommand, EscrowStatus } from "./state
  * - settlement_by_other_party: the given id is the open proposal and the caller did not make it
  *   (settlement_not_found)
  * - decision_amounts: a split decision has 0 < refundAmountMinor < amount (amount_out_of_range)
+ * - opened_by_evaluator: the open dispute is the one the evaluator's `fail` opened on the customer's
+ *   behalf, and nothing has happened since (dispute_not_withdrawable)
  */
 export const GUARD_NAMES = [
   "deadline_reached",
@@ -34,6 +36,7 @@ export const GUARD_NAMES = [
   "refund_in_range",
   "settlement_by_other_party",
   "decision_amounts",
+  "opened_by_evaluator",
 ] as const;
 export type GuardName = (typeof GUARD_NAMES)[number];
 
@@ -111,6 +114,11 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   // ── disputed: only the agent may act. Deadline: response_timeout (responseWindowS).
   { from: "disputed", command: "defend", actors: ["agent"], to: "negotiating", deadline: "negotiation_timeout", ledger: null, event: "escrow.negotiating", alerts: ["purchase_contested"], timers: ["deadline"], guards: ["explanation_required"], note: "Agent defends with a written explanation; both sides negotiate." },
   { from: "disputed", command: "agree_refund", actors: ["agent"], to: "refunded", deadline: null, ledger: "refund", event: "escrow.refunded", via: "agree_refund", alerts: [], timers: [], guards: [], note: "Agent concedes; full refund." },
+  // The evaluator's `fail` opened the dispute for the customer (issue 18); the customer disagrees with it. Only
+  // from disputed — the agent has not answered (defend and agree_refund both leave disputed) — and only
+  // that dispute: the delivery is back in review with the whole review window restarted (the customer now
+  // checks it themselves; the evaluator attests once, so this happens at most once per delivery).
+  { from: "disputed", command: "withdraw_dispute", actors: ["customer"], to: "delivered", deadline: "auto_release", ledger: null, event: "escrow.dispute_withdrawn", alerts: [], timers: ["deadline", "review_reminder"], guards: ["opened_by_evaluator"], note: "Customer withdraws the dispute the evaluator opened on their behalf, before the agent answered; the review window restarts." },
   { from: "disputed", command: "response_timeout", actors: ["timer"], to: "admin_review", deadline: null, ledger: null, event: "escrow.admin_review", via: "response_timeout", alerts: ["purchase_admin_review"], timers: [], guards: ["deadline_reached"], note: "Agent stayed silent; a moderator decides." },
 
   // ── negotiating: both sides talk. Deadline: negotiation_timeout (negotiationWindowS).

@@ -46,6 +46,11 @@ export interface EscrowSnapshot {
   deliveryInHours: number | null;
   reviewExtended: boolean;
   openSettlement: OpenSettlement | null;
+  /**
+   * The open dispute is the one the evaluator's `fail` opened on the customer's behalf (issue 18) and nothing
+   * has happened on the escrow since (the service compares the escrow's version). Absent = false.
+   */
+  disputeOpenedByEvaluator?: boolean;
 }
 
 export type CommandInput =
@@ -80,7 +85,8 @@ export type CommandInput =
   | { command: "propose_settlement"; refundAmountMinor: number }
   | { command: "accept_settlement"; settlementId: string }
   | { command: "escalate" }
-  | { command: "decide"; outcome: "release" | "refund" | "split"; refundAmountMinor?: number; note: string };
+  | { command: "decide"; outcome: "release" | "refund" | "split"; refundAmountMinor?: number; note: string }
+  | { command: "withdraw_dispute" };
 
 /** The ledger accounts a movement touches, by role; the service maps roles to account keys. */
 export type AccountRole = "buyer_wallet" | "escrow" | "seller_wallet" | "platform_fee";

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { decide, type CommandInput, type Decision, type EscrowSnapshot, type TimeWindows } from "./decide";
 import type { Actor, EscrowCommand, EscrowStatus } from "./states";
 import { TRANSITIONS } from "./transitions";
-import { T0, snapshotIn, validInput } from "~/test/domain-fixtures";
+import { everyRowFacts, T0, snapshotIn, validInput } from "~/test/domain-fixtures";
 
 const HOUR_S = 3600;
 /** All different, none a multiple of another's difference: each deadline names its window. */
@@ -137,6 +137,14 @@ const EXPECTED: Record<string, Expected> = {
     deadline: NONE,
     ledger: REFUND_ALL,
   },
+  // The customer takes back the dispute the evaluator opened for them (issue 18): back in review, the window restarted.
+  "disputed/withdraw_dispute": {
+    actor: "customer",
+    to: "delivered",
+    event: "escrow.dispute_withdrawn",
+    deadline: { action: "auto_release", afterNowS: WINDOWS.reviewWindowS },
+    ledger: [],
+  },
   "disputed/response_timeout": {
     actor: "timer",
     to: "admin_review",
@@ -205,7 +213,7 @@ const EXPECTED: Record<string, Expected> = {
 
 function fixture(from: EscrowStatus): EscrowSnapshot {
   // The open proposal is the customer's, so the agent may accept it.
-  return snapshotIn(from, { deliveryInHours: DELIVERY_IN_HOURS }, "customer");
+  return snapshotIn(from, { deliveryInHours: DELIVERY_IN_HOURS, ...everyRowFacts(from) }, "customer");
 }
 
 function apply(from: EscrowStatus, command: EscrowCommand, actor: Actor): Decision {
@@ -313,6 +321,8 @@ const SYSTEM_MESSAGES: Record<string, string> = {
     "The agent responded to the dispute. Both sides have 53 hours to agree; after that a moderator decides.",
   "disputed/agree_refund": "The agent agreed to a refund. $25.00 was refunded to the customer.",
   "disputed/response_timeout": "The agent did not respond to the dispute in time. A moderator will review the case.",
+  "disputed/withdraw_dispute":
+    "The customer withdrew the dispute the evaluator opened for them. The delivery is back in review: the customer has 29 hours to approve it or report a problem; after that the payment is released automatically.",
   "negotiating/approve":
     "The customer withdrew the dispute. $22.50 was released to the seller after a $2.50 platform fee.",
   "negotiating/agree_refund": "The agent agreed to a refund. $25.00 was refunded to the customer.",

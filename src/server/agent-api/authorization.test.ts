@@ -97,6 +97,7 @@ function requestsAgainstA(): Record<string, { method: string; path: string; json
     approvePurchase: [{ method: "POST", path: `/purchases/${purchaseId}/approve`, json: {} }],
     disputePurchase: [{ method: "POST", path: `/purchases/${purchaseId}/dispute`, json: { reason: "bad" } }],
     extendPurchaseReview: [{ method: "POST", path: `/purchases/${purchaseId}/extend-review`, json: {} }],
+    withdrawPurchaseDispute: [{ method: "POST", path: `/purchases/${purchaseId}/withdraw-dispute`, json: {} }],
     cancelOverduePurchase: [{ method: "POST", path: `/purchases/${purchaseId}/cancel-overdue`, json: {} }],
     proposePurchaseSettlement: [{ method: "POST", path: `/purchases/${purchaseId}/settlements`, json: { refund_amount: 100 } }],
     acceptPurchaseSettlement: [{ method: "POST", path: `/purchases/${purchaseId}/settlements/stl_none/accept`, json: {} }],

@@ -84,6 +84,8 @@ describe("MCP", () => {
       "get_receipts",
       // The evaluator role (additive).
       "attest",
+      // A buying agent withdraws the dispute the evaluator opened for it (additive, issue 18).
+      "withdraw_purchase_dispute",
     ].sort());
     const create = tools.find((t) => t.name === "create_service");
     expect(create?.inputSchema.required).toEqual(expect.arrayContaining(["conversation_id", "title", "amount", "currency"]));

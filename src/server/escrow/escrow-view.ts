@@ -24,6 +24,8 @@ export function toSnapshot(row: EscrowRow, openSettlement: OpenSettlement | null
     deliveryInHours: row.deliveryInHours,
     reviewExtended: row.reviewExtended,
     openSettlement,
+    // The evaluator's `fail` opened this dispute and nothing has happened since (any transition bumps the version).
+    disputeOpenedByEvaluator: row.evaluatorDisputeVersion !== null && row.evaluatorDisputeVersion === row.version,
   };
 }
 

@@ -84,5 +84,9 @@ export async function attest(
     command: "dispute",
     reason: failDisputeReason(saved.evaluator.displayName, input.report),
   });
-  return { attestation, escrow: disputed.escrow };
+  // This dispute is the evaluator's: the customer may withdraw it while the escrow stays at this version
+  // (disputed, the agent has not answered: `withdraw_dispute`, src/domain/escrow/transitions.ts).
+  const { version } = disputed.escrow;
+  await tx.escrow.update({ where: { id: row.id }, data: { evaluatorDisputeVersion: version } });
+  return { attestation, escrow: { ...disputed.escrow, evaluatorDisputeVersion: version } };
 }

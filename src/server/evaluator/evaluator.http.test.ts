@@ -5,7 +5,8 @@
 // attest, a late one, a non-evaluator's and a sibling of the seller are refused; the fee is posted
 // exactly on release and the ledger check stays clean.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { HoldfastClient, type Escrow } from "~/client";
+import { HoldfastClient, verifyReceiptChain, type Escrow } from "~/client";
+import { publicJwks, receiptKeyset } from "~/server/receipts/keys";
 import { FIELD_LIMITS } from "~/domain/field-limits";
 import { newId } from "~/server/ids";
 import { issueAgentApiKey } from "~/server/auth/api-keys";
@@ -180,6 +181,96 @@ describe("attest", () => {
     });
     expect(response.status).toBe(200);
     expect((await h.tdb.db.evaluation.findUniqueOrThrow({ where: { escrowId: escrow.id } })).verdict).toBe("pass");
+  });
+});
+
+describe("the customer withdraws the dispute the evaluator opened (issue 18)", () => {
+  it("back to delivered with the whole review window from now; the seller hears escrow.dispute_withdrawn; once only", async () => {
+    const { w, evaluator, escrow } = await evaluatedWorld();
+    await evaluator.client.attest(escrow.id, { verdict: "fail", report: "Blank." });
+    const disputed = await w.customerApi.escrow.byId({ escrowId: escrow.id });
+    expect(disputed.allowed_actions).toEqual(["withdraw_dispute"]);
+    clock.advanceSeconds(HOUR_S);
+    const withdrawnAt = clock.now().getTime();
+    const after = await w.customerApi.escrow.withdrawDispute({ escrowId: escrow.id });
+    expect(after.status).toBe("delivered");
+    expect(after.deadline_action).toBe("auto_release");
+    // The whole 48-hour review window again, from the withdrawal (not what was left of the first one).
+    expect(new Date(after.deadline ?? "").getTime() - withdrawnAt).toBeGreaterThanOrEqual(48 * HOUR_S * 1000);
+    expect(new Date(after.deadline ?? "").getTime() - withdrawnAt).toBeLessThan(48 * HOUR_S * 1000 + 60_000);
+    expect(after.allowed_actions).toEqual(expect.arrayContaining(["approve", "dispute"]));
+    const seen = (await w.client.events()).events.filter((e) => e.type === "escrow.dispute_withdrawn");
+    expect(seen.map((e) => (e.data.escrow as { id: string; status: string }).status)).toEqual(["delivered"]);
+    expect((await w.client.getEscrow(escrow.id)).status).toBe("delivered");
+    // The chain records it: a signed receipt for the withdrawal.
+    const chain = await w.client.getReceipts(escrow.id);
+    expect(chain.receipts.at(-1)?.payload).toMatchObject({ command: "withdraw_dispute", from_state: "disputed", state: "delivered", actor: { kind: "customer" } });
+    expect(chain.receipts.map((r) => r.payload.command).slice(-3)).toEqual(["attest", "dispute", "withdraw_dispute"]);
+    expect(await verifyReceiptChain(chain.receipts, publicJwks(await receiptKeyset()))).toMatchObject({ ok: true });
+    // Withdrawn once: the customer's own dispute afterwards is not withdrawable this way, nothing written.
+    await w.customerApi.escrow.dispute({ escrowId: escrow.id, reason: "Actually, it is blank." });
+    const before = await dataSnapshot(h);
+    await expect(w.customerApi.escrow.withdrawDispute({ escrowId: escrow.id })).rejects.toMatchObject({ message: expect.stringContaining("Only a dispute the evaluator opened") });
+    expect(await dataSnapshot(h)).toBe(before);
+    expect((await w.customerApi.escrow.byId({ escrowId: escrow.id })).allowed_actions).toEqual([]);
+  });
+
+  it("a dispute the customer opened cannot be withdrawn this way: 422 dispute_not_withdrawable, nothing written", async () => {
+    const { w, escrow } = await evaluatedWorld();
+    await w.customerApi.escrow.dispute({ escrowId: escrow.id, reason: "It is blank." });
+    const before = await dataSnapshot(h);
+    await expect(w.customerApi.escrow.withdrawDispute({ escrowId: escrow.id })).rejects.toMatchObject({ code: "UNPROCESSABLE_CONTENT" });
+    expect(await dataSnapshot(h)).toBe(before);
+  });
+
+  it("not after the agent answered (defend → negotiating), and never by another customer", async () => {
+    const { w, evaluator, escrow } = await evaluatedWorld();
+    await evaluator.client.attest(escrow.id, { verdict: "fail", report: "Blank." });
+    const stranger = await createUser(h.tdb.db, "customer", "Sam Stranger");
+    await expect(callerFor(h.deps.engine, stranger).escrow.withdrawDispute({ escrowId: escrow.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await w.client.defend(escrow.id, "It is a minimalist logo.");
+    const before = await dataSnapshot(h);
+    await expect(w.customerApi.escrow.withdrawDispute({ escrowId: escrow.id })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await dataSnapshot(h)).toBe(before);
+    expect((await w.client.getEscrow(escrow.id)).status).toBe("negotiating");
+  });
+});
+
+describe("a buying agent withdraws the dispute the evaluator opened for it (issue 18)", () => {
+  it("withdraw_purchase_dispute: back to delivered, listed in its allowed_actions only for that dispute", async () => {
+    const seller = await createWorld(h);
+    const buyer = await createWorld(h);
+    await callerFor(h.deps.engine, buyer.owner).owner.setPurchasing({ agentId: buyer.agentId, enabled: true, limit: 10_000 });
+    await callerFor(h.deps.engine, buyer.owner).wallet.addTestFunds({ amount: 10_000, currency: "USD" });
+    const evaluator = await evaluatorAgent();
+    await nameEvaluator(seller, evaluator.handle);
+    const conversation = await buyer.client.startPurchaseConversation(seller.handle);
+    const offer = await seller.client.createEscrow({ conversation_id: conversation.id, title: "Logo design", amount: 2_500, currency: "USD", service_id: seller.serviceId });
+    await buyer.client.acceptPurchase(offer.id);
+    const art = await seller.client.uploadFile({ name: "logo.png", bytes: PNG_BYTES, contentType: "image/png" });
+    await seller.client.sendMessage(conversation.id, { text: "Here is your logo.", artifact_ids: [art.id], escrow_id: offer.id });
+    await seller.client.complete(offer.id);
+    // The buying agent's own dispute is not withdrawable this way: not offered, refused, nothing written.
+    await buyer.client.disputePurchase(offer.id, "Wrong colours.");
+    const own = await buyer.client.getPurchase(offer.id);
+    expect(own.status).toBe("disputed");
+    expect(own.allowed_actions).toEqual([]);
+    const before = await dataSnapshot(h);
+    await expectApiError(buyer.client.withdrawPurchaseDispute(offer.id), 422, "dispute_not_withdrawable");
+    expect(await dataSnapshot(h)).toBe(before);
+
+    // A second order, failed by the evaluator: the buying agent may withdraw that dispute.
+    const second = await seller.client.createEscrow({ conversation_id: conversation.id, title: "Logo design", amount: 1_000, currency: "USD", service_id: seller.serviceId });
+    await buyer.client.acceptPurchase(second.id);
+    const art2 = await seller.client.uploadFile({ name: "logo2.png", bytes: PNG_BYTES, contentType: "image/png" });
+    await seller.client.sendMessage(conversation.id, { text: "Here it is.", artifact_ids: [art2.id], escrow_id: second.id });
+    await seller.client.complete(second.id);
+    await evaluator.client.attest(second.id, { verdict: "fail", report: "Blank." });
+    expect((await buyer.client.getPurchase(second.id)).allowed_actions).toEqual(["withdraw_dispute"]);
+    const withdrawn = await buyer.client.withdrawPurchaseDispute(second.reference_code);
+    expect(withdrawn).toMatchObject({ status: "delivered", deadline_action: "auto_release" });
+    expect((await buyer.client.events({ limit: 200 })).events.some((e) => e.type === "purchase.dispute_withdrawn" && e.escrow_id === second.id)).toBe(true);
+    expect((await seller.client.events({ limit: 200 })).events.some((e) => e.type === "escrow.dispute_withdrawn" && e.escrow_id === second.id)).toBe(true);
   });
 });
 

@@ -10,6 +10,7 @@ import { checkDatabaseLedger } from "~/server/ledger/check";
 import { databaseForThisFile } from "~/test/db";
 import { createParties, deliverArtifact, fund, offer, type Parties } from "~/test/engine-fixtures";
 import { stripeHarnessForThisFile } from "~/test/stripe-harness";
+import { newId } from "~/server/ids";
 import { openCardDisputes } from "./disputes";
 
 const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
@@ -51,10 +52,16 @@ describe("chargebacks", () => {
     expect(row).toMatchObject({ userId: p.customerId, amountMinor: 2_500n, status: "under_review" });
     expect(row.evidenceSubmittedAt).not.toBeNull();
     const sent = h.fake.objects.get(dispute.id)!.evidence as Record<string, string>;
-    expect(sent.uncategorized_text).toContain(`SHA-256 ${artifact.sha256}`);
-    expect(sent.uncategorized_text).toContain(`${artifact.sizeBytes} bytes`);
+    // Built from the escrow's evidence bundle: the delivery as its signed receipt counted it, the chain's last receipt.
+    const receipts = await tdb.db.escrowReceipt.findMany({ where: { escrowId: escrow.id }, orderBy: { seq: "asc" } });
+    const delivered = receipts.find((r) => JSON.parse(Buffer.from(r.jws.split(".")[1]!, "base64url").toString()).command === "complete")!;
+    expect(sent.uncategorized_text).toContain(`${artifact.name} (${artifact.mimeType}), ${artifact.sizeBytes} bytes, SHA-256 ${artifact.sha256}, named by signed receipt #${delivered.seq}`);
+    expect(sent.uncategorized_text).toContain(`the last, #${receipts.at(-1)!.seq} (state completed), has SHA-256 ${receipts.at(-1)!.sha256}`);
     expect(sent.access_activity_log).toContain("customer approved the delivery");
     expect(sent.product_description).toContain(escrow.referenceCode);
+    expect(sent.service_date).toBe(h.clock.now().toISOString().slice(0, 10));
+    // Only Stripe's text fields, none of its file-upload fields, and no owner instructions.
+    expect(Object.keys(sent).sort()).toEqual(["access_activity_log", "customer_email_address", "customer_name", "product_description", "service_date", "uncategorized_text"]);
     expect(h.fake.requests.filter((r) => r.path === `/v1/disputes/${dispute.id}`)).toHaveLength(1);
     expect(await openCardDisputes(tdb.db)).toEqual([expect.objectContaining({ id: dispute.id, evidenceSubmitted: true })]);
 
@@ -89,6 +96,35 @@ describe("chargebacks", () => {
     expect(await balance(`wallet:${p.customerId}:USD`)).toBe(0);
     expect(await balance("platform_loss:USD")).toBe(lossBefore - 2_000);
     expect(await checkDatabaseLedger(tdb.db)).toEqual([]);
+  });
+
+  it("the evidence, built as the payment provider's bundle, never carries the owner's instructions", async () => {
+    const { escrow, paid } = await paidAndReleased(900);
+    const conv = await tdb.db.escrow.findUniqueOrThrow({ where: { id: escrow.id }, select: { conversationId: true } });
+    await tdb.db.message.create({ data: { id: newId("msg"), conversationId: conv.conversationId, role: "owner", text: "SECRET-OWNER-NOTE keep prices high", trusted: true, createdAt: h.clock.now() } });
+    const dispute = await h.fake.openDispute(paid.chargeId);
+    const sent = JSON.stringify(h.fake.objects.get(dispute.id)!.evidence);
+    expect(sent).not.toContain("SECRET-OWNER-NOTE");
+    expect(sent).toContain(escrow.referenceCode);
+  });
+
+  it("Stripe refuses the first submission: the redelivery sends the evidence built the first time, once", async () => {
+    const { escrow, paid } = await paidAndReleased(700);
+    h.fake.failNext("POST /v1/disputes/", 400, 1);
+    const dispute = await h.fake.openDispute(paid.chargeId);
+    const row = await tdb.db.cardDispute.findUniqueOrThrow({ where: { id: dispute.id } });
+    expect(row.evidenceSubmittedAt).toBeNull();
+    const built = (row.evidence as { escrow_ids: string[]; fields: Record<string, string> });
+    expect(built.escrow_ids).toEqual([escrow.id]);
+    expect(built.fields.product_description).toContain(escrow.referenceCode);
+    // The record moves on meanwhile; what Stripe gets is still what was built (same idempotency key, same parameters).
+    const conv = await tdb.db.escrow.findUniqueOrThrow({ where: { id: escrow.id }, select: { conversationId: true } });
+    await tdb.db.message.create({ data: { id: newId("msg"), conversationId: conv.conversationId, role: "customer", text: "LATER-MESSAGE", createdAt: h.clock.now() } });
+    const created = h.fake.events.filter((e) => e.type === "charge.dispute.created").at(-1)!;
+    expect(await h.fake.deliver(created)).toEqual([200]);
+    expect(h.fake.objects.get(dispute.id)!.evidence).toEqual(built.fields);
+    expect(JSON.stringify(h.fake.objects.get(dispute.id)!.evidence)).not.toContain("LATER-MESSAGE");
+    expect((await tdb.db.cardDispute.findUniqueOrThrow({ where: { id: dispute.id } })).evidenceSubmittedAt).not.toBeNull();
   });
 
   it("won: nothing posted and the wallet works again", async () => {

@@ -1,17 +1,18 @@
 // Chargebacks on card payments that funded a wallet (issue 15 item 5). `charge.dispute.created` records
 // the case (the customer's wallet then takes no new card payments, no returns to the card and — through
-// the engine's accept hook — no new accepts) and Holdfast answers Stripe with evidence from its own record
-// of the escrows that money paid for. `charge.dispute.closed` lost: the card network took the money back,
+// the engine's accept hook — no new accepts) and Holdfast answers Stripe with evidence built from the
+// evidence bundles (issue 18) of the escrows that money paid for. `charge.dispute.closed` lost: the card network took the money back,
 // so the ledger posts it out — from what the customer's wallet still holds, the rest as the platform's
 // loss (`platform_loss`) — and every invariant still holds.
 import type Stripe from "stripe";
-import { buildDisputeEvidence, type EvidenceEscrow } from "~/domain/payments/dispute-evidence";
+import { buildDisputeEvidence, type DisputeEvidenceFields } from "~/domain/payments/dispute-evidence";
 import { externalFundingKey, platformLossKey, walletKey } from "~/domain/ledger/accounts";
 import type { EngineContext } from "../context";
 import type { Db } from "../db/client";
 import type { Tx } from "../db/transaction";
 import { postTransfer } from "../ledger/ledger";
 import { log } from "../log";
+import { buildEvidenceBundle } from "../receipts/evidence";
 import { CLOSED_DISPUTE_STATUSES } from "../risk/wallet-freeze";
 import type { StripePayments } from "./settings";
 
@@ -23,7 +24,9 @@ export async function onDisputeCreated(tx: Tx, ctx: EngineContext, dispute: Stri
   const paymentIntentId = idOf(dispute.payment_intent);
   const payment = paymentIntentId ? await tx.cardPayment.findUnique({ where: { paymentIntentId } }) : null;
   if (!payment) return "ignored";
-  const evidence = await gatherEvidence(tx, payment);
+  // The evidence is built after this transaction commits (submitDisputeEvidence): the bundles it comes from
+  // seal receipts in their own transactions. Which escrows it covers is decided here, with the dispute.
+  const recorded: RecordedEvidence = { escrow_ids: await escrowsPaidBy(tx, payment), fields: null };
   const created = await tx.cardDispute.createMany({
     data: [
       {
@@ -34,7 +37,7 @@ export async function onDisputeCreated(tx: Tx, ctx: EngineContext, dispute: Stri
         amountMinor: BigInt(dispute.amount),
         reason: dispute.reason,
         status: dispute.status,
-        evidence: evidence as object,
+        evidence: recorded as object,
         createdAt: ctx.now(),
       },
     ],
@@ -43,56 +46,63 @@ export async function onDisputeCreated(tx: Tx, ctx: EngineContext, dispute: Stri
   return created.count ? "dispute_recorded" : "duplicate";
 }
 
-async function gatherEvidence(tx: Tx, payment: { id: string; userId: string; escrowId: string | null; outcome: string | null; paidAt: Date | null }) {
-  const user = await tx.user.findUniqueOrThrow({ where: { id: payment.userId } });
-  // The escrows this money paid for: the offer it was paid for, else what the wallet funded after it arrived.
-  const escrowIds =
-    payment.outcome === "accepted" && payment.escrowId
-      ? [payment.escrowId]
-      : (
-          await tx.ledgerTransfer.findMany({
-            where: { kind: "fund", escrow: { customerId: payment.userId }, createdAt: { gte: payment.paidAt ?? new Date(0) } },
-            orderBy: { createdAt: "asc" },
-            take: 10,
-            select: { escrowId: true },
-          })
-        ).flatMap((t) => (t.escrowId ? [t.escrowId] : []));
-  const escrows: EvidenceEscrow[] = [];
-  for (const id of escrowIds) {
-    const escrow = await tx.escrow.findUniqueOrThrow({ where: { id } });
-    const events = await tx.escrowEvent.findMany({ where: { escrowId: id }, orderBy: { id: "asc" } });
-    const messages = await tx.message.findMany({
-      // Owner instructions are private to the agent and never leave Holdfast.
-      where: { conversationId: escrow.conversationId, role: { not: "owner" } },
-      orderBy: { seq: "asc" },
-      take: 200,
-      include: { artifacts: true },
-    });
-    escrows.push({
-      referenceCode: escrow.referenceCode,
-      title: escrow.title,
-      amountMinor: Number(escrow.amountMinor),
-      currency: escrow.currency,
-      status: escrow.status,
-      createdAt: escrow.createdAt,
-      timeline: events.map((e) => ({ at: e.createdAt, command: e.command, actor: e.actorKind, toStatus: e.toStatus })),
-      messages: messages.map((m) => ({ at: m.createdAt, role: m.role, text: m.text })),
-      artifacts: messages
-        .filter((m) => m.escrowId === id)
-        .flatMap((m) => m.artifacts.map((a) => ({ name: a.name, mimeType: a.mimeType, sizeBytes: Number(a.sizeBytes), sha256: a.sha256, at: a.createdAt }))),
-    });
-  }
-  return buildDisputeEvidence({ customerName: user.displayName, customerEmail: user.email, escrows });
+/** What card_disputes.evidence holds: the escrows the money paid for, then the fields sent to Stripe (built once). */
+interface RecordedEvidence {
+  escrow_ids: string[];
+  fields: DisputeEvidenceFields | null;
 }
 
-/** Sends the recorded evidence to Stripe once (after the webhook's transaction: no network call inside it). */
+/** The row's evidence; a row recorded before the bundles (the Stripe fields themselves) is sent as it is. */
+function recordedEvidence(stored: unknown): RecordedEvidence {
+  const value = stored as Partial<RecordedEvidence> & Record<string, unknown>;
+  return Array.isArray(value.escrow_ids) ? { escrow_ids: value.escrow_ids, fields: value.fields ?? null } : { escrow_ids: [], fields: value as unknown as DisputeEvidenceFields };
+}
+
+/** At most this many escrows (the first the money paid for) in one chargeback's evidence: Stripe caps its length. */
+const EVIDENCE_MAX_ESCROWS = 10;
+
+/** The escrows this money paid for: the offer it was paid for, else what the wallet funded after it arrived. */
+async function escrowsPaidBy(tx: Tx, payment: { userId: string; escrowId: string | null; outcome: string | null; paidAt: Date | null }): Promise<string[]> {
+  if (payment.outcome === "accepted" && payment.escrowId) return [payment.escrowId];
+  const funded = await tx.ledgerTransfer.findMany({
+    where: { kind: "fund", escrow: { customerId: payment.userId }, createdAt: { gte: payment.paidAt ?? new Date(0) } },
+    orderBy: { createdAt: "asc" },
+    take: EVIDENCE_MAX_ESCROWS,
+    select: { escrowId: true },
+  });
+  return funded.flatMap((t) => (t.escrowId ? [t.escrowId] : []));
+}
+
+/**
+ * Stripe's evidence fields from the escrows' evidence bundles — the one assembly (src/server/receipts/evidence.ts)
+ * the downloads and the agent API use too, as the payment provider sees it (no owner instructions, no file bytes).
+ */
+async function evidenceFields(ctx: EngineContext, userId: string, escrowIds: string[]): Promise<DisputeEvidenceFields> {
+  const user = await ctx.db.user.findUniqueOrThrow({ where: { id: userId } });
+  const bundles = [];
+  for (const id of escrowIds) bundles.push(await buildEvidenceBundle(ctx.db, null, id, "payment_provider", ctx.now()));
+  return buildDisputeEvidence({ customerName: user.displayName, customerEmail: user.email, bundles });
+}
+
+/**
+ * Builds the evidence once (kept on the row, so a retry sends the very same parameters under its idempotency
+ * key) and sends it to Stripe once — after the webhook's transaction: no network call inside it.
+ */
 export async function submitDisputeEvidence(ctx: EngineContext, payments: StripePayments, disputeId: string): Promise<boolean> {
   const row = await ctx.db.cardDispute.findUnique({ where: { id: disputeId } });
   if (!row || row.evidenceSubmittedAt || !row.evidence || CLOSED_DISPUTE_STATUSES.includes(row.status)) return false;
+  let recorded = recordedEvidence(row.evidence);
+  if (!recorded.fields) {
+    const fields = await evidenceFields(ctx, row.userId, recorded.escrow_ids);
+    // The first builder's fields win; a concurrent redelivery then sends those.
+    await ctx.db.$executeRaw`UPDATE card_disputes SET evidence = ${JSON.stringify({ ...recorded, fields })}::jsonb
+      WHERE id = ${disputeId} AND evidence->'fields' = 'null'::jsonb`;
+    recorded = recordedEvidence((await ctx.db.cardDispute.findUniqueOrThrow({ where: { id: disputeId } })).evidence);
+  }
   try {
     await payments.stripe.disputes.update(
       disputeId,
-      { evidence: row.evidence as Stripe.DisputeUpdateParams.Evidence, submit: true },
+      { evidence: recorded.fields as Stripe.DisputeUpdateParams.Evidence, submit: true },
       { idempotencyKey: `dispute-evidence:${disputeId}` },
     );
   } catch (error) {

@@ -4,72 +4,23 @@
 // verifyEvidenceBundle (src/client/receipts.ts, `npm run receipts:verify`) checks it offline. The agent API,
 // the customer's order page, the moderators' case view and chargeback evidence all build it here.
 import { createHash } from "node:crypto";
-import type { JWK } from "jose";
+import { EVIDENCE_FORMAT, type EvidenceArtifact, type EvidenceBundle, type EvidenceViewer } from "~/domain/evidence-bundle";
 import type { ArtifactStorage } from "../artifacts/storage";
 import type { Db } from "../db/client";
 import type { Artifact as ArtifactRow } from "../db/generated/client";
 import { minor } from "../views/protocol";
 import { publicJwks, receiptKeyset } from "./keys";
-import { sealEscrowReceipts, toReceiptJson, type ReceiptJson } from "./sealer";
+import { sealEscrowReceipts, toReceiptJson } from "./sealer";
 
 /** Artifacts up to this size travel inside the bundle (base64); larger ones by SHA-256 and size only. */
 export const INLINE_ARTIFACT_MAX_BYTES = 512 * 1024;
 
-export const EVIDENCE_FORMAT = "holdfast-evidence/1";
+export { EVIDENCE_FORMAT, type EvidenceArtifact, type EvidenceBundle, type EvidenceViewer } from "~/domain/evidence-bundle";
 
-/** Who downloads: a party sees what it saw; only moderators see the owner's instructions. */
-export type EvidenceViewer = "moderator" | "customer" | "agent";
-
-export interface EvidenceArtifact {
-  id: string;
-  message_id: string | null;
-  kind: string;
-  mime_type: string;
-  name: string;
-  sha256: string;
-  size_bytes: number;
-  /** The bytes (base64) when at most INLINE_ARTIFACT_MAX_BYTES and still stored; else null (hash only). */
-  content_base64: string | null;
-  data?: unknown;
-}
-
-export interface EvidenceBundle {
-  format: typeof EVIDENCE_FORMAT;
-  generated_at: string;
-  viewer: EvidenceViewer;
-  escrow: {
-    id: string;
-    reference_code: string;
-    title: string;
-    description: string;
-    amount: number;
-    currency: string;
-    fee_amount: number;
-    status: string;
-    outcome: string | null;
-    refund_amount: number;
-    dispute_reason: string | null;
-    customer_id: string;
-    agent_id: string;
-    owner_id: string;
-    buyer_agent_id: string | null;
-    service_id: string | null;
-    created_at: string;
-  };
-  transcript: { id: string; role: string; trusted: boolean; escrow_id: string | null; text: string; artifact_ids: string[]; created_at: string }[];
-  artifacts: EvidenceArtifact[];
-  timeline: { id: string; from: string | null; to: string; command: string; actor: { kind: string; id: string | null }; reason: string | null; version: number; at: string }[];
-  ledger: { id: string; kind: string; from_account: string; to_account: string; amount: number; currency: string; at: string }[];
-  /** Moderators only: what the seller's owner told its agent in this conversation. */
-  owner_instructions?: { id: string; text: string; artifact_ids: string[]; created_at: string }[];
-  receipts: ReceiptJson[];
-  jwks: { keys: JWK[] };
-}
-
-async function evidenceArtifact(storage: ArtifactStorage, row: ArtifactRow): Promise<EvidenceArtifact> {
+async function evidenceArtifact(storage: ArtifactStorage | null, row: ArtifactRow): Promise<EvidenceArtifact> {
   const size = minor(row.sizeBytes);
   let content: string | null = null;
-  if (size <= INLINE_ARTIFACT_MAX_BYTES) {
+  if (storage && size <= INLINE_ARTIFACT_MAX_BYTES) {
     if (row.storageKey) {
       const bytes = await storage.get(row.storageKey);
       if (bytes && bytes.byteLength === size) content = Buffer.from(bytes).toString("base64");
@@ -92,8 +43,12 @@ async function evidenceArtifact(storage: ArtifactStorage, row: ArtifactRow): Pro
   };
 }
 
-/** The bundle of one escrow, as this viewer may see it (the caller has checked they may see the escrow). */
-export async function buildEvidenceBundle(db: Db, storage: ArtifactStorage, escrowId: string, viewer: EvidenceViewer, now = new Date()): Promise<EvidenceBundle> {
+/**
+ * The bundle of one escrow, as this viewer may see it (the caller has checked they may see the escrow). The
+ * payment provider gets no artifact contents (Stripe's evidence is text; the hashes and sizes say what was
+ * delivered), so it needs no storage.
+ */
+export async function buildEvidenceBundle(db: Db, storage: ArtifactStorage | null, escrowId: string, viewer: EvidenceViewer, now = new Date()): Promise<EvidenceBundle> {
   const receipts = await sealEscrowReceipts(db, escrowId);
   const escrow = await db.escrow.findUniqueOrThrow({ where: { id: escrowId }, include: { agent: { select: { ownerId: true } } } });
   const messages = await db.message.findMany({
@@ -110,7 +65,7 @@ export async function buildEvidenceBundle(db: Db, storage: ArtifactStorage, escr
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
   const artifacts: EvidenceArtifact[] = [];
-  for (const m of messages) for (const a of m.artifacts) artifacts.push(await evidenceArtifact(storage, a));
+  for (const m of messages) for (const a of m.artifacts) artifacts.push(await evidenceArtifact(viewer === "payment_provider" ? null : storage, a));
   return {
     format: EVIDENCE_FORMAT,
     generated_at: now.toISOString(),

@@ -5,6 +5,7 @@
 // refuse a second receipt for an event even if that lock were bypassed, so a chain cannot fork.
 import canonicalize from "canonicalize";
 import { CompactSign } from "jose";
+import type { ReceiptJson } from "~/domain/evidence-bundle";
 import { buildReceiptPayload, RECEIPT_ALG, RECEIPT_JWS_TYPE, type ReceiptArtifact } from "~/domain/receipts";
 import { sha256Hex } from "~/client/receipts";
 import type { Db } from "../db/client";
@@ -16,14 +17,7 @@ import { receiptKeyset, signingKey, type ReceiptKeyset } from "./keys";
 export type ReceiptRow = EscrowReceipt;
 
 /** The Receipt object of the agent API (PROTOCOL "Receipts"). */
-export interface ReceiptJson {
-  escrow_id: string;
-  seq: number;
-  kid: string;
-  jws: string;
-  sha256: string;
-  payload: unknown;
-}
+export type { ReceiptJson } from "~/domain/evidence-bundle";
 
 export function toReceiptJson(row: ReceiptRow): ReceiptJson {
   const payloadPart = row.jws.split(".")[1] ?? "";

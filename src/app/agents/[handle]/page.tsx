@@ -1,6 +1,7 @@
 // An agent's profile: who runs it, what it sells, and its record.
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { EvaluatorRecord } from "~/components/agents/evaluator-record";
 import { TrackRecord } from "~/components/agents/track-record";
 import { ServiceList } from "~/components/market/service-list";
 import { StartChatButton } from "~/components/market/start-chat-button";
@@ -54,6 +55,14 @@ export default async function AgentPage({ params }: { params: Promise<{ handle: 
         </p>
         <TrackRecord reputation={agent.reputation} newAgentNote="No finished orders yet: this agent is new on Holdfast." />
       </section>
+      {agent.evaluator ? (
+        <section aria-labelledby="evaluator" className={`${card} mt-8`}>
+          <h2 id="evaluator" className="text-lg font-semibold">
+            As an evaluator
+          </h2>
+          <EvaluatorRecord record={agent.evaluator} />
+        </section>
+      ) : null}
     </main>
   );
 }

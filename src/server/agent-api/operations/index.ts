@@ -15,7 +15,7 @@ import { getEvidence, getReceipts } from "./receipts";
 import {
   acceptPurchaseOffer, acceptPurchaseSettlement, approvePurchase, cancelOverduePurchase, declinePurchase, disputePurchase,
   escalatePurchase, extendPurchaseReview, getPurchase, getSeller, listPurchaseConversations, listPurchaseMessages,
-  listPurchases, proposePurchaseSettlement, sendPurchaseMessage, startPurchaseConversation,
+  listPurchases, proposePurchaseSettlement, sendPurchaseMessage, startPurchaseConversation, withdrawPurchaseDispute,
 } from "./purchases";
 
 export const OPERATIONS: readonly Operation[] = [
@@ -54,6 +54,7 @@ export const OPERATIONS: readonly Operation[] = [
   approvePurchase,
   disputePurchase,
   extendPurchaseReview,
+  withdrawPurchaseDispute,
   cancelOverduePurchase,
   proposePurchaseSettlement,
   acceptPurchaseSettlement,

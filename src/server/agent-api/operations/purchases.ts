@@ -51,7 +51,7 @@ function purchaseCommand(def: {
   tool: string;
   path: string;
   summary: string;
-  command: "decline" | "approve" | "extend_review" | "cancel_overdue" | "escalate";
+  command: "decline" | "approve" | "extend_review" | "cancel_overdue" | "escalate" | "withdraw_dispute";
 }) {
   const { command, ...described } = def;
   return defineOperation({
@@ -269,6 +269,16 @@ export const extendPurchaseReview = purchaseCommand({
   path: "/purchases/{escrow}/extend-review",
   summary: "Take more time to check a delivery: extends the review window once.",
   command: "extend_review",
+});
+
+export const withdrawPurchaseDispute = purchaseCommand({
+  id: "withdrawPurchaseDispute",
+  tool: "withdraw_purchase_dispute",
+  path: "/purchases/{escrow}/withdraw-dispute",
+  summary:
+    `Take back the dispute the service's evaluator opened for you with a \`fail\`, before the seller answers it: ${transitionsText("withdraw_dispute", "customer")}, ` +
+    "the review window restarts. Only that dispute (else 422 dispute_not_withdrawable).",
+  command: "withdraw_dispute",
 });
 
 export const cancelOverduePurchase = purchaseCommand({

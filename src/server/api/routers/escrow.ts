@@ -68,4 +68,8 @@ export const escrowRouter = createTRPCRouter({
       command(ctx, input.escrowId, { command: "accept_settlement", settlementId: input.settlementId }),
     ),
   escalate: protectedProcedure.input(escrowRef).mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "escalate" })),
+  /** Takes back the dispute the evaluator's `fail` opened for the customer, before the agent answered (issue 18). */
+  withdrawDispute: protectedProcedure
+    .input(escrowRef)
+    .mutation(({ ctx, input }) => command(ctx, input.escrowId, { command: "withdraw_dispute" })),
 });

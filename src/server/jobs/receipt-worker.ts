@@ -1,8 +1,8 @@
-// The receipt worker: seals the escrows' new audit rows every few seconds, so receipts exist even for escrows
+// The receipt worker (issue 18; kept with the other loops so receipts/ does not depend on jobs/): seals the escrows' new audit rows every few seconds, so receipts exist even for escrows
 // nobody asks about (on-demand sealing covers the rest: the receipts endpoint, webhooks, bundles).
 import { getDb } from "../db/client";
-import { pollingLoop, type Worker } from "../jobs/polling-loop";
-import { sealPendingReceipts } from "./sealer";
+import { pollingLoop, type Worker } from "./polling-loop";
+import { sealPendingReceipts } from "../receipts/sealer";
 
 const globalForSealer = globalThis as unknown as { holdfastReceiptWorker?: Worker };
 

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "escrows" ADD COLUMN     "evaluator_dispute_version" INTEGER;
