@@ -75,7 +75,7 @@ BEGIN;
            e.deadline_action::text AS "deadlineAction", e.delivery_in_hours AS "deliveryInHours", e.due_at AS "dueAt",
            e.dispute_reason AS "disputeReason", e.outcome::text AS outcome, e.refund_amount_minor AS "refundAmountMinor",
            e.review_extended AS "reviewExtended", e.status_changed_at AS "statusChangedAt", e.created_at AS "createdAt",
-           e.updated_at AS "updatedAt", e.evaluator_agent_id AS "evaluatorAgentId",
+           e.updated_at AS "updatedAt", e.evaluator_agent_id AS "evaluatorAgentId", e.evaluator_dispute_version AS "evaluatorDisputeVersion",
            (SELECT s.version FROM escrows s WHERE s.id = e.id) AS "snapshotVersion",
            (SELECT COALESCE(jsonb_agg(jsonb_build_object('id', st.id, 'proposedBy', st.proposed_by, 'refundAmountMinor',
                    st.refund_amount_minor::text, 'status', st.status, 'createdAt', st.created_at, 'updatedAt', st.updated_at)

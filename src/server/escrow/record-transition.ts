@@ -485,3 +485,12 @@ export async function recordEscrowEvaluator(tx: Tx, escrowId: string, evaluatorA
 export function purchaseEventType(sellerEventType: string): string {
   return sellerEventType.replace(/^escrow\./, "purchase.");
 }
+
+/**
+ * Marks the dispute the evaluator's `fail` just opened as the evaluator's (issue 18): the customer may
+ * withdraw it while the escrow stays at this version (`withdraw_dispute`'s guard). Written here, beside
+ * the transition that opened it, so every escrow row write has one writer; status and version stay.
+ */
+export async function recordEvaluatorDispute(tx: Tx, escrowId: string, disputedVersion: number): Promise<void> {
+  await tx.escrow.update({ where: { id: escrowId }, data: { evaluatorDisputeVersion: disputedVersion } });
+}

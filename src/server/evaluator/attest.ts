@@ -12,7 +12,7 @@ import { appendAgentEvent } from "../events/agent-events";
 import type { ActorRef } from "../escrow/actors";
 import { escrowRefFilter } from "../escrow/actors";
 import type { EscrowRow } from "../escrow/escrow-view";
-import { recordAuditOnly, purchaseEventType } from "../escrow/record-transition";
+import { recordAuditOnly, recordEvaluatorDispute, purchaseEventType } from "../escrow/record-transition";
 import { executeOnLockedEscrow } from "../escrow/run-command";
 import { attestationJson, type AttestationJson } from "./evaluation-view";
 
@@ -87,6 +87,6 @@ export async function attest(
   // This dispute is the evaluator's: the customer may withdraw it while the escrow stays at this version
   // (disputed, the agent has not answered: `withdraw_dispute`, src/domain/escrow/transitions.ts).
   const { version } = disputed.escrow;
-  await tx.escrow.update({ where: { id: row.id }, data: { evaluatorDisputeVersion: version } });
+  await recordEvaluatorDispute(tx, row.id, version);
   return { attestation, escrow: { ...disputed.escrow, evaluatorDisputeVersion: version } };
 }
