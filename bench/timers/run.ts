@@ -3,7 +3,7 @@
 // (seconds past the deadline) p50/p99/max. Results are recorded in docs/BENCHMARKS.md.
 //
 //   npx tsx bench/timers/run.ts [--count 100000] [--concurrency 8] [--schedulers 1] [--agents 500]
-//                               [--batch-size 200] [--log-level info] [--cpu-prof DIR]
+//                               [--batch-size 200] [--log-level info] [--cpu-prof DIR] [--named-statements]
 //
 // Besides the rate it prints where a firing's time goes: SQL statements and commits per firing (every
 // statement the schedulers' pool connections send, counted at the client; commits from
@@ -11,7 +11,8 @@
 // PostgreSQL's backends were waiting on (pg_stat_activity sampled every 100 ms: locks, WAL fsync, the
 // client). --cpu-prof DIR profiles this process with the inspector while the timers fire and prints
 // self time by package and the heaviest functions (bench/api/profile.ts). --log-level sets
-// HOLDFAST_LOG_LEVEL (production runs info: one line per batch).
+// HOLDFAST_LOG_LEVEL (production runs info: one line per transition); --named-statements has the
+// schedulers' Prisma client send named (per-connection prepared) statements instead of unnamed ones.
 //
 // Each escrow is a pending offer whose expiry is due: firing runs the whole engine path (row lock,
 // decide, compare-and-set, audit row, agent event, system message, outbox row, timer row) except
@@ -44,6 +45,7 @@ const { values } = parseArgs({
     "batch-size": { type: "string" },
     "log-level": { type: "string" },
     "cpu-prof": { type: "string" },
+    "named-statements": { type: "boolean", default: false },
   },
 });
 // Before the first line is logged: the logger reads it once, lazily.
@@ -144,7 +146,7 @@ try {
   const before = { tables: await tableStats(), db: await databaseStats(), pgCpuS: treeCpuSeconds(postmasterPid(pgDataDir)), nodeCpu: process.cpuUsage() };
 
   const running = Array.from({ length: schedulers }, () => {
-    const own = createDb(url, { maxConnections: concurrency + 2 });
+    const own = createDb(url, { maxConnections: concurrency + 2, namedStatements: values["named-statements"] });
     dbs.push(own);
     countOn(poolOf(own)!);
     return startScheduler(timerTestContext(own, { now: () => new Date() }), {
@@ -232,6 +234,7 @@ try {
     lateness_max_s: Number(Number(stats.max).toFixed(2)),
     batch_size: batchSize ?? "default (200)",
     log_level: process.env.HOLDFAST_LOG_LEVEL ?? "info",
+    named_statements: values["named-statements"],
     statements_per_firing: perFiring(statements),
     commits_per_firing: perFiring(commits),
     rollbacks: delta("xact_rollback"),
