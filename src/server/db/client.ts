@@ -2,6 +2,7 @@
 // @prisma/adapter-pg). One pool per process, created lazily. Its connections are
 // TracedClients: with tracing on, every SQL statement is a span (issue 21).
 import { PrismaPg } from "@prisma/adapter-pg";
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { PrismaClient } from "./generated/client";
 import { startSqlSpan } from "./sql-span";
@@ -36,11 +37,17 @@ TracedClient.prototype.query = function tracedQuery(this: pg.Client, ...args: un
 
 const pools = new WeakMap<Db, pg.Pool>();
 
-export function createDb(databaseUrl: string, options: { maxConnections?: number } = {}): Db {
+export function createDb(databaseUrl: string, options: { maxConnections?: number; namedStatements?: boolean } = {}): Db {
   // The pool is ours (not the adapter's) so its use can be measured (src/server/ops/metrics.ts);
   // $disconnect still ends it. Its clients trace their statements (TracedClient).
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.maxConnections ?? 10, Client: TracedClient });
-  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  // namedStatements (an experiment of bench/timers --named-statements, off by default): each SQL text is
+  // parsed once per connection, and PostgreSQL may reuse a generic plan, instead of parsing and planning
+  // every statement afresh (Prisma sends unnamed statements).
+  const adapter = new PrismaPg(pool, {
+    disposeExternalPool: true,
+    ...(options.namedStatements ? { statementNameGenerator: (query: { sql: string }) => `hf_${createHash("sha1").update(query.sql).digest("hex").slice(0, 20)}` } : {}),
+  });
   const db = new PrismaClient({ adapter });
   pools.set(db, pool);
   return db;

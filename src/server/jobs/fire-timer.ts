@@ -103,6 +103,8 @@ async function fireLocked(tx: Tx, ctx: EngineContext, timer: TimerRow): Promise<
 }
 
 export interface BatchOptions {
+  /** Timers a batch claims at once; TIMER_BATCH_SIZE unless the benchmark tries another size. */
+  batchSize?: number;
   /**
    * How long the batch may wait for the rows it locks before its first firing (escrows, agents,
    * conversations, accounts), held by another batch or a transition; past it the batch gives its timers

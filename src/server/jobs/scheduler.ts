@@ -26,6 +26,8 @@ export interface SchedulerOptions {
   /** A PostgreSQL URL to LISTEN on for early wake-ups; null = poll only. */
   listenUrl?: string | null;
   log?: (line: string) => void;
+  /** Passed to every batch (the benchmark's `--batch-size`); defaults otherwise. */
+  batch?: BatchOptions;
 }
 
 export interface SchedulerStats {
@@ -61,6 +63,7 @@ export async function drainDueTimers(
   batchOptions?: BatchOptions,
 ): Promise<SchedulerStats> {
   const s = stats ?? { rounds: 0, applied: 0, stale: 0, failures: 0 };
+  const batchSize = batchOptions?.batchSize ?? TIMER_BATCH_SIZE;
   s.rounds++;
   const count = (outcome: FireOutcome) => {
     onFired?.();
@@ -70,7 +73,7 @@ export async function drainDueTimers(
   const worker = async () => {
     for (;;) {
       // Batches first: up to TIMER_BATCH_SIZE timers in one transaction.
-      const batch = await observeJob("timer batch", { summary: batchSummary }, () => fireDueTimerBatch(ctx, TIMER_BATCH_SIZE, ctx.now(), batchOptions));
+      const batch = await observeJob("timer batch", { summary: batchSummary }, () => fireDueTimerBatch(ctx, batchSize, ctx.now(), batchOptions));
       if (batch === "contended") {
         // Other batches hold the rows these timers write: let them commit, then claim again (not one by one).
         await new Promise((r) => setTimeout(r, CONTENDED_BACKOFF_MS * (0.5 + Math.random())));
@@ -82,7 +85,7 @@ export async function drainDueTimers(
         continue;
       }
       // The batch rolled back: fire its share one by one, so one broken escrow is postponed alone.
-      if ((await fireOneByOne(TIMER_BATCH_SIZE)) === "idle") return;
+      if ((await fireOneByOne(batchSize)) === "idle") return;
     }
   };
   const fireOneByOne = async (limit: number): Promise<"idle" | "more"> => {
@@ -163,7 +166,7 @@ export function startScheduler(ctx: EngineContext, options: SchedulerOptions = {
     while (!stopped) {
       heartbeat.beat();
       try {
-        await drainDueTimers(ctx, concurrency, stats, () => heartbeat.beat());
+        await drainDueTimers(ctx, concurrency, stats, () => heartbeat.beat(), options.batch);
         if (backstopEveryMs > 0 && Date.now() - lastBackstop >= backstopEveryMs) {
           lastBackstop = Date.now();
           const r = await observeJob("timer backstop", { summary: (b) => ({ ...b }) }, () => runBackstop(ctx, { marginS: options.backstopMarginS ?? 60 }));
