@@ -13,6 +13,8 @@ const PROSE_KEYS = [
   { file: /src[\\/]domain[\\/]escrow[\\/]transitions\.ts$/, keys: ["note"] },
   { file: /src[\\/]domain[\\/]escrow[\\/]side-effects\.ts$/, keys: ["note"] },
   { file: /src[\\/]domain[\\/]artifact-access\.ts$/, keys: ["who"] },
+  // What each evaluator verdict does, in words: read by nobody (VERDICT_EFFECTS' opensDispute is the rule).
+  { file: /src[\\/]domain[\\/]evaluator\.ts$/, keys: ["note"] },
 ];
 
 export const strykerPlugins = [

@@ -47,6 +47,11 @@ describe("linearPatternCostPer100Chars", () => {
     expect(linearPatternCostPer100Chars("[ab]*a[ab]{900}$")).toBe(linearPatternCostPer100Chars("[ab]*a[ab]{900}$"));
   });
 
+  it("is half the compiled program's instructions, rounded up (the units schemaCheckCost counts in)", () => {
+    // `[ab]*a[ab]{900}$` compiles to 906 RE2 instructions (the 152 ms thrashing example above the function).
+    expect(linearPatternCostPer100Chars("[ab]*a[ab]{900}$")).toBe(453);
+  });
+
   it("a refused pattern costs 1: it never runs", () => {
     expect(linearPatternCostPer100Chars("(a)(?=b)")).toBe(1);
   });

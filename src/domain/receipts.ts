@@ -104,7 +104,6 @@ export function isReceiptPayload(value: unknown): value is ReceiptPayload {
   return (
     p.v === RECEIPT_VERSION &&
     typeof p.escrow_id === "string" &&
-    typeof p.seq === "number" &&
     Number.isSafeInteger(p.seq) &&
     (p.prev === null || (typeof p.prev === "string" && /^[0-9a-f]{64}$/.test(p.prev))) &&
     typeof p.state === "string" &&

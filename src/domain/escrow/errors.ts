@@ -61,6 +61,7 @@ export class DomainError extends Error {
     this.name = "DomainError";
     this.code = rejection.code;
     this.status = REJECTIONS[rejection.code].status;
+    // Stryker disable next-line ConditionalExpression: the class field already defines `details` as undefined, so assigning undefined changes nothing
     if (details !== undefined) this.details = details;
   }
 

@@ -84,6 +84,10 @@ describe("parsing the environment's text", () => {
     expect(parseReminderOffsets("10,-3")).toContain("not a positive");
   });
 
+  it("drops an offset too large to be a number of seconds (400 digits read as Infinity), keeping the rest", () => {
+    expect(parseReminderOffsets(`${"9".repeat(400)},60`)).toEqual([60]);
+  });
+
   it("refuses a policy without an open tier when asked for a window", () => {
     expect(() => reviewWindowFor({ tiers: [{ upToMinor: 10, windowS: 5 }], reminderOffsetsS: [] }, 11)).toThrow(
       /no tier/,

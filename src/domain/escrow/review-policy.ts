@@ -100,6 +100,7 @@ export function parseReviewTiers(text: string): ReviewTier[] | string {
   for (const [index, part] of parts.entries()) {
     const match = /^(\*|\d+)\s*=\s*(\d+)$/.exec(part);
     if (!match) return `"${part}" is not <max amount in minor units>=<seconds> or *=<seconds>`;
+    // Stryker disable next-line StringLiteral: both groups of the pattern always capture, so the defaults never apply
     const [, bound = "", seconds = ""] = match;
     const windowS = Number(seconds);
     if (!Number.isSafeInteger(windowS) || windowS <= 0) return `"${part}": the window must be a positive number of seconds`;
