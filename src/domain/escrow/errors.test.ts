@@ -35,7 +35,7 @@ describe("the HTTP class of every refusal", () => {
     expect(byStatus(422)).toEqual([
       "escrow_not_funded", "no_artifact_since_last_status_change", "artifact_contract_unmet", "explanation_required", "reason_required",
       "note_required", "amount_out_of_range", "not_overdue", "review_already_extended", "settlement_not_found", "insufficient_funds",
-      "purchasing_not_enabled", "purchase_not_allowed", "spending_limit_exceeded", "evaluator_not_allowed",
+      "purchasing_not_enabled", "purchase_not_allowed", "spending_limit_exceeded", "evaluator_not_allowed", "dispute_not_withdrawable",
     ]);
     expect(byStatus(409).length + byStatus(403).length + byStatus(422).length).toBe(Object.keys(REJECTIONS).length);
   });
