@@ -42,6 +42,7 @@ const MATRIX: Record<string, { access: Access; call: Call }> = {
   "escrow.dispute": { access: "customer_object", call: (a, w) => a.escrow.dispute({ escrowId: w.escrowId, reason: "broken" }) },
   "escrow.cancelOverdue": { access: "customer_object", call: (a, w) => a.escrow.cancelOverdue({ escrowId: w.escrowId }) },
   "escrow.extendReview": { access: "customer_object", call: (a, w) => a.escrow.extendReview({ escrowId: w.escrowId }) },
+  "escrow.withdrawDispute": { access: "customer_object", call: (a, w) => a.escrow.withdrawDispute({ escrowId: w.escrowId }) },
   "escrow.proposeSettlement": {
     access: "customer_object",
     call: (a, w) => a.escrow.proposeSettlement({ escrowId: w.escrowId, refundAmount: 100 }),
