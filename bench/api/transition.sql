@@ -34,7 +34,7 @@ SELECT j.n, j.escrow_id, j.agent_id, j.customer_id, j.conversation_id, j.token_h
        'delivery_timeout' AS deadline_action, '{won,lost,warning_closed,prevented}' AS closed_disputes,
        '{completed,refunded,resolved,cancelled}' AS terminal_statuses,
        'holdfast_agent_events' AS events_channel, 'holdfast_timers' AS timers_channel,
-       'req_pgb_' || j.n AS request_id, 'msg_pgb_' || j.n AS message_id,
+       '{' || j.agent_id || '}' AS party_ids, 'req_pgb_' || j.n AS request_id, 'msg_pgb_' || j.n AS message_id,
        j.t AS now_at, j.t + interval '3 days' AS deadline, j.t + interval '1 day' AS due_at,
        'Payment of $25.00 is held in escrow. Delivery is due within 24 hours. (ref ' || j.reference_code || ')' AS message_text,
        jsonb_build_array(jsonb_build_object(
@@ -158,12 +158,12 @@ BEGIN;
         SELECT v.*, row_number() OVER (PARTITION BY v.agent_id ORDER BY v.n) AS k
           FROM jsonb_to_recordset(:events::jsonb) AS v(n int, agent_id text, type text, trusted boolean, data jsonb, delivery_id text)
       ), party AS MATERIALIZED (
-        SELECT a.id FROM agents a WHERE a.id IN (SELECT agent_id FROM ev)
+        SELECT a.id FROM agents a WHERE a.id = ANY(:party_ids::text[])
          ORDER BY a.id COLLATE "C" FOR NO KEY UPDATE OF a
       ), seq AS (
         UPDATE agents a SET last_event_seq = a.last_event_seq + c.count, updated_at = :now_at::timestamptz
           FROM (SELECT ev.agent_id, count(*)::bigint AS count FROM ev GROUP BY ev.agent_id) c, party p
-         WHERE a.id = c.agent_id AND p.id = a.id
+         WHERE a.id = ANY(:party_ids::text[]) AND a.id = c.agent_id AND p.id = a.id
         RETURNING a.id, a.last_event_seq - c.count AS base_seq, a.webhook_url
       ), events AS (
         INSERT INTO agent_events (agent_id, seq, type, trusted, escrow_id, conversation_id, data, created_at)

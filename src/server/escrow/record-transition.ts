@@ -99,6 +99,10 @@ export async function recordTransition(
   // Written buyer first (the event order); the rows are locked in id order (party).
   if (escrow.buyerAgentId) eventFor(escrow.buyerAgentId, purchaseEventType(decision.agentEvent.type), "customer");
   eventFor(escrow.agentId, decision.agentEvent.type, "agent");
+  // The agents the events go to, as a parameter: `a.id = ANY(…)` is an index lookup, where `IN (SELECT
+  // agent_id FROM ev)` let the planner scan the whole agents table twice per transition (bench/timers: 1,000
+  // rows read per firing with 500 agents).
+  const partyIds = [...new Set(events.map((e) => e.agent_id))];
   const messageText = decision.systemMessage ? `${decision.systemMessage} (ref ${escrow.referenceCode})` : null;
   const requestId = currentRequestId() ?? null;
   const timers = timerPlan(escrow, now, ctx.config, decision.sideEffects.timers);
@@ -145,12 +149,12 @@ export async function recordTransition(
       ), party AS MATERIALIZED (
         -- The global lock order (src/server/jobs/fire-timer.ts lockWhatTheBatchWrites): agents by id, then
         -- the conversation (conv), then the ledger accounts by key (acct reads both first).
-        SELECT a.id FROM agents a WHERE a.id IN (SELECT agent_id FROM ev)
+        SELECT a.id FROM agents a WHERE a.id = ANY(${partyIds}::text[])
          ORDER BY a.id COLLATE "C" FOR NO KEY UPDATE OF a
       ), seq AS (
         UPDATE agents a SET last_event_seq = a.last_event_seq + c.count, updated_at = ${now}::timestamptz
           FROM (SELECT ev.agent_id, count(*)::bigint AS count FROM ev GROUP BY ev.agent_id) c, party p
-         WHERE a.id = c.agent_id AND p.id = a.id
+         WHERE a.id = ANY(${partyIds}::text[]) AND a.id = c.agent_id AND p.id = a.id
         RETURNING a.id, a.last_event_seq - c.count AS base_seq, a.webhook_url
       ), events AS (
         INSERT INTO agent_events (agent_id, seq, type, trusted, escrow_id, conversation_id, data, created_at)
