@@ -57,6 +57,8 @@ const beforeCas = (statements: string[]) => {
   return statements.slice(0, cas);
 };
 
+const customerOf = (p: { customerId: string }) => ({ kind: "customer", userId: p.customerId }) as const;
+
 async function measured<T>(run: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
   log.clear();
   const result = await run();
@@ -131,7 +133,6 @@ function expectWithinRoundTrips(label: string, statements: string[]): void {
 }
 
 describe(`every transition is at most ${MAX_STATEMENTS_PER_TRANSITION} statements, BEGIN and COMMIT included`, () => {
-  const customerOf = (p: { customerId: string }) => ({ kind: "customer", userId: p.customerId }) as const;
 
   it("accept", async () => {
     const p = await createParties(log.db);
@@ -156,12 +157,7 @@ describe(`every transition is at most ${MAX_STATEMENTS_PER_TRANSITION} statement
 
   it("approve (a release to the seller with the platform's fee)", async () => {
     const p = await createParties(log.db);
-    await fund(ctx, p.customerId, 5_000);
-    const pending = await offer(ctx, p);
-    await runEscrowCommand(ctx, pending.id, customerOf(p), { command: "accept" });
-    clock.advanceSeconds(60);
-    await deliverArtifact(ctx, p, pending.id);
-    await runEscrowCommand(ctx, pending.id, { kind: "agent", agentId: p.agentId }, { command: "complete" });
+    const pending = await deliveredEscrow(ctx, clock, p);
     const approve = await measured(() => runEscrowCommand(ctx, pending.id, customerOf(p), { command: "approve" }));
     expect(approve.result.escrow.status).toBe("completed");
     expectWithinRoundTrips("approve", approve.statements);
@@ -178,13 +174,9 @@ describe(`every transition is at most ${MAX_STATEMENTS_PER_TRANSITION} statement
     expect(cancelled.result).toMatchObject({ result: "applied" });
     expectWithinRoundTrips("an offer's deadline firing", cancelled.statements);
 
-    await fund(ctx, p.customerId, 5_000);
-    const pending = await offer(ctx, p);
-    await runEscrowCommand(ctx, pending.id, customerOf(p), { command: "accept" });
-    clock.advanceSeconds(60);
-    await deliverArtifact(ctx, p, pending.id);
-    const delivered = await runEscrowCommand(ctx, pending.id, { kind: "agent", agentId: p.agentId }, { command: "complete" });
-    const review = await log.db.escrowTimer.findFirstOrThrow({ where: { escrowId: pending.id, kind: "deadline", escrowVersion: delivered.escrow.version } });
+    const pending = await deliveredEscrow(ctx, clock, p);
+    const { version } = await log.db.escrow.findUniqueOrThrow({ where: { id: pending.id } });
+    const review = await log.db.escrowTimer.findFirstOrThrow({ where: { escrowId: pending.id, kind: "deadline", escrowVersion: version } });
     clock.set(review.fireAt);
     const released = await measured(() => fireTimerById(ctx, review.id));
     expect(released.result).toMatchObject({ result: "applied" });
@@ -195,19 +187,13 @@ describe(`every transition is at most ${MAX_STATEMENTS_PER_TRANSITION} statement
 
 describe("the global lock order (issue 20): agents, then the conversation, then ledger accounts", () => {
   const writesAccounts = (sql: string) => /\b(INSERT INTO|UPDATE)\s+("public"\.)?"?ledger_accounts"?\s/i.test(sql) || /\bledger_accounts\b[\s\S]*ON CONFLICT \(key\) DO UPDATE/i.test(sql);
-  const customerOf = (p: { customerId: string }) => ({ kind: "customer", userId: p.customerId }) as const;
   /** Locks agent rows (not the escrow lock, whose statement reads the seller's owner from agents). */
   const locksAgents = (sql: string) => !locksAnEscrow(sql) && /\bFROM\s+("public"\.)?"?agents"?\s[\s\S]*FOR (NO KEY )?UPDATE/i.test(sql);
 
   it("a release that pays an evaluator locks the agents before it posts the evaluator's fee", async () => {
     const p = await createParties(log.db);
     const evaluator = await createParties(log.db);
-    await fund(ctx, p.customerId, 5_000);
-    const pending = await offer(ctx, p);
-    await runEscrowCommand(ctx, pending.id, customerOf(p), { command: "accept" });
-    clock.advanceSeconds(60);
-    await deliverArtifact(ctx, p, pending.id);
-    await runEscrowCommand(ctx, pending.id, { kind: "agent", agentId: p.agentId }, { command: "complete" });
+    const pending = await deliveredEscrow(ctx, clock, p);
     // The evaluator the service named at delivery, and its verdict (issue 18).
     await log.db.escrow.update({ where: { id: pending.id }, data: { evaluatorAgentId: evaluator.agentId } });
     await log.db.evaluation.create({
