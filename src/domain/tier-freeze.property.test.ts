@@ -7,47 +7,14 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_CURRENCY_SETTINGS } from "./currency";
 import { promotionFrozenBy, SIGNAL_FREEZE_SCORE, type RiskTier } from "./risk";
 import { isSignalOpen, SIGNAL_ACTIONS } from "./signals";
-import { judgeTier, tierEvidenceOf, tierRank, type RecordBuyer, type RecordTotals } from "./tier-policy";
-
-const DAY_MS = 24 * 3600 * 1000;
-const T0 = new Date("2026-01-01T00:00:00.000Z");
+import { judgeTier, tierEvidenceOf, tierRank } from "./tier-policy";
+import { DAY_MS, recordOf, T0, type Sale } from "~/test/tier-records";
 
 type Step =
   | { kind: "sale"; buyer: string; linked: boolean; amountMinor: number; disputed: boolean; refunded: boolean }
   | { kind: "score"; score: number }
   | { kind: "clear" }
   | { kind: "days"; days: number };
-
-/** The record the trigger keeps (per currency, per buyer), kept as the steps come. */
-class Record {
-  totals: RecordTotals = { currency: "USD", sales: 0, disputed: 0, refundedInFull: 0, adminLosses: 0, disputedAmountMinor: 0, refundedAmountMinor: 0 };
-  buyers = new Map<string, RecordBuyer>();
-  add(s: Extract<Step, { kind: "sale" }>, at: Date) {
-    const released = s.refunded ? 0 : s.amountMinor;
-    this.totals.sales++;
-    if (s.disputed) {
-      this.totals.disputed++;
-      this.totals.disputedAmountMinor += s.amountMinor;
-    }
-    if (s.refunded) {
-      this.totals.refundedInFull++;
-      this.totals.refundedAmountMinor += s.amountMinor;
-    }
-    const b = this.buyers.get(s.buyer) ?? { buyerId: s.buyer, currency: "USD", linked: false, sales: 0, amountMinor: 0, releasedMinor: 0, largestReleasedMinor: 0, largestReleasedAt: at };
-    b.linked ||= s.linked;
-    b.sales++;
-    b.amountMinor += s.amountMinor;
-    b.releasedMinor += released;
-    if (released > b.largestReleasedMinor) {
-      b.largestReleasedMinor = released;
-      b.largestReleasedAt = at;
-    }
-    this.buyers.set(s.buyer, b);
-  }
-  evidence() {
-    return tierEvidenceOf([this.totals], [...this.buyers.values()], DEFAULT_CURRENCY_SETTINGS);
-  }
-}
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: fc.record({
@@ -71,18 +38,23 @@ interface Judged {
 
 /** Every step's judgement, as the server makes it (no pin; the tier before a freeze is not known). */
 function run(steps: readonly Step[]): Judged[] {
-  const record = new Record();
+  const sales: Sale[] = [];
   let now = T0;
   let score = 0;
   let lastClearing: { score: number } | null = null;
   const out: Judged[] = [];
   for (const s of steps) {
-    if (s.kind === "sale") record.add(s, now);
+    if (s.kind === "sale") {
+      const { buyer, linked, amountMinor, disputed, refunded } = s;
+      sales.push({ buyer, linked, amountMinor, refundMinor: refunded ? amountMinor : 0, disputed, lostToModerator: false, atDay: (now.getTime() - T0.getTime()) / DAY_MS });
+    }
     if (s.kind === "score") score = s.score;
     if (s.kind === "clear") lastClearing = { score };
     if (s.kind === "days") now = new Date(now.getTime() + s.days * DAY_MS);
     const frozen = promotionFrozenBy(score, lastClearing);
-    const j = judgeTier({ evidence: record.evidence(), now, promotionFrozen: frozen, tierBeforeFreeze: null, pinned: null });
+    const record = recordOf(sales);
+    const evidence = tierEvidenceOf(record.totals, record.buyers, DEFAULT_CURRENCY_SETTINGS);
+    const j = judgeTier({ evidence, now, promotionFrozen: frozen, tierBeforeFreeze: null, pinned: null });
     out.push({ tier: j.tier, earned: j.earned, frozen });
   }
   return out;
