@@ -29,10 +29,9 @@ export function packageOf(url: string): string {
   const modules = url.lastIndexOf("node_modules/");
   if (modules >= 0) {
     const rest = url.slice(modules + "node_modules/".length).split("/");
-    const name = rest[0]!.startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0]!;
-    // Next bundles the app and its compiled dependencies into .next/server chunks.
-    return name;
+    return rest[0]!.startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0]!;
   }
+  // Next bundles the app and its compiled dependencies into .next/server chunks.
   const chunk = url.indexOf(".next/server/");
   if (chunk >= 0) return `.next/server (bundled app + deps)`;
   const src = url.indexOf("/src/");
