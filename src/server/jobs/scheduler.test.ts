@@ -1,7 +1,7 @@
-// The embedded scheduler on real PostgreSQL: two schedulers share 1,000 due escrows without doing
-// anything twice, one worker and then four (forced to interleave) drain 1,000 due timers in batches (a
-// few transactions) each exactly once, and with seconds-long windows a whole escrow runs to its
-// automatic end in real time.
+// The embedded scheduler on real PostgreSQL: two schedulers running side by side on 1,000 due escrows do
+// nothing twice, one worker and then four (forced to interleave) drain 1,000 due timers in batches (a few
+// transactions) each exactly once, and with seconds-long windows a whole escrow runs to its automatic end
+// in real time.
 import { describe, expect, it } from "vitest";
 import { databaseForThisFile } from "~/test/db";
 import { activeEscrow, createParties, deliverArtifact, fund, offer, testClock, type Parties, type TestClock } from "~/test/engine-fixtures";
@@ -54,8 +54,11 @@ describe("two embedded schedulers on one database", () => {
     expect(events.every((e) => e._count === 1)).toBe(true);
     expect(await tdb.db.agentEvent.count({ where: { type: "escrow.expired", escrowId: { in: ids } } })).toBe(1000);
     expect(a.stats.applied + b.stats.applied).toBe(1000);
-    expect(a.stats.applied).toBeGreaterThan(0);
-    expect(b.stats.applied).toBeGreaterThan(0);
+    // Both claimed work side by side. How the 1,000 split between them is timing, not a rule: every batch
+    // locks the agents it writes for (50 here, shared by all), so batches queue, and on a loaded machine
+    // one process can take every batch while the other's pool is still connecting.
+    expect(a.stats.rounds).toBeGreaterThan(0);
+    expect(b.stats.rounds).toBeGreaterThan(0);
     expect(a.stats.failures + b.stats.failures).toBe(0);
     expect(await tdb.db.escrowTimer.count({ where: { escrowId: { in: ids }, status: "scheduled" } })).toBe(0);
   });
