@@ -3,7 +3,8 @@
 // it). Each case starts a real `npm start` on fresh data and free ports, waits for the app and the
 // demo agent, sends the signal, and then requires every process of the tree gone — launcher, web
 // server, demo agent, PostgreSQL — both ports closed, and no stack trace in the output. While it
-// runs, the demo must not be reachable on a non-loopback address (item 16). And a launcher killed
+// runs, the demo must not be reachable on a non-loopback address (item 16), and the health, readiness
+// and metrics addresses the start log prints answer (issue 21). And a launcher killed
 // outright (SIGKILL) leaves nothing behind either: its children and PostgreSQL's keeper notice.
 //
 // Needs the production build (`next build`; `npm test` makes it before the unit tests): built here
@@ -164,6 +165,15 @@ async function startAndStop(signal: NodeJS.Signals, target: Target) {
   expect(stdout).toContain("listening on 127.0.0.1 only");
   const lan = nonLoopbackAddress();
   if (lan) expect(await portOpen(lan, webPort), `port ${webPort} on ${lan}`).toBe(false);
+
+  // Issue 21: the start log names where probes and scrapers look, and each address answers as it says.
+  const probes = /health (\S+), readiness (\S+), metrics (\S+) \(off: set HOLDFAST_METRICS_TOKEN/.exec(stdout);
+  expect(probes, output()).not.toBeNull();
+  const [, health, readiness, metrics] = probes!;
+  expect(health).toBe(`http://127.0.0.1:${webPort}/api/health`);
+  expect((await fetch(health!)).status).toBe(200);
+  expect((await fetch(readiness!)).status).toBe(200);
+  expect((await fetch(metrics!)).status, "metrics without HOLDFAST_METRICS_TOKEN").toBe(404);
 
   if (target === "npm") process.kill(npm.pid!, signal);
   else if (target === "launcher") process.kill(launcher!.pid, signal);
