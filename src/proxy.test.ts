@@ -1,5 +1,6 @@
 // Issue 16, item 10d: a path with malformed percent-encoding (`/c/%E0%A4%A`) was a bare 500 from
-// Next's router, which decodes dynamic segments. The proxy answers 400 before routing — a page for
+// Next's router, which decodes dynamic segments; one with an encoded NUL (`/api/artifacts/%00`) was a 500
+// from PostgreSQL. The proxy answers 400 before routing — a page for
 // people, PROTOCOL's error shape under /api — and its matcher (compiled by Next's own code, as a
 // build does) sends only paths holding "%" through it, so no other request's body is buffered.
 import { createRequire } from "node:module";
@@ -20,6 +21,13 @@ const MALFORMED = [
   "/api/artifacts/%C0%AF", // overlong UTF-8
   "/api/trpc/%ED%A0%80", // a lone surrogate's bytes
   "/owner/alerts/%E0%A4%A/x",
+  // Decodes, but to a control character no id or handle holds: a NUL reached PostgreSQL as an id (a 500).
+  "/api/artifacts/%00",
+  "/api/escrows/esc%00/receipts",
+  "/api/admin/artifacts/a%00b",
+  "/orders/%0A",
+  "/agents/pixel%7Fforge",
+  "/c/%C2%85", // U+0085, a C1 control
 ];
 const FINE = ["/", "/c/cnv_abc", "/agents/pixel-forge", "/c/%E2%82%AC", "/agents/a%20b", "/api/agent/v1/escrows/esc_1"];
 

@@ -4,13 +4,13 @@ import { AgentCard } from "~/components/market/agent-card";
 import { buttonPrimary, inputField } from "~/components/ui/styles";
 import { callerFor } from "~/server/api/root";
 import { currentUser } from "~/server/auth/request-user";
+import { pageQueryText } from "~/server/http/page-query";
 import { defaultEngineContext } from "~/server/context";
 
 export const dynamic = "force-dynamic";
 
-export default async function MarketPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
-  const { q } = await searchParams;
-  const query = typeof q === "string" ? q.slice(0, 200) : "";
+export default async function MarketPage({ searchParams }: { searchParams: Promise<{ q?: string | string[] }> }) {
+  const query = pageQueryText((await searchParams).q, 200).trim();
   const api = callerFor(defaultEngineContext(), await currentUser());
   const agents = await api.market.agents(query ? { query } : undefined);
   return (

@@ -6,7 +6,8 @@ import type { NextAuthOptions } from "next-auth";
 import EmailProvider from "next-auth/providers/email";
 import { env } from "~/env";
 import { getDb } from "../db/client";
-import { holdfastAdapter, normalizeEmail, type HoldfastAdapterUser } from "./adapter";
+import { normalizedEmailAddress } from "~/domain/email-address";
+import { holdfastAdapter, type HoldfastAdapterUser } from "./adapter";
 import { sendSignInLink } from "./email";
 import { sameOriginReturnPath } from "./redirect";
 import { allowSignInMail, maskEmail, signInClient } from "./sign-in-throttle";
@@ -16,7 +17,8 @@ import { authSecret, secureCookiesFor, webBaseUrl } from "./settings";
 /** How long an emailed sign-in link works. */
 const SIGN_IN_LINK_MAX_AGE_S = 24 * 60 * 60;
 
-const EMAIL_SHAPE = /^[^\s@"<>]+@[^\s@"<>]+\.[^\s@"<>]+$/;
+
+const INVALID_ADDRESS = "Invalid email address.";
 
 export interface AuthRuntime {
   options: NextAuthOptions;
@@ -44,8 +46,10 @@ export function authRuntime(): AuthRuntime {
       EmailProvider({
         maxAge: SIGN_IN_LINK_MAX_AGE_S,
         normalizeIdentifier(identifier) {
-          const email = normalizeEmail(identifier.normalize("NFKC"));
-          if (!EMAIL_SHAPE.test(email) || email.length > 254) throw new Error("Invalid email address.");
+          // One rule for every address Holdfast mails (src/domain/email-address.ts): a NUL or an invisible
+          // character is refused here, before next-auth stores a sign-in link for it.
+          const email = normalizedEmailAddress(identifier);
+          if (email === null) throw new Error(INVALID_ADDRESS);
           return email;
         },
         async sendVerificationRequest({ identifier, url, expires }) {
@@ -79,6 +83,8 @@ export function authRuntime(): AuthRuntime {
       // The code and the error's message only: next-auth's metadata can hold the sign-in link or the request.
       error: (code, metadata) => {
         const error = metadata instanceof Error ? metadata : (metadata as { error?: unknown } | undefined)?.error;
+        // A typed address that is not one is the person's mistake (or a probe), not the server's: no stack.
+        if (error instanceof Error && error.message === INVALID_ADDRESS) return log().info({ code }, "sign-in refused: not an email address");
         log().error({ code, ...(error ? errorFields(error) : {}) }, "next-auth error");
       },
       warn: (code) => log().warn({ code }, "next-auth warning"),

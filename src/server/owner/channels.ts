@@ -9,7 +9,6 @@
 // test sends are rate-limited per owner and per address. A number is unique among verified WhatsApp
 // channels only (replies route by it), so a second owner typing the same address learns nothing.
 import { createHash, randomInt, timingSafeEqual } from "node:crypto";
-import { z } from "zod";
 import type { Db } from "../db/client";
 import { inTransaction, type Tx } from "../db/transaction";
 import type { AlertSeverity } from "../db/generated/client";
@@ -19,6 +18,7 @@ import { enqueueNotification } from "../notify/enqueue";
 import { hitRateLimit, type RateLimitPolicy } from "../rate-limit/rate-limit";
 import { ownerChannels, type OwnerChannelName } from "../alerts/fan-out";
 import { mailboxKey } from "../auth/sign-in-throttle";
+import { EMAIL_ADDRESS_RULE, normalizedEmailAddress } from "~/domain/email-address";
 
 export const CHANNEL_CODE_TTL_S = 15 * 60;
 export const CHANNEL_CODE_MAX_ATTEMPTS = 5;
@@ -27,7 +27,6 @@ export const CHANNEL_CODE_LIMITS = { perOwner: { limit: 5, windowS: 3_600 }, per
 /** "Send test" messages: per owner, and per address. */
 export const CHANNEL_TEST_LIMITS = { perOwner: { limit: 5, windowS: 900 }, perAddress: { limit: 3, windowS: 900 } } satisfies Record<string, RateLimitPolicy>;
 
-const emailAddress = z.string().trim().toLowerCase().email().max(320);
 /** E.164 without the plus: WhatsApp's wa_id form, which is what inbound messages carry in `from`. */
 export function normalizeWhatsAppNumber(input: string): string {
   const digits = input.replace(/[\s().+-]/g, "");
@@ -39,9 +38,9 @@ export function normalizeWhatsAppNumber(input: string): string {
 export function normalizeChannelAddress(channel: OwnerChannelName, address: string): string {
   if (channel === "telegram") throw invalid("address", "Telegram is linked from the bot, not typed in");
   if (channel === "whatsapp") return normalizeWhatsAppNumber(address);
-  const parsed = emailAddress.safeParse(address);
-  if (!parsed.success) throw invalid("address", "an email address");
-  return parsed.data;
+  const email = normalizedEmailAddress(address);
+  if (email === null) throw invalid("address", EMAIL_ADDRESS_RULE);
+  return email;
 }
 
 export interface ChannelUpdate {

@@ -4,12 +4,11 @@ import { AUDIT_ACTIONS, type AuditFilters } from "~/components/admin/admin-words
 import { AuditLog } from "~/components/admin/audit-log";
 import { ModeratorsOnly } from "~/components/admin/moderators-only";
 import { requireModerator } from "~/components/admin/require-moderator";
+import { pageQueryText } from "~/server/http/page-query";
 
 export const dynamic = "force-dynamic";
 
-function one(value: string | string[] | undefined): string {
-  return typeof value === "string" ? value.slice(0, 64) : "";
-}
+const one = (value: string | string[] | undefined) => pageQueryText(value, 64);
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
