@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { normalizedEmailAddress } from "./email-address";
+import { EMAIL_ADDRESS_RULE, normalizedEmailAddress } from "./email-address";
+
+/** A valid address of exactly `chars` characters (local part `a`, labels of 63). */
+function addressOfLength(chars: number): string {
+  let domain = "com";
+  while (domain.length < chars - 2) domain = `${"b".repeat(Math.min(63, chars - 2 - domain.length - 1))}.${domain}`;
+  return `a@${domain}`;
+}
 
 describe("normalizedEmailAddress", () => {
   it.each([
@@ -9,6 +16,8 @@ describe("normalizedEmailAddress", () => {
     ["ｃａｓｅｙ＠ｅｘａｍｐｌｅ．ｃｏｍ", "casey@example.com"], // full-width, as a phone keyboard may type it
     ["a_b-c@mail-1.example.xn--p1ai", "a_b-c@mail-1.example.xn--p1ai"],
     [`${"a".repeat(64)}@example.com`, `${"a".repeat(64)}@example.com`],
+    ["a@b.co", "a@b.co"], // one-character local part and label
+    [addressOfLength(254), addressOfLength(254)], // the SMTP path limit exactly
   ])("%s → %s", (typed, stored) => {
     expect(normalizedEmailAddress(typed)).toBe(stored);
   });
@@ -38,6 +47,10 @@ describe("normalizedEmailAddress", () => {
     ["@example.com", "no local part"],
     ["casey@", "no domain"],
     ["casey", "no @"],
+    ["casey.example.com", "no @, though it reads as a host name"],
+    ["casey@example.com1", "a top-level label ending in a digit"],
+    ["casey@example.1com", "a top-level label starting with a digit"],
+    [addressOfLength(255), "one character over the SMTP path limit"],
     ["a@b@example.com", "two @"],
     ["josé@example.com", "non-ASCII in the local part"],
     [`${"a".repeat(65)}@example.com`, "a local part over 64"],
@@ -47,5 +60,10 @@ describe("normalizedEmailAddress", () => {
     ["   ", "blank"],
   ])("refuses %j (%s)", (typed) => {
     expect(normalizedEmailAddress(typed)).toBeNull();
+  });
+
+  it("the rule people read names the shape and what is allowed", () => {
+    expect(EMAIL_ADDRESS_RULE).toMatch(/name@example\.com/);
+    expect(EMAIL_ADDRESS_RULE).toMatch(/invisible characters/);
   });
 });

@@ -22,7 +22,7 @@ const TOP_LABEL = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 /** The address in its stored form, or null when it is not one (see EMAIL_ADDRESS_RULE). */
 export function normalizedEmailAddress(typed: string): string | null {
   const address = typed.normalize("NFKC").trim().toLowerCase();
-  if (address.length === 0 || address.length > MAX_ADDRESS_CHARS) return null;
+  if (address.length > MAX_ADDRESS_CHARS) return null;
   const at = address.lastIndexOf("@");
   const local = address.slice(0, at);
   const domain = address.slice(at + 1);
