@@ -215,6 +215,10 @@ describe("the work of one check is bounded", () => {
   it("counts $ref targets each time they apply, long strings, and uniqueItems over whole items", () => {
     const viaRef = { $defs: { n: { type: "number" } }, type: "array", items: { allOf: [{ $ref: "#/$defs/n" }, { $ref: "#/$defs/n" }] } };
     expect(schemaCheckCost(viaRef, [1, 2])).toBe(1 + 2 * 5); // root; per item: items, allOf's two branches, two targets
+    // uniqueItems one level down compares pairs among that array's items (depth 2), not among the whole document:
+    // root 1 + `x` 1 × (key + array) 2 + 4 items × 4/2 pairs each.
+    const nestedUnique = { type: "object", properties: { x: { type: "array", uniqueItems: true, maxItems: 4 } } };
+    expect(schemaCheckCost(nestedUnique, { x: [1, 2, 3, 4] })).toBe(1 + 2 + 4 * 2);
     expect(schemaCheckCost({ pattern: "a" }, "x".repeat(10_000))).toBe((1 + linearPatternCostPer100Chars("a")) * 101);
     const unique = { type: "array", uniqueItems: true, maxItems: 100 };
     expect(schemaCheckCost(unique, [[1, 2], [3]])).toBe(1 + 50 * 5);

@@ -205,7 +205,8 @@ function workProfile(node: Schema, root: Record<string, unknown>, memo: Map<obje
   const keyPatternCost = isObject(node.patternProperties)
     ? Object.keys(node.patternProperties).reduce((sum, key) => sum + linearPatternCostPer100Chars(key), 0)
     : 0;
-  const profile: WorkProfile = { at: keyPatternCost > 0 ? [ownCost, keyPatternCost] : [ownCost], subtree: [] };
+  // patternProperties' key patterns read the keys one level down (0 when there are none).
+  const profile: WorkProfile = { at: [ownCost, keyPatternCost], subtree: [] };
   // Cycles were refused by jsonSchemaProblems; mark the node so a stray one cannot loop.
   memo.set(node, profile);
   const addShifted = (child: WorkProfile, shift: number) => {
