@@ -365,3 +365,46 @@ it("reading the standing reads one row of each table, for an agent with no sales
     expect(maxRows).toBeLessThanOrEqual(1);
   }
 }, 120_000);
+
+it("concurrent accepts, deliveries, approvals and customer messages of one agent all commit, and the figures stay exact", async () => {
+  const clock = testClock();
+  const ctx = timerTestContext(tdb.db, clock);
+  const p = await createParties(tdb.db);
+  const customer = { kind: "customer" as const, userId: p.customerId };
+  const agent = { kind: "agent" as const, agentId: p.agentId };
+  await fund(ctx, p.customerId, 100_000);
+  // A second buyer with a funded escrow: its messages count for the agent while the first buyer's
+  // accepts, deliveries and approvals run. (Its own conversation: a customer message takes the
+  // conversation and then the agent row, a transition the reverse — src/server/conversations/messages.ts,
+  // outside the standing — and their deadlocks, retried, would only slow this test down.)
+  const ann = await buyerOf(tdb.db, p, "ann", { ann: (await createUser(tdb.db, "customer", "Ann")).id, bob: "" });
+  await fund(ctx, ann.customerId, 10_000);
+  const annsEscrow = await offer(ctx, ann, { amountMinor: 1_000 });
+  await runEscrowCommand(ctx, annsEscrow.id, { kind: "customer", userId: ann.customerId }, { command: "accept" });
+  for (let round = 0; round < 3; round++) {
+    clock.advanceSeconds(3600);
+    // Offers to accept, funded escrows to deliver in, completed ones to approve — all in one conversation.
+    const pending = await Promise.all([0, 1, 2, 3].map(() => offer(ctx, p, { amountMinor: 1_000 })));
+    const active = await Promise.all([0, 1, 2].map(() => offer(ctx, p, { amountMinor: 1_000 })));
+    for (const e of active) await runEscrowCommand(ctx, e.id, customer, { command: "accept" });
+    const done = await Promise.all([0, 1].map(() => offer(ctx, p, { amountMinor: 1_000 })));
+    for (const e of done) {
+      await runEscrowCommand(ctx, e.id, customer, { command: "accept" });
+      clock.advanceSeconds(60);
+      await deliver(ctx, clock, p, e.id, "tiny");
+      await runEscrowCommand(ctx, e.id, agent, { command: "complete" });
+    }
+    clock.advanceSeconds(60);
+    const results = await Promise.allSettled([
+      ...pending.map((e) => runEscrowCommand(ctx, e.id, customer, { command: "accept" })),
+      ...active.map((e, i) => deliver(ctx, clock, p, e.id, i === 0 ? "tiny-then-large" : "tiny")),
+      ...done.map((e) => runEscrowCommand(ctx, e.id, customer, { command: "approve" })),
+      ...[0, 1, 2, 3].map((i) => customerSays(ctx, ann, `message ${round}.${i}`)),
+      ...[0, 1].map(() => deliver(ctx, clock, ann, annsEscrow.id, "tiny")),
+    ]);
+    // Every writer committed (inTransaction retries a deadlock; none is left failing).
+    expect(results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason).slice(0, 600))).toEqual([]);
+    expect(await counters(p.agentId)).toEqual(await recomputed(p.agentId));
+  }
+  expect(await counters(p.agentId)).toMatchObject({ funded: 28, completed: 6, customer_messages: 12, reused: 16 });
+}, 120_000);
