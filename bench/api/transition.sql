@@ -23,9 +23,6 @@
 -- Which escrow and the values the server would compute for it (the script's bookkeeping, one round trip
 -- outside the transaction that the server does not make): ids of the rows it creates, the times, and the
 -- jsonb parameters built from the job's columns.
--- src/domain/signals.ts TRIVIAL_ARTIFACT_BYTES (the standing counts deliveries smaller than this).
-\set trivial_artifact_bytes 512
-
 WITH s AS (SELECT nextval('bench_pgbench_seq') AS n),
      j AS (SELECT j.*, date_trunc('milliseconds', now()) AS t FROM bench_pgbench_jobs j, s WHERE j.n = s.n)
 SELECT j.n, j.escrow_id, j.agent_id, j.customer_id, j.conversation_id, j.token_hash, 1 AS one, 0 AS zero,
@@ -85,46 +82,25 @@ BEGIN;
            (SELECT count(*) FROM card_disputes d
              WHERE e.status = 'pending' AND d.user_id = e.customer_id AND d.status <> ALL (:closed_disputes::text[]))::int AS "openCardDisputes"
       FROM escrows e WHERE id = :escrow_id AND customer_id = :customer_id FOR UPDATE OF e;
--- judgeAccept: lock the seller and read its record (totals, buyers, pin) and its other open amounts.
+-- judgeAccept: lock the seller and read its record (totals, buyers, pin), its standing (the one row the
+-- triggers keep, and the last clearing review) and its other open amounts.
     SELECT 
   a.owner_id,
   COALESCE((SELECT json_agg(r ORDER BY r.currency) FROM agent_records r WHERE r.agent_id = a.id), '[]'::json) AS totals,
   COALESCE((SELECT json_agg(b ORDER BY b.buyer_id, b.currency) FROM agent_record_buyers b WHERE b.agent_id = a.id), '[]'::json) AS buyers,
-  (SELECT p.tier FROM agent_tier_pins p WHERE p.agent_id = a.id) AS pinned, standing.funded, standing.self_dealing, standing.customer_messages, standing.deliveries,
-  standing.trivial_deliveries, standing.reused, standing.completed, standing.auto_released, standing.last_clearing,
+  (SELECT p.tier FROM agent_tier_pins p WHERE p.agent_id = a.id) AS pinned, COALESCE(standing.funded, 0) AS funded, COALESCE(standing.self_dealing, 0) AS self_dealing,
+  COALESCE(standing.customer_messages, 0) AS customer_messages, COALESCE(standing.deliveries, 0) AS deliveries,
+  COALESCE(standing.trivial_deliveries, 0) AS trivial_deliveries, COALESCE(standing.reused, 0) AS reused,
+  COALESCE(standing.completed, 0) AS completed, COALESCE(standing.auto_released, 0) AS auto_released,
+  (SELECT json_build_object('score', r.score, 'at', r.created_at) FROM agent_signal_reviews r
+    WHERE r.agent_id = a.id AND r.decision IN ('clear', 'restrict') ORDER BY r.created_at DESC LIMIT 1) AS last_clearing,
            (SELECT COALESCE(jsonb_agg(jsonb_build_object('currency', g.currency, 'amountMinor', g.total::text)), '[]'::jsonb)
               FROM (SELECT o.currency, SUM(o.amount_minor) AS total FROM escrows o
                      WHERE o.agent_id = a.id AND o.id <> :escrow_id
                        AND o.status::text <> ALL (:terminal_statuses::text[])
                      GROUP BY o.currency) g) AS open
       FROM agents a
-  LEFT JOIN LATERAL (
-    WITH funded AS (
-      SELECT e.id, e.conversation_id, e.status, e.customer_id FROM escrows e
-       WHERE e.agent_id = a.id AND EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.escrow_id = e.id AND t.kind = 'fund')
-    ), deliveries AS (
-      SELECT m.escrow_id, max(ar.size_bytes) AS max_size
-        FROM artifacts ar JOIN messages m ON m.id = ar.message_id
-       WHERE ar.agent_id = a.id AND m.escrow_id IS NOT NULL AND m.role = 'agent'
-       GROUP BY m.escrow_id
-    )
-    SELECT (SELECT count(*) FROM funded)::int AS funded,
-           (SELECT count(*) FROM funded f WHERE f.customer_id = a.owner_id)::int AS self_dealing,
-           (SELECT count(*) FROM messages m
-             WHERE m.role = 'customer' AND m.conversation_id IN (SELECT conversation_id FROM funded))::int AS customer_messages,
-           (SELECT count(*) FROM deliveries)::int AS deliveries,
-           (SELECT count(*) FROM deliveries WHERE max_size < :trivial_artifact_bytes)::int AS trivial_deliveries,
-           (SELECT COALESCE(max(n), 0) FROM (
-              SELECT count(DISTINCT m.escrow_id) AS n
-                FROM artifacts ar JOIN messages m ON m.id = ar.message_id
-               WHERE ar.agent_id = a.id AND m.escrow_id IS NOT NULL
-               GROUP BY ar.sha256) per_file)::int AS reused,
-           (SELECT count(*) FROM funded f WHERE f.status = 'completed')::int AS completed,
-           (SELECT count(*) FROM funded f WHERE f.status = 'completed' AND EXISTS (
-              SELECT 1 FROM escrow_events ev WHERE ev.escrow_id = f.id AND ev.to_status = 'completed' AND ev.command = 'auto_release'))::int AS auto_released,
-           (SELECT json_build_object('score', r.score, 'at', r.created_at) FROM agent_signal_reviews r
-             WHERE r.agent_id = a.id AND r.decision IN ('clear', 'restrict') ORDER BY r.created_at DESC LIMIT 1) AS last_clearing
-  ) standing ON true
+  LEFT JOIN agent_standings standing ON standing.agent_id = a.id
      WHERE a.id = :agent_id
        FOR UPDATE OF a;
 -- recordTransition: the whole change set in one statement (escrow, audit, agent event and its sequence,

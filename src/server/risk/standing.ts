@@ -4,8 +4,9 @@
 // timer — whether the escrow's customer wrote since the delivery. The release path routes a payout on it
 // (holds.ts) and the auto-release asks it whether the seller is under review (signal-state.ts); both read
 // the same measurement of one locked escrow, so a timer's release reads it once. The moderators' list
-// (signals.ts) measures the same facts with the same statement: one definition of each figure.
-import { TRIVIAL_ARTIFACT_BYTES, type AgentActivityFacts } from "~/domain/signals";
+// (signals.ts) measures the same facts with the same columns: one definition of each figure, kept by
+// triggers in the transaction that changes the facts (migration s2_agent_standings), never recomputed here.
+import type { AgentActivityFacts } from "~/domain/signals";
 import type { EngineContext } from "../context";
 import { Prisma } from "../db/generated/client";
 import type { Tx } from "../db/transaction";
@@ -50,42 +51,26 @@ export function agentStandingFor(
 }
 
 /**
- * The facts the collusion signals are measured on, and the last clearing review, for the agent `a` of the
- * statement it joins (`FROM agents a ${AGENT_STANDING_JOIN}`): the standing's own statement, and the accept's
- * single locking statement (src/server/risk/limits.ts), so every path that judges the tier sees the open signal.
+ * The facts the collusion signals are measured on, for the agent `a` of the statement it joins
+ * (`FROM agents a ${AGENT_STANDING_JOIN}`): the standing's own statement, and the accept's single locking
+ * statement (src/server/risk/limits.ts), so every path that judges the tier sees the open signal. The figures
+ * are the agent's one row in agent_standings, kept by triggers in the transaction that changes the facts
+ * (migration s2_agent_standings defines each figure once); an agent with no row reads zeros. Reading it costs
+ * the same whatever the agent's history.
  */
 export const AGENT_STANDING_JOIN = Prisma.sql`
-  LEFT JOIN LATERAL (
-    WITH funded AS (
-      SELECT e.id, e.conversation_id, e.status, e.customer_id FROM escrows e
-       WHERE e.agent_id = a.id AND EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.escrow_id = e.id AND t.kind = 'fund')
-    ), deliveries AS (
-      SELECT m.escrow_id, max(ar.size_bytes) AS max_size
-        FROM artifacts ar JOIN messages m ON m.id = ar.message_id
-       WHERE ar.agent_id = a.id AND m.escrow_id IS NOT NULL AND m.role = 'agent'
-       GROUP BY m.escrow_id
-    )
-    SELECT (SELECT count(*) FROM funded)::int AS funded,
-           (SELECT count(*) FROM funded f WHERE f.customer_id = a.owner_id)::int AS self_dealing,
-           (SELECT count(*) FROM messages m
-             WHERE m.role = 'customer' AND m.conversation_id IN (SELECT conversation_id FROM funded))::int AS customer_messages,
-           (SELECT count(*) FROM deliveries)::int AS deliveries,
-           (SELECT count(*) FROM deliveries WHERE max_size < ${TRIVIAL_ARTIFACT_BYTES})::int AS trivial_deliveries,
-           (SELECT COALESCE(max(n), 0) FROM (
-              SELECT count(DISTINCT m.escrow_id) AS n
-                FROM artifacts ar JOIN messages m ON m.id = ar.message_id
-               WHERE ar.agent_id = a.id AND m.escrow_id IS NOT NULL
-               GROUP BY ar.sha256) per_file)::int AS reused,
-           (SELECT count(*) FROM funded f WHERE f.status = 'completed')::int AS completed,
-           (SELECT count(*) FROM funded f WHERE f.status = 'completed' AND EXISTS (
-              SELECT 1 FROM escrow_events ev WHERE ev.escrow_id = f.id AND ev.to_status = 'completed' AND ev.command = 'auto_release'))::int AS auto_released,
-           (SELECT json_build_object('score', r.score, 'at', r.created_at) FROM agent_signal_reviews r
-             WHERE r.agent_id = a.id AND r.decision IN ('clear', 'restrict') ORDER BY r.created_at DESC LIMIT 1) AS last_clearing
-  ) standing ON true`;
+  LEFT JOIN agent_standings standing ON standing.agent_id = a.id`;
 
-/** The columns AGENT_STANDING_JOIN adds (with the record's AGENT_RECORD_COLUMNS). */
-export const AGENT_STANDING_COLUMNS = Prisma.sql`standing.funded, standing.self_dealing, standing.customer_messages, standing.deliveries,
-  standing.trivial_deliveries, standing.reused, standing.completed, standing.auto_released, standing.last_clearing`;
+/**
+ * The columns AGENT_STANDING_JOIN adds (with the record's AGENT_RECORD_COLUMNS), and the last review that
+ * cleared a signal (the newest of the agent's reviews, by the (agent_id, created_at) index).
+ */
+export const AGENT_STANDING_COLUMNS = Prisma.sql`COALESCE(standing.funded, 0) AS funded, COALESCE(standing.self_dealing, 0) AS self_dealing,
+  COALESCE(standing.customer_messages, 0) AS customer_messages, COALESCE(standing.deliveries, 0) AS deliveries,
+  COALESCE(standing.trivial_deliveries, 0) AS trivial_deliveries, COALESCE(standing.reused, 0) AS reused,
+  COALESCE(standing.completed, 0) AS completed, COALESCE(standing.auto_released, 0) AS auto_released,
+  (SELECT json_build_object('score', r.score, 'at', r.created_at) FROM agent_signal_reviews r
+    WHERE r.agent_id = a.id AND r.decision IN ('clear', 'restrict') ORDER BY r.created_at DESC LIMIT 1) AS last_clearing`;
 
 export async function agentStanding(
   db: Client,
@@ -141,7 +126,7 @@ export interface MeasuredAgent {
 export async function sellingAgentStandings(db: Client): Promise<MeasuredAgent[]> {
   const rows = await (db as Tx).$queryRaw<(Omit<StandingRow, "customer_wrote"> & { id: string; handle: string; display_name: string; status: string })[]>`
     SELECT a.id, a.handle, a.display_name, a.status::text AS status, ${AGENT_RECORD_COLUMNS}, ${AGENT_STANDING_COLUMNS}
-      FROM agents a ${AGENT_STANDING_JOIN}
+      FROM agent_standings standing JOIN agents a ON a.id = standing.agent_id
      WHERE standing.funded > 0`;
   return rows.map((row) => ({
     agent: { id: row.id, handle: row.handle, display_name: row.display_name, status: row.status, owner_id: row.owner_id },
