@@ -22,9 +22,9 @@ export interface NewMessage {
   createdAt: Date;
 }
 
-/** Inserts a message and moves the conversation's last-message time. */
-export async function insertMessage(tx: Tx, message: NewMessage): Promise<string> {
-  const id = newId("msg");
+/** Inserts a message (under `message.id` when the caller named it first) and moves the conversation's last-message time. */
+export async function insertMessage(tx: Tx, message: NewMessage & { id?: string }): Promise<string> {
+  const id = message.id ?? newId("msg");
   await tx.message.create({
     data: {
       id,
@@ -75,29 +75,45 @@ export async function postAgentMessage(tx: Tx, input: AgentMessageInput): Promis
   if (artifacts.some((a) => a.messageId !== null)) {
     throw invalid("artifact_ids", "an artifact can be sent once; upload it again to send it in another message");
   }
-  const messageId = await insertMessage(tx, {
+  const message = {
+    id: newId("msg"),
     conversationId: input.conversationId,
     escrowId: input.escrowId ?? null,
-    role: "agent",
+    role: "agent" as const,
     text: input.text,
     createdAt: input.now,
-  });
-  if (uniqueIds.length) {
-    await tx.artifact.updateMany({ where: { id: { in: uniqueIds }, messageId: null }, data: { messageId } });
-  }
+  };
   if (conversation.buyerAgentId) {
     // The seller's words reach a buying agent as untrusted data, like a customer's reach the seller.
-    const sent = await tx.message.findUniqueOrThrow({ where: { id: messageId }, include: { artifacts: { orderBy: { createdAt: "asc" } } } });
+    // The event comes first: it locks the buying agent's row, which the one lock order (docs/SCALING.md)
+    // takes before the conversation's (insertMessage) — as a transition of this purchase does.
     await appendAgentEvent(tx, {
       agentId: conversation.buyerAgentId,
       type: "purchase.message_received",
-      escrowId: input.escrowId ?? null,
+      escrowId: message.escrowId,
       conversationId: conversation.id,
-      data: { message: toMessageJson(sent) },
+      data: { message: messageJsonOf(message, artifacts) },
       createdAt: input.now,
     });
   }
-  return messageId;
+  await insertMessage(tx, message);
+  if (uniqueIds.length) await linkOnce(tx, uniqueIds, message.id, "an artifact can be sent once; upload it again to send it in another message");
+  return message.id;
+}
+
+/**
+ * Ties the files to the message. Each was unsent when read, but a concurrent message may have taken one
+ * since: then this one is refused whole (its event and row roll back) rather than stored without it.
+ */
+async function linkOnce(tx: Tx, artifactIds: string[], messageId: string, refusal: string): Promise<void> {
+  const linked = await tx.artifact.updateMany({ where: { id: { in: artifactIds }, messageId: null }, data: { messageId } });
+  if (linked.count !== artifactIds.length) throw invalid("artifact_ids", refusal);
+}
+
+/** The message as the feed carries it, from the rows about to be written (its files in upload order). */
+function messageJsonOf(message: NewMessage & { id: string }, files: Parameters<typeof toMessageJson>[0]["artifacts"]): Message {
+  const inUploadOrder = [...files].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+  return toMessageJson({ ...message, escrowId: message.escrowId ?? null, trusted: TRUSTED_ROLES.has(message.role), artifacts: inUploadOrder });
 }
 
 function invalidText(): never {
@@ -153,43 +169,23 @@ async function postBuyerMessage(
   if (!hasVisibleText(text)) throw invalid("text", `a message cannot be empty: it ${VISIBLE_TEXT_REQUIRED}`);
   if (text.length > MAX_MESSAGE_TEXT_CHARS) invalidText();
   const fileIds = [...new Set(attached.files.artifactIds)];
-  if (fileIds.length) {
-    const files = await tx.artifact.findMany({ where: { id: { in: fileIds }, uploaderUserId: attached.files.uploaderUserId } });
-    if (files.length !== fileIds.length) throw notFound("artifact");
-    if (files.some((a) => a.messageId !== null)) {
-      throw invalid("artifact_ids", "a file can be sent once; upload it again to send it in another message");
-    }
+  const files = fileIds.length ? await tx.artifact.findMany({ where: { id: { in: fileIds }, uploaderUserId: attached.files.uploaderUserId } }) : [];
+  if (files.length !== fileIds.length) throw notFound("artifact");
+  if (files.some((a) => a.messageId !== null)) {
+    throw invalid("artifact_ids", "a file can be sent once; upload it again to send it in another message");
   }
-  const messageId = await insertMessage(tx, {
-    conversationId: conversation.id,
-    escrowId: attached.escrowId,
-    role: "customer",
-    text,
-    createdAt: now,
-  });
-  let artifacts: Message["artifacts"] = [];
-  if (fileIds.length) {
-    await tx.artifact.updateMany({ where: { id: { in: fileIds }, messageId: null }, data: { messageId } });
-    const sent = await tx.message.findUniqueOrThrow({ where: { id: messageId }, include: { artifacts: { orderBy: { createdAt: "asc" } } } });
-    artifacts = toMessageJson(sent).artifacts;
-  }
+  const message = { id: newId("msg"), conversationId: conversation.id, escrowId: attached.escrowId, role: "customer" as const, text, createdAt: now };
+  // The seller's event first: it locks the agent's row, which the one lock order (docs/SCALING.md) takes
+  // before the conversation's (insertMessage) — as a transition does. The other way round, a customer
+  // writing while the agent's escrow moved deadlocked, and the retry hid it.
   await appendAgentEvent(tx, {
     agentId: conversation.agentId,
     type: "message.received",
     conversationId: conversation.id,
-    data: {
-      message: {
-        id: messageId,
-        conversation_id: conversation.id,
-        escrow_id: attached.escrowId,
-        role: "customer",
-        trusted: false,
-        text,
-        artifacts,
-        created_at: now.toISOString(),
-      },
-    },
+    data: { message: messageJsonOf(message, files) },
     createdAt: now,
   });
-  return messageId;
+  await insertMessage(tx, message);
+  if (fileIds.length) await linkOnce(tx, fileIds, message.id, "a file can be sent once; upload it again to send it in another message");
+  return message.id;
 }

@@ -374,9 +374,8 @@ it("concurrent accepts, deliveries, approvals and customer messages of one agent
   const agent = { kind: "agent" as const, agentId: p.agentId };
   await fund(ctx, p.customerId, 100_000);
   // A second buyer with a funded escrow: its messages count for the agent while the first buyer's
-  // accepts, deliveries and approvals run. (Its own conversation: a customer message takes the
-  // conversation and then the agent row, a transition the reverse — src/server/conversations/messages.ts,
-  // outside the standing — and their deadlocks, retried, would only slow this test down.)
+  // accepts, deliveries and approvals run. (Messages in the very conversation of a transition have their
+  // own test: src/server/conversations/message-lock-order.test.ts.)
   const ann = await buyerOf(tdb.db, p, "ann", { ann: (await createUser(tdb.db, "customer", "Ann")).id, bob: "" });
   await fund(ctx, ann.customerId, 10_000);
   const annsEscrow = await offer(ctx, ann, { amountMinor: 1_000 });
