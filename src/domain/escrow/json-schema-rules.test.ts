@@ -219,6 +219,13 @@ describe("the work of one check is bounded", () => {
     // root 1 + `x` 1 × (key + array) 2 + 4 items × 4/2 pairs each.
     const nestedUnique = { type: "object", properties: { x: { type: "array", uniqueItems: true, maxItems: 4 } } };
     expect(schemaCheckCost(nestedUnique, { x: [1, 2, 3, 4] })).toBe(1 + 2 + 4 * 2);
+    // A nested profile adds into the parent's own figures at the shifted depth, never another depth's:
+    // pairs of the root's allOf (depth 1, over 7 values at and below) and of b.c (depth 3, over its 3 items),
+    // plus the nodes: root 2 (itself and allOf) × 1, b 1 × 2, c 1 × 2.
+    const twoDepths = { allOf: [{ uniqueItems: true, maxItems: 4 }], properties: { b: { properties: { c: { uniqueItems: true, maxItems: 6 } } } } };
+    expect(schemaCheckCost(twoDepths, { b: { c: [1, 2, 3] } })).toBe(2 * 7 + 3 * 3 + 2 * 1 + 1 * 2 + 1 * 2);
+    // A boolean subschema (`true`) is still one check per value it applies to: root 1 + x's key and value 2.
+    expect(schemaCheckCost({ properties: { x: true } }, { x: 1 })).toBe(1 + 2);
     expect(schemaCheckCost({ pattern: "a" }, "x".repeat(10_000))).toBe((1 + linearPatternCostPer100Chars("a")) * 101);
     const unique = { type: "array", uniqueItems: true, maxItems: 100 };
     expect(schemaCheckCost(unique, [[1, 2], [3]])).toBe(1 + 50 * 5);
