@@ -3,7 +3,7 @@
 // validation error on both transports and nothing is written.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, createWorld, dataSnapshot, startHarness, type Harness, type World } from "~/test/agent-api-harness";
-import { firstNulPath } from "./nul-text";
+import { firstNulPath, nulTextError } from "./nul-text";
 
 let h: Harness;
 let w: World;
@@ -38,6 +38,43 @@ describe("NUL characters", () => {
     await expect(w.customerApi.chat.send({ conversationId: w.conversationId, text: "x\u0000y" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringContaining("NUL") as unknown,
+    });
+    expect(await dataSnapshot(h)).toBe(before);
+  });
+});
+
+// Round three (issue 16 variants): JSON "\ud800" is a lone UTF-16 surrogate, not a character. In a
+// data artifact or a customer's chat message it reached jsonb (a 500); in a text column it was silently
+// stored as U+FFFD (a 201 for text that was not what the caller sent). Now it is refused like a NUL.
+describe("lone surrogates", () => {
+  it("finds a lone surrogate in values and keys, and lets a pair (an emoji) through", () => {
+    expect(nulTextError({ a: "🙂 ok", b: ["x", "y\ud800"] })).toMatchObject({ status: 400, details: [{ path: "b.1" }] });
+    expect(nulTextError({ a: "\udfff" })).toMatchObject({ details: [{ path: "a" }] });
+    expect(nulTextError({ "k\udc00": 1 })).toMatchObject({ details: [{ path: "k\udc00" }] });
+    expect(nulTextError({ a: "🙂👩‍👩‍👧", b: "\ud83d\ude42" })).toBeNull();
+  });
+
+  it("agent API: 400 validation_error naming the field, nothing written (a data artifact was a 500)", async () => {
+    const before = await dataSnapshot(h);
+    const attempts = [
+      ["POST", "/artifacts", { kind: "data", name: "x", data: { k: "v\ud800" } }, "data.k"],
+      ["POST", `/conversations/${w.conversationId}/messages`, { text: "hi \ud800" }, "text"],
+      ["POST", "/escrows", { conversation_id: w.conversationId, title: "T \udc00", description: "d", amount: 100, currency: "USD" }, "title"],
+      ["POST", "/owner-alerts", { reason: "other", title: "x", message: "m\ud800", severity: "info" }, "message"],
+    ] as const;
+    for (const [method, path, json, field] of attempts) {
+      const response = await call(h, w.key.key, method, path, { json });
+      expect({ path, status: response.status }).toEqual({ path, status: 400 });
+      expect(response.body).toMatchObject({ error: { code: "validation_error", details: [{ path: field, message: expect.stringContaining("lone surrogate") as unknown }] } });
+    }
+    expect(await dataSnapshot(h)).toBe(before);
+  });
+
+  it("web (tRPC): BAD_REQUEST, nothing written (a chat message was a 500)", async () => {
+    const before = await dataSnapshot(h);
+    await expect(w.customerApi.chat.send({ conversationId: w.conversationId, text: "hi \ud800" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("lone surrogate") as unknown,
     });
     expect(await dataSnapshot(h)).toBe(before);
   });
