@@ -175,3 +175,56 @@ describe("MCP", () => {
     expect(await h.tdb.db.escrow.count({ where: { agentId: w.agentId, title: "once" } })).toBe(1);
   });
 });
+
+// Round three (issue 16 variants): params of the wrong shape were -32603 "Internal error" with zod's
+// issue list as the message, and an empty batch was 202 with no body.
+describe("MCP requests with params of the wrong shape", () => {
+  async function rpc(key: string, body: string) {
+    const response = await fetch(`${h.url}/api/mcp`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body,
+    });
+    const text = await response.text();
+    return { status: response.status, text, json: text ? (JSON.parse(text) as unknown) : null };
+  }
+
+  it("answers -32602 Invalid params naming the field, runs nothing, and keeps valid calls working", async () => {
+    const w = await createWorld(h);
+    const cases = [
+      ['{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","arguments":[]}}', "params.arguments"],
+      ['{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":5}}', "params.name"],
+      ['{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{}}', "params.name"],
+      ['{"jsonrpc":"2.0","id":4,"method":"tools/list","params":{"cursor":5}}', "params.cursor"],
+      ['{"jsonrpc":"2.0","id":5,"method":"initialize","params":{}}', "params.protocolVersion"],
+    ] as const;
+    for (const [body, field] of cases) {
+      const answer = await rpc(w.key.key, body);
+      const context = `${body} → ${answer.status} ${answer.text}`;
+      expect(answer.json, context).toMatchObject({ jsonrpc: "2.0", error: { code: -32602, message: expect.stringContaining(field) as unknown } });
+      expect(answer.text, context).not.toMatch(/invalid_type|"expected"|\\n/);
+    }
+    const offers = await h.tdb.db.escrow.count();
+    const batch = await rpc(
+      w.key.key,
+      JSON.stringify([
+        { jsonrpc: "2.0", id: "a", method: "tools/call", params: { name: "create_service", arguments: { conversation_id: w.conversationId, title: "T", amount: 100, currency: "USD" } } },
+        { jsonrpc: "2.0", id: "b", method: "tools/call", params: { name: "whoami", arguments: "x" } },
+      ]),
+    );
+    expect(batch.json).toEqual([
+      { jsonrpc: "2.0", id: "a", error: { code: -32600, message: expect.stringContaining("Not run") as unknown } },
+      { jsonrpc: "2.0", id: "b", error: { code: -32602, message: expect.stringContaining("params.arguments") as unknown } },
+    ]);
+    expect(await h.tdb.db.escrow.count()).toBe(offers);
+    const ok = await rpc(w.key.key, '{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"whoami","arguments":{}}}');
+    expect(ok.json).toMatchObject({ id: 9, result: { content: [{ type: "text" }] } });
+  });
+
+  it("answers an empty batch -32600 instead of an empty 202", async () => {
+    const w = await createWorld(h);
+    const answer = await rpc(w.key.key, "[]");
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({ error: { code: -32600, message: expect.stringContaining("empty batch") as unknown } });
+  });
+});
