@@ -17,7 +17,9 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 /** Non-empty texts that show nothing (the empty string is refused by the schemas already). */
-const INVISIBLE = INVISIBLE_TEXTS.filter(([, text]) => text !== "");
+// A lone surrogate is not text at all: both transports refuse it as a malformed field (400) before any
+// rule about required words runs (src/server/nul-text.ts; its own test), so it is not in these cases.
+const INVISIBLE = INVISIBLE_TEXTS.filter(([, text]) => text !== "" && !/[\ud800-\udfff]/u.test(text));
 
 async function delivered(w: World): Promise<Escrow> {
   const offer = await w.client.createEscrow({ conversation_id: w.conversationId, title: "Logo", amount: 2_500, currency: "USD", service_id: w.serviceId });
