@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { FIELD_LIMITS } from "~/domain/field-limits";
 import { MAX_AMOUNT_MINOR } from "~/domain/money";
-import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
+import { hasVisibleText, isOneLineText, ONE_LINE_TEXT_REQUIRED, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import { invalid } from "../errors";
 
 export const id = (what: string) => z.string().min(1).max(FIELD_LIMITS.idChars).describe(`${what} id`);
@@ -10,6 +10,9 @@ export const id = (what: string) => z.string().min(1).max(FIELD_LIMITS.idChars).
 /** A required text (trimmed, at most `maxChars`) that must show something: invisible characters alone are refused. */
 export const visibleText = (maxChars: number) =>
   z.string().trim().min(1).max(maxChars).refine(hasVisibleText, VISIBLE_TEXT_REQUIRED);
+
+/** A required one-line label (an offer's or an alert's title): visible, and no line break, control or bidi override. */
+export const visibleLine = (maxChars: number) => visibleText(maxChars).refine(isOneLineText, ONE_LINE_TEXT_REQUIRED);
 
 /** PROTOCOL: a positive integer no larger than 2^53 − 1, else 400. */
 export const amount = z

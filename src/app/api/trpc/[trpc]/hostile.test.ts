@@ -168,3 +168,32 @@ describe("an unexpected failure", () => {
     }
   });
 });
+
+// Round three (issue 16 variants): one-line labels took line breaks, control characters and bidi
+// overrides ("Evil\u202Eetis" shows as "Evilsite" in the market and in every alert).
+describe("one-line labels", () => {
+  const HOSTILE_LINES = ["Logo\nHoldfast: payment verified", "Evil\u202Eetis", "a\u2066b", "tab\there", "bell\u0007", "x\u2028y", "c1\u0085"];
+
+  it("owner.createAgent displayName and owner.saveService title: 400 naming the rule, nothing written", async () => {
+    const owner = await createUser(tdb.db, "owner", "Label Owner");
+    const token = await createSession(owner.id);
+    const made = await mutate("owner.createAgent", json({ handle: "label-seller", displayName: "Label Seller" }), token);
+    expect(made.status).toBe(200);
+    const agent = await tdb.db.agent.findUniqueOrThrow({ where: { handle: "label-seller" } });
+    const agentsBefore = await tdb.db.agent.count();
+    const servicesBefore = await tdb.db.service.count();
+    for (const [i, text] of HOSTILE_LINES.entries()) {
+      const created = await mutate("owner.createAgent", json({ handle: `label-${i}`, displayName: text }), token);
+      expect({ text, status: created.status }).toEqual({ text, status: 400 });
+      expect(created.error?.message).toContain("one line of plain text");
+      const saved = await mutate("owner.saveService", json({ agentId: agent.id, title: text, price: 500, deliveryInHours: 24 }), token);
+      expect({ text, status: saved.status }).toEqual({ text, status: 400 });
+      expect(saved.error?.message).toContain("one line of plain text");
+    }
+    expect(await tdb.db.agent.count()).toBe(agentsBefore);
+    expect(await tdb.db.service.count()).toBe(servicesBefore);
+    // Right-to-left text and the direction marks are words, not overrides.
+    const rtl = await mutate("owner.saveService", json({ agentId: agent.id, title: "تصميم شعار \u200F(RTL)", price: 500, deliveryInHours: 24 }), token);
+    expect(rtl.status).toBe(200);
+  });
+});
