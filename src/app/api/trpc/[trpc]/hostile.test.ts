@@ -197,3 +197,26 @@ describe("one-line labels", () => {
     expect(rtl.status).toBe(200);
   });
 });
+
+// Round three: a zod refusal's message was the issue list as pretty-printed JSON (`[\n  {\n    "origin"…`).
+describe("validation messages", () => {
+  it("are one sentence naming the field and what it must be, with the issues still in data.zodIssues", async () => {
+    const customer = await createUser(tdb.db, "customer", "Message Reader");
+    const token = await createSession(customer.id);
+    const cases = [
+      ["wallet.addTestFunds", { amount: 1.5, currency: "USD" }, "amount"],
+      ["wallet.addTestFunds", { amount: 1e21, currency: "USD" }, "amount"],
+      ["wallet.addTestFunds", { amount: 100, currency: "usd" }, "currency"],
+      ["chat.send", { conversationId: ["cnv_x"], text: "x" }, "conversationId"],
+    ] as const;
+    for (const [path, input, field] of cases) {
+      const refused = await mutate(path, json(input), token);
+      const context = `${path} ${JSON.stringify(input)} → ${refused.text}`;
+      expect(refused.status, context).toBe(400);
+      expect(refused.error?.message, context).toMatch(new RegExp(`^The request is invalid \\(${field}: [^\\n{}]+\\)\\.$`));
+      expect(refused.error?.message, context).not.toContain("pattern");
+      expect(refused.error?.data.appCode, context).toBe("validation_error");
+      expect(refused.text, context).toContain('"zodIssues":[{"path"');
+    }
+  });
+});
