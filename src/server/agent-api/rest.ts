@@ -1,6 +1,7 @@
 // The REST transport of the agent API (PROTOCOL.md), framework-free: a Web
 // `Request` in, a `Response` out. The Next route handler and the tests' plain
 // node:http server both call handleAgentApiRequest.
+import { isRepeated, repeatedFieldMessage, singleFormValue } from "../http/form-parts";
 import { createHash } from "node:crypto";
 import { FIELD_LIMITS } from "~/domain/field-limits";
 import { bearerToken } from "../auth/api-keys";
@@ -101,6 +102,10 @@ async function parseBody(request: Request, op: Operation, deps: AgentApiDeps): P
       form = await new Response(Buffer.from(bytes), { headers: { "content-type": contentType } }).formData();
     } catch {
       return { kind: "invalid", message: "the multipart body could not be parsed" };
+    }
+    for (const field of ["file", "name"]) {
+      const value = singleFormValue(form, field);
+      if (isRepeated(value)) return { kind: "invalid", message: repeatedFieldMessage(field, value.repeated) };
     }
     const file = form.get("file");
     if (!file || typeof file === "string") return { kind: "invalid", message: "a multipart upload needs a `file` part" };

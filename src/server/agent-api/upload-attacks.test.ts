@@ -219,3 +219,25 @@ describe("path traversal in file names", () => {
     expect(await checkDatabaseLedger(h.tdb.db)).toEqual([]);
   });
 });
+
+// Round three (issue 16 variants): two `file` parts (or two `name` fields) stored the first and
+// answered 201, silently dropping the other.
+describe("repeated multipart fields", () => {
+  it("two `file` parts or two `name` fields: 400 naming the field, nothing stored", async () => {
+    const before = await dataSnapshot(h);
+    const twoFiles = new FormData();
+    twoFiles.append("file", new Blob([Buffer.from(PNG_BYTES)], { type: "image/png" }), "one.png");
+    twoFiles.append("file", new Blob([Buffer.from("second")], { type: "text/plain" }), "two.txt");
+    const files = await call(h, w.key.key, "POST", "/artifacts", { body: twoFiles });
+    expect(files.status).toBe(400);
+    expect(files.body).toMatchObject({ error: { code: "validation_error", message: expect.stringContaining("2 `file` parts") as unknown } });
+    const twoNames = new FormData();
+    twoNames.append("file", new Blob([Buffer.from(PNG_BYTES)], { type: "image/png" }), "one.png");
+    twoNames.append("name", "a.png");
+    twoNames.append("name", "b.png");
+    const names = await call(h, w.key.key, "POST", "/artifacts", { body: twoNames });
+    expect(names.status).toBe(400);
+    expect(names.body).toMatchObject({ error: { code: "validation_error", message: expect.stringContaining("`name`") as unknown } });
+    expect(await dataSnapshot(h)).toBe(before);
+  });
+});

@@ -4,6 +4,7 @@
 // same checks as a tRPC mutation come first — same origin with the CSRF
 // header, a signed-in person — then the body is read under a cap, then the
 // bytes are typed and measured like an agent's upload (src/server/moderation/case-files.ts).
+import { isRepeated, repeatedFieldMessage, singleFormValue } from "~/server/http/form-parts";
 import { env } from "~/env";
 import { defaultAgentApiDeps } from "~/server/agent-api/deps";
 import { errorBody, toErrorResult } from "~/server/agent-api/errors";
@@ -38,6 +39,13 @@ async function upload(incoming: Request): Promise<Response> {
     form = await capped.request.formData();
   } catch {
     return json(400, errorBody("validation_error", "Send the file as multipart/form-data with the fields `escrowId` and `file`."));
+  }
+  for (const field of ["escrowId", "file"]) {
+    const value = singleFormValue(form, field);
+    if (isRepeated(value)) {
+      const message = repeatedFieldMessage(field, value.repeated);
+      return json(400, errorBody("validation_error", `${message[0]!.toUpperCase()}${message.slice(1)}.`, [{ path: field, message }]));
+    }
   }
   const escrowRef = form.get("escrowId");
   const file = form.get("file");
