@@ -79,3 +79,20 @@ describe("lone surrogates", () => {
     expect(await dataSnapshot(h)).toBe(before);
   });
 });
+
+// Round three: `{"__proto__": …}` in a data artifact was stored without that key and answered 201.
+describe("the key __proto__", () => {
+  it("is refused wherever it appears, as a key only", () => {
+    expect(nulTextError(JSON.parse('{"data":{"a":{"__proto__":{"x":1}}}}'))).toMatchObject({ details: [{ path: "data.a.__proto__" }] });
+    expect(nulTextError({ data: { note: "__proto__", constructor: { prototype: 1 } } })).toBeNull();
+  });
+
+  it("agent API: a data artifact holding it is 400 naming the key, nothing written", async () => {
+    const before = await dataSnapshot(h);
+    const r = await call(h, w.key.key, "POST", "/artifacts", { json: '{"kind":"data","name":"x","data":{"ok":1,"__proto__":{"polluted":true}}}' });
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ error: { code: "validation_error", details: [{ path: "data.__proto__", message: expect.stringContaining("__proto__") as unknown }] } });
+    expect(await dataSnapshot(h)).toBe(before);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
