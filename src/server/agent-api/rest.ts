@@ -245,8 +245,14 @@ async function operationInput(
 ): Promise<Record<string, unknown>> {
   const query: Record<string, unknown> = {};
   for (const name of op.query ?? []) {
-    const value = url.searchParams.get(name);
-    if (value !== null) query[name] = value;
+    // `?status=active&status=completed` used the first and ignored the rest with a 200: which one the
+    // caller meant is unknowable, so a repeated parameter is refused (after ownership, as a body is).
+    const values = url.searchParams.getAll(name);
+    if (values.length > 1) {
+      options.run = () => Promise.reject(invalid(name, `given ${values.length} times; send it once${name === "status" ? " (several statuses as one comma-separated list, e.g. status=active,delivered)" : ""}`));
+      return { ...params };
+    }
+    if (values.length === 1) query[name] = values[0];
   }
   const raw: Record<string, unknown> = { ...query, ...params };
   if (request.method.toUpperCase() !== "POST") return raw;
