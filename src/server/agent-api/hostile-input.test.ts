@@ -136,3 +136,16 @@ describe("repeated query parameters", () => {
     expect((await call(h, w.key.key, "GET", "/escrows?status=completed,active")).status).toBe(200);
   });
 });
+
+// Round three: 1e21 and 2^53 + 1 are whole numbers, but were refused as "must be a whole number".
+describe("amounts beyond 2^53 − 1", () => {
+  it("are 400 with a message naming the upper bound", async () => {
+    for (const amount of ["1e21", "9007199254740993", "100.5"]) {
+      const r = await call(h, w.key.key, "POST", "/escrows", { json: `{"conversation_id":"${w.conversationId}","title":"Big","amount":${amount},"currency":"USD"}` });
+      expect({ amount, status: r.status }).toEqual({ amount, status: 400 });
+      const details = (r.body as { error: { details: { path: string; message: string }[] } }).error.details;
+      expect(details[0]).toEqual({ path: "amount", message: expect.stringContaining(amount === "100.5" ? "whole number" : "at most 2^53 − 1") as unknown });
+      expect(details[0]!.message).toContain("at most 2^53 − 1");
+    }
+  });
+});
