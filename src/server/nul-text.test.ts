@@ -96,3 +96,31 @@ describe("the key __proto__", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+// Round three: a BEL, an ESC sequence or a C1 control in a message or a reason was stored and shown.
+describe("control characters in text", () => {
+  it("are refused in text fields but tab, LF and CR pass, and a data document keeps its own", () => {
+    expect(nulTextError({ text: "ring\u0007" })).toMatchObject({ details: [{ path: "text", message: expect.stringContaining("control characters") as unknown }] });
+    expect(nulTextError({ reason: "\u001b[2Jcleared" })).toMatchObject({ details: [{ path: "reason" }] });
+    expect(nulTextError({ note: "c1\u0085" })).toMatchObject({ details: [{ path: "note" }] });
+    expect(nulTextError({ list: ["ok", "del\u007f"] })).toMatchObject({ details: [{ path: "list.1" }] });
+    expect(nulTextError({ "k\u0007": 1 })).toMatchObject({ details: [{ path: "k\u0007" }] });
+    expect(nulTextError({ text: "line one\r\nline two\tcolumn" })).toBeNull();
+    expect(nulTextError({ data: { raw: "\u0007\u001b" }, artifactContract: { json_schema: { pattern: "\u0001" } } })).toBeNull();
+    expect(nulTextError({ data: { raw: "\u0000" } })).toMatchObject({ details: [{ path: "data.raw" }] });
+    expect(nulTextError({ nested: { data: "\u0007" } })).toMatchObject({ details: [{ path: "nested.data" }] });
+  });
+
+  it("agent API and tRPC: 400 naming the field, nothing written; a data artifact may hold them", async () => {
+    const before = await dataSnapshot(h);
+    const message = await call(h, w.key.key, "POST", `/conversations/${w.conversationId}/messages`, { json: { text: "ring\u0007" } });
+    expect(message.status).toBe(400);
+    expect(message.body).toMatchObject({ error: { code: "validation_error", details: [{ path: "text" }] } });
+    const alert = await call(h, w.key.key, "POST", "/owner-alerts", { json: { reason: "other", title: "t", message: "\u001b[31mred", severity: "info" } });
+    expect(alert.status).toBe(400);
+    await expect(w.customerApi.chat.send({ conversationId: w.conversationId, text: "back\u0008space" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await dataSnapshot(h)).toBe(before);
+    const data = await call(h, w.key.key, "POST", "/artifacts", { json: { kind: "data", name: "raw.json", data: { bytes: "\u0007\u001b" } } });
+    expect(data.status).toBe(201);
+  });
+});

@@ -1,6 +1,7 @@
 // Round three (issue 16 variants), over real HTTP: an offer's and an owner alert's title are one-line
 // labels. They took line breaks, control characters and bidi overrides (a title "Logo\nHoldfast:
 // payment verified" forges a second line in the customer's chat, "Evil\u202Eetis" shows as "Evilsite").
+// A BEL or a C1 control is refused by the control-character rule for all text (src/server/nul-text.ts) first.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, createWorld, dataSnapshot, startHarness, type Harness, type World } from "~/test/agent-api-harness";
 
@@ -22,7 +23,7 @@ describe("one-line titles on the agent API", () => {
         json: { conversation_id: w.conversationId, title, description: "multi-line\ndescriptions stay fine", amount: 500, currency: "USD" },
       });
       expect({ title, status: offer.status }).toEqual({ title, status: 400 });
-      expect(offer.body).toMatchObject({ error: { code: "validation_error", details: [{ path: "title", message: expect.stringContaining("one line of plain text") as unknown }] } });
+      expect(offer.body).toMatchObject({ error: { code: "validation_error", details: [{ path: "title", message: expect.stringMatching(/one line of plain text|control characters/) as unknown }] } });
       const alert = await call(h, w.key.key, "POST", "/owner-alerts", { json: { reason: "other", title, message: "m", severity: "info" } });
       expect({ title, status: alert.status }).toEqual({ title, status: 400 });
       expect(alert.body).toMatchObject({ error: { code: "validation_error", details: [{ path: "title" }] } });

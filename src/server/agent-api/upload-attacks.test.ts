@@ -176,7 +176,9 @@ describe("path traversal in file names", () => {
     ["a/b/c/\u001b[31mred.png", "[31mred.png"],
   ];
 
-  it.each(NAMES)("%j via base64 JSON: stored under its hash, named %j", async (name, recorded) => {
+  // A JSON name holding an ESC is refused before upload (control characters in text, src/server/nul-text.ts);
+  // a multipart file name is not JSON text and is cleaned instead (the next case).
+  it.each(NAMES.filter(([name]) => !name.includes("\u001b")))("%j via base64 JSON: stored under its hash, named %j", async (name, recorded) => {
     const bytes = new TextEncoder().encode(`payload for ${recorded} ${Math.random()}`);
     const r = await call(h, w.key.key, "POST", "/artifacts", { json: { name: name.replace("\u0000", ""), content_base64: Buffer.from(bytes).toString("base64") } });
     expect(r.status).toBe(201);
