@@ -228,3 +228,23 @@ describe("MCP requests with params of the wrong shape", () => {
     expect(answer.json).toMatchObject({ error: { code: -32600, message: expect.stringContaining("empty batch") as unknown } });
   });
 });
+
+// Round three: the MCP idempotency_key skipped the text walk. A NUL in it was a 500 (internal_error) from
+// PostgreSQL; "k\ud800" and "k\udc00" were both stored as "k\uFFFD", so the second was a "reuse".
+describe("MCP idempotency_key text", () => {
+  it("a NUL, a lone surrogate or a control character in it is 400 validation_error, nothing written", async () => {
+    const w = await createWorld(h);
+    const mcp = await connect(w.key.key);
+    const alerts = await h.tdb.db.ownerAlert.count();
+    const keys = await h.tdb.db.idempotencyKey.count();
+    for (const key of ["a\u0000b", "k\ud800", "k\udc00", "bell\u0007"]) {
+      const outcome = await tool<{ error?: { code: string; message: string } }>(mcp, "notify_owner", { reason: "other", title: "t", message: "m", idempotency_key: key });
+      expect({ key, ok: outcome.ok, code: outcome.body.error?.code }).toEqual({ key, ok: false, code: "validation_error" });
+      const error = outcome.body.error!;
+      expect(error.message).toContain("idempotency_key");
+    }
+    expect(await h.tdb.db.ownerAlert.count()).toBe(alerts);
+    expect(await h.tdb.db.idempotencyKey.count()).toBe(keys);
+  });
+});
+

@@ -14,6 +14,7 @@ import { recordRequestMetric, stopwatch } from "../ops/metrics";
 import type { AgentApiDeps } from "./deps";
 import { errorBody } from "./errors";
 import { executeOperation } from "./execute";
+import { nulTextError } from "../nul-text";
 import { MAX_IDEMPOTENCY_KEY_CHARS, MULTIPART_OVERHEAD_BYTES } from "./rest";
 import { jsonTooDeep, TOO_DEEP_MESSAGE } from "../http/client-json";
 import { logInternalError } from "../http/internal-error";
@@ -101,6 +102,11 @@ function mcpServer(deps: AgentApiDeps, agent: AuthenticatedAgent, signal: AbortS
     label.status = 400;
     setRequestRoute(`tools/call ${tool.name}`);
     const { idempotency_key: idempotencyKey, ...args } = (request.params.arguments ?? {}) as Record<string, unknown>;
+    // The key is taken out of the arguments before executeOperation's text walk, so it gets the same
+    // walk here: a NUL in it was a 500 from PostgreSQL, and two keys differing only in a lone surrogate
+    // were stored as one (U+FFFD), so the second request was answered as a reuse of the first.
+    const keyText = nulTextError({ idempotency_key: idempotencyKey });
+    if (keyText) return toolResult(400, errorBody(keyText.code, keyText.message, keyText.details));
     if (
       idempotencyKey !== undefined &&
       (typeof idempotencyKey !== "string" || idempotencyKey.length < 1 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_CHARS)
