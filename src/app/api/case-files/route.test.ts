@@ -160,3 +160,19 @@ describe("repeated form fields", () => {
     expect(await artifactCount()).toBe(before);
   });
 });
+
+// Round three: a NUL in the `escrowId` form field reached PostgreSQL as the order's id (a 500).
+describe("hostile form text", () => {
+  it("a NUL or a control character in escrowId is 400 validation_error, nothing written", async () => {
+    const { token, toReview } = await world();
+    await toReview();
+    const before = await artifactCount();
+    // (A lone surrogate cannot reach a multipart field: the form is sent as UTF-8, where it becomes U+FFFD.)
+    for (const escrowId of ["esc_a\u0000b", "esc_\u0007", "esc_\u001b[2J"]) {
+      const sent = await sendFile(token, escrowId, PNG_BYTES);
+      expect({ escrowId, status: sent.status, code: sent.body.error?.code }).toEqual({ escrowId, status: 400, code: "validation_error" });
+    }
+    expect(await artifactCount()).toBe(before);
+  });
+});
+

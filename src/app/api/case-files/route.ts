@@ -5,6 +5,7 @@
 // header, a signed-in person — then the body is read under a cap, then the
 // bytes are typed and measured like an agent's upload (src/server/moderation/case-files.ts).
 import { isRepeated, repeatedFieldMessage, singleFormValue } from "~/server/http/form-parts";
+import { nulTextError } from "~/server/nul-text";
 import { env } from "~/env";
 import { defaultAgentApiDeps } from "~/server/agent-api/deps";
 import { errorBody, toErrorResult } from "~/server/agent-api/errors";
@@ -52,6 +53,9 @@ async function upload(incoming: Request): Promise<Response> {
   if (typeof escrowRef !== "string" || escrowRef.length === 0 || escrowRef.length > 100) {
     return json(400, errorBody("validation_error", "`escrowId` names the order the file is for.", [{ path: "escrowId", message: "required" }]));
   }
+  // A form field is client text like any JSON field: a NUL reached PostgreSQL as the order's id (a 500).
+  const textError = nulTextError({ escrowId: escrowRef });
+  if (textError) return json(400, errorBody(textError.code, textError.message, textError.details));
   if (!file || typeof file === "string") {
     return json(400, errorBody("validation_error", "A `file` part is required.", [{ path: "file", message: "required" }]));
   }
