@@ -9,6 +9,7 @@ import { createUser } from "~/test/users";
 import type { SessionUser } from "~/server/auth/session-user";
 import { nulTextError } from "~/server/nul-text";
 import { captureLogs } from "~/server/log";
+import { TRPC_MAX_BATCH_CALLS } from "~/server/http/trpc-batch";
 
 let tdb: TestDatabase;
 let handler: (request: Request) => Promise<Response>;
@@ -218,5 +219,31 @@ describe("validation messages", () => {
       expect(refused.error?.data.appCode, context).toBe("validation_error");
       expect(refused.text, context).toContain('"zodIssues":[{"path"');
     }
+  });
+});
+
+// Round three: one request batched any number of calls (300 chat.send in one POST wrote 300 messages).
+describe("batch size", () => {
+  it("a batch of more than TRPC_MAX_BATCH_CALLS calls is 400 before any runs; a batch at the limit runs", async () => {
+    const owner = await createUser(tdb.db, "owner", "Batch Owner");
+    const token = await createSession(owner.id);
+    const over = TRPC_MAX_BATCH_CALLS + 1;
+    const body = (n: number) => JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i), { json: { handle: `batch-${n}-${i}`, displayName: "Batch" } }])));
+    const agents = await tdb.db.agent.count();
+    for (const path of [Array(over).fill("owner.createAgent").join(","), Array(over).fill("owner.createAgent").join("%2C")]) {
+      const refused = await handler(
+        new Request(`http://localhost:3000/api/trpc/${path}?batch=1`, { method: "POST", headers: { ...SAME_ORIGIN, cookie: `next-auth.session-token=${token}` }, body: body(over) }),
+      );
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toMatch(/at most 16 calls|exceeds maximum size/);
+    }
+    expect(await tdb.db.agent.count()).toBe(agents);
+    const atLimit = await handler(
+      new Request(`http://localhost:3000/api/trpc/${Array(TRPC_MAX_BATCH_CALLS).fill("wallet.balance").join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify({}))}`, {
+        headers: { cookie: `next-auth.session-token=${token}` },
+      }),
+    );
+    expect(atLimit.status, await atLimit.clone().text()).toBe(200);
+    expect((await atLimit.json()) as unknown[]).toHaveLength(TRPC_MAX_BATCH_CALLS);
   });
 });
