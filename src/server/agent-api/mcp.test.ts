@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Escrow, Settlement } from "~/client";
 import { checkDatabaseLedger } from "../ledger/check";
 import { createWorld, PNG_BYTES, startHarness, type Harness, type World } from "~/test/agent-api-harness";
+import { MCP_MAX_BATCH_REQUESTS } from "./mcp";
 
 let h: Harness;
 const clients: Client[] = [];
@@ -245,6 +246,35 @@ describe("MCP idempotency_key text", () => {
     }
     expect(await h.tdb.db.ownerAlert.count()).toBe(alerts);
     expect(await h.tdb.db.idempotencyKey.count()).toBe(keys);
+  });
+});
+
+// Round three: a JSON-RPC batch took one token from the key's rate limit however many calls it held
+// (one POST of 100 notify_owner calls wrote 100 alerts).
+describe("MCP batches and the rate limit", () => {
+  it("a batch over MCP_MAX_BATCH_REQUESTS is -32600 with nothing run; each call in a batch takes a token", async () => {
+    const limited = await startHarness({ rateLimit: { limit: 5, windowS: 60 } });
+    try {
+      const w = await createWorld(limited);
+      const post = async (body: unknown) => {
+        const response = await fetch(`${limited.url}/api/mcp`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${w.key.key}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+          body: JSON.stringify(body),
+        });
+        return { status: response.status, text: await response.text() };
+      };
+      const alert = (i: number) => ({ jsonrpc: "2.0", id: i, method: "tools/call", params: { name: "notify_owner", arguments: { reason: "other", title: `b${i}`, message: "m", severity: "info" } } });
+      const before = await limited.tdb.db.ownerAlert.count();
+      const tooMany = await post(Array.from({ length: MCP_MAX_BATCH_REQUESTS + 1 }, (_, i) => alert(i)));
+      expect(tooMany.status).toBe(400);
+      expect(tooMany.text).toContain(`at most ${MCP_MAX_BATCH_REQUESTS} requests`);
+      const overLimit = await post(Array.from({ length: 6 }, (_, i) => alert(i)));
+      expect(overLimit.status).toBe(429);
+      expect(await limited.tdb.db.ownerAlert.count()).toBe(before);
+    } finally {
+      await limited.close();
+    }
   });
 });
 

@@ -197,7 +197,27 @@ async function handleMcpRequestUnguarded(incoming: Request, deps: AgentApiDeps, 
   if (jsonTooDeep(Buffer.from(capped.bytes).toString("utf8"))) {
     return jsonResponse(400, { jsonrpc: "2.0", error: { code: -32700, message: `Parse error: ${TOO_DEEP_MESSAGE}.` }, id: null });
   }
-  const refusal = paramsRefusal(Buffer.from(capped.bytes).toString("utf8"));
+  const body = parsedJson(Buffer.from(capped.bytes).toString("utf8"));
+  // A JSON-RPC batch is many calls in one request: each call beyond the first takes its own token from
+  // the key's rate limit, and a batch holds at most MCP_MAX_BATCH_REQUESTS. Before, one POST of 100
+  // notify_owner calls wrote 100 alerts while the limit saw one request.
+  const calls = Array.isArray(body) ? body.length : 1;
+  if (calls > MCP_MAX_BATCH_REQUESTS) {
+    return jsonResponse(400, {
+      jsonrpc: "2.0",
+      error: { code: -32600, message: `Invalid Request: a batch holds at most ${MCP_MAX_BATCH_REQUESTS} requests; this one has ${calls}. Send the rest in another request.` },
+      id: null,
+    });
+  }
+  for (let i = 1; i < calls; i++) {
+    const more = deps.limiter.take(`agent-key:${agent.keyId}`, deps.settings.rateLimit, deps.engine.now());
+    if (!more.allowed) {
+      return jsonResponse(429, errorBody("rate_limited", `Too many requests for this key (a batch counts each of its requests). Retry after ${more.retryAfterS} seconds.`), {
+        "retry-after": String(more.retryAfterS),
+      });
+    }
+  }
+  const refusal = paramsRefusal(body);
   if (refusal) return refusal;
   // Stateless: a fresh server and transport per request; nothing to share between calls but the database.
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
@@ -242,13 +262,8 @@ function paramsProblem(message: unknown): { id: JsonRpcId; reason: string } | nu
 }
 
 /** The -32602 (or empty-batch -32600) answer for a body the SDK would mis-answer, or null to let the SDK answer. */
-function paramsRefusal(text: string): Response | null {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return null; // the SDK answers -32700
-  }
+function paramsRefusal(body: unknown): Response | null {
+  if (body === undefined) return null; // not JSON: the SDK answers -32700
   if (Array.isArray(body) && body.length === 0) {
     return jsonResponse(400, { jsonrpc: "2.0", error: { code: -32600, message: "Invalid Request: an empty batch; send one JSON-RPC request or a non-empty array of them." }, id: null });
   }
@@ -264,3 +279,16 @@ function paramsRefusal(text: string): Response | null {
   });
   return jsonResponse(200, Array.isArray(body) ? answers : answers[0]);
 }
+
+/** The most JSON-RPC requests one MCP batch may hold (the tRPC endpoint's batch limit is the same). */
+export const MCP_MAX_BATCH_REQUESTS = 16;
+
+/** The body as JSON, or undefined when it is not JSON (the SDK answers that with -32700). */
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
