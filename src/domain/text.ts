@@ -28,3 +28,23 @@ export function visibleTextOrNull(text: string | null | undefined): string | nul
 
 /** The message transports give for a required text that has nothing visible in it. */
 export const VISIBLE_TEXT_REQUIRED = "must contain visible text (whitespace and invisible characters alone do not count)";
+
+/**
+ * Characters a one-line label — an agent's display name, a service's or an offer's title, an alert's
+ * title — must not hold, because every screen, mail subject and chat notification shows it as one
+ * line next to trusted text: line breaks and every other control character (`Cc`: a label "Logo\n
+ * Holdfast: payment verified" forges a second line), the Unicode line and paragraph separators, and
+ * the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which reorder
+ * what follows them: a display name "Evil\u202Eetis" shows as "Evilsite". Right-to-left scripts need
+ * none of them (their order comes from the letters); the marks U+200E/U+200F stay allowed.
+ */
+const NOT_IN_ONE_LINE = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
+
+/** True when `text` can be shown as one line as it was written (see NOT_IN_ONE_LINE). */
+export function isOneLineText(text: string): boolean {
+  return !NOT_IN_ONE_LINE.test(text);
+}
+
+/** The message transports give for a one-line label that holds a line break, a control or a bidi override. */
+export const ONE_LINE_TEXT_REQUIRED =
+  "must be one line of plain text: no line breaks, tabs or other control characters, and no bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069)";

@@ -32,6 +32,11 @@ const REFUSED_WEBHOOK_URLS = [
   "http://[::ffff:127.0.0.1]/hook",
   "http://[::ffff:7f00:1]/hook",
   "http://[64:ff9b::7f00:1]/hook",
+  // IPv6 outside 2000::/3 that ipaddr.js has no name for (it called them "unicast"): round three.
+  "http://[::127.0.0.1]/hook",
+  "http://[::a00:1]/hook",
+  "http://[1::1]/hook",
+  "http://[4000::1]/hook",
   "http://224.0.0.1/hook",
   "http://[ff02::1]/hook",
   "http://255.255.255.255/hook",
@@ -78,6 +83,8 @@ describe("webhook target policy", () => {
     expect(checkResolvedAddress(open, "a.example", "127.0.0.1")).toMatch(/loopback/);
     expect(checkResolvedAddress(open, "a.example", "::ffff:10.0.0.1")).toMatch(/ipv4Mapped/);
     expect(checkResolvedAddress(open, "a.example", "fe80::1")).toMatch(/linkLocal/);
+    expect(checkResolvedAddress(open, "a.example", "::7f00:1")).toBe("a.example resolves to ::7f00:1 is a reserved address (outside 2000::/3)");
+    expect(checkResolvedAddress(open, "a.example", "2606:4700::1111")).toBeNull();
     expect(checkResolvedAddress(open, "a.example", "93.184.216.34")).toBeNull();
   });
 });

@@ -60,8 +60,15 @@ export function nonPublicAddressReason(address: string): string | null {
   const parsed = parseAddress(bareHost(address));
   if (!parsed) return `"${address}" is not an IP address`;
   const range = parsed.range();
-  return range === "unicast" ? null : `${parsed.toString()} is a ${range} address`;
+  if (range !== "unicast") return `${parsed.toString()} is a ${range} address`;
+  // ipaddr.js calls every IPv6 address it has no name for "unicast", the IETF-reserved ::/8 included:
+  // [::127.0.0.1] (IPv4-compatible, deprecated) and [::a00:1] passed as public. Only 2000::/3 is
+  // global unicast (RFC 4291 §2.4), so any other IPv6 address is refused.
+  if (parsed.kind() === "ipv6" && !parsed.match(GLOBAL_UNICAST_V6)) return `${parsed.toString()} is a reserved address (outside 2000::/3)`;
+  return null;
 }
+
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR("2000::/3");
 
 /** The save-time check of a webhook URL: scheme, credentials, and the host as written. */
 export function checkWebhookUrl(input: string, policy: WebhookTargetPolicy): WebhookUrlVerdict {

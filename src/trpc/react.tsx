@@ -8,6 +8,7 @@ import { useState } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "~/server/api/root";
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from "~/server/auth/csrf";
+import { TRPC_MAX_BATCH_CALLS } from "~/server/http/trpc-batch";
 import { getQueryClient } from "./query-client";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
@@ -19,6 +20,7 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
       links: [
         httpBatchLink({
           url: "/api/trpc",
+          maxItems: TRPC_MAX_BATCH_CALLS,
           transformer: superjson,
           headers: () => ({ [CSRF_HEADER]: CSRF_HEADER_VALUE }),
         }),

@@ -5,7 +5,7 @@
  */
 import { FIELD_LIMITS } from "../field-limits";
 import { feeMinor, formatMoney, isValidAmountMinor } from "../money";
-import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "../text";
+import { hasVisibleText, isOneLineText, ONE_LINE_TEXT_REQUIRED, VISIBLE_TEXT_REQUIRED } from "../text";
 import { initialOfferDeadline } from "./effects";
 import type { TimeWindows } from "./types";
 
@@ -40,6 +40,7 @@ export function offerProblem(terms: OfferTerms, currencyEnabled: boolean): Offer
   if (!hasVisibleText(title) || title.length > MAX_TITLE_CHARS) {
     return { field: "title", expected: `1 to ${MAX_TITLE_CHARS} characters; it ${VISIBLE_TEXT_REQUIRED}` };
   }
+  if (!isOneLineText(title)) return { field: "title", expected: `the title ${ONE_LINE_TEXT_REQUIRED}` };
   if ((terms.description?.length ?? 0) > MAX_DESCRIPTION_CHARS) {
     return { field: "description", expected: `at most ${MAX_DESCRIPTION_CHARS} characters` };
   }

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { FIELD_LIMITS } from "~/domain/field-limits";
 import { MAX_AMOUNT_MINOR } from "~/domain/money";
-import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
+import { hasVisibleText, isOneLineText, ONE_LINE_TEXT_REQUIRED, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import { invalid } from "../errors";
 
 export const id = (what: string) => z.string().min(1).max(FIELD_LIMITS.idChars).describe(`${what} id`);
@@ -11,16 +11,23 @@ export const id = (what: string) => z.string().min(1).max(FIELD_LIMITS.idChars).
 export const visibleText = (maxChars: number) =>
   z.string().trim().min(1).max(maxChars).refine(hasVisibleText, VISIBLE_TEXT_REQUIRED);
 
+/** A required one-line label (an offer's or an alert's title): visible, and no line break, control or bidi override. */
+export const visibleLine = (maxChars: number) => visibleText(maxChars).refine(isOneLineText, ONE_LINE_TEXT_REQUIRED);
+
 /** PROTOCOL: a positive integer no larger than 2^53 − 1, else 400. */
+// zod's int() also refuses integers beyond 2^53 − 1 (1e21 is whole, but not exact as a JSON number), so
+// its message names both conditions: "must be a whole number" alone misled a caller who sent 1e21.
+const WHOLE_MINOR_UNITS = "must be a whole number of minor units, at most 2^53 − 1 (9007199254740991)";
+
 export const amount = z
   .number()
-  .int("must be a whole number of minor units")
+  .int(WHOLE_MINOR_UNITS)
   .positive("must be positive")
   .max(MAX_AMOUNT_MINOR, "must be at most 2^53 − 1");
 
 export const nonNegativeAmount = z
   .number()
-  .int("must be a whole number of minor units")
+  .int(WHOLE_MINOR_UNITS)
   .nonnegative("must not be negative")
   .max(MAX_AMOUNT_MINOR, "must be at most 2^53 − 1");
 

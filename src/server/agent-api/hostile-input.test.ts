@@ -120,3 +120,32 @@ describe("an unexpected failure", () => {
     }
   });
 });
+
+// Round three (issue 16 variants): a repeated query parameter used the first value and answered 200.
+describe("repeated query parameters", () => {
+  it("are 400 naming the parameter, after ownership (another agent's object is still 404)", async () => {
+    for (const path of ["/escrows?status=completed&status=active", "/events?wait=0&wait=1", "/escrows?limit=1&limit=2", `/conversations/${w.conversationId}/messages?after=a&after=b`]) {
+      const r = await call(h, w.key.key, "GET", path);
+      const name = /\?([a-z_]+)=/.exec(path)![1]!;
+      expect({ path, status: r.status }).toEqual({ path, status: 400 });
+      expect(r.body).toMatchObject({ error: { code: "validation_error", details: [{ path: name, message: expect.stringContaining("given 2 times") as unknown }] } });
+    }
+    const other = await createWorld(h);
+    const theirs = await call(h, w.key.key, "GET", `/conversations/${other.conversationId}/messages?after=a&after=b`);
+    expect(theirs.status).toBe(404);
+    expect((await call(h, w.key.key, "GET", "/escrows?status=completed,active")).status).toBe(200);
+  });
+});
+
+// Round three: 1e21 and 2^53 + 1 are whole numbers, but were refused as "must be a whole number".
+describe("amounts beyond 2^53 − 1", () => {
+  it("are 400 with a message naming the upper bound", async () => {
+    for (const amount of ["1e21", "9007199254740993", "100.5"]) {
+      const r = await call(h, w.key.key, "POST", "/escrows", { json: `{"conversation_id":"${w.conversationId}","title":"Big","amount":${amount},"currency":"USD"}` });
+      expect({ amount, status: r.status }).toEqual({ amount, status: 400 });
+      const details = (r.body as { error: { details: { path: string; message: string }[] } }).error.details;
+      expect(details[0]).toEqual({ path: "amount", message: expect.stringContaining(amount === "100.5" ? "whole number" : "at most 2^53 − 1") as unknown });
+      expect(details[0]!.message).toContain("at most 2^53 − 1");
+    }
+  });
+});

@@ -17,7 +17,11 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 /** Non-empty texts that show nothing (the empty string is refused by the schemas already). */
-const INVISIBLE = INVISIBLE_TEXTS.filter(([, text]) => text !== "");
+// A lone surrogate is not text at all, and control characters but tab, LF and CR are not allowed in
+// text: both transports refuse them as a malformed field (400) before any rule about required words
+// runs (src/server/nul-text.ts; its own tests), so they are not in these cases.
+const MALFORMED = /[\ud800-\udfff]|[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
+const INVISIBLE = INVISIBLE_TEXTS.filter(([, text]) => text !== "" && !MALFORMED.test(text));
 
 async function delivered(w: World): Promise<Escrow> {
   const offer = await w.client.createEscrow({ conversation_id: w.conversationId, title: "Logo", amount: 2_500, currency: "USD", service_id: w.serviceId });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Escrow, Settlement } from "~/client";
 import { checkDatabaseLedger } from "../ledger/check";
 import { createWorld, PNG_BYTES, startHarness, type Harness, type World } from "~/test/agent-api-harness";
+import { MCP_MAX_BATCH_REQUESTS } from "./mcp";
 
 let h: Harness;
 const clients: Client[] = [];
@@ -175,3 +176,105 @@ describe("MCP", () => {
     expect(await h.tdb.db.escrow.count({ where: { agentId: w.agentId, title: "once" } })).toBe(1);
   });
 });
+
+// Round three (issue 16 variants): params of the wrong shape were -32603 "Internal error" with zod's
+// issue list as the message, and an empty batch was 202 with no body.
+describe("MCP requests with params of the wrong shape", () => {
+  async function rpc(key: string, body: string) {
+    const response = await fetch(`${h.url}/api/mcp`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body,
+    });
+    const text = await response.text();
+    return { status: response.status, text, json: text ? (JSON.parse(text) as unknown) : null };
+  }
+
+  it("answers -32602 Invalid params naming the field, runs nothing, and keeps valid calls working", async () => {
+    const w = await createWorld(h);
+    const cases = [
+      ['{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","arguments":[]}}', "params.arguments"],
+      ['{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":5}}', "params.name"],
+      ['{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{}}', "params.name"],
+      ['{"jsonrpc":"2.0","id":4,"method":"tools/list","params":{"cursor":5}}', "params.cursor"],
+      ['{"jsonrpc":"2.0","id":5,"method":"initialize","params":{}}', "params.protocolVersion"],
+    ] as const;
+    for (const [body, field] of cases) {
+      const answer = await rpc(w.key.key, body);
+      const context = `${body} → ${answer.status} ${answer.text}`;
+      expect(answer.json, context).toMatchObject({ jsonrpc: "2.0", error: { code: -32602, message: expect.stringContaining(field) as unknown } });
+      expect(answer.text, context).not.toMatch(/invalid_type|"expected"|\\n/);
+    }
+    const offers = await h.tdb.db.escrow.count();
+    const batch = await rpc(
+      w.key.key,
+      JSON.stringify([
+        { jsonrpc: "2.0", id: "a", method: "tools/call", params: { name: "create_service", arguments: { conversation_id: w.conversationId, title: "T", amount: 100, currency: "USD" } } },
+        { jsonrpc: "2.0", id: "b", method: "tools/call", params: { name: "whoami", arguments: "x" } },
+      ]),
+    );
+    expect(batch.json).toEqual([
+      { jsonrpc: "2.0", id: "a", error: { code: -32600, message: expect.stringContaining("Not run") as unknown } },
+      { jsonrpc: "2.0", id: "b", error: { code: -32602, message: expect.stringContaining("params.arguments") as unknown } },
+    ]);
+    expect(await h.tdb.db.escrow.count()).toBe(offers);
+    const ok = await rpc(w.key.key, '{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"whoami","arguments":{}}}');
+    expect(ok.json).toMatchObject({ id: 9, result: { content: [{ type: "text" }] } });
+  });
+
+  it("answers an empty batch -32600 instead of an empty 202", async () => {
+    const w = await createWorld(h);
+    const answer = await rpc(w.key.key, "[]");
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({ error: { code: -32600, message: expect.stringContaining("empty batch") as unknown } });
+  });
+});
+
+// Round three: the MCP idempotency_key skipped the text walk. A NUL in it was a 500 (internal_error) from
+// PostgreSQL; "k\ud800" and "k\udc00" were both stored as "k\uFFFD", so the second was a "reuse".
+describe("MCP idempotency_key text", () => {
+  it("a NUL, a lone surrogate or a control character in it is 400 validation_error, nothing written", async () => {
+    const w = await createWorld(h);
+    const mcp = await connect(w.key.key);
+    const alerts = await h.tdb.db.ownerAlert.count();
+    const keys = await h.tdb.db.idempotencyKey.count();
+    for (const key of ["a\u0000b", "k\ud800", "k\udc00", "bell\u0007"]) {
+      const outcome = await tool<{ error?: { code: string; message: string } }>(mcp, "notify_owner", { reason: "other", title: "t", message: "m", idempotency_key: key });
+      expect({ key, ok: outcome.ok, code: outcome.body.error?.code }).toEqual({ key, ok: false, code: "validation_error" });
+      const error = outcome.body.error!;
+      expect(error.message).toContain("idempotency_key");
+    }
+    expect(await h.tdb.db.ownerAlert.count()).toBe(alerts);
+    expect(await h.tdb.db.idempotencyKey.count()).toBe(keys);
+  });
+});
+
+// Round three: a JSON-RPC batch took one token from the key's rate limit however many calls it held
+// (one POST of 100 notify_owner calls wrote 100 alerts).
+describe("MCP batches and the rate limit", () => {
+  it("a batch over MCP_MAX_BATCH_REQUESTS is -32600 with nothing run; each call in a batch takes a token", async () => {
+    const limited = await startHarness({ rateLimit: { limit: 5, windowS: 60 } });
+    try {
+      const w = await createWorld(limited);
+      const post = async (body: unknown) => {
+        const response = await fetch(`${limited.url}/api/mcp`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${w.key.key}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+          body: JSON.stringify(body),
+        });
+        return { status: response.status, text: await response.text() };
+      };
+      const alert = (i: number) => ({ jsonrpc: "2.0", id: i, method: "tools/call", params: { name: "notify_owner", arguments: { reason: "other", title: `b${i}`, message: "m", severity: "info" } } });
+      const before = await limited.tdb.db.ownerAlert.count();
+      const tooMany = await post(Array.from({ length: MCP_MAX_BATCH_REQUESTS + 1 }, (_, i) => alert(i)));
+      expect(tooMany.status).toBe(400);
+      expect(tooMany.text).toContain(`at most ${MCP_MAX_BATCH_REQUESTS} requests`);
+      const overLimit = await post(Array.from({ length: 6 }, (_, i) => alert(i)));
+      expect(overLimit.status).toBe(429);
+      expect(await limited.tdb.db.ownerAlert.count()).toBe(before);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+

@@ -5,13 +5,16 @@
 // error body, so a model reads the same sentence either way.
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolRequestSchema, InitializeRequestSchema, ListToolsRequestSchema, PingRequestSchema, type CallToolResult,
+} from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { bearerToken, type AuthenticatedAgent } from "../auth/api-keys";
 import { recordRequestMetric, stopwatch } from "../ops/metrics";
 import type { AgentApiDeps } from "./deps";
 import { errorBody } from "./errors";
 import { executeOperation } from "./execute";
+import { nulTextError } from "../nul-text";
 import { MAX_IDEMPOTENCY_KEY_CHARS, MULTIPART_OVERHEAD_BYTES } from "./rest";
 import { jsonTooDeep, TOO_DEEP_MESSAGE } from "../http/client-json";
 import { logInternalError } from "../http/internal-error";
@@ -99,6 +102,11 @@ function mcpServer(deps: AgentApiDeps, agent: AuthenticatedAgent, signal: AbortS
     label.status = 400;
     setRequestRoute(`tools/call ${tool.name}`);
     const { idempotency_key: idempotencyKey, ...args } = (request.params.arguments ?? {}) as Record<string, unknown>;
+    // The key is taken out of the arguments before executeOperation's text walk, so it gets the same
+    // walk here: a NUL in it was a 500 from PostgreSQL, and two keys differing only in a lone surrogate
+    // were stored as one (U+FFFD), so the second request was answered as a reuse of the first.
+    const keyText = nulTextError({ idempotency_key: idempotencyKey });
+    if (keyText) return toolResult(400, errorBody(keyText.code, keyText.message, keyText.details));
     if (
       idempotencyKey !== undefined &&
       (typeof idempotencyKey !== "string" || idempotencyKey.length < 1 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_CHARS)
@@ -189,6 +197,28 @@ async function handleMcpRequestUnguarded(incoming: Request, deps: AgentApiDeps, 
   if (jsonTooDeep(Buffer.from(capped.bytes).toString("utf8"))) {
     return jsonResponse(400, { jsonrpc: "2.0", error: { code: -32700, message: `Parse error: ${TOO_DEEP_MESSAGE}.` }, id: null });
   }
+  const body = parsedJson(Buffer.from(capped.bytes).toString("utf8"));
+  // A JSON-RPC batch is many calls in one request: each call beyond the first takes its own token from
+  // the key's rate limit, and a batch holds at most MCP_MAX_BATCH_REQUESTS. Before, one POST of 100
+  // notify_owner calls wrote 100 alerts while the limit saw one request.
+  const calls = Array.isArray(body) ? body.length : 1;
+  if (calls > MCP_MAX_BATCH_REQUESTS) {
+    return jsonResponse(400, {
+      jsonrpc: "2.0",
+      error: { code: -32600, message: `Invalid Request: a batch holds at most ${MCP_MAX_BATCH_REQUESTS} requests; this one has ${calls}. Send the rest in another request.` },
+      id: null,
+    });
+  }
+  for (let i = 1; i < calls; i++) {
+    const more = deps.limiter.take(`agent-key:${agent.keyId}`, deps.settings.rateLimit, deps.engine.now());
+    if (!more.allowed) {
+      return jsonResponse(429, errorBody("rate_limited", `Too many requests for this key (a batch counts each of its requests). Retry after ${more.retryAfterS} seconds.`), {
+        "retry-after": String(more.retryAfterS),
+      });
+    }
+  }
+  const refusal = paramsRefusal(body);
+  if (refusal) return refusal;
   // Stateless: a fresh server and transport per request; nothing to share between calls but the database.
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   const server = mcpServer(deps, agent, request.signal, label);
@@ -200,3 +230,65 @@ async function handleMcpRequestUnguarded(incoming: Request, deps: AgentApiDeps, 
     void server.close();
   }
 }
+
+/**
+ * The SDK checks a request's params against its schema inside the handler and answers a failure as
+ * -32603 "Internal error" carrying zod's issue list as JSON (`tools/call` with `arguments: []` or a
+ * numeric `name`, `initialize` without `protocolVersion`): a client's mistake told as a server fault,
+ * in text no model can act on. The methods this server answers are checked here first, with the
+ * SDK's own schemas, and a failure is JSON-RPC's -32602 "Invalid params" naming the field. In a batch
+ * with a bad request nothing runs: each bad one gets its reason and the others are told to resend.
+ * An empty batch is -32600 (the SDK answered it 202 with no body).
+ */
+const PARAMS_SCHEMAS: Record<string, z.ZodType> = {
+  initialize: InitializeRequestSchema as unknown as z.ZodType,
+  ping: PingRequestSchema as unknown as z.ZodType,
+  "tools/list": ListToolsRequestSchema as unknown as z.ZodType,
+  "tools/call": CallToolRequestSchema as unknown as z.ZodType,
+};
+
+type JsonRpcId = string | number | null;
+
+function paramsProblem(message: unknown): { id: JsonRpcId; reason: string } | null {
+  if (!message || typeof message !== "object" || Array.isArray(message)) return null; // the SDK answers -32700/-32600
+  const { id, method } = message as { id?: unknown; method?: unknown };
+  if (typeof method !== "string" || !Object.hasOwn(PARAMS_SCHEMAS, method)) return null;
+  if (id === undefined || (typeof id !== "string" && typeof id !== "number")) return null; // a notification or no valid id: the SDK's
+  const parsed = PARAMS_SCHEMAS[method]!.safeParse(message);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0]!;
+  const where = issue.path.map(String).join(".") || "params";
+  return { id, reason: `Invalid params for ${method}: ${where}: ${issue.message}.${method === "tools/call" ? " Send {\"name\": \"<tool>\", \"arguments\": {…}} with arguments as an object (see tools/list)." : ""}` };
+}
+
+/** The -32602 (or empty-batch -32600) answer for a body the SDK would mis-answer, or null to let the SDK answer. */
+function paramsRefusal(body: unknown): Response | null {
+  if (body === undefined) return null; // not JSON: the SDK answers -32700
+  if (Array.isArray(body) && body.length === 0) {
+    return jsonResponse(400, { jsonrpc: "2.0", error: { code: -32600, message: "Invalid Request: an empty batch; send one JSON-RPC request or a non-empty array of them." }, id: null });
+  }
+  const messages: unknown[] = Array.isArray(body) ? body : [body];
+  const problems = messages.map(paramsProblem);
+  if (problems.every((p) => p === null)) return null;
+  const answers = messages.flatMap((message, i) => {
+    const problem = problems[i];
+    if (problem) return [{ jsonrpc: "2.0", id: problem.id, error: { code: -32602, message: problem.reason } }];
+    const id = message && typeof message === "object" ? (message as { id?: unknown }).id : undefined;
+    if (typeof id !== "string" && typeof id !== "number") return []; // a notification gets no answer
+    return [{ jsonrpc: "2.0", id, error: { code: -32600, message: "Not run: another request in this batch has invalid params; fix it and send the batch again." } }];
+  });
+  return jsonResponse(200, Array.isArray(body) ? answers : answers[0]);
+}
+
+/** The most JSON-RPC requests one MCP batch may hold (the tRPC endpoint's batch limit is the same). */
+export const MCP_MAX_BATCH_REQUESTS = 16;
+
+/** The body as JSON, or undefined when it is not JSON (the SDK answers that with -32700). */
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+

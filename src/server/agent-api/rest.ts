@@ -1,6 +1,7 @@
 // The REST transport of the agent API (PROTOCOL.md), framework-free: a Web
 // `Request` in, a `Response` out. The Next route handler and the tests' plain
 // node:http server both call handleAgentApiRequest.
+import { isRepeated, repeatedFieldMessage, singleFormValue } from "../http/form-parts";
 import { createHash } from "node:crypto";
 import { FIELD_LIMITS } from "~/domain/field-limits";
 import { bearerToken } from "../auth/api-keys";
@@ -101,6 +102,10 @@ async function parseBody(request: Request, op: Operation, deps: AgentApiDeps): P
       form = await new Response(Buffer.from(bytes), { headers: { "content-type": contentType } }).formData();
     } catch {
       return { kind: "invalid", message: "the multipart body could not be parsed" };
+    }
+    for (const field of ["file", "name"]) {
+      const value = singleFormValue(form, field);
+      if (isRepeated(value)) return { kind: "invalid", message: repeatedFieldMessage(field, value.repeated) };
     }
     const file = form.get("file");
     if (!file || typeof file === "string") return { kind: "invalid", message: "a multipart upload needs a `file` part" };
@@ -240,8 +245,14 @@ async function operationInput(
 ): Promise<Record<string, unknown>> {
   const query: Record<string, unknown> = {};
   for (const name of op.query ?? []) {
-    const value = url.searchParams.get(name);
-    if (value !== null) query[name] = value;
+    // `?status=active&status=completed` used the first and ignored the rest with a 200: which one the
+    // caller meant is unknowable, so a repeated parameter is refused (after ownership, as a body is).
+    const values = url.searchParams.getAll(name);
+    if (values.length > 1) {
+      options.run = () => Promise.reject(invalid(name, `given ${values.length} times; send it once${name === "status" ? " (several statuses as one comma-separated list, e.g. status=active,delivered)" : ""}`));
+      return { ...params };
+    }
+    if (values.length === 1) query[name] = values[0];
   }
   const raw: Record<string, unknown> = { ...query, ...params };
   if (request.method.toUpperCase() !== "POST") return raw;

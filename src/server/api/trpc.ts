@@ -60,14 +60,14 @@ const t = initTRPC.context<TrpcContext>().create({
         : cause instanceof ZodError
           ? "validation_error"
           : null;
+    const zodIssues = cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null;
+    const first = zodIssues?.[0];
     return {
       ...shape,
-      data: {
-        ...shape.data,
-        appCode,
-        requestId: null,
-        zodIssues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null,
-      },
+      // tRPC's own message for a zod failure is the issue list as pretty-printed JSON ("[\n  {\n    \"origin\"…"):
+      // a caller gets the agent API's sentence instead, naming the first field and what it must be.
+      ...(first ? { message: `The request is invalid (${first.path || "input"}: ${first.message}).` } : {}),
+      data: { ...shape.data, appCode, requestId: null, zodIssues },
     };
   },
 });

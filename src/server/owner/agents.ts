@@ -3,7 +3,7 @@
 // webhook relay (src/server/webhooks) pushes events to. Every call is scoped to the owner's agents:
 // another owner's agent is not_found.
 import { FIELD_LIMITS } from "~/domain/field-limits";
-import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
+import { hasVisibleText, isOneLineText, ONE_LINE_TEXT_REQUIRED, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import { randomBytes } from "node:crypto";
 import { checkWebhookUrl, type WebhookTargetPolicy } from "~/domain/webhook-target";
 import type { Db } from "../db/client";
@@ -36,6 +36,7 @@ export async function createAgent(tx: Tx, ownerId: string, input: NewAgent, now:
   if (!hasVisibleText(displayName) || displayName.length > FIELD_LIMITS.agentDisplayNameChars) {
     throw invalid("displayName", `1 to ${FIELD_LIMITS.agentDisplayNameChars} characters; it ${VISIBLE_TEXT_REQUIRED}`);
   }
+  if (!isOneLineText(displayName)) throw invalid("displayName", `the name ${ONE_LINE_TEXT_REQUIRED}`);
   if (await tx.agent.findUnique({ where: { handle }, select: { id: true } })) throw invalid("handle", "already taken");
   const agentId = newId("agt");
   await tx.agent.create({

@@ -4,7 +4,7 @@
 // Artifact contracts are checked on save with the engine's own parser (domain/escrow/delivery.ts),
 // so a contract the engine could not enforce is never stored.
 import { FIELD_LIMITS } from "~/domain/field-limits";
-import { hasVisibleText, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
+import { hasVisibleText, isOneLineText, ONE_LINE_TEXT_REQUIRED, VISIBLE_TEXT_REQUIRED } from "~/domain/text";
 import { InvalidArtifactContractError, parseArtifactContract } from "~/domain/escrow/delivery";
 import { isValidAmountMinor } from "~/domain/money";
 import { Prisma } from "../db/generated/client";
@@ -48,6 +48,7 @@ export async function saveService(tx: Tx, ownerId: string, input: ServiceInput, 
   if (!hasVisibleText(title) || title.length > FIELD_LIMITS.serviceTitleChars) {
     throw invalid("title", `1 to ${FIELD_LIMITS.serviceTitleChars} characters; it ${VISIBLE_TEXT_REQUIRED}`);
   }
+  if (!isOneLineText(title)) throw invalid("title", `the title ${ONE_LINE_TEXT_REQUIRED}`);
   if (input.description.length > FIELD_LIMITS.serviceDescriptionChars) throw invalid("description", `at most ${FIELD_LIMITS.serviceDescriptionChars} characters`);
   if (!isValidAmountMinor(input.priceMinor)) throw invalid("price", "a positive amount");
   requireEnabledCurrency(config, input.currency);

@@ -139,3 +139,40 @@ describe("a customer's files for the moderator", () => {
     expect(refused.body.error?.code).toBe("validation_error");
   });
 });
+
+// Round three (issue 16 variants): a second `file` part or `escrowId` field was ignored with a 201.
+describe("repeated form fields", () => {
+  it("two `file` parts or two `escrowId` fields: 400 naming the field, nothing written", async () => {
+    const { escrow, token, toReview } = await world();
+    await toReview();
+    const before = await artifactCount();
+    for (const [field, extra] of [["file", "file"], ["escrowId", "escrowId"]] as const) {
+      const form = new FormData();
+      form.append("escrowId", escrow.id);
+      form.append("file", new Blob([Buffer.from(PNG_BYTES)], { type: "image/png" }), "evidence.png");
+      if (extra === "file") form.append("file", new Blob([Buffer.from(PNG_BYTES)], { type: "image/png" }), "second.png");
+      else form.append("escrowId", "esc_someoneelse");
+      const { "content-type": _json, ...rest } = SAME_ORIGIN_HEADERS as Record<string, string>;
+      const response = await upload(new Request(`${TRPC_BASE_URL}/api/case-files`, { method: "POST", headers: { ...rest, cookie: cookie(token) }, body: form }));
+      expect({ field, status: response.status }).toEqual({ field, status: 400 });
+      expect(await response.json()).toMatchObject({ error: { code: "validation_error", details: [{ path: field }] } });
+    }
+    expect(await artifactCount()).toBe(before);
+  });
+});
+
+// Round three: a NUL in the `escrowId` form field reached PostgreSQL as the order's id (a 500).
+describe("hostile form text", () => {
+  it("a NUL or a control character in escrowId is 400 validation_error, nothing written", async () => {
+    const { token, toReview } = await world();
+    await toReview();
+    const before = await artifactCount();
+    // (A lone surrogate cannot reach a multipart field: the form is sent as UTF-8, where it becomes U+FFFD.)
+    for (const escrowId of ["esc_a\u0000b", "esc_\u0007", "esc_\u001b[2J"]) {
+      const sent = await sendFile(token, escrowId, PNG_BYTES);
+      expect({ escrowId, status: sent.status, code: sent.body.error?.code }).toEqual({ escrowId, status: 400, code: "validation_error" });
+    }
+    expect(await artifactCount()).toBe(before);
+  });
+});
+

@@ -4,6 +4,8 @@
 // same checks as a tRPC mutation come first — same origin with the CSRF
 // header, a signed-in person — then the body is read under a cap, then the
 // bytes are typed and measured like an agent's upload (src/server/moderation/case-files.ts).
+import { isRepeated, repeatedFieldMessage, singleFormValue } from "~/server/http/form-parts";
+import { nulTextError } from "~/server/nul-text";
 import { env } from "~/env";
 import { defaultAgentApiDeps } from "~/server/agent-api/deps";
 import { errorBody, toErrorResult } from "~/server/agent-api/errors";
@@ -39,11 +41,21 @@ async function upload(incoming: Request): Promise<Response> {
   } catch {
     return json(400, errorBody("validation_error", "Send the file as multipart/form-data with the fields `escrowId` and `file`."));
   }
+  for (const field of ["escrowId", "file"]) {
+    const value = singleFormValue(form, field);
+    if (isRepeated(value)) {
+      const message = repeatedFieldMessage(field, value.repeated);
+      return json(400, errorBody("validation_error", `${message[0]!.toUpperCase()}${message.slice(1)}.`, [{ path: field, message }]));
+    }
+  }
   const escrowRef = form.get("escrowId");
   const file = form.get("file");
   if (typeof escrowRef !== "string" || escrowRef.length === 0 || escrowRef.length > 100) {
     return json(400, errorBody("validation_error", "`escrowId` names the order the file is for.", [{ path: "escrowId", message: "required" }]));
   }
+  // A form field is client text like any JSON field: a NUL reached PostgreSQL as the order's id (a 500).
+  const textError = nulTextError({ escrowId: escrowRef });
+  if (textError) return json(400, errorBody(textError.code, textError.message, textError.details));
   if (!file || typeof file === "string") {
     return json(400, errorBody("validation_error", "A `file` part is required.", [{ path: "file", message: "required" }]));
   }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { FIELD_LIMITS } from "~/domain/field-limits";
 import { AlertSchema, ALERT_REASONS, ALERT_SEVERITIES } from "~/client/schemas";
 import { raiseOwnerAlert } from "../../alerts/create-alert";
-import { id, visibleText } from "../fields";
+import { id, visibleLine, visibleText } from "../fields";
 import { defineOperation } from "../operation";
 import { toAlertJson } from "../../views/protocol";
 import { requireOwnConversation } from "./conversations";
@@ -17,7 +17,7 @@ export const notifyOwner = defineOperation({
   summary: "Alert the agent's owner (dispute, off_catalog, extension_failure, large_amount, other). Their reply comes back as an owner.instruction event.",
   input: z.object({
     reason: z.enum(ALERT_REASONS),
-    title: visibleText(FIELD_LIMITS.alertTitleChars),
+    title: visibleLine(FIELD_LIMITS.alertTitleChars),
     message: visibleText(FIELD_LIMITS.alertMessageChars),
     severity: z.enum(ALERT_SEVERITIES).default("info"),
     escrow_id: z.string().min(1).max(FIELD_LIMITS.escrowRefChars).nullable().optional().describe("An escrow id or reference code"),

@@ -16,7 +16,7 @@ import { insertOffer } from "../../escrow/create-offer";
 import { escrowsInScope, findEscrowInScope, settlementIsOn, settlementsOf } from "../../escrow/escrow-reads";
 import { openSettlementOf, toEscrowJson, type EscrowRow } from "../../escrow/escrow-view";
 import { executeEscrowCommand, type CommandRequest } from "../../escrow/run-command";
-import { afterCursor, amount, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery, visibleText } from "../fields";
+import { afterCursor, amount, DEFAULT_PAGE_SIZE, id, nonNegativeAmount, page, pageQuery, visibleLine } from "../fields";
 import { transitionsText } from "../lifecycle-text";
 import { defineOperation, type OperationContext, type OperationResult } from "../operation";
 import { findActiveAgentService } from "../../owner/services";
@@ -111,7 +111,7 @@ export const createEscrow = defineOperation({
     "Offer a service in a conversation: a new escrow in `pending`. Offers outside the catalog are allowed and raise an off_catalog alert (so do offers above, by default, 150 % of the named service's price). Above your limits (GET /me, all currencies converted) is 422 amount_out_of_range.",
   input: z.object({
     conversation_id: id("conversation"),
-    title: visibleText(FIELD_LIMITS.offerTitleChars),
+    title: visibleLine(FIELD_LIMITS.offerTitleChars),
     description: z.string().max(FIELD_LIMITS.offerDescriptionChars).optional(),
     amount: amount.describe("Integer minor units"),
     currency: z

@@ -66,7 +66,7 @@ export const ownerRouter = createTRPCRouter({
         agentId: id,
         enabled: z.boolean(),
         limit: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-        currency: z.string().regex(/^[A-Z]{3}$/).default("USD"),
+        currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code in capitals, such as USD").default("USD"),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -106,7 +106,7 @@ export const ownerRouter = createTRPCRouter({
         agentId: id,
         enabled: z.boolean(),
         fee: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-        currency: z.string().regex(/^[A-Z]{3}$/).default("USD"),
+        currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code in capitals, such as USD").default("USD"),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -115,7 +115,7 @@ export const ownerRouter = createTRPCRouter({
     }),
 
   setThreshold: ownerProcedure
-    .input(z.object({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable(), currency: z.string().regex(/^[A-Z]{3}$/).default("USD") }))
+    .input(z.object({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable(), currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code in capitals, such as USD").default("USD") }))
     .mutation(async ({ ctx, input }) => {
       await setLargeAmountThreshold(ctx.engine, ctx.user.id, { amountMinor: input.amount, currency: input.currency });
       return { ok: true };

@@ -45,7 +45,7 @@ async function viaProvider<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-const currency = z.string().regex(/^[A-Z]{3}$/);
+const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code in capitals, such as USD");
 
 export const walletRouter = createTRPCRouter({
   balance: protectedProcedure.query(async ({ ctx }) => {

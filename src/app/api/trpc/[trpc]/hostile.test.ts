@@ -9,6 +9,7 @@ import { createUser } from "~/test/users";
 import type { SessionUser } from "~/server/auth/session-user";
 import { nulTextError } from "~/server/nul-text";
 import { captureLogs } from "~/server/log";
+import { TRPC_MAX_BATCH_CALLS } from "~/server/http/trpc-batch";
 
 let tdb: TestDatabase;
 let handler: (request: Request) => Promise<Response>;
@@ -166,5 +167,83 @@ describe("an unexpected failure", () => {
     } finally {
       restore();
     }
+  });
+});
+
+// Round three (issue 16 variants): one-line labels took line breaks, control characters and bidi
+// overrides ("Evil\u202Eetis" shows as "Evilsite" in the market and in every alert).
+describe("one-line labels", () => {
+  const HOSTILE_LINES = ["Logo\nHoldfast: payment verified", "Evil\u202Eetis", "a\u2066b", "tab\there", "bell\u0007", "x\u2028y", "c1\u0085"];
+
+  it("owner.createAgent displayName and owner.saveService title: 400 naming the rule, nothing written", async () => {
+    const owner = await createUser(tdb.db, "owner", "Label Owner");
+    const token = await createSession(owner.id);
+    const made = await mutate("owner.createAgent", json({ handle: "label-seller", displayName: "Label Seller" }), token);
+    expect(made.status).toBe(200);
+    const agent = await tdb.db.agent.findUniqueOrThrow({ where: { handle: "label-seller" } });
+    const agentsBefore = await tdb.db.agent.count();
+    const servicesBefore = await tdb.db.service.count();
+    for (const [i, text] of HOSTILE_LINES.entries()) {
+      const created = await mutate("owner.createAgent", json({ handle: `label-${i}`, displayName: text }), token);
+      expect({ text, status: created.status }).toEqual({ text, status: 400 });
+      expect(created.error?.message).toMatch(/one line of plain text|control characters/);
+      const saved = await mutate("owner.saveService", json({ agentId: agent.id, title: text, price: 500, deliveryInHours: 24 }), token);
+      expect({ text, status: saved.status }).toEqual({ text, status: 400 });
+      expect(saved.error?.message).toMatch(/one line of plain text|control characters/);
+    }
+    expect(await tdb.db.agent.count()).toBe(agentsBefore);
+    expect(await tdb.db.service.count()).toBe(servicesBefore);
+    // Right-to-left text and the direction marks are words, not overrides.
+    const rtl = await mutate("owner.saveService", json({ agentId: agent.id, title: "تصميم شعار \u200F(RTL)", price: 500, deliveryInHours: 24 }), token);
+    expect(rtl.status).toBe(200);
+  });
+});
+
+// Round three: a zod refusal's message was the issue list as pretty-printed JSON (`[\n  {\n    "origin"…`).
+describe("validation messages", () => {
+  it("are one sentence naming the field and what it must be, with the issues still in data.zodIssues", async () => {
+    const customer = await createUser(tdb.db, "customer", "Message Reader");
+    const token = await createSession(customer.id);
+    const cases = [
+      ["wallet.addTestFunds", { amount: 1.5, currency: "USD" }, "amount"],
+      ["wallet.addTestFunds", { amount: 1e21, currency: "USD" }, "amount"],
+      ["wallet.addTestFunds", { amount: 100, currency: "usd" }, "currency"],
+      ["chat.send", { conversationId: ["cnv_x"], text: "x" }, "conversationId"],
+    ] as const;
+    for (const [path, input, field] of cases) {
+      const refused = await mutate(path, json(input), token);
+      const context = `${path} ${JSON.stringify(input)} → ${refused.text}`;
+      expect(refused.status, context).toBe(400);
+      expect(refused.error?.message, context).toMatch(new RegExp(`^The request is invalid \\(${field}: [^\\n{}]+\\)\\.$`));
+      expect(refused.error?.message, context).not.toContain("pattern");
+      expect(refused.error?.data.appCode, context).toBe("validation_error");
+      expect(refused.text, context).toContain('"zodIssues":[{"path"');
+    }
+  });
+});
+
+// Round three: one request batched any number of calls (300 chat.send in one POST wrote 300 messages).
+describe("batch size", () => {
+  it("a batch of more than TRPC_MAX_BATCH_CALLS calls is 400 before any runs; a batch at the limit runs", async () => {
+    const owner = await createUser(tdb.db, "owner", "Batch Owner");
+    const token = await createSession(owner.id);
+    const over = TRPC_MAX_BATCH_CALLS + 1;
+    const body = (n: number) => JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i), { json: { handle: `batch-${n}-${i}`, displayName: "Batch" } }])));
+    const agents = await tdb.db.agent.count();
+    for (const path of [Array(over).fill("owner.createAgent").join(","), Array(over).fill("owner.createAgent").join("%2C")]) {
+      const refused = await handler(
+        new Request(`http://localhost:3000/api/trpc/${path}?batch=1`, { method: "POST", headers: { ...SAME_ORIGIN, cookie: `next-auth.session-token=${token}` }, body: body(over) }),
+      );
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toMatch(/at most 16 calls|exceeds maximum size/);
+    }
+    expect(await tdb.db.agent.count()).toBe(agents);
+    const atLimit = await handler(
+      new Request(`http://localhost:3000/api/trpc/${Array(TRPC_MAX_BATCH_CALLS).fill("wallet.balance").join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify({}))}`, {
+        headers: { cookie: `next-auth.session-token=${token}` },
+      }),
+    );
+    expect(atLimit.status, await atLimit.clone().text()).toBe(200);
+    expect((await atLimit.json()) as unknown[]).toHaveLength(TRPC_MAX_BATCH_CALLS);
   });
 });

@@ -11,6 +11,7 @@ import { defaultEngineContext } from "~/server/context";
 import { jsonTooDeep, TOO_DEEP_MESSAGE } from "~/server/http/client-json";
 import { BODY_LIMIT_BYTES, capRequestBody } from "~/server/http/read-body";
 import { observeRequest } from "~/server/http/observe";
+import { TRPC_MAX_BATCH_CALLS, trpcBatchCalls } from "~/server/http/trpc-batch";
 
 export const dynamic = "force-dynamic";
 
@@ -25,6 +26,10 @@ async function dispatch(incoming: Request): Promise<Response> {
   if (incoming.method !== "GET" && !isTrustedMutation(incoming, authRuntime().baseUrl)) {
     return refused(403, "forbidden", "Cross-site request refused.");
   }
+  const calls = trpcBatchCalls(new URL(incoming.url).pathname);
+  if (calls > TRPC_MAX_BATCH_CALLS) {
+    return refused(400, "validation_error", `A request may batch at most ${TRPC_MAX_BATCH_CALLS} calls; this one has ${calls}. Send the rest in another request.`);
+  }
   const capped = await capRequestBody(incoming, BODY_LIMIT_BYTES.trpc);
   if (capped instanceof Response) return capped;
   const { request, bytes } = capped;
@@ -35,6 +40,7 @@ async function dispatch(incoming: Request): Promise<Response> {
     endpoint: "/api/trpc",
     req: request,
     router: appRouter,
+    maxBatchSize: TRPC_MAX_BATCH_CALLS,
     createContext: async () => ({ engine: defaultEngineContext(), user: await userFromRequest(request) }),
   });
 }
