@@ -69,6 +69,18 @@ describe("complete", () => {
     expect(decision.ledger).toEqual([]);
   });
 
+  it("lists the content hashes of the qualifying artifacts only (not a file the contract left out, nor one without a hash)", () => {
+    const png = { ...PNG, sha256: "a".repeat(64), sizeBytes: 2048 };
+    const text = { id: "art_txt", kind: "file" as const, mimeType: "text/plain", sha256: "b".repeat(64), sizeBytes: 10 };
+    const unhashed = { id: "art_png2", kind: "image" as const, mimeType: "image/png" };
+    const input: CommandInput = { command: "complete", artifactsSinceStatusChange: [png, text, unhashed], contract: { mime_types: ["image/png"] } };
+    const decision = ok(run(active, input, "agent", at(H)));
+    expect(decision.agentEvent.data).toEqual({
+      artifact_ids: ["art_png", "art_png2"],
+      artifacts: [{ id: "art_png", sha256: "a".repeat(64), size_bytes: 2048 }],
+    });
+  });
+
   it("is idempotent on delivered: success, nothing to write", () => {
     const delivered = snapshotIn("delivered");
     const decision = ok(
@@ -447,6 +459,13 @@ describe("allowedActions", () => {
       "customer",
       T0,
       ["approve", "propose_settlement", "escalate"],
+    ],
+    [
+      "negotiating agent, no offer open: nothing to accept",
+      snapshotIn("negotiating", { openSettlement: null }),
+      "agent",
+      T0,
+      ["agree_refund", "propose_settlement", "escalate"],
     ],
     ["admin_review moderator", snapshotIn("admin_review"), "moderator", T0, ["decide"]],
     ["admin_review agent", snapshotIn("admin_review"), "agent", T0, []],

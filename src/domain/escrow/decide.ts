@@ -151,6 +151,7 @@ function applyRule(rule: TransitionRule, ctx: GuardContext, currency: string): D
     decision.settlement = { action: "propose", proposedBy: asParty(actor), refundAmountMinor: input.refundAmountMinor };
   } else if (input.command === "accept_settlement") {
     decision.settlement = { action: "accept", settlementId: input.settlementId };
+    // Stryker disable next-line ConditionalExpression: `rule.to !== "negotiating"` is always true here (propose_settlement, the one rule that stays in negotiating, is handled above) and keeps a future such rule from closing a live proposal; the openSettlement half is pinned by decide.test.ts ("having none closes nothing")
   } else if (escrow.openSettlement && rule.to !== "negotiating") {
     // Negotiation is over (a moderator has the case, or it was decided): nobody can accept the open
     // proposal any more, so it is closed, not left reading "open" (issue 22 item 4).
@@ -217,13 +218,11 @@ function eventData(
     case "accept_settlement":
       data.settlement_id = input.settlementId;
       break;
-    default:
-      break;
   }
   if (money.settled && rule.to === "resolved") {
     data.outcome = money.settled.outcome;
     data.refund_amount = money.settled.refundAmountMinor;
-    data.note = input.command === "decide" ? text : null;
+    data.note = text; // the moderator's note; a settlement accepted by a party carries none (trimmedText is null for it)
   }
   return data;
 }

@@ -23,6 +23,8 @@ describe("withdraw_dispute", () => {
     const own = snapshotIn("disputed");
     const result = decide(own, { command: "withdraw_dispute" }, "customer", NOW, DEFAULT_TIME_WINDOWS, "USD");
     expect(result).toMatchObject({ ok: false, rejection: { code: "dispute_not_withdrawable" } });
+    // The refusal says which dispute can be withdrawn, and what ends one the customer opened.
+    expect(result.ok ? "" : result.rejection.message).toMatch(/^Only a dispute the evaluator opened on your behalf can be withdrawn, and only before the agent answers it\. To end a dispute you opened yourself, approve the delivery once the agent has responded\.$/);
     expect(allowedActions(own, "customer", NOW)).toEqual([]);
     expect(allowedActions(byEvaluator, "customer", NOW)).toEqual(["withdraw_dispute"]);
   });
