@@ -23,7 +23,7 @@ import { runEscrowCommand } from "../escrow/run-command";
 import { newId } from "../ids";
 import { fireDueTimerBatch } from "../jobs/fire-timer";
 import { AGENT_RECORD_COLUMNS } from "../reputation/record";
-import { AGENT_STANDING_COLUMNS, AGENT_STANDING_JOIN, agentStanding, sellingAgentStandings } from "./standing";
+import { AGENT_STANDING_COLUMNS, AGENT_STANDING_JOIN, agentStanding, sellingAgentStandings, type StandingFigures } from "./standing";
 
 const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
 
@@ -60,16 +60,7 @@ const recomputedFrom = (agentId: string) => Prisma.sql`
   ) standing ON true
   WHERE a.id = ${agentId}`;
 
-type Figures = {
-  funded: number;
-  self_dealing: number;
-  customer_messages: number;
-  deliveries: number;
-  trivial_deliveries: number;
-  reused: number;
-  completed: number;
-  auto_released: number;
-};
+type Figures = StandingFigures;
 
 /** The agent's row in agent_standings itself (zeros when it has none). */
 async function counters(agentId: string): Promise<Figures> {

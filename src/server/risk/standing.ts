@@ -23,7 +23,8 @@ export interface AgentStanding {
   customerAbsent: boolean | null;
 }
 
-export type StandingRow = AgentRecordRow & {
+/** The counters agent_standings keeps per agent (migration s2_agent_standings), as the statement reads them. */
+export interface StandingFigures {
   funded: number;
   self_dealing: number;
   customer_messages: number;
@@ -32,6 +33,9 @@ export type StandingRow = AgentRecordRow & {
   reused: number;
   completed: number;
   auto_released: number;
+}
+
+export type StandingRow = AgentRecordRow & StandingFigures & {
   last_clearing: { score: number; at: string } | null;
   customer_wrote: boolean | null;
 };
