@@ -29,7 +29,7 @@ SELECT j.n, j.escrow_id, j.agent_id, j.customer_id, j.conversation_id, j.token_h
        '[]' AS empty_list, 'USD' AS currency, 'accept' AS command, 'customer' AS actor_kind,
        'pending' AS from_status, 1 AS from_version, 'active' AS to_status, 2 AS to_version, 'f' AS review_extended,
        'delivery_timeout' AS deadline_action, '{won,lost,warning_closed,prevented}' AS closed_disputes,
-       '{completed,refunded,resolved,cancelled}' AS terminal_statuses,
+       '{pending,active,delivered,disputed,negotiating,admin_review}' AS open_statuses,
        'holdfast_agent_events' AS events_channel, 'holdfast_timers' AS timers_channel,
        '{' || j.agent_id || '}' AS party_ids, 'req_pgb_' || j.n AS request_id, 'msg_pgb_' || j.n AS message_id,
        j.t AS now_at, j.t + interval '3 days' AS deadline, j.t + interval '1 day' AS due_at,
@@ -97,7 +97,7 @@ BEGIN;
            (SELECT COALESCE(jsonb_agg(jsonb_build_object('currency', g.currency, 'amountMinor', g.total::text)), '[]'::jsonb)
               FROM (SELECT o.currency, SUM(o.amount_minor) AS total FROM escrows o
                      WHERE o.agent_id = a.id AND o.id <> :escrow_id
-                       AND o.status::text <> ALL (:terminal_statuses::text[])
+                       AND o.status = ANY (:open_statuses::text[]::"EscrowStatus"[])
                      GROUP BY o.currency) g) AS open
       FROM agents a
   LEFT JOIN agent_standings standing ON standing.agent_id = a.id

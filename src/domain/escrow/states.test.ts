@@ -7,6 +7,7 @@ import {
   ESCROW_OUTCOMES,
   ESCROW_STATUSES,
   FUNDED_STATUSES,
+  OPEN_STATUSES,
   PARTIES,
   SETTLEMENT_STATUSES,
   TERMINAL_STATUSES,
@@ -18,6 +19,11 @@ import {
 describe("states", () => {
   it("terminal: completed, refunded, resolved, cancelled — nothing else", () => {
     expect(ESCROW_STATUSES.filter(isTerminal)).toEqual(["completed", "refunded", "resolved", "cancelled"]);
+  });
+
+  it("open: every state that is not terminal, in lifecycle order — the offer and every funded state", () => {
+    expect([...OPEN_STATUSES]).toEqual(ESCROW_STATUSES.filter((s) => !isTerminal(s)));
+    expect([...OPEN_STATUSES]).toEqual(["pending", ...FUNDED_STATUSES]);
   });
 
   it("funded: money sits in escrow from active until a terminal state", () => {

@@ -11,7 +11,7 @@
 // The rules and their refusals: src/domain/offer-limits.ts (judgeOfferLimits, offerLimitRefusal,
 // acceptLimitRefusal) over src/domain/risk.ts's tiers; this file locks, converts, sums and asks.
 import { DomainError } from "~/domain/escrow/errors";
-import { TERMINAL_STATUSES } from "~/domain/escrow/states";
+import { OPEN_STATUSES } from "~/domain/escrow/states";
 import { convertMinor, sumConverted } from "~/domain/currency";
 import { acceptLimitRefusal, judgeOfferLimits, offerLimitRefusal, type OfferInLimits, type OfferLimitJudgement } from "~/domain/offer-limits";
 import { currenciesOf } from "../config";
@@ -37,7 +37,7 @@ async function otherOpenAmounts(tx: Tx, agentId: string, excludeEscrowId?: strin
     by: ["currency"],
     where: {
       agentId,
-      status: { notIn: [...TERMINAL_STATUSES] },
+      status: { in: [...OPEN_STATUSES] },
       ...(excludeEscrowId ? { id: { not: excludeEscrowId } } : {}),
     },
     _sum: { amountMinor: true },
@@ -99,7 +99,7 @@ async function judgeAccept(tx: Tx, ctx: EngineContext, agentId: string, offer: O
            (SELECT COALESCE(jsonb_agg(jsonb_build_object('currency', g.currency, 'amountMinor', g.total::text)), '[]'::jsonb)
               FROM (SELECT o.currency, SUM(o.amount_minor) AS total FROM escrows o
                      WHERE o.agent_id = a.id AND o.id <> ${excludeEscrowId}
-                       AND o.status::text <> ALL (${[...TERMINAL_STATUSES]}::text[])
+                       AND o.status = ANY (${[...OPEN_STATUSES]}::text[]::"EscrowStatus"[])
                      GROUP BY o.currency) g) AS open
       FROM agents a ${AGENT_STANDING_JOIN}
      WHERE a.id = ${agentId}
