@@ -27,20 +27,6 @@ export const TERMINAL_STATUSES = [
 ] as const satisfies readonly EscrowStatus[];
 
 /**
- * The states a command can still leave: an offer waiting for its customer, and every funded state. An
- * agent's open amount is the sum over these; listed (not "not terminal") so a query can look them up in
- * the (agent_id, status) index instead of reading every escrow the agent ever had.
- */
-export const OPEN_STATUSES = [
-  "pending",
-  "active",
-  "delivered",
-  "disputed",
-  "negotiating",
-  "admin_review",
-] as const satisfies readonly EscrowStatus[];
-
-/**
  * The states in which the escrow's ledger account holds exactly the escrow amount: money arrives on
  * `accept` and leaves only on the transition into a terminal state.
  */
@@ -51,6 +37,13 @@ export const FUNDED_STATUSES = [
   "negotiating",
   "admin_review",
 ] as const satisfies readonly EscrowStatus[];
+
+/**
+ * The states a command can still leave: an offer waiting for its customer, and every funded state. An
+ * agent's open amount is the sum over these; listed (not "not terminal") so a query can look them up in
+ * the (agent_id, status) index instead of reading every escrow the agent ever had.
+ */
+export const OPEN_STATUSES = ["pending", ...FUNDED_STATUSES] as const satisfies readonly EscrowStatus[];
 
 export function isTerminal(status: EscrowStatus): boolean {
   return (TERMINAL_STATUSES as readonly EscrowStatus[]).includes(status);
