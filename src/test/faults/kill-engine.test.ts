@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "~/test/db";
-import { createParties, fund, testContext } from "~/test/engine-fixtures";
+import { activeEscrow, createParties, fund, testContext } from "~/test/engine-fixtures";
 import { createUser } from "~/test/users";
 import { checkDatabaseLedger } from "~/server/ledger/check";
 import { checkEscrowConsistency } from "~/test/faults/consistency";
@@ -93,8 +93,18 @@ describe("the consistency check itself", () => {
     const completed = await tdb.db.escrow.findFirstOrThrow({ where: { status: "completed" }, include: { transfers: true } });
     const release = completed.transfers.find((t) => t.kind === "release")!;
     await tdb.db.ledgerTransfer.create({ data: { ...release, id: `${release.id}x`, operationKey: `${release.operationKey}:again` } });
-    const other = await tdb.db.escrow.findFirstOrThrow({ where: { status: { notIn: ["completed", "pending", "cancelled"] } } });
+    // A funded escrow moved to completed by hand, outcome unset: the row the engine never writes. Made
+    // here, not picked from what the killed run left (which escrow that was, and whether its status was
+    // terminal, was timing; a non-terminal one also fires the record's finish trigger on a NULL outcome,
+    // which must count it rather than fail the write).
+    const ctx = testContext(tdb.db, { now: () => new Date(), advanceSeconds() {}, set() {} });
+    const parties = await createParties(tdb.db);
+    const other = await tdb.db.escrow.findUniqueOrThrow({ where: { id: (await activeEscrow(ctx, parties)).id } });
+    expect(other.status).toBe("active");
     await tdb.db.escrow.update({ where: { id: other.id }, data: { status: "completed" } });
+    const record = await tdb.db.$queryRaw<{ sales: number; refunded_in_full: number; split: number }[]>`
+      SELECT sales, refunded_in_full, split FROM agent_records WHERE agent_id = ${parties.agentId}`;
+    expect(record).toEqual([{ sales: 1, refunded_in_full: 0, split: 0 }]);
     const problems = await checkEscrowConsistency(tdb.db);
     expect(problems.some((p) => p.startsWith(completed.id) && p.includes("released"))).toBe(true);
     expect(problems.some((p) => p.startsWith(other.id) && p.includes(`the trail ends at ${other.status}`))).toBe(true);
