@@ -1,34 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { computeReputation, type FinishedSale } from "./reputation";
+import { rateBps, reputationOf, type ReputationCounts } from "./reputation";
 
-const sale = (overrides: Partial<FinishedSale>): FinishedSale => ({
-  status: "completed",
-  outcome: "released",
-  amountMinor: 1_000,
-  releasedMinor: 1_000,
-  completedVia: "approve",
-  disputed: false,
-  decidedByModerator: false,
-  deliveredOnTime: true,
-  ...overrides,
-});
+const none: ReputationCounts = {
+  finished: 0,
+  completed: 0,
+  approvedByCustomer: 0,
+  autoReleased: 0,
+  disputed: 0,
+  refundedInFull: 0,
+  split: 0,
+  adminLosses: 0,
+  adminDecisions: 0,
+  deliveries: 0,
+  onTimeDeliveries: 0,
+  volumeMinor: 0,
+};
 
-describe("computeReputation", () => {
-  it("has no rates without sales", () => {
-    expect(computeReputation([])).toMatchObject({ finished: 0, volumeMinor: 0, disputeRateBps: null, onTimeRateBps: null });
+describe("reputationOf", () => {
+  it("has no rates without sales, deliveries or completions", () => {
+    expect(reputationOf(none)).toEqual({ ...none, disputeRateBps: null, refundRateBps: null, onTimeRateBps: null, autoReleaseShareBps: null });
   });
 
-  it("matches a hand count over a mixed history", () => {
-    const history: FinishedSale[] = [
-      sale({}),
-      sale({ completedVia: "auto_release", deliveredOnTime: false }),
-      sale({ completedVia: "withdrawn", disputed: true }),
-      sale({ status: "refunded", outcome: "refunded", releasedMinor: 0, completedVia: null, disputed: true }),
-      sale({ status: "refunded", outcome: "refunded", releasedMinor: 0, completedVia: null, deliveredOnTime: null }),
-      sale({ status: "resolved", outcome: "split", amountMinor: 3_000, releasedMinor: 1_000, completedVia: null, disputed: true, decidedByModerator: true }),
-      sale({ status: "resolved", outcome: "released", completedVia: null, disputed: true, decidedByModerator: true }),
-    ];
-    expect(computeReputation(history)).toEqual({
+  it("rates each figure against its own whole, in basis points rounded to the nearest", () => {
+    const counts: ReputationCounts = {
+      ...none,
       finished: 7,
       completed: 3,
       approvedByCustomer: 1,
@@ -38,13 +33,27 @@ describe("computeReputation", () => {
       split: 1,
       adminLosses: 1,
       adminDecisions: 2,
-      onTimeDeliveries: 5,
       deliveries: 6,
-      volumeMinor: 1_000 + 1_000 + 1_000 + 0 + 0 + 1_000 + 1_000,
-      disputeRateBps: Math.round((4 * 10_000) / 7),
-      refundRateBps: Math.round((2 * 10_000) / 7),
-      onTimeRateBps: Math.round((5 * 10_000) / 6),
-      autoReleaseShareBps: Math.round(10_000 / 3),
+      onTimeDeliveries: 5,
+      volumeMinor: 5_000,
+    };
+    expect(reputationOf(counts)).toEqual({
+      ...counts,
+      disputeRateBps: 5_714, // 4 / 7 sales
+      refundRateBps: 2_857, // 2 / 7 sales
+      onTimeRateBps: 8_333, // 5 / 6 deliveries
+      autoReleaseShareBps: 3_333, // 1 / 3 completions
     });
+  });
+});
+
+describe("rateBps", () => {
+  it("is null with nothing to rate, else the share rounded half up", () => {
+    expect(rateBps(0, 0)).toBeNull();
+    expect(rateBps(0, 5)).toBe(0);
+    expect(rateBps(5, 5)).toBe(10_000);
+    expect(rateBps(1, 8)).toBe(1_250);
+    expect(rateBps(1, 20_000)).toBe(1); // 0.5 bp rounds up
+    expect(rateBps(1, 30_000)).toBe(0);
   });
 });

@@ -4,24 +4,6 @@
  * that never moved money (declined, expired, cancelled offers) is not a sale,
  * so a seller cannot inflate its record with fake orders that cost nothing.
  */
-import type { EscrowOutcome, EscrowStatus } from "./escrow/states";
-
-/** One finished, funded escrow as the ledger and audit trail saw it. */
-export interface FinishedSale {
-  status: Extract<EscrowStatus, "completed" | "refunded" | "resolved">;
-  outcome: EscrowOutcome;
-  amountMinor: number;
-  /** What actually went to the seller (amount − refund), before fees. */
-  releasedMinor: number;
-  /** How a completed escrow completed: the customer approved, the timer released it, or a dispute was withdrawn. */
-  completedVia: "approve" | "auto_release" | "withdrawn" | null;
-  disputed: boolean;
-  /** A moderator decided it (admin_review → resolved). */
-  decidedByModerator: boolean;
-  /** Delivered (complete) at or before the due time; null when never delivered. */
-  deliveredOnTime: boolean | null;
-}
-
 export interface Reputation {
   finished: number;
   completed: number;
@@ -48,31 +30,36 @@ export function rateBps(part: number, whole: number): number | null {
   return whole === 0 ? null : Math.round((part * 10_000) / whole);
 }
 
-export function computeReputation(sales: readonly FinishedSale[]): Reputation {
-  const count = (predicate: (s: FinishedSale) => boolean) => sales.filter(predicate).length;
-  const completed = count((s) => s.status === "completed");
-  const autoReleased = count((s) => s.completedVia === "auto_release");
-  const adminDecisions = count((s) => s.decidedByModerator);
-  const deliveries = count((s) => s.deliveredOnTime !== null);
-  const onTimeDeliveries = count((s) => s.deliveredOnTime === true);
-  const disputed = count((s) => s.disputed);
-  const refundedInFull = count((s) => s.outcome === "refunded");
+/**
+ * What the platform counted for one agent (the agent's record: one row per currency, summed). How each
+ * finished, funded sale counts is defined where it is counted, once, when the sale finishes
+ * (agent_record_count_sale and agent_record_sale_detail in prisma/migrations).
+ */
+export interface ReputationCounts {
+  /** Finished, funded sales. */
+  finished: number;
+  /** Of those: completed; approved by the buyer; released by the review timer. */
+  completed: number;
+  approvedByCustomer: number;
+  autoReleased: number;
+  disputed: number;
+  refundedInFull: number;
+  split: number;
+  adminLosses: number;
+  adminDecisions: number;
+  /** Sales delivered, and those delivered by their due time. */
+  deliveries: number;
+  onTimeDeliveries: number;
+  volumeMinor: number;
+}
+
+/** The counts and their rates: disputes and refunds per sale, on-time per delivery, auto-release per completion. */
+export function reputationOf(counts: ReputationCounts): Reputation {
   return {
-    finished: sales.length,
-    completed,
-    approvedByCustomer: count((s) => s.completedVia === "approve"),
-    autoReleased,
-    disputed,
-    refundedInFull,
-    split: count((s) => s.outcome === "split"),
-    adminLosses: count((s) => s.decidedByModerator && s.outcome !== "released"),
-    adminDecisions,
-    onTimeDeliveries,
-    deliveries,
-    volumeMinor: sales.reduce((sum, s) => sum + s.releasedMinor, 0),
-    disputeRateBps: rateBps(disputed, sales.length),
-    refundRateBps: rateBps(refundedInFull, sales.length),
-    onTimeRateBps: rateBps(onTimeDeliveries, deliveries),
-    autoReleaseShareBps: rateBps(autoReleased, completed),
+    ...counts,
+    disputeRateBps: rateBps(counts.disputed, counts.finished),
+    refundRateBps: rateBps(counts.refundedInFull, counts.finished),
+    onTimeRateBps: rateBps(counts.onTimeDeliveries, counts.deliveries),
+    autoReleaseShareBps: rateBps(counts.autoReleased, counts.completed),
   };
 }

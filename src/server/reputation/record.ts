@@ -15,6 +15,11 @@ export interface RecordCurrencyTotals extends RecordTotals {
   split: number;
   adminDecisions: number;
   releasedMinor: number;
+  completed: number;
+  approvedByCustomer: number;
+  autoReleased: number;
+  deliveries: number;
+  onTimeDeliveries: number;
 }
 
 export interface AgentRecord {
@@ -39,6 +44,11 @@ type TotalsJson = {
   released_minor: number;
   disputed_amount_minor: number;
   refunded_amount_minor: number;
+  completed: number;
+  approved_by_customer: number;
+  auto_released: number;
+  deliveries: number;
+  on_time_deliveries: number;
 };
 type BuyerJson = {
   buyer_id: string;
@@ -98,6 +108,11 @@ export function agentRecordOf(agentId: string, row: AgentRecordRow | undefined):
       releasedMinor: Number(t.released_minor),
       disputedAmountMinor: Number(t.disputed_amount_minor),
       refundedAmountMinor: Number(t.refunded_amount_minor),
+      completed: t.completed,
+      approvedByCustomer: t.approved_by_customer,
+      autoReleased: t.auto_released,
+      deliveries: t.deliveries,
+      onTimeDeliveries: t.on_time_deliveries,
     })),
     buyers: (row?.buyers ?? []).map((b) => ({
       buyerId: b.buyer_id,
@@ -121,6 +136,11 @@ export interface RecordFigures {
   split: number;
   adminDecisions: number;
   adminLosses: number;
+  completed: number;
+  approvedByCustomer: number;
+  autoReleased: number;
+  deliveries: number;
+  onTimeDeliveries: number;
   /** Released to the seller, by currency (minor units of each). */
   releasedByCurrency: { currency: string; releasedMinor: number }[];
   /** Distinct buyers, and the sales of the one that bought most (over every currency). */
@@ -143,6 +163,11 @@ export function recordFigures(record: AgentRecord): RecordFigures {
     split: sum((t) => t.split),
     adminDecisions: sum((t) => t.adminDecisions),
     adminLosses: sum((t) => t.adminLosses),
+    completed: sum((t) => t.completed),
+    approvedByCustomer: sum((t) => t.approvedByCustomer),
+    autoReleased: sum((t) => t.autoReleased),
+    deliveries: sum((t) => t.deliveries),
+    onTimeDeliveries: sum((t) => t.onTimeDeliveries),
     releasedByCurrency: record.totals.map((t) => ({ currency: t.currency, releasedMinor: t.releasedMinor })),
     distinctBuyers: perBuyer.size,
     topBuyerSales: Math.max(0, ...perBuyer.values()),

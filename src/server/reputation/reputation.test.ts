@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "~/test/db";
 import { activeEscrow, createParties, deliveredEscrow, offer, testClock, testContext } from "~/test/engine-fixtures";
+import { statementLoggingDb } from "~/test/statement-log";
 import { runEscrowCommand } from "../escrow/run-command";
 import { agentReputation } from "./reputation";
 
@@ -63,4 +64,15 @@ it("counts only paid, finished escrows and matches a hand count", async () => {
     onTimeRateBps: 7_500,
     autoReleaseShareBps: 3_333,
   });
+
+  // Read from the record the sale's finish updated: one statement, which reads no escrow and no audit
+  // trail, so its cost does not grow with the agent's history (it did: every finished sale and its events).
+  const log = statementLoggingDb(tdb.url);
+  try {
+    expect(await agentReputation({ db: log.db }, p.agentId)).toEqual(reputation);
+    expect(log.statements).toHaveLength(1);
+    expect(log.statements[0]).not.toMatch(/escrows|escrow_events/);
+  } finally {
+    await log.close();
+  }
 });

@@ -28,12 +28,12 @@ export function rankMeasured(measured: readonly MeasuredAgent[]): (MeasuredAgent
 }
 
 /**
- * Agents that sold anything, most suspicious first; agents with no signal are left out. Two reads in all,
- * however many agents: every seller's standing in one statement, then the ranked agents' reputations.
+ * Agents that sold anything, most suspicious first; agents with no signal are left out. One read in all,
+ * however many agents: every seller's standing (with its record, which holds its reputation) in one statement.
  */
 export async function rankAgentsBySignals(ctx: EngineContext, limit = 100): Promise<RankedAgent[]> {
   const ranked = rankMeasured(await sellingAgentStandings(ctx.db)).slice(0, limit);
-  const reputations = await agentReputations(ctx.db, ranked.map((r) => r.standing.record));
+  const reputations = agentReputations(ranked.map((r) => r.standing.record));
   return ranked.map((r) => ({ agent: r.agent, score: r.score, signals: r.signals, reputation: reputations.get(r.agent.id)! }));
 }
 

@@ -20,7 +20,7 @@ import { agentRiskProfile } from "./profile";
 
 const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
 
-const ENDINGS = ["approve", "cancel", "concede", "withdraw", "settle", "release", "refund", "split", "decline", "open"] as const;
+const ENDINGS = ["approve", "auto_release", "cancel", "concede", "withdraw", "settle", "release", "refund", "split", "decline", "open"] as const;
 type Ending = (typeof ENDINGS)[number];
 
 /** A buyer of the agent: its own conversation, an e-mail at `domain`. */
@@ -56,6 +56,11 @@ async function runSale(ctx: EngineContext, clock: TestClock, b: Parties, amountM
     await runEscrowCommand(ctx, escrow.id, customer, { command: "approve" });
     return;
   }
+  if (ending === "auto_release") {
+    clock.advanceSeconds(49 * 3600);
+    await runEscrowCommand(ctx, escrow.id, { kind: "timer" }, { command: "auto_release" });
+    return;
+  }
   await runEscrowCommand(ctx, escrow.id, customer, { command: "dispute", reason: "Not what I asked for" });
   if (ending === "concede") {
     await runEscrowCommand(ctx, escrow.id, agent, { command: "agree_refund" });
@@ -88,7 +93,22 @@ async function recomputed(ctx: EngineContext, agentId: string) {
     include: { events: true, customer: true },
     orderBy: [{ statusChangedAt: "asc" }, { id: "asc" }],
   });
-  type Totals = { sales: number; disputed: number; refundedInFull: number; split: number; adminDecisions: number; adminLosses: number; releasedMinor: bigint; disputedAmountMinor: bigint; refundedAmountMinor: bigint };
+  type Totals = {
+    sales: number;
+    disputed: number;
+    refundedInFull: number;
+    split: number;
+    adminDecisions: number;
+    adminLosses: number;
+    releasedMinor: bigint;
+    disputedAmountMinor: bigint;
+    refundedAmountMinor: bigint;
+    completed: number;
+    approvedByCustomer: number;
+    autoReleased: number;
+    deliveries: number;
+    onTimeDeliveries: number;
+  };
   type Buyer = { buyerId: string; currency: string; linked: boolean; sales: number; amountMinor: bigint; releasedMinor: bigint; largestReleasedMinor: bigint; largestReleasedAt: Date };
   const totals = new Map<string, Totals>();
   const buyers = new Map<string, Buyer>();
@@ -97,7 +117,25 @@ async function recomputed(ctx: EngineContext, agentId: string) {
     const released = e.outcome === "refunded" ? 0n : e.amountMinor - e.refundAmountMinor;
     const disputed = e.events.some((ev) => ev.toStatus === "disputed");
     const decided = e.events.some((ev) => ev.command === "decide");
-    const t = totals.get(e.currency) ?? { sales: 0, disputed: 0, refundedInFull: 0, split: 0, adminDecisions: 0, adminLosses: 0, releasedMinor: 0n, disputedAmountMinor: 0n, refundedAmountMinor: 0n };
+    const byId = [...e.events].sort((a, b) => Number(a.id - b.id));
+    const completion = byId.find((ev) => ev.toStatus === "completed");
+    const delivery = byId.find((ev) => ev.command === "complete");
+    const t = totals.get(e.currency) ?? {
+      sales: 0,
+      disputed: 0,
+      refundedInFull: 0,
+      split: 0,
+      adminDecisions: 0,
+      adminLosses: 0,
+      releasedMinor: 0n,
+      disputedAmountMinor: 0n,
+      refundedAmountMinor: 0n,
+      completed: 0,
+      approvedByCustomer: 0,
+      autoReleased: 0,
+      deliveries: 0,
+      onTimeDeliveries: 0,
+    };
     t.sales += 1;
     t.disputed += disputed ? 1 : 0;
     t.refundedInFull += e.outcome === "refunded" ? 1 : 0;
@@ -107,6 +145,12 @@ async function recomputed(ctx: EngineContext, agentId: string) {
     t.releasedMinor += released;
     t.disputedAmountMinor += disputed ? e.amountMinor : 0n;
     t.refundedAmountMinor += e.outcome === "refunded" ? e.amountMinor : 0n;
+    t.completed += e.status === "completed" ? 1 : 0;
+    // Completed by the review timer; by the buyer's approval; or (from negotiating) a dispute withdrawn: neither.
+    t.autoReleased += completion?.command === "auto_release" ? 1 : 0;
+    t.approvedByCustomer += completion && completion.command !== "auto_release" && completion.fromStatus !== "negotiating" ? 1 : 0;
+    t.deliveries += delivery ? 1 : 0;
+    t.onTimeDeliveries += delivery && (e.dueAt === null || delivery.createdAt <= e.dueAt) ? 1 : 0;
     totals.set(e.currency, t);
     const linked = e.customerId === agent.ownerId || (domainOf(e.customer.email) === ownerDomain && !PUBLIC.has(ownerDomain));
     const key = `${e.customerId}/${e.currency}`;
@@ -149,7 +193,7 @@ it("the record the trigger keeps equals a from-scratch recomputation, after rand
     { numRuns: 3, seed: 17 },
   );
   const moderator = await createUser(tdb.db, "admin");
-  const seen = { sales: 0, linked: 0, unlinked: 0, decided: 0 };
+  const seen = { sales: 0, linked: 0, unlinked: 0, decided: 0, approved: 0, autoReleased: 0, withdrawn: 0 };
   for (const plan of plans) {
     const clock = testClock();
     const ctx = testContext(tdb.db, clock, 500, DEFAULT_TIER_POLICIES);
@@ -165,15 +209,19 @@ it("the record the trigger keeps equals a from-scratch recomputation, after rand
     const expected = await recomputed(ctx, p.agentId);
     seen.sales += expected.totals.reduce((n, t) => n + t.sales, 0);
     seen.decided += expected.totals.reduce((n, t) => n + t.adminDecisions, 0);
+    seen.approved += expected.totals.reduce((n, t) => n + t.approvedByCustomer, 0);
+    seen.autoReleased += expected.totals.reduce((n, t) => n + t.autoReleased, 0);
+    seen.withdrawn += expected.totals.reduce((n, t) => n + t.completed - t.approvedByCustomer - t.autoReleased, 0);
     seen.linked += expected.buyers.filter((b) => b.linked).length;
     seen.unlinked += expected.buyers.filter((b) => !b.linked).length;
     const actual = await stored(ctx, p.agentId);
     expect(actual.totals).toEqual(expected.totals);
     expect(actual.buyers).toEqual(expected.buyers);
   }
-  // The runs covered what they are about: sales, moderator decisions, linked and unlinked buyers.
+  // The runs covered what they are about: sales, moderator decisions, linked and unlinked buyers, and each
+  // way a sale completes.
   expect(seen.sales).toBeGreaterThan(10);
-  expect(Math.min(seen.decided, seen.linked, seen.unlinked)).toBeGreaterThan(0);
+  expect(Math.min(seen.decided, seen.linked, seen.unlinked, seen.approved, seen.autoReleased, seen.withdrawn)).toBeGreaterThan(0);
 });
 
 it("the migration's backfill gives the same record as the trigger, from the history alone", async () => {
@@ -268,4 +316,30 @@ it("a release reads no other sale's audit trail while it holds the escrow's lock
   // …and the tier it judged was the record's: seven sales to one buyer are still `new`, so the payout is held.
   expect(await tdb.db.payoutHold.count({ where: { escrowId: last.id } })).toBe(1);
   expect((await agentRiskProfile(tdb.db, ctx, p.agentId)).figures).toMatchObject({ sales: 7, distinctBuyers: 1 });
+});
+
+it("the detail's backfill (how sales completed and were delivered) gives the same figures as the trigger", async () => {
+  const clock = testClock();
+  const ctx = testContext(tdb.db, clock, 500, DEFAULT_TIER_POLICIES);
+  const moderator = await createUser(tdb.db, "admin");
+  const p = await createParties(tdb.db);
+  for (const [i, ending] of (["approve", "auto_release", "withdraw", "concede", "release", "split", "approve", "open"] as const).entries()) {
+    const b = await buyerOf(ctx, p, `detail${i % 2}-${p.agentId.slice(-6)}@d${i % 2}.example`);
+    await runSale(ctx, clock, b, 1_000 + i * 100, ending, moderator.id);
+  }
+  const byTrigger = await stored(ctx, p.agentId);
+  expect(byTrigger.totals).toHaveLength(1);
+  expect(byTrigger.totals[0]).toMatchObject({ sales: 7, completed: 4, approvedByCustomer: 2, autoReleased: 1, deliveries: 7, onTimeDeliveries: 7 });
+  const migration = readFileSync(path.resolve(import.meta.dirname, "../../../prisma/migrations/20261128184500_u_reputation_detail/migration.sql"), "utf8");
+  const backfill = migration.slice(migration.indexOf("-- Backfill:")).split("\n").filter((line) => !line.startsWith("--")).join("\n").replace(/;\s*$/, "");
+  expect(backfill).toMatch(/^UPDATE agent_records r/);
+  expect(backfill).toContain(" WHERE r.agent_id = s.agent_id"); // scoped to this agent below
+  await tdb.db.$transaction([
+    tdb.db.agentRecord.updateMany({
+      where: { agentId: p.agentId },
+      data: { completed: 0, approvedByCustomer: 0, autoReleased: 0, deliveries: 0, onTimeDeliveries: 0 },
+    }),
+    tdb.db.$executeRawUnsafe(backfill.replace(" WHERE r.agent_id = s.agent_id", ` WHERE r.agent_id = '${p.agentId}' AND r.agent_id = s.agent_id`)),
+  ]);
+  expect(await stored(ctx, p.agentId)).toEqual(byTrigger);
 });
