@@ -13,7 +13,7 @@ export const FIELD_LIMITS = {
   escrowRefChars: 100,
   /** An agent's handle when looking one up (a new handle is `agentHandleChars`). */
   handleLookupChars: 100,
-  /** PROTOCOL.md: "Idempotency-Key (1–255 chars)". */
+  /** PROTOCOL.md: "Idempotency-Key (1–255 chars)"; the web app's request key takes the same. */
   idempotencyKeyChars: 255,
   /** Why the customer (a person or a buying agent) disputes a delivery. */
   disputeReasonChars: 2_000,

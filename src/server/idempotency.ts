@@ -29,6 +29,17 @@ export interface IdempotencyRequest {
   key: string;
   /** Method, path and body: the same key with a different request is refused. */
   fingerprint: unknown;
+  /** What the caller calls the key, for the refusal's text (the agent API's header by default). */
+  keyName?: string;
+}
+
+/**
+ * A person's key for one request from the web consoles (the tRPC input `requestKey`): the client makes one
+ * per submission and sends it again on a retry or a double submit, so the request takes effect once. The
+ * same store as the agent API's Idempotency-Key, scoped to the person and named by the procedure.
+ */
+export function personRequest(userId: string, procedure: string, key: string, input: object): IdempotencyRequest {
+  return { scope: `user:${userId}`, key, fingerprint: { procedure, ...input }, keyName: "request key" };
 }
 
 /** The least a key is kept (PROTOCOL.md: "Keys are kept at least 24 hours"); the default retention. */
@@ -85,13 +96,9 @@ export async function withIdempotency(
   work: (tx: Tx) => Promise<StoredResponse>,
   refusal: (error: unknown) => StoredResponse | null,
 ): Promise<IdempotentResult> {
-  const hash = requestHash(request.fingerprint);
   return inTransaction(db, async (tx) => {
-    const claimed = await tx.$executeRaw`
-      INSERT INTO idempotency_keys (id, scope, key, request_hash, response_status, response_body, created_at)
-      VALUES (${newId("idk")}, ${request.scope}, ${request.key}, ${hash}, 0, '', now())
-      ON CONFLICT (scope, key) DO NOTHING`;
-    if (claimed === 0) return replay(tx, request, hash);
+    const stored = await claimIdempotencyKey(tx, request);
+    if (stored) return { ...stored, replayed: true };
 
     await tx.$executeRawUnsafe("SAVEPOINT idempotent_work");
     let response: StoredResponse;
@@ -103,25 +110,40 @@ export async function withIdempotency(
       await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT idempotent_work");
       response = refused;
     }
-    // Serialize once: the first answer and every replay come from the same text.
-    const bodyText = JSON.stringify(response.body ?? null);
-    await tx.idempotencyKey.update({
-      where: { scope_key: { scope: request.scope, key: request.key } },
-      data: { responseStatus: response.status, responseBody: bodyText },
-    });
-    return { status: response.status, body: JSON.parse(bodyText) as unknown, replayed: false };
+    return { ...(await storeIdempotentResponse(tx, request, response)), replayed: false };
   });
 }
 
-async function replay(tx: Tx, request: IdempotencyRequest, hash: string): Promise<IdempotentResult> {
+/**
+ * Claims (scope, key) in the caller's transaction: null when this request is the first (do the work, then
+ * storeIdempotentResponse in the same transaction), else the response the first one stored. A concurrent
+ * duplicate waits here on the key's unique index until the first commits (then replays it) or rolls back
+ * (then claims the key itself). The same key with a different request is refused.
+ */
+export async function claimIdempotencyKey(tx: Tx, request: IdempotencyRequest): Promise<StoredResponse | null> {
+  const hash = requestHash(request.fingerprint);
+  const claimed = await tx.$executeRaw`
+    INSERT INTO idempotency_keys (id, scope, key, request_hash, response_status, response_body, created_at)
+    VALUES (${newId("idk")}, ${request.scope}, ${request.key}, ${hash}, 0, '', now())
+    ON CONFLICT (scope, key) DO NOTHING`;
+  if (claimed === 1) return null;
   const stored = await tx.idempotencyKey.findUnique({ where: { scope_key: { scope: request.scope, key: request.key } } });
   if (!stored) throw new Error("idempotency key vanished between insert conflict and read");
   if (stored.requestHash !== hash) {
-    throw new ServiceError(
-      "idempotency_key_reused",
-      "This Idempotency-Key was already used with a different request. Use a new key for a new request.",
-    );
+    const name = request.keyName ?? "Idempotency-Key";
+    throw new ServiceError("idempotency_key_reused", `This ${name} was already used with a different request. Use a new key for a new request.`);
   }
   countIdempotentReplay(request.scope);
-  return { status: stored.responseStatus, body: JSON.parse(stored.responseBody) as unknown, replayed: true };
+  return { status: stored.responseStatus, body: JSON.parse(stored.responseBody) as unknown };
+}
+
+/** Stores the first response of a claimed key; returns it as every replay will read it. */
+export async function storeIdempotentResponse(tx: Tx, request: IdempotencyRequest, response: StoredResponse): Promise<StoredResponse> {
+  // Serialize once: the first answer and every replay come from the same text.
+  const bodyText = JSON.stringify(response.body ?? null);
+  await tx.idempotencyKey.update({
+    where: { scope_key: { scope: request.scope, key: request.key } },
+    data: { responseStatus: response.status, responseBody: bodyText },
+  });
+  return { status: response.status, body: JSON.parse(bodyText) as unknown };
 }

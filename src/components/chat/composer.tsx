@@ -4,6 +4,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorNote } from "~/components/ui/error-note";
+import { useSubmissionKey } from "~/components/ui/submission-key";
 import { buttonPrimary, inputField } from "~/components/ui/styles";
 import { customerErrorMessage } from "~/components/ui/plain-words";
 import { useTRPC } from "~/trpc/react";
@@ -11,8 +12,10 @@ import { useTRPC } from "~/trpc/react";
 export function Composer({ conversationId, agentName, onSent }: { conversationId: string; agentName: string; onSent: () => Promise<unknown> }) {
   const trpc = useTRPC();
   const [text, setText] = useState("");
+  const submission = useSubmissionKey(`${conversationId}\n${text.trim()}`);
   const send = useMutation(
     trpc.chat.send.mutationOptions({
+      onSettled: (_data, error) => submission.settled(error ?? undefined),
       onSuccess: async () => {
         setText("");
         await onSent();
@@ -20,7 +23,7 @@ export function Composer({ conversationId, agentName, onSent }: { conversationId
     }),
   );
   const submit = () => {
-    if (text.trim() && !send.isPending) send.mutate({ conversationId, text: text.trim() });
+    if (text.trim() && !send.isPending) send.mutate({ conversationId, text: text.trim(), requestKey: submission.key() });
   };
   return (
     <form

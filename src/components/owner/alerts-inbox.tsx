@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { DateTime } from "~/components/ui/date-time";
 import { ErrorNote } from "~/components/ui/error-note";
+import { useSubmissionKey } from "~/components/ui/submission-key";
 import { stateWords } from "~/components/admin/state-words";
 import { formatMoney } from "~/components/ui/format";
 import { buttonPrimary, card, inputField, linkText } from "~/components/ui/styles";
@@ -46,8 +47,10 @@ export function ReplyForm({ alertId }: { alertId: string }) {
   const trpc = useTRPC();
   const refresh = useOwnerRefresh();
   const [text, setText] = useState("");
+  const submission = useSubmissionKey(`${alertId}\n${text}`);
   const reply = useMutation(
     trpc.owner.reply.mutationOptions({
+      onSettled: (_data, error) => submission.settled(error ?? undefined),
       onSuccess: () => {
         setText("");
         void refresh();
@@ -59,7 +62,7 @@ export function ReplyForm({ alertId }: { alertId: string }) {
       className="mt-2 flex flex-wrap gap-2"
       onSubmit={(e) => {
         e.preventDefault();
-        if (text.trim()) reply.mutate({ alertId, text });
+        if (text.trim() && !reply.isPending) reply.mutate({ alertId, text, requestKey: submission.key() });
       }}
     >
       <label htmlFor={`reply-${alertId}`} className="sr-only">

@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { DateTime } from "~/components/ui/date-time";
 import { ErrorNote } from "~/components/ui/error-note";
+import { useSubmissionKey } from "~/components/ui/submission-key";
 import { formatMoney } from "~/components/ui/format";
 import { parseMoneyInput } from "~/components/ui/money-input";
 import { buttonPrimary, buttonSecondary, card, inputField } from "~/components/ui/styles";
@@ -28,8 +29,16 @@ export function PayoutsPanel() {
   const refreshAll = () => queryClient.invalidateQueries(trpc.wallet.pathFilter());
   const connect = useMutation(trpc.wallet.connectPayoutAccount.mutationOptions({ onSuccess: (r) => window.location.assign(r.url) }));
   const refresh = useMutation(trpc.wallet.refreshPayoutAccount.mutationOptions({ onSuccess: () => void refreshAll() }));
-  const withdraw = useMutation(trpc.wallet.withdraw.mutationOptions({ onSettled: () => void refreshAll() }));
   const [text, setText] = useState("");
+  const submission = useSubmissionKey(text);
+  const withdraw = useMutation(
+    trpc.wallet.withdraw.mutationOptions({
+      onSettled: (_data, error) => {
+        submission.settled(error ?? undefined);
+        void refreshAll();
+      },
+    }),
+  );
   useEffect(() => {
     // Back from Stripe's onboarding (?payouts=return): read the account now rather than wait for the webhook.
     if (new URLSearchParams(window.location.search).get("payouts") === "return") refresh.mutate();
@@ -56,7 +65,7 @@ export function PayoutsPanel() {
           className="mt-3 flex flex-wrap items-end gap-2"
           onSubmit={(e) => {
             e.preventDefault();
-            if (amount && amount > 0) withdraw.mutate({ amount, currency: "USD" });
+            if (amount && amount > 0 && !withdraw.isPending) withdraw.mutate({ amount, currency: "USD", requestKey: submission.key() });
           }}
         >
           <div>

@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { DateTime } from "~/components/ui/date-time";
 import { ErrorNote } from "~/components/ui/error-note";
+import { useSubmissionKey } from "~/components/ui/submission-key";
 import { formatMoney } from "~/components/ui/format";
 import { parseMoneyInput } from "~/components/ui/money-input";
 import { buttonPrimary, buttonSecondary, card, inputField } from "~/components/ui/styles";
@@ -65,7 +66,15 @@ function ReturnToCard() {
   const queryClient = useQueryClient();
   const refundable = useQuery({ ...trpc.wallet.refundableToCard.queryOptions({ currency: "USD" }), refetchInterval: POLL_MS * 2 });
   const [text, setText] = useState("");
-  const back = useMutation(trpc.wallet.returnToCard.mutationOptions({ onSettled: () => queryClient.invalidateQueries(trpc.wallet.pathFilter()) }));
+  const submission = useSubmissionKey(text);
+  const back = useMutation(
+    trpc.wallet.returnToCard.mutationOptions({
+      onSettled: (_data, error) => {
+        submission.settled(error ?? undefined);
+        return queryClient.invalidateQueries(trpc.wallet.pathFilter());
+      },
+    }),
+  );
   const amount = parseMoneyInput(text, "USD");
   const max = refundable.data?.refundableMinor ?? 0;
   if (max === 0 && !back.isSuccess) return null;
@@ -81,7 +90,7 @@ function ReturnToCard() {
         className="mt-3 flex flex-wrap items-end gap-2"
         onSubmit={(e) => {
           e.preventDefault();
-          if (amount && amount > 0) back.mutate({ amount, currency: "USD" });
+          if (amount && amount > 0 && !back.isPending) back.mutate({ amount, currency: "USD", requestKey: submission.key() });
         }}
       >
         <div>

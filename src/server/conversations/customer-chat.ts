@@ -4,6 +4,7 @@
 import type { MessageRole } from "~/domain/vocabulary";
 import type { EngineContext } from "../context";
 import { notFound } from "../errors";
+import { personRequest, withIdempotency } from "../idempotency";
 import { newId } from "../ids";
 import type { Prisma } from "../db/generated/client";
 import type { Db } from "../db/client";
@@ -149,6 +150,24 @@ export async function customerMessages(
 }
 
 /** A customer's message in their own conversation, in its own transaction (the web chat's send). */
-export function sendCustomerMessage(ctx: EngineContext, customerId: string, conversationId: string, text: string): Promise<string> {
-  return inTransaction(ctx.db, (tx) => postCustomerMessage(tx, { customerId, conversationId, text, now: ctx.now() }));
+/**
+ * With a request key (the chat box makes one per message it sends), the same message sent twice — a double
+ * submit, a retry after a lost answer, two tabs — is written once and both answers name it.
+ */
+export async function sendCustomerMessage(
+  ctx: EngineContext,
+  customerId: string,
+  conversationId: string,
+  text: string,
+  requestKey?: string | null,
+): Promise<string> {
+  const post = (tx: Tx) => postCustomerMessage(tx, { customerId, conversationId, text, now: ctx.now() });
+  if (!requestKey) return inTransaction(ctx.db, post);
+  const sent = await withIdempotency(
+    ctx.db,
+    personRequest(customerId, "chat.send", requestKey, { conversationId, text }),
+    async (tx) => ({ status: 200, body: { messageId: await post(tx) } }),
+    () => null, // a refusal writes nothing and stores nothing: the same request may be tried again
+  );
+  return (sent.body as { messageId: string }).messageId;
 }

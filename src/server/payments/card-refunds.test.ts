@@ -63,6 +63,22 @@ describe("Return to my card", () => {
     expect(await walletMinor(user.id)).toBe(100);
   });
 
+  it("one return sent 6 times at once with its request key: refunded once; the same key for another amount is refused", async () => {
+    const user = await createUser(tdb.db, "customer");
+    const { paymentIntentId, chargeId } = await h.cardTopUp(user, 1_000);
+    const caller = callerFor(h.ctx, user);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => caller.wallet.returnToCard({ amount: 300, currency: "USD", requestKey: "return-2c9e" })),
+    );
+    expect(new Set(answers.map((a) => a.map((p) => p.id).join())).size).toBe(1);
+    expect(refundsOf(paymentIntentId)).toHaveLength(1);
+    expect(chargeOf(chargeId).amount_refunded).toBe(300);
+    expect(await walletMinor(user.id)).toBe(700);
+    await expect(caller.wallet.returnToCard({ amount: 400, currency: "USD", requestKey: "return-2c9e" })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(chargeOf(chargeId).amount_refunded).toBe(300);
+    expect(await walletMinor(user.id)).toBe(700);
+  });
+
   it("Stripe failing through the retries: the money is back in the wallet and still refundable", async () => {
     const user = await createUser(tdb.db, "customer");
     const { paymentIntentId } = await h.cardTopUp(user, 2_000);

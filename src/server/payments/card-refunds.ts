@@ -10,12 +10,13 @@ import type { EngineContext } from "../context";
 import { requireEnabledCurrency } from "../currency";
 import { inTransaction, type Tx } from "../db/transaction";
 import { invalid } from "../errors";
+import { claimIdempotencyKey, personRequest, storeIdempotentResponse } from "../idempotency";
 import { newId } from "../ids";
 import { postTransfer } from "../ledger/ledger";
 import { PaymentProviderError } from "./errors";
 import { spendPaymentAttempt } from "./limits";
 import { assertNoOpenCardDispute } from "../risk/wallet-freeze";
-import { compensatePayout, resumeSubmittingPayouts, submitPayout, type PayoutView } from "./payouts";
+import { compensatePayout, resumeSubmittingPayouts, settleReservedPayout, type PayoutView } from "./payouts";
 import type { StripePayments } from "./settings";
 
 interface RefundPiece {
@@ -37,25 +38,34 @@ export async function returnToCard(
   ctx: EngineContext,
   payments: StripePayments,
   userId: string,
-  request: { amountMinor: number; currency: string },
+  request: { amountMinor: number; currency: string; requestKey?: string | null },
 ): Promise<PayoutView[]> {
   if (!isValidAmountMinor(request.amountMinor)) throw invalid("amount", "a positive integer in minor units");
   requireEnabledCurrency(ctx.config, request.currency);
   const { currency, amountMinor } = request;
   await resumeSubmittingPayouts(ctx, payments, { userId });
   await spendPaymentAttempt(ctx.db, userId, "payout", ctx.now());
-  const pieces = await inTransaction(ctx.db, (tx) => reserveRefunds(tx, ctx, userId, currency, amountMinor));
+  // With a request key, a repeat (a double submit, a retry after a lost answer) finds the refunds the first
+  // one reserved, in the transaction that would reserve more, and only settles them.
+  const keyed = request.requestKey ? personRequest(userId, "wallet.returnToCard", request.requestKey, { amountMinor, currency }) : null;
+  const { payoutIds, repeat } = await inTransaction(ctx.db, async (tx) => {
+    const earlier = keyed ? await claimIdempotencyKey(tx, keyed) : null;
+    if (earlier) return { payoutIds: (earlier.body as { payoutIds: string[] }).payoutIds, repeat: true };
+    const ids = (await reserveRefunds(tx, ctx, userId, currency, amountMinor)).map((piece) => piece.payoutId);
+    if (keyed) await storeIdempotentResponse(tx, keyed, { status: 200, body: { payoutIds: ids } });
+    return { payoutIds: ids, repeat: false };
+  });
 
   const results: PayoutView[] = [];
   const unsettled: string[] = [];
-  for (const piece of pieces) {
-    const row = await ctx.db.payout.findUniqueOrThrow({ where: { id: piece.payoutId } });
-    const result = await submitPayout(ctx, payments, row);
-    if (result.status === "paid") {
+  for (const payoutId of payoutIds) {
+    const result = await settleReservedPayout(ctx, payments, payoutId, repeat);
+    if (result.status === "paid" || result.status === "in_flight") {
       const p = result.payout;
       results.push({ id: p.id, amountMinor: Number(p.amountMinor), currency: p.currency, status: p.status, failureReason: null, createdAt: p.createdAt });
     } else {
-      unsettled.push(`${formatMoney(piece.amountMinor, currency)} ${result.status === "failed" ? "could not be returned to your card right now and is back in your wallet" : "could not be confirmed yet and will be (or come back to your wallet) automatically"}`);
+      const piece = await ctx.db.payout.findUniqueOrThrow({ where: { id: payoutId }, select: { amountMinor: true } });
+      unsettled.push(`${formatMoney(Number(piece.amountMinor), currency)} ${result.status === "failed" ? "could not be returned to your card right now and is back in your wallet" : "could not be confirmed yet and will be (or come back to your wallet) automatically"}`);
     }
   }
   if (unsettled.length) {

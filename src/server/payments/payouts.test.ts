@@ -238,3 +238,73 @@ describe("withdrawals", () => {
     });
   }
 });
+
+describe("a withdrawal sent again with its request key (a double submit, a retry after a lost answer)", () => {
+  it("8 concurrent sends of one withdrawal with one key: one payout, one transfer, every answer names it", async () => {
+    const { owner, accountId } = await readyOwner(10_000);
+    const caller = callerFor(ctx, owner);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => caller.wallet.withdraw({ amount: 3_000, currency: "USD", requestKey: "withdraw-7f3a" })),
+    );
+    expect(new Set(answers.map((a) => a.id)).size).toBe(1);
+    // The first run asks Stripe; a repeat that arrives while it is asking answers "on its way" (submitting)
+    // rather than race it; one that arrives after, "paid".
+    for (const a of answers) expect(a).toMatchObject({ amountMinor: 3_000, status: expect.stringMatching(/^(paid|submitting)$/) });
+    expect(answers.some((a) => a.status === "paid")).toBe(true);
+    expect(await tdb.db.payout.findMany({ where: { userId: owner.id }, select: { status: true } })).toEqual([{ status: "paid" }]);
+    expect(transfersTo(accountId)).toHaveLength(1);
+    expect(await walletMinor(owner.id)).toBe(7_000);
+
+    // Sent again later: the same answer, nothing moves; another key is another withdrawal.
+    expect(await caller.wallet.withdraw({ amount: 3_000, currency: "USD", requestKey: "withdraw-7f3a" })).toEqual(answers.find((a) => a.status === "paid"));
+    expect(await walletMinor(owner.id)).toBe(7_000);
+    await caller.wallet.withdraw({ amount: 3_000, currency: "USD", requestKey: "withdraw-8b1c" });
+    expect(await walletMinor(owner.id)).toBe(4_000);
+    expect(transfersTo(accountId)).toHaveLength(2);
+  });
+
+  it("the same key for another amount is refused, and nothing moves", async () => {
+    const { owner, accountId } = await readyOwner(5_000);
+    const caller = callerFor(ctx, owner);
+    await caller.wallet.withdraw({ amount: 1_000, currency: "USD", requestKey: "k-amount" });
+    await expect(caller.wallet.withdraw({ amount: 2_000, currency: "USD", requestKey: "k-amount" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/request key was already used with a different request/),
+    });
+    expect(await walletMinor(owner.id)).toBe(4_000);
+    expect(transfersTo(accountId)).toHaveLength(1);
+    // Keys are the person's own: another owner's identical key is theirs.
+    const other = await readyOwner(1_000);
+    await callerFor(ctx, other.owner).wallet.withdraw({ amount: 1_000, currency: "USD", requestKey: "k-amount" });
+    expect(await walletMinor(other.owner.id)).toBe(0);
+  });
+
+  it("no answer from Stripe, then the owner sends it again with its key: the reserved payout is settled, not a second one", async () => {
+    const { owner, accountId } = await readyOwner(4_000);
+    const caller = callerFor(ctx, owner);
+    fake.dropNext("POST /v1/transfers", 3, "after");
+    await expect(caller.wallet.withdraw({ amount: 2_500, currency: "USD", requestKey: "lost-answer" })).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+    expect(await walletMinor(owner.id)).toBe(1_500);
+    // At once: the first run may still be at Stripe, so the repeat does not ask; it says where the money is.
+    const soon = await caller.wallet.withdraw({ amount: 2_500, currency: "USD", requestKey: "lost-answer" });
+    expect(soon).toMatchObject({ amountMinor: 2_500, status: "submitting" });
+    // Later (the first run gave up): the repeat asks Stripe with the payout's key and gets the one transfer.
+    clock.advanceSeconds(31);
+    const again = await caller.wallet.withdraw({ amount: 2_500, currency: "USD", requestKey: "lost-answer" });
+    expect(again).toMatchObject({ id: soon.id, amountMinor: 2_500, status: "paid" });
+    expect(await tdb.db.payout.count({ where: { userId: owner.id } })).toBe(1);
+    expect(transfersTo(accountId)).toHaveLength(1);
+    expect(await walletMinor(owner.id)).toBe(1_500);
+  });
+
+  it("a key that is not an identifier is refused before anything is written", async () => {
+    const { owner, accountId } = await readyOwner(1_000);
+    const caller = callerFor(ctx, owner);
+    for (const requestKey of ["", "has space", "x".repeat(256), "tab\tkey", "ключ"]) {
+      await expect(caller.wallet.withdraw({ amount: 500, currency: "USD", requestKey })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    }
+    expect(await walletMinor(owner.id)).toBe(1_000);
+    expect(transfersTo(accountId)).toHaveLength(0);
+  });
+});
+

@@ -11,6 +11,7 @@ import type { EngineContext } from "../context";
 import { requireEnabledCurrency } from "../currency";
 import { inTransaction, type Tx } from "../db/transaction";
 import { invalid, ServiceError } from "../errors";
+import { claimIdempotencyKey, personRequest, storeIdempotentResponse } from "../idempotency";
 import { newId } from "../ids";
 import { postTransfer } from "../ledger/ledger";
 import { log } from "../log";
@@ -33,7 +34,7 @@ export async function withdrawToPayoutAccount(
   ctx: EngineContext,
   payments: StripePayments,
   userId: string,
-  request: { amountMinor: number; currency: string },
+  request: { amountMinor: number; currency: string; requestKey?: string | null },
 ): Promise<PayoutView> {
   if (!isValidAmountMinor(request.amountMinor)) throw invalid("amount", "a positive integer in minor units");
   requireEnabledCurrency(ctx.config, request.currency);
@@ -43,25 +44,31 @@ export async function withdrawToPayoutAccount(
   await resumeSubmittingPayouts(ctx, payments, { userId });
   await spendPaymentAttempt(ctx.db, userId, "payout", ctx.now());
 
-  const payoutId = newId("pyo");
   const { currency, amountMinor } = request;
-  await inTransaction(ctx.db, async (tx) => {
+  // With a request key, a repeat of this withdrawal (a double submit, a retry after a lost answer) finds the
+  // payout the first one reserved, in the same transaction that would reserve another, and only settles it.
+  const keyed = request.requestKey ? personRequest(userId, "wallet.withdraw", request.requestKey, { amountMinor, currency }) : null;
+  const { payoutId, repeat } = await inTransaction(ctx.db, async (tx) => {
+    const earlier = keyed ? await claimIdempotencyKey(tx, keyed) : null;
+    if (earlier) return { payoutId: (earlier.body as { payoutId: string }).payoutId, repeat: true };
+    const id = newId("pyo");
     await tx.payout.create({
-      data: { id: payoutId, userId, currency, amountMinor: BigInt(amountMinor), destination: destination.stripeAccountId, status: "submitting", createdAt: ctx.now() },
+      data: { id, userId, currency, amountMinor: BigInt(amountMinor), destination: destination.stripeAccountId, status: "submitting", createdAt: ctx.now() },
     });
     // Only the available wallet: held payouts sit in their own account and stay there.
     await postTransfer(tx, {
-      operationKey: `payout:${payoutId}`,
+      operationKey: `payout:${id}`,
       kind: "payout",
       from: account(walletKey(userId, currency), "wallet", currency, userId),
       to: account(externalPayoutKey(currency), "external_payout", currency),
       amountMinor,
       currency,
     });
+    if (keyed) await storeIdempotentResponse(tx, keyed, { status: 200, body: { payoutId: id } });
+    return { payoutId: id, repeat: false };
   });
 
-  const row = await ctx.db.payout.findUniqueOrThrow({ where: { id: payoutId } });
-  const result = await submitPayout(ctx, payments, row);
+  const result = await settleReservedPayout(ctx, payments, payoutId, repeat);
   if (result.status === "failed") {
     throw new PaymentProviderError(`The withdrawal of ${formatMoney(amountMinor, currency)} did not go through (${result.reason}). The money is back in your wallet.`);
   }
@@ -71,7 +78,36 @@ export async function withdrawToPayoutAccount(
         "It stays reserved and is confirmed (or returned to your wallet) automatically; nothing is sent twice.",
     );
   }
+  // Paid, or (a repeat while the first run is at Stripe) on its way: the view says which.
   return toView(result.payout);
+}
+
+/**
+ * How long a payout may stay `submitting` while its first run could still be asking Stripe. Younger, only
+ * that run settles it; older, the run gave up (no answer) or died, and asking again with the payout's
+ * key settles it (resumeSubmittingPayouts, or a repeat of the request).
+ */
+const PAYOUT_IN_FLIGHT_S = 30;
+
+/**
+ * A reserved payout, settled. Still submitting → asked of Stripe with its own idempotency key (never
+ * twice) — except by a repeat of the request while the first run may be asking right now: racing it would
+ * only get Stripe's 409 for a key in flight, so the repeat answers with the payout as it stands. Already
+ * settled (a repeat of a request that finished) → what it came to.
+ */
+export async function settleReservedPayout(
+  ctx: EngineContext,
+  payments: StripePayments,
+  payoutId: string,
+  repeat: boolean,
+): Promise<SubmitResult | { status: "in_flight"; payout: PayoutRow }> {
+  const row = await ctx.db.payout.findUniqueOrThrow({ where: { id: payoutId } });
+  if (row.status === "submitting") {
+    if (repeat && ctx.now().getTime() - row.createdAt.getTime() < PAYOUT_IN_FLIGHT_S * 1000) return { status: "in_flight", payout: row };
+    return submitPayout(ctx, payments, row);
+  }
+  if (row.status === "paid") return { status: "paid", payout: row };
+  return { status: "failed", reason: row.failureReason ?? "the payment provider refused it" };
 }
 
 type PayoutRow = Awaited<ReturnType<EngineContext["db"]["payout"]["findUniqueOrThrow"]>>;
@@ -123,7 +159,7 @@ function isUnanswered(error: unknown): boolean {
 
 /** Payouts written but not settled (a crash between the ledger and the call, or no answer): ask again. */
 export async function resumeSubmittingPayouts(ctx: EngineContext, payments: StripePayments, filter: { userId?: string; olderThanS?: number } = {}): Promise<number> {
-  const before = new Date(ctx.now().getTime() - (filter.olderThanS ?? 30) * 1000);
+  const before = new Date(ctx.now().getTime() - (filter.olderThanS ?? PAYOUT_IN_FLIGHT_S) * 1000);
   const rows = await ctx.db.payout.findMany({
     where: { status: "submitting", createdAt: { lte: before }, ...(filter.userId ? { userId: filter.userId } : {}) },
     orderBy: { createdAt: "asc" },

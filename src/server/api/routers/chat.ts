@@ -6,6 +6,7 @@ import {
   customerConversation, customerMessages, listCustomerConversations, openConversation, sendCustomerMessage,
 } from "~/server/conversations/customer-chat";
 import { bigintParam } from "~/server/db/bigint-param";
+import { requestKeyInput } from "../request-key";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 export const chatRouter = createTRPCRouter({
@@ -25,9 +26,15 @@ export const chatRouter = createTRPCRouter({
       customerMessages(ctx.engine, ctx.user.id, input.conversationId, input.after ? BigInt(input.after) : null),
     ),
   send: protectedProcedure
-    .input(z.object({ conversationId: z.string().min(1).max(FIELD_LIMITS.idChars), text: z.string().min(1).max(FIELD_LIMITS.messageTextChars) }))
+    .input(
+      z.object({
+        conversationId: z.string().min(1).max(FIELD_LIMITS.idChars),
+        text: z.string().min(1).max(FIELD_LIMITS.messageTextChars),
+        requestKey: requestKeyInput,
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
-      const messageId = await sendCustomerMessage(ctx.engine, ctx.user.id, input.conversationId, input.text);
+      const messageId = await sendCustomerMessage(ctx.engine, ctx.user.id, input.conversationId, input.text, input.requestKey);
       return { messageId };
     }),
 });

@@ -20,6 +20,7 @@ const FIELD_ENTRY: Record<string, Limit> = {
   escrow: "escrowRefChars",
   escrow_id: "escrowRefChars",
   conversationId: "idChars",
+  requestKey: "idempotencyKeyChars",
   conversation_id: "idChars",
   settlementId: "idChars",
   settlement_id: "idChars",

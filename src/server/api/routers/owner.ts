@@ -17,6 +17,7 @@ import { ownerHeldPayouts } from "~/server/risk/signal-holds-view";
 import { setOwnerAgentEvaluator } from "~/server/evaluator/evaluator-settings";
 import { FEE_PAYERS } from "~/domain/evaluator";
 import { webhookTargetPolicy } from "~/server/webhooks/pinned-post";
+import { requestKeyInput } from "../request-key";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 /** Agent owners only. */
@@ -151,5 +152,7 @@ export const ownerRouter = createTRPCRouter({
     if (!alert) throw notFound("alert");
     return alert;
   }),
-  reply: ownerProcedure.input(z.object({ alertId: id, text: z.string().min(1).max(FIELD_LIMITS.messageTextChars) })).mutation(({ ctx, input }) => replyToOwnerAlert(ctx.engine, ctx.user.id, input.alertId, input.text)),
+  reply: ownerProcedure
+    .input(z.object({ alertId: id, text: z.string().min(1).max(FIELD_LIMITS.messageTextChars), requestKey: requestKeyInput }))
+    .mutation(({ ctx, input }) => replyToOwnerAlert(ctx.engine, ctx.user.id, input.alertId, input.text, input.requestKey)),
 });

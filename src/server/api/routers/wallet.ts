@@ -16,6 +16,7 @@ import { payoutAccountStatus, refreshPayoutAccount, startPayoutOnboarding } from
 import { listPayouts, resumeSubmittingPayouts, withdrawToPayoutAccount } from "~/server/payments/payouts";
 import { stripePayments } from "~/server/payments/provider";
 import { testFundingAllowed, type StripePayments } from "~/server/payments/settings";
+import { requestKeyInput } from "../request-key";
 import { createTRPCRouter, protectedProcedure } from "../trpc";
 
 /** Payouts to a connected account are for agent owners (customers' money goes back to their card). */
@@ -91,10 +92,12 @@ export const walletRouter = createTRPCRouter({
     .query(async ({ ctx, input }) => ({ currency: input.currency, refundableMinor: await refundableToCardMinor(ctx.engine.db, ctx.user.id, input.currency) })),
   /** "Return to my card": Stripe refunds of the payments that funded the wallet, oldest first. */
   returnToCard: protectedProcedure
-    .input(z.object({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), currency: currency.default("USD") }))
+    .input(z.object({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), currency: currency.default("USD"), requestKey: requestKeyInput }))
     .mutation(({ ctx, input }) => {
       const payments = requirePayments();
-      return viaProvider(() => returnToCard(ctx.engine, payments, ctx.user.id, { amountMinor: input.amount, currency: input.currency }));
+      return viaProvider(() =>
+        returnToCard(ctx.engine, payments, ctx.user.id, { amountMinor: input.amount, currency: input.currency, requestKey: input.requestKey }),
+      );
     }),
   cardPayments: protectedProcedure.query(({ ctx }) => recentCardPayments(ctx.engine, ctx.user.id)),
 
@@ -117,9 +120,11 @@ export const walletRouter = createTRPCRouter({
     account: await refreshPayoutAccount(ctx.engine, requirePayments(), ctx.user.id),
   })),
   withdraw: ownerProcedure
-    .input(z.object({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), currency: currency.default("USD") }))
+    .input(z.object({ amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), currency: currency.default("USD"), requestKey: requestKeyInput }))
     .mutation(({ ctx, input }) => {
       const payments = requirePayments();
-      return viaProvider(() => withdrawToPayoutAccount(ctx.engine, payments, ctx.user.id, { amountMinor: input.amount, currency: input.currency }));
+      return viaProvider(() =>
+        withdrawToPayoutAccount(ctx.engine, payments, ctx.user.id, { amountMinor: input.amount, currency: input.currency, requestKey: input.requestKey }),
+      );
     }),
 });
