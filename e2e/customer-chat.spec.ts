@@ -81,6 +81,22 @@ for (const { name, size } of VIEWPORTS) {
       await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
       for (let i = 1; i <= 8; i++) await say(page, `Message ${i}: a logo for my bakery, round, green and cream.`);
       await expectWhollyInChat(page, newest(page));
+      // Content that grows between a scroll to the newest and that scroll's event (an image finishing
+      // loading, a card filled in) must not let go of the newest: the event is read after the growth, far
+      // from the bottom, though the reader did nothing. Only the reader scrolling up lets go. (This hid the
+      // newest message under the fold now and then, by timing.)
+      await page.getByTestId("chat-scroll").evaluate(async (el) => {
+        el.scrollTop = el.scrollHeight - el.clientHeight - 10;
+        await new Promise((settled) => requestAnimationFrame(() => requestAnimationFrame(settled)));
+        const late = document.createElement("li");
+        late.style.height = "300px";
+        late.dataset.testid = "late-growth";
+        el.scrollTop += 10; // its scroll event is dispatched at the next frame…
+        await new Promise((task) => setTimeout(task, 0));
+        el.querySelector("ol")!.append(late); // …after this growth, as an image that finished loading
+      });
+      await expectWhollyInChat(page, page.getByTestId("late-growth"));
+      await page.getByTestId("late-growth").evaluate((el) => el.remove());
 
       const agent = new TestAgent(await apiKeyFor("pixel-forge"));
       const offer = await agent.offer({ conversationId, title: "Logo design", description: "A round logo.", amount: 2_500, serviceId: "svc_demologo" });

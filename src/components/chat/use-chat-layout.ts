@@ -32,21 +32,32 @@ export function useStickToBottom(messageCount: number) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const contentRef = useRef<HTMLOListElement>(null);
   const stuck = useRef(true);
+  const lastTop = useRef(0);
   useEffect(() => {
     const el = scrollRef.current;
     if (!el || messageCount === 0) return;
     el.scrollTop = el.scrollHeight;
+    lastTop.current = el.scrollTop;
     stuck.current = true;
   }, [messageCount]);
   useEffect(() => {
     const el = scrollRef.current;
     const content = contentRef.current;
     if (!el || !content) return;
+    // Only the reader moving UP lets go of the newest message. A scroll event is read after the layout it
+    // belongs to may have changed again: a message or card that grew since the scroll to the bottom makes
+    // the distance large without the reader doing anything, and judging by distance alone let go right
+    // before the resize below would have kept the newest in view (it then stayed hidden under the fold).
     const onScroll = () => {
-      stuck.current = el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_SLACK_PX;
+      const fromBottomPx = el.scrollHeight - el.scrollTop - el.clientHeight;
+      if (fromBottomPx <= STICK_SLACK_PX) stuck.current = true;
+      else if (el.scrollTop < lastTop.current) stuck.current = false;
+      lastTop.current = el.scrollTop;
     };
     const observer = new ResizeObserver(() => {
-      if (stuck.current) el.scrollTop = el.scrollHeight;
+      if (!stuck.current) return;
+      el.scrollTop = el.scrollHeight;
+      lastTop.current = el.scrollTop;
     });
     el.addEventListener("scroll", onScroll, { passive: true });
     observer.observe(content);
