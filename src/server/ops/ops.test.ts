@@ -67,7 +67,7 @@ describe("the periodic ledger check", () => {
     const worker = startLedgerCheck(ctx, { intervalS: 1, log: () => {} });
     try {
       // A clean ledger: a run is recorded, nobody is alerted.
-      await expect.poll(async () => (await runs()).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+      await expect.poll(async () => (await runs()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
       expect((await runs())[0]).toMatchObject({ ok: true, violationCount: 0, trigger: "schedule", alerted: false });
       expect(await alertsSent()).toHaveLength(0);
       const admin = callerFor(ctx, moderators[0]!);
@@ -84,7 +84,7 @@ describe("the periodic ledger check", () => {
       const startedAfterSeed = async () => (await runs()).filter((r) => r.startedAt.getTime() > seededAt);
 
       // The next runs find it; the same set on later runs alerts nobody again.
-      await expect.poll(async () => (await startedAfterSeed()).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+      await expect.poll(async () => (await startedAfterSeed()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
       expect((await startedAfterSeed()).every((r) => !r.ok && r.violationCount === 2)).toBe(true);
       const sinceSeed = (await runs()).slice(runsBeforeSeed);
       // A run that overlapped the seed saw all of it or none of it, and the first to see it alerted, once.
@@ -118,10 +118,10 @@ describe("the periodic ledger check", () => {
         data: { id: newId("acc"), key: `wallet:${p.ownerId}:USD`, kind: "wallet", currency: "USD", userId: p.ownerId, balanceMinor: 0n },
       });
       const before = (await runs()).length;
-      await expect.poll(async () => (await runs()).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 2);
+      await expect.poll(async () => (await runs()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(before + 2);
       expect(await alertsSent()).toHaveLength(2);
       await seedUnbalancedTransfer(funding, ownerWallet.key, 5);
-      await expect.poll(async () => (await alertsSent()).length, { timeout: 10_000 }).toBe(4);
+      await expect.poll(async () => (await alertsSent()).length, { timeout: 30_000 }).toBe(4);
       expect((await alertsSent())[2]!.subject).toMatch(/3 violation\(s\)/);
     } finally {
       await worker.stop();
