@@ -2,52 +2,15 @@
 // transaction commits. A timer planned while the scheduler's listener was still connecting (or while the
 // loop was between its read of the next due time and its sleep) must not wait out the loop's long sleep.
 // The listener's connection goes through a relay that holds it until the test lets it through.
-import net from "node:net";
-import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { databaseForThisFile } from "~/test/db";
+import { heldRelay } from "~/test/held-relay";
 import { createParties, offer } from "~/test/engine-fixtures";
 import { realClock, timerTestContext } from "~/test/timer-fixtures";
 import { createDb } from "../db/client";
 import { startScheduler } from "./scheduler";
 
 const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
-
-/** A TCP relay to `target` that holds every connection until release(). */
-async function heldRelay(target: URL) {
-  let released = false;
-  const held: (() => void)[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    sockets.add(client);
-    client.pause();
-    const through = () => {
-      const upstream = net.connect(Number(target.port), target.hostname);
-      sockets.add(upstream);
-      upstream.on("error", () => client.destroy());
-      client.on("error", () => upstream.destroy());
-      client.pipe(upstream).pipe(client);
-      client.resume();
-    };
-    if (released) through();
-    else held.push(through);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = new URL(target);
-  url.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: url.toString(),
-    held: () => held.length,
-    release() {
-      released = true;
-      for (const through of held.splice(0)) through();
-    },
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string) {
   const deadline = Date.now() + timeoutMs;
