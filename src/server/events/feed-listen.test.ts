@@ -38,7 +38,8 @@ describe("the feed's listener", () => {
       await until(() => relay.held() === 1, 30_000, "the reader to subscribe");
       const busy = async () => {
         const [row] = await tdb.db.$queryRaw<{ n: number }[]>`
-          SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${READER} AND state <> 'idle'`;
+          SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND application_name = ${READER} AND state <> 'idle'`;
         return (row?.n ?? 0) > 0;
       };
       await until(async () => !(await busy()) && !(await new Promise((r) => setTimeout(r, 200)).then(busy)), 30_000, "the reader to wait");
@@ -52,8 +53,8 @@ describe("the feed's listener", () => {
       expect(events.map((e) => e.type)).toEqual(["owner.instruction"]);
       expect(Date.now() - started).toBeLessThan(30_000); // not the 45 s wait, nor the 60 s fallback poll
     } finally {
+      await relay.close(); // first: a listener still held would keep the notifier's close waiting
       await notifier.close();
-      await relay.close();
       await readerDb.$disconnect();
     }
   }, 90_000);

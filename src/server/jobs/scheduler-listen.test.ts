@@ -35,7 +35,8 @@ describe("the scheduler's listener", () => {
       await until(() => scheduler.stats.rounds >= 1 && relay.held() === 1, 30_000, "the first round and the held listener");
       const busy = async () => {
         const [row] = await tdb.db.$queryRaw<{ n: number }[]>`
-          SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${SCHEDULER} AND state <> 'idle'`;
+          SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND application_name = ${SCHEDULER} AND state <> 'idle'`;
         return (row?.n ?? 0) > 0;
       };
       await until(async () => !(await busy()) && !(await new Promise((r) => setTimeout(r, 200)).then(busy)), 30_000, "the scheduler to sleep");
@@ -49,8 +50,8 @@ describe("the scheduler's listener", () => {
       const fired = await tdb.db.escrowEvent.findFirstOrThrow({ where: { escrowId: expiring.id, command: "offer_expired" } });
       expect(fired.actorKind).toBe("timer");
     } finally {
+      await relay.close(); // first: a listener still held would keep the scheduler's stop waiting
       await scheduler.stop();
-      await relay.close();
       await schedulerDb.$disconnect();
     }
   }, 90_000);
