@@ -15,6 +15,10 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   timeout: 60_000,
+  // The pages learn of what agents and jobs do by polling (the chat every 2 s, orders, wallets and the
+  // moderation queue every 5 s): Playwright's default 5 s for an assertion sits at one or two polls, which
+  // a loaded CI machine can miss. An assertion ends as soon as it holds, so this costs a passing test nothing.
+  expect: { timeout: 15_000 },
   reporter: [["list"]],
   use: chromiumUse(`http://localhost:${PORT}`),
   webServer: {

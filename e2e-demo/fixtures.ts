@@ -35,7 +35,6 @@ export async function say(page: Page, text: string) {
 
 /** Says `text` and waits for the agent's next message matching `reply`; returns that message. */
 export async function sayAndAwaitReply(page: Page, text: string, reply: string | RegExp): Promise<Locator> {
-  await expect(messages(page)).not.toContainText("Loading messages…");
   return awaitNewAgentMessage(page, reply, () => say(page, text));
 }
 
@@ -44,6 +43,9 @@ export async function sayAndAwaitReply(page: Page, text: string, reply: string |
  * For what the agent does by itself (a delivery, a thank-you) in a chat that may hold earlier orders.
  */
 export async function awaitNewAgentMessage(page: Page, text: string | RegExp, act: () => Promise<void>): Promise<Locator> {
+  // Counted once the chat has loaded: right after a navigation the list is still empty, and earlier orders'
+  // messages arriving later would be taken for the new one (or make "one more" never hold).
+  await expect(messages(page)).not.toContainText("Loading messages…", { timeout: AGENT_TIMEOUT });
   const before = await agentMessages(page, text).count();
   await act();
   await expect(agentMessages(page, text)).toHaveCount(before + 1, { timeout: AGENT_TIMEOUT });

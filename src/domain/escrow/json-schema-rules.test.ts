@@ -179,7 +179,9 @@ describe("the work of one check is bounded", () => {
     const { value, ms } = timed(() => checkDelivery([data(numbers)], contract));
     expect(value).toMatchObject({ ok: false, rejection: { code: "artifact_contract_unmet" } });
     expect(JSON.stringify(value)).toMatch(/too large to check/);
-    expect(ms).toBeLessThan(within(1_000));
+    // Weighing 250,000 items takes about 0.15 s alone: 10 s leaves a loaded machine room and is still far
+    // from the 74 s of checking them.
+    expect(ms).toBeLessThan(within(10_000));
     // Small data against the same schema is still checked.
     expect(checkDelivery([data([1, 2, 3])], contract).ok).toBe(true);
   });

@@ -52,7 +52,7 @@ const writes = (statements: string[]) => statements.filter((s) => /^\s*(WITH\b[\
 const READS = (escrowId: string) => ["/me", "/escrows", `/escrows/${escrowId}`, "/events?wait=0", "/events?after=0&limit=5"];
 
 async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 30_000; // generous: a loaded CI machine is many times slower
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -211,7 +211,10 @@ describe("a cached key never outlives an access change", () => {
     const w = await createWorld(h);
     await warm(w.key.key);
     expect(caches().every((c) => c.caching)).toBe(true);
-    await h.tdb.db.$queryRaw`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN holdfast_agent_access'`;
+    // This file's database only: the test cluster is shared by every test file running at the same time,
+    // and each harness's key cache listens on the same channel in its own database.
+    await h.tdb.db.$queryRaw`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                              WHERE datname = current_database() AND query = 'LISTEN holdfast_agent_access'`;
     await until(() => caches().every((c) => !c.caching), "the lost connections");
     // Nobody listens now: this revocation's notification reaches neither server.
     await revokeAgentApiKey(h.tdb.db, w.key.id, new Date());

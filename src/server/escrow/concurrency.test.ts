@@ -175,10 +175,13 @@ describe("transaction retries", () => {
     let arrived = 0;
     let release!: () => void;
     const bothLocked = new Promise<void>((resolve) => (release = resolve));
+    // Each holds its first row until the other holds its own: then both ask for the other's, a deadlock
+    // every time. (A 2 s give-up here let a slow second transaction arrive after the first had gone on
+    // and taken both rows: no deadlock, and the test failed on timing.) A retry finds the meeting done.
     const meet = async () => {
       arrived++;
       if (arrived === 2) release();
-      await Promise.race([bothLocked, new Promise((r) => setTimeout(r, 2000))]);
+      await bothLocked;
     };
     let attempts = 0;
     const lockInOrder = (first: string, second: string) =>

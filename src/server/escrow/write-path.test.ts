@@ -270,6 +270,18 @@ describe("no second write path", () => {
   });
 });
 
+/** Until a backend of this test's database waits for a lock another transaction holds (row or advisory). */
+async function waitForLockWaiter(db: typeof tdb.db, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+    if ((row?.n ?? 0) > 0) return;
+    if (Date.now() > deadline) throw new Error("timed out waiting for a command to wait for the escrow's lock");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe("a command that waited for the escrow's lock decides on what the other committed", () => {
   it("a counter-proposal queued behind a proposal supersedes it: one open settlement, never two", async () => {
     const p = await createParties(log.db);
@@ -293,12 +305,15 @@ describe("a command that waited for the escrow's lock decides on what the other 
     });
     await hasLock;
     const second = runEscrowCommand(ctx, escrow.id, customer, { command: "propose_settlement", refundAmountMinor: 2_000 });
-    await new Promise((r) => setTimeout(r, 300)); // the counter-proposal is now waiting for the lock
+    // Released only once the counter-proposal is seen waiting for the lock (a fixed sleep, on a loaded
+    // machine, could release it before it got there and test no wait at all).
+    await waitForLockWaiter(tdb.db);
     release();
     await first;
     await second;
 
-    const settlements = await log.db.settlement.findMany({ where: { escrowId: escrow.id }, orderBy: { createdAt: "asc" } });
+    // Both were written at the test clock's same instant: created_at cannot order them; the amounts can.
+    const settlements = await log.db.settlement.findMany({ where: { escrowId: escrow.id }, orderBy: { refundAmountMinor: "asc" } });
     expect(settlements.map((s) => [Number(s.refundAmountMinor), s.status])).toEqual([
       [1_000, "superseded"],
       [2_000, "open"],

@@ -50,6 +50,9 @@ export class PgFeedNotifier implements FeedNotifier {
           return;
         }
         this.client = client;
+        // Events committed before this point were announced to nobody (a NOTIFY reaches only sessions
+        // already listening): readers that subscribed while it connected re-read now, not at the slow poll.
+        for (const agentId of [...this.waiters.keys()]) this.wake(agentId);
       } catch {
         // Readers fall back to the slow poll; the next subscribe tries again.
         await client.end().catch(() => undefined);

@@ -10,6 +10,20 @@ import { seedDueOffers } from "~/test/timer-fixtures";
 
 const tdb = databaseForThisFile({ ledgerBalancedAfter: true });
 
+/** The test database's URL with the scheduler process's name on its connections (pg_stat_activity.application_name). */
+function urlNamed(applicationName: string): string {
+  const url = new URL(tdb.url);
+  url.searchParams.set("application_name", applicationName);
+  return url.toString();
+}
+
+/** Backends still open for the named process (a killed process's backends end once PostgreSQL notices). */
+async function backendsOf(applicationName: string): Promise<number> {
+  const [row] = await tdb.db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = ${applicationName}`;
+  return row?.n ?? 0;
+}
+
 function startWorker(url: string): ChildProcess {
   // One process (node with tsx's loader, not the tsx CLI, which would run the script in a grandchild
   // that a SIGKILL of the CLI leaves running).
@@ -43,11 +57,14 @@ describe("kill the scheduler while deadlines are due, restart it", () => {
     const ids = await seedDueOffers(tdb.db, parties, N, new Date(Date.now() - 1000), "crash");
     const expired = () => tdb.db.escrow.count({ where: { id: { in: ids }, status: "cancelled" } });
 
-    const first = startWorker(tdb.url);
+    const first = startWorker(urlNamed("first scheduler"));
     const firstExit = new Promise<NodeJS.Signals | null>((resolve) => first.once("exit", (_code, signal) => resolve(signal)));
     await until(async () => (await expired()) >= 50, 90_000, "the first process to make progress");
     first.kill("SIGKILL");
     expect(await firstExit).toBe("SIGKILL");
+    // A COMMIT the process sent just before it died still completes: counted once its backends are gone
+    // (read at once, an in-flight commit could land during the half second below).
+    await until(async () => (await backendsOf("first scheduler")) === 0, 30_000, "the killed process's backends to end");
     // Nothing happens any more without a scheduler: the killed process is really gone.
     const afterKill = await expired();
     await new Promise((r) => setTimeout(r, 500));

@@ -10,6 +10,7 @@ import { createDb } from "../db/client";
 import { runEscrowCommand } from "../escrow/run-command";
 import { drainDueTimers, startScheduler } from "./scheduler";
 import { TIMER_BATCH_SIZE } from "./fire-timer";
+import { TIMERS_CHANNEL } from "../escrow/escrow-timers";
 import { statementLoggingDb } from "~/test/statement-log";
 import { seedDueOffers, timerTestContext } from "~/test/timer-fixtures";
 
@@ -92,8 +93,10 @@ describe("short windows, real scheduler, real time (end to end)", () => {
     });
     // Long sleeps: firing on time relies on sleeping until the next timer and on NOTIFY wake-ups.
     const scheduler = startScheduler(ctx, { concurrency: 4, maxSleepMs: 30_000, backstopEveryMs: 0, listenUrl: tdb.url, log: () => undefined });
-    await new Promise((r) => setTimeout(r, 300)); // the listener is connected
     try {
+      // Its listener is connected and listening (a fixed sleep was not always enough on a loaded machine):
+      // a NOTIFY sent before that would be lost, and the scheduler would sleep through a new deadline.
+      await until(listenerIsListening, 30_000, "the scheduler's listener to LISTEN");
       const customer = (p: Parties) => ({ kind: "customer" as const, userId: p.customerId });
       const agent = (p: Parties) => ({ kind: "agent" as const, agentId: p.agentId });
 
@@ -121,7 +124,7 @@ describe("short windows, real scheduler, real time (end to end)", () => {
           (await status(escalated!.escrow.id)) === "admin_review" &&
           (await status(negotiated!.escrow.id)) === "admin_review" &&
           (await status(undelivered.id)) === "refunded",
-        12_000,
+        30_000, // windows of 2 s; the deadline is only how long a loaded machine may take
         "every escrow to reach its automatic end",
       );
 
@@ -129,10 +132,13 @@ describe("short windows, real scheduler, real time (end to end)", () => {
         where: { actorKind: "timer", escrowId: { in: [released!.escrow.id, escalated!.escrow.id, negotiated!.escrow.id, undelivered.id] } },
       });
       expect(timed.map((e) => e.command).sort()).toEqual(["auto_release", "delivery_timeout", "negotiation_timeout", "response_timeout"]);
-      // On time: each fired within 1.5 s of its deadline (the reason text records the deadline).
+      // On time: each fired at or after its deadline (the reason text records it), and within seconds of it,
+      // not after the scheduler's 30 s sleep. About 0.2 s here alone; the bound leaves a loaded CI machine
+      // (many times slower) room to wake, claim and commit.
       for (const e of timed) {
         const deadline = new Date(/deadline (\S+) passed/.exec(e.reason ?? "")![1]!);
-        expect(e.createdAt.getTime() - deadline.getTime()).toBeLessThan(1500);
+        expect(e.createdAt.getTime() - deadline.getTime()).toBeGreaterThanOrEqual(0);
+        expect(e.createdAt.getTime() - deadline.getTime()).toBeLessThan(5_000);
       }
       const agentEvents = await tdb.db.agentEvent.findMany({ where: { escrowId: undelivered.id, type: { in: ["escrow.due_soon", "escrow.overdue"] } } });
       expect(agentEvents.map((e) => e.type).sort()).toEqual(["escrow.due_soon", "escrow.overdue"]);
@@ -142,6 +148,14 @@ describe("short windows, real scheduler, real time (end to end)", () => {
     }
   });
 });
+
+/** A backend of this file's database has run LISTEN and is idle on it (the scheduler's listener). */
+async function listenerIsListening(): Promise<boolean> {
+  const [row] = await tdb.db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM pg_stat_activity
+     WHERE datname = current_database() AND state = 'idle' AND query ILIKE ${`LISTEN ${TIMERS_CHANNEL}%`}`;
+  return (row?.n ?? 0) > 0;
+}
 
 /** Delivered without moving the clock (the shared fixture jumps a minute, which would make other deadlines late). */
 async function deliveredNow(ctx: EngineContext, p: Parties) {

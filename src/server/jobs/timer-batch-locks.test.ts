@@ -56,12 +56,17 @@ interface Interleaved {
  * A waits until B has fired its first timer — or is waiting for a lock A holds (the batches queue instead
  * of interleaving) — before it fires its second. Then both run to the end.
  */
+const QUEUED_LOCK_WAIT_MS = 25_000;
+
 async function twoInterleavedBatches(ctx: EngineContext): Promise<Interleaved> {
   let aFiredFirst!: () => void;
   const aReady = new Promise<void>((r) => (aFiredFirst = r));
   let bFiredFirst = false;
   const attempts = { a: 0, b: 0 };
+  // Queued batches wait as long as it takes (the bounded wait's 'contended' answer has its own test below):
+  // with the default 5 s, a loaded machine could make B give up while A finished, which is not a collision.
   const a = fireDueTimerBatch(ctx, 2, ctx.now(), {
+    lockWaitMs: QUEUED_LOCK_WAIT_MS,
     async afterFiring(index) {
       if (index !== 0) return;
       attempts.a++;
@@ -71,6 +76,7 @@ async function twoInterleavedBatches(ctx: EngineContext): Promise<Interleaved> {
   });
   await Promise.race([aReady, a]);
   const b = fireDueTimerBatch(ctx, 2, ctx.now(), {
+    lockWaitMs: QUEUED_LOCK_WAIT_MS,
     async afterFiring(index) {
       if (index !== 0) return;
       attempts.b++;

@@ -67,7 +67,7 @@ describe("the periodic ledger check", () => {
     const worker = startLedgerCheck(ctx, { intervalS: 1, log: () => {} });
     try {
       // A clean ledger: a run is recorded, nobody is alerted.
-      await expect.poll(async () => (await runs()).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+      await expect.poll(async () => (await runs()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
       expect((await runs())[0]).toMatchObject({ ok: true, violationCount: 0, trigger: "schedule", alerted: false });
       expect(await alertsSent()).toHaveLength(0);
       const admin = callerFor(ctx, moderators[0]!);
@@ -75,14 +75,21 @@ describe("the periodic ledger check", () => {
 
       const wallet = (await tdb.db.ledgerAccount.findFirstOrThrow({ where: { userId: p.customerId, kind: "wallet" } })).key;
       const funding = (await tdb.db.ledgerAccount.findFirstOrThrow({ where: { kind: "external_funding" } })).key;
+      // The worker keeps running meanwhile: a run may be under way while the seed commits, read the ledger
+      // before it and record after. So count the runs before seeding (none of those can see it), and hold
+      // to "finds it" only the runs that started after the seed had committed.
+      const runsBeforeSeed = (await runs()).length;
       await seedUnbalancedTransfer(funding, wallet, 250);
-      const seededAt = (await runs()).length;
+      const seededAt = Date.now();
+      const startedAfterSeed = async () => (await runs()).filter((r) => r.startedAt.getTime() > seededAt);
 
       // The next runs find it; the same set on later runs alerts nobody again.
-      await expect.poll(async () => (await runs()).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(seededAt + 3);
-      const found = (await runs()).slice(seededAt);
-      expect(found.every((r) => !r.ok && r.violationCount === 2)).toBe(true);
-      expect(found.filter((r) => r.alerted)).toHaveLength(1);
+      await expect.poll(async () => (await startedAfterSeed()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+      expect((await startedAfterSeed()).every((r) => !r.ok && r.violationCount === 2)).toBe(true);
+      const sinceSeed = (await runs()).slice(runsBeforeSeed);
+      // A run that overlapped the seed saw all of it or none of it, and the first to see it alerted, once.
+      expect(sinceSeed.every((r) => (r.ok && r.violationCount === 0) || (!r.ok && r.violationCount === 2))).toBe(true);
+      expect(sinceSeed.filter((r) => r.alerted)).toHaveLength(1);
       const alerts = await alertsSent();
       expect(alerts.map((a) => a.userId).sort()).toEqual(moderators.map((m) => m.id).sort());
       expect(alerts[0]!.subject).toMatch(/^URGENT: the ledger check found 2 violation\(s\)/);
@@ -111,10 +118,10 @@ describe("the periodic ledger check", () => {
         data: { id: newId("acc"), key: `wallet:${p.ownerId}:USD`, kind: "wallet", currency: "USD", userId: p.ownerId, balanceMinor: 0n },
       });
       const before = (await runs()).length;
-      await expect.poll(async () => (await runs()).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 2);
+      await expect.poll(async () => (await runs()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(before + 2);
       expect(await alertsSent()).toHaveLength(2);
       await seedUnbalancedTransfer(funding, ownerWallet.key, 5);
-      await expect.poll(async () => (await alertsSent()).length, { timeout: 10_000 }).toBe(4);
+      await expect.poll(async () => (await alertsSent()).length, { timeout: 30_000 }).toBe(4);
       expect((await alertsSent())[2]!.subject).toMatch(/3 violation\(s\)/);
     } finally {
       await worker.stop();

@@ -12,7 +12,7 @@ import { createDb, type Db } from "../db/client";
 import { startEmbeddedPostgres, type RunningPostgres } from "../db/embedded";
 import { createMigratedDatabase, readMigrations } from "../db/migrate";
 import { pollingLoop } from "../jobs/polling-loop";
-import { registerWorker } from "./heartbeats";
+import { registerWorker, workersOfThisProcess } from "./heartbeats";
 import { handleHealth, handleReady, type ReadinessOptions, type ReadinessReport } from "./readiness";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,6 +41,9 @@ describe("readiness while PostgreSQL stops and returns", () => {
     port = await freePort();
     pg = await start();
     db = createDb(await createMigratedDatabase(pg.adminUrl, "holdfast_ready"));
+    // The client's first query also starts it up (connects, loads its query compiler): done here, so the
+    // "while up" probe's 1 s database timeout measures a query, not a loaded machine's start-up.
+    await db.$queryRaw`SELECT 1`;
     http = await serveProbes(() => ({ db, databaseTimeoutMs: 1_000 }));
   }, 120_000);
   afterAll(async () => {
@@ -81,12 +84,25 @@ describe("readiness while PostgreSQL stops and returns", () => {
   }, 90_000);
 });
 
+/** The end of the worker's last round, as readiness reads it. */
+function beatAt(worker: string): Date {
+  const beat = workersOfThisProcess().find((w) => w.worker === worker)?.beatAt;
+  if (!beat) throw new Error(`${worker} has not beaten`);
+  return beat;
+}
+
+const after = (at: Date, ms: number) => new Date(at.getTime() + ms);
+
 describe("readiness: migrations and workers", () => {
   const t = databaseForThisFile();
   let http: RunningServer;
   let expectedWorkers: string[] = [];
+  // The instant readiness judges the workers at (unset: the real now). The worker windows are asserted at
+  // instants relative to the beats, never by how long a request took: on a loaded machine a readiness
+  // request alone can take a second, and "ok right after a beat" must not depend on it.
+  let now: Date | undefined;
   beforeAll(async () => {
-    http = await serveProbes(() => ({ db: t.db, expectedWorkers }));
+    http = await serveProbes(() => ({ db: t.db, expectedWorkers, now }));
   });
   afterAll(() => http?.close());
 
@@ -115,21 +131,30 @@ describe("readiness: migrations and workers", () => {
     expect(missing.status).toBe(503);
     expect(missing.body.checks.workers.workers).toContainEqual({ worker: "notifications", state: "missing" });
 
-    // Seconds, not milliseconds: on a loaded shared machine a readiness request alone can take half a second.
     const beat = registerWorker("notifications", { db: t.db, staleAfterMs: 3_000 });
-    beat.beat();
-    expect((await ready(http)).status).toBe(200);
+    try {
+      beat.beat();
+      const first = beatAt("notifications");
+      now = after(first, 3_000); // at the limit: still on time
+      expect((await ready(http)).status).toBe(200);
 
-    await sleep(3_500); // no round since: the loop is stuck
-    const late = await ready(http);
-    expect(late.status).toBe(503);
-    expect(late.body.checks.workers.workers).toContainEqual(expect.objectContaining({ worker: "notifications", state: "late" }));
+      now = after(first, 3_001); // no round since: the loop is stuck
+      const late = await ready(http);
+      expect(late.status).toBe(503);
+      expect(late.body.checks.workers.workers).toContainEqual(expect.objectContaining({ worker: "notifications", state: "late" }));
 
-    beat.beat();
-    expect((await ready(http)).status).toBe(200);
-    beat.stop();
-    expect((await ready(http)).status).toBe(503); // stopped, yet expected
-    expectedWorkers = [];
+      // A round a second later (or more: the machine may be slow) is on time again at that same instant.
+      await sleep(1_000);
+      beat.beat();
+      expect((await ready(http)).status).toBe(200);
+      now = undefined;
+      beat.stop();
+      expect((await ready(http)).status).toBe(503); // stopped, yet expected
+    } finally {
+      now = undefined;
+      expectedWorkers = [];
+      beat.stop();
+    }
   });
 
   it("a real loop whose round hangs turns readiness to 503", async () => {
@@ -142,10 +167,24 @@ describe("readiness: migrations and workers", () => {
       },
       { everyMs: 10, staleAfterMs: 3_000, log: () => undefined },
     );
-    expect((await ready(http)).status).toBe(200);
-    await sleep(3_500);
-    const r = await ready(http);
-    expect(r.status).toBe(503);
-    expect(r.body.checks.workers.workers).toContainEqual(expect.objectContaining({ worker: "hanging loop", state: "late" }));
+    // Its first round ended (and beat); the second has begun and never ends.
+    const deadline = Date.now() + 30_000;
+    while (rounds < 2 && Date.now() < deadline) await sleep(10);
+    expect(rounds).toBe(2);
+    const last = beatAt("hanging loop");
+    try {
+      now = after(last, 3_000);
+      expect((await ready(http)).status).toBe(200);
+      now = after(last, 3_001);
+      const r = await ready(http);
+      expect(r.status).toBe(503);
+      expect(r.body.checks.workers.workers).toContainEqual(expect.objectContaining({ worker: "hanging loop", state: "late" }));
+    } finally {
+      now = undefined;
+    }
+    // The real clock reaches the same verdict once the limit has passed: the hung round never beats again.
+    await sleep(Math.max(0, last.getTime() + 3_100 - Date.now()));
+    expect(beatAt("hanging loop")).toEqual(last);
+    expect((await ready(http)).status).toBe(503);
   });
 });

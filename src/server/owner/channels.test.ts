@@ -13,6 +13,7 @@ import { channelRegistry } from "../notify/channel";
 import { createEmailChannel } from "../notify/email";
 import { deliverDueNotifications } from "../notify/relay";
 import { createWhatsAppChannel } from "../notify/whatsapp";
+import { testClock } from "~/test/engine-fixtures";
 import { CHANNEL_CODE_LIMITS, CHANNEL_CODE_MAX_ATTEMPTS, CHANNEL_TEST_LIMITS } from "./channels";
 
 let h: Harness;
@@ -21,8 +22,12 @@ const mailbox = new Mailbox();
 let closeEmail: () => void;
 let channels: ReturnType<typeof channelRegistry>;
 
+// A clock that stands still: the rate limits count in fixed windows of it (rate-limit.ts), and on the real
+// clock a burst below that crossed a window's end got the next window's allowance too.
+const clock = testClock(new Date());
+
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({}, clock);
   whatsapp = await startFakeWhatsApp();
   await mailbox.listen();
   const email = createEmailChannel({ smtpUrl: mailbox.smtpUrl, from: "Holdfast <no-reply@holdfast.test>" });
