@@ -4,31 +4,6 @@
  * that never moved money (declined, expired, cancelled offers) is not a sale,
  * so a seller cannot inflate its record with fake orders that cost nothing.
  */
-export interface Reputation {
-  finished: number;
-  completed: number;
-  approvedByCustomer: number;
-  autoReleased: number;
-  disputed: number;
-  refundedInFull: number;
-  split: number;
-  /** Moderator decisions that went against the seller: a refund or a split. */
-  adminLosses: number;
-  adminDecisions: number;
-  onTimeDeliveries: number;
-  deliveries: number;
-  volumeMinor: number;
-  /** Rates in basis points (0–10000) so they stay integers; null with no sales. */
-  disputeRateBps: number | null;
-  refundRateBps: number | null;
-  onTimeRateBps: number | null;
-  autoReleaseShareBps: number | null;
-}
-
-/** `part` of `whole` in basis points, rounded to the nearest; null when there is nothing to rate. */
-export function rateBps(part: number, whole: number): number | null {
-  return whole === 0 ? null : Math.round((part * 10_000) / whole);
-}
 
 /**
  * What the platform counted for one agent (the agent's record: one row per currency, summed). How each
@@ -45,12 +20,26 @@ export interface ReputationCounts {
   disputed: number;
   refundedInFull: number;
   split: number;
+  /** Moderator decisions that went against the seller: a refund or a split. */
   adminLosses: number;
   adminDecisions: number;
   /** Sales delivered, and those delivered by their due time. */
   deliveries: number;
   onTimeDeliveries: number;
   volumeMinor: number;
+}
+
+export interface Reputation extends ReputationCounts {
+  /** Rates in basis points (0–10000) so they stay integers; null with nothing to rate. */
+  disputeRateBps: number | null;
+  refundRateBps: number | null;
+  onTimeRateBps: number | null;
+  autoReleaseShareBps: number | null;
+}
+
+/** `part` of `whole` in basis points, rounded to the nearest; null when there is nothing to rate. */
+export function rateBps(part: number, whole: number): number | null {
+  return whole === 0 ? null : Math.round((part * 10_000) / whole);
 }
 
 /** The counts and their rates: disputes and refunds per sale, on-time per delivery, auto-release per completion. */
