@@ -142,15 +142,9 @@ export function startScheduler(ctx: EngineContext, options: SchedulerOptions = {
   let stopped = false;
   let plannedWakeAt = 0;
   let wakeUp: (() => void) | null = null;
-  // The earliest fire time announced while the loop was awake (reading due timers, or between its read of
-  // the next due time and its sleep): that read may have missed the timer, so the next sleep ends by then.
-  // -Infinity: the listener has just connected, and what committed before was announced to nobody.
-  let announcedWhileAwakeMs = Infinity;
   const wake = () => wakeUp?.();
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      ms = Math.min(ms, Math.max(0, announcedWhileAwakeMs - Date.now()));
-      announcedWhileAwakeMs = Infinity;
       plannedWakeAt = Date.now() + ms;
       const timer = setTimeout(done, ms);
       function done() {
@@ -161,11 +155,9 @@ export function startScheduler(ctx: EngineContext, options: SchedulerOptions = {
       wakeUp = done;
     });
 
-  const announced = (fireAtMs: number) => {
-    if (!wakeUp) announcedWhileAwakeMs = Math.min(announcedWhileAwakeMs, fireAtMs);
-    else if (fireAtMs < plannedWakeAt) wake();
-  };
-  const listener = options.listenUrl ? listen(options.listenUrl, announced, log) : null;
+  const listener = options.listenUrl ? listen(options.listenUrl, (fireAtMs) => {
+    if (fireAtMs < plannedWakeAt) wake();
+  }, log) : null;
 
   // Beats after every round (and every fired timer); an idle scheduler wakes at least every maxSleepMs.
   const heartbeat = registerWorker("scheduler", { db: ctx.db, everyMs: maxSleepMs });
@@ -204,10 +196,7 @@ export function startScheduler(ctx: EngineContext, options: SchedulerOptions = {
   };
 }
 
-/**
- * LISTEN on the timers channel; reconnects after errors (polling covers the gap). Once listening (first
- * connection or reconnection) it announces "anything, now": timers planned before were announced to nobody.
- */
+/** LISTEN on the timers channel; reconnects after errors (polling covers the gap). */
 function listen(url: string, onTimer: (fireAtMs: number) => void, log: (line: string) => void) {
   let client: pg.Client | null = null;
   let closed = false;
@@ -230,7 +219,6 @@ function listen(url: string, onTimer: (fireAtMs: number) => void, log: (line: st
     try {
       await c.connect();
       await c.query(`LISTEN ${TIMERS_CHANNEL}`);
-      onTimer(Number.NEGATIVE_INFINITY);
     } catch (error) {
       c.emit("error", error);
     }
