@@ -36,10 +36,39 @@ export interface IdempotencyRequest {
 /**
  * A person's key for one request from the web consoles (the tRPC input `requestKey`): the client makes one
  * per submission and sends it again on a retry or a double submit, so the request takes effect once. The
- * same store as the agent API's Idempotency-Key, scoped to the person and named by the procedure.
+ * same store as the agent API's Idempotency-Key, scoped to the person and named by the procedure. No key,
+ * no request: the work simply runs.
  */
-export function personRequest(userId: string, procedure: string, key: string, input: object): IdempotencyRequest {
-  return { scope: `user:${userId}`, key, fingerprint: { procedure, ...input }, keyName: "request key" };
+export function personRequest(userId: string, procedure: string, key: string | null | undefined, input: object): IdempotencyRequest | null {
+  return key ? { scope: `user:${userId}`, key, fingerprint: { procedure, ...input }, keyName: "request key" } : null;
+}
+
+/**
+ * `work` in one transaction, once per request key: a repeat gets the first run's result (its JSON form:
+ * ids and plain values). A refusal stores nothing — nothing was written — so the same request may be tried
+ * again. Without a key, the work simply runs.
+ */
+export async function oncePerRequestKey<T>(db: Db, request: IdempotencyRequest | null, work: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!request) return inTransaction(db, work);
+  const result = await withIdempotency(db, request, async (tx) => ({ status: 200, body: await work(tx) }), () => null);
+  return result.body as T;
+}
+
+/**
+ * In the caller's transaction, `reserve` once per request key: the first run's result is stored with the
+ * key; a repeat gets it back (`repeat: true`) instead of reserving again — for work whose effect outside
+ * the database (a Stripe call) follows the reservation and is itself keyed by what was reserved.
+ */
+export async function reserveOncePerRequestKey<T>(
+  tx: Tx,
+  request: IdempotencyRequest | null,
+  reserve: () => Promise<T>,
+): Promise<{ value: T; repeat: boolean }> {
+  const earlier = request ? await claimIdempotencyKey(tx, request) : null;
+  if (earlier) return { value: earlier.body as T, repeat: true };
+  const value = await reserve();
+  if (request) await storeIdempotentResponse(tx, request, { status: 200, body: value });
+  return { value, repeat: false };
 }
 
 /** The least a key is kept (PROTOCOL.md: "Keys are kept at least 24 hours"); the default retention. */
@@ -120,7 +149,7 @@ export async function withIdempotency(
  * duplicate waits here on the key's unique index until the first commits (then replays it) or rolls back
  * (then claims the key itself). The same key with a different request is refused.
  */
-export async function claimIdempotencyKey(tx: Tx, request: IdempotencyRequest): Promise<StoredResponse | null> {
+async function claimIdempotencyKey(tx: Tx, request: IdempotencyRequest): Promise<StoredResponse | null> {
   const hash = requestHash(request.fingerprint);
   const claimed = await tx.$executeRaw`
     INSERT INTO idempotency_keys (id, scope, key, request_hash, response_status, response_body, created_at)
@@ -138,7 +167,7 @@ export async function claimIdempotencyKey(tx: Tx, request: IdempotencyRequest): 
 }
 
 /** Stores the first response of a claimed key; returns it as every replay will read it. */
-export async function storeIdempotentResponse(tx: Tx, request: IdempotencyRequest, response: StoredResponse): Promise<StoredResponse> {
+async function storeIdempotentResponse(tx: Tx, request: IdempotencyRequest, response: StoredResponse): Promise<StoredResponse> {
   // Serialize once: the first answer and every replay come from the same text.
   const bodyText = JSON.stringify(response.body ?? null);
   await tx.idempotencyKey.update({

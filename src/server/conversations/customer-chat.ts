@@ -4,11 +4,11 @@
 import type { MessageRole } from "~/domain/vocabulary";
 import type { EngineContext } from "../context";
 import { notFound } from "../errors";
-import { personRequest, withIdempotency } from "../idempotency";
+import { oncePerRequestKey, personRequest } from "../idempotency";
 import { newId } from "../ids";
 import type { Prisma } from "../db/generated/client";
 import type { Db } from "../db/client";
-import { inTransaction, type Tx } from "../db/transaction";
+import type { Tx } from "../db/transaction";
 import { postCustomerMessage } from "./messages";
 
 export interface ArtifactView {
@@ -161,13 +161,7 @@ export async function sendCustomerMessage(
   text: string,
   requestKey?: string | null,
 ): Promise<string> {
-  const post = (tx: Tx) => postCustomerMessage(tx, { customerId, conversationId, text, now: ctx.now() });
-  if (!requestKey) return inTransaction(ctx.db, post);
-  const sent = await withIdempotency(
-    ctx.db,
-    personRequest(customerId, "chat.send", requestKey, { conversationId, text }),
-    async (tx) => ({ status: 200, body: { messageId: await post(tx) } }),
-    () => null, // a refusal writes nothing and stores nothing: the same request may be tried again
+  return oncePerRequestKey(ctx.db, personRequest(customerId, "chat.send", requestKey, { conversationId, text }), (tx) =>
+    postCustomerMessage(tx, { customerId, conversationId, text, now: ctx.now() }),
   );
-  return (sent.body as { messageId: string }).messageId;
 }

@@ -5,8 +5,8 @@
 import type { EngineContext } from "../context";
 import { requireEnabledCurrency } from "../currency";
 import { agentAccessChanged } from "../auth/agent-key-cache";
-import { inTransaction, type Tx } from "../db/transaction";
-import { personRequest, withIdempotency } from "../idempotency";
+import { inTransaction } from "../db/transaction";
+import { oncePerRequestKey, personRequest } from "../idempotency";
 import type { WebhookTargetPolicy } from "~/domain/webhook-target";
 import { createAgent, revokeKey, rotateAgentKey, saveAgentWebhook, setAgentPurchasing, type NewAgent } from "./agents";
 import { replyFromConsole } from "./instructions";
@@ -80,16 +80,8 @@ export async function newTelegramLink(ctx: EngineContext, ownerId: string, botUs
 /** The owner's answer to an alert, delivered to the agent as an owner.instruction. */
 /** With a request key (the reply box makes one per reply), the same reply sent twice is delivered once. */
 export async function replyToOwnerAlert(ctx: EngineContext, ownerId: string, alertId: string, text: string, requestKey?: string | null) {
-  const reply = async (tx: Tx) => {
+  return oncePerRequestKey(ctx.db, personRequest(ownerId, "owner.reply", requestKey, { alertId, text }), async (tx) => {
     const result = await replyFromConsole(tx, ctx, ownerId, alertId, text);
     return { alertId: result.alertId, messageId: result.messageId };
-  };
-  if (!requestKey) return inTransaction(ctx.db, reply);
-  const sent = await withIdempotency(
-    ctx.db,
-    personRequest(ownerId, "owner.reply", requestKey, { alertId, text }),
-    async (tx) => ({ status: 200, body: await reply(tx) }),
-    () => null, // a refusal writes nothing and stores nothing: the same request may be tried again
-  );
-  return sent.body as { alertId: string; messageId: string | null };
+  });
 }

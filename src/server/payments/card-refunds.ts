@@ -10,7 +10,7 @@ import type { EngineContext } from "../context";
 import { requireEnabledCurrency } from "../currency";
 import { inTransaction, type Tx } from "../db/transaction";
 import { invalid } from "../errors";
-import { claimIdempotencyKey, personRequest, storeIdempotentResponse } from "../idempotency";
+import { personRequest, reserveOncePerRequestKey } from "../idempotency";
 import { newId } from "../ids";
 import { postTransfer } from "../ledger/ledger";
 import { PaymentProviderError } from "./errors";
@@ -47,14 +47,10 @@ export async function returnToCard(
   await spendPaymentAttempt(ctx.db, userId, "payout", ctx.now());
   // With a request key, a repeat (a double submit, a retry after a lost answer) finds the refunds the first
   // one reserved, in the transaction that would reserve more, and only settles them.
-  const keyed = request.requestKey ? personRequest(userId, "wallet.returnToCard", request.requestKey, { amountMinor, currency }) : null;
-  const { payoutIds, repeat } = await inTransaction(ctx.db, async (tx) => {
-    const earlier = keyed ? await claimIdempotencyKey(tx, keyed) : null;
-    if (earlier) return { payoutIds: (earlier.body as { payoutIds: string[] }).payoutIds, repeat: true };
-    const ids = (await reserveRefunds(tx, ctx, userId, currency, amountMinor)).map((piece) => piece.payoutId);
-    if (keyed) await storeIdempotentResponse(tx, keyed, { status: 200, body: { payoutIds: ids } });
-    return { payoutIds: ids, repeat: false };
-  });
+  const keyed = personRequest(userId, "wallet.returnToCard", request.requestKey, { amountMinor, currency });
+  const { value: payoutIds, repeat } = await inTransaction(ctx.db, (tx) =>
+    reserveOncePerRequestKey(tx, keyed, async () => (await reserveRefunds(tx, ctx, userId, currency, amountMinor)).map((piece) => piece.payoutId)),
+  );
 
   const results: PayoutView[] = [];
   const unsettled: string[] = [];

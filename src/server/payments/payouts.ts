@@ -11,7 +11,7 @@ import type { EngineContext } from "../context";
 import { requireEnabledCurrency } from "../currency";
 import { inTransaction, type Tx } from "../db/transaction";
 import { invalid, ServiceError } from "../errors";
-import { claimIdempotencyKey, personRequest, storeIdempotentResponse } from "../idempotency";
+import { personRequest, reserveOncePerRequestKey } from "../idempotency";
 import { newId } from "../ids";
 import { postTransfer } from "../ledger/ledger";
 import { log } from "../log";
@@ -47,26 +47,25 @@ export async function withdrawToPayoutAccount(
   const { currency, amountMinor } = request;
   // With a request key, a repeat of this withdrawal (a double submit, a retry after a lost answer) finds the
   // payout the first one reserved, in the same transaction that would reserve another, and only settles it.
-  const keyed = request.requestKey ? personRequest(userId, "wallet.withdraw", request.requestKey, { amountMinor, currency }) : null;
-  const { payoutId, repeat } = await inTransaction(ctx.db, async (tx) => {
-    const earlier = keyed ? await claimIdempotencyKey(tx, keyed) : null;
-    if (earlier) return { payoutId: (earlier.body as { payoutId: string }).payoutId, repeat: true };
-    const id = newId("pyo");
-    await tx.payout.create({
-      data: { id, userId, currency, amountMinor: BigInt(amountMinor), destination: destination.stripeAccountId, status: "submitting", createdAt: ctx.now() },
-    });
-    // Only the available wallet: held payouts sit in their own account and stay there.
-    await postTransfer(tx, {
-      operationKey: `payout:${id}`,
-      kind: "payout",
-      from: account(walletKey(userId, currency), "wallet", currency, userId),
-      to: account(externalPayoutKey(currency), "external_payout", currency),
-      amountMinor,
-      currency,
-    });
-    if (keyed) await storeIdempotentResponse(tx, keyed, { status: 200, body: { payoutId: id } });
-    return { payoutId: id, repeat: false };
-  });
+  const keyed = personRequest(userId, "wallet.withdraw", request.requestKey, { amountMinor, currency });
+  const { value: payoutId, repeat } = await inTransaction(ctx.db, (tx) =>
+    reserveOncePerRequestKey(tx, keyed, async () => {
+      const id = newId("pyo");
+      await tx.payout.create({
+        data: { id, userId, currency, amountMinor: BigInt(amountMinor), destination: destination.stripeAccountId, status: "submitting", createdAt: ctx.now() },
+      });
+      // Only the available wallet: held payouts sit in their own account and stay there.
+      await postTransfer(tx, {
+        operationKey: `payout:${id}`,
+        kind: "payout",
+        from: account(walletKey(userId, currency), "wallet", currency, userId),
+        to: account(externalPayoutKey(currency), "external_payout", currency),
+        amountMinor,
+        currency,
+      });
+      return id;
+    }),
+  );
 
   const result = await settleReservedPayout(ctx, payments, payoutId, repeat);
   if (result.status === "failed") {
